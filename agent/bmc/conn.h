@@ -1,0 +1,34 @@
+/*
+ * A transport on the event loop: watches its fd, arms a timer at its
+ * deadline, and re-syncs both after every event.  The CLI and the
+ * daemon's per-BMC poller use the same glue.
+ */
+#ifndef CONN_H
+#define CONN_H
+
+#include "ev.h"
+#include "transport.h"
+
+struct conn;
+
+/* takes ownership of tr */
+struct conn	*conn_new(struct ev *, struct ipmi_tr *);
+void		 conn_free(struct conn *);
+struct ipmi_tr	*conn_tr(struct conn *);
+int		 conn_submit(struct conn *, const struct ipmi_req *,
+		    ipmi_done_fn *, void *);
+/* begin Close Session; conn_idle() turns true when done */
+void		 conn_close(struct conn *);
+int		 conn_idle(const struct conn *);
+
+/*
+ * Convenience for sequential callers (the CLI): submit one request and
+ * run the loop until it completes.  Returns the transport error; rsp is
+ * filled on IPMI_OK.
+ */
+enum ipmi_err	 conn_call(struct conn *, const struct ipmi_req *,
+		    struct ipmi_rsp *);
+/* run the loop until the transport is idle (e.g. after conn_close) */
+void		 conn_drain(struct conn *);
+
+#endif

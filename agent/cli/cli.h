@@ -1,0 +1,58 @@
+/*
+ * The bmcwatch command-line tool: global options, the connection, and
+ * one function per command (cli_<command>.c).
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stdio.h>
+
+#include "conn.h"
+#include "ev.h"
+#include "json.h"
+#include "transport.h"
+
+/* exit codes, the CLI contract */
+#define CLI_OK		0
+#define CLI_ECCODE	1	/* the BMC answered with an error ccode */
+#define CLI_EUSAGE	2	/* usage or configuration error */
+#define CLI_ETRANSPORT	3	/* transport or authentication failure */
+
+struct cli {
+	struct ipmi_tr_cfg cfg;
+	int		 json;
+	int		 verbose;
+	int		 stats;
+	int		 bridged;
+	uint8_t		 target_chan;
+	uint8_t		 target_addr;
+	struct ev	*ev;
+	struct conn	*conn;		/* opened on first use */
+	struct json	 js;
+};
+
+struct cli_cmd {
+	const char	*name;
+	int		(*fn)(struct cli *, int, char **);
+	const char	*usage;
+};
+
+/* bmcwatch.c */
+/* Send one request and wait.  On a transport failure prints the one
+ * line "peer: step: message" and returns -CLI_ETRANSPORT; returns 0
+ * with rsp filled otherwise (rsp->ccode may be non-zero). */
+int	cli_call(struct cli *, struct ipmi_req *, struct ipmi_rsp *);
+/* cli_call plus: a non-zero ccode is printed with its name naming
+ * what (e.g. "Get Device ID") and turned into -CLI_ECCODE. */
+int	cli_call_ok(struct cli *, struct ipmi_req *, struct ipmi_rsp *,
+	    const char *what);
+void	cli_usage_error(const char *cmd, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	cli_parse_byte(const char *, uint8_t *);
+
+/* cli_info.c */
+int	cli_info(struct cli *, int, char **);
+/* cli_raw.c */
+int	cli_raw(struct cli *, int, char **);
+
+#endif

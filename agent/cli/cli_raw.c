@@ -1,0 +1,63 @@
+/* bmcwatch raw NETFN CMD [DATA ...]: hex in, hex out. */
+#include <stdio.h>
+
+#include "cli.h"
+
+int
+cli_raw(struct cli *c, int argc, char **argv)
+{
+	struct ipmi_req req;
+	struct ipmi_rsp rsp;
+	uint8_t netfn, cmd, data[IPMI_MAX_DATA];
+	int i, r;
+
+	if (argc < 3) {
+		cli_usage_error("raw", "need NETFN and CMD");
+		return CLI_EUSAGE;
+	}
+	if (argc - 3 > IPMI_MAX_DATA) {
+		cli_usage_error("raw", "too many data bytes (max %d)",
+		    IPMI_MAX_DATA);
+		return CLI_EUSAGE;
+	}
+	if (cli_parse_byte(argv[1], &netfn) != 0 || netfn > 0x3f) {
+		cli_usage_error("raw", "bad NETFN '%s' (hex 00-3f)", argv[1]);
+		return CLI_EUSAGE;
+	}
+	if (cli_parse_byte(argv[2], &cmd) != 0) {
+		cli_usage_error("raw", "bad CMD '%s' (hex 00-ff)", argv[2]);
+		return CLI_EUSAGE;
+	}
+	for (i = 3; i < argc; i++)
+		if (cli_parse_byte(argv[i], &data[i - 3]) != 0) {
+			cli_usage_error("raw", "bad data byte %d '%s' "
+			    "(hex 00-ff)", i - 2, argv[i]);
+			return CLI_EUSAGE;
+		}
+	ipmi_req_init(&req, netfn, cmd, data, (size_t)(argc - 3));
+	if ((r = cli_call(c, &req, &rsp)) != 0)
+		return -r;
+	if (c->json) {
+		json_obj_begin(&c->js, NULL);
+		json_int(&c->js, "netfn", netfn);
+		json_int(&c->js, "cmd", cmd);
+		json_int(&c->js, "ccode", rsp.ccode);
+		json_str(&c->js, "ccode_name",
+		    ipmi_ccode_name(netfn, cmd, rsp.ccode));
+		json_hex(&c->js, "data", rsp.data, rsp.len);
+		json_obj_end(&c->js);
+		json_end(&c->js);
+	} else if (rsp.ccode == IPMI_CC_OK) {
+		for (i = 0; i < rsp.len; i++)
+			printf("%s%02x", i % 16 == 0 ? (i ? "\n " : " ") : " ",
+			    rsp.data[i]);
+		printf("\n");
+	}
+	if (rsp.ccode != IPMI_CC_OK) {
+		fprintf(stderr, "bmcwatch: raw: NetFn 0x%02x Cmd 0x%02x: "
+		    "completion code 0x%02x: %s\n", netfn, cmd, rsp.ccode,
+		    ipmi_ccode_name(netfn, cmd, rsp.ccode));
+		return CLI_ECCODE;
+	}
+	return CLI_OK;
+}

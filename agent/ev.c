@@ -1,0 +1,227 @@
+/*
+ * poll(2) event loop with monotonic timers (see ev.h).  Small tables,
+ * linear scans: a daemon here watches a few dozen fds at most.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "ev.h"
+#include "xmem.h"
+
+struct ev_fd {
+	struct ev_fd	*next;
+	int		 fd;
+	int		 dead;
+	ev_fd_fn	*fn;
+	void		*arg;
+};
+
+struct ev_timer {
+	struct ev_timer	*next;
+	uint64_t	 when;		/* 0: not armed */
+	int		 dead;
+	ev_timer_fn	*fn;
+	void		*arg;
+};
+
+struct ev {
+	struct ev_fd	*fds;
+	struct ev_timer	*timers;
+	int		 nfds;
+	struct pollfd	*pfd;
+	struct ev_fd	**pmap;
+	int		 pcap;
+};
+
+uint64_t
+ev_now(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+struct ev *
+ev_new(void)
+{
+	return xcalloc(1, sizeof(struct ev));
+}
+
+static void
+ev_reap(struct ev *ev)
+{
+	struct ev_fd **fp = &ev->fds, *f;
+	struct ev_timer **tp = &ev->timers, *t;
+
+	while ((f = *fp) != NULL) {
+		if (f->dead) {
+			*fp = f->next;
+			free(f);
+			ev->nfds--;
+		} else
+			fp = &f->next;
+	}
+	while ((t = *tp) != NULL) {
+		if (t->dead) {
+			*tp = t->next;
+			free(t);
+		} else
+			tp = &t->next;
+	}
+}
+
+void
+ev_free(struct ev *ev)
+{
+	struct ev_fd *f;
+	struct ev_timer *t;
+
+	if (ev == NULL)
+		return;
+	for (f = ev->fds; f != NULL; f = f->next)
+		f->dead = 1;
+	for (t = ev->timers; t != NULL; t = t->next)
+		t->dead = 1;
+	ev_reap(ev);
+	free(ev->pfd);
+	free(ev->pmap);
+	free(ev);
+}
+
+struct ev_fd *
+ev_fd_add(struct ev *ev, int fd, ev_fd_fn *fn, void *arg)
+{
+	struct ev_fd *f = xcalloc(1, sizeof(*f));
+
+	f->fd = fd;
+	f->fn = fn;
+	f->arg = arg;
+	f->next = ev->fds;
+	ev->fds = f;
+	ev->nfds++;
+	return f;
+}
+
+void
+ev_fd_del(struct ev *ev, struct ev_fd *f)
+{
+	(void)ev;
+	if (f != NULL)
+		f->dead = 1;
+}
+
+struct ev_timer *
+ev_timer_add(struct ev *ev, int64_t delay, ev_timer_fn *fn, void *arg)
+{
+	struct ev_timer *t = xcalloc(1, sizeof(*t));
+
+	t->fn = fn;
+	t->arg = arg;
+	t->next = ev->timers;
+	ev->timers = t;
+	ev_timer_set(ev, t, delay);
+	return t;
+}
+
+void
+ev_timer_set(struct ev *ev, struct ev_timer *t, int64_t delay)
+{
+	(void)ev;
+	if (delay < 0)
+		t->when = 0;
+	else
+		t->when = ev_now() + (uint64_t)delay;
+	if (t->when == 0 && delay >= 0)
+		t->when = 1;
+}
+
+void
+ev_timer_del(struct ev *ev, struct ev_timer *t)
+{
+	(void)ev;
+	if (t != NULL) {
+		t->dead = 1;
+		t->when = 0;
+	}
+}
+
+int
+ev_run_once(struct ev *ev, int64_t max_ms)
+{
+	struct ev_fd *f;
+	struct ev_timer *t;
+	uint64_t now, next = 0;
+	int64_t wait;
+	int n, i;
+
+	ev_reap(ev);
+	for (t = ev->timers; t != NULL; t = t->next)
+		if (t->when != 0 && (next == 0 || t->when < next))
+			next = t->when;
+	now = ev_now();
+	wait = max_ms;
+	if (next != 0) {
+		int64_t d = next > now ? (int64_t)(next - now) : 0;
+
+		if (wait < 0 || d < wait)
+			wait = d;
+	}
+	if (ev->nfds > ev->pcap) {
+		ev->pcap = ev->nfds * 2;
+		ev->pfd = xreallocarray(ev->pfd, (size_t)ev->pcap,
+		    sizeof(*ev->pfd));
+		ev->pmap = xreallocarray(ev->pmap, (size_t)ev->pcap,
+		    sizeof(*ev->pmap));
+	}
+	n = 0;
+	for (f = ev->fds; f != NULL; f = f->next) {
+		ev->pfd[n].fd = f->fd;
+		ev->pfd[n].events = POLLIN;
+		ev->pfd[n].revents = 0;
+		ev->pmap[n++] = f;
+	}
+	if (wait > 60000 || wait < 0)
+		wait = wait < 0 && next == 0 && n == 0 ? 0 : 60000;
+	if (poll(ev->pfd, (nfds_t)n, (int)wait) < 0) {
+		if (errno == EINTR)
+			return 0;
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (ev->pfd[i].revents && !ev->pmap[i]->dead)
+			ev->pmap[i]->fn(ev->pmap[i]->fd, ev->pmap[i]->arg);
+	now = ev_now();
+	for (t = ev->timers; t != NULL; t = t->next) {
+		int64_t d;
+
+		if (t->dead || t->when == 0 || t->when > now)
+			continue;
+		t->when = 0;
+		d = t->fn(t->arg);
+		if (!t->dead && d >= 0 && t->when == 0)
+			ev_timer_set(ev, t, d);
+	}
+	return 0;
+}
+
+int
+ev_run(struct ev *ev, volatile int *done)
+{
+	struct ev_timer *t;
+	int armed;
+
+	while (!*done) {
+		armed = ev->nfds > 0;
+		for (t = ev->timers; t != NULL && !armed; t = t->next)
+			if (!t->dead && t->when != 0)
+				armed = 1;
+		if (!armed)
+			return 0;
+		if (ev_run_once(ev, -1) != 0)
+			return -1;
+	}
+	return 0;
+}

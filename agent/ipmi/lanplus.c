@@ -1,0 +1,1051 @@
+/*
+ * IPMI 2.0 RMCP+ ("lanplus") session transport: a non-blocking state
+ * machine driven by ipmi_tr_readable / ipmi_tr_timeout.
+ *
+ *   CLOSED -> [SUITES] -> AUTHCAP -> OPEN_SESSION -> RAKP1 -> RAKP3
+ *          -> [SETPRIV] -> OPEN -> CLOSING -> CLOSED
+ *
+ * References: IPMI v2.0 sections 13.14-13.31 (RMCP+ session setup,
+ * RAKP, keys, integrity, confidentiality), 22.13 (auth capabilities),
+ * 22.15 (cipher suites), 6.12.13 (sequence number window).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cmd_app.h"
+#include "lan_crypto.h"
+#include "lan_rmcp.h"
+#include "lan_udp.h"
+#include "transport.h"
+
+enum lp_state {
+	LP_CLOSED,
+	LP_SUITES,
+	LP_AUTHCAP,
+	LP_OPEN_SESSION,
+	LP_RAKP1,
+	LP_RAKP3,
+	LP_SETPRIV,
+	LP_OPEN,
+	LP_CLOSING
+};
+
+static const char *const lp_step[] = {
+	[LP_CLOSED] = "session",
+	[LP_SUITES] = "Get Channel Cipher Suites",
+	[LP_AUTHCAP] = "Get Channel Authentication Capabilities",
+	[LP_OPEN_SESSION] = "Open Session",
+	[LP_RAKP1] = "RAKP2",
+	[LP_RAKP3] = "RAKP4",
+	[LP_SETPRIV] = "Set Session Privilege Level",
+	[LP_OPEN] = "request",
+	[LP_CLOSING] = "Close Session",
+};
+
+/* what occupies the single in-flight slot */
+enum lp_flight {
+	LPF_NONE,
+	LPF_SETUP,	/* handshake step of the current state */
+	LPF_USER,	/* ipmi_tr_cur() */
+	LPF_KEEPALIVE
+};
+
+/* cipher suites we do, best first: -C auto tries them in this order
+ * among those the BMC lists, or 17 then 3 when it lists none */
+static const int lp_pref[] = { 17, 3, 16, 2, 15, 1 };
+static const int lp_fallback[] = { 17, 3 };
+
+#define LP_SEQ_WINDOW	16
+#define LP_SUITES_MAX	64
+
+struct lanplus {
+	struct ipmi_tr	 tr;
+	enum lp_state	 st;
+	enum lp_flight	 flight;
+	int		 auto_suite;
+	int		 cand[8];	/* candidate suites to try */
+	int		 ncand, icand;
+	struct lcr_suite alg;
+	uint32_t	 console_sid;
+	uint32_t	 bmc_sid;
+	uint32_t	 out_seq;
+	struct lan_seqwin win;
+	uint8_t		 rm[16], rc[16], guid[16];
+	uint8_t		 kuid[IPMI_PASSWORD_MAX];
+	uint8_t		 sik[LCR_MAX_MAC], k1[LCR_MAX_MAC], k2[LCR_MAX_MAC];
+	size_t		 klen;
+	uint8_t		 role;
+	uint8_t		 tag;
+	uint8_t		 rq_seq;
+	/* the message in flight, kept to re-send it */
+	uint8_t		 ptype;
+	uint8_t		 msg[LAN_PKT_MAX];
+	size_t		 mlen;
+	uint8_t		 exp_netfn, exp_cmd, exp_seq;
+	int		 in_session;	/* wrap with session id/keys */
+	unsigned	 tries;
+	unsigned	 max_tries;
+	unsigned	 attempt_ms;	/* per try */
+	uint64_t	 last_io;
+	uint8_t		 suites[LP_SUITES_MAX * 16];
+	size_t		 suites_len;
+	uint8_t		 suites_idx;
+};
+
+static void	lp_setup_next(struct lanplus *, uint64_t);
+static void	lp_send_user(struct lanplus *, uint64_t);
+
+
+static void
+lp_wipe_keys(struct lanplus *lp)
+{
+	lcr_cleanse(lp->sik, sizeof(lp->sik));
+	lcr_cleanse(lp->k1, sizeof(lp->k1));
+	lcr_cleanse(lp->k2, sizeof(lp->k2));
+	lcr_cleanse(lp->rm, sizeof(lp->rm));
+	lcr_cleanse(lp->rc, sizeof(lp->rc));
+}
+
+/* Forget the session (lost, failed or closed) without talking to the
+ * BMC: the next request sets up a new one. */
+static void
+lp_reset(struct lanplus *lp)
+{
+	lp_wipe_keys(lp);
+	lp->st = LP_CLOSED;
+	lp->flight = LPF_NONE;
+	lp->bmc_sid = 0;
+	lp->out_seq = 0;
+	memset(&lp->win, 0, sizeof(lp->win));
+	lp->tr.deadline = 0;
+	lp->tr.cipher = -1;
+}
+
+/* ---- output ---- */
+
+/*
+ * Wrap lp->msg (payload type lp->ptype) into a packet and send it.
+ * In a session with integrity the auth code trailer is added; with
+ * confidentiality the payload is AES-CBC-128 encrypted under K2 with a
+ * fresh IV and the pad of section 13.29.
+ */
+static enum ipmi_err
+lp_xmit(struct lanplus *lp, uint64_t now)
+{
+	uint8_t pkt[LAN_PKT_MAX], body[LAN_PKT_MAX];
+	const uint8_t *payload = lp->msg;
+	size_t plen = lp->mlen, icv_len = 0, icv_off = 0;
+	uint8_t ptype = lp->ptype;
+	uint32_t sid = 0, seq = 0;
+	int n;
+
+	if (lp->in_session) {
+		sid = lp->bmc_sid;
+		seq = ++lp->out_seq;
+		if (lp->out_seq == 0)
+			seq = lp->out_seq = 1;
+		if (lp->alg.conf == LCR_CONF_AES_CBC_128) {
+			size_t pad = (16 - (plen + 1) % 16) % 16, i;
+
+			if (16 + plen + pad + 1 > sizeof(body))
+				return IPMI_E_LENGTH;
+			if (lcr_random(body, 16) != 0)
+				return IPMI_E_IO;
+			memcpy(body + 16, lp->msg, plen);
+			for (i = 0; i < pad; i++)
+				body[16 + plen + i] = (uint8_t)(i + 1);
+			body[16 + plen + pad] = (uint8_t)pad;
+			if (lcr_aes_cbc_encrypt(lp->k2, body, body + 16,
+			    plen + pad + 1, body + 16) != 0)
+				return IPMI_E_IO;
+			payload = body;
+			plen = 16 + plen + pad + 1;
+			ptype |= RMCPP_ENCRYPTED;
+		}
+		if (lp->alg.integ != LCR_INTEG_NONE) {
+			icv_len = lcr_integ_len(lp->alg.integ);
+			ptype |= RMCPP_AUTHENTICATED;
+		}
+	}
+	if (lp->st == LP_AUTHCAP)
+		/* sent in an IPMI 1.5 packet: the BMC may speak only 1.5 */
+		n = lan15_encode(pkt, sizeof(pkt), IPMI_AUTH_NONE, 0, 0, NULL,
+		    payload, plen);
+	else
+		n = lan20_encode(pkt, sizeof(pkt), ptype, sid, seq, payload,
+		    plen, icv_len, &icv_off);
+	if (n < 0)
+		return IPMI_E_LENGTH;
+	if (icv_len > 0) {
+		const uint8_t *key = lp->k1;
+		size_t klen = lp->klen;
+
+		if (lp->alg.integ == LCR_INTEG_MD5_128) {
+			key = lp->kuid;
+			klen = sizeof(lp->kuid);
+		}
+		if (lcr_integ(lp->alg.integ, key, klen, pkt + 4,
+		    icv_off - 4, pkt + icv_off) != 0)
+			return IPMI_E_IO;
+	}
+	lp->tr.stats.packets_out++;
+	lp->last_io = now;
+	lp->tr.deadline = now + lp->attempt_ms;
+	if (lan_udp_send(lp->tr.fd, pkt, (size_t)n) != 0 &&
+	    errno != ECONNREFUSED && errno != EAGAIN) {
+		ipmi_tr_seterr(&lp->tr, lp_step[lp->st], "send: %s",
+		    strerror(errno));
+		return IPMI_E_IO;
+	}
+	return IPMI_OK;
+}
+
+/* Start sending a new message (first try). */
+static enum ipmi_err
+lp_send_new(struct lanplus *lp, enum lp_flight f, unsigned retries,
+    uint64_t now)
+{
+	lp->flight = f;
+	lp->tries = 1;
+	lp->max_tries = retries + 1;
+	lp->attempt_ms = lp->tr.cfg.timeout_ms;
+	return lp_xmit(lp, now);
+}
+
+/* Frame an IPMI request into lp->msg with a fresh rqSeq. */
+static int
+lp_frame(struct lanplus *lp, const struct ipmi_req *req)
+{
+	int n;
+
+	lp->rq_seq = (lp->rq_seq + 1) & 0x3f;
+	n = ipmi_msg_encode(lp->msg, sizeof(lp->msg), IPMI_BMC_SLAVE_ADDR,
+	    IPMI_REMOTE_SWID, lp->rq_seq, req);
+	if (n < 0)
+		return -1;
+	lp->mlen = (size_t)n;
+	lp->ptype = RMCPP_PT_IPMI;
+	lp->exp_netfn = req->netfn | 1;
+	lp->exp_cmd = req->cmd;
+	lp->exp_seq = lp->rq_seq;
+	return 0;
+}
+
+/* ---- session setup ---- */
+
+static void
+lp_setup_fail(struct lanplus *lp, enum ipmi_err e)
+{
+	lp_reset(lp);
+	ipmi_tr_fail_all(&lp->tr, e);
+}
+
+static void
+lp_setup_send(struct lanplus *lp, const struct ipmi_req *req,
+    unsigned retries, uint64_t now)
+{
+	enum ipmi_err e;
+
+	if (lp_frame(lp, req) != 0) {
+		ipmi_tr_seterr(&lp->tr, lp_step[lp->st], "request too long");
+		lp_setup_fail(lp, IPMI_E_LENGTH);
+		return;
+	}
+	if ((e = lp_send_new(lp, LPF_SETUP, retries, now)) != IPMI_OK)
+		lp_setup_fail(lp, e);
+}
+
+static void
+lp_setup_payload(struct lanplus *lp, uint8_t ptype, int n, uint64_t now)
+{
+	enum ipmi_err e;
+
+	if (n < 0) {
+		ipmi_tr_seterr(&lp->tr, lp_step[lp->st], "cannot encode");
+		lp_setup_fail(lp, IPMI_E_LENGTH);
+		return;
+	}
+	lp->ptype = ptype;
+	lp->mlen = (size_t)n;
+	if ((e = lp_send_new(lp, LPF_SETUP, lp->tr.cfg.retries, now)) !=
+	    IPMI_OK)
+		lp_setup_fail(lp, e);
+}
+
+/* Choose the next suite to try; -1 when none is left. */
+static int
+lp_next_suite(struct lanplus *lp)
+{
+	while (lp->icand < lp->ncand) {
+		int id = lp->cand[lp->icand++];
+
+		if (lcr_suite(id, &lp->alg) != 0)
+			continue;
+		if (id == 0 && !lp->tr.cfg.allow_none)
+			continue;
+		return id;
+	}
+	return -1;
+}
+
+static void
+lp_send_open(struct lanplus *lp, uint64_t now)
+{
+	struct rmcpp_open_req q;
+
+	lp->st = LP_OPEN_SESSION;
+	lp->tag++;
+	do {
+		if (lcr_random((uint8_t *)&lp->console_sid,
+		    sizeof(lp->console_sid)) != 0) {
+			ipmi_tr_seterr(&lp->tr, "Open Session",
+			    "no random bytes");
+			lp_setup_fail(lp, IPMI_E_IO);
+			return;
+		}
+	} while (lp->console_sid == 0);
+	memset(&q, 0, sizeof(q));
+	q.tag = lp->tag;
+	q.priv = 0;	/* highest the proposed algorithms allow */
+	q.console_sid = lp->console_sid;
+	q.auth = lp->alg.auth;
+	q.integ = lp->alg.integ;
+	q.conf = lp->alg.conf;
+	lp_setup_payload(lp, RMCPP_PT_OPEN_REQ,
+	    rmcpp_open_req_encode(lp->msg, sizeof(lp->msg), &q), now);
+}
+
+/* Move to the next step after 'st' finished successfully. */
+static void
+lp_setup_next(struct lanplus *lp, uint64_t now)
+{
+	struct ipmi_req req;
+	int id;
+
+	switch (lp->st) {
+	case LP_CLOSED:
+		lp->tr.err[0] = '\0';
+		lp->ncand = lp->icand = 0;
+		if (lp->auto_suite &&
+		    !(lp->tr.cfg.workarounds & IPMI_WA_NO_CIPHER_SUITES)) {
+			lp->st = LP_SUITES;
+			lp->suites_len = 0;
+			lp->suites_idx = 0;
+			app_suites_req(&req, 0x0e, 0);
+			/* at most 1 s, no retransmit: many BMCs (and
+			 * ipmi_sim) never answer this outside a session */
+			lp_setup_send(lp, &req, 0, now);
+			if (lp->attempt_ms > 1000) {
+				lp->attempt_ms = 1000;
+				lp->tr.deadline = now + 1000;
+			}
+			return;
+		}
+		/* FALLTHROUGH */
+	case LP_SUITES:
+		if (lp->ncand == 0) {
+			size_t i;
+
+			if (lp->auto_suite)
+				for (i = 0; i < sizeof(lp_fallback) /
+				    sizeof(lp_fallback[0]); i++)
+					lp->cand[lp->ncand++] = lp_fallback[i];
+			else
+				lp->cand[lp->ncand++] = lp->tr.cfg.cipher;
+		}
+		lp->st = LP_AUTHCAP;
+		app_authcap_req(&req, lp->tr.cfg.priv, 1);
+		lp_setup_send(lp, &req, lp->tr.cfg.retries, now);
+		return;
+	case LP_AUTHCAP:
+	case LP_OPEN_SESSION:	/* refused: next candidate suite */
+		if ((id = lp_next_suite(lp)) < 0) {
+			if (lp->st == LP_AUTHCAP)
+				ipmi_tr_seterr(&lp->tr, "Open Session",
+				    "cipher suite %d %s", lp->tr.cfg.cipher,
+				    lp->tr.cfg.cipher == 0 ? "(no "
+				    "authentication) refused: allow it "
+				    "explicitly" : "not supported");
+			lp_setup_fail(lp, IPMI_E_UNSUPPORTED);
+			return;
+		}
+		lp->tr.cipher = id;
+		lp_send_open(lp, now);
+		return;
+	case LP_RAKP1:
+		lp->st = LP_RAKP3;
+		return;		/* RAKP3 sent by the RAKP2 handler */
+	case LP_RAKP3:
+		lp->in_session = 1;
+		lp->out_seq = 0;
+		if (lp->tr.cfg.priv > IPMI_PRIV_USER) {
+			lp->st = LP_SETPRIV;
+			app_setpriv_req(&req, lp->tr.cfg.priv);
+			lp_setup_send(lp, &req, lp->tr.cfg.retries, now);
+			return;
+		}
+		/* FALLTHROUGH */
+	case LP_SETPRIV:
+		lp->st = LP_OPEN;
+		lp->flight = LPF_NONE;
+		lp->tr.stats.sessions++;
+		lp->tr.deadline = lp->tr.cfg.keepalive_ms ?
+		    now + lp->tr.cfg.keepalive_ms : 0;
+		if (ipmi_tr_cur(&lp->tr) != NULL)
+			lp_send_user(lp, now);
+		return;
+	case LP_OPEN:
+	case LP_CLOSING:
+		return;
+	}
+}
+
+static void
+lp_on_suites(struct lanplus *lp, const struct ipmi_rsp *rsp, uint64_t now)
+{
+	struct ipmi_req req;
+	uint8_t ids[LP_SUITES_MAX];
+	int n, i;
+	size_t j;
+
+	if (rsp->ccode == IPMI_CC_OK && rsp->len >= 1) {
+		size_t chunk = rsp->len - 1;
+
+		if (chunk > 16)
+			chunk = 16;
+		if (lp->suites_len + chunk <= sizeof(lp->suites)) {
+			memcpy(lp->suites + lp->suites_len, rsp->data + 1,
+			    chunk);
+			lp->suites_len += chunk;
+		}
+		if (chunk == 16 && lp->suites_idx < LP_SUITES_MAX - 1) {
+			app_suites_req(&req, 0x0e, ++lp->suites_idx);
+			lp_setup_send(lp, &req, 0, now);
+			return;
+		}
+	}
+	n = app_suites_parse(lp->suites, lp->suites_len, ids, LP_SUITES_MAX);
+	lp->ncand = 0;
+	for (j = 0; j < sizeof(lp_pref) / sizeof(lp_pref[0]); j++)
+		for (i = 0; i < n; i++)
+			if (ids[i] == lp_pref[j] && lp->ncand < 8)
+				lp->cand[lp->ncand++] = lp_pref[j];
+	lp_setup_next(lp, now);
+}
+
+static void
+lp_on_authcap(struct lanplus *lp, const struct ipmi_rsp *rsp, uint64_t now)
+{
+	struct app_authcap a;
+
+	if (rsp->ccode != IPMI_CC_OK) {
+		ipmi_tr_seterr(&lp->tr, lp_step[lp->st], "%s (0x%02x)",
+		    ipmi_ccode_name(rsp->netfn, rsp->cmd, rsp->ccode),
+		    rsp->ccode);
+		lp_setup_fail(lp, IPMI_E_AUTH);
+		return;
+	}
+	if (app_authcap_decode(rsp->data, rsp->len, &a) != IPMI_OK) {
+		ipmi_tr_seterr(&lp->tr, lp_step[lp->st], "short response");
+		lp_setup_fail(lp, IPMI_E_LENGTH);
+		return;
+	}
+	if (!a.v20 || !a.ipmi20) {
+		ipmi_tr_seterr(&lp->tr, lp_step[lp->st], "the BMC does not "
+		    "speak IPMI 2.0 (RMCP+): use -I lan");
+		lp_setup_fail(lp, IPMI_E_UNSUPPORTED);
+		return;
+	}
+	lp_setup_next(lp, now);
+}
+
+static void
+lp_on_open(struct lanplus *lp, const uint8_t *p, size_t len, uint64_t now)
+{
+	struct rmcpp_open_rsp o;
+	uint8_t user_len;
+
+	if (rmcpp_open_rsp_decode(p, len, &o) != IPMI_OK ||
+	    o.tag != lp->tag) {
+		lp->tr.stats.dropped++;
+		return;
+	}
+	if (o.status != 0) {
+		ipmi_tr_seterr(&lp->tr, "Open Session", "cipher suite %d: %s "
+		    "(status 0x%02x)", lp->tr.cipher,
+		    rmcpp_status_name(o.status), o.status);
+		/* try the next suite if the BMC refused this one */
+		if ((o.status >= 0x04 && o.status <= 0x07) ||
+		    o.status == 0x10 || o.status == 0x11) {
+			lp->flight = LPF_NONE;
+			lp_setup_next(lp, now);
+			return;
+		}
+		lp_setup_fail(lp, IPMI_E_AUTH);
+		return;
+	}
+	if (o.console_sid != lp->console_sid || o.bmc_sid == 0 ||
+	    o.auth != lp->alg.auth || o.integ != lp->alg.integ ||
+	    o.conf != lp->alg.conf) {
+		ipmi_tr_seterr(&lp->tr, "Open Session", "BMC answered with "
+		    "other session parameters");
+		lp_setup_fail(lp, IPMI_E_PROTO);
+		return;
+	}
+	lp->bmc_sid = o.bmc_sid;
+	lp->st = LP_RAKP1;
+	lp->tag++;
+	if (lcr_random(lp->rm, sizeof(lp->rm)) != 0) {
+		ipmi_tr_seterr(&lp->tr, "RAKP1", "no random bytes");
+		lp_setup_fail(lp, IPMI_E_IO);
+		return;
+	}
+	/* requested role: privilege, name-only lookup (bit 4) */
+	lp->role = (uint8_t)(lp->tr.cfg.priv | 0x10);
+	user_len = (uint8_t)strnlen(lp->tr.cfg.user, 16);
+	lp_setup_payload(lp, RMCPP_PT_RAKP1, rmcpp_rakp1_encode(lp->msg,
+	    sizeof(lp->msg), lp->tag, lp->bmc_sid, lp->rm, lp->role,
+	    lp->tr.cfg.user, user_len), now);
+}
+
+/* bytes that follow in the RAKP HMACs: RoleM, ULengthM, UNameM */
+static void
+wr_role_user(struct wbuf *w, const struct lanplus *lp)
+{
+	size_t ulen = strnlen(lp->tr.cfg.user, 16);
+
+	wr_u8(w, lp->role);
+	wr_u8(w, (uint8_t)ulen);
+	wr_bytes(w, lp->tr.cfg.user, ulen);
+}
+
+static void
+lp_on_rakp2(struct lanplus *lp, const uint8_t *p, size_t len, uint64_t now)
+{
+	struct rmcpp_rakp2 k;
+	uint8_t buf[128], mac[LCR_MAX_MAC];
+	size_t maclen = 0, ulen;
+	const uint8_t *kg;
+	size_t kglen;
+	struct wbuf w;
+	int n;
+
+	if (rmcpp_rakp2_decode(p, len, &k) != IPMI_OK || k.tag != lp->tag) {
+		lp->tr.stats.dropped++;
+		return;
+	}
+	if (k.status != 0) {
+		ipmi_tr_seterr(&lp->tr, "RAKP2", "%s (status 0x%02x)%s",
+		    rmcpp_status_name(k.status), k.status,
+		    k.status == 0x0d ? ": unknown user?" :
+		    k.status == 0x09 || k.status == 0x0a ?
+		    ": privilege level too high for this user?" : "");
+		lp_setup_fail(lp, IPMI_E_AUTH);
+		return;
+	}
+	if (k.console_sid != lp->console_sid) {
+		lp->tr.stats.dropped++;
+		return;
+	}
+	memcpy(lp->rc, k.rc, 16);
+	memcpy(lp->guid, k.guid, 16);
+	ulen = strnlen(lp->tr.cfg.user, 16);
+
+	/* RAKP2 code: HMAC_KUID(SIDm, SIDc, Rm, Rc, GUIDc, RoleM,
+	 * ULengthM, UNameM), section 13.31 */
+	if (lp->alg.auth != LCR_AUTH_NONE) {
+		wb_init(&w, buf, sizeof(buf));
+		wr_le32(&w, lp->console_sid);
+		wr_le32(&w, lp->bmc_sid);
+		wr_bytes(&w, lp->rm, 16);
+		wr_bytes(&w, lp->rc, 16);
+		wr_bytes(&w, lp->guid, 16);
+		wr_role_user(&w, lp);
+		if (w.err || lcr_hmac(lp->alg.auth, lp->kuid,
+		    sizeof(lp->kuid), buf, w.len, mac, &maclen) != 0) {
+			lp_setup_fail(lp, IPMI_E_IO);
+			return;
+		}
+	}
+	if (k.authcode_len != maclen ||
+	    (maclen > 0 && lcr_memcmp(k.authcode, mac, maclen) != 0)) {
+		ipmi_tr_seterr(&lp->tr, "RAKP2", "BMC authentication code "
+		    "mismatch (wrong password or K_g?)");
+		lp_setup_fail(lp, IPMI_E_AUTH);
+		return;
+	}
+
+	/* session keys: SIK with K_g (or the password), K1, K2 */
+	kg = lp->tr.cfg.kglen ? lp->tr.cfg.kg : lp->kuid;
+	kglen = lp->tr.cfg.kglen ? sizeof(lp->tr.cfg.kg) : sizeof(lp->kuid);
+	lp->klen = lcr_auth_len(lp->alg.auth);
+	if (lp->alg.auth != LCR_AUTH_NONE &&
+	    (lcr_sik(lp->alg.auth, kg, kglen, lp->rm, lp->rc, lp->role,
+	    lp->tr.cfg.user, ulen, lp->sik) != 0 ||
+	    lcr_kn(lp->alg.auth, lp->sik, 1, lp->k1) != 0 ||
+	    lcr_kn(lp->alg.auth, lp->sik, 2, lp->k2) != 0)) {
+		lp_setup_fail(lp, IPMI_E_IO);
+		return;
+	}
+
+	/* RAKP3 code: HMAC_KUID(Rc, SIDm, RoleM, ULengthM, UNameM) */
+	maclen = 0;
+	if (lp->alg.auth != LCR_AUTH_NONE) {
+		wb_init(&w, buf, sizeof(buf));
+		wr_bytes(&w, lp->rc, 16);
+		wr_le32(&w, lp->console_sid);
+		wr_role_user(&w, lp);
+		if (w.err || lcr_hmac(lp->alg.auth, lp->kuid,
+		    sizeof(lp->kuid), buf, w.len, mac, &maclen) != 0) {
+			lp_setup_fail(lp, IPMI_E_IO);
+			return;
+		}
+	}
+	lcr_cleanse(buf, sizeof(buf));
+	lp->st = LP_RAKP3;
+	n = rmcpp_rakp3_encode(lp->msg, sizeof(lp->msg), lp->tag, 0,
+	    lp->bmc_sid, mac, maclen);
+	lcr_cleanse(mac, sizeof(mac));
+	lp_setup_payload(lp, RMCPP_PT_RAKP3, n, now);
+}
+
+static void
+lp_on_rakp4(struct lanplus *lp, const uint8_t *p, size_t len, uint64_t now)
+{
+	struct rmcpp_rakp4 k;
+	uint8_t buf[64], mac[LCR_MAX_MAC];
+	size_t maclen = 0, icvlen;
+	struct wbuf w;
+
+	if (rmcpp_rakp4_decode(p, len, &k) != IPMI_OK || k.tag != lp->tag) {
+		lp->tr.stats.dropped++;
+		return;
+	}
+	if (k.status != 0) {
+		ipmi_tr_seterr(&lp->tr, "RAKP4", "%s (status 0x%02x)",
+		    rmcpp_status_name(k.status), k.status);
+		lp_setup_fail(lp, IPMI_E_AUTH);
+		return;
+	}
+	if (k.console_sid != lp->console_sid) {
+		lp->tr.stats.dropped++;
+		return;
+	}
+	/* ICV: HMAC_SIK(Rm, SIDc, GUIDc), truncated to the integrity
+	 * length of the authentication algorithm (section 13.28) */
+	icvlen = 0;
+	if (lp->alg.auth != LCR_AUTH_NONE) {
+		wb_init(&w, buf, sizeof(buf));
+		wr_bytes(&w, lp->rm, 16);
+		wr_le32(&w, lp->bmc_sid);
+		wr_bytes(&w, lp->guid, 16);
+		if (w.err || lcr_hmac(lp->alg.auth, lp->sik, lp->klen, buf,
+		    w.len, mac, &maclen) != 0) {
+			lp_setup_fail(lp, IPMI_E_IO);
+			return;
+		}
+		icvlen = lp->alg.auth == LCR_AUTH_HMAC_SHA1 ? 12 : 16;
+	}
+	if (k.icv_len != icvlen ||
+	    (icvlen > 0 && lcr_memcmp(k.icv, mac, icvlen) != 0)) {
+		ipmi_tr_seterr(&lp->tr, "RAKP4", "BMC integrity check value "
+		    "mismatch (wrong K_g?)");
+		lp_setup_fail(lp, IPMI_E_AUTH);
+		return;
+	}
+	lp->flight = LPF_NONE;
+	lp_setup_next(lp, now);
+}
+
+/* ---- requests in the session ---- */
+
+static void
+lp_send_user(struct lanplus *lp, uint64_t now)
+{
+	const struct ipmi_req *req = ipmi_tr_cur(&lp->tr);
+	enum ipmi_err e;
+
+	if (req == NULL || lp->flight != LPF_NONE)
+		return;
+	if (req->bridged) {
+		/* Send Message bridging is not carried over LAN yet */
+		ipmi_tr_seterr(&lp->tr, "request", "bridged requests are "
+		    "not supported over lanplus");
+		ipmi_tr_complete(&lp->tr, IPMI_E_UNSUPPORTED, now);
+		return;
+	}
+	if (lp_frame(lp, req) != 0) {
+		ipmi_tr_complete(&lp->tr, IPMI_E_LENGTH, now);
+		return;
+	}
+	if ((e = lp_send_new(lp, LPF_USER, lp->tr.cfg.retries, now)) !=
+	    IPMI_OK) {
+		lp->flight = LPF_NONE;
+		ipmi_tr_complete(&lp->tr, e, now);
+	}
+}
+
+/* The response to a request of ours arrived (user, setup, keepalive). */
+static void
+lp_on_rsp(struct lanplus *lp, uint64_t now)
+{
+	enum lp_flight f = lp->flight;
+	struct ipmi_rsp *rsp = &lp->tr.rsp;
+
+	lp->flight = LPF_NONE;
+	lp->tr.deadline = lp->tr.cfg.keepalive_ms && lp->st == LP_OPEN ?
+	    now + lp->tr.cfg.keepalive_ms : 0;
+	switch (f) {
+	case LPF_USER:
+		ipmi_tr_complete(&lp->tr, IPMI_OK, now);
+		return;
+	case LPF_KEEPALIVE:
+		if (ipmi_tr_cur(&lp->tr) != NULL)
+			lp_send_user(lp, now);
+		return;
+	case LPF_NONE:
+		return;
+	case LPF_SETUP:
+		break;
+	}
+	switch (lp->st) {
+	case LP_SUITES:
+		lp_on_suites(lp, rsp, now);
+		return;
+	case LP_AUTHCAP:
+		lp_on_authcap(lp, rsp, now);
+		return;
+	case LP_SETPRIV:
+		if (rsp->ccode != IPMI_CC_OK) {
+			ipmi_tr_seterr(&lp->tr, lp_step[lp->st],
+			    "%s %s (0x%02x)",
+			    ipmi_priv_name(lp->tr.cfg.priv),
+			    ipmi_ccode_name(rsp->netfn, rsp->cmd,
+			    rsp->ccode), rsp->ccode);
+			lp_setup_fail(lp, IPMI_E_AUTH);
+			return;
+		}
+		lp_setup_next(lp, now);
+		return;
+	case LP_CLOSING:
+		lp_reset(lp);
+		ipmi_tr_closed(&lp->tr);
+		return;
+	default:
+		return;
+	}
+}
+
+/* Check an IPMI message payload against the request in flight. */
+static int
+lp_take_msg(struct lanplus *lp, const uint8_t *p, size_t len)
+{
+	struct ipmi_msg_hdr h;
+
+	if (lp->flight == LPF_NONE || lp->ptype != RMCPP_PT_IPMI)
+		return -1;
+	if (ipmi_msg_decode_rsp(p, len, &h, &lp->tr.rsp) != IPMI_OK)
+		return -1;
+	if (h.rq_seq != lp->exp_seq || h.cmd != lp->exp_cmd ||
+	    h.netfn != lp->exp_netfn)
+		return -1;
+	return 0;
+}
+
+/* Authenticate and decrypt an in-session packet; returns the plain
+ * payload in out, or -1 to drop it. */
+static int
+lp_unwrap(struct lanplus *lp, const uint8_t *pkt, const struct lan_pkt *pk,
+    uint8_t *out, size_t *outlen)
+{
+	uint8_t mac[LCR_MAX_MAC];
+	const uint8_t *key = lp->k1;
+	size_t klen = lp->klen, n;
+
+	if (pk->sid != lp->console_sid)
+		return -1;
+	if (lp->alg.integ != LCR_INTEG_NONE) {
+		if (!pk->authenticated || pk->trailer == NULL)
+			return -1;
+		if (lp->alg.integ == LCR_INTEG_MD5_128) {
+			key = lp->kuid;
+			klen = sizeof(lp->kuid);
+		}
+		if (lcr_integ(lp->alg.integ, key, klen, pkt + pk->integ_off,
+		    pk->integ_len, mac) != 0 ||
+		    lcr_memcmp(mac, pk->trailer, pk->trailer_len) != 0)
+			return -1;
+	}
+	if (lan_seqwin_check(&lp->win, pk->seq, LP_SEQ_WINDOW) != 0)
+		return -1;
+	if (lp->alg.conf == LCR_CONF_AES_CBC_128) {
+		uint8_t pad;
+		size_t i;
+
+		if (!pk->encrypted || pk->plen < 32 || pk->plen % 16 != 0 ||
+		    pk->plen - 16 > LAN_PKT_MAX)
+			return -1;
+		n = pk->plen - 16;
+		if (lcr_aes_cbc_decrypt(lp->k2, pk->payload, pk->payload + 16,
+		    n, out) != 0)
+			return -1;
+		pad = out[n - 1];
+		if ((size_t)pad + 1 > n || pad > 15)
+			return -1;
+		for (i = 0; i < pad; i++)
+			if (out[n - 1 - pad + i] != i + 1)
+				return -1;
+		*outlen = n - 1 - pad;
+		return 0;
+	}
+	if (pk->encrypted || pk->plen > LAN_PKT_MAX)
+		return -1;
+	memcpy(out, pk->payload, pk->plen);
+	*outlen = pk->plen;
+	return 0;
+}
+
+static void
+lp_input(struct lanplus *lp, const uint8_t *pkt, size_t len, uint64_t now)
+{
+	struct lan_pkt pk;
+	uint8_t plain[LAN_PKT_MAX];
+	size_t plen;
+	size_t icv = lp->in_session ? lcr_integ_len(lp->alg.integ) : 0;
+
+	if (lan_decode(pkt, len, icv, &pk) != IPMI_OK ||
+	    pk.rmcp_class != RMCP_CLASS_IPMI || lp->flight == LPF_NONE)
+		goto drop;
+	if (lp->in_session && pk.sid != 0) {
+		if (pk.ptype != RMCPP_PT_IPMI ||
+		    lp_unwrap(lp, pkt, &pk, plain, &plen) != 0 ||
+		    lp_take_msg(lp, plain, plen) != 0)
+			goto drop;
+		lp_on_rsp(lp, now);
+		return;
+	}
+	/* outside a session: 1.5 (auth caps) or RMCP+ with sid 0 */
+	if (pk.authtype != IPMI_AUTH_RMCPP) {
+		if (lp->st != LP_AUTHCAP || pk.authtype != IPMI_AUTH_NONE ||
+		    lp_take_msg(lp, pk.payload, pk.plen) != 0)
+			goto drop;
+		lp_on_rsp(lp, now);
+		return;
+	}
+	if (pk.encrypted || pk.authenticated)
+		goto drop;
+	switch (pk.ptype) {
+	case RMCPP_PT_IPMI:
+		if (lp->st != LP_SUITES || lp_take_msg(lp, pk.payload,
+		    pk.plen) != 0)
+			goto drop;
+		lp_on_rsp(lp, now);
+		return;
+	case RMCPP_PT_OPEN_RSP:
+		if (lp->st != LP_OPEN_SESSION)
+			goto drop;
+		lp_on_open(lp, pk.payload, pk.plen, now);
+		return;
+	case RMCPP_PT_RAKP2:
+		if (lp->st != LP_RAKP1)
+			goto drop;
+		lp_on_rakp2(lp, pk.payload, pk.plen, now);
+		return;
+	case RMCPP_PT_RAKP4:
+		if (lp->st != LP_RAKP3)
+			goto drop;
+		lp_on_rakp4(lp, pk.payload, pk.plen, now);
+		return;
+	default:
+		goto drop;
+	}
+drop:
+	lp->tr.stats.dropped++;
+}
+
+/* ---- ops ---- */
+
+static enum ipmi_err
+lp_start(struct ipmi_tr *tr, uint64_t now)
+{
+	struct lanplus *lp = (struct lanplus *)tr;
+
+	if (lp->st == LP_CLOSED) {
+		lp->in_session = 0;
+		lp_setup_next(lp, now);
+		return IPMI_OK;
+	}
+	if (lp->st == LP_OPEN)
+		lp_send_user(lp, now);
+	return IPMI_OK;
+}
+
+static void
+lp_readable(struct ipmi_tr *tr, uint64_t now)
+{
+	struct lanplus *lp = (struct lanplus *)tr;
+	uint8_t pkt[LAN_PKT_MAX];
+	ssize_t n;
+	int budget = 64;	/* bounded work per wakeup */
+
+	while (budget-- > 0 && tr->fd >= 0) {
+		n = lan_udp_recv(tr->fd, pkt, sizeof(pkt));
+		if (n == 0)
+			return;
+		if (n < 0) {
+			if (errno == ECONNREFUSED) {
+				/* ICMP port unreachable: say so on timeout */
+				ipmi_tr_seterr(tr, lp_step[lp->st],
+				    "connection refused (no BMC listening?)");
+				continue;
+			}
+			return;
+		}
+		tr->stats.packets_in++;
+		if ((size_t)n > sizeof(pkt)) {
+			tr->stats.dropped++;
+			continue;
+		}
+		lp_input(lp, pkt, (size_t)n, now);
+	}
+}
+
+static void
+lp_timeout(struct ipmi_tr *tr, uint64_t now)
+{
+	struct lanplus *lp = (struct lanplus *)tr;
+	enum ipmi_err e;
+
+	if (lp->flight == LPF_NONE) {
+		/* idle in an open session: keepalive */
+		if (lp->st == LP_OPEN && tr->cfg.keepalive_ms) {
+			struct ipmi_req req;
+
+			app_devid_req(&req);
+			if (lp_frame(lp, &req) == 0 &&
+			    lp_send_new(lp, LPF_KEEPALIVE, tr->cfg.retries,
+			    now) == IPMI_OK)
+				return;
+			lp_reset(lp);
+		}
+		tr->deadline = 0;
+		return;
+	}
+	if (lp->tries < lp->max_tries) {
+		lp->tries++;
+		tr->stats.retransmits++;
+		if ((e = lp_xmit(lp, now)) == IPMI_OK)
+			return;
+	} else
+		e = IPMI_E_TIMEOUT;
+	if (e == IPMI_E_TIMEOUT && strstr(tr->err, "refused") == NULL)
+		ipmi_tr_seterr(tr, lp_step[lp->st], "no response after %u "
+		    "tries", lp->tries);
+	switch (lp->flight) {
+	case LPF_USER:
+		/* a session that stops answering is presumed lost: the
+		 * next request sets up a new one */
+		lp_reset(lp);
+		ipmi_tr_complete(tr, e, now);
+		return;
+	case LPF_KEEPALIVE:
+		lp_reset(lp);
+		return;
+	case LPF_SETUP:
+		if (lp->st == LP_SUITES) {
+			/* not answered: fall back to 17, then 3 */
+			tr->err[0] = '\0';
+			lp->flight = LPF_NONE;
+			lp->ncand = 0;
+			lp_setup_next(lp, now);
+			return;
+		}
+		if (lp->st == LP_CLOSING) {
+			lp_reset(lp);
+			ipmi_tr_closed(tr);
+			return;
+		}
+		lp_setup_fail(lp, e);
+		return;
+	case LPF_NONE:
+		return;
+	}
+}
+
+static void
+lp_close(struct ipmi_tr *tr, uint64_t now)
+{
+	struct lanplus *lp = (struct lanplus *)tr;
+	struct ipmi_req req;
+
+	if (lp->st != LP_OPEN || lp->flight != LPF_NONE) {
+		lp_reset(lp);
+		ipmi_tr_closed(tr);
+		return;
+	}
+	lp->st = LP_CLOSING;
+	app_close_req(&req, lp->bmc_sid);
+	lp_setup_send(lp, &req, 0, now);
+	if (lp->st != LP_CLOSING)
+		ipmi_tr_closed(tr);
+}
+
+static void
+lp_free(struct ipmi_tr *tr)
+{
+	struct lanplus *lp = (struct lanplus *)tr;
+
+	if (tr->fd >= 0)
+		(void)close(tr->fd);
+	lp_wipe_keys(lp);
+	lcr_cleanse(lp->kuid, sizeof(lp->kuid));
+	ipmi_tr_base_fini(tr);
+	free(lp);
+}
+
+static const struct ipmi_tr_ops lanplus_ops = {
+	.name = "lanplus",
+	.start = lp_start,
+	.readable = lp_readable,
+	.timeout = lp_timeout,
+	.close = lp_close,
+	.free = lp_free,
+};
+
+struct ipmi_tr *
+lanplus_new(const struct ipmi_tr_cfg *cfg, char *err, size_t errlen)
+{
+	struct lanplus *lp;
+	struct lcr_suite s;
+
+	if (cfg->cipher != IPMI_CIPHER_AUTO && lcr_suite(cfg->cipher, &s) != 0) {
+		(void)snprintf(err, errlen, "cipher suite %d is not supported "
+		    "(use 0-3, 6-8, 11, 12, 15-17)", cfg->cipher);
+		return NULL;
+	}
+	if (cfg->cipher == 0 && !cfg->allow_none) {
+		(void)snprintf(err, errlen, "cipher suite 0 (no "
+		    "authentication) refused unless explicitly allowed");
+		return NULL;
+	}
+	if ((lp = calloc(1, sizeof(*lp))) == NULL) {
+		(void)snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	ipmi_tr_base_init(&lp->tr, &lanplus_ops, cfg);
+	lp->auto_suite = cfg->cipher == IPMI_CIPHER_AUTO;
+	memcpy(lp->kuid, cfg->password, cfg->pwlen);
+	if (lcr_random(&lp->rq_seq, 1) != 0)
+		lp->rq_seq = 0;
+	lp->tr.fd = lan_udp_open(cfg->host, lp->tr.cfg.port, err, errlen);
+	if (lp->tr.fd < 0) {
+		lp_free(&lp->tr);
+		return NULL;
+	}
+	lp_reset(lp);
+	return &lp->tr;
+}

@@ -1,0 +1,194 @@
+/*
+ * One interface for every way of reaching a BMC: the OpenIPMI driver
+ * (kcs_open.c), IPMI 2.0 RMCP+ (lanplus.c) and IPMI 1.5 LAN (lan15.c).
+ *
+ * A transport is a non-blocking state machine.  Its owner (the CLI, or the
+ * daemon's poller for many BMCs) polls ipmi_tr_fd() for POLLIN and calls
+ * ipmi_tr_readable(); it calls ipmi_tr_timeout() once the monotonic clock
+ * reaches ipmi_tr_deadline().  Nothing here blocks or sleeps, reads the
+ * clock (callers pass now in ms of CLOCK_MONOTONIC) or logs: failures are
+ * reported through the done callback and ipmi_tr_error().
+ *
+ * Requests are queued (IPMI_TR_QUEUE deep) and sent one at a time.  A
+ * session transport opens its session on the first request, re-opens it
+ * after a session loss, keeps it alive while idle, and closes it on
+ * ipmi_tr_close().
+ */
+#ifndef IPMI_TRANSPORT_H
+#define IPMI_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ipmi.h"
+
+#define IPMI_TR_QUEUE		32
+#define IPMI_PASSWORD_MAX	20	/* RMCP+ passwords: 20 bytes */
+#define IPMI_KG_MAX		20
+
+enum ipmi_iface {
+	IPMI_IFACE_OPEN,
+	IPMI_IFACE_LAN,		/* IPMI 1.5 */
+	IPMI_IFACE_LANPLUS	/* IPMI 2.0 RMCP+ */
+};
+
+/* Authentication types for IPMI 1.5, section 13.6. */
+#define IPMI_AUTH_NONE		0
+#define IPMI_AUTH_MD2		1
+#define IPMI_AUTH_MD5		2
+#define IPMI_AUTH_STRAIGHT	4
+#define IPMI_AUTH_OEM		5
+#define IPMI_AUTH_RMCPP		6
+
+#define IPMI_CIPHER_AUTO	(-1)
+
+/*
+ * Configuration of one transport.  Strings are copied by ipmi_tr_new();
+ * password and kg are copied too and wiped from the transport on free.
+ * The caller wipes its own copy.
+ */
+struct ipmi_tr_cfg {
+	enum ipmi_iface	 iface;
+	char		 host[256];	/* LAN: host name or address */
+	uint16_t	 port;		/* LAN: default 623 */
+	char		 device[128];	/* open: "" = probe the usual nodes */
+	char		 user[17];	/* 16 chars max, section 22.28 */
+	uint8_t		 password[IPMI_PASSWORD_MAX];
+	uint8_t		 pwlen;
+	uint8_t		 kg[IPMI_KG_MAX];
+	uint8_t		 kglen;		/* 0: no K_g (use the password key) */
+	int		 cipher;	/* 0..17 or IPMI_CIPHER_AUTO */
+	uint8_t		 priv;		/* IPMI_PRIV_*, default ADMIN */
+	int		 authtype;	/* lan: -1 = best offered */
+	unsigned	 timeout_ms;	/* per attempt, default 1000 */
+	unsigned	 retries;	/* retransmissions per request, default 3 */
+	unsigned	 keepalive_ms;	/* idle keepalive period, 0 = none */
+	unsigned	 allow_none;	/* permit suite 0 / auth type NONE */
+	uint32_t	 workarounds;	/* IPMI_WA_* */
+};
+
+/*
+ * Vendor quirks, each named after what it works around.
+ */
+#define IPMI_WA_NO_CIPHER_SUITES	0x0001	/* Get Channel Cipher Suites
+						 * never answered outside a
+						 * session: OpenIPMI ipmi_sim
+						 * 2.0.33 */
+
+typedef void	ipmi_done_fn(void *arg, enum ipmi_err err,
+		    const struct ipmi_rsp *rsp);
+
+struct ipmi_tr_stats {
+	uint64_t	requests;	/* user requests completed */
+	uint64_t	packets_out;	/* every datagram/ioctl sent, incl.
+					 * session setup and retransmits */
+	uint64_t	packets_in;	/* every datagram/message received */
+	uint64_t	retransmits;
+	uint64_t	sessions;	/* sessions opened */
+	uint64_t	dropped;	/* received and discarded (bad auth,
+					 * stale sequence, garbage) */
+};
+
+struct ipmi_tr;
+
+struct ipmi_tr	*ipmi_tr_new(const struct ipmi_tr_cfg *, char *err,
+		    size_t errlen);
+void		 ipmi_tr_free(struct ipmi_tr *);
+
+/*
+ * Queue a request.  done is called exactly once, from inside a later
+ * ipmi_tr_readable/ipmi_tr_timeout/ipmi_tr_close call (never from
+ * ipmi_tr_submit itself), with err == IPMI_OK and the response (whose
+ * ccode may be non-zero) or with an error and rsp == NULL.
+ * Returns 0, or -1 if the queue is full or the transport closed.
+ */
+int		 ipmi_tr_submit(struct ipmi_tr *, const struct ipmi_req *,
+		    ipmi_done_fn *, void *arg, uint64_t now);
+
+/* fd to poll for input, or -1 when there is none right now. */
+int		 ipmi_tr_fd(const struct ipmi_tr *);
+/* monotonic ms at which ipmi_tr_timeout must be called; 0 = none. */
+uint64_t	 ipmi_tr_deadline(const struct ipmi_tr *);
+void		 ipmi_tr_readable(struct ipmi_tr *, uint64_t now);
+void		 ipmi_tr_timeout(struct ipmi_tr *, uint64_t now);
+
+/* Start a graceful close (Close Session); pending requests fail with
+ * IPMI_E_CLOSED.  ipmi_tr_idle() turns true once it is done. */
+void		 ipmi_tr_close(struct ipmi_tr *, uint64_t now);
+/* true when nothing is queued or in flight and no close is pending */
+int		 ipmi_tr_idle(const struct ipmi_tr *);
+
+/* Last transport/protocol failure: the step ("RAKP2", "Open Session",
+ * "Get Session Challenge", "open /dev/ipmi0" ...) and a message. */
+const char	*ipmi_tr_error(const struct ipmi_tr *);
+const char	*ipmi_tr_peer(const struct ipmi_tr *);	/* "host:port" */
+const struct ipmi_tr_stats *ipmi_tr_stats(const struct ipmi_tr *);
+/* Negotiated details, for info and tests: cipher suite, auth type,
+ * privilege, session id (0 for none). */
+int		 ipmi_tr_cipher(const struct ipmi_tr *);
+uint8_t		 ipmi_tr_authtype(const struct ipmi_tr *);
+
+/* ---- below: for transport implementations only ---- */
+
+struct ipmi_tr_ops {
+	const char	*name;
+	/* Called when a request is at the head of the queue and the
+	 * transport said it is ready (or needs to open first): start
+	 * sending tr->cur.  Return 0 or an ipmi_err that fails it. */
+	enum ipmi_err	(*start)(struct ipmi_tr *, uint64_t now);
+	void		(*readable)(struct ipmi_tr *, uint64_t now);
+	void		(*timeout)(struct ipmi_tr *, uint64_t now);
+	/* begin closing; call ipmi_tr_closed() when done */
+	void		(*close)(struct ipmi_tr *, uint64_t now);
+	void		(*free)(struct ipmi_tr *);
+};
+
+struct ipmi_tr_pending {
+	struct ipmi_req	 req;
+	ipmi_done_fn	*done;
+	void		*arg;
+};
+
+/* Each implementation embeds this as its first member. */
+struct ipmi_tr {
+	const struct ipmi_tr_ops *ops;
+	struct ipmi_tr_cfg	 cfg;
+	int			 fd;
+	uint64_t		 deadline;
+	int			 busy;		/* q[head] is in flight */
+	int			 closing;
+	int			 closed;
+	unsigned		 head, count;
+	struct ipmi_tr_pending	 q[IPMI_TR_QUEUE];
+	struct ipmi_rsp		 rsp;		/* filled by the transport */
+	struct ipmi_tr_stats	 stats;
+	int			 cipher;
+	uint8_t			 authtype;
+	char			 peer[300];
+	char			 err[256];
+};
+
+/* The request in flight (q[head]), or NULL. */
+const struct ipmi_req *ipmi_tr_cur(const struct ipmi_tr *);
+/* Finish the request in flight: with tr->rsp on IPMI_OK. */
+void		 ipmi_tr_complete(struct ipmi_tr *, enum ipmi_err,
+		    uint64_t now);
+/* Fail every queued request (session could not be opened). */
+void		 ipmi_tr_fail_all(struct ipmi_tr *, enum ipmi_err);
+/* The graceful close finished. */
+void		 ipmi_tr_closed(struct ipmi_tr *);
+/* Record "step: message" as the last error (printf-style). */
+void		 ipmi_tr_seterr(struct ipmi_tr *, const char *step,
+		    const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+void		 ipmi_tr_base_init(struct ipmi_tr *, const struct ipmi_tr_ops *,
+		    const struct ipmi_tr_cfg *);
+/* wipe secrets in the base */
+void		 ipmi_tr_base_fini(struct ipmi_tr *);
+
+/* Constructors, one per transport file. */
+struct ipmi_tr	*kcs_open_new(const struct ipmi_tr_cfg *, char *, size_t);
+struct ipmi_tr	*lanplus_new(const struct ipmi_tr_cfg *, char *, size_t);
+struct ipmi_tr	*lan15_new(const struct ipmi_tr_cfg *, char *, size_t);
+
+#endif
