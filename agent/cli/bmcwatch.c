@@ -525,6 +525,22 @@ main(int argc, char **argv)
 		lcr_cleanse(&c.cfg, sizeof(c.cfg));
 		return CLI_EUSAGE;
 	}
+	/* --json and --stats may also follow the command, as in
+	 * "bmcwatch sensors --json" */
+	{
+		int k, o = optind + 1;
+
+		for (k = optind + 1; k < argc; k++) {
+			if (strcmp(argv[k], "--json") == 0)
+				c.json = 1;
+			else if (strcmp(argv[k], "--stats") == 0)
+				c.stats = 1;
+			else
+				argv[o++] = argv[k];
+		}
+		argc = o;
+		argv[argc] = NULL;
+	}
 	json_init(&c.js, stdout);
 	c.ev = ev_new();
 	rc = cmd->fn(&c, argc - optind, argv + optind);

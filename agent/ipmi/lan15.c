@@ -759,6 +759,12 @@ l15_input(struct lan15 *l, const uint8_t *p, size_t len, uint64_t now)
 }
 
 static void
+l15_input_op(struct ipmi_tr *tr, const uint8_t *p, size_t len, uint64_t now)
+{
+	l15_input((struct lan15 *)tr, p, len, now);
+}
+
+static void
 l15_readable(struct ipmi_tr *tr, uint64_t now)
 {
 	struct lan15 *l = (struct lan15 *)tr;
@@ -922,6 +928,7 @@ static const struct ipmi_tr_ops l15_ops = {
 	.timeout = l15_timeout,
 	.close = l15_close,
 	.free = l15_free,
+	.input = l15_input_op,
 };
 
 struct ipmi_tr *

@@ -869,6 +869,12 @@ drop:
 
 /* ---- ops ---- */
 
+static void
+lp_input_op(struct ipmi_tr *tr, const uint8_t *p, size_t len, uint64_t now)
+{
+	lp_input((struct lanplus *)tr, p, len, now);
+}
+
 static enum ipmi_err
 lp_start(struct ipmi_tr *tr, uint64_t now)
 {
@@ -1014,6 +1020,7 @@ static const struct ipmi_tr_ops lanplus_ops = {
 	.timeout = lp_timeout,
 	.close = lp_close,
 	.free = lp_free,
+	.input = lp_input_op,
 };
 
 struct ipmi_tr *

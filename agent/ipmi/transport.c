@@ -142,6 +142,17 @@ ipmi_tr_timeout(struct ipmi_tr *tr, uint64_t now)
 	start_next(tr, now);
 }
 
+int
+ipmi_tr_input(struct ipmi_tr *tr, const uint8_t *p, size_t len, uint64_t now)
+{
+	if (tr->ops->input == NULL)
+		return -1;
+	tr->stats.packets_in++;
+	tr->ops->input(tr, p, len, now);
+	start_next(tr, now);
+	return 0;
+}
+
 const struct ipmi_req *
 ipmi_tr_cur(const struct ipmi_tr *tr)
 {

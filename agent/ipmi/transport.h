@@ -112,6 +112,11 @@ uint64_t	 ipmi_tr_deadline(const struct ipmi_tr *);
 void		 ipmi_tr_readable(struct ipmi_tr *, uint64_t now);
 void		 ipmi_tr_timeout(struct ipmi_tr *, uint64_t now);
 
+/* Feed one datagram as if received (tests, fuzzers).  -1 if the
+ * transport has no packet input. */
+int		 ipmi_tr_input(struct ipmi_tr *, const uint8_t *, size_t,
+		    uint64_t now);
+
 /* Start a graceful close (Close Session); pending requests fail with
  * IPMI_E_CLOSED.  ipmi_tr_idle() turns true once it is done. */
 void		 ipmi_tr_close(struct ipmi_tr *, uint64_t now);
@@ -141,6 +146,10 @@ struct ipmi_tr_ops {
 	/* begin closing; call ipmi_tr_closed() when done */
 	void		(*close)(struct ipmi_tr *, uint64_t now);
 	void		(*free)(struct ipmi_tr *);
+	/* handle one received datagram (LAN transports; NULL otherwise):
+	 * what readable() does per packet, open to tests and fuzzers */
+	void		(*input)(struct ipmi_tr *, const uint8_t *, size_t,
+			    uint64_t now);
 };
 
 struct ipmi_tr_pending {

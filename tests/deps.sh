@@ -1,0 +1,40 @@
+#!/bin/sh
+# Install the Debian packages that building and testing bmcwatch need,
+# and nothing when they are all present.  Run by `make check`,
+# `make demo` and `make bench`.  The guest kernel for the in-band test
+# is fetched separately (tests/inband/kernel.sh: apt-get download, never
+# installed).
+set -eu
+PKGS="gcc make pkg-config libc6-dev libssl-dev libsnmp-dev
+libcurl4-openssl-dev openipmi libopenipmi-dev ipmitool freeipmi-tools
+snmpd snmp qemu-system-x86 busybox-static cpio kmod clang
+libfuzzer-14-dev libclang-rt-14-dev python3 iproute2 procps
+clang-format cppcheck"
+
+missing=""
+for p in $PKGS; do
+	s=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	case $s in ii*) ;; *) missing="$missing $p" ;; esac
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: not root; run: apt-get install$missing" >&2
+	exit 1
+fi
+# Installing snmpd must not start a system snmpd: the tests run their
+# own on loopback.  policy-rc.d refuses service starts during the
+# install (only if the machine has none of its own).
+policy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	policy=/usr/sbin/policy-rc.d
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+fi
+trap '[ -n "$policy" ] && rm -f "$policy"' EXIT
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "deps: done"
