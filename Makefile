@@ -117,7 +117,7 @@ lint:
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BUILD)/bmcwatch $(DESTDIR)$(BINDIR)/bmcwatch
-	install -m 644 man/bmcwatch.1 $(DESTDIR)$(MANDIR)/man1/bmcwatch.1
+	install -m 644 agent/cli/bmcwatch.1 $(DESTDIR)$(MANDIR)/man1/bmcwatch.1
 
 clean:
 	rm -rf build

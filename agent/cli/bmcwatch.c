@@ -23,7 +23,7 @@
 
 static const struct cli_cmd cli_cmds[] = {
 	{ "info", cli_info, "info" },
-	{ "raw", cli_raw, "raw NETFN CMD [DATA ...]" },
+	{ "raw", cli_raw, "raw [--repeat N] NETFN CMD [DATA ...]" },
 };
 
 static void

@@ -1,5 +1,8 @@
 /* bmcwatch raw NETFN CMD [DATA ...]: hex in, hex out. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -9,8 +12,24 @@ cli_raw(struct cli *c, int argc, char **argv)
 	struct ipmi_req req;
 	struct ipmi_rsp rsp;
 	uint8_t netfn, cmd, data[IPMI_MAX_DATA];
+	unsigned long repeat = 1, k;
+	char *end;
 	int i, r;
 
+	/* --repeat N: the same request N times over the held session
+	 * (for benchmarks); the last answer is printed */
+	if (argc >= 3 && strcmp(argv[1], "--repeat") == 0) {
+		errno = 0;
+		repeat = strtoul(argv[2], &end, 10);
+		if (errno != 0 || *end != '\0' || repeat < 1 ||
+		    repeat > 1000000) {
+			cli_usage_error("raw", "bad --repeat count '%s'",
+			    argv[2]);
+			return CLI_EUSAGE;
+		}
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 3) {
 		cli_usage_error("raw", "need NETFN and CMD");
 		return CLI_EUSAGE;
@@ -34,9 +53,11 @@ cli_raw(struct cli *c, int argc, char **argv)
 			    "(hex 00-ff)", i - 2, argv[i]);
 			return CLI_EUSAGE;
 		}
-	ipmi_req_init(&req, netfn, cmd, data, (size_t)(argc - 3));
-	if ((r = cli_call(c, &req, &rsp)) != 0)
-		return -r;
+	for (k = 0; k < repeat; k++) {
+		ipmi_req_init(&req, netfn, cmd, data, (size_t)(argc - 3));
+		if ((r = cli_call(c, &req, &rsp)) != 0)
+			return -r;
+	}
 	if (c->json) {
 		json_obj_begin(&c->js, NULL);
 		json_int(&c->js, "netfn", netfn);

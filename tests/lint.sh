@@ -1,0 +1,49 @@
+#!/bin/sh
+# make lint: banned functions, cppcheck, and clang-format drift.
+# Banned (curl/dropbear habit): sprintf strcpy strcat strtok atoi gets,
+# and strtol/strtoul without an errno/end check is left to review.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+rc=0
+SRC=$(find agent plugins tests/unit tests/fuzz -name '*.[ch]' 2>/dev/null)
+# shellcheck disable=SC2086
+if grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strtok|atoi|atol|gets)[[:space:]]*\(' $SRC |
+    grep -v '^\S*:[0-9]*:\s*\*' | grep -v 'snprintf\|vsnprintf'; then
+	echo "lint: banned function used (above)"
+	rc=1
+fi
+# only lan_crypto.c may include OpenSSL
+# shellcheck disable=SC2086
+if grep -ln '#include <openssl/' $SRC | grep -v '^agent/ipmi/lan_crypto.c$'; then
+	echo "lint: OpenSSL included outside agent/ipmi/lan_crypto.c (above)"
+	rc=1
+fi
+# codecs in agent/ipmi never log or touch the clock
+if grep -nE '\b(syslog|log_warn|log_info|clock_gettime|time\()' \
+    agent/ipmi/*.c; then
+	echo "lint: agent/ipmi must not log or read the clock (above)"
+	rc=1
+fi
+if command -v cppcheck >/dev/null; then
+	# shellcheck disable=SC2086
+	cppcheck -q --error-exitcode=1 --std=c11 --inline-suppr \
+	    --enable=warning,portability --suppress=missingIncludeSystem --suppress=funcArgOrderDifferent \
+	    -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc \
+	    $(find agent -name '*.c') || rc=1
+fi
+if command -v clang-format >/dev/null && [ "${LINT_FORMAT:-1}" = 1 ]; then
+	n=0
+	for f in $(find agent -name '*.[ch]'); do
+		if ! clang-format --dry-run -Werror "$f" >/dev/null 2>&1; then
+			n=$((n + 1))
+			[ "${LINT_VERBOSE:-0}" = 1 ] && echo "format: $f"
+		fi
+	done
+	if [ "$n" -gt 0 ]; then
+		echo "lint: $n files differ from .clang-format" \
+		    "(LINT_VERBOSE=1 lists them; clang-format -i fixes)"
+		rc=1
+	fi
+fi
+[ "$rc" -eq 0 ] && echo "lint: clean"
+exit "$rc"
