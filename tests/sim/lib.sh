@@ -99,12 +99,20 @@ for s in socks:
 PYEOF
 }
 
-# _sim_console_up PORT: true if the TCP port accepts a connection
+# _sim_console_up PORT: true if the console accepts a connection and shows
+# its prompt.  Read the prompt before closing: ipmi_sim does not ignore
+# SIGPIPE, and a client that hangs up before the greeting is written kills it.
 _sim_console_up() {
 	python3 - "$1" <<'PYEOF'
 import socket, sys
 try:
-    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=0.5)
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1)
+    buf = b""
+    while not buf.endswith(b"> "):
+        d = s.recv(4096)
+        if not d:
+            sys.exit(1)
+        buf += d
     s.close()
 except OSError:
     sys.exit(1)

@@ -1,0 +1,153 @@
+/* The scripted transport (see fake.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake.h"
+
+#define FAKE_LOG	1024
+
+struct fake {
+	struct ipmi_tr		 tr;
+	struct fake_rule	*rules;
+	size_t			 n;
+	enum ipmi_err		 pending;
+	int			 have;
+	uint16_t		 log[FAKE_LOG];	/* netfn << 8 | cmd */
+	unsigned		 nlog;
+	unsigned		 total;
+};
+
+static const struct fake_rule *
+fake_match(struct fake *f, const struct ipmi_req *q)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		struct fake_rule *r = &f->rules[i];
+
+		if (r->netfn != FAKE_ANY && r->netfn != q->netfn)
+			continue;
+		if (r->cmd != FAKE_ANY && r->cmd != q->cmd)
+			continue;
+		if (r->match != NULL && (q->len < r->match_len ||
+		    memcmp(q->data, r->match, r->match_len) != 0))
+			continue;
+		if (r->times == 1)
+			r->times = (unsigned)-1;	/* used up */
+		else if (r->times == (unsigned)-1)
+			continue;
+		else if (r->times > 1)
+			r->times--;
+		return r;
+	}
+	return NULL;
+}
+
+static enum ipmi_err
+fake_start(struct ipmi_tr *tr, uint64_t now)
+{
+	struct fake *f = (struct fake *)tr;
+	const struct ipmi_req *q = ipmi_tr_cur(tr);
+	const struct fake_rule *r = fake_match(f, q);
+
+	f->total++;
+	if (f->nlog < FAKE_LOG)
+		f->log[f->nlog++] = (uint16_t)(q->netfn << 8 | q->cmd);
+	tr->stats.packets_out++;
+	memset(&tr->rsp, 0, sizeof(tr->rsp));
+	tr->rsp.netfn = q->netfn | 1;
+	tr->rsp.cmd = q->cmd;
+	f->pending = IPMI_OK;
+	if (r == NULL)
+		tr->rsp.ccode = IPMI_CC_INVALID_COMMAND;
+	else if (r->err != IPMI_OK)
+		f->pending = r->err;
+	else {
+		tr->rsp.ccode = r->ccode;
+		tr->rsp.len = (uint16_t)(r->len > IPMI_MAX_DATA ?
+		    IPMI_MAX_DATA : r->len);
+		if (tr->rsp.len > 0)
+			memcpy(tr->rsp.data, r->data, tr->rsp.len);
+	}
+	f->have = 1;
+	tr->deadline = now ? now : 1;
+	return IPMI_OK;
+}
+
+static void
+fake_timeout(struct ipmi_tr *tr, uint64_t now)
+{
+	struct fake *f = (struct fake *)tr;
+
+	tr->deadline = 0;
+	if (!f->have)
+		return;
+	f->have = 0;
+	if (f->pending == IPMI_OK)
+		tr->stats.packets_in++;
+	ipmi_tr_complete(tr, f->pending, now);
+}
+
+static void
+fake_readable(struct ipmi_tr *tr, uint64_t now)
+{
+	(void)tr;
+	(void)now;
+}
+
+static void
+fake_close(struct ipmi_tr *tr, uint64_t now)
+{
+	(void)now;
+	ipmi_tr_closed(tr);
+}
+
+static void
+fake_free(struct ipmi_tr *tr)
+{
+	ipmi_tr_base_fini(tr);
+	free(tr);
+}
+
+static const struct ipmi_tr_ops fake_ops = {
+	.name = "fake",
+	.start = fake_start,
+	.readable = fake_readable,
+	.timeout = fake_timeout,
+	.close = fake_close,
+	.free = fake_free,
+	.input = NULL,
+};
+
+struct ipmi_tr *
+fake_new(struct fake_rule *rules, size_t n)
+{
+	struct ipmi_tr_cfg cfg;
+	struct fake *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return NULL;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.iface = IPMI_IFACE_OPEN;
+	(void)snprintf(cfg.device, sizeof(cfg.device), "fake");
+	ipmi_tr_base_init(&f->tr, &fake_ops, &cfg);
+	f->rules = rules;
+	f->n = n;
+	return &f->tr;
+}
+
+unsigned
+fake_count(const struct ipmi_tr *tr, unsigned netfn, unsigned cmd)
+{
+	const struct fake *f = (const struct fake *)tr;
+	unsigned i, c = 0;
+
+	if (netfn == FAKE_ANY && cmd == FAKE_ANY)
+		return f->total;
+	for (i = 0; i < f->nlog; i++)
+		if ((netfn == FAKE_ANY || (f->log[i] >> 8) == netfn) &&
+		    (cmd == FAKE_ANY || (f->log[i] & 0xff) == cmd))
+			c++;
+	return c;
+}
