@@ -62,13 +62,13 @@ $(BUILD)/libbmcwatch.a: $(LIB_OBJS)
 $(BUILD)/bmcwatch: $(CLI_OBJS) $(BUILD)/libbmcwatch.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libbmcwatch.a $(LDLIBS)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libbmcwatch.a tests/unit/harness.h
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libbmcwatch.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< \
 	    $(BUILD)/libbmcwatch.a $(LDLIBS)
 
 # gcc replay driver: runs a fuzz target over its corpus (no libFuzzer)
-$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libbmcwatch.a
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libbmcwatch.a $(wildcard tests/fuzz/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c \
 	    $(BUILD)/libbmcwatch.a $(LDLIBS)

@@ -56,7 +56,7 @@ enum lp_flight {
 
 /* cipher suites we do, best first: -C auto tries them in this order
  * among those the BMC lists, or 17 then 3 when it lists none */
-static const int lp_pref[] = { 17, 3, 16, 2, 15, 1 };
+static const int lp_pref[] = { 17, 3, 16, 2, 15, 1, 8, 12, 7, 11, 6 };
 static const int lp_fallback[] = { 17, 3 };
 
 #define LP_SEQ_WINDOW	16
@@ -90,6 +90,7 @@ struct lanplus {
 	unsigned	 tries;
 	unsigned	 max_tries;
 	unsigned	 attempt_ms;	/* per try */
+	int		 internal_close; /* closing a refused session */
 	uint64_t	 last_io;
 	uint8_t		 suites[LP_SUITES_MAX * 16];
 	size_t		 suites_len;
@@ -392,6 +393,7 @@ lp_setup_next(struct lanplus *lp, uint64_t now)
 	case LP_SETPRIV:
 		lp->st = LP_OPEN;
 		lp->flight = LPF_NONE;
+		lp->tr.err[0] = '\0';
 		lp->tr.stats.sessions++;
 		lp->tr.deadline = lp->tr.cfg.keepalive_ms ?
 		    now + lp->tr.cfg.keepalive_ms : 0;
@@ -689,6 +691,33 @@ lp_send_user(struct lanplus *lp, uint64_t now)
 	}
 }
 
+/* Close Session answered or timed out. */
+static void
+lp_closed(struct lanplus *lp)
+{
+	int internal = lp->internal_close;
+
+	lp->internal_close = 0;
+	lp_reset(lp);
+	if (!internal)
+		ipmi_tr_closed(&lp->tr);
+}
+
+/* Send Close Session in the open session; internal: we close a session
+ * we refuse to use, not because the owner asked. */
+static void
+lp_send_close(struct lanplus *lp, int internal, uint64_t now)
+{
+	struct ipmi_req req;
+
+	lp->st = LP_CLOSING;
+	lp->internal_close = internal;
+	app_close_req(&req, lp->bmc_sid);
+	lp_setup_send(lp, &req, 0, now);
+	if (lp->st != LP_CLOSING && !internal)
+		ipmi_tr_closed(&lp->tr);
+}
+
 /* The response to a request of ours arrived (user, setup, keepalive). */
 static void
 lp_on_rsp(struct lanplus *lp, uint64_t now)
@@ -722,18 +751,20 @@ lp_on_rsp(struct lanplus *lp, uint64_t now)
 	case LP_SETPRIV:
 		if (rsp->ccode != IPMI_CC_OK) {
 			ipmi_tr_seterr(&lp->tr, lp_step[lp->st],
-			    "%s %s (0x%02x)",
+			    "%s: %s (0x%02x)",
 			    ipmi_priv_name(lp->tr.cfg.priv),
 			    ipmi_ccode_name(rsp->netfn, rsp->cmd,
 			    rsp->ccode), rsp->ccode);
-			lp_setup_fail(lp, IPMI_E_AUTH);
+			/* the session is live on the BMC: give its slot
+			 * back before failing */
+			ipmi_tr_fail_all(&lp->tr, IPMI_E_AUTH);
+			lp_send_close(lp, 1, now);
 			return;
 		}
 		lp_setup_next(lp, now);
 		return;
 	case LP_CLOSING:
-		lp_reset(lp);
-		ipmi_tr_closed(&lp->tr);
+		lp_closed(lp);
 		return;
 	default:
 		return;
@@ -971,8 +1002,7 @@ lp_timeout(struct ipmi_tr *tr, uint64_t now)
 			return;
 		}
 		if (lp->st == LP_CLOSING) {
-			lp_reset(lp);
-			ipmi_tr_closed(tr);
+			lp_closed(lp);
 			return;
 		}
 		lp_setup_fail(lp, e);
@@ -986,18 +1016,16 @@ static void
 lp_close(struct ipmi_tr *tr, uint64_t now)
 {
 	struct lanplus *lp = (struct lanplus *)tr;
-	struct ipmi_req req;
 
-	if (lp->st != LP_OPEN || lp->flight != LPF_NONE) {
+	if (lp->st != LP_OPEN) {
 		lp_reset(lp);
 		ipmi_tr_closed(tr);
 		return;
 	}
-	lp->st = LP_CLOSING;
-	app_close_req(&req, lp->bmc_sid);
-	lp_setup_send(lp, &req, 0, now);
-	if (lp->st != LP_CLOSING)
-		ipmi_tr_closed(tr);
+	/* a request or keepalive may be in flight: ipmi_tr_close failed
+	 * the request already; its late answer will not match */
+	lp->flight = LPF_NONE;
+	lp_send_close(lp, 0, now);
 }
 
 static void

@@ -53,7 +53,8 @@
 #include "lan_rmcp.h"
 #include "transport.h"
 
-#define FZ_PKT_MAX	(LAN_PKT_MAX + 64)	/* a bit past what we accept */
+/* a bit past what the transports accept */
+#define FZ_PKT_MAX	(LAN_PKT_MAX + 64)
 #define FZ_REC_CLOSE	0x4000
 #define FZ_REC_LATE	0x8000
 #define FZ_REC_LEN	0x3fff
@@ -217,8 +218,9 @@ fz_finish(struct fz_sess *s)
 	s->tr = NULL;
 }
 
-/* The whole fuzz input: selector byte, records. */
-static void
+/* The whole fuzz input: selector byte, records.  Returns the number of
+ * requests answered, or -1 if no transport was made. */
+static int
 fz_run(enum ipmi_iface iface, const uint8_t *data, size_t size)
 {
 	struct fz_sess s;
@@ -229,7 +231,7 @@ fz_run(enum ipmi_iface iface, const uint8_t *data, size_t size)
 
 	if (size < 1 || fz_open(&s, iface, data[0], 9, err,
 	    sizeof(err)) != 0)
-		return;
+		return -1;
 	for (n = 0; n < FZ_MAX_RECS && size - off >= 2; n++) {
 		hdr = (uint16_t)(data[off] | data[off + 1] << 8);
 		off += 2;
@@ -242,6 +244,7 @@ fz_run(enum ipmi_iface iface, const uint8_t *data, size_t size)
 		off += len;
 	}
 	fz_finish(&s);
+	return (int)s.ok;
 }
 
 #endif

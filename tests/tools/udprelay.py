@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""UDP relay between IPMI LAN clients and a BMC (ipmi_sim), for tests.
+
+    udprelay.py --listen 127.0.0.1:0 --target 127.0.0.1:PORT
+                [--delay-ms N] [--drop-first N] [--drop-every N]
+                [--drop-dir both|to_bmc|from_bmc] [--dump DIR]
+                [--port-file FILE] [--stats-file FILE]
+
+Clients send to the listen address; each client address gets its own
+socket towards the target, so answers go back to the client that asked
+and several clients can share one relay.
+
+  --delay-ms N     forward every datagram N ms after it arrived; other
+                   traffic keeps flowing meanwhile (timer queue + select)
+  --drop-first N   drop the first N datagrams
+  --drop-every N   drop every Nth datagram (the Nth, 2Nth, ...)
+                   Both count the datagrams of the directions --drop-dir
+                   names (default both), in arrival order.
+  --dump DIR       write every datagram received as DIR/NNNN-to_bmc.bin or
+                   DIR/NNNN-from_bmc.bin (NNNN counts all datagrams from
+                   0000, dropped ones included)
+  --port-file F    write the bound listen port (decimal, newline) to F once
+                   ready
+  --stats-file F   write {"to_bmc": N, "from_bmc": N, "dropped": N} to F
+                   after every datagram and on SIGTERM/SIGINT (to_bmc and
+                   from_bmc count datagrams received from each side,
+                   dropped ones included); files are replaced atomically
+
+SIGTERM or SIGINT writes the stats and exits 0.  Standard library only.
+"""
+
+import argparse
+import heapq
+import itertools
+import json
+import os
+import select
+import signal
+import socket
+import sys
+import time
+
+
+class Stop(Exception):
+    pass
+
+
+def parse_addr(text):
+    """HOST:PORT or [V6HOST]:PORT -> (host, port)."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit():
+        raise argparse.ArgumentTypeError("expected HOST:PORT, got %r" % text)
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    return host, int(port)
+
+
+def resolve(addr):
+    infos = socket.getaddrinfo(addr[0], addr[1], 0, socket.SOCK_DGRAM)
+    if not infos:
+        raise OSError("cannot resolve %s:%d" % addr)
+    family, _, _, _, sockaddr = infos[0]
+    return family, sockaddr
+
+
+def write_atomic(path, text):
+    tmp = "%s.tmp.%d" % (path, os.getpid())
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+class Relay:
+    def __init__(self, args):
+        self.args = args
+        lfam, laddr = resolve(args.listen)
+        self.tfam, self.taddr = resolve(args.target)
+        self.lsock = socket.socket(lfam, socket.SOCK_DGRAM)
+        self.lsock.bind(laddr)
+        self.lsock.setblocking(False)
+        self.up = {}            # client address -> socket towards target
+        self.client_of = {}     # that socket -> client address
+        self.timers = []        # heap of (due, n, sock, data, addr)
+        self.tick = itertools.count()
+        self.stats = {"to_bmc": 0, "from_bmc": 0, "dropped": 0}
+        self.seen = 0           # datagrams counted for dropping
+        self.dumped = 0
+
+    def port(self):
+        return self.lsock.getsockname()[1]
+
+    def write_stats(self):
+        if self.args.stats_file:
+            write_atomic(self.args.stats_file, json.dumps(self.stats) + "\n")
+
+    def upstream(self, client):
+        s = self.up.get(client)
+        if s is None:
+            s = socket.socket(self.tfam, socket.SOCK_DGRAM)
+            s.connect(self.taddr)
+            s.setblocking(False)
+            self.up[client] = s
+            self.client_of[s] = client
+        return s
+
+    def drop(self, direction):
+        a = self.args
+        if a.drop_dir != "both" and a.drop_dir != direction:
+            return False
+        self.seen += 1
+        if self.seen <= a.drop_first:
+            return True
+        return a.drop_every > 0 and self.seen % a.drop_every == 0
+
+    def dump(self, direction, data):
+        if self.args.dump:
+            name = "%04d-%s.bin" % (self.dumped, direction)
+            with open(os.path.join(self.args.dump, name), "wb") as f:
+                f.write(data)
+        self.dumped += 1
+
+    def send(self, sock, data, addr):
+        try:
+            if addr is None:
+                sock.send(data)
+            else:
+                sock.sendto(data, addr)
+        except OSError:
+            pass        # ICMP errors from an earlier datagram, full buffers
+
+    def received(self, direction, sock, data, addr):
+        self.stats[direction] += 1
+        self.dump(direction, data)
+        if self.drop(direction):
+            self.stats["dropped"] += 1
+        elif self.args.delay_ms > 0:
+            due = time.monotonic() + self.args.delay_ms / 1000.0
+            heapq.heappush(self.timers, (due, next(self.tick), sock, data,
+                                         addr))
+        else:
+            self.send(sock, data, addr)
+        self.write_stats()
+
+    def run(self):
+        while True:
+            timeout = None
+            if self.timers:
+                timeout = max(0.0, self.timers[0][0] - time.monotonic())
+            socks = [self.lsock] + list(self.client_of)
+            readable, _, _ = select.select(socks, [], [], timeout)
+            for s in readable:
+                try:
+                    if s is self.lsock:
+                        data, addr = s.recvfrom(65535)
+                    else:
+                        data, addr = s.recv(65535), None
+                except OSError:
+                    continue    # ICMP port unreachable and the like
+                if s is self.lsock:
+                    self.received("to_bmc", self.upstream(addr), data, None)
+                else:
+                    self.received("from_bmc", self.lsock, data,
+                                  self.client_of[s])
+            now = time.monotonic()
+            while self.timers and self.timers[0][0] <= now:
+                _, _, sock, data, addr = heapq.heappop(self.timers)
+                self.send(sock, data, addr)
+
+
+def main():
+    p = argparse.ArgumentParser(description="UDP relay for IPMI LAN tests")
+    p.add_argument("--listen", type=parse_addr, default=("127.0.0.1", 0))
+    p.add_argument("--target", type=parse_addr, required=True)
+    p.add_argument("--delay-ms", type=int, default=0)
+    p.add_argument("--drop-first", type=int, default=0)
+    p.add_argument("--drop-every", type=int, default=0)
+    p.add_argument("--drop-dir", choices=("both", "to_bmc", "from_bmc"),
+                   default="both")
+    p.add_argument("--dump")
+    p.add_argument("--port-file")
+    p.add_argument("--stats-file")
+    args = p.parse_args()
+    if args.delay_ms < 0 or args.drop_first < 0 or args.drop_every < 0:
+        p.error("negative counts")
+    if args.dump:
+        os.makedirs(args.dump, exist_ok=True)
+
+    def stop(signum, frame):
+        raise Stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    relay = Relay(args)
+    try:
+        relay.write_stats()
+        if args.port_file:
+            write_atomic(args.port_file, "%d\n" % relay.port())
+        relay.run()
+    except Stop:
+        pass
+    relay.write_stats()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
