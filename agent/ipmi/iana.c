@@ -30,6 +30,7 @@ static const struct {
 	{ 19046, "Lenovo" },
 	{ 20974, "American Megatrends Inc" },
 	{ 28458, "Hyve Solutions" },
+	{ 32473, "Example Enterprise Number for Documentation Use" },
 	{ 40981, "Facebook" },
 	{ 49622, "Ampere Computing" },
 	{ 52538, "OpenBMC" },

@@ -54,3 +54,119 @@ bw_as() {
 json_get() {
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
+
+# --- helpers for the 0NN integration tests (added; nothing above changed) ---
+
+# now_ms: wall clock in milliseconds (for elapsed-time bounds)
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+# hexbytes: "ipmitool raw" / "bmcwatch raw" output on stdin -> lower-case
+# hex digits without spaces or newlines
+hexbytes() {
+	tr -d ' \t\r\n' | tr 'A-F' 'a-f'
+}
+# free_udp_port: a UDP port on 127.0.0.1 that nothing was bound to a moment ago
+free_udp_port() {
+	_sim_freeports udp
+}
+# stats_field FILE NAME: NAME's value in the last "bmcwatch: stats:" line
+stats_field() {
+	sed -n "s/^bmcwatch: stats:.* $2=\([0-9][0-9]*\).*/\1/p" "$1" | tail -n 1
+}
+# err_line_ok FILE PORT: FILE (stderr) is exactly one line
+# "bmcwatch: 127.0.0.1:PORT: STEP: message"
+err_line_ok() {
+	[ "$(wc -l <"$1")" -eq 1 ] &&
+	    grep -Eq "^bmcwatch: 127\.0\.0\.1:$2: [A-Za-z][A-Za-z0-9 ]*: .+" "$1"
+}
+# show_file FILE: print FILE as "#   " diagnostics (for failed checks)
+show_file() {
+	sed 's/^/#   | /' "$1" | head -n 20
+}
+# relay_start ARGS...: tests/tools/udprelay.py in front of the sim; sets
+# RELAY_PID, RELAY_PORT, RELAY_STATS (its stats file).  Needs SIM_RUNDIR.
+relay_start() {
+	_rl_dir=$SIM_RUNDIR/relay.$$.$RANDOM
+	mkdir -p "$_rl_dir"
+	RELAY_STATS=$_rl_dir/stats
+	python3 "$TESTS_DIR/tools/udprelay.py" --listen 127.0.0.1:0 \
+	    --target "127.0.0.1:$SIM_PORT" --port-file "$_rl_dir/port" \
+	    --stats-file "$RELAY_STATS" "$@" &
+	RELAY_PID=$!
+	_rl_n=0
+	while [ ! -s "$_rl_dir/port" ] && [ "$_rl_n" -lt 100 ]; do
+		kill -0 "$RELAY_PID" 2>/dev/null || break
+		_rl_n=$((_rl_n + 1))
+		sleep 0.05
+	done
+	[ -s "$_rl_dir/port" ] || { relay_stop; return 1; }
+	RELAY_PORT=$(cat "$_rl_dir/port")
+}
+# relay_stop: stop the relay started by relay_start (its stats stay)
+relay_stop() {
+	if [ -n "${RELAY_PID:-}" ]; then
+		kill -TERM "$RELAY_PID" 2>/dev/null
+		wait "$RELAY_PID" 2>/dev/null
+		RELAY_PID=
+	fi
+	return 0
+}
+# relay_count KEY: a counter (to_bmc, from_bmc, dropped) of the relay
+relay_count() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
+	    "$RELAY_STATS" "$1" 2>/dev/null
+}
+# mc_info_compare JSON MCINFO: compare "bmcwatch info --json" output
+# (file JSON) with "ipmitool mc info" output (file MCINFO); prints one line
+# "field<TAB>got<TAB>expected" per field, for check_eq
+mc_info_compare() {
+	python3 - "$1" "$2" <<'PYEOF'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2]).read().splitlines()
+kv = {}
+support, aux, cur = [], [], None
+for l in lines:
+    m = re.match(r"^(\S[^:]*?)\s*:\s*(.*)$", l)
+    if m:
+        cur = m.group(1)
+        kv[cur] = m.group(2).strip()
+    elif l.startswith("    ") and cur == "Additional Device Support":
+        support.append(l.strip())
+    elif l.startswith("    ") and cur == "Aux Firmware Rev Info":
+        aux.append(l.strip())
+def num(s):
+    return int(s.split()[0], 0)
+def yn(s):
+    return {"yes": True, "no": False}.get(s, s)
+rows = [
+    ("device_id", d.get("device_id"), num(kv.get("Device ID", "-1"))),
+    ("device_revision", d.get("device_revision"), num(kv.get("Device Revision", "-1"))),
+    ("firmware_revision", d.get("firmware_revision"), kv.get("Firmware Revision")),
+    ("ipmi_version", d.get("ipmi_version"), kv.get("IPMI Version")),
+    ("manufacturer_id", d.get("manufacturer_id"), num(kv.get("Manufacturer ID", "-1"))),
+    ("product_id", d.get("product_id"), num(kv.get("Product ID", "-1"))),
+    ("device_available", d.get("device_available"), yn(kv.get("Device Available"))),
+    ("provides_device_sdrs", d.get("provides_device_sdrs"), yn(kv.get("Provides Device SDRs"))),
+    ("additional_device_support", "|".join(d.get("additional_device_support") or []), "|".join(support)),
+    ("aux_firmware_rev", d.get("aux_firmware_rev"),
+     "".join("%02x" % int(a, 16) for a in aux) if aux else None),
+]
+for name, got, exp in rows:
+    print("%s\t%s\t%s" % (name, got, exp))
+PYEOF
+}
+# check_mc_info PREFIX JSON MCINFO: one check_eq per mc_info_compare field
+check_mc_info() {
+	_cm_rows=$(mc_info_compare "$2" "$3") || { not_ok "$1: compare with ipmitool mc info"; return; }
+	while IFS='	' read -r _cm_f _cm_got _cm_exp; do
+		check_eq "$1: $_cm_f equals ipmitool mc info" "$_cm_got" "$_cm_exp"
+	done <<EOF2
+$_cm_rows
+EOF2
+}
+# ipmitool_system_guid FILE: the "System GUID" of "ipmitool mc guid" output
+ipmitool_system_guid() {
+	sed -n 's/^System GUID[[:space:]]*:[[:space:]]*//p' "$1" | tr 'A-F' 'a-f'
+}
