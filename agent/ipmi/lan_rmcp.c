@@ -232,21 +232,37 @@ rmcpp_rakp1_encode(uint8_t *out, size_t cap, uint8_t tag, uint32_t bmc_sid,
 	return w.err ? -1 : (int)w.len;
 }
 
+/*
+ * RAKP 2 and 4 begin alike: tag, status, reserved, console session id.
+ * Returns 1 when the rest of the message follows (status 0), 0 when the
+ * BMC refused (the rest may be absent), -1 when too short.
+ */
+static int
+rakp_head(struct rbuf *r, const uint8_t *p, size_t len, uint8_t *tag,
+    uint8_t *status, uint32_t *sid)
+{
+	rb_init(r, p, len);
+	*tag = rd_u8(r);
+	*status = rd_u8(r);
+	if (r->err)
+		return -1;
+	if (*status != 0)
+		return 0;
+	rd_skip(r, 2);
+	*sid = rd_le32(r);
+	return r->err ? -1 : 1;
+}
+
 enum ipmi_err
 rmcpp_rakp2_decode(const uint8_t *p, size_t len, struct rmcpp_rakp2 *k)
 {
 	struct rbuf r;
+	int more;
 
 	memset(k, 0, sizeof(*k));
-	rb_init(&r, p, len);
-	k->tag = rd_u8(&r);
-	k->status = rd_u8(&r);
-	if (r.err)
-		return IPMI_E_LENGTH;
-	if (k->status != 0)
-		return IPMI_OK;
-	rd_skip(&r, 2);
-	k->console_sid = rd_le32(&r);
+	if ((more = rakp_head(&r, p, len, &k->tag, &k->status,
+	    &k->console_sid)) <= 0)
+		return more < 0 ? IPMI_E_LENGTH : IPMI_OK;
 	rd_bytes(&r, k->rc, 16);
 	rd_bytes(&r, k->guid, 16);
 	k->authcode_len = rd_left(&r);
@@ -273,17 +289,12 @@ enum ipmi_err
 rmcpp_rakp4_decode(const uint8_t *p, size_t len, struct rmcpp_rakp4 *k)
 {
 	struct rbuf r;
+	int more;
 
 	memset(k, 0, sizeof(*k));
-	rb_init(&r, p, len);
-	k->tag = rd_u8(&r);
-	k->status = rd_u8(&r);
-	if (r.err)
-		return IPMI_E_LENGTH;
-	if (k->status != 0)
-		return IPMI_OK;
-	rd_skip(&r, 2);
-	k->console_sid = rd_le32(&r);
+	if ((more = rakp_head(&r, p, len, &k->tag, &k->status,
+	    &k->console_sid)) <= 0)
+		return more < 0 ? IPMI_E_LENGTH : IPMI_OK;
 	k->icv_len = rd_left(&r);
 	k->icv = rd_ptr(&r, k->icv_len);
 	return r.err ? IPMI_E_LENGTH : IPMI_OK;
