@@ -45,3 +45,12 @@ print(f"  ipmitool raw 6 1 x {ni}: {it_ms} ms = {it:.0f}/s "
       f"(each run: 7 datagrams = new session + request + close)")
 print(f"  ratio bmcwatch/ipmitool: {bw / it:.1f}x requests per second")
 PY
+
+# the per-issue benchmarks (sensor sweeps, SEL reads) start their own
+sim_stop
+trap - EXIT
+for b in tests/bench-*.sh; do
+	[ -f "$b" ] || continue
+	echo
+	bash "$b"
+done

@@ -7,7 +7,7 @@
 #	set -eu
 #	SIM_DIR=$(cd "$(dirname "$0")/../sim" && pwd)	# optional, see below
 #	. "$SIM_DIR/lib.sh"
-#	sim_start || exit 1		# or: sim_start "$SIM_DIR/big.emu"
+#	sim_start || exit 1		# or: sim_start "$DIR/big.emu" (mkbig.py DIR)
 #	trap sim_stop EXIT
 #	sim_ipmitool sdr list
 #	sim_cmd "sensor_set_value 0x20 0 0x01 90 1"
@@ -38,7 +38,8 @@
 #   SIM_RUNDIR     run directory to use (default: mktemp -d in ${TMPDIR:-/tmp})
 #   SIM_VMPORT     "auto" or a port number: also open the system-interface
 #                  ("VM" codec) serial port for a QEMU ipmi-bmc-extern guest
-#   SIM_KEEP=1     sim_stop keeps the run directory
+#   SIM_KEEP=1     sim_stop keeps the run directory (a SIM_RUNDIR that
+#                  existed before sim_start is never removed)
 #   SIM_START_TIMEOUT  seconds to wait for the sim to answer (default 10)
 # Environment, out (exported by sim_start):
 #   SIM_HOST=127.0.0.1  SIM_PORT (UDP, IPMI LAN)  SIM_CONSOLE (TCP console)
@@ -68,6 +69,7 @@ if [ -z "${SIM_DIR:-}" ]; then
 fi
 if [ -z "${SIM_DIR:-}" ] || [ ! -f "$SIM_DIR/lan.conf.in" ]; then
 	echo "tests/sim/lib.sh: cannot find the sim directory; set SIM_DIR" >&2
+	# shellcheck disable=SC2317
 	return 1 2>/dev/null || exit 1
 fi
 
@@ -176,9 +178,11 @@ sim_start() {
 	_sim_emu=$(cd "$(dirname "$_sim_emu")" && pwd)/$(basename "$_sim_emu")
 
 	if [ -n "${SIM_RUNDIR:-}" ]; then
+		[ -d "$SIM_RUNDIR" ] || _sim_own_rundir=1
 		mkdir -p "$SIM_RUNDIR" || return 1
 	else
 		SIM_RUNDIR=$(mktemp -d "${TMPDIR:-/tmp}/bmcsim.XXXXXX") || return 1
+		_sim_own_rundir=1
 	fi
 	SIM_RUNDIR=$(cd "$SIM_RUNDIR" && pwd)
 	export SIM_RUNDIR
@@ -207,14 +211,18 @@ sim_start() {
 	sed "s|@RUNDIR@|$SIM_RUNDIR|g; s|@SIMDIR@|$SIM_DIR|g" "$_sim_emu" \
 		>"$SIM_RUNDIR/sim.emu"
 
-	_sim_vmask=$SIM_VMPORT
+	# remember "auto" across restarts (SIM_VMPORT then holds the port)
+	[ "$SIM_VMPORT" = auto ] && _sim_vmreq=auto
+	_sim_vmask=${_sim_vmreq:-$SIM_VMPORT}
 	_sim_try=0
 	while :; do
 		_sim_try=$((_sim_try + 1))
 		if [ "$_sim_vmask" = auto ]; then
+			# shellcheck disable=SC2046
 			set -- $(_sim_freeports udp tcp tcp)
 			SIM_PORT=$1 SIM_CONSOLE=$2 SIM_VMPORT=$3
 		else
+			# shellcheck disable=SC2046
 			set -- $(_sim_freeports udp tcp)
 			SIM_PORT=$1 SIM_CONSOLE=$2 SIM_VMPORT=$_sim_vmask
 		fi
@@ -231,11 +239,14 @@ sim_start() {
 
 		# Validate: an error in the command file silently truncates the
 		# BMC under -n, so run it once with stdio and -x quit first.
+		# (It then dies on an assertion after "quit": harmless, ignored.)
+		# shellcheck disable=SC2015
 		(cd "$SIM_RUNDIR" && timeout 10 ipmi_sim -c lan.conf -f sim.emu \
-			-p -x quit </dev/null >validate.log 2>&1)
-		if grep -q '^\*\*' "$SIM_RUNDIR/validate.log"; then
-			grep -B1 '^\*\*' "$SIM_RUNDIR/validate.log" >&2
-			_sim_fail "errors in $_sim_emu (see $SIM_RUNDIR/validate.log)"
+			-p -x quit </dev/null >validate.log 2>&1 || :; exit 0) 2>/dev/null
+		# (Its console output lines start with a CR: strip CRs first.)
+		if tr -d '\r' <"$SIM_RUNDIR/validate.log" | grep -q '^\*\*'; then
+			tr -d '\r' <"$SIM_RUNDIR/validate.log" | grep -B1 '^\*\*' >&2
+			_sim_fail "errors in $_sim_emu (SIM_KEEP=1 keeps $SIM_RUNDIR/validate.log)"
 			return 1
 		fi
 
@@ -266,12 +277,12 @@ sim_start() {
 			return 1
 		fi
 		# it died (port taken between choosing and binding?): retry
-		wait "$SIM_PID" 2>/dev/null
+		wait "$SIM_PID" 2>/dev/null || :
 		SIM_PID=
 	done
 
 	# SEL time: until set it runs from the host's monotonic clock
-	sim_ipmitool sel time set "$(date '+%m/%d/%Y %H:%M:%S')" >/dev/null 2>&1 ||
+	sim_ipmitool sel time set now >/dev/null 2>&1 ||
 		{ _sim_fail "cannot set the SEL time"; return 1; }
 	return 0
 }
@@ -284,14 +295,18 @@ sim_stop() {
 				_sim_n=$((_sim_n + 1))
 				sleep 0.1
 			done
-			kill -KILL "$SIM_PID" 2>/dev/null
+			kill -KILL "$SIM_PID" 2>/dev/null || :
 		fi
-		wait "$SIM_PID" 2>/dev/null
+		wait "$SIM_PID" 2>/dev/null || :
 		SIM_PID=
 	fi
-	if [ -n "${SIM_RUNDIR:-}" ] && [ -d "$SIM_RUNDIR" ] && [ "${SIM_KEEP:-0}" != 1 ]; then
+	# remove the run dir, unless SIM_KEEP=1 or it is a caller's SIM_RUNDIR
+	# that existed before sim_start
+	if [ -n "${SIM_RUNDIR:-}" ] && [ -n "${_sim_own_rundir:-}" ] &&
+		[ -d "$SIM_RUNDIR" ] && [ "${SIM_KEEP:-0}" != 1 ]; then
 		rm -rf "$SIM_RUNDIR"
 		SIM_RUNDIR=
+		_sim_own_rundir=
 	fi
 	return 0
 }
