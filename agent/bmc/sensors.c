@@ -1,0 +1,807 @@
+/*
+ * The sensor sweep (see sensors.h).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "evtext.h"
+#include "log.h"
+#include "sensors.h"
+#include "xmem.h"
+
+enum sensors_state {
+	SS_IDLE,
+	SS_SDR,
+	SS_THRESH,
+	SS_READING,
+	SS_FACTORS
+};
+
+struct sensors {
+	struct ev		*ev;
+	struct conn		*conn;
+	struct sdr_cache	*cache;
+	const struct severity	*sev;
+	struct ev_timer		*timer;
+	enum sensors_state	 st;
+	int			 running;
+	sensors_done_fn		*done;
+	void			*arg;
+	enum sensors_err	 result;
+
+	struct sensors_item	*items;
+	size_t			 n;
+	uint32_t		 gen;
+	int			 have_gen;
+	size_t			 cur;		/* item being worked on */
+	int			 thr_dirty;	/* thresholds read: save */
+
+	struct sensors_stats	 stats;
+	char			 detail[256];
+};
+
+static void	sensors_on_rsp(void *, enum ipmi_err, const struct ipmi_rsp *);
+static void	sensors_thresh_next(struct sensors *);
+static void	sensors_read_next(struct sensors *);
+
+const char *
+sensors_note_name(enum sensors_note n)
+{
+	switch (n) {
+	case SENSORS_NOTE_NONE:
+		return "";
+	case SENSORS_NOTE_UNAVAILABLE:
+		return "reading unavailable";
+	case SENSORS_NOTE_SCAN_DISABLED:
+		return "scanning disabled";
+	case SENSORS_NOTE_NO_ANSWER:
+		return "no answer";
+	case SENSORS_NOTE_SLOW:
+		return "not asked this sweep (failing)";
+	case SENSORS_NOTE_NOT_READABLE:
+		return "not readable";
+	case SENSORS_NOTE_NOT_READ:
+		return "not read";
+	case SENSORS_NOTE_NO_BRIDGE:
+		return "bridging not supported by the transport";
+	}
+	return "";
+}
+
+static void
+sensors_setdetail(struct sensors *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+sensors_setdetail(struct sensors *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(s->detail, sizeof(s->detail), fmt, ap);
+	va_end(ap);
+}
+
+static void
+sensors_finish(struct sensors *s, enum sensors_err e)
+{
+	s->st = SS_IDLE;
+	s->running = 0;
+	if (s->done != NULL)
+		s->done(s->arg, e);
+}
+
+static int64_t
+sensors_on_timer(void *arg)
+{
+	struct sensors *s = arg;
+
+	sensors_finish(s, s->result);
+	return EV_STOP;
+}
+
+static void
+sensors_fail_later(struct sensors *s, enum sensors_err e)
+{
+	s->result = e;
+	ev_timer_set(s->ev, s->timer, 0);
+}
+
+/* the request, addressed to the sensor's owner */
+static void
+sensors_address(const struct sensors_item *it, struct ipmi_req *q)
+{
+	q->lun = it->lun;
+	/* owner ID [7:1] is an IPMB slave address unless [0] says software
+	 * ID; only controllers other than the BMC need bridging */
+	if (it->owner != IPMI_BMC_SLAVE_ADDR) {
+		q->bridged = 1;
+		q->target_chan = it->channel;
+		q->target_addr = it->owner;
+	}
+}
+
+static int
+sensors_submit(struct sensors *s, struct ipmi_req *q, enum sensors_state st)
+{
+	s->st = st;
+	if (conn_submit(s->conn, q, sensors_on_rsp, s) != 0) {
+		sensors_setdetail(s, "request queue full");
+		sensors_fail_later(s, SENSORS_E_TRANSPORT);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- building the sensor list from the SDR image ---- */
+
+/*
+ * Raw thresholds to values.  A non-linear sensor's factors depend on the
+ * raw value (one Get Sensor Reading Factors each), so its thresholds are
+ * not converted, not shown and not compared: its state comes from the
+ * BMC's comparison bits alone.
+ */
+static void
+sensors_thr_convert(struct sensors_item *it)
+{
+	int i;
+
+	if (sensor_is_nonlinear(it->rec)) {
+		it->thr_mask = 0;
+		return;
+	}
+	for (i = 0; i < SDR_THR_N; i++)
+		if ((it->thr_mask & (1u << i)) && sensor_convert(it->rec, NULL,
+		    it->thr_raw[i], &it->thr[i]) != 0)
+			it->thr_mask &= (uint8_t)~(1u << i);
+}
+
+static void
+sensors_thr_from_sdr(struct sensors_item *it)
+{
+	const struct sdr_rec *r = it->rec;
+
+	it->thr_mask = 0;
+	if (r->type != SDR_TYPE_FULL || !it->threshold)
+		return;
+	it->thr_mask = SDR_THR_READABLE(r);
+	memcpy(it->thr_raw, r->thr, sizeof(it->thr_raw));
+	it->hyst_pos = r->hyst_pos;
+	it->hyst_neg = r->hyst_neg;
+	sensors_thr_convert(it);
+}
+
+static void
+sensors_rebuild(struct sensors *s)
+{
+	const struct sdr_image *im = sdr_cache_image(s->cache);
+	size_t i, n = 0;
+	unsigned k;
+
+	free(s->items);
+	s->items = NULL;
+	s->n = 0;
+	for (i = 0; i < im->n; i++) {
+		const struct sdr_rec *r = &im->recs[i];
+
+		if (r->type == SDR_TYPE_FULL || r->type == SDR_TYPE_COMPACT)
+			n += r->share_count;
+	}
+	if (n > SENSORS_MAX)
+		n = SENSORS_MAX;
+	s->items = xcalloc(n ? n : 1, sizeof(*s->items));
+	for (i = 0; i < im->n && s->n < n; i++) {
+		const struct sdr_rec *r = &im->recs[i];
+
+		if (r->type != SDR_TYPE_FULL && r->type != SDR_TYPE_COMPACT)
+			continue;
+		for (k = 0; k < r->share_count && s->n < n; k++) {
+			struct sensors_item *it = &s->items[s->n];
+
+			sdr_share_name(r, k, it->name, sizeof(it->name));
+			it->number = sdr_share_number(r, k);
+			if (severity_excluded(s->sev, it->name, it->number))
+				continue;
+			it->rec = r;
+			it->record_id = r->id;
+			it->owner = r->owner_id;
+			it->lun = r->owner_lun;
+			it->channel = r->channel;
+			it->entity_id = r->entity_id;
+			it->entity_instance = sdr_share_instance(r, k);
+			it->sensor_type = r->sensor_type;
+			it->event_type = r->event_type;
+			it->threshold = r->type == SDR_TYPE_FULL &&
+			    r->event_type == SDR_EVT_THRESHOLD &&
+			    r->format != SDR_FMT_NONE;
+			it->decimals = sensor_decimals(r, NULL);
+			it->sev = SENSOR_SEV_UNAVAILABLE;
+			it->note = SENSORS_NOTE_NOT_READ;
+			sensors_thr_from_sdr(it);
+			s->n++;
+		}
+	}
+}
+
+/* ---- thresholds, once per SDR generation ---- */
+
+/*
+ * Thresholds read from the BMC are kept beside the SDR cache (tied to
+ * the repository timestamps), so a new process with a valid cache needs
+ * no Get Sensor Thresholds either.  Entry: record id (le16), number,
+ * flags (1: values from the BMC; 0: it refused, the SDR's stand),
+ * readable mask, six raw values.
+ */
+#define SENSORS_THR_ENTRY	11
+
+static void
+sensors_thr_save(struct sensors *s)
+{
+	struct wbuf w;
+	uint8_t *buf;
+	size_t i, cap = s->n * SENSORS_THR_ENTRY + 1;
+
+	buf = xmalloc(cap);
+	wb_init(&w, buf, cap);
+	for (i = 0; i < s->n; i++) {
+		const struct sensors_item *it = &s->items[i];
+
+		if (!it->thr_asked)
+			continue;
+		wr_le16(&w, it->record_id);
+		wr_u8(&w, it->number);
+		wr_u8(&w, (uint8_t)(it->thr_from_bmc ? 1 : 0));
+		wr_u8(&w, it->thr_mask);
+		wr_bytes(&w, it->thr_raw, SDR_THR_N);
+	}
+	if (!w.err)
+		(void)sdr_cache_aux_save(s->cache, "thr", buf, w.len);
+	free(buf);
+}
+
+static void
+sensors_thr_load(struct sensors *s)
+{
+	struct rbuf r;
+	uint8_t *buf, raw[SDR_THR_N], mask, number, flags;
+	uint16_t id;
+	size_t len, i;
+
+	if ((buf = sdr_cache_aux_load(s->cache, "thr", &len)) == NULL)
+		return;
+	rb_init(&r, buf, len);
+	while (rd_left(&r) >= SENSORS_THR_ENTRY) {
+		id = rd_le16(&r);
+		number = rd_u8(&r);
+		flags = rd_u8(&r);
+		mask = rd_u8(&r) & 0x3f;
+		rd_bytes(&r, raw, SDR_THR_N);
+		for (i = 0; i < s->n; i++) {
+			struct sensors_item *it = &s->items[i];
+
+			if (it->record_id != id || it->number != number ||
+			    !it->threshold)
+				continue;
+			it->thr_done = 1;
+			it->thr_asked = 1;
+			if (!(flags & 1))
+				continue;	/* the SDR's values stand */
+			it->thr_mask = mask;
+			memcpy(it->thr_raw, raw, sizeof(raw));
+			sensors_thr_convert(it);
+			it->thr_from_bmc = 1;
+		}
+	}
+	free(buf);
+}
+
+static int
+sensors_wants_thresh(const struct sensors_item *it)
+{
+	int acc;
+
+	if (!it->threshold || it->thr_done || (it->owner & 1))
+		return 0;
+	acc = SDR_THR_ACCESS(it->rec);
+	return acc == SDR_THRACC_READABLE || acc == SDR_THRACC_SETTABLE;
+}
+
+static void
+sensors_thresh_next(struct sensors *s)
+{
+	struct ipmi_req q;
+
+	for (; s->cur < s->n; s->cur++) {
+		struct sensors_item *it = &s->items[s->cur];
+
+		if (!sensors_wants_thresh(it)) {
+			it->thr_done = 1;
+			continue;
+		}
+		sensor_thresholds_req(&q, it->number);
+		sensors_address(it, &q);
+		s->stats.thresholds++;
+		(void)sensors_submit(s, &q, SS_THRESH);
+		return;
+	}
+	s->cur = 0;
+	if (s->thr_dirty) {
+		sensors_thr_save(s);
+		s->thr_dirty = 0;
+	}
+	sensors_read_next(s);
+}
+
+/* Hysteresis comes from the SDR (bytes 43-44): Get Sensor Hysteresis
+ * would cost a request per sensor for what only -v shows. */
+static void
+sensors_thresh_item_done(struct sensors *s, struct sensors_item *it)
+{
+	it->thr_done = 1;
+	s->cur++;
+	sensors_thresh_next(s);
+}
+
+static void
+sensors_on_thresh(struct sensors *s, const struct ipmi_rsp *rsp)
+{
+	struct sensors_item *it = &s->items[s->cur];
+	struct sensor_thresholds t;
+
+	it->thr_asked = 1;
+	if (rsp != NULL && rsp->ccode == IPMI_CC_OK &&
+	    sensor_thresholds_decode(rsp->data, rsp->len, &t) == IPMI_OK) {
+		it->thr_mask = t.readable;
+		memcpy(it->thr_raw, t.raw, sizeof(it->thr_raw));
+		it->thr_from_bmc = 1;
+		sensors_thr_convert(it);
+	}
+	/* else keep the SDR's thresholds */
+	s->thr_dirty = 1;
+	sensors_thresh_item_done(s, it);
+}
+
+/* ---- readings ---- */
+
+static void
+sensors_discrete_sev(struct sensors *s, struct sensors_item *it)
+{
+	enum sensor_sev worst = SENSOR_SEV_OK, v;
+	uint8_t o;
+
+	for (o = 0; o < 15; o++) {
+		if (!(it->states & (1u << o)))
+			continue;
+		v = severity_offset(s->sev, it->name, it->number,
+		    it->sensor_type, it->event_type, o);
+		if (v > worst)
+			worst = v;
+	}
+	it->sev = worst;
+}
+
+/*
+ * The BMC's comparison bits are authoritative: they carry hysteresis (an
+ * upper state stays asserted until the reading is back below the
+ * threshold by the negative-going hysteresis, a lower one until it is
+ * above by the positive-going one).  A difference that hysteresis does
+ * not explain is flagged: a BMC that stopped updating its status, or
+ * thresholds changed behind our back.
+ */
+static int
+sensors_cross_check(const struct sensors_item *it, uint8_t bits,
+    const struct sdr_factors *f)
+{
+	uint8_t only_bmc = (uint8_t)(bits & ~it->cmp_bits & it->thr_mask);
+	uint8_t only_ours = (uint8_t)(it->cmp_bits & ~bits);
+	double h;
+	int i;
+
+	if (only_ours)
+		return 1;
+	for (i = 0; i < SDR_THR_N; i++) {
+		if (!(only_bmc & (1u << i)))
+			continue;
+		if (i <= SDR_THR_LNR) {
+			h = sensor_hyst_value(it->rec, f, it->hyst_pos);
+			if (it->value > it->thr[i] + h + 1e-9)
+				return 1;
+		} else {
+			h = sensor_hyst_value(it->rec, f, it->hyst_neg);
+			if (it->value < it->thr[i] - h - 1e-9)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* a reading is in: value, state, severity */
+static void
+sensors_evaluate(struct sensors *s, struct sensors_item *it,
+    const struct sdr_factors *f)
+{
+	uint8_t bits;
+
+	it->note = SENSORS_NOTE_NONE;
+	it->have_value = 0;
+	it->mismatch = 0;
+	if (!it->threshold) {
+		sensors_discrete_sev(s, it);
+		return;
+	}
+	if (sensor_convert(it->rec, f, it->raw, &it->value) != 0) {
+		it->note = SENSORS_NOTE_NOT_READABLE;
+		it->sev = SENSOR_SEV_UNAVAILABLE;
+		return;
+	}
+	it->have_value = 1;
+	if (f != NULL)
+		it->decimals = sensor_decimals(it->rec, f);
+	it->cmp_bits = sensor_thr_compare(it->value, it->thr, it->thr_mask);
+	bits = (uint8_t)(it->states & 0x3f);
+	if (it->nstates == 0) {
+		/* the BMC gave no comparison status: ours stands in */
+		bits = it->cmp_bits;
+	} else if (bits != it->cmp_bits)
+		it->mismatch = sensors_cross_check(it, bits, f);
+	it->sev = severity_threshold(s->sev, it->name, it->number,
+	    it->sensor_type, bits);
+}
+
+static void
+sensors_no_reading(struct sensors_item *it, enum sensors_note note)
+{
+	it->note = note;
+	it->have_value = 0;
+	it->sev = SENSOR_SEV_UNAVAILABLE;
+}
+
+static void
+sensors_failed(struct sensors_item *it)
+{
+	unsigned k;
+
+	sensors_no_reading(it, SENSORS_NOTE_NO_ANSWER);
+	it->fails++;
+	if (it->fails >= SENSORS_FAIL_SLOW) {
+		k = it->fails - SENSORS_FAIL_SLOW;
+		it->skip = k >= 5 ? SENSORS_SLOW_MAX - 1 : (1u << (k + 1)) - 1;
+		if (it->skip > SENSORS_SLOW_MAX - 1)
+			it->skip = SENSORS_SLOW_MAX - 1;
+	}
+}
+
+static void
+sensors_read_next(struct sensors *s)
+{
+	struct ipmi_req q;
+
+	for (; s->cur < s->n; s->cur++) {
+		struct sensors_item *it = &s->items[s->cur];
+
+		if (it->owner & 1) {
+			/* a software ID owns it: nothing to ask */
+			sensors_no_reading(it, SENSORS_NOTE_NOT_READABLE);
+			continue;
+		}
+		if (it->skip > 0) {
+			it->skip--;
+			sensors_no_reading(it, SENSORS_NOTE_SLOW);
+			continue;
+		}
+		sensor_reading_req(&q, it->number);
+		sensors_address(it, &q);
+		s->stats.reading++;
+		(void)sensors_submit(s, &q, SS_READING);
+		return;
+	}
+	sensors_finish(s, SENSORS_OK);
+}
+
+static void
+sensors_on_reading(struct sensors *s, const struct ipmi_rsp *rsp)
+{
+	struct sensors_item *it = &s->items[s->cur];
+	struct sensor_reading r;
+	struct ipmi_req q;
+
+	if (rsp->ccode != IPMI_CC_OK ||
+	    sensor_reading_decode(rsp->data, rsp->len, &r) != IPMI_OK) {
+		it->ccode = rsp->ccode;
+		sensors_failed(it);
+		goto next;
+	}
+	it->ccode = 0;
+	it->fails = 0;
+	it->raw = r.raw;
+	it->states = r.states;
+	it->nstates = r.nstates;
+	it->events_disabled = !r.events_enabled;
+	if (!r.scanning_enabled) {
+		sensors_no_reading(it, SENSORS_NOTE_SCAN_DISABLED);
+		goto next;
+	}
+	if (r.unavailable) {
+		sensors_no_reading(it, SENSORS_NOTE_UNAVAILABLE);
+		goto next;
+	}
+	if (it->threshold && sensor_is_nonlinear(it->rec) && !(it->nl_valid &&
+	    r.raw >= it->nl_lo && r.raw < it->nl_hi)) {
+		sensor_factors_req(&q, it->number, r.raw);
+		sensors_address(it, &q);
+		s->stats.factors++;
+		(void)sensors_submit(s, &q, SS_FACTORS);
+		return;
+	}
+	sensors_evaluate(s, it, it->nl_valid && sensor_is_nonlinear(it->rec) ?
+	    &it->nl_f : NULL);
+next:
+	s->cur++;
+	sensors_read_next(s);
+}
+
+static void
+sensors_on_factors(struct sensors *s, const struct ipmi_rsp *rsp)
+{
+	struct sensors_item *it = &s->items[s->cur];
+	uint8_t next;
+
+	if (rsp->ccode != IPMI_CC_OK || sensor_factors_decode(rsp->data,
+	    rsp->len, &next, &it->nl_f) != IPMI_OK) {
+		it->nl_valid = 0;
+		it->ccode = rsp->ccode;
+		sensors_no_reading(it, SENSORS_NOTE_NOT_READABLE);
+	} else {
+		/* valid from this reading up to the next one given */
+		it->nl_valid = 1;
+		it->nl_lo = it->raw;
+		it->nl_hi = next > it->raw ? next : (uint8_t)(it->raw + 1);
+		if (it->raw == 0xff)
+			it->nl_hi = 0xff;
+		sensors_evaluate(s, it, &it->nl_f);
+	}
+	s->cur++;
+	sensors_read_next(s);
+}
+
+static void
+sensors_abort(struct sensors *s, enum ipmi_err err)
+{
+	size_t i;
+
+	sensors_setdetail(s, "%s", ipmi_tr_error(conn_tr(s->conn)));
+	if (strcmp(s->detail, "no error") == 0)
+		sensors_setdetail(s, "%s", ipmi_strerror(err));
+	for (i = s->cur; i < s->n; i++)
+		sensors_no_reading(&s->items[i], SENSORS_NOTE_NOT_READ);
+	sensors_finish(s, SENSORS_E_TRANSPORT);
+}
+
+/* failures of a bridged request that concern only that controller:
+ * it does not answer, the answer is garbled, or the transport cannot
+ * bridge at all */
+static int
+sensors_bridge_err(enum ipmi_err err)
+{
+	switch (err) {
+	case IPMI_E_TIMEOUT:
+	case IPMI_E_UNSUPPORTED:
+	case IPMI_E_LENGTH:
+	case IPMI_E_CHECKSUM:
+	case IPMI_E_PROTO:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void
+sensors_on_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
+{
+	struct sensors *s = arg;
+	struct sensors_item *it = s->cur < s->n ? &s->items[s->cur] : NULL;
+
+	if (err != IPMI_OK) {
+		/* a bridged request may fail alone; a direct one means the
+		 * BMC is gone and the rest would only wait for timeouts */
+		if (it == NULL || it->owner == IPMI_BMC_SLAVE_ADDR ||
+		    !sensors_bridge_err(err)) {
+			sensors_abort(s, err);
+			return;
+		}
+		switch (s->st) {
+		case SS_THRESH:
+			sensors_on_thresh(s, NULL);
+			return;
+		default:
+			sensors_failed(it);
+			if (err == IPMI_E_UNSUPPORTED)
+				it->note = SENSORS_NOTE_NO_BRIDGE;
+			s->cur++;
+			sensors_read_next(s);
+			return;
+		}
+	}
+	switch (s->st) {
+	case SS_THRESH:
+		sensors_on_thresh(s, rsp);
+		break;
+	case SS_READING:
+		sensors_on_reading(s, rsp);
+		break;
+	case SS_FACTORS:
+		sensors_on_factors(s, rsp);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+sensors_on_sdr(void *arg, enum sdr_cache_err e)
+{
+	struct sensors *s = arg;
+	uint32_t gen;
+
+	if (e != SDR_CACHE_OK) {
+		sensors_setdetail(s, "SDR: %s", sdr_cache_detail(s->cache));
+		sensors_finish(s, e == SDR_CACHE_E_TRANSPORT ?
+		    SENSORS_E_TRANSPORT : SENSORS_E_SDR);
+		return;
+	}
+	gen = sdr_cache_generation(s->cache);
+	if (!s->have_gen || gen != s->gen) {
+		sensors_rebuild(s);
+		sensors_thr_load(s);
+		s->gen = gen;
+		s->have_gen = 1;
+	}
+	s->cur = 0;
+	sensors_thresh_next(s);
+}
+
+/* ---- public ---- */
+
+struct sensors *
+sensors_new(struct ev *ev, struct conn *conn, struct sdr_cache *cache,
+    const struct severity *sev)
+{
+	struct sensors *s = xcalloc(1, sizeof(*s));
+
+	s->ev = ev;
+	s->conn = conn;
+	s->cache = cache;
+	s->sev = sev;
+	s->timer = ev_timer_add(ev, -1, sensors_on_timer, s);
+	(void)snprintf(s->detail, sizeof(s->detail), "no error");
+	return s;
+}
+
+void
+sensors_free(struct sensors *s)
+{
+	if (s == NULL)
+		return;
+	ev_timer_del(s->ev, s->timer);
+	free(s->items);
+	free(s);
+}
+
+int
+sensors_busy(const struct sensors *s)
+{
+	return s->running;
+}
+
+int
+sensors_sweep(struct sensors *s, sensors_done_fn *done, void *arg)
+{
+	if (s->running)
+		return -1;
+	s->running = 1;
+	s->done = done;
+	s->arg = arg;
+	s->stats.sweeps++;
+	s->st = SS_SDR;
+	if (sdr_cache_refresh(s->cache, sensors_on_sdr, s) != 0) {
+		sensors_setdetail(s, "SDR refresh already running");
+		sensors_fail_later(s, SENSORS_E_BUSY);
+	}
+	return 0;
+}
+
+size_t
+sensors_count(const struct sensors *s)
+{
+	return s->n;
+}
+
+const struct sensors_item *
+sensors_get(const struct sensors *s, size_t i)
+{
+	return i < s->n ? &s->items[i] : NULL;
+}
+
+const struct sensors_stats *
+sensors_stats(const struct sensors *s)
+{
+	return &s->stats;
+}
+
+const char *
+sensors_detail(const struct sensors *s)
+{
+	return s->detail;
+}
+
+size_t
+sensors_events(const struct sensors_item *it, const char **words,
+    char (*tmp)[16], size_t max)
+{
+	/* threshold comparison bit -> offset word (the "going" one) */
+	static const uint8_t thr_off[SDR_THR_N] = { 0, 2, 4, 7, 9, 11 };
+	size_t n = 0;
+	unsigned o;
+
+	if (it->note != SENSORS_NOTE_NONE)
+		return 0;
+	if (it->threshold) {
+		uint8_t bits = it->nstates ? (uint8_t)(it->states & 0x3f) :
+		    it->cmp_bits;
+
+		for (o = 0; o < SDR_THR_N && n < max; o++)
+			if (bits & (1u << o))
+				words[n++] = evtext_offset(SDR_EVT_THRESHOLD, 0,
+				    thr_off[o]);
+		return n;
+	}
+	for (o = 0; o < 15 && n < max; o++) {
+		const char *w;
+
+		if (!(it->states & (1u << o)))
+			continue;
+		w = evtext_offset(it->event_type, it->sensor_type, (uint8_t)o);
+		if (w == NULL) {
+			(void)snprintf(tmp[n], sizeof(tmp[n]), "State %u", o);
+			w = tmp[n];
+		}
+		words[n++] = w;
+	}
+	return n;
+}
+
+void
+sensors_unit(const struct sensors_item *it, char *out, size_t len)
+{
+	const struct sdr_rec *r = it->rec;
+	const char *base, *mod, *rate;
+
+	if (len == 0)
+		return;
+	out[0] = '\0';
+	if (!it->threshold)
+		return;
+	base = evtext_unit(r->unit_base);
+	mod = evtext_unit(r->unit_mod);
+	rate = evtext_rate(r->rate);
+	if (base == NULL)
+		base = "unknown";
+	if (r->mod_use == 1 && mod != NULL)
+		(void)snprintf(out, len, "%s%s/%s", r->percentage ? "% " : "",
+		    base, mod);
+	else if (r->mod_use == 2 && mod != NULL)
+		(void)snprintf(out, len, "%s%s*%s", r->percentage ? "% " : "",
+		    base, mod);
+	else
+		(void)snprintf(out, len, "%s%s", r->percentage ? "% " : "",
+		    base);
+	if (rate != NULL && rate[0] != '\0') {
+		size_t l = strlen(out);
+
+		(void)snprintf(out + l, len - l, " %s", rate);
+	}
+}

@@ -1,0 +1,104 @@
+#!/bin/bash
+# In-band sensors (issue 3): a static bmcwatch in a QEMU guest reads the
+# sim's sensors through /dev/ipmi0, including two sensors owned by a
+# satellite controller (IPMB 0x30, LUN 0 and 1) that the OpenIPMI driver
+# bridges; every reading, unit and state must equal what ipmitool reads
+# over RMCP+ from the same sim (ipmitool bridges by itself), and a second
+# sweep in the guest must be warm (no Get SDR).  Reuses kernel.sh,
+# mkinitrd.sh and run.sh; prints ok/not ok lines, exit 0, 1 or 77.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT" || exit 1
+OUT=build/inband/sensors
+INB=tests/inband
+mkdir -p "$OUT"
+skip() { echo "# SKIP test-sensors-inband: $*"; exit 77; }
+failed=0
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; failed=1; }
+
+command -v qemu-system-x86_64 >/dev/null 2>&1 || skip "qemu-system-x86_64 not found"
+command -v ipmitool >/dev/null 2>&1 || skip "ipmitool not found"
+command -v ipmi_sim >/dev/null 2>&1 || skip "ipmi_sim not found"
+sh "$INB/kernel.sh" build/inband/kernel 2>"$OUT/kernel.err" ||
+    skip "no guest kernel: $(cat "$OUT/kernel.err")"
+BW=${INBAND_BMCWATCH:-build/static/bmcwatch}
+if [ -z "${INBAND_BMCWATCH:-}" ]; then
+	make -s BUILD=build/static LDFLAGS=-static build/static/bmcwatch \
+	    >"$OUT/static-build.log" 2>&1 ||
+	    { notok "static build: see $OUT/static-build.log"; exit 1; }
+fi
+
+# the project's sim config plus a satellite controller
+SIM_DIR=$ROOT/tests/sim
+python3 - "$SIM_DIR" "$OUT" <<'PYEOF'
+import re, sys
+src, out = sys.argv[1], sys.argv[2]
+sdrs = open(src + "/bmc.sdrs").read()
+emu = open(src + "/bmc.emu").read()
+t = re.search(r"sdr type 1\n(.*?)endsdr\n", sdrs, re.S).group(0)
+r1 = (t.replace("sensor_owner_id\t0x20", "sensor_owner_id\t0x30")
+       .replace("sensor_number\t0x01", "sensor_number\t0x05")
+       .replace('"CPU1 Temp"', '"SAT Temp"')
+       .replace("entity_instance\t1", "entity_instance\t9"))
+r2 = (r1.replace("sensor_owner_lun\t0", "sensor_owner_lun\t1")
+        .replace("sensor_number\t0x05", "sensor_number\t0x06")
+        .replace('"SAT Temp"', '"SAT LUN1 Temp"'))
+open(out + "/br.sdrs", "w").write(sdrs + "\n" + r1 + "\n" + r2)
+emu = emu.replace("\nmc_enable 0x20", "\nmc_enable 0x20\n"
+    "mc_add 0x30 0x02 no-device-sdrs 0x01 0x01 0x00 0x01 0x7ed9 0x0b58\n"
+    "sensor_add 0x30 0 0x05 0x01 0x01\n"
+    "sensor_set_value 0x30 0 0x05 0x33 0\n"
+    "sensor_add 0x30 1 0x06 0x01 0x01\n"
+    "sensor_set_value 0x30 1 0x06 0x5a 0\n"
+    "mc_enable 0x30")
+open(out + "/br.emu", "w").write(emu)
+PYEOF
+. "$SIM_DIR/lib.sh" || skip "cannot source tests/sim/lib.sh"
+SIM_VMPORT=auto
+sim_start "$OUT/br.emu" || { notok "sim started"; exit 1; }
+trap sim_stop EXIT
+sim_ipmitool sensor list >"$OUT/ipmitool.txt" 2>&1 ||
+    { notok "ipmitool sensor list over lanplus"; exit 1; }
+
+cat >"$OUT/guest.sh" <<'GUEST'
+mkdir -p /c
+echo "@@ cold"
+bmcwatch -I open --json sensors --sdr-cache /c 2>&1
+echo "@@ rc $?"
+echo "@@ warm"
+bmcwatch -I open --stats sensors --sdr-cache /c 2>&1
+echo "@@ rc $?"
+exit 0
+GUEST
+sh "$INB/mkinitrd.sh" -k build/inband/kernel -s "$OUT/guest.sh" \
+    "$OUT/initrd.gz" "$BW" 2>"$OUT/mkinitrd.err" ||
+    { notok "initramfs: $(cat "$OUT/mkinitrd.err")"; exit 1; }
+sh "$INB/run.sh" -k build/inband/kernel -t 180 -o "$OUT/console.log" \
+    "$OUT/initrd.gz" >"$OUT/guest.out" 2>"$OUT/run.err"
+rc=$?
+[ $rc -eq 77 ] && skip "$(cat "$OUT/run.err")"
+grep -q '^@@ ' "$OUT/guest.out" ||
+    { notok "guest ran the test (rc $rc): $(cat "$OUT/run.err")"; exit 1; }
+ok "guest booted and ran the sweeps"
+section() {
+	awk -v n="$1" '$0 == "@@ " n { on = 1; next }
+	    /^@@ rc / { if (on) exit } on { print }' "$OUT/guest.out"
+}
+secrc() {
+	awk -v n="$1" '$0 == "@@ " n { on = 1; next }
+	    /^@@ rc / { if (on) { print $3; exit } }' "$OUT/guest.out"
+}
+[ "$(secrc cold)" = 0 ] && ok "in-band sweep exits 0" ||
+    { notok "in-band sweep exits 0"; section cold | tail -5 | sed 's/^/# /'; }
+section cold | grep '^{' >"$OUT/ours.json"
+: >"$OUT/freeipmi.csv"
+python3 "$ROOT/tests/integration/sensors_compare.py" "$OUT/ours.json" \
+    "$OUT/ipmitool.txt" "$OUT/freeipmi.csv" >"$OUT/cmp.txt"
+sed 's/^\(\(not \)\{0,1\}ok - \)/\1in-band: /' "$OUT/cmp.txt" |
+    grep -v 'ipmi-sensors'
+grep -q '^not ok' "$OUT/cmp.txt" && failed=1
+w=$(section warm | grep 'sweep 1 stats' | tr ' ' '\n' | sed -n 's/^get_sdr=//p')
+[ "$w" = 0 ] && ok "in-band warm sweep: no Get SDR" ||
+    notok "in-band warm sweep: no Get SDR (got '$w')"
+exit $failed

@@ -1,0 +1,957 @@
+/*
+ * The SDR cache walk and the sensor sweep (agent/bmc/sdr_cache.c,
+ * sensors.c) against a scripted BMC written here from the spec: an SDR
+ * repository answering Get SDR with a read-size limit (CAh above it),
+ * reservations that can be cancelled (C5h), Device SDRs, and sensors
+ * with readings, thresholds and reading factors.
+ */
+#include <sys/stat.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "log.h"
+#include "sdr_cache.h"
+#include "sensors.h"
+#include "transport.h"
+
+/* ---- the scripted BMC ---- */
+
+struct repo {
+	struct ipmi_tr	 tr;
+	uint8_t		 img[4096];
+	size_t		 len;
+	unsigned	 max_read;
+	uint16_t	 res;
+	int		 cancel_at;	/* C5h on the n-th Get SDR (1-based) */
+	unsigned	 gets;
+	uint32_t	 add_ts, erase_ts;
+	int		 no_guid;
+	int		 device;	/* Device SDRs only */
+	int		 dead;		/* every request times out */
+	int		 no_bridge;	/* bridged requests: unsupported */
+	uint8_t		 rd[256][4];
+	uint8_t		 rdlen[256];
+	uint8_t		 rdcc[256];
+	uint8_t		 thr[256][7];
+	unsigned	 count[2][256];	/* [storage?][cmd] */
+	unsigned	 sensor_count[256];
+	struct ipmi_req	 last;
+	struct ipmi_req	 bridged;	/* last bridged request */
+	int		 have;
+	enum ipmi_err	 perr;
+};
+
+static int
+repo_find(struct repo *r, uint16_t id, size_t *off, size_t *len,
+    uint16_t *next)
+{
+	size_t p = 0, n;
+
+	while (p + 5 <= r->len) {
+		n = 5 + r->img[p + 4];
+		if (id == 0 || (r->img[p] | r->img[p + 1] << 8) == id) {
+			*off = p;
+			*len = n;
+			*next = p + n + 5 <= r->len ?
+			    (uint16_t)(r->img[p + n] | r->img[p + n + 1] << 8) :
+			    0xffff;
+			return 0;
+		}
+		p += n;
+	}
+	return -1;
+}
+
+static void
+repo_answer(struct repo *r, const struct ipmi_req *q)
+{
+	struct ipmi_rsp *s = &r->tr.rsp;
+	int storage = q->netfn == IPMI_NETFN_STORAGE;
+
+	memset(s, 0, sizeof(*s));
+	s->netfn = q->netfn | 1;
+	s->cmd = q->cmd;
+	r->last = *q;
+	if (q->bridged)
+		r->bridged = *q;
+	if (q->netfn == IPMI_NETFN_STORAGE || q->netfn ==
+	    IPMI_NETFN_SENSOR_EVENT)
+		r->count[storage][q->cmd]++;
+	if (q->netfn == IPMI_NETFN_APP && q->cmd == IPMI_CMD_GET_DEVICE_ID) {
+		static const uint8_t d[] = { 0x01, 0x01, 0x02, 0x45, 0x02,
+		    0xbf, 0xd9, 0x7e, 0x00, 0x57, 0x0b };
+
+		memcpy(s->data, d, sizeof(d));
+		if (r->device) {
+			s->data[1] |= 0x80;	/* provides device SDRs */
+			s->data[5] &= (uint8_t)~0x02;	/* no repository */
+		}
+		s->len = sizeof(d);
+		return;
+	}
+	if (q->netfn == IPMI_NETFN_APP && (q->cmd == IPMI_CMD_GET_DEVICE_GUID ||
+	    q->cmd == IPMI_CMD_GET_SYSTEM_GUID)) {
+		if (r->no_guid || q->cmd == IPMI_CMD_GET_DEVICE_GUID) {
+			s->ccode = IPMI_CC_INVALID_COMMAND;
+			return;
+		}
+		memset(s->data, 0x5a, 16);
+		s->len = 16;
+		return;
+	}
+	if ((storage && q->cmd == IPMI_CMD_GET_SDR_REPOSITORY_INFO &&
+	    !r->device) || (!storage && q->cmd ==
+	    IPMI_CMD_GET_DEVICE_SDR_INFO && r->device)) {
+		size_t p = 0, n = 0;
+
+		while (p + 5 <= r->len) {
+			p += 5 + r->img[p + 4];
+			n++;
+		}
+		if (r->device) {
+			s->data[0] = (uint8_t)n;
+			s->data[1] = 0x81;
+			s->data[2] = (uint8_t)r->add_ts;
+			s->data[3] = (uint8_t)(r->add_ts >> 8);
+			s->data[4] = s->data[5] = 0;
+			s->len = 6;
+			return;
+		}
+		s->data[0] = 0x51;
+		s->data[1] = (uint8_t)n;
+		s->data[2] = 0;
+		s->data[3] = s->data[4] = 0xff;
+		memcpy(s->data + 5, &r->add_ts, 4);	/* little-endian host */
+		memcpy(s->data + 9, &r->erase_ts, 4);
+		s->data[13] = 0x02;
+		s->len = 14;
+		return;
+	}
+	if ((storage && q->cmd == IPMI_CMD_RESERVE_SDR_REPOSITORY) ||
+	    (!storage && q->netfn == IPMI_NETFN_SENSOR_EVENT &&
+	    q->cmd == IPMI_CMD_RESERVE_DEVICE_SDR_REPOSITORY)) {
+		r->res++;
+		s->data[0] = (uint8_t)r->res;
+		s->data[1] = (uint8_t)(r->res >> 8);
+		s->len = 2;
+		return;
+	}
+	if ((storage && q->cmd == IPMI_CMD_GET_SDR && !r->device) ||
+	    (!storage && q->netfn == IPMI_NETFN_SENSOR_EVENT &&
+	    q->cmd == IPMI_CMD_GET_DEVICE_SDR && r->device)) {
+		uint16_t res = (uint16_t)(q->data[0] | q->data[1] << 8);
+		uint16_t id = (uint16_t)(q->data[2] | q->data[3] << 8);
+		size_t off, len, o = q->data[4], c = q->data[5];
+		uint16_t next;
+
+		r->gets++;
+		if ((int)r->gets == r->cancel_at) {
+			r->res++;	/* someone else reserved */
+			s->ccode = IPMI_CC_RESERVATION_CANCELLED;
+			return;
+		}
+		if (res != r->res) {
+			s->ccode = IPMI_CC_RESERVATION_CANCELLED;
+			return;
+		}
+		if (c > r->max_read) {
+			s->ccode = IPMI_CC_CANNOT_RETURN_REQUESTED_BYTES;
+			return;
+		}
+		if (repo_find(r, id, &off, &len, &next) != 0 || o >= len) {
+			s->ccode = IPMI_CC_REQUESTED_DATA_NOT_PRESENT;
+			return;
+		}
+		/* like ipmi_sim: past the end comes whatever follows */
+		s->data[0] = (uint8_t)next;
+		s->data[1] = (uint8_t)(next >> 8);
+		memcpy(s->data + 2, r->img + off + o, c);
+		s->len = (uint16_t)(2 + c);
+		return;
+	}
+	if (q->netfn == IPMI_NETFN_SENSOR_EVENT &&
+	    q->cmd == IPMI_CMD_GET_SENSOR_READING) {
+		uint8_t n = q->data[0];
+
+		r->sensor_count[n]++;
+		if (r->rdcc[n] != 0 || r->rdlen[n] == 0) {
+			s->ccode = r->rdcc[n] ? r->rdcc[n] :
+			    IPMI_CC_REQUESTED_DATA_NOT_PRESENT;
+			return;
+		}
+		memcpy(s->data, r->rd[n], r->rdlen[n]);
+		s->len = r->rdlen[n];
+		return;
+	}
+	if (q->netfn == IPMI_NETFN_SENSOR_EVENT &&
+	    q->cmd == IPMI_CMD_GET_SENSOR_THRESHOLDS) {
+		memcpy(s->data, r->thr[q->data[0]], 7);
+		s->len = 7;
+		return;
+	}
+	if (q->netfn == IPMI_NETFN_SENSOR_EVENT &&
+	    q->cmd == IPMI_CMD_GET_SENSOR_READING_FACTORS) {
+		/* M = 2 below raw 0x80, M = 4 from there, K2 = -1 */
+		uint8_t raw = q->data[1];
+
+		s->data[0] = raw < 0x80 ? 0x80 : 0xff;
+		s->data[1] = raw < 0x80 ? 2 : 4;
+		s->data[2] = 0;
+		s->data[3] = 0;
+		s->data[4] = 0;
+		s->data[5] = 0;
+		s->data[6] = 0xf0;
+		s->len = 7;
+		return;
+	}
+	s->ccode = IPMI_CC_INVALID_COMMAND;
+}
+
+static enum ipmi_err
+repo_start(struct ipmi_tr *tr, uint64_t now)
+{
+	struct repo *r = (struct repo *)tr;
+
+	r->perr = r->dead ? IPMI_E_TIMEOUT : IPMI_OK;
+	if (r->no_bridge && ipmi_tr_cur(tr)->bridged)
+		r->perr = IPMI_E_UNSUPPORTED;
+	repo_answer(r, ipmi_tr_cur(tr));
+	r->have = 1;
+	tr->deadline = now ? now : 1;
+	return IPMI_OK;
+}
+
+static void
+repo_timeout(struct ipmi_tr *tr, uint64_t now)
+{
+	struct repo *r = (struct repo *)tr;
+
+	tr->deadline = 0;
+	if (!r->have)
+		return;
+	r->have = 0;
+	ipmi_tr_complete(tr, r->perr, now);
+}
+
+static void
+repo_nop(struct ipmi_tr *tr, uint64_t now)
+{
+	(void)tr;
+	(void)now;
+}
+
+static void
+repo_close(struct ipmi_tr *tr, uint64_t now)
+{
+	(void)now;
+	ipmi_tr_closed(tr);
+}
+
+static void
+repo_free(struct ipmi_tr *tr)
+{
+	ipmi_tr_base_fini(tr);
+	free(tr);
+}
+
+static const struct ipmi_tr_ops repo_ops = {
+	.name = "repo", .start = repo_start, .readable = repo_nop,
+	.timeout = repo_timeout, .close = repo_close, .free = repo_free,
+};
+
+static struct repo *
+repo_new(void)
+{
+	struct ipmi_tr_cfg cfg;
+	struct repo *r = calloc(1, sizeof(*r));
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.iface = IPMI_IFACE_OPEN;
+	ipmi_tr_base_init(&r->tr, &repo_ops, &cfg);
+	r->max_read = 33;
+	r->add_ts = 0x1000;
+	return r;
+}
+
+static void
+repo_add(struct repo *r, const char *hex)
+{
+	int n = harness_hex(hex, r->img + r->len, sizeof(r->img) - r->len);
+
+	if (n > 0)
+		r->len += (size_t)n;
+}
+
+static void
+repo_reading(struct repo *r, uint8_t n, const char *hex)
+{
+	r->rdlen[n] = (uint8_t)harness_hex(hex, r->rd[n], 4);
+}
+
+/* fixture records (from the sim's bmc.sdrs, compiled by sdrcomp) */
+#define REC_CPU1 "010051013420000103017f580101957a957a3f3f0001000001010000" \
+	"0000012d0000ff00645f550103050202000000c9435055312054656d" \
+	"70"
+#define REC_P12V "0d0051012f20001007017f580201957a957a3f3f0004000006010000" \
+	"00e001c80000ff00e6dcd2aab4be0202000000c450313256"
+#define REC_PS1 "1a005102252000330a016740086f7f007f007f00c000000000000000" \
+	"000000ca50533120537461747573"
+#define REC_AUDIT "230051031920004006012a6f00000000cd53657373696f6e20417564" \
+	"6974"
+#define REC_FRU "240051111820008000001000070100cd4d61696e626f617264204652" \
+	"55"
+/* a fan on a satellite controller 0x82, channel 1, LUN 1; full record,
+ * M = 100, readable LNC/LC only via the SDR (threshold access 01b) */
+#define REC_SAT "3000 51 01 2e 82 11 60 1d 01 7f 54 04 01 1570 1500 0707" \
+	"00 12 00 00 64 01 00 00 00 00 01 54 00 00 ff 00 00 00 00 05 07 0a" \
+	"01 01 00 00 00 c3 534154"
+/* non-linear (70h) sensor, unsigned, Watts, no threshold access */
+#define REC_NL "3100 51 01 2e 20 00 61 15 01 7f 40 0b 01 0000 0000 0000" \
+	"00 06 00 70 000000000000 00 00 00 00 ff 00 000000000000 0000 0000" \
+	"00 c3 504e4c"
+/* compact record shared by 3 sensors 0x70-0x72, "DIMM1".."DIMM3" */
+#define REC_DIMM "3200 51 02 1f 20 00 70 20 01 67 40 0c 6f 0100 0100 0100" \
+	"c0 00 00 03 81 00 00 000000 00 c4 44494d4d"
+
+struct waitf {
+	volatile int	done;
+	int		err;
+};
+
+static void
+cache_done(void *arg, enum sdr_cache_err e)
+{
+	struct waitf *w = arg;
+
+	w->err = (int)e;
+	w->done = 1;
+}
+
+static void
+sweep_done(void *arg, enum sensors_err e)
+{
+	struct waitf *w = arg;
+
+	w->err = (int)e;
+	w->done = 1;
+}
+
+static int
+run_refresh(struct ev *ev, struct sdr_cache *c)
+{
+	struct waitf w;
+	int turns = 0;
+
+	memset(&w, 0, sizeof(w));
+	if (sdr_cache_refresh(c, cache_done, &w) != 0)
+		return -100;
+	/* never from inside refresh */
+	if (w.done)
+		return -101;
+	while (!w.done && turns++ < 100000)
+		(void)ev_run_once(ev, 10);
+	return w.err;
+}
+
+static int
+run_sweep(struct ev *ev, struct sensors *s)
+{
+	struct waitf w;
+	int turns = 0;
+
+	memset(&w, 0, sizeof(w));
+	if (sensors_sweep(s, sweep_done, &w) != 0)
+		return -100;
+	if (w.done)
+		return -101;
+	while (!w.done && turns++ < 100000)
+		(void)ev_run_once(ev, 10);
+	return w.err;
+}
+
+static char tmpdir[256];
+
+static void
+mktmp(void)
+{
+	(void)snprintf(tmpdir, sizeof(tmpdir), "/tmp/bw-test-sensors.XXXXXX");
+	if (mkdtemp(tmpdir) == NULL)
+		tmpdir[0] = '\0';
+}
+
+static void
+rmtmp(void)
+{
+	char cmd[400];
+
+	if (tmpdir[0] == '\0')
+		return;
+	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		printf("# cannot remove %s\n", tmpdir);
+}
+
+static void
+fill(struct repo *r)
+{
+	repo_add(r, REC_CPU1);
+	repo_add(r, REC_P12V);
+	repo_add(r, REC_PS1);
+	repo_add(r, REC_AUDIT);
+	repo_add(r, REC_FRU);
+}
+
+/* ---- tests ---- */
+
+static void
+test_walk(void)
+{
+	struct ev *ev = ev_new();
+	struct repo *r = repo_new();
+	struct conn *cn;
+	struct sdr_cache *c;
+	const struct sdr_image *im;
+	const struct sdr_cache_stats *st;
+
+	fill(r);
+	cn = conn_new(ev, &r->tr);
+	c = sdr_cache_new(ev, cn, NULL, NULL);
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	im = sdr_cache_image(c);
+	CHECK_EQ(im->n, 5);
+	CHECK_EQ(im->len, r->len);
+	CHECK(im->len == r->len && memcmp(im->raw, r->img, r->len) == 0);
+	CHECK_STR(im->recs[0].name, "CPU1 Temp");
+	CHECK_STR(im->recs[4].name, "Mainboard FRU");
+	CHECK_STR(sdr_cache_key(c), "guid-5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a");
+	st = sdr_cache_stats(c);
+	CHECK_EQ(st->walks, 1);
+	/* 64 and 48 refused, then 32 for good */
+	CHECK_EQ(st->shrinks, 2);
+	CHECK_EQ(st->devid, 1);
+	CHECK_EQ(st->info, 1);
+	/* no read ever asked for more than the BMC returns */
+	CHECK(r->last.data[5] <= 33);
+	CHECK_EQ(sdr_cache_generation(c), 1);
+
+	/* unchanged: one repository check, nothing else */
+	r->gets = 0;
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	CHECK_EQ(r->gets, 0);
+	CHECK_EQ(st->info, 2);
+	CHECK_EQ(st->walks, 1);
+	CHECK_EQ(sdr_cache_generation(c), 1);
+
+	/* a record added: noticed, rebuilt */
+	repo_add(r, REC_SAT);
+	r->add_ts++;
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	CHECK_EQ(sdr_cache_image(c)->n, 6);
+	CHECK_EQ(st->walks, 2);
+	CHECK_EQ(sdr_cache_generation(c), 2);
+	/* the learned read size is kept: no more shrinking */
+	CHECK_EQ(st->shrinks, 2);
+	sdr_cache_free(c);
+	conn_free(cn);
+	ev_free(ev);
+}
+
+static void
+test_walk_cancelled(void)
+{
+	struct ev *ev = ev_new();
+	struct repo *r = repo_new();
+	struct conn *cn;
+	struct sdr_cache *c;
+
+	fill(r);
+	r->cancel_at = 6;
+	cn = conn_new(ev, &r->tr);
+	c = sdr_cache_new(ev, cn, NULL, NULL);
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	CHECK_EQ(sdr_cache_stats(c)->rereserves, 1);
+	CHECK_EQ(sdr_cache_stats(c)->reserve, 2);
+	CHECK(sdr_cache_image(c)->len == r->len &&
+	    memcmp(sdr_cache_image(c)->raw, r->img, r->len) == 0);
+	sdr_cache_free(c);
+	conn_free(cn);
+	ev_free(ev);
+}
+
+static void
+test_walk_small_reads(void)
+{
+	struct ev *ev = ev_new();
+	struct repo *r = repo_new();
+	struct conn *cn;
+	struct sdr_cache *c;
+
+	fill(r);
+	r->max_read = 6;
+	r->no_guid = 1;
+	cn = conn_new(ev, &r->tr);
+	c = sdr_cache_new(ev, cn, NULL, NULL);
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	CHECK(sdr_cache_image(c)->len == r->len &&
+	    memcmp(sdr_cache_image(c)->raw, r->img, r->len) == 0);
+	/* no GUID: Device ID + manufacturer + product */
+	CHECK_STR(sdr_cache_key(c), "dev-01-07ed9-0b57");
+	sdr_cache_free(c);
+	conn_free(cn);
+	ev_free(ev);
+}
+
+static void
+test_device_sdrs(void)
+{
+	struct ev *ev = ev_new();
+	struct repo *r = repo_new();
+	struct conn *cn;
+	struct sdr_cache *c;
+
+	fill(r);
+	r->device = 1;
+	cn = conn_new(ev, &r->tr);
+	c = sdr_cache_new(ev, cn, NULL, NULL);
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	CHECK_EQ(sdr_cache_image(c)->n, 5);
+	CHECK_EQ(r->count[1][IPMI_CMD_GET_SDR], 0);
+	CHECK(r->count[0][IPMI_CMD_GET_DEVICE_SDR] > 0);
+	CHECK_EQ(r->count[0][IPMI_CMD_GET_DEVICE_SDR_INFO], 1);
+	r->gets = 0;
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	CHECK_EQ(r->gets, 0);
+	sdr_cache_free(c);
+	conn_free(cn);
+	ev_free(ev);
+}
+
+static void
+test_transport_error(void)
+{
+	struct ev *ev = ev_new();
+	struct repo *r = repo_new();
+	struct conn *cn;
+	struct sdr_cache *c;
+
+	fill(r);
+	r->dead = 1;
+	cn = conn_new(ev, &r->tr);
+	c = sdr_cache_new(ev, cn, NULL, NULL);
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_E_TRANSPORT);
+	CHECK(!sdr_cache_busy(c));
+	sdr_cache_free(c);
+	conn_free(cn);
+	ev_free(ev);
+}
+
+/* on disk: a second process (new cache object) needs only the check;
+ * truncated / corrupted / stale files are rebuilt */
+static void
+test_disk(void)
+{
+	struct ev *ev = ev_new();
+	struct repo *r = repo_new();
+	struct conn *cn;
+	struct sdr_cache *c;
+	char path[600];
+	FILE *f;
+	long sz;
+
+	mktmp();
+	fill(r);
+	cn = conn_new(ev, &r->tr);
+	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	sdr_cache_free(c);
+
+	/* warm, new process */
+	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	r->gets = 0;
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	CHECK_EQ(r->gets, 0);
+	CHECK_EQ(sdr_cache_stats(c)->devid, 0);
+	CHECK_EQ(sdr_cache_stats(c)->info, 1);
+	CHECK_EQ(sdr_cache_stats(c)->disk_loads, 1);
+	CHECK_EQ(sdr_cache_image(c)->n, 5);
+	sdr_cache_free(c);
+
+	/* truncated */
+	(void)snprintf(path, sizeof(path), "%s/sdr-guid-%s.cache", tmpdir,
+	    "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a");
+	f = fopen(path, "r+");
+	CHECK(f != NULL);
+	if (f != NULL) {
+		(void)fseek(f, 0, SEEK_END);
+		sz = ftell(f);
+		(void)fclose(f);
+		CHECK(truncate(path, sz - 10) == 0);
+	}
+	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	CHECK_EQ(sdr_cache_stats(c)->disk_rejects, 1);
+	CHECK_EQ(sdr_cache_stats(c)->walks, 1);
+	CHECK_EQ(sdr_cache_image(c)->n, 5);
+	sdr_cache_free(c);
+
+	/* stale: the repository changed while we were away */
+	r->erase_ts = 7;
+	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	CHECK_EQ(sdr_cache_stats(c)->walks, 1);
+	sdr_cache_free(c);
+
+	/* the alias claims Device SDRs (another BMC had this address):
+	 * the refused Get Device SDR Info leads to asking this one */
+	(void)snprintf(path, sizeof(path), "%s/peer-peer_1", tmpdir);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f != NULL) {
+		fprintf(f, "guid-5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a 1\n");
+		fclose(f);
+	}
+	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	CHECK_EQ(sdr_cache_stats(c)->devid, 1);
+	CHECK_EQ(sdr_cache_stats(c)->device_mode, 0);
+	CHECK_EQ(sdr_cache_image(c)->n, 5);
+	sdr_cache_free(c);
+
+	/* aux blobs follow the image */
+	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	CHECK_EQ(sdr_cache_aux_save(c, "thr", (const uint8_t *)"abc", 3), 0);
+	{
+		size_t n = 0;
+		uint8_t *b = sdr_cache_aux_load(c, "thr", &n);
+
+		CHECK(b != NULL && n == 3 && memcmp(b, "abc", 3) == 0);
+		free(b);
+		r->add_ts++;
+		CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+		b = sdr_cache_aux_load(c, "thr", &n);
+		CHECK(b == NULL);
+		free(b);
+	}
+	sdr_cache_free(c);
+	conn_free(cn);
+	ev_free(ev);
+	rmtmp();
+}
+
+static void
+test_image_file(void)
+{
+	struct sdr_image im, im2;
+	char path[600], err[256];
+
+	mktmp();
+	memset(&im, 0, sizeof(im));
+	memset(&im2, 0, sizeof(im2));
+	{
+		uint8_t b[512];
+		int n = harness_hex(REC_CPU1 REC_PS1, b, sizeof(b));
+
+		CHECK(sdr_image_set(&im, b, (size_t)n) == 0);
+		CHECK_EQ(im.n, 2);
+		(void)snprintf(path, sizeof(path), "%s/img", tmpdir);
+		CHECK(sdr_image_save(&im, path, err, sizeof(err)) == 0);
+		CHECK(sdr_image_load(&im2, path, err, sizeof(err)) == 0);
+		CHECK_EQ(im2.n, 2);
+		CHECK(im2.len == im.len && memcmp(im.raw, im2.raw, im.len) == 0);
+		CHECK(sdr_image_set(&im2, b, (size_t)n - 1) == -1);
+		CHECK(sdr_image_load(&im2, "/nonexistent/x", err,
+		    sizeof(err)) == -1);
+	}
+	sdr_image_clear(&im);
+	sdr_image_clear(&im2);
+	rmtmp();
+}
+
+static const struct sensors_item *
+find(const struct sensors *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sensors_count(s); i++)
+		if (strcmp(sensors_get(s, i)->name, name) == 0)
+			return sensors_get(s, i);
+	return NULL;
+}
+
+static void
+test_sweep(void)
+{
+	struct ev *ev = ev_new();
+	struct repo *r = repo_new();
+	struct conn *cn;
+	struct sdr_cache *c;
+	struct severity *sev = severity_new();
+	struct sensors *s;
+	const struct sensors_item *it;
+	const char *words[15];
+	char tmp[15][16], unit[64];
+	unsigned i;
+
+	fill(r);
+	repo_add(r, REC_SAT);
+	repo_add(r, REC_NL);
+	repo_add(r, REC_DIMM);
+	repo_reading(r, 0x01, "5a c0 08");	/* 90 C, UNC */
+	memcpy(r->thr[0x01], "\x3f\x05\x03\x01\x50\x5f\x64", 7); /* UNC 80 */
+	repo_reading(r, 0x10, "c8 c0 00");	/* 12.00 V */
+	memcpy(r->thr[0x10], "\x3f\xbe\xb4\xaa\xd2\xdc\xe6", 7);
+	repo_reading(r, 0x33, "00 c0 09 00");	/* presence + AC lost */
+	repo_reading(r, 0x60, "54 c0 00");	/* 8400 RPM on the satellite */
+	repo_reading(r, 0x61, "90 c0");		/* non-linear, no state */
+	repo_reading(r, 0x70, "00 c0 00 00");
+	repo_reading(r, 0x71, "00 e0 00 00");	/* unavailable */
+	repo_reading(r, 0x72, "00 80 00 00");	/* scanning disabled */
+	cn = conn_new(ev, &r->tr);
+	c = sdr_cache_new(ev, cn, NULL, NULL);
+	s = sensors_new(ev, cn, c, sev);
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	/* full, full, compact, satellite, non-linear, 3 shared; the
+	 * event-only record and the locator are not swept */
+	CHECK_EQ(sensors_count(s), 8);
+
+	it = find(s, "CPU1 Temp");
+	CHECK(it != NULL && it->have_value && fabs(it->value - 90) < 1e-9);
+	CHECK(it != NULL && it->sev == SENSOR_SEV_WARNING);
+	/* thresholds from Get Sensor Thresholds, not the SDR's 85 */
+	CHECK(it != NULL && it->thr_from_bmc &&
+	    fabs(it->thr[SDR_THR_UNC] - 80) < 1e-9);
+	CHECK(it != NULL && sensors_events(it, words, tmp, 15) == 1 &&
+	    strcmp(words[0], "Upper Non-critical going high") == 0);
+	if (it != NULL) {
+		sensors_unit(it, unit, sizeof(unit));
+		CHECK_STR(unit, "degrees C");
+	}
+
+	CHECK(it != NULL && !it->mismatch);
+	it = find(s, "P12V");
+	CHECK(it != NULL && fabs(it->value - 12.0) < 1e-9 &&
+	    it->decimals == 2 && it->sev == SENSOR_SEV_OK);
+
+	it = find(s, "PS1 Status");
+	CHECK(it != NULL && it->sev == SENSOR_SEV_CRITICAL);
+	CHECK(it != NULL && sensors_events(it, words, tmp, 15) == 2 &&
+	    strcmp(words[0], "Presence detected") == 0 &&
+	    strcmp(words[1], "Power Supply AC lost") == 0);
+
+	/* satellite controller: bridged to 0x82 on channel 1, LUN 1 */
+	it = find(s, "SAT");
+	CHECK(it != NULL && it->have_value && fabs(it->value - 8400) < 1e-9);
+	CHECK_EQ(r->bridged.bridged, 1);
+	CHECK_EQ(r->bridged.target_addr, 0x82);
+	CHECK_EQ(r->bridged.target_chan, 1);
+	CHECK_EQ(r->bridged.lun, 1);
+	/* threshold access 01b (readable): asked, bridged as well */
+	CHECK_EQ(r->count[0][IPMI_CMD_GET_SENSOR_THRESHOLDS], 3);
+
+	/* non-linear: factors for raw 0x90 (M = 4, K2 = -1) */
+	it = find(s, "PNL");
+	CHECK(it != NULL && it->have_value &&
+	    fabs(it->value - 0x90 * 0.4) < 1e-9);
+	CHECK_EQ(r->count[0][IPMI_CMD_GET_SENSOR_READING_FACTORS], 1);
+	/* no state bytes: our own comparison stands in */
+	CHECK(it != NULL && it->nstates == 0);
+
+	it = find(s, "DIMM1");
+	CHECK(it != NULL && it->sev == SENSOR_SEV_OK &&
+	    it->note == SENSORS_NOTE_NONE);
+	it = find(s, "DIMM2");
+	CHECK(it != NULL && it->sev == SENSOR_SEV_UNAVAILABLE &&
+	    it->note == SENSORS_NOTE_UNAVAILABLE && !it->have_value);
+	it = find(s, "DIMM3");
+	CHECK(it != NULL && it->sev == SENSOR_SEV_UNAVAILABLE &&
+	    it->note == SENSORS_NOTE_SCAN_DISABLED);
+	CHECK(it != NULL && it->entity_instance == 3);
+	CHECK_STR(sensors_note_name(SENSORS_NOTE_SCAN_DISABLED),
+	    "scanning disabled");
+
+	/* second sweep: no thresholds, factors cached for 0x90..0xfe */
+	repo_reading(r, 0x61, "a0 c0");
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	CHECK_EQ(r->count[0][IPMI_CMD_GET_SENSOR_THRESHOLDS], 3);
+	CHECK_EQ(r->count[0][IPMI_CMD_GET_SENSOR_READING_FACTORS], 1);
+	it = find(s, "PNL");
+	CHECK(it != NULL && fabs(it->value - 0xa0 * 0.4) < 1e-9);
+	repo_reading(r, 0x61, "10 c0");
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	CHECK_EQ(r->count[0][IPMI_CMD_GET_SENSOR_READING_FACTORS], 2);
+	it = find(s, "PNL");
+	CHECK(it != NULL && fabs(it->value - 0x10 * 0.2) < 1e-9);
+
+	/* cross-check: UNC still asserted 1 count under UNC (hysteresis 2)
+	 * is fine; 10 under is not; asserted by us but not the BMC is not */
+	repo_reading(r, 0x01, "4f c0 08");
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	it = find(s, "CPU1 Temp");
+	CHECK(it != NULL && !it->mismatch && it->sev == SENSOR_SEV_WARNING);
+	repo_reading(r, 0x01, "46 c0 08");
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	it = find(s, "CPU1 Temp");
+	CHECK(it != NULL && it->mismatch && it->sev == SENSOR_SEV_WARNING);
+	repo_reading(r, 0x01, "5a c0 00");
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	it = find(s, "CPU1 Temp");
+	CHECK(it != NULL && it->mismatch && it->sev == SENSOR_SEV_OK);
+	repo_reading(r, 0x01, "5a c0 08");
+
+	/* a sensor that keeps failing is asked less and less often */
+	r->rdcc[0x10] = IPMI_CC_REQUESTED_DATA_NOT_PRESENT;
+	r->sensor_count[0x10] = 0;
+	for (i = 0; i < 20; i++)
+		CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	it = find(s, "P12V");
+	CHECK(it != NULL && it->sev == SENSOR_SEV_UNAVAILABLE &&
+	    !it->have_value);
+	/* 3 failures, then every 2nd, 4th, 8th, 16th sweep: 3+1+1+1+1 */
+	CHECK(r->sensor_count[0x10] >= 5 && r->sensor_count[0x10] <= 8);
+	/* recovery */
+	r->rdcc[0x10] = 0;
+	for (i = 0; i < 40; i++)
+		(void)run_sweep(ev, s);
+	it = find(s, "P12V");
+	CHECK(it != NULL && it->sev == SENSOR_SEV_OK && it->fails == 0);
+
+	/* the repository changes: thresholds are read again */
+	r->add_ts++;
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	CHECK_EQ(r->count[0][IPMI_CMD_GET_SENSOR_THRESHOLDS], 6);
+
+	/* a transport that cannot bridge: only the satellite suffers */
+	r->no_bridge = 1;
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	it = find(s, "SAT");
+	CHECK(it != NULL && it->note == SENSORS_NOTE_NO_BRIDGE &&
+	    it->sev == SENSOR_SEV_UNAVAILABLE);
+	it = find(s, "CPU1 Temp");
+	CHECK(it != NULL && it->have_value);
+	r->no_bridge = 0;
+
+	/* the BMC stops answering: the sweep ends with a transport error */
+	r->dead = 1;
+	CHECK_EQ(run_sweep(ev, s), SENSORS_E_TRANSPORT);
+	r->dead = 0;
+
+	sensors_free(s);
+	sdr_cache_free(c);
+	severity_free(sev);
+	conn_free(cn);
+	ev_free(ev);
+}
+
+static void
+test_exclude(void)
+{
+	struct ev *ev = ev_new();
+	struct repo *r = repo_new();
+	struct conn *cn;
+	struct sdr_cache *c;
+	struct severity *sev = severity_new();
+	struct sensors *s;
+	char err[256];
+
+	fill(r);
+	repo_reading(r, 0x01, "5a c0 08");
+	repo_reading(r, 0x33, "00 c0 09 00");
+	CHECK(severity_parse_line(sev, "exclude P12V", err, sizeof(err)) == 0);
+	CHECK(severity_parse_line(sev, "sensor \"PS1 *\" offset 3 warning",
+	    err, sizeof(err)) == 0);
+	CHECK(severity_parse_line(sev, "sensor #1 event 1 offset 7 "
+	    "nonrecoverable", err, sizeof(err)) == 0);
+	cn = conn_new(ev, &r->tr);
+	c = sdr_cache_new(ev, cn, NULL, NULL);
+	s = sensors_new(ev, cn, c, sev);
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	CHECK_EQ(sensors_count(s), 2);
+	CHECK(find(s, "P12V") == NULL);
+	CHECK(find(s, "PS1 Status") != NULL &&
+	    find(s, "PS1 Status")->sev == SENSOR_SEV_WARNING);
+	CHECK(find(s, "CPU1 Temp") != NULL &&
+	    find(s, "CPU1 Temp")->sev == SENSOR_SEV_NONRECOVERABLE);
+	sensors_free(s);
+	sdr_cache_free(c);
+	severity_free(sev);
+	conn_free(cn);
+	ev_free(ev);
+}
+
+/* two BMCs swept at the same time on one event loop, as the daemon
+ * will: neither waits for the other, each gets its own answers */
+static void
+test_two_bmcs(void)
+{
+	struct ev *ev = ev_new();
+	struct repo *r1 = repo_new(), *r2 = repo_new();
+	struct conn *c1, *c2;
+	struct sdr_cache *s1, *s2;
+	struct severity *sev = severity_new();
+	struct sensors *w1, *w2;
+	struct waitf a, b;
+	int turns = 0;
+
+	fill(r1);
+	repo_add(r2, REC_CPU1);
+	repo_add(r2, REC_DIMM);
+	repo_reading(r1, 0x01, "2d c0 00");
+	repo_reading(r2, 0x01, "60 c0 38");	/* 96 C: UNC, UC, UNR bits */
+	r2->max_read = 16;
+	c1 = conn_new(ev, &r1->tr);
+	c2 = conn_new(ev, &r2->tr);
+	s1 = sdr_cache_new(ev, c1, NULL, NULL);
+	s2 = sdr_cache_new(ev, c2, NULL, NULL);
+	w1 = sensors_new(ev, c1, s1, sev);
+	w2 = sensors_new(ev, c2, s2, sev);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	CHECK(sensors_sweep(w1, sweep_done, &a) == 0);
+	CHECK(sensors_sweep(w2, sweep_done, &b) == 0);
+	CHECK(sensors_sweep(w1, sweep_done, &a) == -1);	/* busy */
+	while ((!a.done || !b.done) && turns++ < 100000)
+		(void)ev_run_once(ev, 10);
+	CHECK(a.done && b.done);
+	CHECK_EQ(a.err, SENSORS_OK);
+	CHECK_EQ(b.err, SENSORS_OK);
+	CHECK_EQ(sensors_count(w1), 3);
+	CHECK_EQ(sensors_count(w2), 4);
+	CHECK(find(w1, "CPU1 Temp") != NULL &&
+	    fabs(find(w1, "CPU1 Temp")->value - 45) < 1e-9);
+	CHECK(find(w2, "CPU1 Temp") != NULL &&
+	    find(w2, "CPU1 Temp")->sev == SENSOR_SEV_NONRECOVERABLE);
+	/* 64, 48, 32, 24 refused by the 16-byte BMC */
+	CHECK_EQ(sdr_cache_stats(s2)->shrinks, 4);
+	CHECK_EQ(sdr_cache_stats(s1)->shrinks, 2);
+	sensors_free(w1);
+	sensors_free(w2);
+	sdr_cache_free(s1);
+	sdr_cache_free(s2);
+	severity_free(sev);
+	conn_free(c1);
+	conn_free(c2);
+	ev_free(ev);
+}
+
+int
+main(void)
+{
+	log_init("test_sensors", 1, 0);
+	RUN(test_walk);
+	RUN(test_walk_cancelled);
+	RUN(test_walk_small_reads);
+	RUN(test_device_sdrs);
+	RUN(test_transport_error);
+	RUN(test_disk);
+	RUN(test_image_file);
+	RUN(test_sweep);
+	RUN(test_exclude);
+	RUN(test_two_bmcs);
+	return harness_end();
+}
