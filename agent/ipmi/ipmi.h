@@ -78,6 +78,7 @@
 #define IPMI_CMD_RESERVE_SEL			0x42
 #define IPMI_CMD_GET_SEL_ENTRY			0x43
 #define IPMI_CMD_ADD_SEL_ENTRY			0x44
+#define IPMI_CMD_DELETE_SEL_ENTRY		0x46
 #define IPMI_CMD_CLEAR_SEL			0x47
 #define IPMI_CMD_GET_SEL_TIME			0x48
 #define IPMI_CMD_SET_SEL_TIME			0x49
@@ -210,5 +211,39 @@ struct ipmi_msg_hdr {
  * IPMI_E_LENGTH / IPMI_E_CHECKSUM. */
 enum ipmi_err	 ipmi_msg_decode_rsp(const uint8_t *, size_t,
 		    struct ipmi_msg_hdr *, struct ipmi_rsp *);
+
+/*
+ * Bridging over a LAN session with Send Message, sections 6.12.3 and
+ * 22.7.  ipmi_bridge_req builds the Send Message request (App 34h):
+ * byte 1 = tracking 01b ("track request") | inner->target_chan, then
+ * the IPMB request to inner->target_addr / inner->lun with rqSA = the
+ * BMC (20h: the BMC is the requester on the bus) and rqSeq = rq_seq,
+ * the outer request's own rqSeq (as ipmitool does).  0, or -1 if the
+ * inner request does not fit.
+ *
+ * ipmi_bridge_rsp classifies a decoded response message (h, rsp) that
+ * arrived while such a request with rqSeq rq_seq is in flight:
+ *   OTHER     not an answer to it (drop)
+ *   ACCEPTED  Send Message answered 00h without data: the bridged
+ *             response follows in its own message
+ *   DONE      *out holds the final answer: Send Message's own non-zero
+ *             completion code, the IPMB response embedded in the Send
+ *             Message response data (some BMCs), or the separate
+ *             response (ipmi_sim: rqSA 20h, rsSA = the target, rqSeq =
+ *             the outer rqSeq, the target's netFn/cmd/cc/data)
+ *   BAD       it is the answer but the embedded message is malformed:
+ *             *err is the protocol error
+ */
+enum ipmi_bridge_st {
+	IPMI_BRIDGE_OTHER,
+	IPMI_BRIDGE_ACCEPTED,
+	IPMI_BRIDGE_DONE,
+	IPMI_BRIDGE_BAD
+};
+int		 ipmi_bridge_req(struct ipmi_req *outer, uint8_t rq_seq,
+		    const struct ipmi_req *inner);
+enum ipmi_bridge_st ipmi_bridge_rsp(const struct ipmi_msg_hdr *,
+		    const struct ipmi_rsp *, const struct ipmi_req *inner,
+		    uint8_t rq_seq, struct ipmi_rsp *out, enum ipmi_err *err);
 
 #endif

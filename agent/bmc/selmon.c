@@ -1,0 +1,1306 @@
+/*
+ * SEL monitor: incremental reads and archive-then-clear.
+ *
+ * WHY NO ENTRY IS LOST OR DUPLICATED (crash safety, SIGKILL at any point)
+ *
+ * Nothing new.  A pass whose Get SEL Info shows the erase time, the
+ * last-addition time and the entry count of the state reads nothing:
+ * one request.  Full SELs that may wrap keep their count, and additions
+ * within the same second keep the time, so there the last entry is
+ * compared with the cursor too (a second request).
+ *
+ * Identity.  An entry is identified by its 16 raw bytes: record ID,
+ * timestamp and content.  Two different events with equal bytes cannot
+ * be told apart by anyone, so this is the finest identity there is.
+ *
+ * Invariants.
+ *  I1  An entry is cleared only after its archive line has been written
+ *      and fsynced (archive_append returns 0 only after fsync).
+ *  I2  The state file (cursor = identity of the last archived entry) is
+ *      written tmp + fsync + rename, and only after the archive lines it
+ *      covers are fsynced.  So the state never claims more than the
+ *      archive holds; it may claim less (crash between the two).
+ *  I3  Clear SEL is sent only when, under a fresh reservation, Get SEL
+ *      Info shows the same last-addition time, erase time and entry
+ *      count as the read that archived everything, and the SEL's last
+ *      entry (Get SEL Entry FFFFh) is the cursor.  A cancelled
+ *      reservation (C5h) or any difference sends us back to read and
+ *      archive the newcomers first (bounded rounds).
+ *
+ * Restart.  On start-up the identities of the tail of the archive (this
+ * BMC's lines, PATH.1 then PATH, at most 4 MiB each) are loaded into the
+ * "seen" set, and every entry read is skipped if it is in the set.  A
+ * torn last line (killed mid-write) is cut off before the next append
+ * (under the archive's flock), and its entries are read again since no
+ * state covered them.
+ * Cases, by where the kill lands:
+ *  - before or during the archive write: the entries are not in the
+ *    state; they are read again; those whose lines made it are in the
+ *    seen set and skipped, the rest are appended: once each.
+ *  - after the fsync, before the state rename: the old state makes us
+ *    read them again; all are in the seen set: nothing is appended.
+ *  - after the state, before Clear SEL: nothing new; the next pass
+ *    simply clears.
+ *  - after Clear SEL was sent (erase running or done): the erase time
+ *    moved, so we read from the first entry; everything present arrived
+ *    after the clear (the verify of I3 held when it was sent) and is
+ *    archived as new; the seen set still guards against any overlap.
+ *  - while entries are being deleted (or just before Clear SEL): the
+ *    state was saved with last-addition "never", so the next pass reads
+ *    from the cursor instead of trusting an entry count that deletions
+ *    and same-second newcomers could have brought back to its old value.
+ * A corrupt or missing state file only costs a full re-read, which the
+ * seen set makes idempotent.
+ *
+ * The residual window.  IPMI has no atomic "clear if unchanged": an
+ * entry the BMC adds between our verify and its erase is lost (ipmi_sim
+ * does not cancel reservations on additions; BMCs that do are fully
+ * covered by the C5h check).  The window is one request round trip; we
+ * cannot close it with Clear SEL, only report it (res.maybe_lost: the
+ * last-addition time moved across the erase while the SEL came out
+ * empty).  cfg.delete_entries closes it: the
+ * archived entries are deleted one by one (Delete SEL Entry, oldest
+ * first, each one checked against the cursor and the seen set before it
+ * is deleted), so an entry that was not archived is never removed.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evtext.h"
+#include "selmon.h"
+#include "sensor.h"
+#include "store/state.h"
+#include "xmem.h"
+
+#define SELMON_CC_ERASE_IN_PROGRESS	0x81	/* Get SEL Info / Entry */
+
+enum selmon_step {
+	ST_IDLE,
+	ST_INFO,
+	ST_GET,
+	ST_RESERVE,
+	ST_VERIFY_INFO,
+	ST_VERIFY_LAST,
+	ST_CLEAR,
+	ST_STATUS,
+	ST_AFTER,
+	ST_DEL_GET,	/* delete method: the first entry ... */
+	ST_DEL,		/* ... deleted if archived */
+	ST_DEL_AFTER
+};
+
+/* what a Get SEL Entry is for */
+enum selmon_read {
+	RD_PROBE,	/* cursor + 1, on a BMC with consecutive IDs */
+	RD_CURSOR,	/* the cursor itself, for its next ID */
+	RD_FIRST,	/* the first entry */
+	RD_CHAIN,	/* following next-record IDs */
+	RD_LAST		/* the last entry: is it still the cursor? */
+};
+
+/* identities in two generations of an open-addressing table */
+struct selmon_seen {
+	uint8_t		(*slot)[SEL_RECORD_LEN];
+	uint8_t		*used;
+	unsigned	 n;
+};
+#define SEEN_SLOTS	(2 * SELMON_SEEN_GEN)
+
+struct selmon {
+	struct ev		*ev;
+	struct conn		*conn;
+	struct selmon_cfg	 cfg;
+	struct state_sel	 st;
+	int			 st_valid;
+	int			 st_loaded;
+	int			 seen_loaded;
+	struct selmon_seen	 seen[2];
+	int			 cur;
+	struct ev_timer		*timer;		/* erase poll */
+	struct ev_timer		*fin;		/* report from the loop */
+
+	int			 running;
+	int			 mode;
+	selmon_done_fn		*done;
+	void			*done_arg;
+	struct selmon_result	 res;
+	enum selmon_step	 step;
+	struct sel_info		 snap;		/* the info a read covers */
+	enum selmon_read	 rd;
+	uint16_t		 want;		/* ID requested */
+	unsigned		 reads;
+	unsigned		 restarts;
+	unsigned		 rounds;
+	unsigned		 polls;
+	int			 pass_seq;	/* -1 unknown, 0 no, 1 yes */
+	int			 have_last;
+	struct sel_rec		 last;		/* last entry processed */
+	uint16_t		 resid;
+	unsigned		 deleted;
+	int			 del_last;	/* deleting the cursor entry */
+	unsigned		 nbatch;
+	struct sel_rec		 batch[SELMON_BATCH];
+	struct sel_desc		 bdesc[SELMON_BATCH];
+};
+
+static void	selmon_rsp(void *, enum ipmi_err, const struct ipmi_rsp *);
+static void	selmon_info(struct selmon *);
+static void	selmon_del_next(struct selmon *);
+static void	selmon_on_delete(struct selmon *, const struct ipmi_rsp *);
+static void	selmon_no_clear(struct selmon *, uint8_t);
+static int64_t	selmon_poll_cb(void *);
+static void	selmon_finish(struct selmon *, enum selmon_err, const char *,
+		    ...) __attribute__((format(printf, 3, 4)));
+
+const char *
+selmon_strerror(enum selmon_err e)
+{
+	switch (e) {
+	case SELMON_OK:
+		return "ok";
+	case SELMON_E_TRANSPORT:
+		return "transport failure";
+	case SELMON_E_CCODE:
+		return "error completion code";
+	case SELMON_E_PROTO:
+		return "malformed answer";
+	case SELMON_E_ARCHIVE:
+		return "archive not written";
+	case SELMON_E_STATE:
+		return "state not written";
+	case SELMON_E_BUSY:
+		return "busy";
+	case SELMON_E_ERASE_TIMEOUT:
+		return "erase did not complete";
+	case SELMON_E_RACE:
+		return "entries kept arriving";
+	case SELMON_E_UNARCHIVED:
+		return "entries not archived";
+	}
+	return "unknown";
+}
+
+/* ---- the seen set ---- */
+
+static uint32_t
+seen_hash(const uint8_t *raw)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < SEL_RECORD_LEN; i++)
+		h = (h ^ raw[i]) * 16777619u;
+	return h;
+}
+
+static int
+seen_in(const struct selmon_seen *g, const uint8_t *raw)
+{
+	uint32_t i = seen_hash(raw) % SEEN_SLOTS;
+
+	if (g->slot == NULL)
+		return 0;
+	while (g->used[i]) {
+		if (memcmp(g->slot[i], raw, SEL_RECORD_LEN) == 0)
+			return 1;
+		i = (i + 1) % SEEN_SLOTS;
+	}
+	return 0;
+}
+
+static int
+selmon_seen(const struct selmon *m, const uint8_t *raw)
+{
+	return seen_in(&m->seen[0], raw) || seen_in(&m->seen[1], raw);
+}
+
+static void
+selmon_seen_add(void *arg, const uint8_t *raw)
+{
+	struct selmon *m = arg;
+	struct selmon_seen *g = &m->seen[m->cur];
+	uint32_t i;
+
+	if (selmon_seen(m, raw))
+		return;
+	/* the current generation is half full: it becomes the old one */
+	if (g->n >= SELMON_SEEN_GEN) {
+		m->cur ^= 1;
+		g = &m->seen[m->cur];
+		if (g->used != NULL)
+			memset(g->used, 0, SEEN_SLOTS);
+		g->n = 0;
+	}
+	if (g->slot == NULL) {
+		g->slot = xcalloc(SEEN_SLOTS, SEL_RECORD_LEN);
+		g->used = xcalloc(SEEN_SLOTS, 1);
+	}
+	i = seen_hash(raw) % SEEN_SLOTS;
+	while (g->used[i])
+		i = (i + 1) % SEEN_SLOTS;
+	memcpy(g->slot[i], raw, SEL_RECORD_LEN);
+	g->used[i] = 1;
+	g->n++;
+}
+
+/* ---- plumbing ---- */
+
+static int64_t
+selmon_fin_cb(void *arg)
+{
+	struct selmon *m = arg;
+	selmon_done_fn *done = m->done;
+
+	m->running = 0;
+	m->step = ST_IDLE;
+	if (done != NULL)
+		done(m->done_arg, &m->res);
+	return EV_STOP;
+}
+
+/* end the pass; the callback runs from the loop */
+static void
+selmon_finish(struct selmon *m, enum selmon_err e, const char *fmt, ...)
+{
+	va_list ap;
+
+	m->res.err = e;
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		(void)vsnprintf(m->res.msg, sizeof(m->res.msg), fmt, ap);
+		va_end(ap);
+	}
+	m->step = ST_IDLE;
+	ev_timer_set(m->ev, m->fin, 0);
+}
+
+static void
+selmon_send(struct selmon *m, struct ipmi_req *q, enum selmon_step s)
+{
+	m->step = s;
+	m->res.requests++;
+	if (conn_submit(m->conn, q, selmon_rsp, m) != 0)
+		selmon_finish(m, SELMON_E_TRANSPORT, "request queue full");
+}
+
+static int
+selmon_save(struct selmon *m)
+{
+	char err[256];
+
+	if (m->cfg.state_path == NULL)
+		return 0;
+	if (state_save(m->cfg.state_path, &m->st, err, sizeof(err)) != 0) {
+		selmon_finish(m, SELMON_E_STATE, "state: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+struct selmon *
+selmon_new(struct ev *ev, struct conn *conn, const struct selmon_cfg *cfg)
+{
+	struct selmon *m = xcalloc(1, sizeof(*m));
+
+	m->ev = ev;
+	m->conn = conn;
+	m->cfg = *cfg;
+	if (m->cfg.bmc == NULL)
+		m->cfg.bmc = "localhost";
+	if (m->cfg.erase_poll_ms == 0)
+		m->cfg.erase_poll_ms = 100;
+	if (m->cfg.erase_poll_max == 0)
+		m->cfg.erase_poll_max = 50;
+	if (m->cfg.max_rounds == 0)
+		m->cfg.max_rounds = 5;
+	m->timer = ev_timer_add(ev, -1, selmon_poll_cb, m);
+	m->fin = ev_timer_add(ev, -1, selmon_fin_cb, m);
+	return m;
+}
+
+void
+selmon_free(struct selmon *m)
+{
+	int i;
+
+	if (m == NULL)
+		return;
+	ev_timer_del(m->ev, m->timer);
+	ev_timer_del(m->ev, m->fin);
+	for (i = 0; i < 2; i++) {
+		free(m->seen[i].slot);
+		free(m->seen[i].used);
+	}
+	free(m);
+}
+
+/* ---- reading ---- */
+
+static void
+selmon_get(struct selmon *m, uint16_t id, enum selmon_read rd)
+{
+	struct ipmi_req q;
+
+	m->rd = rd;
+	m->want = id;
+	/* whole-record reads need no reservation (section 31.5) */
+	sel_get_req(&q, 0, id);
+	selmon_send(m, &q, ST_GET);
+}
+
+/* archive the batch, then move the cursor; -1 if the pass ended */
+static int
+selmon_flush(struct selmon *m)
+{
+	struct archive_entry e[SELMON_BATCH];
+	char err[256];
+	unsigned i, n = m->nbatch;
+
+	if (n > 0 && m->cfg.archive == NULL && m->mode != SELMON_READ &&
+	    m->mode != SELMON_CLEAR_FORCE) {
+		selmon_finish(m, SELMON_E_UNARCHIVED, "%u SEL entries are not "
+		    "archived", n);
+		return -1;
+	}
+	if (n > 0 && m->cfg.archive != NULL) {
+		for (i = 0; i < n; i++) {
+			e[i].bmc = m->cfg.bmc;
+			e[i].rec = &m->batch[i];
+			e[i].desc = &m->bdesc[i];
+		}
+		if (archive_append(m->cfg.archive, e, n, err,
+		    sizeof(err)) != 0) {
+			selmon_finish(m, SELMON_E_ARCHIVE, "archive: %s: "
+			    "nothing cleared", err);
+			return -1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		selmon_seen_add(m, m->batch[i].raw);
+		if (m->cfg.on_entry != NULL)
+			m->cfg.on_entry(m->cfg.arg, &m->batch[i],
+			    &m->bdesc[i]);
+	}
+	m->res.new_entries += n;
+	m->st.archived += n;
+	m->nbatch = 0;
+	/* every entry up to m->last is archived now (appended above, or
+	 * found in the archive): the cursor may move there */
+	if (m->have_last && (!m->st.has_cursor ||
+	    m->st.cursor_id != m->last.id ||
+	    memcmp(m->st.cursor_raw, m->last.raw, SEL_RECORD_LEN) != 0)) {
+		m->st.has_cursor = 1;
+		m->st.cursor_id = m->last.id;
+		memcpy(m->st.cursor_raw, m->last.raw, SEL_RECORD_LEN);
+		n++;
+	}
+	return n > 0 ? selmon_save(m) : 0;
+}
+
+static void	selmon_decide(struct selmon *);
+
+/* the read reached the end of the SEL */
+static void
+selmon_read_done(struct selmon *m)
+{
+	int dirty;
+
+	if (selmon_flush(m) != 0)
+		return;
+	dirty = !m->st_valid || m->st.last_add != m->snap.last_add ||
+	    m->st.last_erase != m->snap.last_erase ||
+	    m->st.entries != m->snap.entries;
+	m->st.last_add = m->snap.last_add;
+	m->st.last_erase = m->snap.last_erase;
+	m->st.entries = m->snap.entries;
+	if (m->pass_seq >= 0 && m->st.seq_ids != m->pass_seq) {
+		m->st.seq_ids = (uint8_t)m->pass_seq;
+		dirty = 1;
+	}
+	m->st_valid = 1;
+	if (dirty && selmon_save(m) != 0)
+		return;
+	selmon_decide(m);
+}
+
+static void
+selmon_read_first(struct selmon *m)
+{
+	m->st.has_cursor = 0;
+	if (m->snap.entries == 0) {
+		selmon_read_done(m);
+		return;
+	}
+	selmon_get(m, SEL_ID_FIRST, RD_FIRST);
+}
+
+/* after Get SEL Info: where to read from */
+static void
+selmon_from_cursor(struct selmon *m)
+{
+	const struct state_sel *st = &m->st;
+
+	if (st->seq_ids && st->cursor_id < 0xfffe)
+		selmon_get(m, (uint16_t)(st->cursor_id + 1), RD_PROBE);
+	else
+		selmon_get(m, st->cursor_id, RD_CURSOR);
+}
+
+static void
+selmon_begin_read(struct selmon *m)
+{
+	const struct sel_info *i = &m->snap;
+	struct state_sel *st = &m->st;
+
+	m->reads = 0;
+	m->pass_seq = -1;
+	m->have_last = 0;
+	m->nbatch = 0;
+	if (!m->st_valid || i->last_erase != st->last_erase) {
+		if (m->st_valid && (st->has_cursor || st->entries > 0))
+			m->res.oob_clear = 1;
+		st->last_erase = i->last_erase;
+		selmon_read_first(m);
+		return;
+	}
+	if (i->last_add == st->last_add && i->entries == st->entries) {
+		/*
+		 * Nothing new: this Get SEL Info was the whole sweep.  But a
+		 * full SEL that may wrap keeps its count, and the timestamp
+		 * has a 1 s resolution: there, ask for the last entry too.
+		 * (A full SEL with the overflow flag refuses additions.)
+		 */
+		if ((st->wraps || (i->free_bytes < SEL_RECORD_LEN &&
+		    !(i->ops & SEL_OP_OVERFLOW))) && st->has_cursor &&
+		    i->entries > 0)
+			selmon_get(m, SEL_ID_LAST, RD_LAST);
+		else
+			selmon_decide(m);
+		return;
+	}
+	/* full, no overflow flag, as many entries as before and yet new
+	 * ones: the SEL overwrote its oldest entries (it wraps) */
+	if (i->entries == st->entries && i->entries > 0 &&
+	    i->free_bytes < SEL_RECORD_LEN && !(i->ops & SEL_OP_OVERFLOW) &&
+	    st->last_add != SEL_TS_UNSPECIFIED &&
+	    i->last_add != st->last_add && !st->wraps) {
+		st->wraps = 1;
+		m->res.archive_only_new = 1;
+	}
+	if (i->entries == 0 || !st->has_cursor) {
+		selmon_read_first(m);
+		return;
+	}
+	selmon_from_cursor(m);
+}
+
+/* the cursor is gone although the erase time did not move */
+static void
+selmon_cursor_gone(struct selmon *m)
+{
+	/* full and no overflow flag while entries come and go: it wraps */
+	if (m->snap.free_bytes < SEL_RECORD_LEN &&
+	    !(m->snap.ops & SEL_OP_OVERFLOW) && !m->st.wraps) {
+		m->st.wraps = 1;
+		m->res.archive_only_new = 1;
+	}
+	if (++m->restarts > 3) {
+		selmon_finish(m, SELMON_E_PROTO, "SEL keeps changing under "
+		    "the reader");
+		return;
+	}
+	selmon_read_first(m);
+}
+
+static void
+selmon_entry(struct selmon *m, const struct sel_rec *r, uint16_t next)
+{
+	if (next != SEL_ID_LAST)
+		m->pass_seq = (m->pass_seq != 0 &&
+		    next == (uint16_t)(r->id + 1)) ? 1 : 0;
+	if (selmon_seen(m, r->raw))
+		m->res.skipped++;
+	else {
+		m->batch[m->nbatch] = *r;
+		sel_describe(r, m->cfg.names, &m->bdesc[m->nbatch]);
+		m->nbatch++;
+	}
+	m->last = *r;
+	m->have_last = 1;
+	if (m->nbatch == SELMON_BATCH && selmon_flush(m) != 0)
+		return;
+	if (next == SEL_ID_LAST || next == r->id) {
+		selmon_read_done(m);
+		return;
+	}
+	if (++m->reads >= SELMON_MAX_READS) {
+		/* the rest on the next pass, from the cursor: the state is
+		 * valid (erase time and cursor), its count and last
+		 * addition stay old so the next Get SEL Info differs */
+		(void)snprintf(m->res.msg, sizeof(m->res.msg), "read cap of "
+		    "%u entries reached", SELMON_MAX_READS);
+		m->st_valid = 1;
+		if (selmon_flush(m) == 0)
+			selmon_finish(m, SELMON_OK, NULL);
+		return;
+	}
+	selmon_get(m, next, RD_CHAIN);
+}
+
+static void
+selmon_on_get(struct selmon *m, const struct ipmi_rsp *rsp)
+{
+	struct sel_rec r;
+	uint8_t raw[SEL_RECORD_LEN];
+	uint16_t next;
+
+	if (rsp->ccode == IPMI_CC_REQUESTED_DATA_NOT_PRESENT) {
+		switch (m->rd) {
+		case RD_PROBE:
+			selmon_get(m, m->st.cursor_id, RD_CURSOR);
+			return;
+		case RD_CURSOR:
+			selmon_cursor_gone(m);
+			return;
+		case RD_FIRST:
+			selmon_read_done(m);	/* empty after all */
+			return;
+		case RD_CHAIN:
+			if (selmon_flush(m) == 0)
+				selmon_cursor_gone(m);
+			return;
+		case RD_LAST:
+			selmon_from_cursor(m);
+			return;
+		}
+	}
+	if (rsp->ccode == SELMON_CC_ERASE_IN_PROGRESS) {
+		if (selmon_flush(m) == 0)
+			selmon_finish(m, SELMON_E_BUSY, "SEL erase in "
+			    "progress");
+		return;
+	}
+	if (rsp->ccode != IPMI_CC_OK) {
+		if (selmon_flush(m) == 0)
+			selmon_finish(m, SELMON_E_CCODE, "Get SEL Entry 0x%04x: "
+			    "completion code 0x%02x: %s", m->want, rsp->ccode,
+			    ipmi_ccode_name(IPMI_NETFN_STORAGE,
+			    IPMI_CMD_GET_SEL_ENTRY, rsp->ccode));
+		return;
+	}
+	if (sel_get_decode(rsp->data, rsp->len, &next, raw) != IPMI_OK ||
+	    sel_rec_decode(raw, sizeof(raw), &r) != IPMI_OK) {
+		if (selmon_flush(m) == 0)
+			selmon_finish(m, SELMON_E_PROTO, "Get SEL Entry "
+			    "0x%04x: short answer (%u bytes)", m->want,
+			    rsp->len);
+		return;
+	}
+	switch (m->rd) {
+	case RD_PROBE:
+		if (r.id != m->want) {
+			selmon_get(m, m->st.cursor_id, RD_CURSOR);
+			return;
+		}
+		m->pass_seq = 1;
+		selmon_entry(m, &r, next);
+		return;
+	case RD_CURSOR:
+		if (memcmp(r.raw, m->st.cursor_raw, SEL_RECORD_LEN) != 0) {
+			selmon_cursor_gone(m);
+			return;
+		}
+		m->last = r;
+		m->have_last = 1;
+		if (next == SEL_ID_LAST || next == r.id)
+			selmon_read_done(m);
+		else
+			selmon_get(m, next, RD_CHAIN);
+		return;
+	case RD_LAST:
+		if (memcmp(r.raw, m->st.cursor_raw, SEL_RECORD_LEN) == 0)
+			selmon_decide(m);	/* nothing new indeed */
+		else {
+			/* same count, same second, new entries: wrapped */
+			if (m->snap.free_bytes < SEL_RECORD_LEN &&
+			    !(m->snap.ops & SEL_OP_OVERFLOW) && !m->st.wraps) {
+				m->st.wraps = 1;
+				m->res.archive_only_new = 1;
+			}
+			selmon_from_cursor(m);
+		}
+		return;
+	case RD_FIRST:
+	case RD_CHAIN:
+		selmon_entry(m, &r, next);
+		return;
+	}
+}
+
+/* ---- clearing ---- */
+
+static void
+selmon_again(struct selmon *m, const char *why)
+{
+	if (++m->rounds > m->cfg.max_rounds) {
+		selmon_finish(m, SELMON_E_RACE, "not cleared: %s %u times; "
+		    "entries keep arriving", why, m->cfg.max_rounds);
+		return;
+	}
+	selmon_info(m);
+}
+
+static void
+selmon_decide(struct selmon *m)
+{
+	struct ipmi_req q;
+	int due;
+
+	if (m->mode == SELMON_READ || m->snap.entries == 0) {
+		selmon_finish(m, SELMON_OK, NULL);
+		return;
+	}
+	due = m->mode >= SELMON_CLEAR_NOW;
+	if (m->cfg.clear_at > 0 && m->res.used_pct >= m->cfg.clear_at)
+		due = 1;
+	if (m->cfg.clear_free > 0 && m->res.used_pct >= 0 &&
+	    m->snap.free_bytes / SEL_RECORD_LEN < m->cfg.clear_free)
+		due = 1;
+	if (!due) {
+		selmon_finish(m, SELMON_OK, NULL);
+		return;
+	}
+	if ((m->st.no_clear || m->st.wraps) && m->mode != SELMON_CLEAR_FORCE) {
+		m->res.archive_only = 1;
+		selmon_finish(m, SELMON_OK, "archive only: %s",
+		    m->st.no_clear ? "the BMC does not support Clear SEL" :
+		    "the SEL wraps (overwrites its oldest entries)");
+		return;
+	}
+	/* without an archive only a state whose cursor covers the SEL
+	 * (checked again under the reservation) allows a clear */
+	if (m->cfg.archive == NULL && m->mode != SELMON_CLEAR_FORCE &&
+	    !(m->st_valid && m->st.has_cursor)) {
+		selmon_finish(m, SELMON_E_UNARCHIVED, "no archive: not "
+		    "clearing");
+		return;
+	}
+	sel_reserve_req(&q);
+	selmon_send(m, &q, ST_RESERVE);
+}
+
+/*
+ * Before entries disappear: the count and last-addition time in the
+ * state stop meaning "nothing new" (a deletion lowers the count, and a
+ * newcomer in the same second could bring it back), so a state left by
+ * a crash from here on must make the next pass read.  FFFFFFFFh ("never
+ * added") never equals the time of a SEL that holds entries.
+ */
+static int
+selmon_unsure(struct selmon *m)
+{
+	if (m->st.last_add == SEL_TS_UNSPECIFIED)
+		return 0;
+	m->st.last_add = SEL_TS_UNSPECIFIED;
+	return selmon_save(m);
+}
+
+static void
+selmon_clear(struct selmon *m)
+{
+	struct ipmi_req q;
+
+	if (selmon_unsure(m) != 0)
+		return;
+	sel_clear_req(&q, m->resid, SEL_CLEAR_INITIATE);
+	selmon_send(m, &q, ST_CLEAR);
+}
+
+static void
+selmon_after(struct selmon *m)
+{
+	struct ipmi_req q;
+
+	sel_info_req(&q);
+	selmon_send(m, &q, ST_AFTER);
+}
+
+static int64_t
+selmon_poll_cb(void *arg)
+{
+	struct selmon *m = arg;
+	struct ipmi_req q;
+
+	sel_clear_req(&q, m->resid, SEL_CLEAR_GET_STATUS);
+	selmon_send(m, &q, ST_STATUS);
+	return EV_STOP;
+}
+
+static void
+selmon_wait_erase(struct selmon *m)
+{
+	if (++m->polls > m->cfg.erase_poll_max) {
+		selmon_finish(m, SELMON_E_ERASE_TIMEOUT, "SEL erase not "
+		    "completed after %u polls", m->cfg.erase_poll_max);
+		return;
+	}
+	ev_timer_set(m->ev, m->timer, m->cfg.erase_poll_ms);
+}
+
+/* Clear SEL refused as a command: archive only from now on */
+static void
+selmon_no_clear(struct selmon *m, uint8_t cc)
+{
+	if (!m->st.no_clear) {
+		m->st.no_clear = 1;
+		m->res.archive_only_new = 1;
+		if (selmon_save(m) != 0)
+			return;
+	}
+	m->res.archive_only = 1;
+	selmon_finish(m, SELMON_OK, "archive only: Clear SEL refused "
+	    "(completion code 0x%02x)", cc);
+}
+
+static void
+selmon_on_after(struct selmon *m, const struct sel_info *i)
+{
+	unsigned n = m->snap.entries;
+
+	if (i->last_erase == m->snap.last_erase && i->entries >= n) {
+		selmon_finish(m, SELMON_E_PROTO, "Clear SEL reported success "
+		    "but the SEL still holds %u entries", i->entries);
+		return;
+	}
+	m->st.has_cursor = 0;
+	m->st.last_erase = i->last_erase;
+	m->st.last_add = i->last_add;
+	/* 0, so entries that arrived after the erase are read next pass */
+	m->st.entries = 0;
+	m->st.clears++;
+	if (selmon_save(m) != 0)
+		return;
+	m->res.cleared = 1;
+	m->res.cleared_entries = n;
+	m->res.info = *i;
+	/* res.overflow stays: the SEL did overflow before this clear */
+	m->res.sane = sel_info_check(i, &m->res.used_pct);
+	/* snap is what the verify under the reservation saw: a later
+	 * addition time with an empty SEL means an entry came in the one
+	 * round trip before the erase (the residual window) */
+	if (i->last_add != m->snap.last_add &&
+	    i->last_add != SEL_TS_UNSPECIFIED && i->entries == 0) {
+		m->res.maybe_lost = 1;
+		(void)snprintf(m->res.msg, sizeof(m->res.msg), "cleared the "
+		    "SEL: %u entries, every one archived; an entry added "
+		    "during the clear may be lost (this BMC keeps "
+		    "reservations across additions: consider deleting "
+		    "entries one by one)", n);
+	} else
+		(void)snprintf(m->res.msg, sizeof(m->res.msg), "cleared the "
+		    "SEL: %u entries, every one archived", n);
+	selmon_finish(m, SELMON_OK, NULL);
+}
+
+/* ---- the delete method ---- */
+
+static void
+selmon_del_next(struct selmon *m)
+{
+	struct ipmi_req q;
+
+	if (m->del_last || m->deleted >= SELMON_MAX_READS) {
+		sel_info_req(&q);
+		selmon_send(m, &q, ST_DEL_AFTER);
+		return;
+	}
+	sel_get_req(&q, 0, SEL_ID_FIRST);
+	selmon_send(m, &q, ST_DEL_GET);
+}
+
+static void
+selmon_on_delete(struct selmon *m, const struct ipmi_rsp *rsp)
+{
+	struct ipmi_req q;
+	struct sel_info i;
+	struct sel_rec r;
+	uint8_t raw[SEL_RECORD_LEN];
+	uint16_t next;
+
+	switch (m->step) {
+	case ST_DEL_GET:
+		if (rsp->ccode == IPMI_CC_REQUESTED_DATA_NOT_PRESENT) {
+			m->del_last = 1;	/* empty */
+			selmon_del_next(m);
+			return;
+		}
+		if (rsp->ccode != IPMI_CC_OK ||
+		    sel_get_decode(rsp->data, rsp->len, &next, raw) !=
+		    IPMI_OK || sel_rec_decode(raw, sizeof(raw), &r) !=
+		    IPMI_OK) {
+			selmon_finish(m, SELMON_E_CCODE, "Get SEL Entry: "
+			    "completion code 0x%02x", rsp->ccode);
+			return;
+		}
+		/* the oldest entry: archived if it is the cursor or in
+		 * the archive; anything else stops the deleting */
+		if (m->st.has_cursor && memcmp(r.raw, m->st.cursor_raw,
+		    SEL_RECORD_LEN) == 0)
+			m->del_last = 1;
+		else if (!selmon_seen(m, r.raw)) {
+			m->del_last = 1;
+			selmon_del_next(m);
+			return;
+		}
+		if (selmon_unsure(m) != 0)
+			return;
+		m->want = r.id;
+		sel_delete_req(&q, m->resid, r.id);
+		selmon_send(m, &q, ST_DEL);
+		return;
+	case ST_DEL:
+		if (rsp->ccode == IPMI_CC_RESERVATION_CANCELLED) {
+			struct ipmi_req rq;
+
+			if (++m->rounds > m->cfg.max_rounds * 4) {
+				selmon_finish(m, SELMON_E_RACE, "deleted %u "
+				    "entries; reservation cancelled %u times",
+				    m->deleted, m->rounds);
+				return;
+			}
+			m->del_last = 0;
+			sel_reserve_req(&rq);
+			selmon_send(m, &rq, ST_RESERVE);
+			return;
+		}
+		if (rsp->ccode == IPMI_CC_INVALID_COMMAND && m->deleted == 0) {
+			selmon_no_clear(m, rsp->ccode);
+			return;
+		}
+		if (rsp->ccode != IPMI_CC_OK &&
+		    rsp->ccode != IPMI_CC_REQUESTED_DATA_NOT_PRESENT) {
+			selmon_finish(m, SELMON_E_CCODE, "Delete SEL Entry "
+			    "0x%04x: completion code 0x%02x: %s", m->want,
+			    rsp->ccode, ipmi_ccode_name(IPMI_NETFN_STORAGE,
+			    IPMI_CMD_DELETE_SEL_ENTRY, rsp->ccode));
+			return;
+		}
+		if (rsp->ccode == IPMI_CC_OK)
+			m->deleted++;
+		selmon_del_next(m);
+		return;
+	default:		/* ST_DEL_AFTER */
+		if (rsp->ccode != IPMI_CC_OK ||
+		    sel_info_decode(rsp->data, rsp->len, &i) != IPMI_OK) {
+			selmon_finish(m, SELMON_E_CCODE, "Get SEL Info: "
+			    "completion code 0x%02x", rsp->ccode);
+			return;
+		}
+		/*
+		 * The cursor stays (deleted, the next read finds what
+		 * follows it).  The count is what remains of the entries
+		 * we read; anything that arrived meanwhile makes the next
+		 * Get SEL Info differ and is read then.
+		 */
+		m->st.entries = (uint16_t)(m->snap.entries > m->deleted ?
+		    m->snap.entries - m->deleted : 0);
+		m->st.last_add = m->snap.last_add;
+		/* deletions move the erase time (section 31.2) */
+		m->st.last_erase = i.last_erase;
+		m->st.clears++;
+		if (selmon_save(m) != 0)
+			return;
+		m->res.cleared = 1;
+		m->res.cleared_entries = m->deleted;
+		m->res.info = i;
+		m->res.sane = sel_info_check(&i, &m->res.used_pct);
+		(void)snprintf(m->res.msg, sizeof(m->res.msg), "deleted %u "
+		    "archived entries from the SEL", m->deleted);
+		selmon_finish(m, SELMON_OK, NULL);
+		return;
+	}
+}
+
+/* ---- responses ---- */
+
+static void
+selmon_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
+{
+	struct selmon *m = arg;
+	struct sel_info i;
+	struct sel_rec r;
+	uint8_t raw[SEL_RECORD_LEN], prog;
+	uint16_t next;
+
+	if (err != IPMI_OK) {
+		/* the batch read so far is good: keep it */
+		if (m->step == ST_GET && selmon_flush(m) != 0)
+			return;
+		selmon_finish(m, SELMON_E_TRANSPORT, "%s: %s",
+		    ipmi_tr_peer(conn_tr(m->conn)), ipmi_strerror(err));
+		return;
+	}
+	switch (m->step) {
+	case ST_INFO:
+	case ST_VERIFY_INFO:
+	case ST_AFTER:
+		if (rsp->ccode == SELMON_CC_ERASE_IN_PROGRESS) {
+			if (m->step == ST_AFTER)
+				selmon_wait_erase(m);
+			else
+				selmon_finish(m, SELMON_E_BUSY, "SEL erase in "
+				    "progress");
+			return;
+		}
+		if (rsp->ccode != IPMI_CC_OK) {
+			selmon_finish(m, SELMON_E_CCODE, "Get SEL Info: "
+			    "completion code 0x%02x: %s", rsp->ccode,
+			    ipmi_ccode_name(IPMI_NETFN_STORAGE,
+			    IPMI_CMD_GET_SEL_INFO, rsp->ccode));
+			return;
+		}
+		if (sel_info_decode(rsp->data, rsp->len, &i) != IPMI_OK) {
+			selmon_finish(m, SELMON_E_PROTO, "Get SEL Info: short "
+			    "answer (%u bytes)", rsp->len);
+			return;
+		}
+		if (m->step == ST_AFTER) {
+			selmon_on_after(m, &i);
+			return;
+		}
+		if (m->step == ST_VERIFY_INFO) {
+			if (i.last_add != m->snap.last_add ||
+			    i.last_erase != m->snap.last_erase ||
+			    i.entries != m->snap.entries) {
+				selmon_again(m, "new entries after the "
+				    "archive step");
+				return;
+			}
+			if (m->mode == SELMON_CLEAR_FORCE &&
+			    m->cfg.archive == NULL) {
+				selmon_clear(m);
+				return;
+			}
+			{
+				struct ipmi_req q;
+
+				sel_get_req(&q, 0, SEL_ID_LAST);
+				selmon_send(m, &q, ST_VERIFY_LAST);
+			}
+			return;
+		}
+		m->snap = i;
+		m->res.info = i;
+		m->res.sane = sel_info_check(&i, &m->res.used_pct);
+		m->res.overflow = (i.ops & SEL_OP_OVERFLOW) != 0;
+		selmon_begin_read(m);
+		return;
+	case ST_GET:
+		selmon_on_get(m, rsp);
+		return;
+	case ST_RESERVE:
+		if (rsp->ccode == IPMI_CC_INVALID_COMMAND)
+			m->resid = 0;	/* no reservations: clear with 0 */
+		else if (rsp->ccode != IPMI_CC_OK ||
+		    sel_reserve_decode(rsp->data, rsp->len, &m->resid) !=
+		    IPMI_OK) {
+			selmon_finish(m, SELMON_E_CCODE, "Reserve SEL: "
+			    "completion code 0x%02x", rsp->ccode);
+			return;
+		}
+		if (m->cfg.delete_entries && m->mode != SELMON_CLEAR_FORCE) {
+			selmon_del_next(m);
+			return;
+		}
+		{
+			struct ipmi_req q;
+
+			sel_info_req(&q);
+			selmon_send(m, &q, ST_VERIFY_INFO);
+		}
+		return;
+	case ST_DEL_GET:
+	case ST_DEL:
+	case ST_DEL_AFTER:
+		selmon_on_delete(m, rsp);
+		return;
+	case ST_VERIFY_LAST:
+		if (rsp->ccode != IPMI_CC_OK ||
+		    sel_get_decode(rsp->data, rsp->len, &next, raw) !=
+		    IPMI_OK || sel_rec_decode(raw, sizeof(raw), &r) !=
+		    IPMI_OK || !m->st.has_cursor ||
+		    memcmp(r.raw, m->st.cursor_raw, SEL_RECORD_LEN) != 0) {
+			selmon_again(m, "the last entry is not the last one "
+			    "archived");
+			return;
+		}
+		selmon_clear(m);
+		return;
+	case ST_CLEAR:
+		if (rsp->ccode == IPMI_CC_RESERVATION_CANCELLED) {
+			selmon_again(m, "reservation cancelled");
+			return;
+		}
+		if (rsp->ccode == IPMI_CC_INVALID_COMMAND ||
+		    rsp->ccode == IPMI_CC_NOT_SUPPORTED_IN_PRESENT_STATE ||
+		    rsp->ccode == IPMI_CC_SUBFUNCTION_DISABLED) {
+			selmon_no_clear(m, rsp->ccode);
+			return;
+		}
+		/* FALLTHROUGH */
+	case ST_STATUS:
+		if (m->step == ST_STATUS &&
+		    rsp->ccode == IPMI_CC_RESERVATION_CANCELLED) {
+			/* some BMCs drop the reservation with the erase */
+			selmon_after(m);
+			return;
+		}
+		if (rsp->ccode != IPMI_CC_OK ||
+		    sel_clear_decode(rsp->data, rsp->len, &prog) != IPMI_OK) {
+			selmon_finish(m, SELMON_E_CCODE, "Clear SEL: "
+			    "completion code 0x%02x: %s", rsp->ccode,
+			    ipmi_ccode_name(IPMI_NETFN_STORAGE,
+			    IPMI_CMD_CLEAR_SEL, rsp->ccode));
+			return;
+		}
+		if (prog == SEL_ERASE_COMPLETED)
+			selmon_after(m);
+		else
+			selmon_wait_erase(m);
+		return;
+	case ST_IDLE:
+		return;
+	}
+}
+
+static void
+selmon_info(struct selmon *m)
+{
+	struct ipmi_req q;
+
+	sel_info_req(&q);
+	selmon_send(m, &q, ST_INFO);
+}
+
+int
+selmon_start(struct selmon *m, int mode, selmon_done_fn *done, void *arg)
+{
+	char err[256];
+	int r;
+
+	if (m->running)
+		return -1;
+	memset(&m->res, 0, sizeof(m->res));
+	m->res.used_pct = -1;
+	m->running = 1;
+	m->mode = mode;
+	m->done = done;
+	m->done_arg = arg;
+	m->rounds = 0;
+	m->polls = 0;
+	m->restarts = 0;
+	m->deleted = 0;
+	m->del_last = 0;
+	if (!m->st_loaded && m->cfg.state_path != NULL) {
+		m->st_loaded = 1;
+		r = state_load(m->cfg.state_path, &m->st, err, sizeof(err));
+		m->st_valid = r == 0;
+		if (r < 0)	/* a full re-read; the seen set dedups */
+			(void)snprintf(m->res.msg, sizeof(m->res.msg),
+			    "state: %s: reading the whole SEL", err);
+	}
+	if (!m->seen_loaded && m->cfg.archive_path != NULL) {
+		m->seen_loaded = 1;
+		if (archive_tail(m->cfg.archive_path, m->cfg.bmc,
+		    selmon_seen_add, m) < 0) {
+			selmon_finish(m, SELMON_E_ARCHIVE, "archive: cannot "
+			    "read %s back", m->cfg.archive_path);
+			return 0;
+		}
+	}
+	selmon_info(m);
+	return 0;
+}
+
+static void
+selmon_run_done(void *arg, const struct selmon_result *r)
+{
+	struct selmon_result *out = arg;
+
+	*out = *r;
+}
+
+void
+selmon_run(struct selmon *m, int mode, struct selmon_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (selmon_start(m, mode, selmon_run_done, out) != 0) {
+		out->err = SELMON_E_BUSY;
+		return;
+	}
+	while (m->running)
+		if (ev_run_once(m->ev, -1) != 0)
+			break;
+}
+
+/* ---- the sensor model ---- */
+
+/* the SDR record of a sensor, and the instance index for shared ones */
+static const struct sdr_rec *
+selmon_sdr_find(const struct selmon_names *sn, uint16_t gen, uint8_t num,
+    unsigned *idx)
+{
+	const struct sdr_rec *r;
+	size_t i;
+	unsigned k;
+
+	if (sn->sdr == NULL)
+		return NULL;
+	for (i = 0; i < sn->sdr->n; i++) {
+		r = &sn->sdr->recs[i];
+		/* generator ID byte 1 is the owner ID byte of the SDR,
+		 * byte 2 bits 1:0 the LUN (table 32-1, section 43.1) */
+		if (!sdr_is_sensor(r) || r->owner_id != (gen & 0xff) ||
+		    r->owner_lun != ((gen >> 8) & 0x03))
+			continue;
+		for (k = 0; k < r->share_count && k < 128; k++)
+			if (sdr_share_number(r, k) == num) {
+				*idx = k;
+				return r;
+			}
+	}
+	return NULL;
+}
+
+static const char *
+selmon_nm_type(uint8_t t)
+{
+	return evtext_sensor_type(t);
+}
+
+static const char *
+selmon_nm_offset(uint8_t et, uint8_t st, uint8_t off)
+{
+	return evtext_offset(et, st, off);
+}
+
+static const char *
+selmon_nm_sensor(void *arg, uint16_t gen, uint8_t num)
+{
+	struct selmon_names *sn = arg;
+	const struct sdr_rec *r;
+	unsigned idx = 0;
+
+	if ((r = selmon_sdr_find(sn, gen, num, &idx)) == NULL)
+		return NULL;
+	sdr_share_name(r, idx, sn->name, sizeof(sn->name));
+	return sn->name;
+}
+
+static int
+selmon_nm_reading(void *arg, uint16_t gen, uint8_t num, uint8_t raw,
+    double *v, const char **unit)
+{
+	struct selmon_names *sn = arg;
+	const struct sdr_rec *r;
+	unsigned idx = 0;
+
+	if ((r = selmon_sdr_find(sn, gen, num, &idx)) == NULL ||
+	    r->type != SDR_TYPE_FULL || r->format == SDR_FMT_NONE ||
+	    sensor_convert(r, NULL, raw, v) != 0)
+		return -1;
+	*unit = evtext_unit(r->unit_base);
+	return 0;
+}
+
+static int
+selmon_nm_severity(void *arg, uint16_t gen, uint8_t num, uint8_t et,
+    uint8_t st, uint8_t off)
+{
+	struct selmon_names *sn = arg;
+	const struct sdr_rec *r;
+	enum sensor_sev v;
+	unsigned idx = 0;
+	const char *name = "";
+
+	if (sn->sev == NULL)
+		return -1;
+	if ((r = selmon_sdr_find(sn, gen, num, &idx)) != NULL) {
+		sdr_share_name(r, idx, sn->name, sizeof(sn->name));
+		name = sn->name;
+	}
+	v = severity_offset(sn->sev, name, num, st, et, off);
+	switch (v) {
+	case SENSOR_SEV_OK:
+		return SEL_SEV_INFO;
+	case SENSOR_SEV_WARNING:
+		return SEL_SEV_WARNING;
+	case SENSOR_SEV_CRITICAL:
+	case SENSOR_SEV_NONRECOVERABLE:
+		return SEL_SEV_CRITICAL;
+	default:
+		return -1;
+	}
+}
+
+void
+selmon_names_init(struct selmon_names *sn, const struct sdr_image *sdr,
+    const struct severity *sev)
+{
+	memset(sn, 0, sizeof(*sn));
+	sn->sdr = sdr;
+	sn->sev = sev;
+	sn->names.type_name = selmon_nm_type;
+	sn->names.offset_text = selmon_nm_offset;
+	sn->names.severity = selmon_nm_severity;
+	sn->names.sensor_name = selmon_nm_sensor;
+	sn->names.reading = selmon_nm_reading;
+	sn->names.arg = sn;
+}
+
+/* ---- pairing ---- */
+
+static uint64_t
+selmon_pair_key(const struct sel_rec *r)
+{
+	return (uint64_t)r->gen_id << 24 | (uint64_t)r->sensor_num << 16 |
+	    (uint64_t)r->event_type << 8 | r->offset;
+}
+
+size_t
+selmon_open_problems(const struct sel_rec *r, const struct sel_desc *d,
+    size_t n, uint8_t *open)
+{
+	uint64_t *tab, k;
+	uint8_t *used;
+	size_t i, cap, h, count = 0;
+
+	memset(open, 0, n);
+	if (n == 0)
+		return 0;
+	/* newest first: a key seen later (either way) closes older ones */
+	cap = 2 * n + 1;
+	tab = xcalloc(cap, sizeof(*tab));
+	used = xcalloc(cap, 1);
+	for (i = n; i-- > 0;) {
+		if (r[i].kind != SEL_KIND_SYSTEM)
+			continue;
+		k = selmon_pair_key(&r[i]);
+		for (h = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 32) % cap;
+		    used[h] && tab[h] != k; h = (h + 1) % cap)
+			;
+		if (used[h])
+			continue;
+		used[h] = 1;
+		tab[h] = k;
+		if (!r[i].deassert && d[i].sev > SEL_SEV_INFO) {
+			open[i] = 1;
+			count++;
+		}
+	}
+	free(tab);
+	free(used);
+	return count;
+}

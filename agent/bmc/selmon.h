@@ -1,0 +1,141 @@
+/*
+ * SEL monitor: the incremental reader and the archive-then-clear pass,
+ * as a state machine on a struct conn (never blocks, never sleeps; the
+ * erase-status poll is a timer).  The CLI (`bmcwatch sel archive`) and
+ * the daemon run the same code: selmon_start() + the event loop, or
+ * selmon_run() for sequential callers.
+ *
+ * A pass: Get SEL Info; nothing new costs that one request.  Otherwise
+ * Get SEL Entry from the persistent cursor, following next-record IDs;
+ * every new entry is appended to the archive and fsynced, then the
+ * state is saved.  With clearing enabled and the SEL past its threshold:
+ * Reserve SEL, verify that nothing arrived since (Get SEL Info and the
+ * last entry), Clear SEL, poll the erase status, verify with Get SEL
+ * Info.  See selmon.c for why no entry is ever lost or duplicated.
+ */
+#ifndef SELMON_H
+#define SELMON_H
+
+#include <stdint.h>
+
+#include "conn.h"
+#include "ev.h"
+#include "sdr_cache.h"
+#include "sel.h"
+#include "severity.h"
+#include "store/archive.h"
+
+/* caps */
+#define SELMON_MAX_READS	8192u	/* Get SEL Entry per pass */
+#define SELMON_BATCH		256u	/* entries per archive append */
+#define SELMON_SEEN_GEN		8192u	/* identities per generation (2) */
+
+struct selmon_cfg {
+	const char		*bmc;		/* name in the archive */
+	const char		*state_path;	/* NULL: no state file */
+	struct archive		*archive;	/* NULL: nothing is archived */
+	const char		*archive_path;	/* read back on start-up */
+	int			 clear_at;	/* clear at this % used, 0 off */
+	unsigned		 clear_free;	/* or below this many free
+						 * entries, 0 off */
+	unsigned		 erase_poll_ms;	/* default 100 */
+	unsigned		 erase_poll_max; /* default 50 polls */
+	unsigned		 max_rounds;	/* clear attempts, default 5 */
+	/*
+	 * Instead of Clear SEL, delete the archived entries one by one
+	 * (Delete SEL Entry, oldest first, each checked against the
+	 * archive): two requests per entry, but no entry that arrives
+	 * meanwhile can be lost, even on BMCs whose reservations survive
+	 * additions (ipmi_sim).  See the residual window in selmon.c.
+	 */
+	int			 delete_entries;
+	const struct sel_names	*names;
+	/* called for every new entry, after it is archived */
+	void			(*on_entry)(void *, const struct sel_rec *,
+				    const struct sel_desc *);
+	void			*arg;
+};
+
+/* what a pass should do */
+#define SELMON_READ		0	/* read and archive new entries */
+#define SELMON_CLEAR		1	/* ... then clear past threshold */
+#define SELMON_CLEAR_NOW	2	/* ... then clear (threshold 0) */
+#define SELMON_CLEAR_FORCE	3	/* clear even with no archive:
+					 * unarchived entries are lost */
+
+enum selmon_err {
+	SELMON_OK = 0,
+	SELMON_E_TRANSPORT,	/* no answer / session lost */
+	SELMON_E_CCODE,		/* unexpected completion code */
+	SELMON_E_PROTO,		/* short or inconsistent answer */
+	SELMON_E_ARCHIVE,	/* archive not written: nothing cleared */
+	SELMON_E_STATE,		/* state file not written */
+	SELMON_E_BUSY,		/* erase in progress, or a pass running */
+	SELMON_E_ERASE_TIMEOUT,	/* erase never completed */
+	SELMON_E_RACE,		/* entries kept arriving: not cleared */
+	SELMON_E_UNARCHIVED	/* would lose entries not archived */
+};
+
+struct selmon_result {
+	enum selmon_err	 err;
+	char		 msg[320];	/* the error, or a notice */
+	struct sel_info	 info;		/* the last Get SEL Info */
+	int		 used_pct;	/* -1: unknown */
+	unsigned	 sane;		/* SEL_SANE_* */
+	unsigned	 new_entries;	/* archived this pass */
+	unsigned	 skipped;	/* read again, already archived */
+	unsigned	 cleared;	/* 1: the SEL was cleared */
+	unsigned	 cleared_entries;
+	unsigned	 requests;
+	uint8_t		 overflow;	/* seen this pass (info.ops tells
+					 * whether it still is) */
+	uint8_t		 oob_clear;	/* cleared by someone else */
+	uint8_t		 archive_only;	/* clear due, but never clearing:
+					 * no Clear SEL or a wrapping SEL */
+	uint8_t		 archive_only_new; /* first time found out */
+	uint8_t		 maybe_lost;	/* an addition raced the clear */
+};
+
+typedef void	selmon_done_fn(void *, const struct selmon_result *);
+
+struct selmon;
+
+/* cfg (and the strings it points to) is borrowed */
+struct selmon	*selmon_new(struct ev *, struct conn *,
+		    const struct selmon_cfg *);
+void		 selmon_free(struct selmon *);
+/* Start a pass; done is called once at its end, from the loop.  -1 if
+ * a pass is already running. */
+int		 selmon_start(struct selmon *, int mode, selmon_done_fn *,
+		    void *);
+/* Sequential callers: start a pass and run the loop until it ends. */
+void		 selmon_run(struct selmon *, int mode, struct selmon_result *);
+const char	*selmon_strerror(enum selmon_err);
+
+/*
+ * Open problems (pairing, section 29.7): an assertion above "info" is
+ * open until a later deassertion of the same generator, sensor number,
+ * event type and offset.  Only the latest assertion of such a key can be
+ * open.  Sets open[i] (0/1) for each of the n records, oldest first, and
+ * returns the number open.
+ */
+size_t		 selmon_open_problems(const struct sel_rec *,
+		    const struct sel_desc *, size_t n, uint8_t *open);
+
+/*
+ * The sensor model behind sel_describe(): sensor type and offset words
+ * from evtext.c, sensor names and threshold conversion from an SDR
+ * image (matched by generator ID = owner ID + LUN, and sensor number),
+ * severities from the sensors' table.  sdr and sev are borrowed and may
+ * be NULL (numbers and built-in severities then).
+ */
+struct selmon_names {
+	struct sel_names	 names;
+	const struct sdr_image	*sdr;
+	const struct severity	*sev;
+	char			 name[SDR_NAME_MAX];
+};
+void		 selmon_names_init(struct selmon_names *,
+		    const struct sdr_image *, const struct severity *);
+
+#endif

@@ -1,0 +1,932 @@
+/*
+ * bmcwatch sel info | list | clear | archive
+ *
+ *	sel info
+ *	sel list [--last N] [--open] [--acks FILE] [SDR options]
+ *	    [--severity-config FILE]
+ *	sel ack --acks FILE ID...
+ *	sel clear [--state FILE] [--force]
+ *	sel archive [--archive FILE] [--state FILE] [--json-archive FILE]
+ *	    [--clear-at PERCENT] [--clear-free N] [--no-clear]
+ *	    [--delete-entries] [--bmc NAME]
+ *	    [--syslog FACILITY] [SDR options] [--severity-config FILE]
+ *
+ * The archive defaults to /var/log/bmcwatch/sel.log, the state to
+ * /var/lib/bmcwatch/sel-BMC.state.
+ *
+ * `sel archive` is one archive-then-clear pass (bmc/selmon.c), the same
+ * code the daemon runs, usable from cron.  --delete-entries deletes the
+ * archived entries one by one instead of Clear SEL: slower, but safe on
+ * BMCs whose reservations survive additions (see selmon.c).  The archive files are opened
+ * and closed around every append, so logrotate can move them at any
+ * time.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "cli.h"
+#include "cli_sdr.h"
+#include "sel.h"
+#include "selmon.h"
+#include "severity.h"
+#include "store/archive.h"
+#include "store/state.h"
+#include "xmem.h"
+
+#define SEL_LIST_MAX	65536	/* Get SEL Entry per listing */
+#define SEL_ARCHIVE_DEFAULT	"/var/log/bmcwatch/sel.log"
+#define SEL_STATE_DIR		"/var/lib/bmcwatch"
+
+static int
+sel_parse_ulong(const char *s, unsigned long min, unsigned long max,
+    unsigned long *v)
+{
+	char *end;
+	unsigned long n;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || n < min || n > max)
+		return -1;
+	*v = n;
+	return 0;
+}
+
+/* a record ID: decimal or 0x hex, 0001h-FFFEh */
+static int
+sel_parse_id(const char *s, uint16_t *id)
+{
+	char *end;
+	unsigned long n;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	n = strtoul(s, &end, 0);
+	if (errno != 0 || *end != '\0' || n < 1 || n > 0xfffe)
+		return -1;
+	*id = (uint16_t)n;
+	return 0;
+}
+
+static void
+sel_ts_text(uint32_t ts, char *out, size_t len)
+{
+	struct tm tm;
+	time_t t = (time_t)ts;
+
+	if (ts == SEL_TS_UNSPECIFIED || ts == 0)
+		(void)snprintf(out, len, "never");
+	else if (ts <= SEL_TS_PREINIT_MAX)
+		(void)snprintf(out, len, "pre-init +%lus", (unsigned long)ts);
+	else if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		(void)snprintf(out, len, "%lu", (unsigned long)ts);
+}
+
+/* ---- sel info ---- */
+
+static int
+sel_get_info(struct cli *c, struct sel_info *i)
+{
+	struct ipmi_req q;
+	struct ipmi_rsp rsp;
+	int r;
+
+	sel_info_req(&q);
+	if ((r = cli_call_ok(c, &q, &rsp, "Get SEL Info")) != 0)
+		return -r;
+	if (sel_info_decode(rsp.data, rsp.len, i) != IPMI_OK) {
+		fprintf(stderr, "bmcwatch: %s: Get SEL Info: response too "
+		    "short (%u bytes)\n", ipmi_tr_peer(conn_tr(c->conn)),
+		    rsp.len);
+		return CLI_ETRANSPORT;
+	}
+	return CLI_OK;
+}
+
+static void
+sel_sane_text(unsigned f, char *out, size_t len)
+{
+	out[0] = '\0';
+	if (f & SEL_SANE_ALWAYS_FULL)
+		(void)snprintf(out + strlen(out), len - strlen(out),
+		    "%sreports no free space with few entries", *out ?
+		    "; " : "");
+	if (f & SEL_SANE_OVER_16BIT)
+		(void)snprintf(out + strlen(out), len - strlen(out),
+		    "%sfree space field overflowed", *out ? "; " : "");
+	if (f & SEL_SANE_BAD_VERSION)
+		(void)snprintf(out + strlen(out), len - strlen(out),
+		    "%sunknown SEL version", *out ? "; " : "");
+	if (f & SEL_SANE_ALLOC)
+		(void)snprintf(out + strlen(out), len - strlen(out),
+		    "%sfree space disagrees with the allocation info",
+		    *out ? "; " : "");
+	if (f & SEL_SANE_NO_RESERVE)
+		(void)snprintf(out + strlen(out), len - strlen(out),
+		    "%sno Reserve SEL", *out ? "; " : "");
+}
+
+static int
+sel_cmd_info(struct cli *c, int argc, char **argv)
+{
+	struct sel_info i;
+	struct sel_alloc a;
+	struct ipmi_req q;
+	struct ipmi_rsp rsp;
+	char add[40], erase[40], now[40], sane[200];
+	uint32_t t = 0;
+	int r, pct, have_alloc = 0, have_time = 0;
+	unsigned f;
+
+	(void)argv;
+	if (argc != 1) {
+		cli_usage_error("sel info", "takes no arguments");
+		return CLI_EUSAGE;
+	}
+	if ((r = sel_get_info(c, &i)) != CLI_OK)
+		return r;
+	if (i.ops & SEL_OP_ALLOC_INFO) {
+		sel_alloc_req(&q);
+		if ((r = cli_call(c, &q, &rsp)) != 0)
+			return -r;
+		have_alloc = rsp.ccode == IPMI_CC_OK &&
+		    sel_alloc_decode(rsp.data, rsp.len, &a) == IPMI_OK;
+	}
+	sel_time_get_req(&q);
+	if ((r = cli_call(c, &q, &rsp)) != 0)
+		return -r;
+	have_time = rsp.ccode == IPMI_CC_OK &&
+	    sel_time_get_decode(rsp.data, rsp.len, &t) == IPMI_OK;
+	f = sel_info_check(&i, &pct);
+	if (have_alloc)
+		f |= sel_alloc_check(&i, &a);
+	sel_sane_text(f, sane, sizeof(sane));
+	sel_ts_text(i.last_add, add, sizeof(add));
+	sel_ts_text(i.last_erase, erase, sizeof(erase));
+	sel_ts_text(t, now, sizeof(now));
+	if (c->json) {
+		struct json *j = &c->js;
+
+		json_obj_begin(j, NULL);
+		(void)snprintf(add, sizeof(add), "%x.%x", i.version & 0x0f,
+		    i.version >> 4);
+		json_str(j, "version", add);
+		json_int(j, "entries", i.entries);
+		json_int(j, "free_bytes", i.free_bytes);
+		if (pct >= 0)
+			json_int(j, "percent_used", pct);
+		else
+			json_null(j, "percent_used");
+		sel_ts_text(i.last_add, add, sizeof(add));
+		json_str(j, "last_add", i.last_add == SEL_TS_UNSPECIFIED ?
+		    NULL : add);
+		json_str(j, "last_erase", erase);
+		json_bool(j, "overflow", (i.ops & SEL_OP_OVERFLOW) != 0);
+		json_bool(j, "supports_delete", (i.ops & SEL_OP_DELETE) != 0);
+		json_bool(j, "supports_partial_add",
+		    (i.ops & SEL_OP_PARTIAL_ADD) != 0);
+		json_bool(j, "supports_reserve", (i.ops & SEL_OP_RESERVE) != 0);
+		json_bool(j, "supports_allocation_info",
+		    (i.ops & SEL_OP_ALLOC_INFO) != 0);
+		if (have_alloc) {
+			json_obj_begin(j, "allocation");
+			json_int(j, "units", a.units);
+			json_int(j, "unit_size", a.unit_size);
+			json_int(j, "free_units", a.free_units);
+			json_int(j, "largest_free", a.largest_free);
+			json_int(j, "max_record_units", a.max_record_units);
+			json_obj_end(j);
+		}
+		json_str(j, "sel_time", have_time ? now : NULL);
+		json_str(j, "warnings", *sane ? sane : NULL);
+		json_obj_end(j);
+		json_end(j);
+		return CLI_OK;
+	}
+	printf("Version            : %x.%x\n", i.version & 0x0f,
+	    i.version >> 4);
+	printf("Entries            : %u\n", i.entries);
+	printf("Free Space         : %u bytes%s\n", i.free_bytes,
+	    i.free_bytes == 0xffff ? " or more" : "");
+	if (pct >= 0)
+		printf("Percent Used       : %d%%\n", pct);
+	else
+		printf("Percent Used       : unknown\n");
+	printf("Last Add Time      : %s\n", add);
+	printf("Last Erase Time    : %s\n", erase);
+	printf("Overflow           : %s\n", i.ops & SEL_OP_OVERFLOW ?
+	    "yes (events were dropped)" : "no");
+	printf("Supported Commands :%s%s%s%s\n",
+	    i.ops & SEL_OP_DELETE ? " Delete" : "",
+	    i.ops & SEL_OP_PARTIAL_ADD ? " Partial-Add" : "",
+	    i.ops & SEL_OP_RESERVE ? " Reserve" : "",
+	    i.ops & SEL_OP_ALLOC_INFO ? " Allocation-Info" : "");
+	if (have_alloc) {
+		printf("Allocation Units   : %u of %u bytes, %u free, largest "
+		    "free block %u\n", a.units, a.unit_size, a.free_units,
+		    a.largest_free);
+	}
+	if (have_time)
+		printf("SEL Time           : %s\n", now);
+	if (*sane)
+		printf("Warnings           : %s\n", sane);
+	return CLI_OK;
+}
+
+/* ---- the sensor model for descriptions ---- */
+
+struct sel_model {
+	struct sdr_cache	*sc;
+	struct severity		*sev;
+	struct selmon_names	 names;
+};
+
+struct sel_sdr_wait {
+	volatile int		 done;
+	enum sdr_cache_err	 err;
+};
+
+static void
+sel_sdr_done(void *arg, enum sdr_cache_err e)
+{
+	struct sel_sdr_wait *w = arg;
+
+	w->err = e;
+	w->done = 1;
+}
+
+/*
+ * SDR (for names and units) and the severity table.  A BMC whose SDR
+ * cannot be read still gets its SEL listed, with numbers.
+ */
+static int
+sel_model_open(struct cli *c, struct sel_model *m,
+    const struct cli_sdr_opts *so, const char *sevfile)
+{
+	struct sel_sdr_wait w;
+	char err[512];
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	m->sev = severity_new();
+	if (sevfile != NULL && severity_load(m->sev, sevfile, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "bmcwatch: %s\n", err);
+		return CLI_EUSAGE;
+	}
+	if ((m->sc = cli_sdr_cache(c, so, &rc)) == NULL)
+		return rc;
+	memset(&w, 0, sizeof(w));
+	if (sdr_cache_refresh(m->sc, sel_sdr_done, &w) == 0)
+		cli_sdr_wait(c, &w.done);
+	if (w.err != SDR_CACHE_OK) {
+		if (w.err == SDR_CACHE_E_TRANSPORT) {
+			fprintf(stderr, "bmcwatch: %s: SDR repository: %s\n",
+			    ipmi_tr_peer(conn_tr(c->conn)),
+			    sdr_cache_detail(m->sc));
+			return CLI_ETRANSPORT;
+		}
+		if (c->verbose)
+			fprintf(stderr, "bmcwatch: SDR repository: %s: "
+			    "sensor names not shown\n",
+			    sdr_cache_detail(m->sc));
+	}
+	selmon_names_init(&m->names, w.err == SDR_CACHE_OK ?
+	    sdr_cache_image(m->sc) : NULL, m->sev);
+	return CLI_OK;
+}
+
+static void
+sel_model_close(struct sel_model *m)
+{
+	if (m->sc != NULL)
+		sdr_cache_free(m->sc);
+	severity_free(m->sev);
+}
+
+/* ---- sel list ---- */
+
+struct sel_item {
+	struct sel_rec	 rec;
+	struct sel_desc	 desc;
+	uint8_t		 open;		/* an open problem */
+	uint8_t		 acked;		/* acknowledged (--acks) */
+};
+
+static void
+sel_print_json(struct json *j, const struct sel_item *it)
+{
+	const struct sel_rec *r = &it->rec;
+	const struct sel_desc *d = &it->desc;
+	char tm[40];
+
+	json_obj_begin(j, NULL);
+	json_int(j, "record_id", r->id);
+	sel_time_format(r, tm, sizeof(tm));
+	if (r->has_ts && !r->preinit && r->ts != SEL_TS_UNSPECIFIED)
+		json_str(j, "timestamp", tm);
+	else
+		json_null(j, "timestamp");
+	if (r->has_ts && r->preinit)
+		json_int(j, "preinit_seconds", r->ts);
+	json_str(j, "type", sel_kind_name(r->kind));
+	json_int(j, "record_type", r->type);
+	json_str(j, "sensor", d->sensor[0] ? d->sensor : NULL);
+	if (r->kind == SEL_KIND_SYSTEM) {
+		json_int(j, "generator_id", r->gen_id);
+		json_int(j, "sensor_type", r->sensor_type);
+		json_str(j, "sensor_type_name", d->type_name);
+		json_int(j, "sensor_number", r->sensor_num);
+		json_int(j, "event_type", r->event_type);
+		json_int(j, "offset", r->offset);
+		json_str(j, "direction", d->direction);
+		json_hex(j, "event_data", r->ed, 3);
+	} else {
+		json_null(j, "generator_id");
+		json_null(j, "sensor_type");
+		json_null(j, "sensor_type_name");
+		json_null(j, "sensor_number");
+		json_null(j, "event_type");
+		json_null(j, "offset");
+		json_null(j, "direction");
+		json_null(j, "event_data");
+		if (r->kind == SEL_KIND_OEM_TS)
+			json_int(j, "manufacturer_id", r->manufacturer);
+	}
+	if (d->has_reading)
+		json_num(j, "reading", d->reading, 2);
+	if (d->has_threshold)
+		json_num(j, "threshold", d->threshold, 2);
+	json_str(j, "event", d->event);
+	json_str(j, "severity", sel_sev_name(d->sev));
+	json_bool(j, "kernel_panic", d->panic);
+	json_bool(j, "open", it->open);
+	json_bool(j, "acknowledged", it->acked);
+	json_hex(j, "raw", r->raw, SEL_RECORD_LEN);
+	json_obj_end(j);
+}
+
+static void
+sel_print_text(const struct sel_item *it)
+{
+	const struct sel_rec *r = &it->rec;
+	const struct sel_desc *d = &it->desc;
+	char tm[40];
+
+	sel_time_format(r, tm, sizeof(tm));
+	if (r->kind != SEL_KIND_SYSTEM) {
+		printf("%6u | %-20s | %-20s | %-18s | %-10s | %s | %s\n",
+		    r->id, tm, "-", sel_kind_name(r->kind), "-", d->event,
+		    sel_sev_name(d->sev));
+		return;
+	}
+	printf("%6u | %-20s | %-20s | %-18s | %-10s | %s | %s%s\n", r->id, tm,
+	    d->sensor[0] ? d->sensor : "-", d->type_name, d->direction,
+	    d->event, sel_sev_name(d->sev), it->open ? (it->acked ?
+	    " | open, acknowledged" : " | open") : "");
+}
+
+/* every entry, oldest first; *items malloc'ed */
+static int
+sel_read_all(struct cli *c, const struct sel_names *names,
+    struct sel_item **itemsp, size_t *np)
+{
+	struct sel_item *items = NULL;
+	struct sel_info info;
+	struct ipmi_req q;
+	struct ipmi_rsp rsp;
+	uint8_t raw[SEL_RECORD_LEN];
+	uint16_t id = SEL_ID_FIRST, next;
+	size_t n = 0, cap = 0;
+	int r, rc;
+
+	*itemsp = NULL;
+	*np = 0;
+	if ((rc = sel_get_info(c, &info)) != CLI_OK)
+		return rc;
+	while (info.entries > 0 && n < SEL_LIST_MAX) {
+		sel_get_req(&q, 0, id);
+		if ((r = cli_call(c, &q, &rsp)) != 0) {
+			rc = -r;
+			goto fail;
+		}
+		if (rsp.ccode == IPMI_CC_REQUESTED_DATA_NOT_PRESENT &&
+		    id == SEL_ID_FIRST)
+			break;		/* emptied meanwhile */
+		if (rsp.ccode != IPMI_CC_OK) {
+			fprintf(stderr, "bmcwatch: %s: Get SEL Entry 0x%04x: "
+			    "completion code 0x%02x: %s\n",
+			    ipmi_tr_peer(conn_tr(c->conn)), id, rsp.ccode,
+			    ipmi_ccode_name(q.netfn, q.cmd, rsp.ccode));
+			rc = CLI_ECCODE;
+			goto fail;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			items = xreallocarray(items, cap, sizeof(*items));
+		}
+		memset(&items[n], 0, sizeof(items[n]));
+		if (sel_get_decode(rsp.data, rsp.len, &next, raw) !=
+		    IPMI_OK || sel_rec_decode(raw, sizeof(raw),
+		    &items[n].rec) != IPMI_OK) {
+			fprintf(stderr, "bmcwatch: %s: Get SEL Entry 0x%04x: "
+			    "response too short (%u bytes)\n",
+			    ipmi_tr_peer(conn_tr(c->conn)), id, rsp.len);
+			rc = CLI_ETRANSPORT;
+			goto fail;
+		}
+		sel_describe(&items[n].rec, names, &items[n].desc);
+		n++;
+		if (next == SEL_ID_LAST || next == id)
+			break;
+		id = next;
+	}
+	*itemsp = items;
+	*np = n;
+	return CLI_OK;
+fail:
+	free(items);
+	return rc;
+}
+
+/* open problems, and the acknowledged ones among them */
+static int
+sel_mark(struct sel_item *items, size_t n, const char *acks)
+{
+	struct sel_rec *recs = xreallocarray(NULL, n ? n : 1, sizeof(*recs));
+	struct sel_desc *descs = xreallocarray(NULL, n ? n : 1,
+	    sizeof(*descs));
+	uint8_t *open = xmalloc(n ? n : 1), (*ack)[SEL_RECORD_LEN] = NULL;
+	char err[512];
+	size_t i, k, nack = 0;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		recs[i] = items[i].rec;
+		descs[i] = items[i].desc;
+	}
+	(void)selmon_open_problems(recs, descs, n, open);
+	for (i = 0; i < n; i++)
+		items[i].open = open[i];
+	if (acks != NULL) {
+		if (state_acks_load(acks, &ack, &nack, err, sizeof(err)) != 0) {
+			fprintf(stderr, "bmcwatch: --acks %s\n", err);
+			rc = -1;
+		}
+		for (i = 0; i < n; i++)
+			for (k = 0; k < nack; k++)
+				if (memcmp(ack[k], items[i].rec.raw,
+				    SEL_RECORD_LEN) == 0)
+					items[i].acked = 1;
+	}
+	free(ack);
+	free(recs);
+	free(descs);
+	free(open);
+	return rc;
+}
+
+static int
+sel_cmd_list(struct cli *c, int argc, char **argv)
+{
+	struct cli_sdr_opts so;
+	struct sel_model m;
+	struct sel_item *items = NULL;
+	const char *sevfile = NULL, *acks = NULL;
+	unsigned long last = 0;
+	size_t n = 0, i, from;
+	int k, r, rc = CLI_OK, only_open = 0;
+
+	memset(&so, 0, sizeof(so));
+	memset(&m, 0, sizeof(m));
+	for (k = 1; k < argc; k++) {
+		if ((r = cli_sdr_opt("sel list", argc, argv, &k, &so)) < 0)
+			return CLI_EUSAGE;
+		if (r == 1)
+			continue;
+		if (strcmp(argv[k], "--open") == 0)
+			only_open = 1;
+		else if (strcmp(argv[k], "--last") == 0 && k + 1 < argc) {
+			if (sel_parse_ulong(argv[++k], 1, SEL_LIST_MAX,
+			    &last) != 0) {
+				cli_usage_error("sel list", "bad --last '%s'",
+				    argv[k]);
+				return CLI_EUSAGE;
+			}
+		} else if (strcmp(argv[k], "--severity-config") == 0 &&
+		    k + 1 < argc)
+			sevfile = argv[++k];
+		else if (strcmp(argv[k], "--acks") == 0 && k + 1 < argc)
+			acks = argv[++k];
+		else {
+			cli_usage_error("sel list", "unknown option '%s'",
+			    argv[k]);
+			return CLI_EUSAGE;
+		}
+	}
+	if ((rc = sel_model_open(c, &m, &so, sevfile)) != CLI_OK)
+		goto done;
+	if ((rc = sel_read_all(c, &m.names.names, &items, &n)) != CLI_OK)
+		goto done;
+	if (sel_mark(items, n, acks) != 0) {
+		rc = CLI_EUSAGE;
+		goto done;
+	}
+	if (only_open) {
+		/* unacknowledged open problems only */
+		for (i = k = 0; i < n; i++)
+			if (items[i].open && !items[i].acked)
+				items[k++] = items[i];
+		n = (size_t)k;
+	}
+	from = last > 0 && n > last ? n - last : 0;
+	if (c->json) {
+		json_obj_begin(&c->js, NULL);
+		json_arr_begin(&c->js, "entries");
+		for (i = from; i < n; i++)
+			sel_print_json(&c->js, &items[i]);
+		json_arr_end(&c->js);
+		json_obj_end(&c->js);
+		json_end(&c->js);
+	} else
+		for (i = from; i < n; i++)
+			sel_print_text(&items[i]);
+done:
+	free(items);
+	sel_model_close(&m);
+	return rc;
+}
+
+/* sel ack --acks FILE ID...: acknowledge entries by record ID */
+static int
+sel_cmd_ack(struct cli *c, int argc, char **argv)
+{
+	struct sel_item *items = NULL;
+	const char *acks = NULL;
+	uint16_t id;
+	size_t n = 0, i;
+	char err[512];
+	int k, rc, nids = 0, found;
+
+	for (k = 1; k < argc; k++) {
+		if (strcmp(argv[k], "--acks") == 0 && k + 1 < argc)
+			acks = argv[++k];
+		else if (sel_parse_id(argv[k], &id) == 0)
+			nids++;
+		else {
+			cli_usage_error("sel ack", "bad record ID '%s'",
+			    argv[k]);
+			return CLI_EUSAGE;
+		}
+	}
+	if (acks == NULL || nids == 0) {
+		cli_usage_error("sel ack", "usage: sel ack --acks FILE ID...");
+		return CLI_EUSAGE;
+	}
+	if ((rc = sel_read_all(c, NULL, &items, &n)) != CLI_OK)
+		return rc;
+	for (k = 1; k < argc; k++) {
+		if (strcmp(argv[k], "--acks") == 0) {
+			k++;
+			continue;
+		}
+		(void)sel_parse_id(argv[k], &id);
+		found = 0;
+		for (i = 0; i < n && !found; i++)
+			if (items[i].rec.id == id) {
+				found = 1;
+				if (state_ack_append(acks, items[i].rec.raw,
+				    err, sizeof(err)) != 0) {
+					fprintf(stderr, "bmcwatch: sel ack: "
+					    "%s\n", err);
+					free(items);
+					return CLI_EUSAGE;
+				}
+			}
+		if (!found) {
+			fprintf(stderr, "bmcwatch: sel ack: no record %s in "
+			    "the SEL\n", argv[k]);
+			rc = CLI_ECCODE;
+		}
+	}
+	free(items);
+	return rc;
+}
+
+/* ---- sel clear / sel archive ---- */
+
+static int
+sel_exit(enum selmon_err e)
+{
+	switch (e) {
+	case SELMON_OK:
+		return CLI_OK;
+	case SELMON_E_TRANSPORT:
+		return CLI_ETRANSPORT;
+	default:
+		return CLI_ECCODE;
+	}
+}
+
+static const char *
+sel_bmc_name(const struct cli *c)
+{
+	if (c->cfg.iface == IPMI_IFACE_OPEN)
+		return "localhost";
+	return c->cfg.host;
+}
+
+static void
+sel_report(struct cli *c, const char *what, const struct selmon_result *r)
+{
+	const char *peer = ipmi_tr_peer(conn_tr(c->conn));
+
+	if (r->err != SELMON_OK) {
+		fprintf(stderr, "bmcwatch: %s: %s: %s: %s\n", peer, what,
+		    selmon_strerror(r->err), r->msg);
+		return;
+	}
+	if (c->json) {
+		struct json *j = &c->js;
+
+		json_obj_begin(j, NULL);
+		json_int(j, "new_entries", r->new_entries);
+		json_int(j, "skipped", r->skipped);
+		json_bool(j, "cleared", r->cleared);
+		json_int(j, "cleared_entries", r->cleared_entries);
+		json_int(j, "entries", r->info.entries);
+		if (r->used_pct >= 0)
+			json_int(j, "percent_used", r->used_pct);
+		else
+			json_null(j, "percent_used");
+		json_bool(j, "overflow", r->overflow);
+		json_bool(j, "out_of_band_clear", r->oob_clear);
+		json_bool(j, "archive_only", r->archive_only);
+		json_bool(j, "maybe_lost", r->maybe_lost);
+		json_int(j, "requests", r->requests);
+		json_str(j, "message", r->msg[0] ? r->msg : NULL);
+		json_obj_end(j);
+		json_end(j);
+		return;
+	}
+	if (r->oob_clear)
+		printf("%s: the SEL was cleared by someone else since the "
+		    "last pass\n", what);
+	if (r->overflow)
+		printf("%s: the SEL is full and has dropped events "
+		    "(overflow)\n", what);
+	printf("%s: %u new entries archived, %u already archived; SEL holds "
+	    "%u entries", what, r->new_entries, r->skipped, r->info.entries);
+	if (r->used_pct >= 0)
+		printf(" (%d%% used)", r->used_pct);
+	printf("\n");
+	if (r->msg[0])
+		printf("%s: %s\n", what, r->msg);
+}
+
+static int
+sel_cmd_clear(struct cli *c, int argc, char **argv)
+{
+	struct selmon_cfg cfg;
+	struct selmon_result r;
+	struct selmon *mon;
+	const char *state = NULL;
+	int k, force = 0, rc;
+
+	for (k = 1; k < argc; k++) {
+		if (strcmp(argv[k], "--force") == 0)
+			force = 1;
+		else if (strcmp(argv[k], "--state") == 0 && k + 1 < argc)
+			state = argv[++k];
+		else {
+			cli_usage_error("sel clear", "unknown option '%s'",
+			    argv[k]);
+			return CLI_EUSAGE;
+		}
+	}
+	if (!force && state == NULL) {
+		struct sel_info i;
+
+		/* nothing tells us what is archived: only an empty SEL
+		 * may be "cleared" without --force */
+		if ((rc = sel_get_info(c, &i)) != CLI_OK)
+			return rc;
+		if (i.entries > 0) {
+			fprintf(stderr, "bmcwatch: %s: sel clear: refusing "
+			    "to clear %u entries that may not be archived: "
+			    "run 'bmcwatch sel archive' (or give its --state "
+			    "FILE), or add --force\n",
+			    ipmi_tr_peer(conn_tr(c->conn)), i.entries);
+			return CLI_ECCODE;
+		}
+		printf("sel clear: the SEL is empty\n");
+		return CLI_OK;
+	}
+	if ((rc = cli_sdr_connect(c)) != CLI_OK)
+		return rc;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.bmc = sel_bmc_name(c);
+	cfg.state_path = state;
+	mon = selmon_new(c->ev, c->conn, &cfg);
+	selmon_run(mon, force ? SELMON_CLEAR_FORCE : SELMON_CLEAR_NOW, &r);
+	selmon_free(mon);
+	if (r.err == SELMON_E_UNARCHIVED) {
+		fprintf(stderr, "bmcwatch: %s: sel clear: refusing: %s; run "
+		    "'bmcwatch sel archive' first, or add --force\n",
+		    ipmi_tr_peer(conn_tr(c->conn)), r.msg);
+		return CLI_ECCODE;
+	}
+	if (r.err != SELMON_OK) {
+		sel_report(c, "sel clear", &r);
+		return sel_exit(r.err);
+	}
+	if (c->json)
+		sel_report(c, "sel clear", &r);
+	else if (r.cleared)
+		printf("sel clear: cleared %u entries\n", r.cleared_entries);
+	else if (r.msg[0])
+		printf("sel clear: %s\n", r.msg);
+	else
+		printf("sel clear: the SEL is empty\n");
+	return CLI_OK;
+}
+
+static int
+sel_facility(const char *s, int *f)
+{
+	static const struct {
+		const char	*name;
+		int		 f;
+	} t[] = {
+		{ "daemon", LOG_DAEMON }, { "user", LOG_USER },
+		{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+		{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+		{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+		{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcasecmp(s, t[i].name) == 0) {
+			*f = t[i].f;
+			return 0;
+		}
+	return -1;
+}
+
+static int
+sel_cmd_archive(struct cli *c, int argc, char **argv)
+{
+	struct cli_sdr_opts so;
+	struct sel_model m;
+	struct archive_cfg acfg;
+	struct selmon_cfg cfg;
+	struct selmon_result r;
+	struct selmon *mon;
+	struct archive *arch;
+	const char *sevfile = NULL, *bmc = NULL;
+	char spath[4096];
+	unsigned long v;
+	int k, x, rc, mode = SELMON_CLEAR;
+
+	memset(&so, 0, sizeof(so));
+	memset(&acfg, 0, sizeof(acfg));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.clear_at = 75;
+	acfg.reopen_each = 1;
+	for (k = 1; k < argc; k++) {
+		if ((x = cli_sdr_opt("sel archive", argc, argv, &k, &so)) < 0)
+			return CLI_EUSAGE;
+		if (x == 1)
+			continue;
+		if (strcmp(argv[k], "--no-clear") == 0) {
+			mode = SELMON_READ;
+			continue;
+		}
+		if (strcmp(argv[k], "--delete-entries") == 0) {
+			cfg.delete_entries = 1;
+			continue;
+		}
+		if (k + 1 >= argc) {
+			cli_usage_error("sel archive", "unknown option '%s' "
+			    "or missing argument", argv[k]);
+			return CLI_EUSAGE;
+		}
+		if (strcmp(argv[k], "--archive") == 0)
+			acfg.path = argv[++k];
+		else if (strcmp(argv[k], "--json-archive") == 0)
+			acfg.json_path = argv[++k];
+		else if (strcmp(argv[k], "--state") == 0)
+			cfg.state_path = argv[++k];
+		else if (strcmp(argv[k], "--bmc") == 0)
+			bmc = argv[++k];
+		else if (strcmp(argv[k], "--severity-config") == 0)
+			sevfile = argv[++k];
+		else if (strcmp(argv[k], "--syslog") == 0) {
+			if (sel_facility(argv[++k], &acfg.facility) != 0) {
+				cli_usage_error("sel archive", "bad syslog "
+				    "facility '%s' (daemon, user, local0-7)",
+				    argv[k]);
+				return CLI_EUSAGE;
+			}
+			acfg.use_syslog = 1;
+		} else if (strcmp(argv[k], "--clear-at") == 0) {
+			if (sel_parse_ulong(argv[++k], 0, 100, &v) != 0) {
+				cli_usage_error("sel archive", "bad "
+				    "--clear-at '%s' (0-100 %%, 0 = off)",
+				    argv[k]);
+				return CLI_EUSAGE;
+			}
+			cfg.clear_at = (int)v;
+		} else if (strcmp(argv[k], "--clear-free") == 0) {
+			if (sel_parse_ulong(argv[++k], 0, 65535, &v) != 0) {
+				cli_usage_error("sel archive", "bad "
+				    "--clear-free '%s' (entries)", argv[k]);
+				return CLI_EUSAGE;
+			}
+			cfg.clear_free = (unsigned)v;
+		} else {
+			cli_usage_error("sel archive", "unknown option '%s'",
+			    argv[k]);
+			return CLI_EUSAGE;
+		}
+	}
+	cfg.bmc = bmc != NULL ? bmc : sel_bmc_name(c);
+	if (acfg.path == NULL)
+		acfg.path = SEL_ARCHIVE_DEFAULT;
+	if (cfg.state_path == NULL) {
+		size_t i;
+
+		/* one state per BMC: its name, made safe for a file name */
+		(void)snprintf(spath, sizeof(spath), "%s/sel-%s.state",
+		    SEL_STATE_DIR, cfg.bmc);
+		for (i = strlen(SEL_STATE_DIR) + 1; spath[i] != '\0'; i++)
+			if (spath[i] == '/' || spath[i] < 0x20)
+				spath[i] = '_';
+		cfg.state_path = spath;
+	}
+	if (cfg.clear_at == 0 && cfg.clear_free == 0 && mode == SELMON_CLEAR)
+		mode = SELMON_READ;
+	if ((rc = sel_model_open(c, &m, &so, sevfile)) != CLI_OK) {
+		sel_model_close(&m);
+		return rc;
+	}
+	/* a file size limit must fail the write (EFBIG), as a full disk
+	 * does, not kill us in the middle of it */
+	(void)signal(SIGXFSZ, SIG_IGN);
+	arch = archive_new(&acfg);
+	cfg.archive = arch;
+	cfg.archive_path = acfg.path;
+	cfg.names = &m.names.names;
+	mon = selmon_new(c->ev, c->conn, &cfg);
+	selmon_run(mon, mode, &r);
+	selmon_free(mon);
+	archive_free(arch);
+	sel_model_close(&m);
+	sel_report(c, "sel archive", &r);
+	if (r.err == SELMON_OK && r.archive_only_new)
+		fprintf(stderr, "bmcwatch: %s: sel archive: %s\n",
+		    ipmi_tr_peer(conn_tr(c->conn)), r.msg);
+	/* every clear is logged with its count, and failures too */
+	if (acfg.use_syslog && (r.cleared || r.archive_only_new ||
+	    r.err != SELMON_OK))
+		syslog(acfg.facility | (r.err != SELMON_OK ? LOG_ERR :
+		    r.maybe_lost ? LOG_WARNING : LOG_NOTICE), "sel: %s: %s%s%s",
+		    cfg.bmc,
+		    r.err != SELMON_OK ? selmon_strerror(r.err) : "",
+		    r.err != SELMON_OK ? ": " : "", r.msg);
+	return sel_exit(r.err);
+}
+
+int
+cli_sel(struct cli *c, int argc, char **argv)
+{
+	if (argc < 2) {
+		cli_usage_error("sel", "needs a subcommand: info, list, "
+		    "clear, archive, ack");
+		return CLI_EUSAGE;
+	}
+	if (strcmp(argv[1], "info") == 0)
+		return sel_cmd_info(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return sel_cmd_list(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "clear") == 0)
+		return sel_cmd_clear(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "archive") == 0)
+		return sel_cmd_archive(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "ack") == 0)
+		return sel_cmd_ack(c, argc - 1, argv + 1);
+	cli_usage_error("sel", "unknown subcommand '%s' (info, list, clear, "
+	    "archive, ack)", argv[1]);
+	return CLI_EUSAGE;
+}

@@ -1,0 +1,457 @@
+/*
+ * SEL archive: append + fsync, torn-tail repair, tail read-back.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "store/archive.h"
+#include "xmem.h"
+
+static int	archive_write_all(int, const char *, size_t);
+
+struct archive {
+	struct archive_cfg	 cfg;
+	int			 fd;
+	int			 jfd;
+};
+
+struct archive *
+archive_new(const struct archive_cfg *cfg)
+{
+	struct archive *a = xcalloc(1, sizeof(*a));
+
+	a->cfg = *cfg;
+	a->fd = -1;
+	a->jfd = -1;
+	return a;
+}
+
+static void
+archive_close(struct archive *a)
+{
+	if (a->fd >= 0)
+		(void)close(a->fd);
+	if (a->jfd >= 0)
+		(void)close(a->jfd);
+	a->fd = a->jfd = -1;
+}
+
+void
+archive_free(struct archive *a)
+{
+	if (a == NULL)
+		return;
+	archive_close(a);
+	free(a);
+}
+
+void
+archive_reopen(struct archive *a)
+{
+	archive_close(a);
+}
+
+/* fsync the directory holding path, so a new file's name is durable */
+static int
+archive_sync_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd, r;
+
+	if (slash == NULL)
+		(void)snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		(void)snprintf(dir, sizeof(dir), "/");
+	else if ((size_t)(slash - path) >= sizeof(dir))
+		return -1;
+	else
+		(void)snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path),
+		    path);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	r = fsync(fd);
+	(void)close(fd);
+	return r;
+}
+
+/* open for appending (created 0640 if absent, its name made durable) */
+static int
+archive_open_file(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd, created = 0;
+
+	fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT) {
+		fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL |
+		    O_CLOEXEC | O_NOFOLLOW, 0640);
+		created = 1;
+	}
+	if (fd < 0) {
+		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		(void)snprintf(err, errlen, "%s: not a regular file", path);
+		(void)close(fd);
+		return -1;
+	}
+	if (created)
+		(void)archive_sync_dir(path);
+	return fd;
+}
+
+/*
+ * Called with the file locked.  If a crash left a torn last line (no
+ * newline at the end), cut it off: every writer holds the lock while it
+ * writes, so nobody is in the middle of a line, and the entries on the
+ * torn line are read again since no state covered them.
+ */
+static int
+archive_repair(int fd, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	char buf[ARCHIVE_LINE_MAX];
+	off_t from, cut = -1;
+	ssize_t n, i;
+
+	if (fstat(fd, &st) != 0) {
+		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (st.st_size == 0)
+		return 0;
+	from = st.st_size > (off_t)sizeof(buf) ?
+	    st.st_size - (off_t)sizeof(buf) : 0;
+	n = pread(fd, buf, (size_t)(st.st_size - from), from);
+	if (n <= 0 || buf[n - 1] == '\n')
+		return 0;
+	for (i = n - 1; i >= 0; i--)
+		if (buf[i] == '\n') {
+			cut = from + i + 1;
+			break;
+		}
+	/* no newline within a line's reach: a foreign file; keep it and
+	 * start our lines on a fresh one */
+	if (cut < 0) {
+		if (write(fd, "\n", 1) != 1) {
+			(void)snprintf(err, errlen, "%s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (ftruncate(fd, cut) != 0) {
+		(void)snprintf(err, errlen, "%s: cannot cut torn line: %s",
+		    path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* lock, repair, write everything, fsync, unlock */
+static int
+archive_write_file(int fd, const char *path, const char *p, size_t n,
+    char *err, size_t errlen)
+{
+	int rc = -1;
+
+	if (flock(fd, LOCK_EX) != 0) {
+		(void)snprintf(err, errlen, "%s: lock: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (archive_repair(fd, path, err, errlen) != 0)
+		goto done;
+	if (archive_write_all(fd, p, n) != 0 || fsync(fd) != 0) {
+		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	rc = 0;
+done:
+	(void)flock(fd, LOCK_UN);
+	return rc;
+}
+
+/* copy s into out, tabs/newlines/control characters as spaces */
+static void
+archive_clean(const char *s, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
+		out[i] = (unsigned char)s[i] < 0x20 ? ' ' : s[i];
+	out[i] = '\0';
+}
+
+void
+archive_format(const struct archive_entry *e, char *buf, size_t len)
+{
+	char tm[40], sensor[SEL_NAME_MAX], event[SEL_TEXT_MAX], raw[33];
+	char bmc[128];
+	size_t i;
+
+	sel_time_format(e->rec, tm, sizeof(tm));
+	archive_clean(e->bmc, bmc, sizeof(bmc));
+	archive_clean(e->desc->sensor[0] ? e->desc->sensor : "-", sensor,
+	    sizeof(sensor));
+	archive_clean(e->desc->event, event, sizeof(event));
+	for (i = 0; i < SEL_RECORD_LEN; i++)
+		(void)snprintf(raw + 2 * i, 3, "%02x", e->rec->raw[i]);
+	(void)snprintf(buf, len, "%s\t%s\t0x%04x\t%s\t%s\t%s\t%s", tm, bmc,
+	    e->rec->id, sensor, event, sel_sev_name(e->desc->sev), raw);
+}
+
+/* one JSON object per line, built in memory */
+static char *
+archive_json(const struct archive_entry *e, size_t *len)
+{
+	struct json j;
+	char tm[40], *buf = NULL;
+	size_t sz = 0;
+	FILE *f;
+
+	if ((f = open_memstream(&buf, &sz)) == NULL)
+		return NULL;
+	json_init(&j, f);
+	json_obj_begin(&j, NULL);
+	sel_time_format(e->rec, tm, sizeof(tm));
+	if (e->rec->has_ts && !e->rec->preinit &&
+	    e->rec->ts != SEL_TS_UNSPECIFIED)
+		json_str(&j, "timestamp", tm);
+	else
+		json_null(&j, "timestamp");
+	json_str(&j, "bmc", e->bmc);
+	json_int(&j, "record_id", e->rec->id);
+	json_str(&j, "type", sel_kind_name(e->rec->kind));
+	json_str(&j, "sensor", e->desc->sensor[0] ? e->desc->sensor : NULL);
+	json_str(&j, "event", e->desc->event);
+	json_str(&j, "severity", sel_sev_name(e->desc->sev));
+	json_hex(&j, "raw", e->rec->raw, SEL_RECORD_LEN);
+	json_obj_end(&j);
+	json_end(&j);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	*len = sz;
+	return buf;
+}
+
+static int
+archive_write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (w == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+archive_sev_pri(enum sel_sev s)
+{
+	switch (s) {
+	case SEL_SEV_CRITICAL:
+		return LOG_CRIT;
+	case SEL_SEV_WARNING:
+		return LOG_WARNING;
+	default:
+		return LOG_INFO;
+	}
+}
+
+int
+archive_append(struct archive *a, const struct archive_entry *e, size_t n,
+    char *err, size_t errlen)
+{
+	char line[ARCHIVE_LINE_MAX + 1];
+	char *buf = NULL, *jbuf = NULL;
+	size_t len = 0, jlen = 0, i, l;
+	int rc = -1;
+
+	if (n == 0)
+		return 0;
+	if (a->fd < 0 && (a->fd = archive_open_file(a->cfg.path, err,
+	    errlen)) < 0)
+		goto done;
+	if (a->cfg.json_path != NULL && a->jfd < 0 &&
+	    (a->jfd = archive_open_file(a->cfg.json_path, err, errlen)) < 0)
+		goto done;
+	/* one write per file per batch: a crash tears at most its tail */
+	buf = xmalloc(n * (ARCHIVE_LINE_MAX + 1));
+	for (i = 0; i < n; i++) {
+		archive_format(&e[i], line, sizeof(line) - 1);
+		l = strlen(line);
+		line[l++] = '\n';
+		memcpy(buf + len, line, l);
+		len += l;
+	}
+	if (archive_write_file(a->fd, a->cfg.path, buf, len, err,
+	    errlen) != 0)
+		goto done;
+	if (a->jfd >= 0) {
+		for (i = 0; i < n; i++) {
+			char *j = archive_json(&e[i], &l);
+
+			if (j == NULL) {
+				(void)snprintf(err, errlen, "%s: out of "
+				    "memory", a->cfg.json_path);
+				goto done;
+			}
+			jbuf = xreallocarray(jbuf, jlen + l, 1);
+			memcpy(jbuf + jlen, j, l);
+			jlen += l;
+			free(j);
+		}
+		if (archive_write_file(a->jfd, a->cfg.json_path, jbuf, jlen,
+		    err, errlen) != 0)
+			goto done;
+	}
+	if (a->cfg.use_syslog)
+		for (i = 0; i < n; i++) {
+			archive_format(&e[i], line, sizeof(line) - 1);
+			syslog(a->cfg.facility |
+			    archive_sev_pri(e[i].desc->sev), "sel: %s", line);
+		}
+	rc = 0;
+done:
+	free(buf);
+	free(jbuf);
+	/* on error, reopen next time: the file may have been fixed */
+	if (rc != 0 || a->cfg.reopen_each)
+		archive_close(a);
+	return rc;
+}
+
+static int
+archive_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int
+archive_parse(const char *line, size_t len, const char *bmc,
+    uint8_t raw[SEL_RECORD_LEN])
+{
+	const char *f[7];
+	size_t i, nf = 0, blen = strlen(bmc);
+	int hi, lo;
+
+	f[nf++] = line;
+	for (i = 0; i < len && nf < 7; i++)
+		if (line[i] == '\t')
+			f[nf++] = line + i + 1;
+	if (nf != 7 || memchr(f[6], '\t', len - (size_t)(f[6] - line)))
+		return -1;
+	if ((size_t)(f[2] - f[1]) != blen + 1 ||
+	    memcmp(f[1], bmc, blen) != 0)
+		return -1;
+	if (len - (size_t)(f[6] - line) != 2 * SEL_RECORD_LEN)
+		return -1;
+	for (i = 0; i < SEL_RECORD_LEN; i++) {
+		hi = archive_hexval(f[6][2 * i]);
+		lo = archive_hexval(f[6][2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		raw[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+static int
+archive_tail_file(const char *path, const char *bmc,
+    void (*cb)(void *, const uint8_t *), void *arg)
+{
+	struct stat st;
+	uint8_t raw[SEL_RECORD_LEN];
+	char *buf;
+	off_t from;
+	size_t n, s, i;
+	ssize_t r;
+	int fd, count = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		(void)close(fd);
+		return -1;
+	}
+	from = st.st_size > (off_t)ARCHIVE_TAIL_MAX ?
+	    st.st_size - (off_t)ARCHIVE_TAIL_MAX : 0;
+	n = (size_t)(st.st_size - from);
+	buf = xmalloc(n + 1);
+	for (s = 0; s < n; s += (size_t)r) {
+		r = pread(fd, buf + s, n - s, from + (off_t)s);
+		if (r < 0 && errno == EINTR) {
+			r = 0;
+			continue;
+		}
+		if (r <= 0)
+			break;
+	}
+	(void)close(fd);
+	n = s;
+	i = 0;
+	/* started mid-file: the first line is partial */
+	if (from > 0) {
+		while (i < n && buf[i] != '\n')
+			i++;
+		i++;
+	}
+	while (i < n) {
+		char *nl = memchr(buf + i, '\n', n - i);
+
+		if (nl == NULL)
+			break;		/* torn tail: not an entry */
+		if (archive_parse(buf + i, (size_t)(nl - (buf + i)), bmc,
+		    raw) == 0) {
+			cb(arg, raw);
+			count++;
+		}
+		i = (size_t)(nl - buf) + 1;
+	}
+	free(buf);
+	return count;
+}
+
+int
+archive_tail(const char *path, const char *bmc,
+    void (*cb)(void *, const uint8_t raw[SEL_RECORD_LEN]), void *arg)
+{
+	char rot[PATH_MAX];
+	int a, b;
+
+	if (snprintf(rot, sizeof(rot), "%s.1", path) >= (int)sizeof(rot))
+		return -1;
+	a = archive_tail_file(rot, bmc, cb, arg);
+	if ((b = archive_tail_file(path, bmc, cb, arg)) < 0)
+		return -1;
+	return (a > 0 ? a : 0) + b;
+}

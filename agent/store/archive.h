@@ -1,0 +1,80 @@
+/*
+ * The SEL archive: one line per SEL entry, appended (O_APPEND) and
+ * fsynced before anything may be cleared; optionally a JSON-lines twin
+ * and a copy to syslog.  Rotated by logrotate: the CLI reopens the
+ * files on every append, the daemon on archive_reopen() (SIGHUP), so a
+ * rotation never loses a line.
+ *
+ * Text line (tab-separated, tabs and newlines in texts become spaces):
+ *	TIME BMC ID SENSOR EVENT SEVERITY RAW
+ * TIME is ISO 8601 UTC, "pre-init +Ns" or "none"; ID is 0xNNNN; RAW the
+ * 16 record bytes as 32 lower-case hex digits.  RAW (record ID,
+ * timestamp and content) is the entry's identity: archive_tail() reads
+ * it back to skip entries archived before a crash.
+ */
+#ifndef ARCHIVE_H
+#define ARCHIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sel.h"
+
+/* the tail read back on start-up: at most this many bytes per file */
+#define ARCHIVE_TAIL_MAX	(4u * 1024 * 1024)
+/* a line longer than this is not ours */
+#define ARCHIVE_LINE_MAX	1024
+
+struct archive_cfg {
+	const char	*path;		/* text archive, required */
+	const char	*json_path;	/* JSON lines, NULL: none */
+	int		 use_syslog;	/* also syslog each entry */
+	int		 facility;	/* LOG_LOCAL0 ..., with use_syslog */
+	int		 reopen_each;	/* open/close around every append */
+};
+
+struct archive_entry {
+	const char		*bmc;
+	const struct sel_rec	*rec;
+	const struct sel_desc	*desc;
+};
+
+struct archive;
+
+/* Borrowed cfg strings must outlive the archive.  Never fails: files
+ * are opened on first append. */
+struct archive	*archive_new(const struct archive_cfg *);
+void		 archive_free(struct archive *);
+
+/*
+ * Append n entries to every configured file, then fsync them.  Returns
+ * 0 only when all lines are written and synced; -1 with the reason
+ * ("PATH: No space left on device") in err otherwise.  Each file is
+ * written under flock(LOCK_EX), so several bmcwatch processes may share
+ * an archive; a torn last line left by a crash is cut off first.
+ */
+int		 archive_append(struct archive *, const struct archive_entry *,
+		    size_t n, char *err, size_t errlen);
+/* close the files; the next append opens them again (SIGHUP) */
+void		 archive_reopen(struct archive *);
+
+/* Format one text line (without the newline) into buf. */
+void		 archive_format(const struct archive_entry *, char *buf,
+		    size_t len);
+
+/* Parse one line (without its newline): 0 with raw filled if it is an
+ * entry of bmc, -1 otherwise.  Pure. */
+int		 archive_parse(const char *line, size_t len, const char *bmc,
+		    uint8_t raw[SEL_RECORD_LEN]);
+
+/*
+ * Read back the identities (raw record bytes) of the last entries of
+ * bmc: the rotated file PATH.1 first, then PATH, oldest first, at most
+ * ARCHIVE_TAIL_MAX bytes of each.  cb is called once per line.  Returns
+ * the number of lines seen, or -1 if PATH exists but cannot be read.
+ */
+int		 archive_tail(const char *path, const char *bmc,
+		    void (*cb)(void *, const uint8_t raw[SEL_RECORD_LEN]),
+		    void *arg);
+
+#endif

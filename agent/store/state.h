@@ -1,0 +1,66 @@
+/*
+ * Persistent SEL reader state, one small text file per BMC, written
+ * tmp + fsync + rename + fsync(dir) so it is always either the old or
+ * the new version.  A CRC-32 line at the end detects a corrupt file.
+ *
+ * The state is a hint for speed, never the only record of what was
+ * archived: it is written only after the archive lines it covers are
+ * fsynced (see the design comment in bmc/selmon.c).
+ */
+#ifndef STATE_H
+#define STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sel.h"
+
+struct state_sel {
+	/* the SEL as last seen (Get SEL Info) */
+	uint32_t	last_add;
+	uint32_t	last_erase;
+	uint16_t	entries;
+	/* last archived entry: record ID and raw bytes (its identity) */
+	uint8_t		has_cursor;
+	uint16_t	cursor_id;
+	uint8_t		cursor_raw[SEL_RECORD_LEN];
+	/* learnt about this BMC */
+	uint8_t		seq_ids;	/* next ID was always ID + 1 */
+	uint8_t		no_clear;	/* Clear SEL refused: archive only */
+	uint8_t		wraps;		/* the SEL overwrites old entries */
+	uint64_t	archived;	/* entries archived, in total */
+	uint64_t	clears;		/* clears done by us */
+};
+
+/*
+ * Load.  Returns 0, 1 if the file does not exist (st zeroed), -1 if it
+ * cannot be read or is corrupt (st zeroed, reason in err).
+ */
+int	state_load(const char *path, struct state_sel *, char *err,
+	    size_t errlen);
+/* Pure halves of load and save (tests, fuzzers): parse n bytes (0, or
+ * -1 with the reason), format into buf (STATE_FILE_MAX is enough; the
+ * length is returned). */
+#define STATE_FILE_MAX	4096
+int	state_parse(const char *, size_t n, struct state_sel *, char *err,
+	    size_t errlen);
+size_t	state_format(const struct state_sel *, char *buf, size_t len);
+/* Save atomically.  0, or -1 with the reason in err. */
+int	state_save(const char *path, const struct state_sel *, char *err,
+	    size_t errlen);
+/*
+ * Acknowledged SEL entries: one identity (32 hex digits of the raw
+ * record) per line, appended and fsynced.  At most STATE_ACKS_MAX are
+ * loaded (the newest).
+ */
+#define STATE_ACKS_MAX	65536
+/* 0 (an absent file is empty) or -1; *raws is malloc'ed, n entries */
+int	state_acks_load(const char *path, uint8_t (**raws)[SEL_RECORD_LEN],
+	    size_t *n, char *err, size_t errlen);
+int	state_ack_append(const char *path, const uint8_t raw[SEL_RECORD_LEN],
+	    char *err, size_t errlen);
+
+/* CRC-32 (IEEE 802.3, as zlib) */
+uint32_t state_crc32(const void *, size_t);
+
+#endif

@@ -1,0 +1,1269 @@
+/*
+ * Unit tests for the SEL monitor (agent/bmc/selmon.c), the archive and
+ * the state file, against a model SEL behind a test transport: record
+ * IDs that keep counting after a clear (as ipmi_sim), a capacity with
+ * overflow, reservations, an erase that takes a few status polls, and
+ * knobs for out-of-band clears, cancelled reservations, BMCs without
+ * Clear SEL and entries that arrive while we work.  The model can live
+ * in shared memory, so a child process killed with SIGKILL at a random
+ * instant leaves it consistent for the next one (the crash loop).
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "conn.h"
+#include "ev.h"
+#include "fake.h"
+#include "sel.h"
+#include "selmon.h"
+#include "store/archive.h"
+#include "store/state.h"
+
+#define MODEL_LOG	30000
+
+struct model {
+	uint32_t	now;
+	unsigned	cap;
+	volatile unsigned nlog;		/* entries ever accepted */
+	volatile unsigned start;	/* the SEL is log[start .. nlog) */
+	uint32_t	last_add, last_erase;
+	uint16_t	resid;
+	int		overflow;
+	unsigned	add_permille;	/* chance of an arrival per request */
+	unsigned	max_log;	/* stop arrivals here */
+	unsigned	erase_polls;	/* "in progress" answers per erase */
+	unsigned	pending;
+	int		no_clear;
+	int		cancel_on_add;	/* additions cancel the reservation */
+	int		wraps;		/* full: overwrite the oldest */
+	unsigned	per_second;	/* additions per SEL clock second
+					 * (default 3) */
+	int		delete_keeps_erase; /* Delete SEL Entry leaves the
+					 * erase time alone (ipmi_sim) */
+	unsigned	c5_clears;	/* answer C5h to this many clears */
+	unsigned	add_after_reserve;	/* arrivals right after one */
+	unsigned	add_before_clear;	/* arrivals just before the
+						 * erase (the residual window) */
+	uint32_t	rng;
+	unsigned	requests, clears, gets, deletes;
+	unsigned	fail_at;	/* request number that times out */
+	uint8_t		del[MODEL_LOG];	/* deleted (Delete SEL Entry) */
+	uint8_t		log[MODEL_LOG][SEL_RECORD_LEN];
+};
+
+static unsigned
+model_rand(struct model *m)
+{
+	m->rng = m->rng * 1103515245u + 12345u;
+	return (m->rng >> 8) & 0xffff;
+}
+
+static uint16_t
+model_id(unsigned i)
+{
+	return (uint16_t)(i + 1);
+}
+
+/* entries present: [start, nlog) less the deleted ones */
+static unsigned
+model_count(const struct model *m, unsigned n)
+{
+	unsigned i, c = 0;
+
+	for (i = m->start; i < n; i++)
+		c += !m->del[i];
+	return c;
+}
+
+/* first present index at or after i, n if none */
+static unsigned
+model_next(const struct model *m, unsigned i, unsigned n)
+{
+	while (i < n && m->del[i])
+		i++;
+	return i;
+}
+
+static int
+model_add(struct model *m)
+{
+	unsigned n = m->nlog;
+	uint8_t *r;
+
+	if (model_count(m, n) >= m->cap && m->wraps)
+		__atomic_store_n(&m->start, m->start + 1, __ATOMIC_RELEASE);
+	else if (model_count(m, n) >= m->cap) {
+		m->overflow = 1;
+		return -1;
+	}
+	if (n >= m->max_log || n >= MODEL_LOG)
+		return -1;
+	r = m->log[n];
+	r[0] = model_id(n) & 0xff;
+	r[1] = model_id(n) >> 8;
+	r[2] = 0x02;
+	r[3] = m->now & 0xff;
+	r[4] = (m->now >> 8) & 0xff;
+	r[5] = (m->now >> 16) & 0xff;
+	r[6] = m->now >> 24;
+	r[7] = 0x20;
+	r[8] = 0x00;
+	r[9] = 0x04;
+	r[10] = 0x01;		/* temperature */
+	r[11] = (uint8_t)(1 + n % 4);
+	r[12] = 0x01;
+	r[13] = 0x57;
+	r[14] = (uint8_t)(n & 0xff);
+	r[15] = (uint8_t)(n >> 8);
+	m->last_add = m->now;
+	if (n % (m->per_second ? m->per_second : 3) ==
+	    (m->per_second ? m->per_second : 3) - 1)
+		m->now++;	/* several entries in one second */
+	if (m->cancel_on_add)
+		m->resid++;
+	__atomic_store_n(&m->nlog, n + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static void
+model_init(struct model *m, unsigned cap, unsigned n)
+{
+	memset(m, 0, offsetof(struct model, del));
+	memset(m->del, 0, sizeof(m->del));
+	m->now = 0x6b000000;
+	m->cap = cap;
+	m->max_log = MODEL_LOG;
+	m->rng = 1;
+	while (n-- > 0)
+		(void)model_add(m);
+}
+
+static void
+model_clear(struct model *m)
+{
+	m->last_erase = m->now;
+	m->overflow = 0;
+	__atomic_store_n(&m->start, m->nlog, __ATOMIC_RELEASE);
+}
+
+/* answer one request into rsp */
+static void
+model_answer(struct model *m, const struct ipmi_req *q, struct ipmi_rsp *rsp)
+{
+	unsigned entries, i, n;
+	uint16_t id, resid;
+	uint8_t *d = rsp->data;
+
+	m->requests++;
+	if (m->add_permille && model_rand(m) % 1000 < m->add_permille)
+		(void)model_add(m);
+	n = m->nlog;
+	entries = model_count(m, n);
+	rsp->ccode = 0;
+	rsp->len = 0;
+	if (q->netfn != IPMI_NETFN_STORAGE) {
+		rsp->ccode = IPMI_CC_INVALID_COMMAND;
+		return;
+	}
+	switch (q->cmd) {
+	case IPMI_CMD_GET_SEL_INFO:
+		d[0] = 0x51;
+		d[1] = entries & 0xff;
+		d[2] = entries >> 8;
+		d[3] = ((m->cap - entries) * 16) & 0xff;
+		d[4] = ((m->cap - entries) * 16) >> 8;
+		memcpy(d + 5, &m->last_add, 4);
+		memcpy(d + 9, &m->last_erase, 4);
+		d[13] = 0x0a | (m->overflow ? 0x80 : 0);
+		rsp->len = 14;
+		return;
+	case IPMI_CMD_RESERVE_SEL:
+		m->resid++;
+		if (m->resid == 0)
+			m->resid = 1;
+		d[0] = m->resid & 0xff;
+		d[1] = m->resid >> 8;
+		rsp->len = 2;
+		while (m->add_after_reserve > 0) {
+			m->add_after_reserve--;
+			(void)model_add(m);
+		}
+		return;
+	case IPMI_CMD_GET_SEL_ENTRY:
+		m->gets++;
+		if (q->len < 6) {
+			rsp->ccode = IPMI_CC_REQUEST_DATA_LENGTH_INVALID;
+			return;
+		}
+		id = (uint16_t)(q->data[2] | q->data[3] << 8);
+		if (entries == 0) {
+			rsp->ccode = IPMI_CC_REQUESTED_DATA_NOT_PRESENT;
+			return;
+		}
+		if (id == 0)
+			i = model_next(m, m->start, n);
+		else if (id == 0xffff)
+			for (i = n - 1; m->del[i]; i--)
+				;
+		else {
+			for (i = m->start; i < n; i++)
+				if (model_id(i) == id && !m->del[i])
+					break;
+			if (i == n) {
+				rsp->ccode = IPMI_CC_REQUESTED_DATA_NOT_PRESENT;
+				return;
+			}
+		}
+		id = model_next(m, i + 1, n) < n ?
+		    model_id(model_next(m, i + 1, n)) : 0xffff;
+		d[0] = id & 0xff;
+		d[1] = id >> 8;
+		memcpy(d + 2, m->log[i], SEL_RECORD_LEN);
+		rsp->len = 18;
+		return;
+	case IPMI_CMD_DELETE_SEL_ENTRY:
+		if (q->len < 4) {
+			rsp->ccode = IPMI_CC_REQUEST_DATA_LENGTH_INVALID;
+			return;
+		}
+		resid = (uint16_t)(q->data[0] | q->data[1] << 8);
+		id = (uint16_t)(q->data[2] | q->data[3] << 8);
+		if (resid != m->resid) {
+			rsp->ccode = IPMI_CC_RESERVATION_CANCELLED;
+			return;
+		}
+		for (i = m->start; i < n; i++)
+			if (!m->del[i] && (model_id(i) == id || (id == 0 &&
+			    i == model_next(m, m->start, n))))
+				break;
+		if (i == n) {
+			rsp->ccode = IPMI_CC_REQUESTED_DATA_NOT_PRESENT;
+			return;
+		}
+		m->deletes++;
+		if (!m->delete_keeps_erase)
+			m->last_erase = m->now;
+		__atomic_store_n(&m->del[i], 1, __ATOMIC_RELEASE);
+		d[0] = model_id(i) & 0xff;
+		d[1] = model_id(i) >> 8;
+		rsp->len = 2;
+		return;
+	case IPMI_CMD_CLEAR_SEL:
+		if (m->no_clear) {
+			rsp->ccode = IPMI_CC_INVALID_COMMAND;
+			return;
+		}
+		resid = (uint16_t)(q->data[0] | q->data[1] << 8);
+		if (q->len < 6 || q->data[2] != 'C' || q->data[3] != 'L' ||
+		    q->data[4] != 'R') {
+			rsp->ccode = IPMI_CC_INVALID_DATA_FIELD;
+			return;
+		}
+		if (resid != m->resid || (q->data[5] == 0xaa &&
+		    m->c5_clears > 0)) {
+			if (m->c5_clears > 0)
+				m->c5_clears--;
+			rsp->ccode = IPMI_CC_RESERVATION_CANCELLED;
+			return;
+		}
+		if (q->data[5] == 0xaa) {
+			while (m->add_before_clear > 0) {
+				m->add_before_clear--;
+				m->now++;
+				(void)model_add(m);
+			}
+			m->clears++;
+			model_clear(m);
+			m->pending = m->erase_polls;
+		} else if (m->pending > 0)
+			m->pending--;
+		d[0] = m->pending > 0 ? 0 : 1;
+		rsp->len = 1;
+		return;
+	default:
+		rsp->ccode = IPMI_CC_INVALID_COMMAND;
+	}
+}
+
+/* the transport: answers on the next timeout call, as fake.c does */
+struct mtr {
+	struct ipmi_tr	 tr;
+	struct model	*m;
+	int		 have;
+	int		 fail;
+};
+
+static enum ipmi_err
+mtr_start(struct ipmi_tr *tr, uint64_t now)
+{
+	struct mtr *t = (struct mtr *)tr;
+	const struct ipmi_req *q = ipmi_tr_cur(tr);
+
+	memset(&tr->rsp, 0, sizeof(tr->rsp));
+	tr->rsp.netfn = q->netfn | 1;
+	tr->rsp.cmd = q->cmd;
+	model_answer(t->m, q, &tr->rsp);
+	t->fail = t->m->fail_at != 0 && t->m->requests == t->m->fail_at;
+	t->have = 1;
+	tr->deadline = now ? now : 1;
+	return IPMI_OK;
+}
+
+static void
+mtr_timeout(struct ipmi_tr *tr, uint64_t now)
+{
+	struct mtr *t = (struct mtr *)tr;
+
+	tr->deadline = 0;
+	if (!t->have)
+		return;
+	t->have = 0;
+	ipmi_tr_complete(tr, t->fail ? IPMI_E_TIMEOUT : IPMI_OK, now);
+}
+
+static void
+mtr_readable(struct ipmi_tr *tr, uint64_t now)
+{
+	(void)tr;
+	(void)now;
+}
+
+static void
+mtr_close(struct ipmi_tr *tr, uint64_t now)
+{
+	(void)now;
+	ipmi_tr_closed(tr);
+}
+
+static void
+mtr_free(struct ipmi_tr *tr)
+{
+	ipmi_tr_base_fini(tr);
+	free(tr);
+}
+
+static const struct ipmi_tr_ops mtr_ops = {
+	"model", mtr_start, mtr_readable, mtr_timeout, mtr_close, mtr_free,
+	NULL
+};
+
+static struct ipmi_tr *
+mtr_new(struct model *m)
+{
+	struct ipmi_tr_cfg cfg;
+	struct mtr *t = calloc(1, sizeof(*t));
+
+	memset(&cfg, 0, sizeof(cfg));
+	ipmi_tr_base_init(&t->tr, &mtr_ops, &cfg);
+	t->m = m;
+	return &t->tr;
+}
+
+/* ---- a test bed: model + loop + archive + state in a temp dir ---- */
+
+static char tdir[256];
+
+struct bed {
+	struct model		*m;
+	struct ev		*ev;
+	struct conn		*conn;
+	struct archive		*arch;
+	struct archive_cfg	 acfg;
+	struct selmon_cfg	 cfg;
+	struct selmon		*mon;
+	char			 apath[300];
+	char			 spath[300];
+};
+
+static struct model *
+model_new_shared(void)
+{
+	void *p = mmap(NULL, sizeof(struct model), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(2);
+	}
+	return p;
+}
+
+static void
+bed_open(struct bed *b, struct model *m, const char *name)
+{
+	memset(b, 0, sizeof(*b));
+	b->m = m;
+	(void)snprintf(b->apath, sizeof(b->apath), "%s/%s.log", tdir, name);
+	(void)snprintf(b->spath, sizeof(b->spath), "%s/%s.state", tdir,
+	    name);
+	b->ev = ev_new();
+	b->conn = conn_new(b->ev, mtr_new(m));
+	b->acfg.path = b->apath;
+	b->arch = archive_new(&b->acfg);
+	b->cfg.bmc = "bmc1";
+	b->cfg.state_path = b->spath;
+	b->cfg.archive = b->arch;
+	b->cfg.archive_path = b->apath;
+	b->cfg.clear_at = 75;
+	b->cfg.erase_poll_ms = 1;
+	b->mon = selmon_new(b->ev, b->conn, &b->cfg);
+}
+
+/* a new selmon on the same files: as after a restart */
+static void
+bed_restart(struct bed *b)
+{
+	selmon_free(b->mon);
+	archive_free(b->arch);
+	b->arch = archive_new(&b->acfg);
+	b->cfg.archive = b->arch;
+	b->mon = selmon_new(b->ev, b->conn, &b->cfg);
+}
+
+static void
+bed_close(struct bed *b)
+{
+	selmon_free(b->mon);
+	archive_free(b->arch);
+	conn_free(b->conn);
+	ev_free(b->ev);
+}
+
+static unsigned
+bed_run(struct bed *b, int mode, struct selmon_result *r)
+{
+	unsigned before = b->m->requests;
+
+	selmon_run(b->mon, mode, r);
+	if (r->err != SELMON_OK)
+		printf("# selmon: %s: %s\n", selmon_strerror(r->err), r->msg);
+	CHECK_EQ(r->requests, b->m->requests - before);
+	return b->m->requests - before;
+}
+
+/*
+ * Check the archive against the model: every entry ever accepted is in
+ * it exactly once, and nothing else is.  Returns the number of lines.
+ */
+static int
+check_archive(const char *path, const struct model *m)
+{
+	static unsigned char count[MODEL_LOG];
+	char line[2048];
+	FILE *f = fopen(path, "r");
+	unsigned i, lines = 0, bad = 0, dup = 0, missing = 0;
+
+	memset(count, 0, sizeof(count));
+	if (f == NULL)
+		return m->nlog == 0 ? 0 : -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *raw = strrchr(line, '\t');
+		uint8_t b[SEL_RECORD_LEN];
+		unsigned idx;
+
+		lines++;
+		if (raw == NULL || harness_hex(raw + 1, b, sizeof(b)) != 16) {
+			bad++;
+			continue;
+		}
+		idx = (unsigned)(b[0] | b[1] << 8) - 1;
+		if (idx >= m->nlog || memcmp(m->log[idx], b, 16) != 0) {
+			bad++;
+			continue;
+		}
+		if (count[idx]++ > 0)
+			dup++;
+	}
+	(void)fclose(f);
+	for (i = 0; i < m->nlog; i++)
+		if (count[i] == 0)
+			missing++;
+	if (bad || dup || missing)
+		printf("# archive %s: %u lines, %u entries: %u bad, %u "
+		    "duplicated, %u missing\n", path, lines, m->nlog, bad, dup,
+		    missing);
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(dup, 0);
+	CHECK_EQ(missing, 0);
+	return (int)lines;
+}
+
+/* ---- tests ---- */
+
+static void
+test_incremental_counts(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct bed b;
+	unsigned n;
+
+	model_init(m, 2000, 1000);
+	bed_open(&b, m, "incr");
+	/* first sweep: info + 1000 reads */
+	n = bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(r.new_entries, 1000);
+	CHECK_EQ(n, 1001);
+	/* nothing new: exactly one request */
+	n = bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(r.new_entries, 0);
+	/* 5 new: one SEL info plus 5 reads */
+	for (n = 0; n < 5; n++)
+		(void)model_add(m);
+	n = bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.new_entries, 5);
+	CHECK_EQ(n, 6);
+	CHECK_EQ(m->gets, 1005);
+	/* the same after a restart, from the state file */
+	bed_restart(&b);
+	n = bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(n, 1);
+	for (n = 0; n < 10; n++)
+		(void)model_add(m);
+	n = bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.new_entries, 10);
+	CHECK_EQ(n, 11);
+	CHECK_EQ(check_archive(b.apath, m), 1015);
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+/* the same "nothing new" sweep with the scripted transport of fake.h:
+ * the state file says what the SEL looked like, one Get SEL Info */
+static void
+test_nothing_new_fake(void)
+{
+	static const uint8_t info[] = { 0x51, 0xe8, 0x03, 0x00, 0x00,
+	    0x00, 0x30, 0x05, 0x6b, 0x00, 0x00, 0x00, 0x00, 0x8a };
+	struct fake_rule rules[] = {
+		{ 0x0a, 0x40, NULL, 0, IPMI_OK, 0, info, sizeof(info), 0 },
+	};
+	struct state_sel st;
+	struct selmon_cfg cfg;
+	struct selmon_result r;
+	struct selmon *mon;
+	struct ev *ev = ev_new();
+	struct ipmi_tr *tr = fake_new(rules, 1);
+	struct conn *c = conn_new(ev, tr);
+	char path[300], err[256];
+
+	(void)snprintf(path, sizeof(path), "%s/fake.state", tdir);
+	memset(&st, 0, sizeof(st));
+	st.last_add = 0x6b053000;
+	st.entries = 1000;
+	st.has_cursor = 1;
+	st.cursor_id = 1000;
+	CHECK_EQ(state_save(path, &st, err, sizeof(err)), 0);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.state_path = path;
+	mon = selmon_new(ev, c, &cfg);
+	selmon_run(mon, SELMON_READ, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(r.requests, 1);
+	CHECK_EQ(fake_count(tr, FAKE_ANY, FAKE_ANY), 1);
+	CHECK_EQ(r.info.entries, 1000);
+	CHECK_EQ(r.overflow, 1);
+	CHECK_EQ(r.used_pct, 100);
+	selmon_free(mon);
+	conn_free(c);
+	ev_free(ev);
+}
+
+static void
+test_archive_then_clear(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct bed b;
+
+	model_init(m, 128, 90);		/* 70 % */
+	m->erase_polls = 3;
+	bed_open(&b, m, "clear");
+	(void)bed_run(&b, SELMON_CLEAR, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(r.cleared, 0);		/* below 75 % */
+	CHECK_EQ(m->clears, 0);
+	while (m->nlog < 100)
+		(void)model_add(m);	/* 78 % */
+	(void)bed_run(&b, SELMON_CLEAR, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(r.new_entries, 10);
+	CHECK_EQ(r.cleared, 1);
+	CHECK_EQ(r.cleared_entries, 100);
+	CHECK_EQ(m->clears, 1);
+	CHECK_EQ(m->nlog - m->start, 0);
+	CHECK_EQ(r.info.entries, 0);
+	CHECK_EQ(check_archive(b.apath, m), 100);
+	/* newcomers after the clear: archived on the next pass, from
+	 * record IDs that kept counting */
+	(void)model_add(m);
+	(void)model_add(m);
+	(void)bed_run(&b, SELMON_CLEAR, &r);
+	CHECK_EQ(r.new_entries, 2);
+	CHECK_EQ(r.oob_clear, 0);
+	CHECK_EQ(check_archive(b.apath, m), 102);
+	/* clear_free: 126 free entries, fewer than 127 */
+	b.cfg.clear_at = 0;
+	b.cfg.clear_free = 127;
+	bed_restart(&b);
+	(void)bed_run(&b, SELMON_CLEAR, &r);
+	CHECK_EQ(r.cleared, 1);
+	CHECK_EQ(check_archive(b.apath, m), 102);
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+static void
+test_out_of_band_clear(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct bed b;
+
+	model_init(m, 500, 10);
+	bed_open(&b, m, "oob");
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.new_entries, 10);
+	/* someone clears the SEL; three entries arrive */
+	m->now += 5;
+	model_clear(m);
+	(void)model_add(m);
+	(void)model_add(m);
+	(void)model_add(m);
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.oob_clear, 1);
+	CHECK_EQ(r.new_entries, 3);
+	CHECK_EQ(r.skipped, 0);
+	CHECK_EQ(check_archive(b.apath, m), 13);
+	/* the cursor entry disappears without an erase time change (a
+	 * BMC that does not stamp erasures): re-read, nothing repeated */
+	m->start = m->nlog - 1;
+	(void)model_add(m);
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(r.new_entries, 1);
+	CHECK_EQ(check_archive(b.apath, m), 14);
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+static void
+test_c5_and_newcomers_during_clear(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct bed b;
+
+	model_init(m, 100, 80);
+	bed_open(&b, m, "c5");
+	m->c5_clears = 1;		/* the first clear: C5h */
+	m->add_after_reserve = 2;	/* arrivals after the archive step */
+	(void)bed_run(&b, SELMON_CLEAR, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(r.cleared, 1);
+	CHECK_EQ(r.new_entries, 82);
+	CHECK_EQ(m->clears, 1);
+	CHECK_EQ(check_archive(b.apath, m), 82);
+	/* entries that keep arriving: bounded rounds, nothing cleared */
+	while (m->nlog - m->start < 90)
+		(void)model_add(m);
+	m->c5_clears = 100;
+	(void)bed_run(&b, SELMON_CLEAR, &r);
+	CHECK_EQ(r.err, SELMON_E_RACE);
+	CHECK_EQ(m->clears, 1);
+	CHECK_EQ(check_archive(b.apath, m), 90 + 82);
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+/* the residual window: an entry the BMC takes between our last check
+ * and the erase, on a BMC that keeps reservations across additions, is
+ * lost; the pass says so */
+static void
+test_residual_window_reported(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct bed b;
+
+	model_init(m, 100, 80);
+	bed_open(&b, m, "window");
+	m->add_before_clear = 1;
+	(void)bed_run(&b, SELMON_CLEAR, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(r.cleared, 1);
+	CHECK_EQ(r.maybe_lost, 1);
+	CHECK(strstr(r.msg, "may be lost") != NULL);
+	/* the delete method has no such window */
+	model_init(m, 100, 80);
+	b.cfg.delete_entries = 1;
+	b.acfg.path = b.apath;
+	(void)snprintf(b.apath, sizeof(b.apath), "%s/window2.log", tdir);
+	(void)snprintf(b.spath, sizeof(b.spath), "%s/window2.state", tdir);
+	bed_restart(&b);
+	m->add_after_reserve = 1;
+	(void)bed_run(&b, SELMON_CLEAR, &r);
+	CHECK_EQ(r.cleared, 1);
+	CHECK_EQ(r.maybe_lost, 0);
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(check_archive(b.apath, m), 81);
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+static void
+test_unwritable_archive(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct bed b;
+	char dir[300];
+
+	model_init(m, 100, 90);
+	bed_open(&b, m, "ro");
+	/* an archive in a directory that does not exist */
+	(void)snprintf(dir, sizeof(dir), "%s/nodir/sel.log", tdir);
+	b.acfg.path = dir;
+	b.cfg.archive_path = dir;
+	bed_restart(&b);
+	(void)bed_run(&b, SELMON_CLEAR, &r);
+	CHECK_EQ(r.err, SELMON_E_ARCHIVE);
+	CHECK(strstr(r.msg, "nothing cleared") != NULL);
+	CHECK_EQ(m->clears, 0);
+	CHECK_EQ(m->nlog - m->start, 90);
+	/* /dev/full: the write fails with ENOSPC */
+	b.acfg.path = "/dev/full";
+	b.cfg.archive_path = NULL;
+	bed_restart(&b);
+	(void)bed_run(&b, SELMON_CLEAR, &r);
+	CHECK(r.err == SELMON_E_ARCHIVE);
+	CHECK_EQ(m->clears, 0);
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+static void
+test_no_clear_support(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct bed b;
+
+	model_init(m, 100, 90);
+	m->no_clear = 1;
+	bed_open(&b, m, "noclear");
+	(void)bed_run(&b, SELMON_CLEAR, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(r.archive_only, 1);
+	CHECK_EQ(r.archive_only_new, 1);
+	CHECK_EQ(r.new_entries, 90);
+	(void)model_add(m);
+	bed_restart(&b);	/* remembered in the state */
+	(void)bed_run(&b, SELMON_CLEAR, &r);
+	CHECK_EQ(r.archive_only, 1);
+	CHECK_EQ(r.archive_only_new, 0);
+	CHECK_EQ(r.new_entries, 1);
+	CHECK_EQ(m->clears, 0);
+	CHECK_EQ(check_archive(b.apath, m), 91);
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+static void
+test_state_file(void)
+{
+	struct state_sel st, st2;
+	char path[300], err[256];
+	int fd;
+
+	(void)snprintf(path, sizeof(path), "%s/st.state", tdir);
+	CHECK_EQ(state_load(path, &st, err, sizeof(err)), 1);
+	memset(&st, 0, sizeof(st));
+	st.last_add = 0x6b052be2;
+	st.last_erase = 7;
+	st.entries = 13;
+	st.has_cursor = 1;
+	st.cursor_id = 0x0d;
+	st.cursor_raw[0] = 0x0d;
+	st.cursor_raw[15] = 0xff;
+	st.seq_ids = 1;
+	st.archived = 1234567890123ull;
+	CHECK_EQ(state_save(path, &st, err, sizeof(err)), 0);
+	CHECK_EQ(state_load(path, &st2, err, sizeof(err)), 0);
+	CHECK_MEM(&st, &st2, sizeof(st));
+	/* one flipped byte: corrupt */
+	fd = open(path, O_WRONLY);
+	CHECK(pwrite(fd, "9", 1, 40) == 1);
+	(void)close(fd);
+	CHECK_EQ(state_load(path, &st2, err, sizeof(err)), -1);
+	CHECK(strstr(err, "corrupt") != NULL);
+	/* truncated */
+	CHECK(truncate(path, 30) == 0);
+	CHECK_EQ(state_load(path, &st2, err, sizeof(err)), -1);
+	CHECK_EQ(state_crc32("123456789", 9), 0xcbf43926);
+}
+
+/* a corrupt state file: the whole SEL is read again and the archive
+ * read-back keeps it from being archived twice; a torn line is cut */
+static void
+test_corrupt_state_and_torn_line(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct bed b;
+	FILE *f;
+
+	model_init(m, 500, 20);
+	bed_open(&b, m, "corrupt");
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.new_entries, 20);
+	f = fopen(b.spath, "w");
+	fputs("garbage\n", f);
+	fclose(f);
+	/* a torn line, as a kill during the write leaves it */
+	f = fopen(b.apath, "a");
+	fputs("2026-11-24T06:17:05Z\tbmc1\t0x0015\tCPU", f);
+	fclose(f);
+	(void)model_add(m);
+	bed_restart(&b);
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK(strstr(r.msg, "corrupt") != NULL);
+	CHECK_EQ(r.skipped, 20);
+	CHECK_EQ(r.new_entries, 1);
+	CHECK_EQ(check_archive(b.apath, m), 21);
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+static void
+test_overflow_reported(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct bed b;
+
+	model_init(m, 50, 60);		/* 10 dropped */
+	CHECK_EQ(m->nlog, 50);
+	bed_open(&b, m, "overflow");
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.overflow, 1);
+	CHECK_EQ(r.used_pct, 100);
+	(void)bed_run(&b, SELMON_CLEAR, &r);
+	CHECK_EQ(r.cleared, 1);
+	CHECK_EQ(r.overflow, 1);	/* seen this pass ... */
+	CHECK_EQ(r.info.ops & SEL_OP_OVERFLOW, 0);	/* ... reset by the clear */
+	CHECK_EQ(check_archive(b.apath, m), 50);
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+/*
+ * Fault injection: a child runs archive-then-clear passes over and
+ * over while entries keep arriving; it is SIGKILLed at a random
+ * instant; the next child starts from the files it left.  After all
+ * iterations one clean pass, then every entry ever accepted must be in
+ * the archive exactly once.  The model cancels reservations on
+ * additions (see the residual window in selmon.c).
+ */
+static int crash_delete;
+
+static void
+crash_child(struct model *m, const char *name)
+{
+	struct selmon_result r;
+	struct bed b;
+
+	bed_open(&b, m, name);
+	b.cfg.clear_at = 50;
+	b.cfg.delete_entries = crash_delete;
+	bed_restart(&b);
+	for (;;)
+		selmon_run(b.mon, SELMON_CLEAR, &r);
+}
+
+static void
+crash_loop(int del, const char *name)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct bed b;
+	const char *s = getenv("SELMON_CRASH_ITER");
+	unsigned iter = s ? (unsigned)strtoul(s, NULL, 10) : 250, i;
+	unsigned kills = 0, clears;
+	pid_t pid;
+	int st;
+
+	model_init(m, 64, 10);
+	m->add_permille = 300;
+	/* Clear SEL needs a BMC that cancels reservations on additions;
+	 * the delete method does not */
+	m->cancel_on_add = !del;
+	m->delete_keeps_erase = del;	/* as ipmi_sim: the harder case */
+	m->per_second = del ? 40 : 3;
+	crash_delete = del;
+	m->erase_polls = 1;
+	m->max_log = MODEL_LOG - 100;
+	m->rng = (uint32_t)time(NULL);
+	printf("# crash loop (%s): %u iterations, seed %u\n", name, iter,
+	    m->rng);
+	for (i = 0; i < iter; i++) {
+		if ((pid = fork()) == 0) {
+			crash_child(m, name);
+			_exit(0);
+		}
+		(void)usleep((useconds_t)(200 + model_rand(m) % 6000));
+		if (kill(pid, SIGKILL) == 0)
+			kills++;
+		(void)waitpid(pid, &st, 0);
+		CHECK(WIFSIGNALED(st));
+	}
+	clears = del ? m->deletes : m->clears;
+	m->add_permille = 0;
+	bed_open(&b, m, name);
+	b.cfg.delete_entries = del;
+	bed_restart(&b);
+	(void)bed_run(&b, SELMON_CLEAR_NOW, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	printf("# %u kills, %u entries, %u %s\n", kills, m->nlog, clears,
+	    del ? "deletes" : "clears");
+	CHECK(clears > 2);
+	CHECK(m->nlog > 100);
+	CHECK(check_archive(b.apath, m) == (int)m->nlog);
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+static void
+test_crash_loop(void)
+{
+	crash_loop(0, "crash");
+}
+
+static void
+test_crash_loop_delete(void)
+{
+	crash_loop(1, "crashdel");
+}
+
+static void
+test_archive_format(void)
+{
+	struct sel_rec rec;
+	struct sel_desc d;
+	struct archive_entry e;
+	uint8_t raw[16];
+	char line[ARCHIVE_LINE_MAX];
+
+	CHECK_EQ(harness_hex("01 00 02 e1 2b 05 6b 20 00 04 01 01 01 57 60 55",
+	    raw, sizeof(raw)), 16);
+	CHECK_EQ(sel_rec_decode(raw, 16, &rec), IPMI_OK);
+	memset(&d, 0, sizeof(d));
+	(void)snprintf(d.sensor, sizeof(d.sensor), "CPU1\tTemp");
+	(void)snprintf(d.event, sizeof(d.event), "Upper Non-critical "
+	    "going high");
+	d.sev = SEL_SEV_WARNING;
+	e.bmc = "bmc1";
+	e.rec = &rec;
+	e.desc = &d;
+	archive_format(&e, line, sizeof(line));
+	CHECK_STR(line, "2026-11-24T06:17:05Z\tbmc1\t0x0001\tCPU1 Temp\t"
+	    "Upper Non-critical going high\twarning\t"
+	    "010002e12b056b200004010101576055");
+}
+
+/* a SEL that overwrites its oldest entries: archive only, never clear */
+static void
+test_wrapping_sel(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct bed b;
+
+	model_init(m, 40, 40);
+	m->wraps = 1;
+	bed_open(&b, m, "wrap");
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.new_entries, 40);
+	/* full: nothing new costs Get SEL Info + the last entry */
+	CHECK_EQ(bed_run(&b, SELMON_READ, &r), 2);
+	(void)model_add(m);
+	(void)model_add(m);
+	(void)model_add(m);
+	CHECK_EQ(m->nlog - m->start, 40);
+	(void)bed_run(&b, SELMON_CLEAR, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(r.new_entries, 3);
+	CHECK_EQ(r.archive_only, 1);
+	CHECK_EQ(r.archive_only_new, 1);
+	CHECK(strstr(r.msg, "wraps") != NULL);
+	CHECK_EQ(m->clears, 0);
+	(void)model_add(m);
+	bed_restart(&b);
+	(void)bed_run(&b, SELMON_CLEAR, &r);
+	CHECK_EQ(r.new_entries, 1);
+	CHECK_EQ(r.archive_only_new, 0);	/* said once */
+	CHECK_EQ(m->clears, 0);
+	CHECK_EQ(check_archive(b.apath, m), 44);
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+/* the delete method: a BMC whose reservations survive additions (as
+ * ipmi_sim), entries arriving right after the reservation: none lost */
+static void
+test_delete_method(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct bed b;
+	unsigned n;
+
+	model_init(m, 100, 80);
+	bed_open(&b, m, "delete");
+	b.cfg.delete_entries = 1;
+	bed_restart(&b);
+	m->add_after_reserve = 3;
+	n = bed_run(&b, SELMON_CLEAR, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(r.cleared, 1);
+	CHECK_EQ(r.cleared_entries, 80);
+	CHECK_EQ(m->deletes, 80);
+	CHECK_EQ(m->clears, 0);
+	/* info + 80 reads, reserve, 80 x (get first + delete, the last
+	 * one the cursor), info */
+	CHECK_EQ(n, 1 + 80 + 1 + 160 + 1);
+	CHECK_EQ(model_count(m, m->nlog), 3);	/* the newcomers stay */
+	n = bed_run(&b, SELMON_CLEAR, &r);
+	CHECK_EQ(r.new_entries, 3);
+	CHECK_EQ(check_archive(b.apath, m), 83);
+	n = bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(n, 1);		/* nothing new: one request again */
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+/* more entries than one pass reads and than one generation of the seen
+ * set holds: two passes; after a lost state the read-back still knows
+ * every one */
+/* a crash just before Clear SEL on a full SEL leaves an "unsure" state:
+ * the restart must not take the full SEL for one that wraps */
+static void
+test_unsure_full_not_wrapping(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct state_sel st;
+	struct bed b;
+	char err[256];
+
+	model_init(m, 40, 40);		/* full, nothing dropped yet */
+	bed_open(&b, m, "unsure");
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.new_entries, 40);
+	CHECK_EQ(state_load(b.spath, &st, err, sizeof(err)), 0);
+	st.last_add = SEL_TS_UNSPECIFIED;
+	CHECK_EQ(state_save(b.spath, &st, err, sizeof(err)), 0);
+	bed_restart(&b);
+	(void)bed_run(&b, SELMON_CLEAR, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(r.archive_only, 0);
+	CHECK_EQ(r.cleared, 1);
+	CHECK_EQ(check_archive(b.apath, m), 40);
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+static void
+test_big_sel(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct bed b;
+	FILE *f;
+
+	model_init(m, 20000, 12000);
+	bed_open(&b, m, "big");
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(r.new_entries, SELMON_MAX_READS);
+	CHECK(strstr(r.msg, "cap") != NULL);
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.new_entries, 12000 - SELMON_MAX_READS);
+	CHECK_EQ(bed_run(&b, SELMON_READ, &r), 1);
+	f = fopen(b.spath, "w");
+	fclose(f);
+	bed_restart(&b);
+	(void)bed_run(&b, SELMON_READ, &r);
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(r.new_entries, 0);
+	CHECK_EQ(check_archive(b.apath, m), 12000);
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+/* a timeout in the middle of a read keeps what was read, archived and
+ * under the cursor; the next pass goes on from there */
+static void
+test_timeout_mid_read(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct bed b;
+
+	model_init(m, 100, 50);
+	bed_open(&b, m, "timeout");
+	m->fail_at = m->requests + 21;	/* info + 19 reads, then this */
+	(void)bed_run(&b, SELMON_CLEAR_NOW, &r);
+	CHECK_EQ(r.err, SELMON_E_TRANSPORT);
+	CHECK_EQ(r.new_entries, 19);
+	CHECK_EQ(m->clears, 0);
+	m->fail_at = 0;
+	bed_restart(&b);
+	(void)bed_run(&b, SELMON_CLEAR_NOW, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(r.new_entries, 31);
+	CHECK_EQ(r.cleared, 1);
+	CHECK_EQ(check_archive(b.apath, m), 50);
+	/* a timeout of the Clear SEL answer: the erase happened; the next
+	 * pass sees the erase time moved and reads the newcomers */
+	while (model_count(m, m->nlog) < 10)
+		(void)model_add(m);
+	m->erase_polls = 0;
+	m->fail_at = m->requests + 1 + 10 + 4;	/* info, reads, reserve,
+						 * info, last, clear */
+	(void)bed_run(&b, SELMON_CLEAR_NOW, &r);
+	CHECK_EQ(r.err, SELMON_E_TRANSPORT);
+	CHECK_EQ(m->clears, 2);
+	m->fail_at = 0;
+	(void)model_add(m);
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(r.new_entries, 1);
+	CHECK_EQ(r.oob_clear, 1);	/* as far as it can tell */
+	CHECK_EQ(check_archive(b.apath, m), 61);
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+static void
+test_open_problems(void)
+{
+	static const char *hex[] = {
+		/* CPU1 Temp UNC asserted, UC asserted, UNC deasserted */
+		"01 00 02 e1 2b 05 6b 20 00 04 01 01 01 57 60 55",
+		"02 00 02 e1 2b 05 6b 20 00 04 01 01 01 59 60 5f",
+		"03 00 02 e1 2b 05 6b 20 00 04 01 01 81 57 2d 55",
+		/* intrusion asserted twice: only the latest is open */
+		"04 00 02 e2 2b 05 6b 20 00 04 05 30 6f 00 ff ff",
+		"05 00 02 e2 2b 05 6b 20 00 04 05 30 6f 00 ff ff",
+		/* log area cleared: informational, never open */
+		"06 00 02 e2 2b 05 6b 20 00 04 10 35 6f 02 ff ff",
+		/* an OEM record */
+		"07 00 e0 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d",
+	};
+	struct sel_rec r[7];
+	struct sel_desc d[7];
+	uint8_t raw[16], open[7];
+	size_t i;
+
+	for (i = 0; i < 7; i++) {
+		CHECK_EQ(harness_hex(hex[i], raw, sizeof(raw)), 16);
+		CHECK_EQ(sel_rec_decode(raw, 16, &r[i]), IPMI_OK);
+		sel_describe(&r[i], NULL, &d[i]);
+	}
+	CHECK_EQ(d[5].sev, SEL_SEV_INFO);
+	CHECK_EQ(selmon_open_problems(r, d, 7, open), 2);
+	CHECK_EQ(open[0], 0);
+	CHECK_EQ(open[1], 1);
+	CHECK_EQ(open[2], 0);
+	CHECK_EQ(open[3], 0);
+	CHECK_EQ(open[4], 1);
+	CHECK_EQ(open[5], 0);
+	CHECK_EQ(open[6], 0);
+	CHECK_EQ(selmon_open_problems(r, d, 0, open), 0);
+}
+
+static void
+test_acks(void)
+{
+	uint8_t a[16], b[16], (*v)[16] = NULL;
+	char path[300], err[256];
+	size_t n = 0;
+	FILE *f;
+
+	memset(a, 0x11, sizeof(a));
+	memset(b, 0x22, sizeof(b));
+	(void)snprintf(path, sizeof(path), "%s/acks", tdir);
+	CHECK_EQ(state_acks_load(path, &v, &n, err, sizeof(err)), 0);
+	CHECK_EQ(n, 0);
+	CHECK_EQ(state_ack_append(path, a, err, sizeof(err)), 0);
+	/* a torn line, as a crash leaves it */
+	f = fopen(path, "a");
+	fputs("2222", f);
+	fclose(f);
+	CHECK_EQ(state_ack_append(path, b, err, sizeof(err)), 0);
+	CHECK_EQ(state_acks_load(path, &v, &n, err, sizeof(err)), 0);
+	CHECK_EQ(n, 2);
+	if (n == 2) {
+		CHECK_MEM(v[0], a, 16);
+		CHECK_MEM(v[1], b, 16);
+	}
+	free(v);
+}
+
+int
+main(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	(void)snprintf(tdir, sizeof(tdir), "%s/test_selmon.XXXXXX",
+	    t ? t : "/tmp");
+	if (mkdtemp(tdir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	RUN(test_archive_format);
+	RUN(test_state_file);
+	RUN(test_incremental_counts);
+	RUN(test_nothing_new_fake);
+	RUN(test_archive_then_clear);
+	RUN(test_out_of_band_clear);
+	RUN(test_c5_and_newcomers_during_clear);
+	RUN(test_residual_window_reported);
+	RUN(test_unwritable_archive);
+	RUN(test_no_clear_support);
+	RUN(test_corrupt_state_and_torn_line);
+	RUN(test_overflow_reported);
+	RUN(test_wrapping_sel);
+	RUN(test_unsure_full_not_wrapping);
+	RUN(test_big_sel);
+	RUN(test_timeout_mid_read);
+	RUN(test_delete_method);
+	RUN(test_open_problems);
+	RUN(test_acks);
+	RUN(test_crash_loop);
+	RUN(test_crash_loop_delete);
+	if (harness_failed == 0) {
+		char cmd[300];
+
+		(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tdir);
+		(void)system(cmd);
+	}
+	return harness_end();
+}
