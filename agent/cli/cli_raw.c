@@ -64,7 +64,7 @@ cli_raw(struct cli *c, int argc, char **argv)
 		json_int(&c->js, "cmd", cmd);
 		json_int(&c->js, "ccode", rsp.ccode);
 		json_str(&c->js, "ccode_name",
-		    ipmi_ccode_name(netfn, cmd, rsp.ccode));
+		    ipmi_ccode_name(rsp.netfn, rsp.cmd, rsp.ccode));
 		json_hex(&c->js, "data", rsp.data, rsp.len);
 		json_obj_end(&c->js);
 		json_end(&c->js);
@@ -77,7 +77,7 @@ cli_raw(struct cli *c, int argc, char **argv)
 	if (rsp.ccode != IPMI_CC_OK) {
 		fprintf(stderr, "bmcwatch: raw: NetFn 0x%02x Cmd 0x%02x: "
 		    "completion code 0x%02x: %s\n", netfn, cmd, rsp.ccode,
-		    ipmi_ccode_name(netfn, cmd, rsp.ccode));
+		    ipmi_ccode_name(rsp.netfn, rsp.cmd, rsp.ccode));
 		return CLI_ECCODE;
 	}
 	return CLI_OK;

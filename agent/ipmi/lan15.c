@@ -27,7 +27,14 @@
  *   checksums and rqSeq/netfn/cmd; failures are counted in
  *   stats.dropped and ignored, so a forged packet cannot end a request
  *   early: it still times out or gets the real answer.
- * - Bridged requests are refused (IPMI_E_UNSUPPORTED), as in lanplus.c.
+ * - Bridged requests (req->bridged) go out as Send Message with response
+ *   tracking (sections 6.12.3, 22.7), both answer shapes accepted, as
+ *   in lanplus.c (see there and ipmi_bridge_rsp in ipmi.h): the inner
+ *   IPMB request has rqSA 20h and the outer rqSeq; Send Message's
+ *   acceptance (00h, no data) restarts the attempt's timer for the
+ *   target's separate answer; a non-zero Send Message completion code
+ *   completes the request; a timeout resends the whole Send Message;
+ *   a timeout after the BMC accepted does not drop the session.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -101,6 +108,7 @@ struct lan15 {
 	unsigned	 max_tries;
 	uint64_t	 sent_at;
 	int		 last_errno;	/* last socket error, for the text */
+	int		 br_acked;	/* bridged: Send Message accepted */
 };
 
 static void	l15_send_user(struct lan15 *, uint64_t);
@@ -261,10 +269,17 @@ l15_frame(struct lan15 *l, uint8_t *out, size_t cap)
 	uint8_t msg[LAN_PKT_MAX], code[16];
 	uint8_t type = IPMI_AUTH_NONE;
 	uint32_t sid = 0, seq = 0;
+	struct ipmi_req outer;
+	const struct ipmi_req *req = &l->req;
 	int mlen, n;
 
+	if (req->bridged) {
+		if (ipmi_bridge_req(&outer, l->rq_seq, req) != 0)
+			return -1;
+		req = &outer;
+	}
 	mlen = ipmi_msg_encode(msg, sizeof(msg), IPMI_BMC_SLAVE_ADDR,
-	    IPMI_REMOTE_SWID, l->rq_seq, &l->req);
+	    IPMI_REMOTE_SWID, l->rq_seq, req);
 	if (mlen < 0 || mlen > 255)
 		return -1;
 	switch (l15_hdr(l)) {
@@ -295,10 +310,12 @@ l15_frame(struct lan15 *l, uint8_t *out, size_t cap)
  * Check a received packet against what is in flight and decode its
  * message into rsp.  IPMI_OK or the protocol error it was dropped for.
  * Sequence numbers are recorded only once the packet is authentic.
+ * For a bridged request *br says what the message is (ipmi_bridge_rsp;
+ * IPMI_BRIDGE_BAD with the error in *brerr), else it stays DONE.
  */
 static enum ipmi_err
 l15_check(struct lan15 *l, const uint8_t *p, size_t len,
-    struct ipmi_rsp *rsp)
+    struct ipmi_rsp *rsp, enum ipmi_bridge_st *br, enum ipmi_err *brerr)
 {
 	struct lan_pkt pk;
 	struct ipmi_msg_hdr h;
@@ -329,6 +346,22 @@ l15_check(struct lan15 *l, const uint8_t *p, size_t len,
 		if (lan_seqwin_check(&l->win, pk.seq, L15_SEQ_WINDOW) != 0)
 			return IPMI_E_SEQUENCE;
 		break;
+	}
+	*br = IPMI_BRIDGE_DONE;
+	*brerr = IPMI_OK;
+	if (hdr == L15H_SESSION && l->flight == L15F_USER && l->req.bridged) {
+		struct ipmi_rsp outer;
+
+		/* the separate answer comes from the target (rsSA) to the
+		 * BMC (rqSA 20h on ipmi_sim): ipmi_bridge_rsp checks */
+		if ((e = ipmi_msg_decode_rsp(pk.payload, pk.plen, &h,
+		    &outer)) != IPMI_OK)
+			return e;
+		*br = ipmi_bridge_rsp(&h, &outer, &l->req, l->rq_seq, rsp,
+		    brerr);
+		if (*br == IPMI_BRIDGE_OTHER)
+			return IPMI_E_PROTO;
+		return IPMI_OK;
 	}
 	if ((e = ipmi_msg_decode_rsp(pk.payload, pk.plen, &h, rsp)) !=
 	    IPMI_OK)
@@ -402,6 +435,7 @@ l15_send_new(struct lan15 *l, enum l15_flight f, const struct ipmi_req *req,
 {
 	l->req = *req;
 	l->rq_seq = (l->rq_seq + 1) & 0x3f;
+	l->br_acked = 0;
 	l->flight = f;
 	l->tries = 0;
 	l->max_tries = l->tr.cfg.retries + 1;
@@ -453,6 +487,7 @@ l15_close_quietly(struct lan15 *l, uint64_t now)
 	app_close_req(&req, l->sid);
 	l->st = L15_OPEN;	/* session header */
 	l->req = req;
+	l->br_acked = 0;
 	l->rq_seq = (l->rq_seq + 1) & 0x3f;
 	(void)l15_xmit(l, now);
 	l->st = st;
@@ -716,15 +751,12 @@ l15_start(struct ipmi_tr *tr, uint64_t now)
 
 	if (req == NULL)
 		return IPMI_OK;
-	if (req->bridged) {
-		ipmi_tr_seterr(tr, "request", "bridged requests are not "
-		    "supported over lan (IPMI 1.5)");
-		return IPMI_E_UNSUPPORTED;
-	}
-	if (req->len > L15_MAX_REQ) {
+	/* bridged: channel byte and 7 bytes of IPMB framing more */
+	if (req->len > L15_MAX_REQ - (req->bridged ? 8 : 0)) {
 		ipmi_tr_seterr(tr, "request", "request data too long for "
-		    "IPMI 1.5 LAN (%u bytes, max %u)", req->len,
-		    (unsigned)L15_MAX_REQ);
+		    "IPMI 1.5 LAN (%u bytes, max %u%s)", req->len,
+		    (unsigned)L15_MAX_REQ - (req->bridged ? 8 : 0),
+		    req->bridged ? " bridged" : "");
 		return IPMI_E_LENGTH;
 	}
 	switch (l->st) {
@@ -747,11 +779,36 @@ static void
 l15_input(struct lan15 *l, const uint8_t *p, size_t len, uint64_t now)
 {
 	struct ipmi_rsp rsp;
+	enum ipmi_bridge_st br;
+	enum ipmi_err brerr;
 
 	if (l->flight == L15F_NONE ||
-	    l15_check(l, p, len, &rsp) != IPMI_OK) {
+	    l15_check(l, p, len, &rsp, &br, &brerr) != IPMI_OK) {
 		l->tr.stats.dropped++;
 		return;
+	}
+	switch (br) {
+	case IPMI_BRIDGE_ACCEPTED:
+		/* the target's answer gets a full attempt of its own; a
+		 * resend accepted again changes nothing */
+		if (!l->br_acked) {
+			l->br_acked = 1;
+			l->last_errno = 0;
+			l->sent_at = now;
+			l15_set_deadline(l, now);
+		}
+		return;
+	case IPMI_BRIDGE_BAD:
+		ipmi_tr_seterr(&l->tr, "request", "bridged response from "
+		    "0x%02x (channel %u): %s", l->req.target_addr,
+		    l->req.target_chan, ipmi_strerror(brerr));
+		l->flight = L15F_NONE;
+		l15_set_deadline(l, now);
+		ipmi_tr_complete(&l->tr, brerr, now);
+		return;
+	case IPMI_BRIDGE_OTHER:
+	case IPMI_BRIDGE_DONE:
+		break;
 	}
 	l15_on_rsp(l, &rsp, now);
 	if (l->flight == L15F_NONE)
@@ -859,6 +916,18 @@ l15_timeout(struct ipmi_tr *tr, uint64_t now)
 			    "(%s)", l->tries, tr->peer);
 	}
 	f = l->flight;
+	if (f == L15F_USER && e == IPMI_E_TIMEOUT && l->req.bridged &&
+	    l->br_acked) {
+		/* the BMC accepted Send Message: the session is alive,
+		 * the target does not answer */
+		ipmi_tr_seterr(tr, step, "no response from 0x%02x (channel "
+		    "%u) through the BMC after %u tries", l->req.target_addr,
+		    l->req.target_chan, l->tries);
+		l->flight = L15F_NONE;
+		l15_set_deadline(l, now);
+		ipmi_tr_complete(tr, e, now);
+		return;
+	}
 	switch (f) {
 	case L15F_USER:
 		/* a session that stops answering is presumed lost: the

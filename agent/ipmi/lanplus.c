@@ -7,7 +7,22 @@
  *
  * References: IPMI v2.0 sections 13.14-13.31 (RMCP+ session setup,
  * RAKP, keys, integrity, confidentiality), 22.13 (auth capabilities),
- * 22.15 (cipher suites), 6.12.13 (sequence number window).
+ * 22.15 (cipher suites), 6.12.13 (sequence number window), 6.12.3 and
+ * 22.7 (bridged requests: Send Message with response tracking).
+ *
+ * A bridged request (req->bridged) goes out as Send Message to
+ * target_chan with the IPMB request inside (ipmi_bridge_req: rqSA 20h,
+ * inner rqSeq = the outer one).  Its answer comes in one of two shapes,
+ * both accepted (ipmi_bridge_rsp): Send Message completes 00h without
+ * data and the BMC sends the target's response as a separate message
+ * later (ipmi_sim 2.0.33: rqSA 20h, rsSA = target, the outer rqSeq, the
+ * target's netFn/cmd), or the target's response is embedded in the Send
+ * Message response data.  A non-zero Send Message completion code (83h
+ * NAK on write: nobody at that address) completes the request with that
+ * code.  The acceptance restarts the attempt's timer; a timeout resends
+ * the whole Send Message (same rqSeq, so a late answer still matches),
+ * as ipmitool does; once the BMC accepted, a timeout means the target is
+ * silent, not that the session is lost.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -86,6 +101,8 @@ struct lanplus {
 	uint8_t		 msg[LAN_PKT_MAX];
 	size_t		 mlen;
 	uint8_t		 exp_netfn, exp_cmd, exp_seq;
+	int		 bridge;	/* the user request is bridged */
+	int		 br_acked;	/* its Send Message was accepted */
 	int		 in_session;	/* wrap with session id/keys */
 	unsigned	 tries;
 	unsigned	 max_tries;
@@ -221,9 +238,17 @@ lp_send_new(struct lanplus *lp, enum lp_flight f, unsigned retries,
 static int
 lp_frame(struct lanplus *lp, const struct ipmi_req *req)
 {
+	struct ipmi_req outer;
 	int n;
 
 	lp->rq_seq = (lp->rq_seq + 1) & 0x3f;
+	lp->bridge = req->bridged;
+	lp->br_acked = 0;
+	if (req->bridged) {
+		if (ipmi_bridge_req(&outer, lp->rq_seq, req) != 0)
+			return -1;
+		req = &outer;
+	}
 	n = ipmi_msg_encode(lp->msg, sizeof(lp->msg), IPMI_BMC_SLAVE_ADDR,
 	    IPMI_REMOTE_SWID, lp->rq_seq, req);
 	if (n < 0)
@@ -673,14 +698,9 @@ lp_send_user(struct lanplus *lp, uint64_t now)
 
 	if (req == NULL || lp->flight != LPF_NONE)
 		return;
-	if (req->bridged) {
-		/* Send Message bridging is not carried over LAN yet */
-		ipmi_tr_seterr(&lp->tr, "request", "bridged requests are "
-		    "not supported over lanplus");
-		ipmi_tr_complete(&lp->tr, IPMI_E_UNSUPPORTED, now);
-		return;
-	}
 	if (lp_frame(lp, req) != 0) {
+		ipmi_tr_seterr(&lp->tr, "request", "request too long%s",
+		    req->bridged ? " to bridge" : "");
 		ipmi_tr_complete(&lp->tr, IPMI_E_LENGTH, now);
 		return;
 	}
@@ -771,14 +791,61 @@ lp_on_rsp(struct lanplus *lp, uint64_t now)
 	}
 }
 
-/* Check an IPMI message payload against the request in flight. */
+/*
+ * A message for a bridged request in flight: 0 when it completes the
+ * request (lp->tr.rsp filled), 1 when it was handled here (accepted,
+ * or the request failed), -1 to drop it.
+ */
 static int
-lp_take_msg(struct lanplus *lp, const uint8_t *p, size_t len)
+lp_take_bridged(struct lanplus *lp, const uint8_t *p, size_t len,
+    uint64_t now)
+{
+	const struct ipmi_req *req = ipmi_tr_cur(&lp->tr);
+	struct ipmi_msg_hdr h;
+	struct ipmi_rsp rsp;
+	enum ipmi_err e;
+
+	if (req == NULL || ipmi_msg_decode_rsp(p, len, &h, &rsp) != IPMI_OK)
+		return -1;
+	switch (ipmi_bridge_rsp(&h, &rsp, req, lp->exp_seq, &lp->tr.rsp,
+	    &e)) {
+	case IPMI_BRIDGE_OTHER:
+		return -1;
+	case IPMI_BRIDGE_ACCEPTED:
+		/* the target's answer gets a full attempt of its own; a
+		 * resend accepted again changes nothing */
+		if (!lp->br_acked) {
+			lp->br_acked = 1;
+			lp->last_io = now;
+			lp->tr.deadline = now + lp->attempt_ms;
+		}
+		return 1;
+	case IPMI_BRIDGE_DONE:
+		return 0;
+	case IPMI_BRIDGE_BAD:
+		break;
+	}
+	ipmi_tr_seterr(&lp->tr, "request", "bridged response from 0x%02x "
+	    "(channel %u): %s", req->target_addr, req->target_chan,
+	    ipmi_strerror(e));
+	lp->flight = LPF_NONE;
+	lp->tr.deadline = lp->tr.cfg.keepalive_ms ?
+	    now + lp->tr.cfg.keepalive_ms : 0;
+	ipmi_tr_complete(&lp->tr, e, now);
+	return 1;
+}
+
+/* Check an IPMI message payload against the request in flight: 0 to
+ * take it (lp_on_rsp), 1 when already handled, -1 to drop it. */
+static int
+lp_take_msg(struct lanplus *lp, const uint8_t *p, size_t len, uint64_t now)
 {
 	struct ipmi_msg_hdr h;
 
 	if (lp->flight == LPF_NONE || lp->ptype != RMCPP_PT_IPMI)
 		return -1;
+	if (lp->flight == LPF_USER && lp->bridge)
+		return lp_take_bridged(lp, p, len, now);
 	if (ipmi_msg_decode_rsp(p, len, &h, &lp->tr.rsp) != IPMI_OK)
 		return -1;
 	if (h.rq_seq != lp->exp_seq || h.cmd != lp->exp_cmd ||
@@ -852,17 +919,20 @@ lp_input(struct lanplus *lp, const uint8_t *pkt, size_t len, uint64_t now)
 	    pk.rmcp_class != RMCP_CLASS_IPMI || lp->flight == LPF_NONE)
 		goto drop;
 	if (lp->in_session && pk.sid != 0) {
+		int t;
+
 		if (pk.ptype != RMCPP_PT_IPMI ||
 		    lp_unwrap(lp, pkt, &pk, plain, &plen) != 0 ||
-		    lp_take_msg(lp, plain, plen) != 0)
+		    (t = lp_take_msg(lp, plain, plen, now)) < 0)
 			goto drop;
-		lp_on_rsp(lp, now);
+		if (t == 0)
+			lp_on_rsp(lp, now);
 		return;
 	}
 	/* outside a session: 1.5 (auth caps) or RMCP+ with sid 0 */
 	if (pk.authtype != IPMI_AUTH_RMCPP) {
 		if (lp->st != LP_AUTHCAP || pk.authtype != IPMI_AUTH_NONE ||
-		    lp_take_msg(lp, pk.payload, pk.plen) != 0)
+		    lp_take_msg(lp, pk.payload, pk.plen, now) != 0)
 			goto drop;
 		lp_on_rsp(lp, now);
 		return;
@@ -872,7 +942,7 @@ lp_input(struct lanplus *lp, const uint8_t *pkt, size_t len, uint64_t now)
 	switch (pk.ptype) {
 	case RMCPP_PT_IPMI:
 		if (lp->st != LP_SUITES || lp_take_msg(lp, pk.payload,
-		    pk.plen) != 0)
+		    pk.plen, now) != 0)
 			goto drop;
 		lp_on_rsp(lp, now);
 		return;
@@ -979,6 +1049,22 @@ lp_timeout(struct ipmi_tr *tr, uint64_t now)
 			return;
 	} else
 		e = IPMI_E_TIMEOUT;
+	if (e == IPMI_E_TIMEOUT && lp->flight == LPF_USER && lp->bridge &&
+	    lp->br_acked) {
+		/* the BMC accepted Send Message: the session is alive,
+		 * the target does not answer */
+		const struct ipmi_req *req = ipmi_tr_cur(tr);
+
+		ipmi_tr_seterr(tr, lp_step[lp->st], "no response from "
+		    "0x%02x (channel %u) through the BMC after %u tries",
+		    req ? req->target_addr : 0, req ? req->target_chan : 0,
+		    lp->tries);
+		lp->flight = LPF_NONE;
+		tr->deadline = tr->cfg.keepalive_ms ?
+		    now + tr->cfg.keepalive_ms : 0;
+		ipmi_tr_complete(tr, e, now);
+		return;
+	}
 	if (e == IPMI_E_TIMEOUT && strstr(tr->err, "refused") == NULL)
 		ipmi_tr_seterr(tr, lp_step[lp->st], "no response after %u "
 		    "tries", lp->tries);

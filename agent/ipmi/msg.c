@@ -266,3 +266,75 @@ ipmi_msg_decode_rsp(const uint8_t *p, size_t len, struct ipmi_msg_hdr *h,
 	rsp->len = (uint16_t)dlen;
 	return r.err ? IPMI_E_LENGTH : IPMI_OK;
 }
+
+int
+ipmi_bridge_req(struct ipmi_req *outer, uint8_t rq_seq,
+    const struct ipmi_req *inner)
+{
+	int n;
+
+	memset(outer, 0, sizeof(*outer));
+	outer->netfn = IPMI_NETFN_APP;
+	outer->cmd = IPMI_CMD_SEND_MESSAGE;
+	/* tracking 01b: the BMC routes the response back to us */
+	outer->data[0] = (uint8_t)(0x40 | (inner->target_chan & 0x0f));
+	n = ipmi_msg_encode(outer->data + 1, sizeof(outer->data) - 1,
+	    inner->target_addr, IPMI_BMC_SLAVE_ADDR, rq_seq & 0x3f, inner);
+	if (n < 0)
+		return -1;
+	outer->len = (uint16_t)(n + 1);
+	return 0;
+}
+
+/* the inner response (h, rsp) answers inner with rqSeq rq_seq */
+static int
+bridge_is_inner(const struct ipmi_msg_hdr *h, const struct ipmi_req *inner,
+    uint8_t rq_seq)
+{
+	return h->rq_seq == rq_seq && h->netfn == (inner->netfn | 1) &&
+	    h->cmd == inner->cmd &&
+	    (h->rs_sa == inner->target_addr ||
+	    h->rs_sa == IPMI_BMC_SLAVE_ADDR);
+}
+
+enum ipmi_bridge_st
+ipmi_bridge_rsp(const struct ipmi_msg_hdr *h, const struct ipmi_rsp *rsp,
+    const struct ipmi_req *inner, uint8_t rq_seq, struct ipmi_rsp *out,
+    enum ipmi_err *err)
+{
+	struct ipmi_msg_hdr ih;
+	enum ipmi_err e;
+
+	*err = IPMI_OK;
+	if (h->rq_seq != rq_seq)
+		return IPMI_BRIDGE_OTHER;
+	if (h->netfn == (IPMI_NETFN_APP | 1) &&
+	    h->cmd == IPMI_CMD_SEND_MESSAGE &&
+	    !(inner->netfn == IPMI_NETFN_APP &&
+	    inner->cmd == IPMI_CMD_SEND_MESSAGE)) {
+		/* Send Message's own answer comes from the BMC */
+		if (h->rs_sa != IPMI_BMC_SLAVE_ADDR)
+			return IPMI_BRIDGE_OTHER;
+		if (rsp->ccode != IPMI_CC_OK) {
+			*out = *rsp;
+			return IPMI_BRIDGE_DONE;
+		}
+		if (rsp->len == 0)
+			return IPMI_BRIDGE_ACCEPTED;
+		/* the IPMB response in the data */
+		if ((e = ipmi_msg_decode_rsp(rsp->data, rsp->len, &ih,
+		    out)) != IPMI_OK) {
+			*err = e;
+			return IPMI_BRIDGE_BAD;
+		}
+		if (!bridge_is_inner(&ih, inner, rq_seq)) {
+			*err = IPMI_E_PROTO;
+			return IPMI_BRIDGE_BAD;
+		}
+		return IPMI_BRIDGE_DONE;
+	}
+	if (!bridge_is_inner(h, inner, rq_seq))
+		return IPMI_BRIDGE_OTHER;
+	*out = *rsp;
+	return IPMI_BRIDGE_DONE;
+}

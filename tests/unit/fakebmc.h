@@ -11,6 +11,8 @@
  *          K1/K2 = HMAC_SIK(20 x 01h / 20 x 02h), RAKP 2/3/4 codes
  *   22.13  Get Channel Authentication Capabilities, 22.15 Get Channel
  *          Cipher Suites, 22.18 Set Session Privilege, 22.19 Close
+ *   6.12.3, 22.7  Send Message with response tracking to a satellite
+ *          controller on IPMB channel 0 (answer shapes: FBB_*)
  *   table 22-20 cipher suite ids
  *
  * Every field is assembled here by hand; from bmcwatch only the
@@ -333,6 +335,29 @@ fb_rspmsg(uint8_t *m, uint8_t netfn, uint8_t cmd, uint8_t rqseq, uint8_t cc,
 	return n + 1;
 }
 
+/* an IPMB response message with every field given (bridged answers) */
+static size_t
+fb_ipmbrsp(uint8_t *m, uint8_t rqsa, uint8_t netfn, uint8_t rssa,
+    uint8_t rqseq, uint8_t rslun, uint8_t cmd, uint8_t cc, const uint8_t *d,
+    size_t dl)
+{
+	size_t n = 0;
+
+	m[n++] = rqsa;
+	m[n++] = (uint8_t)((netfn | 1) << 2);
+	m[n] = (uint8_t)-fb_sum(m, 2);
+	n++;
+	m[n++] = rssa;
+	m[n++] = (uint8_t)(rqseq << 2 | (rslun & 3));
+	m[n++] = cmd;
+	m[n++] = cc;
+	if (dl > 0)
+		memcpy(m + n, d, dl);
+	n += dl;
+	m[n] = (uint8_t)-fb_sum(m + 3, n - 3);
+	return n + 1;
+}
+
 /* a parsed IPMI request message */
 struct fb_req {
 	uint8_t		 netfn, cmd, seq;
@@ -355,6 +380,18 @@ fb_reqmsg(const uint8_t *m, size_t n, struct fb_req *q)
 }
 
 /* ---- the BMC ---- */
+
+/* how Send Message is answered */
+#define FBB_SEPARATE	0	/* 00h, then the target's answer on its own
+				 * (ipmi_sim 2.0.33: rqSA 20h, rsSA target,
+				 * the outer rqSeq) */
+#define FBB_EMBED	1	/* 00h with the target's answer in the data */
+#define FBB_SILENT	2	/* 00h, the target never answers */
+#define FBB_EMBED_BAD	3	/* embedded answer with a wrong checksum 2 */
+#define FBB_SEP_FORGED	4	/* FBB_SEPARATE, preceded by a separate
+				 * answer with a wrong rqSeq and one with a
+				 * wrong checksum (both must be dropped) */
+#define FB_SAT_ADDR	0x30	/* the satellite controller on IPMB 0 */
 
 #define FB_LOG		16
 /* forged copies sent before a Get Device ID answer */
@@ -392,6 +429,8 @@ struct fbmc {
 	uint8_t		 setpriv_cc;
 	int		 drop_devid;	/* leave this many unanswered */
 	int		 forge;		/* FBF_* */
+	int		 bridge;	/* FBB_* */
+	int		 drop_sendmsg;	/* leave this many unanswered */
 	/* state */
 	struct fb_sess	 s;
 	uint8_t		 rc_ctr;
@@ -406,6 +445,10 @@ struct fbmc {
 	uint8_t		 devid_rqseq[FB_LOG];
 	int		 ndevid;
 	char		 why[128];	/* first failed check */
+	/* Send Message seen: count, last channel byte, inner fields */
+	int		 sendmsgs;
+	uint8_t		 sm_chan, sm_rssa, sm_netfn, sm_lun, sm_rqsa, sm_seq;
+	uint8_t		 sm_outer_seq, sm_cmd;
 };
 
 static void
@@ -706,6 +749,87 @@ fb_rakp3(struct fbmc *b, const uint8_t *p, size_t n)
 	fb_send_plain(b, 0x15, r, 8 + il);
 }
 
+/*
+ * Send Message (22.7): byte 1 channel/tracking, then an IPMB request
+ * rsSA netFn/rsLUN chk1 rqSA rqSeq/rqLUN cmd data chk2.  The satellite
+ * at FB_SAT_ADDR answers Get Sensor Reading (04h/2Dh) with 33 C0 <sensor
+ * number> <LUN> and everything else with C1h; other addresses NAK (83h).
+ */
+static void
+fb_sendmsg(struct fbmc *b, const struct fb_req *q)
+{
+	const uint8_t *in = q->d + 1;
+	size_t il = q->dl > 0 ? q->dl - 1 : 0;
+	uint8_t m[64], e[64], f[64], d[8], cc = 0;
+	size_t ml, el, fl, dl = 0;
+
+	b->sendmsgs++;
+	if (b->drop_sendmsg > 0) {
+		b->drop_sendmsg--;
+		return;
+	}
+	if (q->dl < 1 || il < 7 || fb_sum(in, 3) != 0 ||
+	    fb_sum(in + 3, il - 3) != 0) {
+		fb_bad(b, "Send Message request");
+		ml = fb_rspmsg(m, q->netfn, q->cmd, q->seq, 0xcc, NULL, 0);
+		fb_send_sess(b, m, ml, 0, m, ml);
+		return;
+	}
+	b->sm_chan = q->d[0];
+	b->sm_rssa = in[0];
+	b->sm_netfn = in[1] >> 2;
+	b->sm_lun = in[1] & 3;
+	b->sm_rqsa = in[3];
+	b->sm_seq = in[4] >> 2;
+	b->sm_cmd = in[5];
+	b->sm_outer_seq = q->seq;
+	if ((b->sm_chan & 0x0f) != 0 || b->sm_rssa != FB_SAT_ADDR) {
+		ml = fb_rspmsg(m, q->netfn, q->cmd, q->seq, 0x83, NULL, 0);
+		fb_send_sess(b, m, ml, 0, m, ml);
+		return;
+	}
+	if (b->sm_netfn == 0x04 && b->sm_cmd == 0x2d && il == 8) {
+		d[0] = 0x33;
+		d[1] = 0xc0;
+		d[2] = in[6];
+		d[3] = b->sm_lun;
+		dl = 4;
+	} else
+		cc = 0xc1;
+	switch (b->bridge) {
+	case FBB_EMBED:
+	case FBB_EMBED_BAD:
+		el = fb_ipmbrsp(e, b->sm_rqsa, b->sm_netfn, b->sm_rssa,
+		    b->sm_seq, b->sm_lun, b->sm_cmd, cc, d, dl);
+		if (b->bridge == FBB_EMBED_BAD)
+			e[el - 1] ^= 0x01;
+		ml = fb_rspmsg(m, q->netfn, q->cmd, q->seq, 0, e, el);
+		fb_send_sess(b, m, ml, 0, m, ml);
+		return;
+	default:
+		break;
+	}
+	ml = fb_rspmsg(m, q->netfn, q->cmd, q->seq, 0, NULL, 0);
+	fb_send_sess(b, m, ml, 0, m, ml);
+	if (b->bridge == FBB_SILENT)
+		return;
+	el = fb_ipmbrsp(e, 0x20, b->sm_netfn, b->sm_rssa, q->seq, b->sm_lun,
+	    b->sm_cmd, cc, d, dl);
+	if (b->bridge == FBB_SEP_FORGED) {
+		fl = fb_ipmbrsp(f, 0x20, b->sm_netfn, b->sm_rssa,
+		    (uint8_t)((q->seq + 1) & 0x3f), b->sm_lun, b->sm_cmd, cc,
+		    d, dl);
+		f[fl - 2] ^= 0x40;	/* the data differ too */
+		f[fl - 1] = (uint8_t)-fb_sum(f + 3, fl - 4);
+		fb_send_sess(b, f, fl, 0, f, fl);
+		memcpy(f, e, el);
+		f[el - 2] ^= 0x40;	/* checksum 2 now wrong */
+		fb_send_sess(b, f, el, 0, f, el);
+		b->forged += 2;
+	}
+	fb_send_sess(b, e, el, 0, e, el);
+}
+
 /* a packet in the session: check, decrypt, answer */
 static void
 fb_session(struct fbmc *b, const uint8_t *in, size_t n)
@@ -826,6 +950,9 @@ fb_session(struct fbmc *b, const uint8_t *in, size_t n)
 		if (q.dl != 4 || fb_rd32(q.d) != s->csid)
 			fb_bad(b, "Close Session id");
 		break;
+	case 0x34:	/* Send Message */
+		fb_sendmsg(b, &q);
+		return;
 	default:
 		cc = 0xc1;
 		break;

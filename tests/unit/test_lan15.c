@@ -19,6 +19,19 @@
 
 static const uint8_t pw16[16] = "secret";	/* zero padded */
 
+/* l15_check for a request that is not bridged */
+static enum ipmi_err
+check4(struct lan15 *l, const uint8_t *p, size_t len, struct ipmi_rsp *rsp)
+{
+	enum ipmi_bridge_st br;
+	enum ipmi_err brerr;
+	enum ipmi_err e = l15_check(l, p, len, rsp, &br, &brerr);
+
+	if (e == IPMI_OK)
+		CHECK_EQ(br, IPMI_BRIDGE_DONE);
+	return e;
+}
+
 /* Get Device ID request, rqSeq 1: 20 18 c8 81 04 01 7a */
 static const uint8_t devid_msg[] = { 0x20, 0x18, 0xc8, 0x81, 0x04, 0x01,
     0x7a };
@@ -192,57 +205,57 @@ test_check(void)
 	ml = mk_msg(msg, 0x07, 0x01, 1, 0, dev, sizeof(dev));
 
 	n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_MD5, l.sid, 500, msg, ml);
-	CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_OK);
+	CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_OK);
 	CHECK_EQ(rsp.netfn, 0x07);
 	CHECK_EQ(rsp.ccode, 0);
 	CHECK_EQ(rsp.len, sizeof(dev));
 	CHECK_MEM(rsp.data, dev, sizeof(dev));
 	/* replayed: same seq again */
-	CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_E_SEQUENCE);
+	CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_E_SEQUENCE);
 	/* wrong session id (auth code computed over it: still refused) */
 	n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_MD5, l.sid + 2, 501, msg, ml);
-	CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
+	CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
 	/* forged: one bit of the auth code flipped */
 	n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_MD5, l.sid, 502, msg, ml);
 	pkt[13] ^= 0x01;
-	CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_E_AUTHCODE);
+	CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_E_AUTHCODE);
 	/* forged: message altered after the auth code was computed */
 	n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_MD5, l.sid, 502, msg, ml);
 	pkt[n - 2] ^= 0x01;
 	pkt[n - 1] = (uint8_t)(pkt[n - 1] - 0x01);	/* keep chk2 right */
-	CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_E_AUTHCODE);
+	CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_E_AUTHCODE);
 	/* the forgeries did not move the window: 502 is still fresh */
 	n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_MD5, l.sid, 502, msg, ml);
-	CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_OK);
+	CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_OK);
 	/* unauthenticated packet in an MD5 session */
 	n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_NONE, l.sid, 503, msg, ml);
-	CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
+	CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
 	/* straight password offered in an MD5 session */
 	n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_STRAIGHT, l.sid, 503, msg, ml);
-	CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
+	CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
 	/* too old: 8 or more behind the highest seen (502) */
 	n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_MD5, l.sid, 494, msg, ml);
-	CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_E_SEQUENCE);
+	CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_E_SEQUENCE);
 	/* within the window and not seen yet: fine */
 	n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_MD5, l.sid, 497, msg, ml);
-	CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_OK);
+	CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_OK);
 	/* a stale rqSeq (answer to an earlier request) */
 	ml = mk_msg(msg, 0x07, 0x01, 2, 0, dev, sizeof(dev));
 	n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_MD5, l.sid, 510, msg, ml);
-	CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
+	CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
 	/* another command */
 	ml = mk_msg(msg, 0x07, 0x02, 1, 0, dev, sizeof(dev));
 	n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_MD5, l.sid, 511, msg, ml);
-	CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
+	CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
 	/* another netfn */
 	ml = mk_msg(msg, 0x0b, 0x01, 1, 0, dev, sizeof(dev));
 	n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_MD5, l.sid, 512, msg, ml);
-	CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
+	CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
 	/* bad message checksum, correctly authenticated */
 	ml = mk_msg(msg, 0x07, 0x01, 1, 0, dev, sizeof(dev));
 	msg[ml - 1] ^= 0xff;
 	n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_MD5, l.sid, 513, msg, ml);
-	CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_E_CHECKSUM);
+	CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_E_CHECKSUM);
 	/* truncated packets, every length */
 	ml = mk_msg(msg, 0x07, 0x01, 1, 0, dev, sizeof(dev));
 	n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_MD5, l.sid, 514, msg, ml);
@@ -250,7 +263,7 @@ test_check(void)
 		int k, bad = 0;
 
 		for (k = 0; k < n; k++)
-			if (l15_check(&l, pkt, (size_t)k, &rsp) == IPMI_OK)
+			if (check4(&l, pkt, (size_t)k, &rsp) == IPMI_OK)
 				bad++;
 		CHECK_EQ(bad, 0);
 	}
@@ -259,7 +272,7 @@ test_check(void)
 		static const uint8_t asf[] = { 0x06, 0x00, 0xff, 0x06, 0, 0,
 		    0x11, 0xbe, 0x40, 0, 0, 0 };
 
-		CHECK(l15_check(&l, asf, sizeof(asf), &rsp) != IPMI_OK);
+		CHECK(check4(&l, asf, sizeof(asf), &rsp) != IPMI_OK);
 	}
 
 	/* outside a session: must be auth NONE with sid 0 */
@@ -268,12 +281,12 @@ test_check(void)
 	ml = mk_msg(msg, 0x07, IPMI_CMD_GET_SESSION_CHALLENGE, 1, 0x81, NULL,
 	    0);
 	n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_NONE, 0, 0, msg, ml);
-	CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_OK);
+	CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_OK);
 	CHECK_EQ(rsp.ccode, 0x81);
 	n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_NONE, 5, 0, msg, ml);
-	CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
+	CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
 	n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_MD5, 0, 0, msg, ml);
-	CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
+	CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
 
 	/* Activate Session: temporary sid, or the new one it announces */
 	{
@@ -286,18 +299,18 @@ test_check(void)
 		    sizeof(d));
 		n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_MD5, l.temp_sid, 77,
 		    msg, ml);
-		CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_OK);
+		CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_OK);
 		n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_MD5, 0x0a0b0c0d, 77,
 		    msg, ml);
-		CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_OK);
+		CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_OK);
 		n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_MD5, 0x0a0b0c0f, 77,
 		    msg, ml);
-		CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
+		CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_E_PROTO);
 		/* wrong password on the BMC side */
 		n = mk_pkt(pkt, sizeof(pkt), IPMI_AUTH_MD5, l.temp_sid, 77,
 		    msg, ml);
 		l.pw[0] ^= 1;
-		CHECK_EQ(l15_check(&l, pkt, (size_t)n, &rsp), IPMI_E_AUTHCODE);
+		CHECK_EQ(check4(&l, pkt, (size_t)n, &rsp), IPMI_E_AUTHCODE);
 	}
 }
 
@@ -317,6 +330,13 @@ struct fbmc {
 	int		 bad_req;	/* requests that failed our checks */
 	int		 activates;
 	int		 closes;
+	/* Send Message (22.7) to a satellite at 30h on IPMB 0: answered
+	 * 00h, then the target's answer on its own (0, as ipmi_sim), or
+	 * 00h with the answer embedded (1), or 00h only (2); other
+	 * addresses 83h */
+	int		 bridge;
+	int		 sendmsgs;
+	uint8_t		 sm_chan, sm_rssa, sm_lun, sm_rqsa, sm_seq, sm_outer;
 };
 
 static int
@@ -346,8 +366,8 @@ fbmc_serve(struct fbmc *b)
 	struct lan_pkt pk;
 	const uint8_t *q;
 	ssize_t n;
-	size_t ml, dl;
-	uint8_t type, code[16], cc;
+	size_t ml, dl, xl;
+	uint8_t type, code[16], cc, x[32];
 	uint32_t sid;
 	int count = 0, k;
 
@@ -368,6 +388,7 @@ fbmc_serve(struct fbmc *b)
 		sid = pk.sid;
 		cc = 0;
 		dl = 0;
+		xl = 0;
 		/* check the console's auth code like a BMC would */
 		if (type != IPMI_AUTH_NONE) {
 			if (l15_authcode(type, b->pw, pk.sid, pk.seq,
@@ -429,6 +450,48 @@ fbmc_serve(struct fbmc *b)
 			d[4] = 0x51;
 			dl = 11;
 			break;
+		case IPMI_CMD_SEND_MESSAGE:
+			b->sendmsgs++;
+			/* chan, then rsSA netFn/LUN chk rqSA seq cmd d chk */
+			if (pk.plen != 16 || ipmi_csum(q + 7, 2) != q[9] ||
+			    ipmi_csum(q + 10, 4) != q[14]) {
+				b->bad_req++;
+				continue;
+			}
+			b->sm_chan = q[6];
+			b->sm_rssa = q[7];
+			b->sm_lun = q[8] & 3;
+			b->sm_rqsa = q[10];
+			b->sm_seq = q[11] >> 2;
+			b->sm_outer = q[4] >> 2;
+			if (q[7] != 0x30) {
+				cc = 0x83;
+				break;
+			}
+			if (b->bridge == 2)
+				break;
+			x[xl++] = 0x20;
+			x[xl++] = (uint8_t)(((q[8] >> 2) | 1) << 2);
+			x[xl] = ipmi_csum(x, 2);
+			xl++;
+			x[xl++] = q[7];
+			/* ipmi_sim: the outer rqSeq; embedded: the inner */
+			x[xl++] = (uint8_t)((b->bridge == 1 ? q[11] : q[4]) &
+			    0xfc) | b->sm_lun;
+			x[xl++] = q[12];
+			x[xl++] = 0;
+			x[xl++] = 0x33;
+			x[xl++] = 0xc0;
+			x[xl++] = q[13];
+			x[xl++] = b->sm_lun;
+			x[xl] = ipmi_csum(x + 3, xl - 3);
+			xl++;
+			if (b->bridge == 1) {
+				memcpy(d, x, xl);
+				dl = xl;
+				xl = 0;
+			}
+			break;
 		default:
 			cc = IPMI_CC_INVALID_COMMAND;
 			break;
@@ -465,11 +528,23 @@ fbmc_serve(struct fbmc *b)
 			(void)sendto(b->fd, out, (size_t)n, 0,
 			    (struct sockaddr *)&from, fl);
 		}
+		if (xl > 0) {
+			/* the bridged answer, later, in the session */
+			uint32_t seq = b->out_seq++;
+
+			(void)l15_authcode(b->sess_auth, b->pw, sid, seq, x,
+			    xl, code);
+			n = lan15_encode(out, sizeof(out), b->sess_auth, seq,
+			    sid, code, x, xl);
+			(void)sendto(b->fd, out, (size_t)n, 0,
+			    (struct sockaddr *)&from, fl);
+		}
 	}
 }
 
 static int cb_calls, cb_ok;
 static enum ipmi_err cb_err;
+static struct ipmi_rsp cb_rsp;	/* the last response */
 
 static void
 cb(void *arg, enum ipmi_err e, const struct ipmi_rsp *rsp)
@@ -477,6 +552,9 @@ cb(void *arg, enum ipmi_err e, const struct ipmi_rsp *rsp)
 	(void)arg;
 	cb_calls++;
 	cb_err = e;
+	memset(&cb_rsp, 0, sizeof(cb_rsp));
+	if (rsp != NULL)
+		cb_rsp = *rsp;
 	if (e == IPMI_OK && rsp != NULL && rsp->ccode == 0 && rsp->len == 11)
 		cb_ok++;
 }
@@ -752,6 +830,96 @@ test_new_refuses(void)
 	CHECK(strstr(err, "allow-none") != NULL);
 }
 
+/* bridged Get Sensor Reading through Send Message, both answer shapes */
+static void
+test_bridged(void)
+{
+	struct fbmc b;
+	struct ipmi_tr *tr;
+	struct ipmi_req req;
+	uint16_t port = 0;
+	uint64_t now = 1000, t0;
+	uint8_t num = 0x06;
+	int shape;
+
+	for (shape = 0; shape < 2; shape++) {
+		fbmc_init(&b, &port);
+		b.bridge = shape;
+		tr = mk_tr(&b, port, IPMI_AUTH_MD5);
+		CHECK(tr != NULL);
+		if (tr == NULL)
+			return;
+		cb_calls = 0;
+		ipmi_req_init(&req, IPMI_NETFN_SENSOR_EVENT,
+		    IPMI_CMD_GET_SENSOR_READING, &num, 1);
+		req.bridged = 1;
+		req.lun = 1;
+		req.target_addr = 0x30;
+		CHECK_EQ(ipmi_tr_submit(tr, &req, cb, NULL, now), 0);
+		now = pump(tr, &b, now, now + 10000);
+		CHECK_EQ(cb_calls, 1);
+		CHECK_EQ(cb_err, IPMI_OK);
+		CHECK_EQ(cb_rsp.netfn, 0x05);
+		CHECK_EQ(cb_rsp.cmd, 0x2d);
+		CHECK_EQ(cb_rsp.ccode, 0);
+		CHECK_EQ(cb_rsp.len, 4);
+		CHECK_EQ(cb_rsp.data[2], 0x06);
+		CHECK_EQ(cb_rsp.data[3], 1);
+		CHECK_EQ(b.sendmsgs, 1);
+		CHECK_EQ(b.sm_chan, 0x40);
+		CHECK_EQ(b.sm_rssa, 0x30);
+		CHECK_EQ(b.sm_lun, 1);
+		CHECK_EQ(b.sm_rqsa, 0x20);
+		CHECK_EQ(b.sm_seq, b.sm_outer);
+		/* nobody at 44h: Send Message's own completion code */
+		req.target_addr = 0x44;
+		CHECK_EQ(ipmi_tr_submit(tr, &req, cb, NULL, now), 0);
+		now = pump(tr, &b, now, now + 10000);
+		CHECK_EQ(cb_calls, 2);
+		CHECK_EQ(cb_err, IPMI_OK);
+		CHECK_EQ(cb_rsp.ccode, 0x83);
+		CHECK_EQ(cb_rsp.cmd, 0x34);
+		CHECK_EQ(b.bad_req, 0);
+		CHECK_EQ(ipmi_tr_stats(tr)->dropped, 0);
+		ipmi_tr_close(tr, now);
+		now = pump(tr, &b, now, now + 10000);
+		CHECK(ipmi_tr_idle(tr));
+		ipmi_tr_free(tr);
+		(void)close(b.fd);
+	}
+	/* a silent target: resent whole, a timeout, the session stays */
+	fbmc_init(&b, &port);
+	b.bridge = 2;
+	tr = mk_tr(&b, port, IPMI_AUTH_MD5);
+	CHECK(tr != NULL);
+	if (tr == NULL)
+		return;
+	cb_calls = 0;
+	req.target_addr = 0x30;
+	t0 = now;
+	CHECK_EQ(ipmi_tr_submit(tr, &req, cb, NULL, now), 0);
+	now = pump(tr, &b, now, now + 10000);
+	CHECK_EQ(cb_calls, 1);
+	CHECK_EQ(cb_err, IPMI_E_TIMEOUT);
+	CHECK_EQ(b.sendmsgs, 3);
+	CHECK_EQ(now - t0, 300);
+	CHECK(strstr(ipmi_tr_error(tr), "no response from 0x30") != NULL);
+	b.bridge = 0;
+	CHECK_EQ(ipmi_tr_submit(tr, &req, cb, NULL, now), 0);
+	now = pump(tr, &b, now, now + 10000);
+	CHECK_EQ(cb_calls, 2);
+	CHECK_EQ(cb_err, IPMI_OK);
+	CHECK_EQ(cb_rsp.ccode, 0);
+	CHECK_EQ(b.activates, 1);
+	CHECK_EQ(ipmi_tr_stats(tr)->sessions, 1);
+	CHECK_EQ(b.bad_req, 0);
+	ipmi_tr_close(tr, now);
+	(void)pump(tr, &b, now, now + 10000);
+	CHECK(ipmi_tr_idle(tr));
+	ipmi_tr_free(tr);
+	(void)close(b.fd);
+}
+
 int
 main(void)
 {
@@ -763,5 +931,6 @@ main(void)
 	RUN(test_session_lost);
 	RUN(test_setup_refused);
 	RUN(test_new_refuses);
+	RUN(test_bridged);
 	return harness_end();
 }

@@ -1126,6 +1126,183 @@ test_queue(void)
 	(void)close(b.fd);
 }
 
+/* ---- bridged requests: Send Message, sections 6.12.3 and 22.7 ---- */
+
+/* Get Sensor Reading of sensor num, LUN lun, on addr via IPMB 0 */
+static void
+bridged(struct ipmi_tr *tr, struct fbmc *b, uint8_t addr, uint8_t lun,
+    uint8_t num, struct res *r)
+{
+	struct ipmi_req req;
+
+	memset(r, 0, sizeof(*r));
+	ipmi_req_init(&req, IPMI_NETFN_SENSOR_EVENT,
+	    IPMI_CMD_GET_SENSOR_READING, &num, 1);
+	req.lun = lun;
+	req.bridged = 1;
+	req.target_chan = 0;
+	req.target_addr = addr;
+	CHECK_EQ(ipmi_tr_submit(tr, &req, cb, r, g_now), 0);
+	pump(tr, b, g_now + 10000, &r->calls);
+	CHECK_EQ(r->calls, 1);
+}
+
+static int
+res_reading_ok(const struct res *r, uint8_t num, uint8_t lun)
+{
+	static const uint8_t pre[2] = { 0x33, 0xc0 };
+
+	return r->err == IPMI_OK && r->rsp.netfn == 0x05 &&
+	    r->rsp.cmd == 0x2d && r->rsp.ccode == 0 && r->rsp.len == 4 &&
+	    memcmp(r->rsp.data, pre, 2) == 0 && r->rsp.data[2] == num &&
+	    r->rsp.data[3] == lun;
+}
+
+/* both answer shapes, with and without confidentiality */
+static void
+test_bridge_shapes(void)
+{
+	static const int shapes[] = { FBB_SEPARATE, FBB_EMBED,
+	    FBB_SEP_FORGED };
+	static const int suites[] = { 3, 17, 1 };
+	struct ipmi_tr_cfg cfg;
+	struct ipmi_tr *tr;
+	struct fbmc b;
+	struct res r;
+	uint16_t port;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++)
+		for (j = 0; j < sizeof(suites) / sizeof(suites[0]); j++) {
+			if (fb_start(&b, &port) != 0)
+				return;
+			b.bridge = shapes[i];
+			base_cfg(&cfg, port, suites[j]);
+			if ((tr = mk_tr(&cfg)) != NULL) {
+				bridged(tr, &b, FB_SAT_ADDR, 1, 0x06, &r);
+				CHECK(res_reading_ok(&r, 0x06, 1));
+				CHECK_EQ(b.sendmsgs, 1);
+				/* track request, channel 0; the IPMB
+				 * request from the BMC to 30h LUN 1 */
+				CHECK_EQ(b.sm_chan, 0x40);
+				CHECK_EQ(b.sm_rssa, FB_SAT_ADDR);
+				CHECK_EQ(b.sm_netfn, 0x04);
+				CHECK_EQ(b.sm_lun, 1);
+				CHECK_EQ(b.sm_rqsa, 0x20);
+				CHECK_EQ(b.sm_cmd, 0x2d);
+				CHECK_EQ(b.sm_seq, b.sm_outer_seq);
+				CHECK_EQ((int)ipmi_tr_stats(tr)->dropped,
+				    b.forged);
+				CHECK_EQ(b.forged, shapes[i] ==
+				    FBB_SEP_FORGED ? 2 : 0);
+				/* the session goes on as before */
+				bridged(tr, &b, FB_SAT_ADDR, 0, 0x05, &r);
+				CHECK(res_reading_ok(&r, 0x05, 0));
+				devid(tr, &b, &r);
+				CHECK(res_devid_ok(&r));
+				CHECK_EQ(ipmi_tr_stats(tr)->sessions, 1);
+				CHECK_EQ(ipmi_tr_stats(tr)->retransmits, 0);
+				close_tr(tr, &b);
+				CHECK_EQ(b.bad, 0);
+				fb_report(&b);
+				ipmi_tr_free(tr);
+			}
+			(void)close(b.fd);
+		}
+}
+
+/* Send Message's own completion code, the target's, a garbled embedded
+ * answer, a silent target, a lost Send Message */
+static void
+test_bridge_failures(void)
+{
+	struct ipmi_tr_cfg cfg;
+	struct ipmi_tr *tr;
+	struct fbmc b;
+	struct res r;
+	struct ipmi_req req;
+	uint16_t port;
+	uint64_t t0, dropped;
+
+	if (fb_start(&b, &port) != 0)
+		return;
+	base_cfg(&cfg, port, 17);
+	if ((tr = mk_tr(&cfg)) != NULL) {
+		/* nobody at 44h: Send Message answers 83h (NAK on write) */
+		bridged(tr, &b, 0x44, 0, 0x05, &r);
+		CHECK_EQ(r.err, IPMI_OK);
+		CHECK_EQ(r.rsp.ccode, 0x83);
+		CHECK_EQ(r.rsp.netfn, 0x07);
+		CHECK_EQ(r.rsp.cmd, 0x34);
+		CHECK_STR(ipmi_ccode_name(r.rsp.netfn, r.rsp.cmd,
+		    r.rsp.ccode), "NAK on write");
+		/* the target's completion code comes through */
+		memset(&r, 0, sizeof(r));
+		ipmi_req_init(&req, IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID,
+		    NULL, 0);
+		req.bridged = 1;
+		req.target_addr = FB_SAT_ADDR;
+		CHECK_EQ(ipmi_tr_submit(tr, &req, cb, &r, g_now), 0);
+		pump(tr, &b, g_now + 10000, &r.calls);
+		CHECK_EQ(r.err, IPMI_OK);
+		CHECK_EQ(r.rsp.ccode, 0xc1);
+		CHECK_EQ(r.rsp.netfn, 0x07);
+		CHECK_EQ(r.rsp.cmd, 0x01);
+		/* garbled embedded answer: a protocol error, at once */
+		b.bridge = FBB_EMBED_BAD;
+		t0 = g_now;
+		bridged(tr, &b, FB_SAT_ADDR, 0, 0x05, &r);
+		CHECK_EQ(r.err, IPMI_E_CHECKSUM);
+		CHECK_EQ(g_now, t0);
+		/* silent target: the whole Send Message is resent, then a
+		 * timeout; the session stays (the BMC answered) */
+		b.bridge = FBB_SILENT;
+		b.sendmsgs = 0;
+		t0 = g_now;
+		dropped = ipmi_tr_stats(tr)->dropped;
+		bridged(tr, &b, FB_SAT_ADDR, 0, 0x05, &r);
+		CHECK_EQ(r.err, IPMI_E_TIMEOUT);
+		CHECK_EQ(b.sendmsgs, 3);
+		CHECK_EQ(ipmi_tr_stats(tr)->dropped, dropped);
+		CHECK(g_now - t0 >= 300 && g_now - t0 <= 400);
+		CHECK(strstr(ipmi_tr_error(tr), "0x30") != NULL);
+		b.bridge = FBB_SEPARATE;
+		devid(tr, &b, &r);
+		CHECK(res_devid_ok(&r));
+		CHECK_EQ(ipmi_tr_stats(tr)->sessions, 1);
+		/* the first Send Message lost: resent, same rqSeq */
+		b.drop_sendmsg = 1;
+		b.sendmsgs = 0;
+		bridged(tr, &b, FB_SAT_ADDR, 0, 0x07, &r);
+		CHECK(res_reading_ok(&r, 0x07, 0));
+		CHECK_EQ(b.sendmsgs, 2);
+		CHECK_EQ(ipmi_tr_stats(tr)->sessions, 1);
+		close_tr(tr, &b);
+		CHECK_EQ(b.bad, 0);
+		fb_report(&b);
+		ipmi_tr_free(tr);
+	}
+	(void)close(b.fd);
+	/* a silent BMC (no acceptance): the session is presumed lost */
+	if (fb_start(&b, &port) != 0)
+		return;
+	base_cfg(&cfg, port, 17);
+	if ((tr = mk_tr(&cfg)) != NULL) {
+		devid(tr, &b, &r);
+		CHECK(res_devid_ok(&r));
+		b.drop_sendmsg = 3;
+		bridged(tr, &b, FB_SAT_ADDR, 0, 0x05, &r);
+		CHECK_EQ(r.err, IPMI_E_TIMEOUT);
+		devid(tr, &b, &r);
+		CHECK(res_devid_ok(&r));
+		CHECK_EQ(ipmi_tr_stats(tr)->sessions, 2);
+		close_tr(tr, &b);
+		fb_report(&b);
+		ipmi_tr_free(tr);
+	}
+	(void)close(b.fd);
+}
+
 int
 main(void)
 {
@@ -1161,5 +1338,7 @@ main(void)
 	RUN(test_keepalive);
 	RUN(test_keepalive_busy);
 	RUN(test_close_in_flight);
+	RUN(test_bridge_shapes);
+	RUN(test_bridge_failures);
 	return harness_end();
 }
