@@ -114,10 +114,17 @@ fuzz: $(FUZZ_BINS)
 lint:
 	@sh tests/lint.sh
 
+SHAREDIR ?= $(PREFIX)/share/bmcwatch
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(SHAREDIR)
 	install -m 755 $(BUILD)/bmcwatch $(DESTDIR)$(BINDIR)/bmcwatch
 	install -m 644 agent/cli/bmcwatch.1 $(DESTDIR)$(MANDIR)/man1/bmcwatch.1
+	install -m 644 etc/logrotate.d/bmcwatch \
+	    $(DESTDIR)$(SYSCONFDIR)/logrotate.d/bmcwatch
+	install -m 644 etc/sensors-severity.conf \
+	    $(DESTDIR)$(SHAREDIR)/sensors-severity.conf
 
 clean:
 	rm -rf build
