@@ -7,6 +7,7 @@
 set -eu
 PKGS="gcc make pkg-config libc6-dev libssl-dev libsnmp-dev
 libcurl4-openssl-dev openipmi libopenipmi-dev ipmitool freeipmi-tools
+freeipmi-bmc-watchdog
 snmpd snmp qemu-system-x86 busybox-static cpio kmod clang
 libfuzzer-14-dev libclang-rt-14-dev python3 iproute2 procps
 clang-format cppcheck"

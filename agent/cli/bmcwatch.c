@@ -24,6 +24,15 @@
 static const struct cli_cmd cli_cmds[] = {
 	{ "info", cli_info, "info" },
 	{ "raw", cli_raw, "raw [--repeat N] NETFN CMD [DATA ...]" },
+	{ "chassis", cli_chassis, "chassis status|power ACTION|identify "
+	    "[S|force|off]|restart-cause|poh|bootdev" },
+	{ "watchdog", cli_watchdog, "watchdog get|set --timeout S ...|reset|"
+	    "clear|off|heartbeat ..." },
+	{ "sensors", cli_sensors, "sensors [-v] [--type T] [--name PATTERN] "
+	    "[--sdr-file F] [--sdr-cache DIR]" },
+	{ "sdr", cli_sdr, "sdr info|list|dump FILE [--sdr-cache DIR]" },
+	{ "sel", cli_sel, "sel info|list [--last N] [--open]|clear [--force]|"
+	    "archive [--archive F] [--state F] [--clear-at PCT]|ack ID" },
 };
 
 static void
@@ -198,14 +207,14 @@ bad:
 	return -1;
 }
 
-static int
+int
 cli_connect(struct cli *c)
 {
 	struct ipmi_tr *tr;
 	char err[256];
 
 	if (c->conn != NULL)
-		return 0;
+		return CLI_OK;
 	tr = ipmi_tr_new(&c->cfg, err, sizeof(err));
 	/* the transport holds its own copy now */
 	lcr_cleanse(c->cfg.password, sizeof(c->cfg.password));
@@ -216,10 +225,10 @@ cli_connect(struct cli *c)
 		else
 			fprintf(stderr, "bmcwatch: %s:%u: %s\n", c->cfg.host,
 			    c->cfg.port, err);
-		return -1;
+		return CLI_ETRANSPORT;
 	}
 	c->conn = conn_new(c->ev, tr);
-	return 0;
+	return CLI_OK;
 }
 
 int
@@ -228,7 +237,7 @@ cli_call(struct cli *c, struct ipmi_req *req, struct ipmi_rsp *rsp)
 	enum ipmi_err e;
 	struct ipmi_tr *tr;
 
-	if (cli_connect(c) != 0)
+	if (cli_connect(c) != CLI_OK)
 		return -CLI_ETRANSPORT;
 	if (c->bridged) {
 		req->bridged = 1;
@@ -468,6 +477,19 @@ parse_opts(struct cli *c, int argc, char **argv)
 	cfg->timeout_ms = total_ms / (cfg->retries + 1);
 	if (cfg->timeout_ms == 0)
 		cfg->timeout_ms = 1;
+	/* refused before anything is sent: a configuration error */
+	if (cfg->iface == IPMI_IFACE_LANPLUS && cfg->cipher == 0 &&
+	    !cfg->allow_none) {
+		cli_usage_error("-C", "cipher suite 0 has no authentication: "
+		    "refused unless --allow-none is given");
+		return -1;
+	}
+	if (cfg->iface == IPMI_IFACE_LAN && cfg->authtype == IPMI_AUTH_NONE &&
+	    !cfg->allow_none) {
+		cli_usage_error("-A", "authentication type none is refused "
+		    "unless --allow-none is given");
+		return -1;
+	}
 	if (pwfile != NULL && use_env) {
 		cli_usage_error("-E", "give the password with -E or -f, not "
 		    "both");

@@ -38,6 +38,9 @@ struct cli_cmd {
 };
 
 /* bmcwatch.c */
+/* Create the transport and its connection (nothing is sent yet).
+ * CLI_OK, or CLI_ETRANSPORT with the reason printed. */
+int	cli_connect(struct cli *);
 /* Send one request and wait.  On a transport failure prints the one
  * line "peer: step: message" and returns -CLI_ETRANSPORT; returns 0
  * with rsp filled otherwise (rsp->ccode may be non-zero). */
@@ -54,5 +57,14 @@ int	cli_parse_byte(const char *, uint8_t *);
 int	cli_info(struct cli *, int, char **);
 /* cli_raw.c */
 int	cli_raw(struct cli *, int, char **);
+/* cli_chassis.c */
+int	cli_chassis(struct cli *, int, char **);
+/* cli_watchdog.c */
+int	cli_watchdog(struct cli *, int, char **);
+/* cli_sensors.c, cli_sdr.c */
+int	cli_sensors(struct cli *, int, char **);
+int	cli_sdr(struct cli *, int, char **);
+/* cli_sel.c */
+int	cli_sel(struct cli *, int, char **);
 
 #endif

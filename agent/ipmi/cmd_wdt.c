@@ -41,10 +41,10 @@ wdt_get_decode(const uint8_t *p, size_t len, struct wdt_timer *t)
 	if (rd_left(&r) >= 2) {
 		t->present = rd_le16(&r);
 		t->has_present = 1;
+		if (rd_left(&r) > 0)
+			t->quirks |= WDT_QUIRK_LONG_GET;
 	} else
 		t->quirks |= WDT_QUIRK_SHORT_GET;
-	if (rd_left(&r) > 0)
-		t->quirks |= WDT_QUIRK_LONG_GET;
 	t->raw_len = (uint8_t)(len < sizeof(t->raw) ? len : sizeof(t->raw));
 	memcpy(t->raw, p, t->raw_len);
 	return IPMI_OK;

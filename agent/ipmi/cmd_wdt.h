@@ -55,6 +55,10 @@
 					 * completion code, which should be
 					 * alone (ipmi_sim 2.0.33: 34 bytes) */
 #define WDT_QUIRK_LONG_GET	0x0004	/* Get answers more than 8 bytes */
+#define WDT_QUIRK_NO_RUNNING_BIT 0x0008	/* Get never sets "running" but the
+					 * present countdown runs (QEMU 7.2
+					 * ipmi-bmc-sim); seen by policy
+					 * code, not by the decoder */
 
 /* Get Watchdog Timer response, section 27.7, table 27-7. */
 struct wdt_timer {
@@ -75,7 +79,8 @@ struct wdt_timer {
 void		 wdt_get_req(struct ipmi_req *);
 /* IPMI_E_LENGTH below 6 bytes; 6 or 7 bytes decode with
  * WDT_QUIRK_SHORT_GET and has_present = 0. */
-enum ipmi_err	 wdt_get_decode(const uint8_t *, size_t, struct wdt_timer *);
+enum ipmi_err	 wdt_get_decode(const uint8_t *, size_t,
+		    struct wdt_timer *);
 
 /* Set Watchdog Timer request, section 27.6, table 27-6. */
 struct wdt_set {
@@ -95,7 +100,8 @@ void		 wdt_set_req(struct ipmi_req *, const struct wdt_set *);
 enum ipmi_err	 wdt_set_decode(const uint8_t *, size_t, uint32_t *quirks);
 /* The Set that re-arms exactly what Get reported (use, log, actions,
  * pre-timeout, countdown), keeping a running timer running. */
-void		 wdt_set_from_timer(struct wdt_set *, const struct wdt_timer *);
+void		 wdt_set_from_timer(struct wdt_set *,
+		    const struct wdt_timer *);
 
 /* Reset Watchdog Timer, section 27.5. */
 void		 wdt_reset_req(struct ipmi_req *);

@@ -3,8 +3,9 @@
  * input is decoded as the response data of each Chassis NetFn command
  * and of Get / Set Watchdog Timer, and decoded values must stay inside
  * their fields and the input.  Seeds: answers of ipmi_sim 2.0.33 (sim-*,
- * including its short Get Watchdog Timer and its junk after Set) and
- * hand-made edge cases (edge-*).
+ * including its short Get Watchdog Timer and its junk after Set), of
+ * QEMU 7.2's ipmi-bmc-sim (qemu-*: no "running" bit), of the test bed's
+ * watchdog plugin (plugin-*) and hand-made edge cases (edge-*).
  */
 #include <stdlib.h>
 #include <string.h>

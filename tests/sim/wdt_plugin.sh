@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # bmcwatch simulated BMC with a spec-conforming watchdog (wdt_plugin.c).
 # Source after tests/sim/lib.sh (POSIX sh), then:
 #
