@@ -18,7 +18,8 @@ enum sensors_state {
 	SS_SDR,
 	SS_THRESH,
 	SS_READING,
-	SS_FACTORS
+	SS_FACTORS,
+	SS_THR_FACTORS
 };
 
 struct sensors {
@@ -39,6 +40,7 @@ struct sensors {
 	int			 have_gen;
 	size_t			 cur;		/* item being worked on */
 	int			 thr_dirty;	/* thresholds read: save */
+	int			 thr_idx;	/* SS_THR_FACTORS: threshold */
 
 	struct sensors_stats	 stats;
 	char			 detail[256];
@@ -140,24 +142,42 @@ sensors_submit(struct sensors *s, struct ipmi_req *q, enum sensors_state st)
 /* ---- building the sensor list from the SDR image ---- */
 
 /*
- * Raw thresholds to values.  A non-linear sensor's factors depend on the
- * raw value (one Get Sensor Reading Factors each), so its thresholds are
- * not converted, not shown and not compared: its state comes from the
- * BMC's comparison bits alone.
+ * Raw thresholds (thr_readable, thr_raw) to values (thr_mask, thr).  A
+ * non-linear sensor's factors depend on the raw value, so each of its
+ * thresholds converts with the factors asked for its own raw value
+ * (thr_f); one without them yet is not shown or compared.
  */
 static void
 sensors_thr_convert(struct sensors_item *it)
 {
-	int i;
+	const struct sdr_factors *f;
+	int i, nl = sensor_is_nonlinear(it->rec);
 
-	if (sensor_is_nonlinear(it->rec)) {
-		it->thr_mask = 0;
-		return;
+	it->thr_mask = 0;
+	for (i = 0; i < SDR_THR_N; i++) {
+		if (!(it->thr_readable & (1u << i)))
+			continue;
+		f = NULL;
+		if (nl) {
+			if (!(it->thr_f_ok & (1u << i)))
+				continue;
+			f = &it->thr_f[i];
+		}
+		if (sensor_convert(it->rec, f, it->thr_raw[i], &it->thr[i]) == 0)
+			it->thr_mask |= (uint8_t)(1u << i);
 	}
-	for (i = 0; i < SDR_THR_N; i++)
-		if ((it->thr_mask & (1u << i)) && sensor_convert(it->rec, NULL,
-		    it->thr_raw[i], &it->thr[i]) != 0)
-			it->thr_mask &= (uint8_t)~(1u << i);
+}
+
+/* new raw thresholds: factors asked for the old ones no longer apply */
+static void
+sensors_thr_set(struct sensors_item *it, uint8_t readable,
+    const uint8_t raw[SDR_THR_N])
+{
+	it->thr_readable = (uint8_t)(readable & 0x3f);
+	memcpy(it->thr_raw, raw, sizeof(it->thr_raw));
+	it->thr_f_asked = 0;
+	it->thr_f_ok = 0;
+	sensors_thr_convert(it);
 }
 
 static void
@@ -168,11 +188,9 @@ sensors_thr_from_sdr(struct sensors_item *it)
 	it->thr_mask = 0;
 	if (r->type != SDR_TYPE_FULL || !it->threshold)
 		return;
-	it->thr_mask = SDR_THR_READABLE(r);
-	memcpy(it->thr_raw, r->thr, sizeof(it->thr_raw));
 	it->hyst_pos = r->hyst_pos;
 	it->hyst_neg = r->hyst_neg;
-	sensors_thr_convert(it);
+	sensors_thr_set(it, SDR_THR_READABLE(r), r->thr);
 }
 
 static void
@@ -233,10 +251,108 @@ sensors_rebuild(struct sensors *s)
  * Thresholds read from the BMC are kept beside the SDR cache (tied to
  * the repository timestamps), so a new process with a valid cache needs
  * no Get Sensor Thresholds either.  Entry: record id (le16), number,
- * flags (1: values from the BMC; 0: it refused, the SDR's stand),
- * readable mask, six raw values.
+ * flags (1: values from the BMC; 0: it refused, the SDR's stand; 2: the
+ * mask is the readable mask as the BMC gave it -- older files kept the
+ * converted one, empty for non-linear sensors), readable mask, six raw
+ * values.
+ *
+ * The factors of non-linear sensors' thresholds go in "thrf".  Entry:
+ * record id (le16), number, threshold index, its raw value, flags (1:
+ * factors valid; 0: the BMC refused them, not asked again), M (le16),
+ * B (le16), K1, K2, tolerance, accuracy (le16), accuracy exponent,
+ * direction.
  */
 #define SENSORS_THR_ENTRY	11
+#define SENSORS_THRF_ENTRY	17
+
+static void
+sensors_thrf_save(struct sensors *s)
+{
+	struct wbuf w;
+	uint8_t *buf;
+	size_t i, cap = s->n * SDR_THR_N * SENSORS_THRF_ENTRY + 1;
+	int k;
+
+	buf = xmalloc(cap);
+	wb_init(&w, buf, cap);
+	for (i = 0; i < s->n; i++) {
+		const struct sensors_item *it = &s->items[i];
+
+		if (!it->threshold || !sensor_is_nonlinear(it->rec))
+			continue;
+		for (k = 0; k < SDR_THR_N; k++) {
+			const struct sdr_factors *f = &it->thr_f[k];
+
+			if (!(it->thr_f_asked & (1u << k)))
+				continue;
+			wr_le16(&w, it->record_id);
+			wr_u8(&w, it->number);
+			wr_u8(&w, (uint8_t)k);
+			wr_u8(&w, it->thr_raw[k]);
+			wr_u8(&w, (uint8_t)(it->thr_f_ok & (1u << k) ? 1 : 0));
+			wr_le16(&w, (uint16_t)f->m);
+			wr_le16(&w, (uint16_t)f->b);
+			wr_u8(&w, (uint8_t)f->k1);
+			wr_u8(&w, (uint8_t)f->k2);
+			wr_u8(&w, f->tolerance);
+			wr_le16(&w, f->accuracy);
+			wr_u8(&w, f->accuracy_exp);
+			wr_u8(&w, f->direction);
+		}
+	}
+	if (!w.err)
+		(void)sdr_cache_aux_save(s->cache, "thrf", buf, w.len);
+	free(buf);
+}
+
+static void
+sensors_thrf_load(struct sensors *s)
+{
+	struct rbuf r;
+	struct sdr_factors f;
+	uint8_t *buf, number, k, raw, flags;
+	uint16_t id;
+	size_t len, i;
+
+	if ((buf = sdr_cache_aux_load(s->cache, "thrf", &len)) == NULL)
+		return;
+	rb_init(&r, buf, len);
+	while (rd_left(&r) >= SENSORS_THRF_ENTRY) {
+		id = rd_le16(&r);
+		number = rd_u8(&r);
+		k = rd_u8(&r);
+		raw = rd_u8(&r);
+		flags = rd_u8(&r);
+		memset(&f, 0, sizeof(f));
+		f.m = (int16_t)rd_le16(&r);
+		f.b = (int16_t)rd_le16(&r);
+		f.k1 = (int8_t)rd_u8(&r);
+		f.k2 = (int8_t)rd_u8(&r);
+		f.tolerance = rd_u8(&r);
+		f.accuracy = rd_le16(&r);
+		f.accuracy_exp = rd_u8(&r);
+		f.direction = rd_u8(&r);
+		if (k >= SDR_THR_N)
+			continue;
+		for (i = 0; i < s->n; i++) {
+			struct sensors_item *it = &s->items[i];
+
+			/* only for the raw value it was asked for */
+			if (it->record_id != id || it->number != number ||
+			    !it->threshold || !sensor_is_nonlinear(it->rec) ||
+			    !(it->thr_readable & (1u << k)) ||
+			    it->thr_raw[k] != raw)
+				continue;
+			it->thr_f_asked |= (uint8_t)(1u << k);
+			if (flags & 1) {
+				it->thr_f[k] = f;
+				it->thr_f_ok |= (uint8_t)(1u << k);
+			}
+			sensors_thr_convert(it);
+		}
+	}
+	free(buf);
+}
 
 static void
 sensors_thr_save(struct sensors *s)
@@ -254,13 +370,14 @@ sensors_thr_save(struct sensors *s)
 			continue;
 		wr_le16(&w, it->record_id);
 		wr_u8(&w, it->number);
-		wr_u8(&w, (uint8_t)(it->thr_from_bmc ? 1 : 0));
-		wr_u8(&w, it->thr_mask);
+		wr_u8(&w, (uint8_t)(it->thr_from_bmc ? 3 : 2));
+		wr_u8(&w, it->thr_readable);
 		wr_bytes(&w, it->thr_raw, SDR_THR_N);
 	}
 	if (!w.err)
 		(void)sdr_cache_aux_save(s->cache, "thr", buf, w.len);
 	free(buf);
+	sensors_thrf_save(s);
 }
 
 static void
@@ -286,17 +403,20 @@ sensors_thr_load(struct sensors *s)
 			if (it->record_id != id || it->number != number ||
 			    !it->threshold)
 				continue;
+			/* an older file kept no thresholds of non-linear
+			 * sensors: ask again */
+			if ((flags & 3) == 1 && sensor_is_nonlinear(it->rec))
+				continue;
 			it->thr_done = 1;
 			it->thr_asked = 1;
 			if (!(flags & 1))
 				continue;	/* the SDR's values stand */
-			it->thr_mask = mask;
-			memcpy(it->thr_raw, raw, sizeof(raw));
-			sensors_thr_convert(it);
+			sensors_thr_set(it, mask, raw);
 			it->thr_from_bmc = 1;
 		}
 	}
 	free(buf);
+	sensors_thrf_load(s);
 }
 
 static int
@@ -310,6 +430,36 @@ sensors_wants_thresh(const struct sensors_item *it)
 	return acc == SDR_THRACC_READABLE || acc == SDR_THRACC_SETTABLE;
 }
 
+/*
+ * A non-linear sensor's thresholds, once known: Get Sensor Reading
+ * Factors with each readable threshold's raw value as the reading byte
+ * (section 35.5), the first not asked yet.  0 when there is none.
+ */
+static int
+sensors_thr_factors_next(struct sensors *s, struct sensors_item *it)
+{
+	struct ipmi_req q;
+	uint8_t want;
+	int k;
+
+	if (!it->threshold || !sensor_is_nonlinear(it->rec) || (it->owner & 1))
+		return 0;
+	want = (uint8_t)(it->thr_readable & ~it->thr_f_asked);
+	for (k = 0; k < SDR_THR_N; k++) {
+		if (!(want & (1u << k)))
+			continue;
+		it->thr_f_asked |= (uint8_t)(1u << k);
+		s->thr_idx = k;
+		s->thr_dirty = 1;
+		sensor_factors_req(&q, it->number, it->thr_raw[k]);
+		sensors_address(it, &q);
+		s->stats.factors++;
+		(void)sensors_submit(s, &q, SS_THR_FACTORS);
+		return 1;
+	}
+	return 0;
+}
+
 static void
 sensors_thresh_next(struct sensors *s)
 {
@@ -318,15 +468,18 @@ sensors_thresh_next(struct sensors *s)
 	for (; s->cur < s->n; s->cur++) {
 		struct sensors_item *it = &s->items[s->cur];
 
-		if (!sensors_wants_thresh(it)) {
+		if (!it->thr_done) {
+			if (sensors_wants_thresh(it)) {
+				sensor_thresholds_req(&q, it->number);
+				sensors_address(it, &q);
+				s->stats.thresholds++;
+				(void)sensors_submit(s, &q, SS_THRESH);
+				return;
+			}
 			it->thr_done = 1;
-			continue;
 		}
-		sensor_thresholds_req(&q, it->number);
-		sensors_address(it, &q);
-		s->stats.thresholds++;
-		(void)sensors_submit(s, &q, SS_THRESH);
-		return;
+		if (sensors_thr_factors_next(s, it))
+			return;
 	}
 	s->cur = 0;
 	if (s->thr_dirty) {
@@ -342,7 +495,7 @@ static void
 sensors_thresh_item_done(struct sensors *s, struct sensors_item *it)
 {
 	it->thr_done = 1;
-	s->cur++;
+	/* the same item again: its thresholds' factors, if non-linear */
 	sensors_thresh_next(s);
 }
 
@@ -355,14 +508,55 @@ sensors_on_thresh(struct sensors *s, const struct ipmi_rsp *rsp)
 	it->thr_asked = 1;
 	if (rsp != NULL && rsp->ccode == IPMI_CC_OK &&
 	    sensor_thresholds_decode(rsp->data, rsp->len, &t) == IPMI_OK) {
-		it->thr_mask = t.readable;
-		memcpy(it->thr_raw, t.raw, sizeof(it->thr_raw));
+		sensors_thr_set(it, t.readable, t.raw);
 		it->thr_from_bmc = 1;
-		sensors_thr_convert(it);
 	}
 	/* else keep the SDR's thresholds */
 	s->thr_dirty = 1;
 	sensors_thresh_item_done(s, it);
+}
+
+/*
+ * The factors for threshold thr_idx's raw value (NULL: the bridged
+ * request failed).  They hold from that raw value up to the next one
+ * the BMC gives, so they serve every other threshold in that range as
+ * well.  A refusal is not asked again before the SDR changes; a
+ * controller that does not answer is not asked for the rest.
+ */
+static void
+sensors_on_thr_factors(struct sensors *s, const struct ipmi_rsp *rsp)
+{
+	struct sensors_item *it = &s->items[s->cur];
+	struct sdr_factors f;
+	uint8_t next, lo, hi;
+	int k;
+
+	if (rsp == NULL) {
+		it->thr_f_asked = it->thr_readable;
+	} else if (rsp->ccode == IPMI_CC_OK && sensor_factors_decode(rsp->data,
+	    rsp->len, &next, &f) == IPMI_OK) {
+		lo = it->thr_raw[s->thr_idx];
+		hi = next > lo ? next : (uint8_t)(lo + 1);
+		if (lo == 0xff)
+			hi = 0xff;
+		for (k = 0; k < SDR_THR_N; k++) {
+			if (!(it->thr_readable & (1u << k)) ||
+			    (it->thr_f_ok & (1u << k)))
+				continue;
+			if (k != s->thr_idx && (it->thr_f_asked & (1u << k)))
+				continue;
+			if (k != s->thr_idx && !(it->thr_raw[k] >= lo &&
+			    it->thr_raw[k] < hi))
+				continue;
+			it->thr_f[k] = f;
+			it->thr_f_asked |= (uint8_t)(1u << k);
+			it->thr_f_ok |= (uint8_t)(1u << k);
+		}
+		sensors_thr_convert(it);
+	}
+	/* else refused: that threshold stays unconverted */
+	s->thr_dirty = 1;
+	sensors_thresh_next(s);
 }
 
 /* ---- readings ---- */
@@ -406,6 +600,10 @@ sensors_cross_check(const struct sensors_item *it, uint8_t bits,
 	for (i = 0; i < SDR_THR_N; i++) {
 		if (!(only_bmc & (1u << i)))
 			continue;
+		/* a non-linear sensor's counts near the threshold are worth
+		 * what that threshold's factors say */
+		if (sensor_is_nonlinear(it->rec))
+			f = &it->thr_f[i];
 		if (i <= SDR_THR_LNR) {
 			h = sensor_hyst_value(it->rec, f, it->hyst_pos);
 			if (it->value > it->thr[i] + h + 1e-9)
@@ -576,6 +774,9 @@ sensors_abort(struct sensors *s, enum ipmi_err err)
 	sensors_setdetail(s, "%s", ipmi_tr_error(conn_tr(s->conn)));
 	if (strcmp(s->detail, "no error") == 0)
 		sensors_setdetail(s, "%s", ipmi_strerror(err));
+	/* a threshold's factors that got no answer are asked next sweep */
+	if (s->st == SS_THR_FACTORS && s->cur < s->n)
+		s->items[s->cur].thr_f_asked &= (uint8_t)~(1u << s->thr_idx);
 	for (i = s->cur; i < s->n; i++)
 		sensors_no_reading(&s->items[i], SENSORS_NOTE_NOT_READ);
 	sensors_finish(s, SENSORS_E_TRANSPORT);
@@ -617,6 +818,9 @@ sensors_on_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 		case SS_THRESH:
 			sensors_on_thresh(s, NULL);
 			return;
+		case SS_THR_FACTORS:
+			sensors_on_thr_factors(s, NULL);
+			return;
 		default:
 			sensors_failed(it);
 			if (err == IPMI_E_UNSUPPORTED)
@@ -635,6 +839,9 @@ sensors_on_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 		break;
 	case SS_FACTORS:
 		sensors_on_factors(s, rsp);
+		break;
+	case SS_THR_FACTORS:
+		sensors_on_thr_factors(s, rsp);
 		break;
 	default:
 		break;

@@ -6,10 +6,15 @@
  * values; kept beside the SDR cache on disk; hysteresis from the SDR),
  * then sends one Get Sensor Reading per sensor, to the sensor's owner
  * and LUN (bridged over IPMB when the owner is not the BMC).
- * Non-linear sensors (70h) get their factors from Get Sensor Reading
- * Factors, cached per reading range; their thresholds are not converted
- * (that would take a factors request per threshold), so their state is
- * the BMC's comparison bits alone.
+ * Non-linear sensors (70h-7Fh) get their factors from Get Sensor Reading
+ * Factors, cached per reading range.  Their M, B, K1, K2 depend on the
+ * raw value (sections 35.5, 36.3), so each readable threshold is
+ * converted with factors asked for its own raw value: one Get Sensor
+ * Reading Factors per threshold (fewer when the range the BMC gives
+ * covers another threshold), read with the thresholds, once per SDR
+ * change, and kept with them (in memory and beside the SDR cache), so a
+ * warm sweep asks nothing more.  A threshold whose factors the BMC
+ * refuses is not shown or compared.
  *
  * State: threshold sensors from the BMC's comparison bits, cross-checked
  * against the thresholds; discrete sensors from their asserted offsets;
@@ -72,6 +77,12 @@ struct sensors_item {
 	int			 thr_done;
 	int			 thr_asked;	/* Get Sensor Thresholds sent */
 	int			 thr_from_bmc;
+	uint8_t			 thr_readable;	/* raw mask, before conversion */
+	/* non-linear sensors: factors for each threshold's raw value */
+	uint8_t			 thr_f_asked;	/* by SDR_THR_*: asked (or
+						 * answered for by a range) */
+	uint8_t			 thr_f_ok;	/* and valid in thr_f */
+	struct sdr_factors	 thr_f[SDR_THR_N];
 
 	/* the last reading */
 	enum sensors_note	 note;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fake.h"
 #include "harness.h"
 #include "log.h"
 #include "sdr_cache.h"
@@ -848,6 +849,321 @@ test_sweep(void)
 	ev_free(ev);
 }
 
+/*
+ * A non-linear (70h) sensor with three readable thresholds (LC, UNC,
+ * UC) whose factors differ per raw value: each threshold converts with
+ * Get Sensor Reading Factors asked for its own raw value (section 35.5),
+ * y = (M * x + B * 10^K1) * 10^K2 (section 36.3, linear once the factors
+ * are known):
+ *	LC  raw 0x20 = 32:  M 2, B 10,  K1 0, K2 -1: (64 + 10) / 10   =  7.4
+ *	UNC raw 0x90 = 144: M 3, B -20, K1 1, K2 -1: (432 - 200) / 10 = 23.2
+ *	UC  raw 0xc0 = 192: M 4, B 5,   K1 1, K2 -1: (768 + 50) / 10  = 81.8
+ * readings (their own factors requests):
+ *	0xa0 = 160: M 3, B -20, K1 1, K2 -1: (480 - 200) / 10 = 28.0 (UNC)
+ *	0x8f = 143: M 1, B 86, K1 0, K2 -1: (143 + 86) / 10 = 22.9, 0.3
+ *	    under UNC: within its hysteresis of 2 counts, worth what UNC's
+ *	    factors say, 2 * |M 3| * 10^-1 = 0.6 (not the reading's 0.2)
+ *	0x10 = 16:  M 2, B 10, K1 0, K2 -1: (32 + 10) / 10 = 4.2 (LC)
+ *	0xd0 = 208: M 4, B 5, K1 1, K2 -1: (832 + 50) / 10 = 88.2 (UNC, UC)
+ */
+/* number 62h, threshold access readable (caps 44h), readable mask 1Ah,
+ * unsigned, Watts, linearization 70h, hysteresis +2/-2 counts */
+#define REC_NLT "4000 51 01 2e 20 00 62 15 01 7f 44 0b 01 0000 0000 1a00" \
+	"00 06 00 70 000000000000 00 00 00 00 ff 00 000000000000 02 02 0000" \
+	"00 c3 4e4c54"
+
+static void
+test_nonlinear_thresholds(void)
+{
+	static const uint8_t m_rd[] = { 0x62 };
+	static const uint8_t m_20[] = { 0x62, 0x20 }, m_90[] = { 0x62, 0x90 },
+	    m_c0[] = { 0x62, 0xc0 }, m_a0[] = { 0x62, 0xa0 },
+	    m_8f[] = { 0x62, 0x8f }, m_10[] = { 0x62, 0x10 },
+	    m_d0[] = { 0x62, 0xd0 };
+	/* mask, LNC, LC, LNR, UNC, UC, UNR */
+	static const uint8_t thr[] = { 0x1a, 0x00, 0x20, 0x00, 0x90, 0xc0,
+	    0x00 };
+	/* next reading, M LS, M MS|tol, B LS, B MS|acc, acc|dir, K2|K1 */
+	static const uint8_t f_20[] = { 0x40, 0x02, 0x00, 0x0a, 0x00, 0x00,
+	    0xf0 };
+	/* B = -20: 10-bit two's complement 3ECh */
+	static const uint8_t f_90[] = { 0xb0, 0x03, 0x00, 0xec, 0xc0, 0x00,
+	    0xf1 };
+	static const uint8_t f_c0[] = { 0xff, 0x04, 0x00, 0x05, 0x00, 0x00,
+	    0xf1 };
+	static const uint8_t f_a0[] = { 0xb0, 0x03, 0x00, 0xec, 0xc0, 0x00,
+	    0xf1 };
+	static const uint8_t f_8f[] = { 0x90, 0x01, 0x00, 0x56, 0x00, 0x00,
+	    0xf0 };
+	static const uint8_t f_10[] = { 0x20, 0x02, 0x00, 0x0a, 0x00, 0x00,
+	    0xf0 };
+	static const uint8_t f_d0[] = { 0xe0, 0x04, 0x00, 0x05, 0x00, 0x00,
+	    0xf1 };
+	uint8_t rd[3] = { 0xa0, 0xc0, 0x08 };	/* 28.0, UNC asserted */
+	struct fake_rule rules[] = {
+		{ IPMI_NETFN_SENSOR_EVENT, IPMI_CMD_GET_SENSOR_READING, m_rd, 1,
+		    IPMI_OK, 0, rd, sizeof(rd), 0 },
+		{ IPMI_NETFN_SENSOR_EVENT, IPMI_CMD_GET_SENSOR_THRESHOLDS, m_rd,
+		    1, IPMI_OK, 0, thr, sizeof(thr), 0 },
+#define FR(m, f) { IPMI_NETFN_SENSOR_EVENT, \
+		    IPMI_CMD_GET_SENSOR_READING_FACTORS, m, 2, IPMI_OK, 0, f, \
+		    sizeof(f), 0 }
+		FR(m_20, f_20), FR(m_90, f_90), FR(m_c0, f_c0), FR(m_a0, f_a0),
+		FR(m_8f, f_8f), FR(m_10, f_10), FR(m_d0, f_d0),
+#undef FR
+	};
+	struct ev *ev = ev_new();
+	struct ipmi_tr *tr = fake_new(rules, sizeof(rules) / sizeof(rules[0]));
+	struct conn *cn = conn_new(ev, tr);
+	struct sdr_cache *c = sdr_cache_new(ev, cn, NULL, NULL);
+	struct severity *sev = severity_new();
+	struct sensors *s;
+	struct sdr_image im;
+	const struct sensors_item *it;
+	const char *words[15];
+	char tmp[15][16];
+	uint8_t b[128];
+	int n;
+
+	memset(&im, 0, sizeof(im));
+	n = harness_hex(REC_NLT, b, sizeof(b));
+	CHECK(n > 0 && sdr_image_set(&im, b, (size_t)n) == 0);
+	sdr_cache_use_image(c, &im);
+	s = sensors_new(ev, cn, c, sev);
+
+	/* cold: Get Sensor Thresholds, one factors request per readable
+	 * threshold (3), the reading and its factors */
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	CHECK_EQ(sensors_count(s), 1);
+	CHECK_EQ(fake_count(tr, IPMI_NETFN_SENSOR_EVENT,
+	    IPMI_CMD_GET_SENSOR_THRESHOLDS), 1);
+	CHECK_EQ(fake_count(tr, IPMI_NETFN_SENSOR_EVENT,
+	    IPMI_CMD_GET_SENSOR_READING_FACTORS), 3 + 1);
+	CHECK_EQ(fake_count(tr, IPMI_NETFN_SENSOR_EVENT,
+	    IPMI_CMD_GET_SENSOR_READING), 1);
+	CHECK_EQ(sensors_stats(s)->factors, 4);
+	it = find(s, "NLT");
+	CHECK(it != NULL);
+	if (it == NULL)
+		goto out;
+	CHECK_EQ(it->thr_mask, 0x1a);
+	CHECK(fabs(it->thr[SDR_THR_LC] - 7.4) < 1e-9);
+	CHECK(fabs(it->thr[SDR_THR_UNC] - 23.2) < 1e-9);
+	CHECK(fabs(it->thr[SDR_THR_UC] - 81.8) < 1e-9);
+	CHECK(it->have_value && fabs(it->value - 28.0) < 1e-9);
+	CHECK_EQ(it->cmp_bits, 1u << SDR_THR_UNC);
+	CHECK(!it->mismatch && it->sev == SENSOR_SEV_WARNING);
+	CHECK(sensors_events(it, words, tmp, 15) == 1 &&
+	    strcmp(words[0], "Upper Non-critical going high") == 0);
+
+	/* warm: the reading only; thresholds and their factors cached */
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	CHECK_EQ(fake_count(tr, IPMI_NETFN_SENSOR_EVENT,
+	    IPMI_CMD_GET_SENSOR_THRESHOLDS), 1);
+	CHECK_EQ(fake_count(tr, IPMI_NETFN_SENSOR_EVENT,
+	    IPMI_CMD_GET_SENSOR_READING_FACTORS), 4);
+	CHECK_EQ(fake_count(tr, IPMI_NETFN_SENSOR_EVENT,
+	    IPMI_CMD_GET_SENSOR_READING), 2);
+	it = find(s, "NLT");
+	CHECK(it != NULL && it->thr_mask == 0x1a &&
+	    fabs(it->thr[SDR_THR_UNC] - 23.2) < 1e-9 &&
+	    it->sev == SENSOR_SEV_WARNING && !it->mismatch);
+
+	/* the cross-check works now: the BMC says nothing at 28.0 */
+	rd[2] = 0x00;
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	it = find(s, "NLT");
+	CHECK(it != NULL && it->mismatch && it->sev == SENSOR_SEV_OK);
+
+	/* 22.9, UNC still asserted: within hysteresis (0.6), no mismatch */
+	rd[0] = 0x8f;
+	rd[2] = 0x08;
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	it = find(s, "NLT");
+	CHECK(it != NULL && fabs(it->value - 22.9) < 1e-9 &&
+	    it->cmp_bits == 0 && !it->mismatch &&
+	    it->sev == SENSOR_SEV_WARNING);
+
+	/* 4.2 at or below LC (7.4): critical */
+	rd[0] = 0x10;
+	rd[2] = 0x02;
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	it = find(s, "NLT");
+	CHECK(it != NULL && fabs(it->value - 4.2) < 1e-9 &&
+	    it->cmp_bits == (1u << SDR_THR_LC) && !it->mismatch &&
+	    it->sev == SENSOR_SEV_CRITICAL);
+
+	/* 88.2 beyond UC (81.8) and UNC: critical */
+	rd[0] = 0xd0;
+	rd[2] = 0x18;
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	it = find(s, "NLT");
+	CHECK(it != NULL && fabs(it->value - 88.2) < 1e-9 &&
+	    it->cmp_bits == (1u << SDR_THR_UNC | 1u << SDR_THR_UC) &&
+	    !it->mismatch && it->sev == SENSOR_SEV_CRITICAL);
+	/* still no threshold request since the cold sweep: 4 + one
+	 * factors request per new reading range (8Fh, 10h, D0h) */
+	CHECK_EQ(fake_count(tr, IPMI_NETFN_SENSOR_EVENT,
+	    IPMI_CMD_GET_SENSOR_THRESHOLDS), 1);
+	CHECK_EQ(fake_count(tr, IPMI_NETFN_SENSOR_EVENT,
+	    IPMI_CMD_GET_SENSOR_READING_FACTORS), 7);
+out:
+	sensors_free(s);
+	sdr_cache_free(c);
+	severity_free(sev);
+	conn_free(cn);
+	ev_free(ev);
+}
+
+/* the BMC stops answering in the middle of the thresholds' factors: the
+ * one not answered is asked on the next sweep, the others are not */
+static void
+test_nonlinear_thresholds_timeout(void)
+{
+	static const uint8_t m_rd[] = { 0x62 };
+	static const uint8_t m_20[] = { 0x62, 0x20 }, m_90[] = { 0x62, 0x90 },
+	    m_c0[] = { 0x62, 0xc0 }, m_a0[] = { 0x62, 0xa0 };
+	static const uint8_t thr[] = { 0x1a, 0x00, 0x20, 0x00, 0x90, 0xc0,
+	    0x00 };
+	static const uint8_t f_20[] = { 0x40, 0x02, 0x00, 0x0a, 0x00, 0x00,
+	    0xf0 };
+	static const uint8_t f_90[] = { 0xb0, 0x03, 0x00, 0xec, 0xc0, 0x00,
+	    0xf1 };
+	static const uint8_t f_c0[] = { 0xff, 0x04, 0x00, 0x05, 0x00, 0x00,
+	    0xf1 };
+	static const uint8_t rd[] = { 0xa0, 0xc0, 0x08 };
+	struct fake_rule rules[] = {
+		{ IPMI_NETFN_SENSOR_EVENT, IPMI_CMD_GET_SENSOR_READING, m_rd, 1,
+		    IPMI_OK, 0, rd, sizeof(rd), 0 },
+		{ IPMI_NETFN_SENSOR_EVENT, IPMI_CMD_GET_SENSOR_THRESHOLDS, m_rd,
+		    1, IPMI_OK, 0, thr, sizeof(thr), 0 },
+		{ IPMI_NETFN_SENSOR_EVENT, IPMI_CMD_GET_SENSOR_READING_FACTORS,
+		    m_90, 2, IPMI_E_TIMEOUT, 0, NULL, 0, 1 },
+#define FR(m, f) { IPMI_NETFN_SENSOR_EVENT, \
+		    IPMI_CMD_GET_SENSOR_READING_FACTORS, m, 2, IPMI_OK, 0, f, \
+		    sizeof(f), 0 }
+		FR(m_20, f_20), FR(m_90, f_90), FR(m_c0, f_c0), FR(m_a0, f_90),
+#undef FR
+	};
+	struct ev *ev = ev_new();
+	struct ipmi_tr *tr = fake_new(rules, sizeof(rules) / sizeof(rules[0]));
+	struct conn *cn = conn_new(ev, tr);
+	struct sdr_cache *c = sdr_cache_new(ev, cn, NULL, NULL);
+	struct severity *sev = severity_new();
+	struct sensors *s;
+	struct sdr_image im;
+	const struct sensors_item *it;
+	uint8_t b[128];
+	int n;
+
+	memset(&im, 0, sizeof(im));
+	n = harness_hex(REC_NLT, b, sizeof(b));
+	CHECK(n > 0 && sdr_image_set(&im, b, (size_t)n) == 0);
+	sdr_cache_use_image(c, &im);
+	s = sensors_new(ev, cn, c, sev);
+	CHECK_EQ(run_sweep(ev, s), SENSORS_E_TRANSPORT);
+	CHECK_EQ(fake_count(tr, IPMI_NETFN_SENSOR_EVENT,
+	    IPMI_CMD_GET_SENSOR_READING_FACTORS), 2);	/* 20h, 90h */
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	CHECK_EQ(fake_count(tr, IPMI_NETFN_SENSOR_EVENT,
+	    IPMI_CMD_GET_SENSOR_THRESHOLDS), 1);
+	/* 90h again, C0h, the reading A0h */
+	CHECK_EQ(fake_count(tr, IPMI_NETFN_SENSOR_EVENT,
+	    IPMI_CMD_GET_SENSOR_READING_FACTORS), 2 + 3);
+	it = find(s, "NLT");
+	CHECK(it != NULL && it->thr_mask == 0x1a &&
+	    fabs(it->thr[SDR_THR_LC] - 7.4) < 1e-9 &&
+	    fabs(it->thr[SDR_THR_UNC] - 23.2) < 1e-9 &&
+	    fabs(it->thr[SDR_THR_UC] - 81.8) < 1e-9 &&
+	    it->sev == SENSOR_SEV_WARNING && !it->mismatch);
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	CHECK_EQ(fake_count(tr, IPMI_NETFN_SENSOR_EVENT,
+	    IPMI_CMD_GET_SENSOR_READING_FACTORS), 5);
+	sensors_free(s);
+	sdr_cache_free(c);
+	severity_free(sev);
+	conn_free(cn);
+	ev_free(ev);
+}
+
+/*
+ * The thresholds' factors are kept beside the SDR cache with the
+ * thresholds: a new process with a valid cache asks for neither.  The
+ * scripted BMC's factors: M 2 below 80h (next: 80h), M 4 from there
+ * (next: FFh), K2 -1.  LNC 20h and LC 30h share a range: one request.
+ */
+/* number 63h, thresholds readable (LNC, LC, UNC), from the SDR:
+ * UNC 90h, LC 30h, LNC 20h; hysteresis 1 */
+#define REC_NLD "4100 51 01 2e 20 00 63 15 01 7f 44 0b 01 0000 0000 0b00" \
+	"00 06 00 70 000000000000 00 00 00 00 ff 00 000090003020 01 01 0000" \
+	"00 c3 4e4c44"
+
+static void
+test_nonlinear_thresholds_disk(void)
+{
+	struct ev *ev = ev_new();
+	struct repo *r = repo_new();
+	struct conn *cn;
+	struct sdr_cache *c;
+	struct severity *sev = severity_new();
+	struct sensors *s;
+	const struct sensors_item *it;
+
+	mktmp();
+	repo_add(r, REC_NLD);
+	repo_reading(r, 0x63, "50 c0 00");	/* 0x50 * 0.2 = 16.0 */
+	/* Get Sensor Thresholds: mask, LNC, LC, LNR, UNC, UC, UNR */
+	memcpy(r->thr[0x63], "\x0b\x20\x30\x00\x90\x00\x00", 7);
+	cn = conn_new(ev, &r->tr);
+	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	s = sensors_new(ev, cn, c, sev);
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	CHECK_EQ(r->count[0][IPMI_CMD_GET_SENSOR_THRESHOLDS], 1);
+	/* 20h (covering 30h up to 80h), 90h; the reading 50h */
+	CHECK_EQ(r->count[0][IPMI_CMD_GET_SENSOR_READING_FACTORS], 2 + 1);
+	it = find(s, "NLD");
+	/* 0x20 * 0.2 = 6.4, 0x30 * 0.2 = 9.6, 0x90 * 0.4 = 57.6 */
+	CHECK(it != NULL && it->thr_mask == 0x0b &&
+	    fabs(it->thr[SDR_THR_LNC] - 6.4) < 1e-9 &&
+	    fabs(it->thr[SDR_THR_LC] - 9.6) < 1e-9 &&
+	    fabs(it->thr[SDR_THR_UNC] - 57.6) < 1e-9);
+	CHECK(it != NULL && fabs(it->value - 16.0) < 1e-9 &&
+	    it->sev == SENSOR_SEV_OK && !it->mismatch);
+	sensors_free(s);
+	sdr_cache_free(c);
+
+	/* a new process: nothing but the check, the reading and its
+	 * factors */
+	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	s = sensors_new(ev, cn, c, sev);
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	CHECK_EQ(r->count[0][IPMI_CMD_GET_SENSOR_THRESHOLDS], 1);
+	CHECK_EQ(r->count[0][IPMI_CMD_GET_SENSOR_READING_FACTORS], 3 + 1);
+	CHECK_EQ(sensors_stats(s)->thresholds, 0);
+	CHECK_EQ(sensors_stats(s)->factors, 1);
+	it = find(s, "NLD");
+	CHECK(it != NULL && it->thr_mask == 0x0b &&
+	    fabs(it->thr[SDR_THR_LC] - 9.6) < 1e-9 &&
+	    fabs(it->thr[SDR_THR_UNC] - 57.6) < 1e-9 &&
+	    it->sev == SENSOR_SEV_OK && !it->mismatch);
+	sensors_free(s);
+	sdr_cache_free(c);
+
+	/* the repository changes: thresholds and their factors again */
+	r->add_ts++;
+	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	s = sensors_new(ev, cn, c, sev);
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	CHECK_EQ(r->count[0][IPMI_CMD_GET_SENSOR_THRESHOLDS], 2);
+	CHECK_EQ(sensors_stats(s)->factors, 2 + 1);
+	sensors_free(s);
+	sdr_cache_free(c);
+	severity_free(sev);
+	conn_free(cn);
+	ev_free(ev);
+	rmtmp();
+}
+
 static void
 test_exclude(void)
 {
@@ -951,6 +1267,9 @@ main(void)
 	RUN(test_disk);
 	RUN(test_image_file);
 	RUN(test_sweep);
+	RUN(test_nonlinear_thresholds);
+	RUN(test_nonlinear_thresholds_timeout);
+	RUN(test_nonlinear_thresholds_disk);
 	RUN(test_exclude);
 	RUN(test_two_bmcs);
 	return harness_end();
