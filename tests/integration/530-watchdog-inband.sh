@@ -6,15 +6,16 @@
 # (when freeipmi-bmc-watchdog is installed); set with a pre-timeout
 # interrupt, reset, clear and off; chassis status and control need no
 # session privilege in-band (QEMU's BMC lacks Chassis Identify: C1h).  The expiry itself is in 150-*.
-# Skips (77) without QEMU, a cached guest kernel or a static build.
+# Skips (77) without QEMU, a guest kernel (fetched by tests/inband/
+# kernel.sh, cached in build/inband/kernel) or a static libcrypto.
 . "$(dirname "$0")/lib.sh"
 
 cd "$TOP" || exit 1
 OUT=$TOP/build/inband/wdt530
 mkdir -p "$OUT"
 command -v qemu-system-x86_64 >/dev/null 2>&1 || skip_all "no qemu-system-x86_64"
-[ -s build/inband/kernel/vmlinuz ] ||
-    skip_all "no cached guest kernel (tests/inband/kernel.sh)"
+sh tests/inband/kernel.sh build/inband/kernel 2>"$OUT/kernel.err" ||
+    skip_all "no guest kernel: $(cat "$OUT/kernel.err")"
 BW=${INBAND_BMCWATCH:-build/static/bmcwatch}
 if [ -z "${INBAND_BMCWATCH:-}" ]; then
 	case $(${CC:-cc} -print-file-name=libcrypto.a) in
