@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "cmd_app.h"
+#include "fileio.h"
 #include "log.h"
 #include "sdr_cache.h"
 #include "xmem.h"
@@ -173,55 +174,14 @@ static int
 sdr_cache_write_file(const char *path, const uint8_t *p, size_t len,
     char *err, size_t errlen)
 {
-	char tmp[4096], dir[4096], *slash;
-	size_t off = 0;
-	ssize_t w;
-	int fd;
+	char tmp[4096];
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path,
 	    (long)getpid()) >= (int)sizeof(tmp)) {
 		(void)snprintf(err, errlen, "%s: path too long", path);
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		(void)snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	while (off < len) {
-		w = write(fd, p + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto fail;
-		off += (size_t)w;
-	}
-	if (fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		goto fail;
-	(void)snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL) {
-		*slash = '\0';
-		if (dir[0] == '\0')
-			(void)snprintf(dir, sizeof(dir), "/");
-		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-			(void)fsync(fd);
-			(void)close(fd);
-		}
-	}
-	return 0;
-fail:
-	(void)snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-	if (fd >= 0)
-		(void)close(fd);
-	(void)unlink(tmp);
-	return -1;
+	return fileio_replace(path, tmp, p, len, 0600, err, errlen);
 }
 
 int

@@ -265,13 +265,33 @@ cli_call_ok(struct cli *c, struct ipmi_req *req, struct ipmi_rsp *rsp,
 
 	if ((r = cli_call(c, req, rsp)) != 0)
 		return r;
-	if (rsp->ccode != IPMI_CC_OK) {
-		fprintf(stderr, "bmcwatch: %s: %s: completion code 0x%02x: "
-		    "%s\n", ipmi_tr_peer(conn_tr(c->conn)), what, rsp->ccode,
-		    ipmi_ccode_name(req->netfn, req->cmd, rsp->ccode));
-		return -CLI_ECCODE;
-	}
+	if (rsp->ccode != IPMI_CC_OK)
+		return -cli_ccode_error(c, req, rsp, what);
 	return 0;
+}
+
+int
+cli_ccode_error(struct cli *c, const struct ipmi_req *req,
+    const struct ipmi_rsp *rsp, const char *what)
+{
+	fprintf(stderr, "bmcwatch: %s: %s: completion code 0x%02x: %s\n",
+	    ipmi_tr_peer(conn_tr(c->conn)), what, rsp->ccode,
+	    ipmi_ccode_name(req->netfn, req->cmd, rsp->ccode));
+	return CLI_ECCODE;
+}
+
+int
+cli_short_error(struct cli *c, const char *what, unsigned len,
+    unsigned need)
+{
+	if (need > 0)
+		fprintf(stderr, "bmcwatch: %s: %s: response too short (%u "
+		    "bytes, need %u)\n", ipmi_tr_peer(conn_tr(c->conn)), what,
+		    len, need);
+	else
+		fprintf(stderr, "bmcwatch: %s: %s: response too short (%u "
+		    "bytes)\n", ipmi_tr_peer(conn_tr(c->conn)), what, len);
+	return CLI_ETRANSPORT;
 }
 
 enum {

@@ -49,6 +49,14 @@ int	cli_call(struct cli *, struct ipmi_req *, struct ipmi_rsp *);
  * what (e.g. "Get Device ID") and turned into -CLI_ECCODE. */
 int	cli_call_ok(struct cli *, struct ipmi_req *, struct ipmi_rsp *,
 	    const char *what);
+/* Print "peer: what: completion code 0xNN: name" for rsp's non-zero
+ * ccode; returns CLI_ECCODE. */
+int	cli_ccode_error(struct cli *, const struct ipmi_req *,
+	    const struct ipmi_rsp *, const char *what);
+/* Print "peer: what: response too short (len bytes[, need n])" (need 0:
+ * not said); returns CLI_ETRANSPORT. */
+int	cli_short_error(struct cli *, const char *what, unsigned len,
+	    unsigned need);
 void	cli_usage_error(const char *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	cli_parse_byte(const char *, uint8_t *);

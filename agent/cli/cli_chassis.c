@@ -140,12 +140,8 @@ get_status(struct cli *c, struct chassis_status *s)
 	chassis_status_req(&req);
 	if ((r = cli_call_ok(c, &req, &rsp, "Get Chassis Status")) != 0)
 		return -r;
-	if (chassis_status_decode(rsp.data, rsp.len, s) != IPMI_OK) {
-		fprintf(stderr, "bmcwatch: %s: Get Chassis Status: response "
-		    "too short (%u bytes, need 3)\n",
-		    ipmi_tr_peer(conn_tr(c->conn)), rsp.len);
-		return CLI_ETRANSPORT;
-	}
+	if (chassis_status_decode(rsp.data, rsp.len, s) != IPMI_OK)
+		return cli_short_error(c, "Get Chassis Status", rsp.len, 3);
 	return CLI_OK;
 }
 
@@ -204,12 +200,8 @@ control_call(struct cli *c, struct ipmi_req *req, struct ipmi_rsp *rsp,
 		    ipmi_tr_peer(conn_tr(c->conn)), what);
 		return CLI_ECCODE;
 	}
-	if (rsp->ccode != IPMI_CC_OK) {
-		fprintf(stderr, "bmcwatch: %s: %s: completion code 0x%02x: "
-		    "%s\n", ipmi_tr_peer(conn_tr(c->conn)), what, rsp->ccode,
-		    ipmi_ccode_name(req->netfn, req->cmd, rsp->ccode));
-		return CLI_ECCODE;
-	}
+	if (rsp->ccode != IPMI_CC_OK)
+		return cli_ccode_error(c, req, rsp, what);
 	return CLI_OK;
 }
 
@@ -345,22 +337,10 @@ optional_call(struct cli *c, struct ipmi_req *req, struct ipmi_rsp *rsp,
 	st = chassis_classify(req->netfn, req->cmd, rsp->ccode);
 	if (st == CHASSIS_ITEM_UNSUPPORTED)
 		return CLI_OK;
-	if (st != CHASSIS_ITEM_OK) {
-		fprintf(stderr, "bmcwatch: %s: %s: completion code 0x%02x: "
-		    "%s\n", ipmi_tr_peer(conn_tr(c->conn)), what, rsp->ccode,
-		    ipmi_ccode_name(req->netfn, req->cmd, rsp->ccode));
-		return CLI_ECCODE;
-	}
+	if (st != CHASSIS_ITEM_OK)
+		return cli_ccode_error(c, req, rsp, what);
 	*supported = 1;
 	return CLI_OK;
-}
-
-static int
-short_answer(struct cli *c, const char *what, unsigned len)
-{
-	fprintf(stderr, "bmcwatch: %s: %s: response too short (%u bytes)\n",
-	    ipmi_tr_peer(conn_tr(c->conn)), what, len);
-	return CLI_ETRANSPORT;
 }
 
 static void
@@ -397,7 +377,8 @@ chassis_restart(struct cli *c, int argc, char **argv)
 		return CLI_OK;
 	}
 	if (chassis_restart_decode(rsp.data, rsp.len, &rc) != IPMI_OK)
-		return short_answer(c, "Get System Restart Cause", rsp.len);
+		return cli_short_error(c, "Get System Restart Cause", rsp.len,
+		    0);
 	if (c->json) {
 		json_obj_begin(&c->js, NULL);
 		json_bool(&c->js, "supported", 1);
@@ -439,7 +420,7 @@ chassis_poh(struct cli *c, int argc, char **argv)
 		return CLI_OK;
 	}
 	if (chassis_poh_decode(rsp.data, rsp.len, &h) != IPMI_OK)
-		return short_answer(c, "Get POH Counter", rsp.len);
+		return cli_short_error(c, "Get POH Counter", rsp.len, 0);
 	m = chassis_poh_minutes(&h);
 	days = m / 1440;
 	hours = (m % 1440) / 60;
@@ -486,7 +467,8 @@ chassis_bootdev(struct cli *c, int argc, char **argv)
 	}
 	if (chassis_bootopt_decode(rsp.data, rsp.len, &bo) != IPMI_OK ||
 	    chassis_bootflags_decode(&bo, &f) != IPMI_OK)
-		return short_answer(c, "Get System Boot Options", rsp.len);
+		return cli_short_error(c, "Get System Boot Options", rsp.len,
+		    0);
 	if (c->json) {
 		json_obj_begin(&c->js, NULL);
 		json_bool(&c->js, "supported", 1);

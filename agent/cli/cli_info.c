@@ -119,12 +119,8 @@ cli_info(struct cli *c, int argc, char **argv)
 	app_devid_req(&req);
 	if ((r = cli_call_ok(c, &req, &rsp, "Get Device ID")) != 0)
 		return -r;
-	if (app_devid_decode(rsp.data, rsp.len, &d) != IPMI_OK) {
-		fprintf(stderr, "bmcwatch: %s: Get Device ID: response too "
-		    "short (%u bytes)\n", ipmi_tr_peer(conn_tr(c->conn)),
-		    rsp.len);
-		return CLI_ETRANSPORT;
-	}
+	if (app_devid_decode(rsp.data, rsp.len, &d) != IPMI_OK)
+		return cli_short_error(c, "Get Device ID", rsp.len, 0);
 	{
 		struct ipmi_rsp keep = rsp;
 

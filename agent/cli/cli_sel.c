@@ -104,12 +104,8 @@ sel_get_info(struct cli *c, struct sel_info *i)
 	sel_info_req(&q);
 	if ((r = cli_call_ok(c, &q, &rsp, "Get SEL Info")) != 0)
 		return -r;
-	if (sel_info_decode(rsp.data, rsp.len, i) != IPMI_OK) {
-		fprintf(stderr, "bmcwatch: %s: Get SEL Info: response too "
-		    "short (%u bytes)\n", ipmi_tr_peer(conn_tr(c->conn)),
-		    rsp.len);
-		return CLI_ETRANSPORT;
-	}
+	if (sel_info_decode(rsp.data, rsp.len, i) != IPMI_OK)
+		return cli_short_error(c, "Get SEL Info", rsp.len, 0);
 	return CLI_OK;
 }
 

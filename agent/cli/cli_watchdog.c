@@ -121,12 +121,8 @@ get_timer(struct cli *c, struct wdt_timer *t)
 	wdt_get_req(&req);
 	if ((r = cli_call_ok(c, &req, &rsp, "Get Watchdog Timer")) != 0)
 		return -r;
-	if (wdt_get_decode(rsp.data, rsp.len, t) != IPMI_OK) {
-		fprintf(stderr, "bmcwatch: %s: Get Watchdog Timer: response "
-		    "too short (%u bytes, need 6)\n",
-		    ipmi_tr_peer(conn_tr(c->conn)), rsp.len);
-		return CLI_ETRANSPORT;
-	}
+	if (wdt_get_decode(rsp.data, rsp.len, t) != IPMI_OK)
+		return cli_short_error(c, "Get Watchdog Timer", rsp.len, 6);
 	if ((t->quirks & WDT_QUIRK_SHORT_GET) && c->verbose)
 		fprintf(stderr, "bmcwatch: note: Get Watchdog Timer answered "
 		    "%u bytes: no present countdown (quirk short-get)\n",
@@ -411,13 +407,8 @@ wd_reset(struct cli *c, int argc, char **argv)
 		    ipmi_tr_peer(conn_tr(c->conn)));
 		return CLI_ECCODE;
 	}
-	if (rsp.ccode != IPMI_CC_OK) {
-		fprintf(stderr, "bmcwatch: %s: Reset Watchdog Timer: "
-		    "completion code 0x%02x: %s\n",
-		    ipmi_tr_peer(conn_tr(c->conn)), rsp.ccode,
-		    ipmi_ccode_name(req.netfn, req.cmd, rsp.ccode));
-		return CLI_ECCODE;
-	}
+	if (rsp.ccode != IPMI_CC_OK)
+		return cli_ccode_error(c, &req, &rsp, "Reset Watchdog Timer");
 done:
 	if (!c->json)
 		printf("Watchdog Timer reset%s\n", reinit ? " (it was not "

@@ -288,11 +288,13 @@ chassis_bootflags_decode(const struct chassis_bootopt *o,
 	return IPMI_OK;
 }
 
-static const struct {
+struct chassis_bootdev {
 	uint8_t		 sel;
 	const char	*key;
 	const char	*name;
-} chassis_bootdevs[] = {
+};
+
+static const struct chassis_bootdev chassis_bootdevs[] = {
 	{ 0x0, "none", "No override" },
 	{ 0x1, "pxe", "Force PXE" },
 	{ 0x2, "disk", "Force Boot from default Hard-Drive" },
@@ -310,26 +312,30 @@ static const struct {
 	{ 0xf, "floppy", "Force Boot from Floppy/primary removable media" },
 };
 
-const char *
-chassis_bootdev_name(uint8_t sel)
+static const struct chassis_bootdev *
+chassis_bootdev_find(uint8_t sel)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(chassis_bootdevs) / sizeof(chassis_bootdevs[0]);
 	    i++)
 		if (chassis_bootdevs[i].sel == sel)
-			return chassis_bootdevs[i].name;
-	return "Reserved";
+			return &chassis_bootdevs[i];
+	return NULL;
+}
+
+const char *
+chassis_bootdev_name(uint8_t sel)
+{
+	const struct chassis_bootdev *d = chassis_bootdev_find(sel);
+
+	return d != NULL ? d->name : "Reserved";
 }
 
 const char *
 chassis_bootdev_key(uint8_t sel)
 {
-	size_t i;
+	const struct chassis_bootdev *d = chassis_bootdev_find(sel);
 
-	for (i = 0; i < sizeof(chassis_bootdevs) / sizeof(chassis_bootdevs[0]);
-	    i++)
-		if (chassis_bootdevs[i].sel == sel)
-			return chassis_bootdevs[i].key;
-	return "reserved";
+	return d != NULL ? d->key : "reserved";
 }

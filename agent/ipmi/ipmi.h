@@ -187,6 +187,14 @@ int		 ipmi_priv_parse(const char *, uint8_t *);
 const char	*ipmi_iana_name(uint32_t);
 void		 ipmi_req_init(struct ipmi_req *, uint8_t netfn, uint8_t cmd,
 		    const void *data, size_t len);
+/*
+ * Get SEL Entry (31.5) and Get [Device] SDR (33.12, 35.3) share one
+ * request layout: reservation ID, record ID (both le16), offset into the
+ * record, bytes to read (FFh: the entire record).
+ */
+void		 ipmi_rec_get_req(struct ipmi_req *, uint8_t netfn,
+		    uint8_t cmd, uint16_t res, uint16_t id, uint8_t offset,
+		    uint8_t count);
 
 /*
  * IPMB / LAN message framing, section 13.8 (LAN) and IPMB spec: the same

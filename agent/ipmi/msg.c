@@ -209,6 +209,21 @@ ipmi_req_init(struct ipmi_req *req, uint8_t netfn, uint8_t cmd,
 		memcpy(req->data, data, len);
 }
 
+void
+ipmi_rec_get_req(struct ipmi_req *req, uint8_t netfn, uint8_t cmd,
+    uint16_t res, uint16_t id, uint8_t offset, uint8_t count)
+{
+	uint8_t d[6];
+	struct wbuf w;
+
+	wb_init(&w, d, sizeof(d));
+	wr_le16(&w, res);
+	wr_le16(&w, id);
+	wr_u8(&w, offset);
+	wr_u8(&w, count);
+	ipmi_req_init(req, netfn, cmd, d, w.len);
+}
+
 int
 ipmi_msg_encode(uint8_t *out, size_t cap, uint8_t rs_sa, uint8_t rq_sa,
     uint8_t rq_seq, const struct ipmi_req *req)

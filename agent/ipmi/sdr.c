@@ -125,8 +125,20 @@ sdr_id_rd(struct rbuf *r, struct sdr_rec *s)
 	sdr_id_decode(s->id_code, p, n, s->name, sizeof(s->name));
 }
 
+/* every record type decoded here ends with an OEM byte and the ID string */
+static int
+sdr_oem_id_rd(struct rbuf *r, struct sdr_rec *s)
+{
+	s->oem = rd_u8(r);
+	if (r->err)
+		return -1;
+	sdr_id_rd(r, s);
+	return 0;
+}
+
+/* sensor owner, number and entity: bytes 6-10 of types 01h, 02h, 03h */
 static void
-sdr_sensor_common(struct rbuf *r, struct sdr_rec *s)
+sdr_key_rd(struct rbuf *r, struct sdr_rec *s)
 {
 	uint8_t b;
 
@@ -137,6 +149,14 @@ sdr_sensor_common(struct rbuf *r, struct sdr_rec *s)
 	s->number = rd_u8(r);
 	s->entity_id = rd_u8(r);
 	s->entity_instance = rd_u8(r);
+}
+
+static void
+sdr_sensor_common(struct rbuf *r, struct sdr_rec *s)
+{
+	uint8_t b;
+
+	sdr_key_rd(r, s);
 	s->init = rd_u8(r);
 	s->caps = rd_u8(r);
 	s->sensor_type = rd_u8(r);
@@ -208,10 +228,8 @@ sdr_decode(const uint8_t *p, size_t len, struct sdr_rec *s)
 		s->hyst_pos = rd_u8(&r);
 		s->hyst_neg = rd_u8(&r);
 		rd_skip(&r, 2);
-		s->oem = rd_u8(&r);
-		if (r.err)
+		if (sdr_oem_id_rd(&r, s) != 0)
 			return IPMI_E_LENGTH;
-		sdr_id_rd(&r, s);
 		break;
 	case SDR_TYPE_COMPACT:
 		sdr_sensor_common(&r, s);
@@ -219,29 +237,19 @@ sdr_decode(const uint8_t *p, size_t len, struct sdr_rec *s)
 		s->hyst_pos = rd_u8(&r);
 		s->hyst_neg = rd_u8(&r);
 		rd_skip(&r, 3);
-		s->oem = rd_u8(&r);
-		if (r.err)
+		if (sdr_oem_id_rd(&r, s) != 0)
 			return IPMI_E_LENGTH;
 		s->format = SDR_FMT_NONE;
-		sdr_id_rd(&r, s);
 		break;
 	case SDR_TYPE_EVENT_ONLY:
-		s->owner_id = rd_u8(&r);
-		b = rd_u8(&r);
-		s->owner_lun = b & 0x03;
-		s->channel = b >> 4;
-		s->number = rd_u8(&r);
-		s->entity_id = rd_u8(&r);
-		s->entity_instance = rd_u8(&r);
+		sdr_key_rd(&r, s);
 		s->sensor_type = rd_u8(&r);
 		s->event_type = rd_u8(&r);
 		sdr_share_rd(&r, s);
 		rd_skip(&r, 1);
-		s->oem = rd_u8(&r);
-		if (r.err)
+		if (sdr_oem_id_rd(&r, s) != 0)
 			return IPMI_E_LENGTH;
 		s->format = SDR_FMT_NONE;
-		sdr_id_rd(&r, s);
 		break;
 	case SDR_TYPE_FRU_LOCATOR:
 		s->dev_addr = rd_u8(&r);
@@ -256,10 +264,8 @@ sdr_decode(const uint8_t *p, size_t len, struct sdr_rec *s)
 		s->dev_type_mod = rd_u8(&r);
 		s->entity_id = rd_u8(&r);
 		s->entity_instance = rd_u8(&r);
-		s->oem = rd_u8(&r);
-		if (r.err)
+		if (sdr_oem_id_rd(&r, s) != 0)
 			return IPMI_E_LENGTH;
-		sdr_id_rd(&r, s);
 		break;
 	case SDR_TYPE_MC_LOCATOR:
 		s->dev_addr = rd_u8(&r);
@@ -269,10 +275,8 @@ sdr_decode(const uint8_t *p, size_t len, struct sdr_rec *s)
 		rd_skip(&r, 3);
 		s->entity_id = rd_u8(&r);
 		s->entity_instance = rd_u8(&r);
-		s->oem = rd_u8(&r);
-		if (r.err)
+		if (sdr_oem_id_rd(&r, s) != 0)
 			return IPMI_E_LENGTH;
-		sdr_id_rd(&r, s);
 		break;
 	default:
 		break;
@@ -409,20 +413,12 @@ void
 sdr_get_req(struct ipmi_req *q, int device, uint16_t res, uint16_t id,
     uint8_t offset, uint8_t count)
 {
-	uint8_t d[6];
-
-	d[0] = (uint8_t)(res & 0xff);
-	d[1] = (uint8_t)(res >> 8);
-	d[2] = (uint8_t)(id & 0xff);
-	d[3] = (uint8_t)(id >> 8);
-	d[4] = offset;
-	d[5] = count;
 	if (device)
-		ipmi_req_init(q, IPMI_NETFN_SENSOR_EVENT,
-		    IPMI_CMD_GET_DEVICE_SDR, d, sizeof(d));
+		ipmi_rec_get_req(q, IPMI_NETFN_SENSOR_EVENT,
+		    IPMI_CMD_GET_DEVICE_SDR, res, id, offset, count);
 	else
-		ipmi_req_init(q, IPMI_NETFN_STORAGE, IPMI_CMD_GET_SDR, d,
-		    sizeof(d));
+		ipmi_rec_get_req(q, IPMI_NETFN_STORAGE, IPMI_CMD_GET_SDR, res,
+		    id, offset, count);
 }
 
 enum ipmi_err

@@ -124,16 +124,9 @@ sel_reserve_decode(const uint8_t *p, size_t len, uint16_t *resid)
 void
 sel_get_req(struct ipmi_req *q, uint16_t resid, uint16_t id)
 {
-	uint8_t d[6];
-
-	d[0] = resid & 0xff;
-	d[1] = resid >> 8;
-	d[2] = id & 0xff;
-	d[3] = id >> 8;
-	d[4] = 0;		/* offset */
-	d[5] = 0xff;		/* read the entire record */
-	ipmi_req_init(q, IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_ENTRY, d,
-	    sizeof(d));
+	/* offset 0, FFh: read the entire record */
+	ipmi_rec_get_req(q, IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_ENTRY, resid,
+	    id, 0, 0xff);
 }
 
 enum ipmi_err

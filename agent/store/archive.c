@@ -13,11 +13,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "json.h"
 #include "store/archive.h"
 #include "xmem.h"
-
-static int	archive_write_all(int, const char *, size_t);
 
 struct archive {
 	struct archive_cfg	 cfg;
@@ -61,30 +60,6 @@ archive_reopen(struct archive *a)
 	archive_close(a);
 }
 
-/* fsync the directory holding path, so a new file's name is durable */
-static int
-archive_sync_dir(const char *path)
-{
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd, r;
-
-	if (slash == NULL)
-		(void)snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		(void)snprintf(dir, sizeof(dir), "/");
-	else if ((size_t)(slash - path) >= sizeof(dir))
-		return -1;
-	else
-		(void)snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path),
-		    path);
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return -1;
-	r = fsync(fd);
-	(void)close(fd);
-	return r;
-}
-
 /* open for appending (created 0640 if absent, its name made durable) */
 static int
 archive_open_file(const char *path, char *err, size_t errlen)
@@ -108,7 +83,7 @@ archive_open_file(const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	if (created)
-		(void)archive_sync_dir(path);
+		(void)fileio_sync_dir(path);
 	return fd;
 }
 
@@ -174,7 +149,7 @@ archive_write_file(int fd, const char *path, const char *p, size_t n,
 	}
 	if (archive_repair(fd, path, err, errlen) != 0)
 		goto done;
-	if (archive_write_all(fd, p, n) != 0 || fsync(fd) != 0) {
+	if (fileio_write_all(fd, p, n) != 0 || fsync(fd) != 0) {
 		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto done;
 	}
@@ -247,27 +222,6 @@ archive_json(const struct archive_entry *e, size_t *len)
 	}
 	*len = sz;
 	return buf;
-}
-
-static int
-archive_write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (w == 0) {
-			errno = ENOSPC;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 static int

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fileio.h"
 #include "store/state.h"
 #include "xmem.h"
 
@@ -212,29 +213,6 @@ state_load(const char *path, struct state_sel *st, char *err, size_t errlen)
 	return 0;
 }
 
-static int
-state_sync_dir(const char *path)
-{
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd, r;
-
-	if (slash == NULL)
-		(void)snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		(void)snprintf(dir, sizeof(dir), "/");
-	else if ((size_t)(slash - path) >= sizeof(dir))
-		return -1;
-	else
-		(void)snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path),
-		    path);
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return -1;
-	r = fsync(fd);
-	(void)close(fd);
-	return r;
-}
-
 size_t
 state_format(const struct state_sel *st, char *buf, size_t len)
 {
@@ -269,33 +247,14 @@ state_save(const char *path, const struct state_sel *st, char *err,
     size_t errlen)
 {
 	char buf[STATE_MAX], tmp[PATH_MAX];
-	ssize_t n;
-	int fd;
+	size_t n;
 
-	n = (ssize_t)state_format(st, buf, sizeof(buf));
+	n = state_format(st, buf, sizeof(buf));
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
 		(void)snprintf(err, errlen, "%s: path too long", path);
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0640);
-	if (fd < 0) {
-		(void)snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	if (write(fd, buf, (size_t)n) != n || fsync(fd) != 0) {
-		(void)snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		(void)close(fd);
-		(void)unlink(tmp);
-		return -1;
-	}
-	if (close(fd) != 0 || rename(tmp, path) != 0) {
-		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		(void)unlink(tmp);
-		return -1;
-	}
-	(void)state_sync_dir(path);
-	return 0;
+	return fileio_replace(path, tmp, buf, n, 0640, err, errlen);
 }
 
 int
