@@ -7,9 +7,19 @@ prints "added ID" for every "Added record" answer, flushed at once.
 
     sel_console.py PORT [--every S] < commands
 """
+import signal
 import socket
 import sys
 import time
+
+# SIGTERM stops the adder between two commands, never in the middle of
+# one: an entry the sim added is always reported as "added ID".
+stopping = False
+
+
+def on_term(signum, frame):
+    global stopping
+    stopping = True
 
 
 def until_prompt(s):
@@ -39,21 +49,32 @@ def main():
             time.sleep(0.05)
     s.settimeout(10)
     until_prompt(s)
+    signal.signal(signal.SIGTERM, on_term)
     for line in sys.stdin:
+        if stopping:
+            break
         cmd = line.strip()
         if not cmd or cmd == "quit":
             continue
         s.sendall(cmd.encode() + b"\n")
-        out = until_prompt(s).decode("latin-1").replace("\r", "")
-        for l in out.split("\n"):
-            l = l.strip()
-            if l.startswith("Added record"):
-                print("added", l.split()[2], flush=True)
-            elif l.startswith("**"):
-                print("error", l, flush=True)
-        if every:
+        report(until_prompt(s))
+        if every and not stopping:
             time.sleep(every)
+    # the sim may print a command's "Added record" after its prompt:
+    # one empty command collects what is still on its way
+    s.sendall(b"\n")
+    report(until_prompt(s))
     s.close()
+
+
+def report(buf):
+    out = buf.decode("latin-1").replace("\r", "")
+    for l in out.split("\n"):
+        l = l.strip()
+        if l.startswith("Added record"):
+            print("added", l.split()[2], flush=True)
+        elif l.startswith("**"):
+            print("error", l, flush=True)
 
 
 if __name__ == "__main__":
