@@ -224,6 +224,64 @@ archive_json(const struct archive_entry *e, size_t *len)
 	return buf;
 }
 
+/*
+ * Mark the entries of this batch that already stand at the end of the
+ * JSON-lines file.  The JSON lines of a batch are written before its
+ * text lines, and only the text archive counts as archived (the state
+ * and the tail read back at start-up follow it): a crash between the
+ * two writes leaves entries in the JSON file that the next pass hands
+ * us again.  They are skipped here, so both files hold every entry
+ * exactly once.  Only the last (n + 1) lines' worth is read.
+ */
+static void
+archive_json_seen(int fd, const struct archive_entry *e, size_t n,
+    unsigned char *seen)
+{
+	struct stat st;
+	size_t want, i;
+	off_t from;
+	ssize_t got;
+	char *buf, key[64], hex[2 * SEL_RECORD_LEN + 1], bkey[160];
+	const char *p, *ls, *le;
+
+	if (fstat(fd, &st) != 0 || st.st_size <= 0)
+		return;
+	want = (n + 1) * (size_t)ARCHIVE_LINE_MAX;
+	if (want > ARCHIVE_TAIL_MAX)
+		want = ARCHIVE_TAIL_MAX;
+	from = st.st_size > (off_t)want ? st.st_size - (off_t)want : 0;
+	buf = xmalloc((size_t)(st.st_size - from) + 1);
+	got = pread(fd, buf, (size_t)(st.st_size - from), from);
+	if (got <= 0) {
+		free(buf);
+		return;
+	}
+	buf[got] = '\0';
+	for (i = 0; i < n; i++) {
+		size_t k;
+
+		for (k = 0; k < SEL_RECORD_LEN; k++)
+			(void)snprintf(hex + 2 * k, 3, "%02x",
+			    e[i].rec->raw[k]);
+		(void)snprintf(key, sizeof(key), "\"raw\":\"%s\"", hex);
+		(void)snprintf(bkey, sizeof(bkey), "\"bmc\":\"%s\"",
+		    e[i].bmc);
+		for (p = buf; (p = strstr(p, key)) != NULL; p++) {
+			ls = p;
+			while (ls > buf && ls[-1] != '\n')
+				ls--;
+			if ((le = strchr(p, '\n')) == NULL)
+				break;		/* torn: cut by the repair */
+			if (memmem(ls, (size_t)(le - ls), bkey,
+			    strlen(bkey)) != NULL) {
+				seen[i] = 1;
+				break;
+			}
+		}
+	}
+	free(buf);
+}
+
 static int
 archive_sev_pri(enum sel_sev s)
 {
@@ -254,7 +312,34 @@ archive_append(struct archive *a, const struct archive_entry *e, size_t n,
 	if (a->cfg.json_path != NULL && a->jfd < 0 &&
 	    (a->jfd = archive_open_file(a->cfg.json_path, err, errlen)) < 0)
 		goto done;
-	/* one write per file per batch: a crash tears at most its tail */
+	/* JSON first, then the text archive, which is what counts as
+	 * archived; one write per file per batch, so a crash tears at most
+	 * its tail */
+	if (a->jfd >= 0) {
+		unsigned char *seen = xcalloc(n, 1);
+
+		archive_json_seen(a->jfd, e, n, seen);
+		for (i = 0; i < n; i++) {
+			char *j;
+
+			if (seen[i])
+				continue;
+			if ((j = archive_json(&e[i], &l)) == NULL) {
+				(void)snprintf(err, errlen, "%s: out of "
+				    "memory", a->cfg.json_path);
+				free(seen);
+				goto done;
+			}
+			jbuf = xreallocarray(jbuf, jlen + l, 1);
+			memcpy(jbuf + jlen, j, l);
+			jlen += l;
+			free(j);
+		}
+		free(seen);
+		if (jlen > 0 && archive_write_file(a->jfd, a->cfg.json_path,
+		    jbuf, jlen, err, errlen) != 0)
+			goto done;
+	}
 	buf = xmalloc(n * (ARCHIVE_LINE_MAX + 1));
 	for (i = 0; i < n; i++) {
 		archive_format(&e[i], line, sizeof(line) - 1);
@@ -266,24 +351,6 @@ archive_append(struct archive *a, const struct archive_entry *e, size_t n,
 	if (archive_write_file(a->fd, a->cfg.path, buf, len, err,
 	    errlen) != 0)
 		goto done;
-	if (a->jfd >= 0) {
-		for (i = 0; i < n; i++) {
-			char *j = archive_json(&e[i], &l);
-
-			if (j == NULL) {
-				(void)snprintf(err, errlen, "%s: out of "
-				    "memory", a->cfg.json_path);
-				goto done;
-			}
-			jbuf = xreallocarray(jbuf, jlen + l, 1);
-			memcpy(jbuf + jlen, j, l);
-			jlen += l;
-			free(j);
-		}
-		if (archive_write_file(a->jfd, a->cfg.json_path, jbuf, jlen,
-		    err, errlen) != 0)
-			goto done;
-	}
 	if (a->cfg.use_syslog)
 		for (i = 0; i < n; i++) {
 			archive_format(&e[i], line, sizeof(line) - 1);

@@ -10,7 +10,9 @@
  * TIME is ISO 8601 UTC, "pre-init +Ns" or "none"; ID is 0xNNNN; RAW the
  * 16 record bytes as 32 lower-case hex digits.  RAW (record ID,
  * timestamp and content) is the entry's identity: archive_tail() reads
- * it back to skip entries archived before a crash.
+ * it back to skip entries archived before a crash.  A batch is written
+ * to the JSON-lines file first and to the text archive second; entries
+ * a crash left in the JSON file alone are not written there again.
  */
 #ifndef ARCHIVE_H
 #define ARCHIVE_H

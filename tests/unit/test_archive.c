@@ -1,0 +1,106 @@
+/* Unit tests for the SEL archive files (agent/store/archive.c): the
+ * text and JSON-lines forms each hold an entry exactly once, also when
+ * a crash fell between the two writes of a batch. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "sel.h"
+#include "store/archive.h"
+
+static char tdir[64];
+
+static int
+count_lines(const char *path, const char *needle)
+{
+	char line[2048];
+	FILE *f = fopen(path, "r");
+	int n = 0;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (needle == NULL || strstr(line, needle) != NULL)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* a system event record with the given record id */
+static void
+mkrec(uint16_t id, struct sel_rec *r, struct sel_desc *d)
+{
+	uint8_t raw[16] = { 0, 0, 0x02, 0x10, 0x32, 0x54, 0x66, 0x20, 0x00,
+	    0x04, 0x01, 0x02, 0x01, 0x57, 0x00, 0x00 };
+
+	raw[0] = id & 0xff;
+	raw[1] = id >> 8;
+	CHECK_EQ(sel_rec_decode(raw, sizeof(raw), r), IPMI_OK);
+	memset(d, 0, sizeof(*d));
+	(void)snprintf(d->sensor, sizeof(d->sensor), "CPU2 Temp");
+	(void)snprintf(d->event, sizeof(d->event), "Upper Critical going "
+	    "high");
+	d->sev = SEL_SEV_CRITICAL;
+}
+
+static void
+test_json_after_crash_between_writes(void)
+{
+	struct archive_cfg cfg;
+	struct archive *a;
+	struct sel_rec r[3];
+	struct sel_desc d[3];
+	struct archive_entry e[3];
+	char text[128], json[128], err[256];
+	int i;
+
+	(void)snprintf(text, sizeof(text), "%s/sel.log", tdir);
+	(void)snprintf(json, sizeof(json), "%s/sel.jsonl", tdir);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.path = text;
+	cfg.json_path = json;
+	cfg.reopen_each = 1;
+	for (i = 0; i < 3; i++) {
+		mkrec((uint16_t)(i + 1), &r[i], &d[i]);
+		e[i].bmc = "bmc1";
+		e[i].rec = &r[i];
+		e[i].desc = &d[i];
+	}
+	a = archive_new(&cfg);
+	CHECK_EQ(archive_append(a, e, 2, err, sizeof(err)), 0);
+	CHECK_EQ(count_lines(text, NULL), 2);
+	CHECK_EQ(count_lines(json, NULL), 2);
+	/* a crash after the JSON write of the next batch, before its text
+	 * write: the JSON file has entry 3, the text file has not */
+	CHECK_EQ(archive_append(a, e + 2, 1, err, sizeof(err)), 0);
+	CHECK_EQ(truncate(text, 0), 0);
+	archive_free(a);
+	/* the next pass is handed the entries the text archive lacks */
+	a = archive_new(&cfg);
+	CHECK_EQ(archive_append(a, e, 3, err, sizeof(err)), 0);
+	CHECK_EQ(count_lines(text, NULL), 3);
+	CHECK_EQ(count_lines(json, NULL), 3);
+	CHECK_EQ(count_lines(json, "\"record_id\":3,"), 1);
+	/* the same raw bytes from another BMC are another entry */
+	e[0].bmc = "bmc2";
+	CHECK_EQ(archive_append(a, e, 1, err, sizeof(err)), 0);
+	CHECK_EQ(count_lines(json, NULL), 4);
+	CHECK_EQ(count_lines(json, "\"bmc\":\"bmc2\""), 1);
+	archive_free(a);
+	(void)unlink(text);
+	(void)unlink(json);
+}
+
+int
+main(void)
+{
+	(void)snprintf(tdir, sizeof(tdir), "/tmp/bw-archive.XXXXXX");
+	if (mkdtemp(tdir) == NULL)
+		return 1;
+	RUN(test_json_after_crash_between_writes);
+	(void)rmdir(tdir);
+	return harness_end();
+}
