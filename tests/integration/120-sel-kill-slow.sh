@@ -1,5 +1,6 @@
 #!/bin/bash
-# Slow tier (run once, on the plain build, by tests/run; SLOW=0 skips): the SEL fault injection with more
+# Slow tier (run once, on the plain build, by tests/run; SLOW=0
+# skips it): the SEL fault injection with more
 # iterations: 100 SIGKILLs of `bmcwatch sel archive` against the sim
 # (420-sel-kill.sh), then 3000 of the model-SEL crash loop of
 # tests/unit/test_selmon.c.
