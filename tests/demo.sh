@@ -19,9 +19,15 @@ echo "simulated BMC (OpenIPMI ipmi_sim) on $SIM_HOST:$SIM_PORT, pid $SIM_PID"
 run info
 run raw 0x06 0x01
 run -C auto --stats info --json
-for c in "sensors" "chassis status" "sel list --last 5"; do
-	# shown once their commands exist
-	# shellcheck disable=SC2086
-	"$B" --help | grep -q "^    ${c%% *}" && run $c
-done
+run sensors
+run chassis status
+echo
+echo "# CPU1 Temp (sensor 0x01, 1 degree C per count) driven past its upper"
+echo "# non-critical (85) and critical (95) thresholds through the sim's"
+echo "# console: the BMC logs threshold events"
+sim_set_value 0x01 88 1 >/dev/null
+sim_set_value 0x01 97 1 >/dev/null
+run sensors -v --name 'CPU1 Temp'
+run sel list --last 5
+run sel info
 echo
