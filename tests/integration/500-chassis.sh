@@ -200,6 +200,15 @@ bw15 user -L user chassis power on >/dev/null 2>&1
 check_eq "IPMI 1.5: user session refused: exit 2" "$?" 2
 check_eq "IPMI 1.5: power still off" "$(sim_chassis_power)" 0
 
+# the BMC enforces it too: the same Chassis Control sent raw from a
+# user-level session comes back D4h, named, exit 1, and nothing happens
+bw_as user -L user raw 0 2 1 >/dev/null 2>"$SIM_RUNDIR/d4.err"
+check_eq "raw Chassis Control at user level: exit 1" "$?" 1
+check "raw Chassis Control at user level: D4h named" \
+    grep -q '0xd4: Insufficient privilege level' "$SIM_RUNDIR/d4.err"
+check_eq "raw Chassis Control at user level: power unchanged" \
+    "$(sim_chassis_power)" 0
+
 bw chassis frobnicate >/dev/null 2>&1
 check_eq "unknown chassis subcommand: exit 2" "$?" 2
 finish
