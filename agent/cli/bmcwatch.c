@@ -4,6 +4,7 @@
  * requests are done.  Exit codes: 0 success, 1 error completion code,
  * 2 usage/config error, 3 transport or authentication failure.
  */
+#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -547,6 +548,9 @@ main(int argc, char **argv)
 	size_t i;
 	int rc;
 
+	/* secrets are read below: no core dump may carry them, and no
+	 * other process of this user may ptrace us to read them */
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	memset(&c, 0, sizeof(c));
 	c.cfg.cipher = 3;	/* as ipmitool 1.8.19; -C auto negotiates */
 	c.cfg.authtype = -1;
