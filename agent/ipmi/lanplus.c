@@ -108,7 +108,6 @@ struct lanplus {
 	unsigned	 max_tries;
 	unsigned	 attempt_ms;	/* per try */
 	int		 internal_close; /* closing a refused session */
-	uint64_t	 last_io;
 	uint8_t		 suites[LP_SUITES_MAX * 16];
 	size_t		 suites_len;
 	uint8_t		 suites_idx;
@@ -116,7 +115,6 @@ struct lanplus {
 
 static void	lp_setup_next(struct lanplus *, uint64_t);
 static void	lp_send_user(struct lanplus *, uint64_t);
-
 
 static void
 lp_wipe_keys(struct lanplus *lp)
@@ -141,6 +139,15 @@ lp_reset(struct lanplus *lp)
 	memset(&lp->win, 0, sizeof(lp->win));
 	lp->tr.deadline = 0;
 	lp->tr.cipher = -1;
+}
+
+/* Nothing in flight: only the keepalive of an open session is due. */
+static void
+lp_idle(struct lanplus *lp, uint64_t now)
+{
+	lp->flight = LPF_NONE;
+	lp->tr.deadline = lp->st == LP_OPEN && lp->tr.cfg.keepalive_ms ?
+	    now + lp->tr.cfg.keepalive_ms : 0;
 }
 
 /* ---- output ---- */
@@ -211,7 +218,6 @@ lp_xmit(struct lanplus *lp, uint64_t now)
 			return IPMI_E_IO;
 	}
 	lp->tr.stats.packets_out++;
-	lp->last_io = now;
 	lp->tr.deadline = now + lp->attempt_ms;
 	if (lan_udp_send(lp->tr.fd, pkt, (size_t)n) != 0 &&
 	    errno != ECONNREFUSED && errno != EAGAIN) {
@@ -417,11 +423,9 @@ lp_setup_next(struct lanplus *lp, uint64_t now)
 		/* FALLTHROUGH */
 	case LP_SETPRIV:
 		lp->st = LP_OPEN;
-		lp->flight = LPF_NONE;
+		lp_idle(lp, now);
 		lp->tr.err[0] = '\0';
 		lp->tr.stats.sessions++;
-		lp->tr.deadline = lp->tr.cfg.keepalive_ms ?
-		    now + lp->tr.cfg.keepalive_ms : 0;
 		if (ipmi_tr_cur(&lp->tr) != NULL)
 			lp_send_user(lp, now);
 		return;
@@ -745,9 +749,7 @@ lp_on_rsp(struct lanplus *lp, uint64_t now)
 	enum lp_flight f = lp->flight;
 	struct ipmi_rsp *rsp = &lp->tr.rsp;
 
-	lp->flight = LPF_NONE;
-	lp->tr.deadline = lp->tr.cfg.keepalive_ms && lp->st == LP_OPEN ?
-	    now + lp->tr.cfg.keepalive_ms : 0;
+	lp_idle(lp, now);
 	switch (f) {
 	case LPF_USER:
 		ipmi_tr_complete(&lp->tr, IPMI_OK, now);
@@ -816,8 +818,7 @@ lp_take_bridged(struct lanplus *lp, const uint8_t *p, size_t len,
 		 * resend accepted again changes nothing */
 		if (!lp->br_acked) {
 			lp->br_acked = 1;
-			lp->last_io = now;
-			lp->tr.deadline = now + lp->attempt_ms;
+					lp->tr.deadline = now + lp->attempt_ms;
 		}
 		return 1;
 	case IPMI_BRIDGE_DONE:
@@ -828,9 +829,7 @@ lp_take_bridged(struct lanplus *lp, const uint8_t *p, size_t len,
 	ipmi_tr_seterr(&lp->tr, "request", "bridged response from 0x%02x "
 	    "(channel %u): %s", req->target_addr, req->target_chan,
 	    ipmi_strerror(e));
-	lp->flight = LPF_NONE;
-	lp->tr.deadline = lp->tr.cfg.keepalive_ms ?
-	    now + lp->tr.cfg.keepalive_ms : 0;
+	lp_idle(lp, now);
 	ipmi_tr_complete(&lp->tr, e, now);
 	return 1;
 }
@@ -1059,9 +1058,7 @@ lp_timeout(struct ipmi_tr *tr, uint64_t now)
 		    "0x%02x (channel %u) through the BMC after %u tries",
 		    req ? req->target_addr : 0, req ? req->target_chan : 0,
 		    lp->tries);
-		lp->flight = LPF_NONE;
-		tr->deadline = tr->cfg.keepalive_ms ?
-		    now + tr->cfg.keepalive_ms : 0;
+		lp_idle(lp, now);
 		ipmi_tr_complete(tr, e, now);
 		return;
 	}
