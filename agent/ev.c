@@ -183,8 +183,13 @@ ev_run_once(struct ev *ev, int64_t max_ms)
 		ev->pfd[n].revents = 0;
 		ev->pmap[n++] = f;
 	}
-	if (wait > 60000 || wait < 0)
-		wait = wait < 0 && next == 0 && n == 0 ? 0 : 60000;
+	/* no timer and no bound (wait < 0): block on the fds, waking at
+	 * least once a minute; with no fd either there is nothing to wait
+	 * for */
+	if (wait < 0)
+		wait = n == 0 ? 0 : 60000;
+	else if (wait > 60000)
+		wait = 60000;
 	if (poll(ev->pfd, (nfds_t)n, (int)wait) < 0) {
 		if (errno == EINTR)
 			return 0;
