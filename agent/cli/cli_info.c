@@ -24,8 +24,8 @@ info_guid(struct cli *c, int sys, uint8_t guid[16])
 }
 
 static void
-info_text(const struct app_devid *d, const struct ipmi_rsp *rsp,
-    const char *devguid, const char *sysguid)
+info_text(const struct app_devid *d, const char *devguid,
+    const char *sysguid)
 {
 	const char *mname = ipmi_iana_name(d->manufacturer);
 	unsigned i;
@@ -61,7 +61,6 @@ info_text(const struct app_devid *d, const struct ipmi_rsp *rsp,
 	    "not supported");
 	printf("System GUID               : %s\n", sysguid ? sysguid :
 	    "not supported");
-	(void)rsp;
 }
 
 static void
@@ -121,24 +120,20 @@ cli_info(struct cli *c, int argc, char **argv)
 		return -r;
 	if (app_devid_decode(rsp.data, rsp.len, &d) != IPMI_OK)
 		return cli_short_error(c, "Get Device ID", rsp.len, 0);
-	{
-		struct ipmi_rsp keep = rsp;
-
-		if ((r = info_guid(c, 0, g)) < 0)
-			return -r;
-		if ((have_dev = r == 0))
-			app_guid_format(g, devguid);
-		if ((r = info_guid(c, 1, g)) < 0)
-			return -r;
-		if ((have_sys = r == 0))
-			app_guid_format(g, sysguid);
-		rsp = keep;
-	}
+	/* info_guid answers into its own buffer: rsp stays Get Device ID */
+	if ((r = info_guid(c, 0, g)) < 0)
+		return -r;
+	if ((have_dev = r == 0))
+		app_guid_format(g, devguid);
+	if ((r = info_guid(c, 1, g)) < 0)
+		return -r;
+	if ((have_sys = r == 0))
+		app_guid_format(g, sysguid);
 	if (c->json)
 		info_json(c, &d, &rsp, have_dev ? devguid : NULL,
 		    have_sys ? sysguid : NULL);
 	else
-		info_text(&d, &rsp, have_dev ? devguid : NULL,
+		info_text(&d, have_dev ? devguid : NULL,
 		    have_sys ? sysguid : NULL);
 	return CLI_OK;
 }
