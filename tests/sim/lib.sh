@@ -313,49 +313,7 @@ sim_stop() {
 
 sim_cmd() {
 	[ -n "${SIM_CONSOLE:-}" ] || { _sim_err "sim not started"; return 1; }
-	python3 - "$SIM_CONSOLE" "$*" <<'PYEOF'
-import socket, sys, time
-port, cmd = int(sys.argv[1]), sys.argv[2]
-if cmd.strip() == "quit":
-    sys.exit("sim_cmd: refusing to send quit (it kills the simulator)")
-deadline = time.monotonic() + 10
-s = None
-while s is None:
-    try:
-        s = socket.create_connection(("127.0.0.1", port), timeout=2)
-    except ConnectionRefusedError:
-        # the console takes one client at a time (listen backlog 1)
-        if time.monotonic() > deadline:
-            raise
-        time.sleep(0.05)
-s.settimeout(10)
-
-def until_prompt():
-    buf = b""
-    while True:
-        # skip telnet option negotiation (IAC sequences)
-        if buf.endswith(b"> ") and (len(buf) == 2 or buf[-3:-2] in (b"\r", b"\n", b"\x01")):
-            return buf
-        d = s.recv(4096)
-        if not d:
-            return buf
-        buf += d
-
-until_prompt()
-s.sendall(cmd.encode() + b"\n")
-out = until_prompt()
-s.close()
-text = out.decode("latin-1").replace("\n\r", "\n").replace("\r", "")
-lines = text.split("\n")
-if lines and lines[0].strip() == cmd.strip():
-    lines = lines[1:]
-if lines and lines[-1] == "> ":
-    lines = lines[:-1]
-body = "\n".join(lines)
-if body:
-    print(body)
-sys.exit(1 if any(l.startswith("**") for l in lines) else 0)
-PYEOF
+	python3 "$SIM_DIR/console.py" "$SIM_CONSOLE" "$*"
 }
 
 sim_set_value() {
