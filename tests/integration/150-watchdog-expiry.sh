@@ -284,7 +284,13 @@ bmcwatch -I open watchdog set --timeout 10 --action reset
 echo "@@ rc $?"
 # hold /dev/watchdog open (magic close: V stops it when closed)
 (printf V; sleep 4) >/dev/watchdog &
-sleep 1
+w=$!
+i=0
+while [ $i -lt 50 ] && ! ls -l /proc/$w/fd 2>/dev/null | grep -q /dev/watchdog
+do
+	sleep 0.1
+	i=$((i + 1))
+done
 echo "@@ devopen"
 bmcwatch -I open watchdog set --timeout 10 --action reset
 echo "@@ rc $?"
@@ -363,10 +369,14 @@ echo "@@ get"
 bmcwatch -I open watchdog get --json
 echo "@@ rc $?"
 # (action reset: QEMU's BMC, like ipmi_sim, never runs a no-action timer)
-bmcwatch -I open watchdog heartbeat --timeout 20 --interval 1 \
+bmcwatch -v -I open watchdog heartbeat --timeout 20 --interval 1 \
     --action reset >/tmp/hb.out 2>&1 &
 hb=$!
-sleep 4
+i=0
+while [ $i -lt 100 ] && ! grep -q 'watchdog armed' /tmp/hb.out; do
+	sleep 0.1
+	i=$((i + 1))
+done
 echo "@@ foreign"
 bmcwatch -I open watchdog set --timeout 10 --action reset
 echo "@@ rc $?"

@@ -121,11 +121,14 @@ bw watchdog clear >/dev/null 2>&1
 
 # --- someone else resets the countdown: refused unless forced ------------------
 # (the binary itself in the background, so that kill reaches it)
-"$BMCWATCH" -I lanplus -H "$SIM_HOST" -p "$SIM_PORT" -U admin \
+"$BMCWATCH" -v -I lanplus -H "$SIM_HOST" -p "$SIM_PORT" -U admin \
     -f "$(sim_pwfile admin)" -C 3 watchdog heartbeat --timeout 20 \
     --interval 0.5 --action none --for 20 >"$T/other.txt" 2>&1 &
 other=$!
-sleep 2
+t0=$(python3 -c 'import time; print(time.time())')
+while ! grep -q 'watchdog armed' "$T/other.txt" && within "$(elapsed "$t0")" 0 10; do
+	sleep 0.1
+done
 out=$(bw watchdog set --timeout 10 --action reset 2>&1)
 check_eq "countdown reset by another client: set refused, exit 2" "$?" 2
 check "the refusal says why and how to override" \

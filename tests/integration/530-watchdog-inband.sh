@@ -43,7 +43,9 @@ run set bmcwatch -I open watchdog set --timeout 30 --pretimeout 5 \
     --pre-interrupt msg --action reset --use os-load
 run get1 bmcwatch -I open watchdog get --json
 command -v bmc-watchdog >/dev/null && run fget1 bmc-watchdog -g -D OPENIPMI
+# let the countdown run down a little, so that a reset shows
 sleep 1
+run getmid bmcwatch -I open watchdog get --json
 run reset bmcwatch -I open watchdog reset
 run get2 bmcwatch -I open --json watchdog get
 run bad bmcwatch -I open watchdog set --timeout 5 --pretimeout 5 \
@@ -163,6 +165,10 @@ compare_fbw "armed" get1 fget1
 check_eq "reset: exit 0" "$(secrc reset)" 0
 check "reset restarted the countdown (about 30 s less the pre-timeout)" \
     python3 -c 'import sys; v=float(sys.argv[1]); sys.exit(0 if 23 <= v <= 25.1 else 1)' \
+    "$(jget get2 'd["present_countdown_s"]')"
+check "the countdown went up across the reset" \
+    python3 -c 'import sys; sys.exit(0 if float(sys.argv[2]) > float(sys.argv[1]) else 1)' \
+    "$(jget getmid 'd["present_countdown_s"]')" \
     "$(jget get2 'd["present_countdown_s"]')"
 check_eq "pre-timeout = timeout refused in-band too: exit 2" "$(secrc bad)" 2
 check_eq "off: exit 0" "$(secrc off)" 0
