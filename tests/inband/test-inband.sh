@@ -31,34 +31,20 @@ check() {	# check DESCRIPTION COMMAND...
 }
 
 # --- prerequisites ---------------------------------------------------
-command -v qemu-system-x86_64 >/dev/null 2>&1 ||
-    skip "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"
 command -v python3 >/dev/null 2>&1 || skip "python3 not found"
 command -v ipmitool >/dev/null 2>&1 || skip "ipmitool not found"
 command -v ipmi_sim >/dev/null 2>&1 || skip "ipmi_sim not found (apt-get install openipmi)"
 
-sh "$INB/kernel.sh" "$OUT/kernel" 2>"$OUT/kernel.err"
-rc=$?
-if [ $rc -ne 0 ]; then
-	skip "no guest kernel: $(cat "$OUT/kernel.err")"
-fi
-
-# --- a static bmcwatch (INBAND_BMCWATCH=FILE uses a ready one) ----------
-BW=${INBAND_BMCWATCH:-build/static/bmcwatch}
-if [ -z "${INBAND_BMCWATCH:-}" ]; then
-	CC=${CC:-cc}
-	case $($CC -print-file-name=libcrypto.a) in
-	/*)	;;
-	*)	skip "no static libcrypto.a for a static bmcwatch (apt-get install libssl-dev)" ;;
-	esac
-	if ! make -s BUILD=build/static LDFLAGS=-static build/static/bmcwatch \
-	    >"$OUT/static-build.log" 2>&1; then
-		notok "static build (make BUILD=build/static LDFLAGS=-static): see $OUT/static-build.log"
-		grep -v 'statically linked applications requires' \
-		    "$OUT/static-build.log" | tail -n 20 | sed 's/^/# /'
-		exit 1
-	fi
-fi
+# --- QEMU, the guest kernel and a static bmcwatch ---------------------
+. "$INB/guest.sh"
+inband_prepare "$OUT" 2>"$OUT/prepare.err"
+case $? in
+0)	;;
+77)	skip "$(cat "$OUT/prepare.err")" ;;
+*)	notok "$(head -n 1 "$OUT/prepare.err")"
+	tail -n +2 "$OUT/prepare.err"
+	exit 1 ;;
+esac
 if ! file -L "$BW" | grep -q 'statically linked\|static-pie linked'; then
 	notok "$BW is a static binary"
 	exit 1
@@ -125,15 +111,6 @@ if [ $rc -ne 0 ] || ! grep -q '^@@ ' "$OUT/guest.out"; then
 fi
 ok "guest booted and ran the test ($(printf '%.1f' "$(echo "$t1 - $t0" | bc 2>/dev/null || echo 0)") s)"
 
-# section NAME: guest output of that section; rc NAME: its exit status
-section() {
-	awk -v n="$1" '$0 == "@@ " n { on = 1; next }
-	    /^@@ rc / { if (on) exit } on { print }' "$OUT/guest.out"
-}
-secrc() {
-	awk -v n="$1" '$0 == "@@ " n { on = 1; next }
-	    /^@@ rc / { if (on) { print $3; exit } }' "$OUT/guest.out"
-}
 hexbytes() {	# all the 2-digit hex tokens, lower case, one line
 	tr 'A-F' 'a-f' | grep -oE '\b(0x)?[0-9a-f]{2}\b' | sed 's/^0x//' |
 	    tr '\n' ' ' | sed 's/ $//'

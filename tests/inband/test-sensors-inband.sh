@@ -17,17 +17,17 @@ failed=0
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; failed=1; }
 
-command -v qemu-system-x86_64 >/dev/null 2>&1 || skip "qemu-system-x86_64 not found"
 command -v ipmitool >/dev/null 2>&1 || skip "ipmitool not found"
 command -v ipmi_sim >/dev/null 2>&1 || skip "ipmi_sim not found"
-sh "$INB/kernel.sh" build/inband/kernel 2>"$OUT/kernel.err" ||
-    skip "no guest kernel: $(cat "$OUT/kernel.err")"
-BW=${INBAND_BMCWATCH:-build/static/bmcwatch}
-if [ -z "${INBAND_BMCWATCH:-}" ]; then
-	make -s BUILD=build/static LDFLAGS=-static build/static/bmcwatch \
-	    >"$OUT/static-build.log" 2>&1 ||
-	    { notok "static build: see $OUT/static-build.log"; exit 1; }
-fi
+. "$INB/guest.sh"
+inband_prepare "$OUT" 2>"$OUT/prepare.err"
+case $? in
+0)	;;
+77)	skip "$(cat "$OUT/prepare.err")" ;;
+*)	notok "$(head -n 1 "$OUT/prepare.err")"
+	tail -n +2 "$OUT/prepare.err"
+	exit 1 ;;
+esac
 
 # the project's sim config plus a satellite controller
 SIM_DIR=$ROOT/tests/sim
@@ -81,14 +81,6 @@ rc=$?
 grep -q '^@@ ' "$OUT/guest.out" ||
     { notok "guest ran the test (rc $rc): $(cat "$OUT/run.err")"; exit 1; }
 ok "guest booted and ran the sweeps"
-section() {
-	awk -v n="$1" '$0 == "@@ " n { on = 1; next }
-	    /^@@ rc / { if (on) exit } on { print }' "$OUT/guest.out"
-}
-secrc() {
-	awk -v n="$1" '$0 == "@@ " n { on = 1; next }
-	    /^@@ rc / { if (on) { print $3; exit } }' "$OUT/guest.out"
-}
 [ "$(secrc cold)" = 0 ] && ok "in-band sweep exits 0" ||
     { notok "in-band sweep exits 0"; section cold | tail -5 | sed 's/^/# /'; }
 section cold | grep '^{' >"$OUT/ours.json"

@@ -24,22 +24,7 @@
 cd "$TOP" || exit 1
 OUT=$TOP/build/inband/wdt
 mkdir -p "$OUT"
-command -v qemu-system-x86_64 >/dev/null 2>&1 || skip_all "no qemu-system-x86_64"
-sh tests/inband/kernel.sh build/inband/kernel 2>"$OUT/kernel.err" ||
-    skip_all "no guest kernel: $(cat "$OUT/kernel.err")"
-BW=${INBAND_BMCWATCH:-build/static/bmcwatch}
-if [ -z "${INBAND_BMCWATCH:-}" ]; then
-	case $(${CC:-cc} -print-file-name=libcrypto.a) in
-	/*) ;;
-	*) skip_all "no static libcrypto.a" ;;
-	esac
-	make -s BUILD=build/static LDFLAGS=-static build/static/bmcwatch \
-	    >"$OUT/static.log" 2>&1 || {
-		not_ok "static build: see $OUT/static.log"
-		finish
-		exit 1
-	}
-fi
+inband_setup "$OUT"
 
 wdt_sim_dir "$OUT/sim" 2>"$OUT/plugin.err" ||
     skip_all "cannot build the sim watchdog plugin: $(cat "$OUT/plugin.err")"
@@ -100,107 +85,17 @@ wait_exit() {
 	QPID=
 	return 0
 }
-wd_sel() {
-	sim_ipmitool sel elist 2>/dev/null | grep -c 'Watchdog'
-}
-# section NAME FILE: guest lines after "@@ NAME" up to the next "@@ "
-section() {
-	tr -d '\r' <"$2" | awk -v n="$1" '$0 == "@@ " n { on = 1; next }
-	    /^@@ / { if (on) exit } on { print }'
-}
-secrc() {
-	tr -d '\r' <"$2" | awk -v n="$1" '$0 == "@@ " n { on = 1; next }
-	    /^@@ rc / { if (on) { print $3; exit } }'
-}
 # seconds FROM TO (floats)
 delta() {
 	python3 -c 'import sys; print("%.2f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$1" "$2"
 }
-within() {	# within X LO HI
-	python3 -c 'import sys; x, lo, hi = map(float, sys.argv[1:]); sys.exit(0 if lo <= x <= hi else 1)' "$@"
-}
 
-# add_dyn INITRD BIN...: add dynamically linked binaries and the shared
-# libraries they need (ldd) to an initramfs made by mkinitrd.sh
-add_dyn() {
-	_in=$1
-	shift
-	_st=$(mktemp -d "${TMPDIR:-/tmp}/wdt-initrd.XXXXXX") || return 1
-	(cd "$_st" && gzip -dc "$_in" | cpio -id --quiet) || return 1
-	for _b; do
-		cp "$_b" "$_st/bin/" || return 1
-		for _l in $(ldd "$_b" | awk '/=> \//{print $3} /^\t\/lib/{print $1}'); do
-			mkdir -p "$_st$(dirname "$_l")"
-			cp -L "$_l" "$_st$_l" || return 1
-		done
-	done
-	(cd "$_st" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
-	    gzip -1 >"$_in.tmp" && mv "$_in.tmp" "$_in"
-	rm -rf "$_st"
-}
-
-# FreeIPMI's bmc-watchdog (in-band only) goes into the guests when it is
-# installed (freeipmi-bmc-watchdog), with its shared libraries
-FBW=$(command -v bmc-watchdog || ls /usr/sbin/bmc-watchdog 2>/dev/null)
 # mk_initrd NAME SCRIPT: the initramfs, with bmc-watchdog when installed
 mk_initrd() {
 	sh tests/inband/mkinitrd.sh -k build/inband/kernel -s "$2" \
 	    "$OUT/$1.gz" "$BW" 2>"$OUT/$1.mk.err" || return 1
 	[ -z "$FBW" ] || add_dyn "$OUT/$1.gz" "$FBW" 2>>"$OUT/$1.mk.err"
 }
-# compare_fbw LABEL JSON FBWTEXT: bmcwatch watchdog get --json against
-# `bmc-watchdog -g`, field by field
-compare_fbw() {
-	if [ -z "$FBW" ]; then
-		ok "$1: bmc-watchdog -g comparison # SKIP bmc-watchdog not installed"
-		return
-	fi
-	if msg=$(python3 - "$2" "$3" <<'PY'
-import json, re, sys
-d = json.load(open(sys.argv[1]))
-f = {}
-for line in open(sys.argv[2]):
-    if ":" in line:
-        k, v = line.split(":", 1)
-        f[k.strip()] = v.strip()
-bad = []
-def eq(name, got, want):
-    if got != want:
-        bad.append("%s: bmcwatch %r, bmc-watchdog %r" % (name, got, want))
-uses = {"BIOS FRB2": "bios-frb2", "BIOS POST": "bios-post",
-        "OS LOAD": "os-load", "SMS/OS": "sms-os", "OEM": "oem"}
-eq("timer use", d["timer_use"], uses.get(f["Timer Use"].upper()))
-eq("running", d["running"], f["Timer"] == "Running")
-eq("logging", d["logging"], f["Logging"] == "Enabled")
-acts = {"None": "none", "No Action": "none", "Hard Reset": "reset",
-        "Power Down": "power-off", "Power Cycle": "power-cycle"}
-eq("action", d["action"], acts.get(f["Timeout Action"]))
-pre = f["Pre-Timeout Interrupt"].split()[0].upper()
-eq("pre-timeout interrupt", d["pretimeout_interrupt"],
-   {"NONE": "none", "SMI": "smi", "NMI": "nmi", "MESSAGING": "msg"}.get(pre))
-eq("pre-timeout interval", "%d seconds" % d["pretimeout_interval_s"],
-   f["Pre-Timeout Interval"])
-flags = {"FRB2": "bios-frb2", "POST": "bios-post", "OS Load": "os-load",
-         "SMS/OS": "sms-os", "OEM": "oem"}
-for k, v in flags.items():
-    eq("%s flag" % k, v in d["expiration_flags"],
-       f["Timer Use BIOS %s Flag" % k] == "Set")
-eq("initial countdown", "%d seconds" % int(d["initial_countdown_s"]),
-   f["Initial Countdown"])
-cur = float(f["Current Countdown"].split()[0])
-if d["present_countdown_s"] is None or abs(d["present_countdown_s"] - cur) > 1.5:
-    bad.append("present countdown %r vs %r" % (d["present_countdown_s"], cur))
-if bad:
-    sys.exit("; ".join(bad))
-print("%s, %s, %s" % (f["Timer Use"], f["Timeout Action"], f["Initial Countdown"]))
-PY
-	); then
-		ok "$1: every field equals bmc-watchdog -g ($msg)"
-	else
-		not_ok "$1: bmcwatch vs bmc-watchdog -g: $msg"
-	fi
-}
-
 # ---------------------------------------------------------------------
 # 1. over lanplus, the guest as the sim's peer
 cat >"$OUT/tick.sh" <<'EOF'

@@ -24,14 +24,8 @@ SIM_DIR=$T/sim
 sim_start || { echo "not ok - sim_start with the watchdog plugin"; exit 1; }
 trap 'sim_stop; rm -rf "$T"' EXIT
 
-wd_sel() {
-	sim_ipmitool sel elist 2>/dev/null | grep -c 'Watchdog'
-}
 elapsed() {
 	python3 -c 'import sys,time; print("%.2f" % (time.time() - float(sys.argv[1])))' "$1"
-}
-within() {
-	python3 -c 'import sys; x, lo, hi = map(float, sys.argv[1:]); sys.exit(0 if lo <= x <= hi else 1)' "$@"
 }
 
 out=$(bw watchdog reset 2>&1)

@@ -13,23 +13,7 @@
 cd "$TOP" || exit 1
 OUT=$TOP/build/inband/wdt530
 mkdir -p "$OUT"
-command -v qemu-system-x86_64 >/dev/null 2>&1 || skip_all "no qemu-system-x86_64"
-sh tests/inband/kernel.sh build/inband/kernel 2>"$OUT/kernel.err" ||
-    skip_all "no guest kernel: $(cat "$OUT/kernel.err")"
-BW=${INBAND_BMCWATCH:-build/static/bmcwatch}
-if [ -z "${INBAND_BMCWATCH:-}" ]; then
-	case $(${CC:-cc} -print-file-name=libcrypto.a) in
-	/*) ;;
-	*) skip_all "no static libcrypto.a" ;;
-	esac
-	make -s BUILD=build/static LDFLAGS=-static build/static/bmcwatch \
-	    >"$OUT/static.log" 2>&1 || {
-		not_ok "static build: see $OUT/static.log"
-		finish
-		exit 1
-	}
-fi
-FBW=$(command -v bmc-watchdog || ls /usr/sbin/bmc-watchdog 2>/dev/null)
+inband_setup "$OUT"
 
 cat >"$OUT/guest.sh" <<'EOF'
 run() {	# run NAME CMD...: a section with its exit status
@@ -66,18 +50,11 @@ sh tests/inband/mkinitrd.sh -k build/inband/kernel -s "$OUT/guest.sh" \
 	finish
 	exit 1
 }
-if [ -n "$FBW" ]; then
-	# bmc-watchdog is dynamically linked: add it and its libraries
-	st=$(mktemp -d "${TMPDIR:-/tmp}/t530.XXXXXX")
-	(cd "$st" && gzip -dc "$OUT/initrd.gz" | cpio -id --quiet)
-	cp "$FBW" "$st/bin/"
-	for l in $(ldd "$FBW" | awk '/=> \//{print $3} /^\t\/lib/{print $1}'); do
-		mkdir -p "$st$(dirname "$l")"
-		cp -L "$l" "$st$l"
-	done
-	(cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
-	    gzip -1 >"$OUT/initrd.gz"
-	rm -rf "$st"
+# bmc-watchdog is dynamically linked: it goes in with its libraries
+if [ -n "$FBW" ] && ! add_dyn "$OUT/initrd.gz" "$FBW"; then
+	not_ok "initramfs: adding $FBW"
+	finish
+	exit 1
 fi
 SIM_VMPORT=qemu sh tests/inband/run.sh -k build/inband/kernel -t 90 \
     -o "$OUT/console.log" "$OUT/initrd.gz" >"$OUT/guest.out" 2>"$OUT/run.err"
@@ -85,14 +62,6 @@ rc=$?
 [ $rc -eq 77 ] && skip_all "$(cat "$OUT/run.err")"
 check_eq "guest ran the script (rc $rc)" "$rc" 0
 
-section() {
-	awk -v n="$1" '$0 == "@@ " n { on = 1; next }
-	    /^@@ / { if (on) exit } on { print }' "$OUT/guest.out"
-}
-secrc() {
-	awk -v n="$1" '$0 == "@@ " n { on = 1; next }
-	    /^@@ rc / { if (on) { print $3; exit } }' "$OUT/guest.out"
-}
 jget() {	# jget SECTION EXPR
 	section "$1" >"$OUT/$1.json"
 	json_get "$OUT/$1.json" "$2" 2>/dev/null
@@ -110,58 +79,9 @@ check "set: counting down (present <= 30 s, > 0)" \
     python3 -c 'import sys; v=float(sys.argv[1]); sys.exit(0 if 0 < v <= 30 else 1)' \
     "$(jget get1 'd["present_countdown_s"]')"
 
-compare_fbw() {	# LABEL JSONSECTION FBWSECTION
-	if [ -z "$FBW" ]; then
-		ok "$1: bmc-watchdog -g comparison # SKIP bmc-watchdog not installed"
-		return
-	fi
-	section "$2" >"$OUT/$2.json"
-	section "$3" >"$OUT/$3.txt"
-	if msg=$(python3 - "$OUT/$2.json" "$OUT/$3.txt" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-f = {}
-for line in open(sys.argv[2]):
-    if ":" in line:
-        k, v = line.split(":", 1)
-        f[k.strip()] = v.strip()
-bad = []
-def eq(name, got, want):
-    if got != want:
-        bad.append("%s: bmcwatch %r, bmc-watchdog %r" % (name, got, want))
-uses = {"BIOS FRB2": "bios-frb2", "BIOS POST": "bios-post",
-        "OS LOAD": "os-load", "SMS/OS": "sms-os", "OEM": "oem"}
-eq("timer use", d["timer_use"], uses.get(f["Timer Use"].upper()))
-eq("running", d["running"], f["Timer"] == "Running")
-eq("logging", d["logging"], f["Logging"] == "Enabled")
-acts = {"None": "none", "No Action": "none", "Hard Reset": "reset",
-        "Power Down": "power-off", "Power Cycle": "power-cycle"}
-eq("action", d["action"], acts.get(f["Timeout Action"]))
-pre = f["Pre-Timeout Interrupt"].split()[0].upper()
-eq("pre-timeout interrupt", d["pretimeout_interrupt"],
-   {"NONE": "none", "SMI": "smi", "NMI": "nmi", "MESSAGING": "msg"}.get(pre))
-eq("pre-timeout interval", "%d seconds" % d["pretimeout_interval_s"],
-   f["Pre-Timeout Interval"])
-for k, v in {"FRB2": "bios-frb2", "POST": "bios-post", "OS Load": "os-load",
-             "SMS/OS": "sms-os", "OEM": "oem"}.items():
-    eq("%s flag" % k, v in d["expiration_flags"],
-       f["Timer Use BIOS %s Flag" % k] == "Set")
-eq("initial countdown", "%d seconds" % int(d["initial_countdown_s"]),
-   f["Initial Countdown"])
-cur = float(f["Current Countdown"].split()[0])
-if abs(d["present_countdown_s"] - cur) > 1.5:
-    bad.append("present countdown %r vs %r" % (d["present_countdown_s"], cur))
-if bad:
-    sys.exit("; ".join(bad))
-print("%s, %s, %s" % (f["Timer Use"], f["Timeout Action"], f["Timer"]))
-PY
-	); then
-		ok "$1: every field equals bmc-watchdog -g ($msg)"
-	else
-		not_ok "$1: bmcwatch vs bmc-watchdog -g: $msg"
-	fi
-}
-compare_fbw "armed" get1 fget1
+section fget1 >"$OUT/fget1.txt"
+section get1 >"$OUT/get1.json"
+compare_fbw "armed" "$OUT/get1.json" "$OUT/fget1.txt"
 check_eq "reset: exit 0" "$(secrc reset)" 0
 check "reset restarted the countdown (about 30 s less the pre-timeout)" \
     python3 -c 'import sys; v=float(sys.argv[1]); sys.exit(0 if 23 <= v <= 25.1 else 1)' \
@@ -176,7 +96,9 @@ check_eq "off: no action" "$(jget get3 'd["action"]')" none
 check_eq "off: countdown stopped" "$(jget get3 'd["present_countdown_s"]')" 0.0
 check_eq "off: settings kept" "$(jget get3 '(d["timer_use"], d["initial_countdown_s"])')" \
     "('os-load', 30.0)"
-compare_fbw "stopped" get3 fget3
+section fget3 >"$OUT/fget3.txt"
+section get3 >"$OUT/get3.json"
+compare_fbw "stopped" "$OUT/get3.json" "$OUT/fget3.txt"
 check_eq "clear: exit 0" "$(secrc clear)" 0
 check_eq "chassis status: exit 0" "$(secrc chassis)" 0
 check_eq "chassis status: QEMU's BMC reports power on" \

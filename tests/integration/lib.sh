@@ -61,6 +61,10 @@ json_get() {
 now_ms() {
 	echo $(($(date +%s%N) / 1000000))
 }
+# within X LO HI: true if LO <= X <= HI (decimals allowed)
+within() {
+	python3 -c 'import sys; x, lo, hi = map(float, sys.argv[1:]); sys.exit(0 if lo <= x <= hi else 1)' "$@"
+}
 # hexbytes: "ipmitool raw" / "bmcwatch raw" output on stdin -> lower-case
 # hex digits without spaces or newlines
 hexbytes() {
@@ -165,6 +169,34 @@ check_mc_info() {
 	done <<EOF2
 $_cm_rows
 EOF2
+}
+# compare_fbw LABEL JSON FBWTEXT: `bmcwatch watchdog get --json` (file
+# JSON) against `bmc-watchdog -g` (file FBWTEXT), one check
+compare_fbw() {
+	if [ -z "$FBW" ]; then
+		ok "$1: bmc-watchdog -g comparison # SKIP bmc-watchdog not installed"
+		return
+	fi
+	if _cf=$(python3 "$TESTS_DIR/integration/wdt_compare.py" "$2" "$3" 2>&1)
+	then
+		ok "$1: every field equals bmc-watchdog -g ($_cf)"
+	else
+		not_ok "$1: bmcwatch vs bmc-watchdog -g: $_cf"
+	fi
+}
+# inband_setup DIR: tests/inband/guest.sh's inband_prepare (sets BW and
+# FBW) for a test of this tier: skip (77) or fail with its reason
+inband_setup() {
+	. "$TESTS_DIR/inband/guest.sh"
+	inband_prepare "$1" 2>"$1/prepare.err"
+	case $? in
+	0)	;;
+	77)	skip_all "$(cat "$1/prepare.err")" ;;
+	*)	not_ok "$(head -n 1 "$1/prepare.err")"
+		tail -n +2 "$1/prepare.err"
+		finish
+		exit 1 ;;
+	esac
 }
 # ipmitool_system_guid FILE: the "System GUID" of "ipmitool mc guid" output
 ipmitool_system_guid() {

@@ -11,6 +11,8 @@
 # libopenipmi-dev).  The plugin performs expiry actions through
 # chassis.sh (chassis.log in the run directory) and through a connected
 # system-interface peer (a QEMU guest, SIM_VMPORT=auto).
+#
+#	wd_sel				# Watchdog events in the sim's SEL
 wdt_sim_dir() {
 	_wd=$1
 	_wsrc=$(cd "$(dirname "$SIM_DIR/lib.sh")" && pwd)
@@ -32,4 +34,8 @@ wdt_sim_dir() {
 loadlib "@SIMDIR@/wdt_plugin.so" "/bin/sh @SIMDIR@/chassis.sh @RUNDIR@"' \
 	    "$_wsrc/lan.conf.in" >"$_wd/lan.conf.in" || return 1
 	grep -q '^loadlib ' "$_wd/lan.conf.in"
+}
+
+wd_sel() {
+	sim_ipmitool sel elist 2>/dev/null | grep -c 'Watchdog'
 }
