@@ -31,29 +31,8 @@ esac
 
 # the project's sim config plus a satellite controller
 SIM_DIR=$ROOT/tests/sim
-python3 - "$SIM_DIR" "$OUT" <<'PYEOF'
-import re, sys
-src, out = sys.argv[1], sys.argv[2]
-sdrs = open(src + "/bmc.sdrs").read()
-emu = open(src + "/bmc.emu").read()
-t = re.search(r"sdr type 1\n(.*?)endsdr\n", sdrs, re.S).group(0)
-r1 = (t.replace("sensor_owner_id\t0x20", "sensor_owner_id\t0x30")
-       .replace("sensor_number\t0x01", "sensor_number\t0x05")
-       .replace('"CPU1 Temp"', '"SAT Temp"')
-       .replace("entity_instance\t1", "entity_instance\t9"))
-r2 = (r1.replace("sensor_owner_lun\t0", "sensor_owner_lun\t1")
-        .replace("sensor_number\t0x05", "sensor_number\t0x06")
-        .replace('"SAT Temp"', '"SAT LUN1 Temp"'))
-open(out + "/br.sdrs", "w").write(sdrs + "\n" + r1 + "\n" + r2)
-emu = emu.replace("\nmc_enable 0x20", "\nmc_enable 0x20\n"
-    "mc_add 0x30 0x02 no-device-sdrs 0x01 0x01 0x00 0x01 0x7ed9 0x0b58\n"
-    "sensor_add 0x30 0 0x05 0x01 0x01\n"
-    "sensor_set_value 0x30 0 0x05 0x33 0\n"
-    "sensor_add 0x30 1 0x06 0x01 0x01\n"
-    "sensor_set_value 0x30 1 0x06 0x5a 0\n"
-    "mc_enable 0x30")
-open(out + "/br.emu", "w").write(emu)
-PYEOF
+python3 "$SIM_DIR/mkbridged.py" "$OUT" ||
+    { notok "sim config with a satellite controller (mkbridged.py)"; exit 1; }
 . "$SIM_DIR/lib.sh" || skip "cannot source tests/sim/lib.sh"
 SIM_VMPORT=auto
 sim_start "$OUT/br.emu" || { notok "sim started"; exit 1; }

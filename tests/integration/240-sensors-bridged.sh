@@ -1,35 +1,13 @@
 #!/bin/bash
 # Sensors owned by a satellite controller (IPMB 0x30, LUN 0 and LUN 1)
 # are read bridged, with their owner's LUN (issue 3).  The sim config is
-# tests/sim/bmc.* plus that controller, built here.  lanplus and lan
-# bridge with Send Message (response tracking): readings must agree with
+# tests/sim/bmc.* plus that controller (tests/sim/mkbridged.py).  lanplus
+# and lan bridge with Send Message (response tracking): readings must agree with
 # ipmitool, which bridges by itself; raw bridged requests (--target-chan/
 # --target-addr) must answer as ipmitool -b/-t does, over both.
 . "$(dirname "$0")/lib.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/bw-bridge.XXXXXX")
-python3 - "$SIM_DIR" "$T" <<'PYEOF'
-import re, sys
-src, out = sys.argv[1], sys.argv[2]
-sdrs = open(src + "/bmc.sdrs").read()
-emu = open(src + "/bmc.emu").read()
-t = re.search(r"sdr type 1\n(.*?)endsdr\n", sdrs, re.S).group(0)
-r1 = (t.replace("sensor_owner_id\t0x20", "sensor_owner_id\t0x30")
-       .replace("sensor_number\t0x01", "sensor_number\t0x05")
-       .replace('"CPU1 Temp"', '"SAT Temp"')
-       .replace("entity_instance\t1", "entity_instance\t9"))
-r2 = (r1.replace("sensor_owner_lun\t0", "sensor_owner_lun\t1")
-        .replace("sensor_number\t0x05", "sensor_number\t0x06")
-        .replace('"SAT Temp"', '"SAT LUN1 Temp"'))
-open(out + "/br.sdrs", "w").write(sdrs + "\n" + r1 + "\n" + r2)
-emu = emu.replace("\nmc_enable 0x20", "\nmc_enable 0x20\n"
-    "mc_add 0x30 0x02 no-device-sdrs 0x01 0x01 0x00 0x01 0x7ed9 0x0b58\n"
-    "sensor_add 0x30 0 0x05 0x01 0x01\n"
-    "sensor_set_value 0x30 0 0x05 0x33 0\n"
-    "sensor_add 0x30 1 0x06 0x01 0x01\n"
-    "sensor_set_value 0x30 1 0x06 0x5a 0\n"
-    "mc_enable 0x30")
-open(out + "/br.emu", "w").write(emu)
-PYEOF
+python3 "$SIM_DIR/mkbridged.py" "$T" || exit 1
 sim_start "$T/br.emu" || exit 1
 trap 'sim_stop; rm -rf "$T"' EXIT
 export BMCWATCH_CACHE_DIR=$T/cache
