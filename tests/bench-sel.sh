@@ -21,21 +21,7 @@ sed 's/^sel_enable 0x20 [0-9]* /sel_enable 0x20 2000 /' "$SIM_DIR/bmc.emu" \
     >"$T/sel.emu"
 cp "$SIM_DIR/bmc.sdrs" "$T/sel.sdrs"
 sim_start "$T/sel.emu" || exit 1
-RELAY_PID=
-cleanup() {
-	[ -n "$RELAY_PID" ] && kill "$RELAY_PID" 2>/dev/null
-	sim_stop
-	rm -rf "$T"
-}
-trap cleanup EXIT
-python3 tests/tools/udprelay.py --listen 127.0.0.1:0 \
-    --target "127.0.0.1:$SIM_PORT" --port-file "$T/relay.port" \
-    --stats-file "$T/relay.json" &
-RELAY_PID=$!
-for _ in $(seq 50); do [ -s "$T/relay.port" ] && break; sleep 0.1; done
-RP=$(cat "$T/relay.port")
-PW=$(sim_pwfile admin)
-PASS=$(sim_password admin)
+. tests/bench-lib.sh
 export BMCWATCH_CACHE_DIR=$T/bwc
 
 serial=0
@@ -52,37 +38,9 @@ add() {
 		_i=$((_i + 1))
 	done | python3 tests/integration/sel_console.py "$SIM_CONSOLE" >/dev/null
 }
-sent() { python3 -c 'import json,sys
-try: print(json.load(open(sys.argv[1]))["to_bmc"])
-except Exception: print(0)' "$T/relay.json"; }
-now() { date +%s%N; }
-bwr() { "$B" -I lanplus -H 127.0.0.1 -p "$RP" -U admin -f "$PW" -C 3 "$@"; }
-itr() { ipmitool -I lanplus -C 3 -H 127.0.0.1 -p "$RP" -U admin -f "$PW" \
-    -L ADMINISTRATOR "$@"; }
 fir() { ipmi-sel -D LAN_2_0 -I 3 -W opensesspriv -h "127.0.0.1:$RP" \
-    -u admin -p "$PASS" -l ADMIN --sdr-cache-directory "$T/fic"; }
+    -u admin --config-file "$FICONF" -l ADMIN --sdr-cache-directory "$T/fic"; }
 
-RESULTS=$T/results
-: >"$RESULTS"
-# measure NAME SETUP CMD...: SETUP before each of RUNS runs of CMD
-measure() {
-	_name=$1 _setup=$2
-	shift 2
-	_times="" _reqs=""
-	for _ in $(seq "$RUNS"); do
-		eval "$_setup"
-		sleep 0.05
-		_a=$(sent)
-		_t0=$(now)
-		"$@" >/dev/null 2>>"$T/err.log"
-		_t1=$(now)
-		sleep 0.05
-		_b=$(sent)
-		_times="$_times $(( (_t1 - _t0) / 1000 ))"
-		_reqs="$_reqs $((_b - _a))"
-	done
-	echo "$_name|$_reqs|$_times" >>"$RESULTS"
-}
 
 add "$N"
 # warm every SDR cache first, so only SEL work is measured

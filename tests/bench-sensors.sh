@@ -18,54 +18,11 @@ RUNS=${BENCH_RUNS:-5}
 T=$(mktemp -d "${TMPDIR:-/tmp}/bw-bench.XXXXXX")
 python3 tests/sim/mkbig.py "$T/cfg" "${BENCH_EXTRA:-90}" || exit 1
 sim_start "$T/cfg/big.emu" || exit 1
-RELAY_PID=
-cleanup() {
-	[ -n "$RELAY_PID" ] && kill "$RELAY_PID" 2>/dev/null
-	sim_stop
-	rm -rf "$T"
-}
-trap cleanup EXIT
-python3 tests/tools/udprelay.py --listen 127.0.0.1:0 \
-    --target "127.0.0.1:$SIM_PORT" --port-file "$T/relay.port" \
-    --stats-file "$T/relay.json" &
-RELAY_PID=$!
-for _ in $(seq 50); do [ -s "$T/relay.port" ] && break; sleep 0.1; done
-RP=$(cat "$T/relay.port")
-PW=$(sim_pwfile admin)
-PASS=$(sim_password admin)
+. tests/bench-lib.sh
 
-sent() { python3 -c 'import json,sys
-try: print(json.load(open(sys.argv[1]))["to_bmc"])
-except Exception: print(0)' "$T/relay.json"; }
-now() { date +%s%N; }
-
-bwr() { "$B" -I lanplus -H 127.0.0.1 -p "$RP" -U admin -f "$PW" -C 3 "$@"; }
-itr() { ipmitool -I lanplus -C 3 -H 127.0.0.1 -p "$RP" -U admin -f "$PW" \
-    -L ADMINISTRATOR "$@"; }
 fir() { ipmi-sensors -D LAN_2_0 -I 3 -W opensesspriv -h "127.0.0.1:$RP" \
-    -u admin -p "$PASS" -l ADMIN --sdr-cache-directory "$1" \
+    -u admin --config-file "$FICONF" -l ADMIN --sdr-cache-directory "$1" \
     --output-sensor-state; }
-
-# measure NAME SETUP CMD...: runs SETUP (e.g. clearing a cache) before
-# each of RUNS runs of CMD; records median ms and datagrams of one run
-RESULTS=$T/results
-: >"$RESULTS"
-measure() {
-	_name=$1 _setup=$2
-	shift 2
-	_times=""
-	for _ in $(seq "$RUNS"); do
-		eval "$_setup"
-		_a=$(sent)
-		_t0=$(now)
-		"$@" >/dev/null 2>>"$T/err.log"
-		_t1=$(now)
-		sleep 0.05
-		_b=$(sent)
-		_times="$_times $(( (_t1 - _t0) / 1000 ))"
-	done
-	echo "$_name|$((_b - _a))|$_times" >>"$RESULTS"
-}
 
 N=$("$B" -I lanplus -H "$SIM_HOST" -p "$SIM_PORT" -U admin -f "$PW" -C 3 \
     sensors --no-sdr-cache | wc -l)
@@ -91,9 +48,10 @@ import statistics, sys
 res, n = sys.argv[1], int(sys.argv[2])
 rows = []
 for line in open(res):
-    name, req, times = line.rstrip("\n").split("|")
+    name, reqs, times = line.rstrip("\n").split("|")
+    r = [int(x) for x in reqs.split()]
     t = [int(x) / 1000.0 for x in times.split()]
-    rows.append((name, int(req), statistics.median(t)))
+    rows.append((name, statistics.median(r), statistics.median(t)))
 d = {r[0]: r for r in rows}
 # per-sweep cost inside one session: (11 sweeps - 1 warm run) / 10
 one = d["bmcwatch sensors, warm cache"]

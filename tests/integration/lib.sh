@@ -88,39 +88,6 @@ err_line_ok() {
 show_file() {
 	sed 's/^/#   | /' "$1" | head -n 20
 }
-# relay_start ARGS...: tests/tools/udprelay.py in front of the sim; sets
-# RELAY_PID, RELAY_PORT, RELAY_STATS (its stats file).  Needs SIM_RUNDIR.
-relay_start() {
-	_rl_dir=$SIM_RUNDIR/relay.$$.$RANDOM
-	mkdir -p "$_rl_dir"
-	RELAY_STATS=$_rl_dir/stats
-	python3 "$TESTS_DIR/tools/udprelay.py" --listen 127.0.0.1:0 \
-	    --target "127.0.0.1:$SIM_PORT" --port-file "$_rl_dir/port" \
-	    --stats-file "$RELAY_STATS" "$@" &
-	RELAY_PID=$!
-	_rl_n=0
-	while [ ! -s "$_rl_dir/port" ] && [ "$_rl_n" -lt 100 ]; do
-		kill -0 "$RELAY_PID" 2>/dev/null || break
-		_rl_n=$((_rl_n + 1))
-		sleep 0.05
-	done
-	[ -s "$_rl_dir/port" ] || { relay_stop; return 1; }
-	RELAY_PORT=$(cat "$_rl_dir/port")
-}
-# relay_stop: stop the relay started by relay_start (its stats stay)
-relay_stop() {
-	if [ -n "${RELAY_PID:-}" ]; then
-		kill -TERM "$RELAY_PID" 2>/dev/null
-		wait "$RELAY_PID" 2>/dev/null
-		RELAY_PID=
-	fi
-	return 0
-}
-# relay_count KEY: a counter (to_bmc, from_bmc, dropped) of the relay
-relay_count() {
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
-	    "$RELAY_STATS" "$1" 2>/dev/null
-}
 # mc_info_compare JSON MCINFO: compare "bmcwatch info --json" output
 # (file JSON) with "ipmitool mc info" output (file MCINFO); prints one line
 # "field<TAB>got<TAB>expected" per field, for check_eq

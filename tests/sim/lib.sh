@@ -27,9 +27,17 @@
 #                         e.g. -A MD5 / -A PASSWORD / -A NONE before the command
 #   sim_freeipmi_args [USER]      prints FreeIPMI options for ipmi-sensors,
 #                         ipmi-sel, ...:  ipmi-sensors $(sim_freeipmi_args)
+#   sim_freeipmi_conf [USER]      prints the path of a FreeIPMI config file
+#                         (mode 0600) holding USER's password, so that it
+#                         is never in argv
 #   sim_pwfile USER       prints the password file path of USER
 #   sim_password USER     prints the password of USER
 #   sim_chassis_power     prints the simulated chassis power state (0/1)
+#   relay_start [ARGS...] tests/tools/udprelay.py (ARGS: its options) in
+#                         front of the running sim, to count or disturb
+#                         datagrams; sets RELAY_PORT, RELAY_PID, RELAY_STATS
+#   relay_stop            stop it (its stats file stays)
+#   relay_count KEY       a counter of the relay: to_bmc, from_bmc, dropped
 #
 # Environment, in:
 #   SIM_DIR        directory holding this file (found automatically under
@@ -73,6 +81,9 @@ if [ -z "${SIM_DIR:-}" ] || [ ! -f "$SIM_DIR/lan.conf.in" ]; then
 	return 1 2>/dev/null || exit 1
 fi
 
+# the relay, found while SIM_DIR is still this directory (tests may
+# later point SIM_DIR at a modified copy of it)
+SIM_RELAY=${SIM_RELAY:-$SIM_DIR/../tools/udprelay.py}
 SIM_HOST=127.0.0.1
 SIM_PID=${SIM_PID:-}
 SIM_PORT=${SIM_PORT:-}
@@ -365,8 +376,16 @@ sim_freeipmi_args() {
 	*) _sim_l=USER ;;
 	esac
 	echo "-D LAN_2_0 -I 3 -W opensesspriv -h $SIM_HOST:$SIM_PORT" \
-		"-u $_sim_user -p $(sim_password "$_sim_user") -l $_sim_l" \
-		"--sdr-cache-directory $SIM_RUNDIR/fcache"
+		"-u $_sim_user --config-file $(sim_freeipmi_conf "$_sim_user")" \
+		"-l $_sim_l --sdr-cache-directory $SIM_RUNDIR/fcache"
+}
+
+sim_freeipmi_conf() {
+	_sim_fc=$SIM_RUNDIR/freeipmi.${1:-admin}.conf
+	[ -f "$_sim_fc" ] ||
+	    (umask 077 && printf 'password %s\n' "$(sim_password "${1:-admin}")" \
+	    >"$_sim_fc")
+	echo "$_sim_fc"
 }
 
 sim_chassis_power() {
@@ -375,4 +394,35 @@ sim_chassis_power() {
 	else
 		echo 1
 	fi
+}
+
+relay_start() {
+	_rl_dir=$(mktemp -d "$SIM_RUNDIR/relay.XXXXXX") || return 1
+	RELAY_STATS=$_rl_dir/stats
+	python3 "$SIM_RELAY" --listen 127.0.0.1:0 \
+	    --target "127.0.0.1:$SIM_PORT" --port-file "$_rl_dir/port" \
+	    --stats-file "$RELAY_STATS" "$@" &
+	RELAY_PID=$!
+	_rl_n=0
+	while [ ! -s "$_rl_dir/port" ] && [ "$_rl_n" -lt 100 ]; do
+		kill -0 "$RELAY_PID" 2>/dev/null || break
+		_rl_n=$((_rl_n + 1))
+		sleep 0.05
+	done
+	[ -s "$_rl_dir/port" ] || { relay_stop; return 1; }
+	RELAY_PORT=$(cat "$_rl_dir/port")
+}
+
+relay_stop() {
+	if [ -n "${RELAY_PID:-}" ]; then
+		kill -TERM "$RELAY_PID" 2>/dev/null
+		wait "$RELAY_PID" 2>/dev/null
+		RELAY_PID=
+	fi
+	return 0
+}
+
+relay_count() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
+	    "$RELAY_STATS" "$1" 2>/dev/null
 }
