@@ -45,45 +45,29 @@ expect_fail() {
 	check "$1: nothing on stdout" test ! -s "$2.out"
 }
 
-# --- wrong password
-iptx lanplus admin "$BAD" raw 6 1 >/dev/null 2>&1
-check "peer: ipmitool lanplus refuses the wrong password" test $? -ne 0
-bwx lanplus admin "$BAD" raw 6 1 >"$W/wp+.out" 2>"$W/wp+.err"
-rc=$?
-expect_fail "lanplus wrong password" "$W/wp+" '^bmcwatch: [^ ]+: RAKP2: .*wrong password'
+# both_refuse IFACE USER PWFILE TAG WHAT REGEX: ipmitool and bmcwatch
+# (raw 6 1; -t 1 over lan) both fail to open the session; bmcwatch's
+# output in $W/TAG.{out,err}
+both_refuse() {
+	_t=
+	[ "$1" = lan ] && _t="-t 1"
+	iptx "$1" "$2" "$3" raw 6 1 >/dev/null 2>&1
+	check "peer: ipmitool $1 refuses: $5" test $? -ne 0
+	# shellcheck disable=SC2086
+	bwx "$1" "$2" "$3" $_t raw 6 1 >"$W/$4.out" 2>"$W/$4.err"
+	rc=$?
+	expect_fail "$1 $5" "$W/$4" "$6"
+}
 
-iptx lan admin "$BAD" raw 6 1 >/dev/null 2>&1
-check "peer: ipmitool lan refuses the wrong password" test $? -ne 0
-bwx lan admin "$BAD" -t 1 raw 6 1 >"$W/wp.out" 2>"$W/wp.err"
-rc=$?
-expect_fail "lan wrong password" "$W/wp" 'password'
-
-# --- unknown user
-iptx lanplus nosuchuser "$BAD" raw 6 1 >/dev/null 2>&1
-check "peer: ipmitool lanplus refuses an unknown user" test $? -ne 0
-bwx lanplus nosuchuser "$BAD" raw 6 1 >"$W/uu+.out" 2>"$W/uu+.err"
-rc=$?
-expect_fail "lanplus unknown user" "$W/uu+" 'user|name'
-
-iptx lan nosuchuser "$BAD" raw 6 1 >/dev/null 2>&1
-check "peer: ipmitool lan refuses an unknown user" test $? -ne 0
-bwx lan nosuchuser "$BAD" -t 1 raw 6 1 >"$W/uu.out" 2>"$W/uu.err"
-rc=$?
-expect_fail "lan unknown user" "$W/uu" 'user|name'
-
-# --- a disabled user (valid password, account disabled in lan.conf)
+both_refuse lanplus admin "$BAD" wp+ "wrong password" \
+    '^bmcwatch: [^ ]+: RAKP2: .*wrong password'
+both_refuse lan admin "$BAD" wp "wrong password" 'password'
+both_refuse lanplus nosuchuser "$BAD" uu+ "unknown user" 'user|name'
+both_refuse lan nosuchuser "$BAD" uu "unknown user" 'user|name'
+# a disabled user: valid password, account disabled in lan.conf
 DIS=$(sim_pwfile disabled)
-iptx lanplus disabled "$DIS" raw 6 1 >/dev/null 2>&1
-check "peer: ipmitool lanplus refuses the disabled user" test $? -ne 0
-bwx lanplus disabled "$DIS" raw 6 1 >"$W/du+.out" 2>"$W/du+.err"
-rc=$?
-expect_fail "lanplus disabled user" "$W/du+" 'user|name'
-
-iptx lan disabled "$DIS" raw 6 1 >/dev/null 2>&1
-check "peer: ipmitool lan refuses the disabled user" test $? -ne 0
-bwx lan disabled "$DIS" -t 1 raw 6 1 >"$W/du.out" 2>"$W/du.err"
-rc=$?
-expect_fail "lan disabled user" "$W/du" 'user|name'
+both_refuse lanplus disabled "$DIS" du+ "disabled user" 'user|name'
+both_refuse lan disabled "$DIS" du "disabled user" 'user|name'
 
 # --- privilege: the "user" account (limit: user) asking for admin
 UPW=$(sim_pwfile user)
