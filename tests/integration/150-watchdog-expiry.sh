@@ -96,16 +96,37 @@ mk_initrd() {
 	    "$OUT/$1.gz" "$BW" 2>"$OUT/$1.mk.err" || return 1
 	[ -z "$FBW" ] || add_dyn "$OUT/$1.gz" "$FBW" 2>>"$OUT/$1.mk.err"
 }
-# ---------------------------------------------------------------------
-# 1. over lanplus, the guest as the sim's peer
-cat >"$OUT/tick.sh" <<'EOF'
+# guest_ticks N: guest lines that print "@@ tick UPTIME" every second,
+# N times (the host reads them to tell whether the guest is alive)
+guest_ticks() {
+	cat <<EOF
 i=0
-while [ $i -lt 140 ]; do
-	echo "@@ tick $(cut -d' ' -f1 /proc/uptime)"
+while [ \$i -lt $1 ]; do
+	echo "@@ tick \$(cut -d' ' -f1 /proc/uptime)"
 	sleep 1
-	i=$((i + 1))
+	i=\$((i + 1))
 done
 EOF
+}
+# guest_armed: the end of the in-band guests, once they armed the timer:
+# the uptime then, the timer read back by bmcwatch (bwget) and by
+# bmc-watchdog (fget), and ticks until the watchdog resets the guest
+guest_armed() {
+	cat <<'EOF'
+echo "@@ armed $(cut -d' ' -f1 /proc/uptime)"
+echo "@@ bwget"
+bmcwatch -I open watchdog get --json
+echo "@@ rc $?"
+echo "@@ fget"
+bmc-watchdog -g -D OPENIPMI
+echo "@@ rc $?"
+EOF
+	guest_ticks 40
+}
+
+# ---------------------------------------------------------------------
+# 1. over lanplus, the guest as the sim's peer
+guest_ticks 140 >"$OUT/tick.sh"
 SIM_VMPORT=auto
 sim_start || { not_ok "sim_start with a VM port"; finish; exit 1; }
 if boot lan "$OUT/tick.sh"; then
@@ -163,7 +184,8 @@ sim_stop
 
 # ---------------------------------------------------------------------
 # 2. in-band, inside the guest, against the sim
-cat >"$OUT/inband.sh" <<'EOF'
+{
+	cat <<'EOF'
 echo "@@ chassis"
 bmcwatch -I open chassis status
 echo "@@ rc $?"
@@ -194,20 +216,9 @@ busybox rmmod ipmi_watchdog
 echo "@@ free"
 bmcwatch -I open watchdog set --timeout 10 --action reset
 echo "@@ rc $?"
-echo "@@ armed $(cut -d' ' -f1 /proc/uptime)"
-echo "@@ bwget"
-bmcwatch -I open watchdog get --json
-echo "@@ rc $?"
-echo "@@ fget"
-bmc-watchdog -g -D OPENIPMI
-echo "@@ rc $?"
-i=0
-while [ $i -lt 40 ]; do
-	echo "@@ tick $(cut -d' ' -f1 /proc/uptime)"
-	sleep 1
-	i=$((i + 1))
-done
 EOF
+	guest_armed
+} >"$OUT/inband.sh"
 SIM_VMPORT=auto
 sim_start || { not_ok "sim_start with a VM port"; finish; exit 1; }
 if boot inband "$OUT/inband.sh"; then
@@ -259,7 +270,8 @@ sim_stop
 
 # ---------------------------------------------------------------------
 # 3. in-band on QEMU's ipmi-bmc-sim: countdown owner detection
-cat >"$OUT/qbmc.sh" <<'EOF'
+{
+	cat <<'EOF'
 echo "@@ get"
 bmcwatch -I open watchdog get --json
 echo "@@ rc $?"
@@ -283,20 +295,9 @@ echo "@@ rc 0"
 echo "@@ set"
 bmcwatch -I open watchdog set --timeout 10 --action reset
 echo "@@ rc $?"
-echo "@@ armed $(cut -d' ' -f1 /proc/uptime)"
-echo "@@ get2"
-bmcwatch -I open watchdog get --json
-echo "@@ rc $?"
-echo "@@ fget"
-bmc-watchdog -g -D OPENIPMI
-echo "@@ rc $?"
-i=0
-while [ $i -lt 40 ]; do
-	echo "@@ tick $(cut -d' ' -f1 /proc/uptime)"
-	sleep 1
-	i=$((i + 1))
-done
 EOF
+	guest_armed
+} >"$OUT/qbmc.sh"
 SIM_VMPORT=qemu
 if boot qbmc "$OUT/qbmc.sh"; then
 	ok "guest up (in-band, QEMU ipmi-bmc-sim)"
@@ -314,7 +315,7 @@ if boot qbmc "$OUT/qbmc.sh"; then
 	check "the other heartbeat switched the timer off on SIGTERM" \
 	    grep -q 'timer stopped' <(section hb "$L")
 	check_eq "then set accepted: exit 0" "$(secrc set "$L")" 0
-	section get2 "$L" >"$OUT/qbmc-get2.json"
+	section bwget "$L" >"$OUT/qbmc-get2.json"
 	if python3 - "$OUT/qbmc-get2.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
