@@ -6,6 +6,9 @@
 #                         INBAND_BMCWATCH=FILE; sets BW.  Returns 0; 77 if
 #                         a guest cannot run here; 1 if the static build
 #                         failed.  The reason is on stderr; logs in DIR.
+#   inband_require DIR SKIP FAIL   inband_prepare, or the test's own SKIP
+#                         (exits 77) or FAIL function with the reason,
+#                         then exit 1
 #   section NAME [FILE]   the guest's lines after "@@ NAME", up to the
 #                         next "@@ " line (FILE: default $OUT/guest.out)
 #   secrc NAME [FILE]     the status of section NAME ("@@ rc N")
@@ -42,6 +45,17 @@ inband_prepare() {
 	grep -v 'statically linked applications requires' \
 	    "$1/static-build.log" | tail -n 20 | sed 's/^/# /' >&2
 	return 1
+}
+
+inband_require() {
+	inband_prepare "$1" 2>"$1/prepare.err"
+	case $? in
+	0)	return 0 ;;
+	77)	"$2" "$(cat "$1/prepare.err")" ;;
+	*)	"$3" "$(head -n 1 "$1/prepare.err")"
+		tail -n +2 "$1/prepare.err"
+		exit 1 ;;
+	esac
 }
 
 section() {

@@ -37,14 +37,7 @@ command -v ipmi_sim >/dev/null 2>&1 || skip "ipmi_sim not found (apt-get install
 
 # --- QEMU, the guest kernel and a static bmcwatch ---------------------
 . "$INB/guest.sh"
-inband_prepare "$OUT" 2>"$OUT/prepare.err"
-case $? in
-0)	;;
-77)	skip "$(cat "$OUT/prepare.err")" ;;
-*)	notok "$(head -n 1 "$OUT/prepare.err")"
-	tail -n +2 "$OUT/prepare.err"
-	exit 1 ;;
-esac
+inband_require "$OUT" skip notok
 if ! file -L "$BW" | grep -q 'statically linked\|static-pie linked'; then
 	notok "$BW is a static binary"
 	exit 1

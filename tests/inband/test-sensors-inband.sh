@@ -20,14 +20,7 @@ notok() { echo "not ok - $*"; failed=1; }
 command -v ipmitool >/dev/null 2>&1 || skip "ipmitool not found"
 command -v ipmi_sim >/dev/null 2>&1 || skip "ipmi_sim not found"
 . "$INB/guest.sh"
-inband_prepare "$OUT" 2>"$OUT/prepare.err"
-case $? in
-0)	;;
-77)	skip "$(cat "$OUT/prepare.err")" ;;
-*)	notok "$(head -n 1 "$OUT/prepare.err")"
-	tail -n +2 "$OUT/prepare.err"
-	exit 1 ;;
-esac
+inband_require "$OUT" skip notok
 
 # the project's sim config plus a satellite controller
 SIM_DIR=$ROOT/tests/sim

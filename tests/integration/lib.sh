@@ -155,15 +155,7 @@ compare_fbw() {
 # FBW) for a test of this tier: skip (77) or fail with its reason
 inband_setup() {
 	. "$TESTS_DIR/inband/guest.sh"
-	inband_prepare "$1" 2>"$1/prepare.err"
-	case $? in
-	0)	;;
-	77)	skip_all "$(cat "$1/prepare.err")" ;;
-	*)	not_ok "$(head -n 1 "$1/prepare.err")"
-		tail -n +2 "$1/prepare.err"
-		finish
-		exit 1 ;;
-	esac
+	inband_require "$1" skip_all not_ok
 }
 # ipmitool_system_guid FILE: the "System GUID" of "ipmitool mc guid" output
 ipmitool_system_guid() {
