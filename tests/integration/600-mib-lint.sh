@@ -94,12 +94,16 @@ fi
 want="#define BMCWATCH_MIB_OID	$(echo "${root#.}" | sed 's/\./, /g')"
 check "oids.h spells the root as the MIB does ($root)" \
     grep -qxF "$want" "$TOP/agent/snmp/oids.h"
+# says_placement FILE: names netSnmpExperimental and the project's own
+# enterprise number to come (words may be split across lines)
+says_placement() {
+	tr -s ' \n' '  ' <"$1" >"$W/flat"
+	grep -q 'netSnmpExperimental' "$W/flat" &&
+	    grep -qi 'own \(IANA \)\{0,1\}Private Enterprise Number' "$W/flat"
+}
 for f in "$MIB_FILE" "$TOP/mibs/README.md"; do
-	check "${f#"$TOP"/} says the placement is netSnmpExperimental until the project has its own enterprise number" \
-	    sh -c 'tr -s " \n" "  " <"$1" | grep -q "netSnmpExperimental" &&
-	        tr -s " \n" "  " <"$1" |
-	        grep -qi "own \(IANA \)\{0,1\}Private Enterprise Number"' \
-	    sh "$f"
+	d="${f#"$TOP"/} says: netSnmpExperimental until the project has"
+	check "$d its own enterprise number" says_placement "$f"
 done
 
 # --- agent/snmp/oids.h ---

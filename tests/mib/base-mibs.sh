@@ -21,14 +21,14 @@ fail() {
 	exit 1
 }
 
-complete() {
+have_all() {
 	for m in $MODS; do
 		[ -s "$DIR/$m.mib" ] || return 1
 	done
 	return 0
 }
 
-complete && exit 0
+have_all && exit 0
 
 command -v apt-get >/dev/null 2>&1 || fail "apt-get not found (not Debian?)"
 command -v dpkg-deb >/dev/null 2>&1 || fail "dpkg-deb not found"
@@ -61,5 +61,5 @@ for m in $MODS; do
 	    fail "cannot copy $f to $DIR"
 done
 rm -rf "$DL"
-complete || fail "$DIR is incomplete after extracting $DEB"
+have_all || fail "$DIR is incomplete after extracting $DEB"
 exit 0
