@@ -3,14 +3,15 @@
 # and nothing when they are all present.  Run by `make check`,
 # `make demo` and `make bench`.  The guest kernel for the in-band test
 # is fetched separately (tests/inband/kernel.sh: apt-get download, never
-# installed).
+# installed), and so are the SMIv2 base modules of the MIB tests
+# (tests/mib/base-mibs.sh: erlang-snmp, downloaded, never installed).
 set -eu
 PKGS="gcc make pkg-config libc6-dev libssl-dev libsnmp-dev
 libcurl4-openssl-dev openipmi libopenipmi-dev ipmitool freeipmi-tools
 freeipmi-bmc-watchdog
 snmpd snmp qemu-system-x86 busybox-static cpio kmod clang
 libfuzzer-14-dev libclang-rt-14-dev python3 iproute2 procps
-clang-format cppcheck"
+clang-format cppcheck smitools python3-yaml"
 
 missing=""
 for p in $PKGS; do
