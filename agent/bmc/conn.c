@@ -97,6 +97,15 @@ conn_submit(struct conn *c, const struct ipmi_req *req, ipmi_done_fn *done,
 	return r;
 }
 
+enum ipmi_err
+conn_set_event_cb(struct conn *c, ipmi_event_fn *fn, void *arg)
+{
+	enum ipmi_err e = ipmi_tr_set_event_cb(c->tr, fn, arg);
+
+	conn_sync(c);
+	return e;
+}
+
 void
 conn_close(struct conn *c)
 {

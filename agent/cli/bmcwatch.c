@@ -552,6 +552,7 @@ main(int argc, char **argv)
 	 * other process of this user may ptrace us to read them */
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	memset(&c, 0, sizeof(c));
+	ipmi_tr_cfg_init(&c.cfg);
 	c.cfg.cipher = 3;	/* as ipmitool 1.8.19; -C auto negotiates */
 	c.cfg.authtype = -1;
 	c.cfg.priv = IPMI_PRIV_ADMIN;

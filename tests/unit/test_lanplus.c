@@ -301,7 +301,7 @@ pump(struct ipmi_tr *tr, struct fbmc *b, uint64_t limit, const int *stop)
 static void
 base_cfg(struct ipmi_tr_cfg *cfg, uint16_t port, int cipher)
 {
-	memset(cfg, 0, sizeof(*cfg));
+	ipmi_tr_cfg_init(cfg);
 	cfg->iface = IPMI_IFACE_LANPLUS;
 	(void)snprintf(cfg->host, sizeof(cfg->host), "127.0.0.1");
 	cfg->port = port;

@@ -271,7 +271,7 @@ repo_new(void)
 	struct ipmi_tr_cfg cfg;
 	struct repo *r = calloc(1, sizeof(*r));
 
-	memset(&cfg, 0, sizeof(cfg));
+	ipmi_tr_cfg_init(&cfg);
 	cfg.iface = IPMI_IFACE_OPEN;
 	ipmi_tr_base_init(&r->tr, &repo_ops, &cfg);
 	r->max_read = 33;
