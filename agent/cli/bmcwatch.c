@@ -32,8 +32,9 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "sensors", cli_sensors, "sensors [-v] [--type T] [--name PATTERN] "
 	    "[--sdr-file F] [--sdr-cache DIR]" },
 	{ "sdr", cli_sdr, "sdr info|list|dump FILE [--sdr-cache DIR]" },
-	{ "sel", cli_sel, "sel info|list [--last N] [--open]|clear [--force]|"
-	    "archive [--archive F] [--state F] [--clear-at PCT]|ack ID" },
+	{ "sel", cli_selwatch, "sel info|list [--last N] [--open]|clear "
+	    "[--force]|archive [--archive F] [--state F] [--clear-at PCT]|ack "
+	    "ID|watch [--for S] [--count N]" },
 };
 
 static void
