@@ -249,8 +249,9 @@ struct ipmi_tr	*kcs_open_new(const struct ipmi_tr_cfg *, char *, size_t);
  * Open an IPMI device node for cfg.fd, as root before dropping
  * privileges: path, or NULL/"" to probe /dev/ipmi0, /dev/ipmi/0 and
  * /dev/ipmidev/0.  Checks that the driver answers on it.  The fd
- * (O_NONBLOCK, O_CLOEXEC), or -1 with "PATH: open: why; what to do" in
- * err, the same words the CLI prints.
+ * (O_NONBLOCK, O_CLOEXEC), or -1 with "PATH: open: <strerror>: <what to
+ * do>" (the words the CLI prints) or "PATH: not an IPMI device node
+ * (<strerror>)" in err.
  */
 int		 kcs_open_device(const char *path, char *err, size_t errlen);
 struct ipmi_tr	*lanplus_new(const struct ipmi_tr_cfg *, char *, size_t);
