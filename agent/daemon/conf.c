@@ -59,8 +59,6 @@
 #define IPMI_USER_MAX	16	/* section 22.28 */
 #define REDFISH_PW_MAX	256
 #define HMAC_MIN	16
-#define PATTERN_BOUNDS	2	/* {m,n} repeats in a SOL pattern */
-#define PATTERN_BOUND_MAX 255
 
 /* how a keyword's value is stored, for copy, compare and free */
 enum st {
@@ -1741,35 +1739,159 @@ kw_watchdog(struct cp *cp, const struct kw *kw, void *obj,
 /* ---- sol { } ---- */
 
 /*
- * Bound what regcomp may build: glibc copies a subexpression once per
- * repetition count, so nested {m,n} multiply.  At most PATTERN_BOUNDS
- * bounds of at most PATTERN_BOUND_MAX each.
+ * Bound what regcomp may build.  glibc copies the operand of every
+ * repetition (a+ becomes aa*, a{3,5} five copies of a), and works out
+ * the empty-string closure of every copy: a loop (* + {m,}) around
+ * something that loops already ("a*+++", "((a*)+)+") takes seconds per
+ * level, and "a++++..." doubles per '+'.  So: no loop over a loop (it
+ * matches nothing a single one does not), at most PATTERN_NODES nodes
+ * counted with glibc's copying, and no back-references, which make
+ * matching itself exponential.  0, or -1 and why.
  */
-static int
-pattern_bounded(const char *p)
-{
-	unsigned long n;
-	int bounds = 0;
+#define PATTERN_NODES	2048
+#define PATTERN_DEPTH	32
 
-	for (; *p != '\0'; p++) {
-		if (*p != '{' || p[1] < '0' || p[1] > '9')
-			continue;
-		if (++bounds > PATTERN_BOUNDS)
-			return 0;
-		for (p++;; p++) {
-			if (*p >= '0' && *p <= '9') {
-				n = strtoul(p, NULL, 10);
-				if (n > PATTERN_BOUND_MAX)
-					return 0;
-				while (p[1] >= '0' && p[1] <= '9')
-					p++;
-			} else if (*p != ',')
-				break;
-		}
-		if (*p == '\0')
-			break;
+static unsigned long
+pat_add(unsigned long a, unsigned long b)
+{
+	return a + b > PATTERN_NODES ? PATTERN_NODES + 1 : a + b;
+}
+
+static unsigned long
+pat_mul(unsigned long a, unsigned long b)
+{
+	return b != 0 && a > (PATTERN_NODES + 1) / b ? PATTERN_NODES + 1 :
+	    a * b > PATTERN_NODES ? PATTERN_NODES + 1 : a * b;
+}
+
+/* {m}, {m,} or {m,n} at p (p[1] is a digit): the copies glibc makes,
+ * max(m, n, 1), whether it loops, and p moved to its last byte */
+static unsigned long
+pat_interval(const char **pp, int *loops)
+{
+	const char *p = *pp + 1;
+	unsigned long m = 0, n;
+
+	for (; *p >= '0' && *p <= '9'; p++)
+		m = pat_add(pat_mul(m, 10), (unsigned long)(*p - '0'));
+	n = m;
+	*loops = 0;
+	if (*p == ',') {
+		p++;
+		if (*p >= '0' && *p <= '9')
+			for (n = 0; *p >= '0' && *p <= '9'; p++)
+				n = pat_add(pat_mul(n, 10),
+				    (unsigned long)(*p - '0'));
+		else
+			*loops = 1;
 	}
-	return 1;
+	*pp = *p == '\0' ? p - 1 : p;
+	n = n > m ? n : m;
+	return n > 0 ? n : 1;
+}
+
+static int
+pattern_cost(const char *p, const char **why)
+{
+	unsigned long outer[PATTERN_DEPTH], cur = 0, last = 0, n;
+	int outer_loop[PATTERN_DEPTH], cur_loop = 0, last_loop = 0, loops;
+	int depth = 0;
+
+	*why = "repeats too much (each repetition copies what it repeats)";
+	for (; *p != '\0'; p++) {
+		loops = -1;	/* not a repetition */
+		switch (*p) {
+		case '(':
+			if (depth == PATTERN_DEPTH) {
+				*why = "groups nested too deep";
+				return -1;
+			}
+			outer[depth] = cur;
+			outer_loop[depth++] = cur_loop;
+			cur = last = 0;
+			cur_loop = last_loop = 0;
+			continue;
+		case ')':
+			if (depth > 0) {
+				last = cur + 1;
+				last_loop = cur_loop;
+				depth--;
+				cur = pat_add(outer[depth], last);
+				cur_loop = outer_loop[depth] || last_loop;
+				break;
+			}
+			last = 1;	/* a literal ')' */
+			last_loop = 0;
+			cur = pat_add(cur, 1);
+			break;
+		case '|':
+			last = 0;
+			last_loop = 0;
+			cur = pat_add(cur, 1);
+			continue;
+		case '*':
+		case '+':
+			loops = 1;
+			n = *p == '+' ? 2 : 1;
+			break;
+		case '?':
+			loops = 0;
+			n = 1;
+			break;
+		case '{':
+			if (p[1] >= '0' && p[1] <= '9') {
+				n = pat_interval(&p, &loops);
+				break;
+			}
+			last = 1;	/* a literal '{' */
+			last_loop = 0;
+			cur = pat_add(cur, 1);
+			break;
+		case '[':
+			/* a bracket expression is one node: skip to its ']' */
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			while (*p != '\0' && *p != ']')
+				p++;
+			if (*p == '\0')
+				p--;
+			last = 1;
+			last_loop = 0;
+			cur = pat_add(cur, 1);
+			break;
+		case '\\':
+			if (p[1] >= '1' && p[1] <= '9') {
+				*why = "back-references are not allowed";
+				return -1;
+			}
+			if (p[1] != '\0')
+				p++;
+			/* FALLTHROUGH */
+		default:
+			last = 1;
+			last_loop = 0;
+			cur = pat_add(cur, 1);
+			break;
+		}
+		if (loops >= 0) {
+			if (loops && last_loop) {
+				*why = "a loop (* + {m,}) over something that "
+				    "loops already: drop the outer one";
+				return -1;
+			}
+			/* n copies of the operand, and a node for the loop */
+			cur = pat_add(cur, pat_add(pat_mul(last, n - 1), 1));
+			last = pat_add(pat_mul(last, n), 1);
+			last_loop = last_loop || loops;
+			cur_loop = cur_loop || loops;
+		}
+		if (cur > PATTERN_NODES || last > PATTERN_NODES)
+			return -1;
+	}
+	return 0;
 }
 
 static int
@@ -1779,6 +1901,7 @@ kw_pattern(struct cp *cp, const struct kw *kw, void *obj,
 	struct conf_sol *s = obj;
 	struct lex_tok v;
 	regex_t re;
+	const char *why;
 	char d[DESC_MAX], e[128];
 	int r;
 
@@ -1788,10 +1911,8 @@ kw_pattern(struct cp *cp, const struct kw *kw, void *obj,
 	if (cp_arg(cp, key, &v) != 0 || cp_text(cp, kw->name, &v,
 	    kw->max) != 0)
 		return -1;
-	if (!pattern_bounded(v.s))
-		return cp_err(cp, v.line, "pattern: %s: at most %d {m,n} "
-		    "repeats, of at most %d each", desc(&v, d), PATTERN_BOUNDS,
-		    PATTERN_BOUND_MAX);
+	if (pattern_cost(v.s, &why) != 0)
+		return cp_err(cp, v.line, "pattern: %s: %s", desc(&v, d), why);
 	if ((r = regcomp(&re, v.s, REG_EXTENDED | REG_NOSUB)) != 0) {
 		(void)regerror(r, &re, e, sizeof(e));
 		regfree(&re);
@@ -1865,7 +1986,14 @@ tgt_host(struct cp *cp, struct conf_target *t, const struct kwstate *st)
 	if (strpbrk(h, " \t") != NULL)
 		return cp_err_at(cp, hl, "host: %s is not a host name, "
 		    "address or URL", desc_str(h, d));
+	/* said without quoting the value: it may hold a password */
+	if (strchr(h, '@') != NULL)
+		return cp_err_at(cp, hl, "host: no user@ (nor user:password@) "
+		    "in a host: use username and password-file");
 	if (t->iface != CONF_IFACE_REDFISH) {
+		if (h[0] == '[')
+			return cp_err_at(cp, hl, "host: %s: write an IPv6 "
+			    "address without brackets", desc_str(h, d));
 		if (scheme)
 			return cp_err_at(cp, hl, "host: %s is a URL; only "
 			    "redfish targets take one", desc_str(h, d));
@@ -2169,6 +2297,10 @@ hook_check(struct cp *cp, struct conf_webhook *h, const struct kwstate *hs)
 	if (*p == '\0' || *p == '/' || *p == ':' || strpbrk(p, " \t") != NULL)
 		return cp_err_at(cp, &hs->loc[ku], "url: %s has no host",
 		    desc_str(h->url, d));
+	/* said without quoting the value: it may hold a password */
+	if (memchr(p, '@', strcspn(p, "/?#")) != NULL)
+		return cp_err_at(cp, &hs->loc[ku], "url: no user@ (nor "
+		    "user:password@) in the URL: use basic-auth-file");
 	if (h->bearer_token_file != NULL && h->basic_auth_file != NULL) {
 		const struct conf_loc *l = hs->loc[kb].line > hs->loc[ka].line ?
 		    &hs->loc[kb] : &hs->loc[ka];

@@ -23,6 +23,8 @@
 #include "harness.h"
 #include "conf.h"
 
+#define SECRET	"Zq8-secret-Vx3"	/* must never show in an error */
+
 static char tdir[PATH_MAX];
 static char mainp[PATH_MAX + 16];	/* tdir/main.conf */
 static char me[64];		/* the user we run as */
@@ -835,15 +837,36 @@ test_limits(void)
 		    "check-pid \"/run/%zu.pid\"\n", i);
 	(void)snprintf(p, cap - (size_t)(p - buf), "} }\n");
 	bad(buf, "t.conf:18: check-pid: more than 16 health checks");
-	/* SOL patterns: bounded repeats */
+	/* SOL patterns: what regcomp would build is bounded */
 	bad("target \"a\" { interface lanplus host \"h\" username \"u\" "
 	    "password-file \"/p\"\nsol { pattern \"(a{200}){200}{2}\" } }\n",
-	    "t.conf:2: pattern: \"(a{200}){200}{2}\": at most 2 {m,n} repeats, "
-	    "of at most 255 each");
+	    "t.conf:2: pattern: \"(a{200}){200}{2}\": repeats too much (each "
+	    "repetition copies what it repeats)");
 	bad("target \"a\" { interface lanplus host \"h\" username \"u\" "
-	    "password-file \"/p\"\nsol { pattern \"a{1,1000}\" } }\n",
-	    "t.conf:2: pattern: \"a{1,1000}\": at most 2 {m,n} repeats, of at "
-	    "most 255 each");
+	    "password-file \"/p\"\nsol { pattern \"a{1,5000}\" } }\n",
+	    "t.conf:2: pattern: \"a{1,5000}\": repeats too much (each "
+	    "repetition copies what it repeats)");
+	/* loops over loops: glibc's regcomp takes seconds to minutes for
+	 * a dozen of them (the fuzzer found both) */
+	bad("target \"a\" { interface lanplus host \"h\" username \"u\" "
+	    "password-file \"/p\"\nsol { pattern \"q*++++++++++\" } }\n",
+	    "t.conf:2: pattern: \"q*++++++++++\": a loop (* + {m,}) over "
+	    "something that loops already: drop the outer one");
+	bad("target \"a\" { interface lanplus host \"h\" username \"u\" "
+	    "password-file \"/p\"\nsol { pattern \"x((a+)b{2,})*\" } }\n",
+	    "t.conf:2: pattern: \"x((a+)b{2,})*\": a loop (* + {m,}) over "
+	    "something that loops already: drop the outer one");
+	bad("target \"a\" { interface lanplus host \"h\" username \"u\" "
+	    "password-file \"/p\"\nsol { pattern \"(a)\\1\" } }\n",
+	    "t.conf:2: pattern: \"(a)\\1\": back-references are not "
+	    "allowed");
+	c = good("target \"a\" { interface lanplus host \"h\" username \"u\" "
+	    "password-file \"/p\"\nsol { pattern \"((ab)?c)+\" "
+	    "pattern \"[0-9]{1,3}(\\.[0-9]{1,3}){3}\" pattern \"a{1,1000}\" "
+	    "pattern \"x{2,}y{,3}[]{}]\" } }\n");
+	if (c != NULL)
+		CHECK_EQ(c->targets[0].sol.npatterns, 4);
+	conf_free(c);
 	/* duplicate target and webhook names */
 	bad("target \"a\" { }\n\ntarget \"a\" { }\n",
 	    "t.conf:3: target \"a\": already defined at t.conf:1");
@@ -984,6 +1007,18 @@ test_interfaces(void)
 	    " basic-auth-file \"/b\" }\n",
 	    "t.conf:3: webhook \"w\": bearer-token-file and basic-auth-file "
 	    "exclude each other");
+	/* credentials in a URL: refused without repeating them */
+	bad("target \"r\" { interface redfish\n host \"https://admin:"
+	    SECRET "@h\" }\n", "t.conf:2: host: no user@ (nor "
+	    "user:password@) in a host: use username and password-file");
+	bad("webhook \"w\" {\n url \"https://u:" SECRET "@h/x\" }\n",
+	    "t.conf:2: url: no user@ (nor user:password@) in the URL: use "
+	    "basic-auth-file");
+	c = good("webhook \"w\" { url \"https://h/x?to=ops@example\" }\n");
+	conf_free(c);
+	bad("target \"p\" { host \"[fe80::1]\" username \"u\" "
+	    "password-file \"/p\" }\n", "t.conf:1: host: \"[fe80::1]\": "
+	    "write an IPv6 address without brackets");
 	bad("\nwebhook \"w\" { events all }\n",
 	    "t.conf:2: webhook \"w\": no url given");
 	(void)t;
@@ -1377,8 +1412,6 @@ pw_conf(const char *name)
 	    "\"127.0.0.1\" username \"u\"\n password-file \"%s\"\n}\n", me,
 	    path_in(name));
 }
-
-#define SECRET	"Zq8-secret-Vx3"	/* must never show in an error */
 
 static void
 test_secrets(void)

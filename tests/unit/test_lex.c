@@ -86,7 +86,8 @@ test_words_strings(void)
 	/* without LEX_ESCAPES the first quote ends the string */
 	check_dump("p \"a\\\"b\"", LEX_BRACES, "W:p S:a\\ W:b\"");
 	/* bytes >= 0x80 are word bytes */
-	check_dump("host \xc3\xa9t\xc3\xa9", CONF, "W:host W:\xc3\xa9t\xc3\xa9");
+	check_dump("host \xc3\xa9t\xc3\xa9", CONF,
+	    "W:host W:\xc3\xa9t\xc3\xa9");
 }
 
 static void
@@ -95,7 +96,8 @@ test_braces(void)
 	check_dump("target \"db7\" {\n\thost x }", CONF,
 	    "W:target S:db7 { W:host W:x }");
 	/* braces end words */
-	check_dump("watchdog{timeout 60}", CONF, "W:watchdog { W:timeout W:60 }");
+	check_dump("watchdog{timeout 60}", CONF,
+	    "W:watchdog { W:timeout W:60 }");
 	check_dump("{}{", CONF, "{ } {");
 	/* inside a string they are text */
 	check_dump("\"{a}\"", CONF, "S:{a}");
