@@ -1713,7 +1713,13 @@ test_include(void)
 	    fmt("%s:1: target \"a\": already defined at %s:1",
 	    path_in("targets.d/20-b.conf"),
 	    path_in("targets.d/10-a.conf")));
-	/* an unreadable directory is an error, not an empty list */
+	/* a directory that cannot be read is an error, not an empty list
+	 * (a symlink loop fails even for root) */
+	(void)unlink(path_in("loop.d"));
+	CHECK(symlink(path_in("loop.d"), path_in("loop.d")) == 0);
+	load_bad(fmt("user \"%s\"\ninclude \"loop.d/*.conf\"\n", me),
+	    fmt("%s:2: include: \"%s\": %s", mainp, path_in("loop.d"),
+	    strerror(ELOOP)));
 	if (geteuid() != 0) {
 		(void)mkdir(path_in("closed.d"), 0755);
 		puts_file("closed.d/x.conf", 0644, "target \"z\" { }\n");
