@@ -70,6 +70,8 @@ sensors_note_name(enum sensors_note n)
 		return "not read";
 	case SENSORS_NOTE_NO_BRIDGE:
 		return "bridging not supported by the transport";
+	case SENSORS_NOTE_NO_STATUS:
+		return "no threshold status in the reading";
 	}
 	return "";
 }
@@ -141,6 +143,14 @@ sensors_submit(struct sensors *s, struct ipmi_req *q, enum sensors_state st)
 
 /* ---- building the sensor list from the SDR image ---- */
 
+/* thresholds to read and readings to convert: a threshold sensor with
+ * an analog full record */
+static int
+sensors_analog_thr(const struct sensors_item *it)
+{
+	return it->threshold && it->analog;
+}
+
 /*
  * Raw thresholds (thr_readable, thr_raw) to values (thr_mask, thr).  A
  * non-linear sensor's factors depend on the raw value, so each of its
@@ -186,7 +196,7 @@ sensors_thr_from_sdr(struct sensors_item *it)
 	const struct sdr_rec *r = it->rec;
 
 	it->thr_mask = 0;
-	if (r->type != SDR_TYPE_FULL || !it->threshold)
+	if (!sensors_analog_thr(it))
 		return;
 	it->hyst_pos = r->hyst_pos;
 	it->hyst_neg = r->hyst_neg;
@@ -233,8 +243,12 @@ sensors_rebuild(struct sensors *s)
 			it->entity_instance = sdr_share_instance(r, k);
 			it->sensor_type = r->sensor_type;
 			it->event_type = r->event_type;
-			it->threshold = r->type == SDR_TYPE_FULL &&
-			    r->event_type == SDR_EVT_THRESHOLD &&
+			/* threshold-based in any record (section 35.14:
+			 * byte 4 is the comparison status whenever the
+			 * event/reading type is 01h); a value only from
+			 * an analog full record */
+			it->threshold = r->event_type == SDR_EVT_THRESHOLD;
+			it->analog = r->type == SDR_TYPE_FULL &&
 			    r->format != SDR_FMT_NONE;
 			it->decimals = sensor_decimals(r, NULL);
 			it->sev = SENSOR_SEV_UNAVAILABLE;
@@ -278,7 +292,7 @@ sensors_thrf_save(struct sensors *s)
 	for (i = 0; i < s->n; i++) {
 		const struct sensors_item *it = &s->items[i];
 
-		if (!it->threshold || !sensor_is_nonlinear(it->rec))
+		if (!sensors_analog_thr(it) || !sensor_is_nonlinear(it->rec))
 			continue;
 		for (k = 0; k < SDR_THR_N; k++) {
 			const struct sdr_factors *f = &it->thr_f[k];
@@ -339,7 +353,8 @@ sensors_thrf_load(struct sensors *s)
 
 			/* only for the raw value it was asked for */
 			if (it->record_id != id || it->number != number ||
-			    !it->threshold || !sensor_is_nonlinear(it->rec) ||
+			    !sensors_analog_thr(it) ||
+			    !sensor_is_nonlinear(it->rec) ||
 			    !(it->thr_readable & (1u << k)) ||
 			    it->thr_raw[k] != raw)
 				continue;
@@ -401,7 +416,7 @@ sensors_thr_load(struct sensors *s)
 			struct sensors_item *it = &s->items[i];
 
 			if (it->record_id != id || it->number != number ||
-			    !it->threshold)
+			    !sensors_analog_thr(it))
 				continue;
 			/* an older file kept no thresholds of non-linear
 			 * sensors: ask again */
@@ -424,7 +439,7 @@ sensors_wants_thresh(const struct sensors_item *it)
 {
 	int acc;
 
-	if (!it->threshold || it->thr_done || (it->owner & 1))
+	if (!sensors_analog_thr(it) || it->thr_done || (it->owner & 1))
 		return 0;
 	acc = SDR_THR_ACCESS(it->rec);
 	return acc == SDR_THRACC_READABLE || acc == SDR_THRACC_SETTABLE;
@@ -442,7 +457,8 @@ sensors_thr_factors_next(struct sensors *s, struct sensors_item *it)
 	uint8_t want;
 	int k;
 
-	if (!it->threshold || !sensor_is_nonlinear(it->rec) || (it->owner & 1))
+	if (!sensors_analog_thr(it) || !sensor_is_nonlinear(it->rec) ||
+	    (it->owner & 1))
 		return 0;
 	want = (uint8_t)(it->thr_readable & ~it->thr_f_asked);
 	for (k = 0; k < SDR_THR_N; k++) {
@@ -617,6 +633,14 @@ sensors_cross_check(const struct sensors_item *it, uint8_t bits,
 	return 0;
 }
 
+static void
+sensors_no_reading(struct sensors_item *it, enum sensors_note note)
+{
+	it->note = note;
+	it->have_value = 0;
+	it->sev = SENSOR_SEV_UNAVAILABLE;
+}
+
 /* a reading is in: value, state, severity */
 static void
 sensors_evaluate(struct sensors *s, struct sensors_item *it,
@@ -629,6 +653,16 @@ sensors_evaluate(struct sensors *s, struct sensors_item *it,
 	it->mismatch = 0;
 	if (!it->threshold) {
 		sensors_discrete_sev(s, it);
+		return;
+	}
+	if (!it->analog) {
+		/* no value, no thresholds: the comparison status alone */
+		if (it->nstates == 0) {
+			sensors_no_reading(it, SENSORS_NOTE_NO_STATUS);
+			return;
+		}
+		it->sev = severity_threshold(s->sev, it->name, it->number,
+		    it->sensor_type, (uint8_t)(it->states & 0x3f));
 		return;
 	}
 	if (sensor_convert(it->rec, f, it->raw, &it->value) != 0) {
@@ -648,14 +682,6 @@ sensors_evaluate(struct sensors *s, struct sensors_item *it,
 		it->mismatch = sensors_cross_check(it, bits, f);
 	it->sev = severity_threshold(s->sev, it->name, it->number,
 	    it->sensor_type, bits);
-}
-
-static void
-sensors_no_reading(struct sensors_item *it, enum sensors_note note)
-{
-	it->note = note;
-	it->have_value = 0;
-	it->sev = SENSOR_SEV_UNAVAILABLE;
 }
 
 static void
@@ -727,7 +753,8 @@ sensors_on_reading(struct sensors *s, const struct ipmi_rsp *rsp)
 		sensors_no_reading(it, SENSORS_NOTE_UNAVAILABLE);
 		goto next;
 	}
-	if (it->threshold && sensor_is_nonlinear(it->rec) && !(it->nl_valid &&
+	if (sensors_analog_thr(it) && sensor_is_nonlinear(it->rec) &&
+	    !(it->nl_valid &&
 	    r.raw >= it->nl_lo && r.raw < it->nl_hi)) {
 		sensor_factors_req(&q, it->number, r.raw);
 		sensors_address(it, &q);
@@ -990,7 +1017,7 @@ sensors_unit(const struct sensors_item *it, char *out, size_t len)
 	if (len == 0)
 		return;
 	out[0] = '\0';
-	if (!it->threshold)
+	if (!sensors_analog_thr(it))
 		return;
 	base = evtext_unit(r->unit_base);
 	mod = evtext_unit(r->unit_mod);

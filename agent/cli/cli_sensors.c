@@ -88,7 +88,7 @@ print_text(const struct sensors_opts *o, const struct sensors *s)
 			printf(" (%s)", sensors_note_name(it->note));
 		else if (it->events_disabled)
 			printf(" (event messages disabled)");
-		if (o->verbose && it->threshold) {
+		if (o->verbose && it->threshold && it->analog) {
 			printf(" |");
 			for (k = 0; k < SDR_THR_N; k++) {
 				t = order[k];
@@ -136,10 +136,14 @@ print_json(struct cli *c, const struct sensors_opts *o,
 		else
 			json_null(j, "reading");
 		sensors_unit(it, unit, sizeof(unit));
-		if (it->threshold)
+		if (it->threshold && it->analog)
 			json_str(j, "unit", unit);
 		else
 			json_null(j, "unit");
+		/* how state and events read: comparison status or
+		 * discrete offsets (event/reading type 01h or not) */
+		json_str(j, "reading_type", it->threshold ? "threshold" :
+		    "discrete");
 		json_str(j, "state", sensor_sev_name(it->sev));
 		/* the BMC's state bits (offsets 0-14; threshold sensors:
 		 * comparison status), null without a reading */
@@ -154,7 +158,8 @@ print_json(struct cli *c, const struct sensors_opts *o,
 		json_arr_end(j);
 		json_obj_begin(j, "thresholds");
 		for (k = 0; k < SDR_THR_N; k++)
-			if (it->threshold && (it->thr_mask & (1u << k)))
+			if (it->threshold && it->analog &&
+			    (it->thr_mask & (1u << k)))
 				json_num(j, thr_keys[k], it->thr[k],
 				    it->decimals);
 		json_obj_end(j);
@@ -164,7 +169,7 @@ print_json(struct cli *c, const struct sensors_opts *o,
 			json_str(j, "note", "event messages disabled");
 		else
 			json_null(j, "note");
-		if (o->verbose && it->threshold) {
+		if (o->verbose && it->threshold && it->analog) {
 			json_arr_begin(j, "thresholds_settable");
 			for (k = 0; k < SDR_THR_N; k++)
 				if (SDR_THR_ACCESS(it->rec) == SDR_THRACC_SETTABLE &&
