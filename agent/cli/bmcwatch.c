@@ -275,9 +275,16 @@ int
 cli_ccode_error(struct cli *c, const struct ipmi_req *req,
     const struct ipmi_rsp *rsp, const char *what)
 {
-	fprintf(stderr, "bmcwatch: %s: %s: completion code 0x%02x: %s\n",
-	    ipmi_tr_peer(conn_tr(c->conn)), what, rsp->ccode,
-	    ipmi_ccode_name(req->netfn, req->cmd, rsp->ccode));
+	char cc[IPMI_CCODE_TEXT_MAX];
+	/* the command that answered: Send Message's own code (a bridged
+	 * request that never reached its target) is named for it; a
+	 * response netfn is odd, so a transport that left it 0 shows */
+	const uint8_t netfn = (rsp->netfn & 1) ? rsp->netfn : req->netfn;
+	const uint8_t cmd = (rsp->netfn & 1) ? rsp->cmd : req->cmd;
+
+	fprintf(stderr, "bmcwatch: %s: %s: %s\n",
+	    ipmi_tr_peer(conn_tr(c->conn)), what, ipmi_ccode_fmt(cc,
+	    sizeof(cc), netfn, cmd, rsp->ccode));
 	return CLI_ECCODE;
 }
 
@@ -285,13 +292,11 @@ int
 cli_short_error(struct cli *c, const char *what, unsigned len,
     unsigned need)
 {
-	if (need > 0)
-		fprintf(stderr, "bmcwatch: %s: %s: response too short (%u "
-		    "bytes, need %u)\n", ipmi_tr_peer(conn_tr(c->conn)), what,
-		    len, need);
-	else
-		fprintf(stderr, "bmcwatch: %s: %s: response too short (%u "
-		    "bytes)\n", ipmi_tr_peer(conn_tr(c->conn)), what, len);
+	char buf[64];
+
+	fprintf(stderr, "bmcwatch: %s: %s: %s\n",
+	    ipmi_tr_peer(conn_tr(c->conn)), what, ipmi_short_fmt(buf,
+	    sizeof(buf), len, need));
 	return CLI_ETRANSPORT;
 }
 

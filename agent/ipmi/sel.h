@@ -58,6 +58,14 @@
 #define SEL_ERASE_IN_PROGRESS	0x00
 #define SEL_ERASE_COMPLETED	0x01
 
+/* Response data lengths the decoders below need (after the completion
+ * code): for "response too short (N bytes, need M)". */
+#define SEL_INFO_RSP_LEN	14
+#define SEL_RESERVE_RSP_LEN	2
+#define SEL_GET_RSP_LEN		(2 + SEL_RECORD_LEN)
+#define SEL_DELETE_RSP_LEN	2
+#define SEL_CLEAR_RSP_LEN	1
+
 /* Get SEL Info response, section 31.2, table 31-2. */
 struct sel_info {
 	uint8_t		version;	/* BCD, 51h = 1.5 */
