@@ -286,6 +286,8 @@ sel_model_open(struct cli *c, struct sel_model *m,
 	memset(&w, 0, sizeof(w));
 	if (sdr_cache_refresh(m->sc, sel_sdr_done, &w) == 0)
 		cli_sdr_wait(c, &w.done);
+	else	/* names not shown: said below */
+		w.err = SDR_CACHE_E_BUSY;
 	if (w.err != SDR_CACHE_OK) {
 		if (w.err == SDR_CACHE_E_TRANSPORT) {
 			fprintf(stderr, "bmcwatch: %s: SDR repository: %s\n",
@@ -296,6 +298,8 @@ sel_model_open(struct cli *c, struct sel_model *m,
 		if (c->verbose)
 			fprintf(stderr, "bmcwatch: SDR repository: %s: "
 			    "sensor names not shown\n",
+			    w.err == SDR_CACHE_E_BUSY ?
+			    sdr_cache_strerror(w.err) :
 			    sdr_cache_detail(m->sc));
 	}
 	selmon_names_init(&m->names, w.err == SDR_CACHE_OK ?

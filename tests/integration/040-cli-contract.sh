@@ -1,6 +1,6 @@
 #!/bin/bash
 # 040-cli-contract: exit codes (0 ok, 1 error completion code, 2 usage or
-# configuration, 3 transport), --json output (python3 json parses it, the
+# configuration or standard output not written, 3 transport), --json output (python3 json parses it, the
 # option before or after the command), password handling (file mode, -E,
 # -P refused, never in ps, /proc/PID/environ or any output) and the
 # --stats packet counts one request over RMCP+ needs.
@@ -211,6 +211,33 @@ check_eq "--stats: packets_in=7 (one answer to each)" \
     "$(stats_field "$ERR" packets_in)" 7
 check_eq "--stats: retransmits=0 on loopback" "$(stats_field "$ERR" retransmits)" 0
 check_eq "--stats: dropped=0" "$(stats_field "$ERR" dropped)" 0
+
+# --- standard output that cannot be written fails the command, with a
+# word, whatever the command (issue 8): exit 2 unless it failed anyway
+N=$((N + 1))
+"$BMCWATCH" --help >/dev/full 2>"$W/$N.err"
+check_eq "--help >/dev/full: exit 2" "$?" 2
+check_eq "--help >/dev/full: says why" "$(cat "$W/$N.err")" \
+    "bmcwatch: write error: No space left on device"
+N=$((N + 1))
+"$BMCWATCH" --help >"$W/$N.out" 2>"$W/$N.err"
+check_eq "--help: exit 0" "$?" 0
+check "--help: usage on stdout" grep -q '^usage: bmcwatch' "$W/$N.out"
+for args in "raw 6 1" "--json info" "sensors" "sel list --json" \
+    "chassis status"; do
+	N=$((N + 1))
+	# shellcheck disable=SC2086
+	bw $args >/dev/full 2>"$W/$N.err"
+	check_eq "'$args' >/dev/full: exit 2" "$?" 2
+	check "'$args' >/dev/full: write error named" \
+	    grep -qx 'bmcwatch: write error: No space left on device' "$W/$N.err"
+done
+# a command that writes nothing to stdout loses nothing: its own status
+N=$((N + 1))
+bw raw 6 0xff >/dev/full 2>"$W/$N.err"
+check_eq "raw 6 0xff >/dev/full: exit 1 (its completion code)" "$?" 1
+check "raw 6 0xff >/dev/full: no write error (nothing to write)" \
+    test "$(grep -c 'write error' "$W/$N.err")" -eq 0
 
 # --- the password never appears in anything bmcwatch printed
 hits=$(grep -lF -- "$PASS" "$W"/*.out "$W"/*.err 2>/dev/null | grep -v '/pw\.' | tr '\n' ' ')
