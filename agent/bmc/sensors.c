@@ -62,6 +62,10 @@ sensors_note_name(enum sensors_note n)
 		return "scanning disabled";
 	case SENSORS_NOTE_NO_ANSWER:
 		return "no answer";
+	case SENSORS_NOTE_CCODE:
+		return "error completion code";
+	case SENSORS_NOTE_BAD_ANSWER:
+		return "malformed answer";
 	case SENSORS_NOTE_SLOW:
 		return "not asked this sweep (failing)";
 	case SENSORS_NOTE_NOT_READABLE:
@@ -74,6 +78,28 @@ sensors_note_name(enum sensors_note n)
 		return "no threshold status in the reading";
 	}
 	return "";
+}
+
+void
+sensors_note_text(const struct sensors_item *it, char *out, size_t len)
+{
+	char why[IPMI_CCODE_TEXT_MAX];
+
+	switch (it->note) {
+	case SENSORS_NOTE_CCODE:
+		(void)snprintf(out, len, "Get Sensor Reading: %s",
+		    ipmi_ccode_fmt(why, sizeof(why), IPMI_NETFN_SENSOR_EVENT,
+		    IPMI_CMD_GET_SENSOR_READING, it->ccode));
+		break;
+	case SENSORS_NOTE_BAD_ANSWER:
+		(void)snprintf(out, len, "Get Sensor Reading: %s",
+		    ipmi_short_fmt(why, sizeof(why), it->rsp_len,
+		    SENSOR_READING_RSP_MIN));
+		break;
+	default:
+		(void)snprintf(out, len, "%s", sensors_note_name(it->note));
+		break;
+	}
 }
 
 static void
@@ -685,11 +711,11 @@ sensors_evaluate(struct sensors *s, struct sensors_item *it,
 }
 
 static void
-sensors_failed(struct sensors_item *it)
+sensors_failed(struct sensors_item *it, enum sensors_note note)
 {
 	unsigned k;
 
-	sensors_no_reading(it, SENSORS_NOTE_NO_ANSWER);
+	sensors_no_reading(it, note);
 	it->fails++;
 	if (it->fails >= SENSORS_FAIL_SLOW) {
 		k = it->fails - SENSORS_FAIL_SLOW;
@@ -735,8 +761,12 @@ sensors_on_reading(struct sensors *s, const struct ipmi_rsp *rsp)
 
 	if (rsp->ccode != IPMI_CC_OK ||
 	    sensor_reading_decode(rsp->data, rsp->len, &r) != IPMI_OK) {
+		/* a refusal is not "no answer", a short answer not a
+		 * completion code: each is named for what it is */
 		it->ccode = rsp->ccode;
-		sensors_failed(it);
+		it->rsp_len = rsp->len;
+		sensors_failed(it, rsp->ccode != IPMI_CC_OK ?
+		    SENSORS_NOTE_CCODE : SENSORS_NOTE_BAD_ANSWER);
 		goto next;
 	}
 	it->ccode = 0;
@@ -849,7 +879,7 @@ sensors_on_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 			sensors_on_thr_factors(s, NULL);
 			return;
 		default:
-			sensors_failed(it);
+			sensors_failed(it, SENSORS_NOTE_NO_ANSWER);
 			if (err == IPMI_E_UNSUPPORTED)
 				it->note = SENSORS_NOTE_NO_BRIDGE;
 			s->cur++;

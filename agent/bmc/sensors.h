@@ -52,7 +52,9 @@ enum sensors_note {
 	SENSORS_NOTE_NONE = 0,
 	SENSORS_NOTE_UNAVAILABLE,	/* "reading unavailable" bit */
 	SENSORS_NOTE_SCAN_DISABLED,	/* "scanning disabled" */
-	SENSORS_NOTE_NO_ANSWER,		/* error ccode, timeout, bad data */
+	SENSORS_NOTE_NO_ANSWER,		/* timeout (a bridged request) */
+	SENSORS_NOTE_CCODE,		/* an error completion code */
+	SENSORS_NOTE_BAD_ANSWER,	/* an answer too short to read */
 	SENSORS_NOTE_SLOW,		/* failing: not asked this sweep */
 	SENSORS_NOTE_NOT_READABLE,	/* software owner, conversion fails */
 	SENSORS_NOTE_NOT_READ,		/* sweep aborted before it */
@@ -110,6 +112,7 @@ struct sensors_item {
 	int			 mismatch;	/* bits disagree with it */
 	enum sensor_sev		 sev;
 	uint8_t			 ccode;		/* of a failed reading */
+	uint16_t		 rsp_len;	/* of a malformed one */
 
 	/* failure tracking and non-linear factors */
 	unsigned		 fails;
@@ -118,6 +121,12 @@ struct sensors_item {
 	uint8_t			 nl_lo, nl_hi;
 	struct sdr_factors	 nl_f;
 };
+
+/* the note of one sensor in full: its name, or for a refused or
+ * malformed reading what was wrong ("Get Sensor Reading: completion code
+ * CBh: Requested sensor, data, or record not present"); "" for none */
+void		 sensors_note_text(const struct sensors_item *, char *,
+		    size_t);
 
 /* requests issued by the sweep itself (SDR ones: sdr_cache_stats) */
 struct sensors_stats {

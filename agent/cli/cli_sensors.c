@@ -62,7 +62,7 @@ print_text(const struct sensors_opts *o, const struct sensors *s)
 	static const int order[SDR_THR_N] = { SDR_THR_LNR, SDR_THR_LC,
 	    SDR_THR_LNC, SDR_THR_UNC, SDR_THR_UC, SDR_THR_UNR };
 	const char *words[SENSORS_WORDS_MAX];
-	char tmp[SENSORS_WORDS_MAX][16], unit[64], reading[32];
+	char tmp[SENSORS_WORDS_MAX][16], unit[64], reading[32], note[160];
 	size_t i, n, k;
 	int t;
 
@@ -84,8 +84,10 @@ print_text(const struct sensors_opts *o, const struct sensors *s)
 		n = sensors_events(it, words, tmp, SENSORS_WORDS_MAX);
 		for (k = 0; k < n; k++)
 			printf("%s %s", k ? "," : "", words[k]);
-		if (it->note != SENSORS_NOTE_NONE)
-			printf(" (%s)", sensors_note_name(it->note));
+		if (it->note != SENSORS_NOTE_NONE) {
+			sensors_note_text(it, note, sizeof(note));
+			printf(" (%s)", note);
+		}
 		else if (it->events_disabled)
 			printf(" (event messages disabled)");
 		if (o->verbose && it->threshold && it->analog) {
@@ -110,7 +112,7 @@ print_json(struct cli *c, const struct sensors_opts *o,
 {
 	struct json *j = &c->js;
 	const char *words[SENSORS_WORDS_MAX];
-	char tmp[SENSORS_WORDS_MAX][16], unit[64], ent[16];
+	char tmp[SENSORS_WORDS_MAX][16], unit[64], ent[16], note[160];
 	size_t i, n, k;
 
 	json_obj_begin(j, NULL);
@@ -163,8 +165,10 @@ print_json(struct cli *c, const struct sensors_opts *o,
 				json_num(j, thr_keys[k], it->thr[k],
 				    it->decimals);
 		json_obj_end(j);
-		if (it->note != SENSORS_NOTE_NONE)
-			json_str(j, "note", sensors_note_name(it->note));
+		if (it->note != SENSORS_NOTE_NONE) {
+			sensors_note_text(it, note, sizeof(note));
+			json_str(j, "note", note);
+		}
 		else if (it->events_disabled)
 			json_str(j, "note", "event messages disabled");
 		else

@@ -880,7 +880,8 @@ test_compact_threshold(void)
 		    "Upper Non-critical going high", NULL },
 		/* as ipmi_sim answers at or below LC: LNC and LC */
 		{ "05 c0 03 00", SENSOR_SEV_CRITICAL,
-		    "Lower Non-critical going low", "Lower Critical going low" },
+		    "Lower Non-critical going low",
+		    "Lower Critical going low" },
 		{ "5f c0 18 00", SENSOR_SEV_CRITICAL,
 		    "Upper Non-critical going high",
 		    "Upper Critical going high" },
@@ -954,6 +955,71 @@ test_compact_threshold(void)
 	it = find(s, "Board Temp");
 	CHECK(it != NULL && it->sev == SENSOR_SEV_WARNING);
 
+	sensors_free(s);
+	sdr_cache_free(c);
+	severity_free(sev);
+	conn_free(cn);
+	ev_free(ev);
+}
+
+/*
+ * A reading the BMC refused is not "no answer", nor is a short one a
+ * completion code (issue 8, errors that say the wrong thing): the note
+ * names the completion code, or says what was short.
+ */
+static void
+test_reading_errors(void)
+{
+	struct ev *ev = ev_new();
+	struct repo *r = repo_new();
+	struct conn *cn;
+	struct sdr_cache *c;
+	struct severity *sev = severity_new();
+	struct sensors *s;
+	const struct sensors_item *it;
+	char note[160];
+
+	repo_add(r, REC_CPU1);
+	repo_add(r, REC_P12V);
+	repo_reading(r, 0x01, "2d");		/* one byte: too short */
+	r->rdcc[0x10] = IPMI_CC_REQUESTED_DATA_NOT_PRESENT;
+	cn = conn_new(ev, &r->tr);
+	c = sdr_cache_new(ev, cn, NULL, NULL);
+	s = sensors_new(ev, cn, c, sev);
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	it = find(s, "CPU1 Temp");
+	CHECK(it != NULL && it->note == SENSORS_NOTE_BAD_ANSWER &&
+	    it->sev == SENSOR_SEV_UNAVAILABLE);
+	if (it != NULL) {
+		sensors_note_text(it, note, sizeof(note));
+		CHECK_STR(note, "Get Sensor Reading: response too short (1 "
+		    "byte, need 2)");
+	}
+	it = find(s, "P12V");
+	CHECK(it != NULL && it->note == SENSORS_NOTE_CCODE &&
+	    it->sev == SENSOR_SEV_UNAVAILABLE);
+	if (it != NULL) {
+		sensors_note_text(it, note, sizeof(note));
+		CHECK_STR(note, "Get Sensor Reading: completion code CBh: "
+		    "Requested sensor, data, or record not present");
+	}
+	/* the others read as their name */
+	repo_reading(r, 0x01, "2d c0 00");
+	r->rdcc[0x10] = 0;
+	repo_reading(r, 0x10, "c8 80 00");	/* scanning disabled */
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	it = find(s, "P12V");
+	CHECK(it != NULL);
+	if (it != NULL) {
+		sensors_note_text(it, note, sizeof(note));
+		CHECK_STR(note, "scanning disabled");
+	}
+	it = find(s, "CPU1 Temp");
+	CHECK(it != NULL);
+	if (it != NULL) {
+		sensors_note_text(it, note, sizeof(note));
+		CHECK_STR(note, "");
+	}
 	sensors_free(s);
 	sdr_cache_free(c);
 	severity_free(sev);
@@ -1380,6 +1446,7 @@ main(void)
 	RUN(test_image_file);
 	RUN(test_sweep);
 	RUN(test_compact_threshold);
+	RUN(test_reading_errors);
 	RUN(test_nonlinear_thresholds);
 	RUN(test_nonlinear_thresholds_timeout);
 	RUN(test_nonlinear_thresholds_disk);
