@@ -34,6 +34,23 @@ if grep -rn '\bpthread_create[[:space:]]*(' agent | grep -v '^agent/util/work.c:
 	echo "lint: a thread started outside agent/util/work.c (above)"
 	rc=1
 fi
+# completion codes are written one way, by ipmi_ccode_fmt() in
+# agent/ipmi/msg.c ("completion code C1h: Invalid command"): no format
+# string elsewhere spells one out, and the bare name is only for JSON
+# shellcheck disable=SC2046
+if grep -nE 'completion code[^"]*%|completion code 0x' \
+    $(find agent -name '*.c' ! -path agent/ipmi/msg.c); then
+	echo "lint: a completion code formatted by hand (above):" \
+	    "use ipmi_ccode_fmt()"
+	rc=1
+fi
+# shellcheck disable=SC2046
+if grep -n 'ipmi_ccode_name(' $(find agent -name '*.c' \
+    ! -path agent/ipmi/msg.c ! -path agent/cli/cli_raw.c); then
+	echo "lint: ipmi_ccode_name() outside msg.c and raw's JSON (above):" \
+	    "use ipmi_ccode_fmt()"
+	rc=1
+fi
 if command -v cppcheck >/dev/null; then
 	# shellcheck disable=SC2086
 	cppcheck -q --error-exitcode=1 --std=c11 --inline-suppr \

@@ -555,6 +555,7 @@ selmon_on_get(struct selmon *m, const struct ipmi_rsp *rsp)
 	struct sel_rec r;
 	uint8_t raw[SEL_RECORD_LEN];
 	uint16_t next;
+	char why[IPMI_CCODE_TEXT_MAX];
 
 	if (rsp->ccode == IPMI_CC_REQUESTED_DATA_NOT_PRESENT) {
 		switch (m->rd) {
@@ -585,17 +586,17 @@ selmon_on_get(struct selmon *m, const struct ipmi_rsp *rsp)
 	if (rsp->ccode != IPMI_CC_OK) {
 		if (selmon_flush(m) == 0)
 			selmon_finish(m, SELMON_E_CCODE, "Get SEL Entry 0x%04x: "
-			    "completion code 0x%02x: %s", m->want, rsp->ccode,
-			    ipmi_ccode_name(IPMI_NETFN_STORAGE,
-			    IPMI_CMD_GET_SEL_ENTRY, rsp->ccode));
+			    "%s", m->want, ipmi_ccode_fmt(why, sizeof(why),
+			    IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_ENTRY,
+			    rsp->ccode));
 		return;
 	}
 	if (sel_get_decode(rsp->data, rsp->len, &next, raw) != IPMI_OK ||
 	    sel_rec_decode(raw, sizeof(raw), &r) != IPMI_OK) {
 		if (selmon_flush(m) == 0)
 			selmon_finish(m, SELMON_E_PROTO, "Get SEL Entry "
-			    "0x%04x: short answer (%u bytes)", m->want,
-			    rsp->len);
+			    "0x%04x: %s", m->want, ipmi_short_fmt(why,
+			    sizeof(why), rsp->len, SEL_GET_RSP_LEN));
 		return;
 	}
 	switch (m->rd) {
@@ -753,6 +754,8 @@ selmon_wait_erase(struct selmon *m)
 static void
 selmon_no_clear(struct selmon *m, uint8_t cc)
 {
+	char why[IPMI_CCODE_TEXT_MAX];
+
 	if (!m->st.no_clear) {
 		m->st.no_clear = 1;
 		m->res.archive_only_new = 1;
@@ -760,8 +763,9 @@ selmon_no_clear(struct selmon *m, uint8_t cc)
 			return;
 	}
 	m->res.archive_only = 1;
-	selmon_finish(m, SELMON_OK, "archive only: Clear SEL refused "
-	    "(completion code 0x%02x)", cc);
+	selmon_finish(m, SELMON_OK, "archive only: Clear SEL refused (%s)",
+	    ipmi_ccode_fmt(why, sizeof(why), IPMI_NETFN_STORAGE,
+	    IPMI_CMD_CLEAR_SEL, cc));
 }
 
 static void
@@ -828,6 +832,7 @@ selmon_on_delete(struct selmon *m, const struct ipmi_rsp *rsp)
 	struct sel_rec r;
 	uint8_t raw[SEL_RECORD_LEN];
 	uint16_t next;
+	char why[IPMI_CCODE_TEXT_MAX];
 
 	switch (m->step) {
 	case ST_DEL_GET:
@@ -840,8 +845,10 @@ selmon_on_delete(struct selmon *m, const struct ipmi_rsp *rsp)
 		    sel_get_decode(rsp->data, rsp->len, &next, raw) !=
 		    IPMI_OK || sel_rec_decode(raw, sizeof(raw), &r) !=
 		    IPMI_OK) {
-			selmon_finish(m, SELMON_E_CCODE, "Get SEL Entry: "
-			    "completion code 0x%02x", rsp->ccode);
+			selmon_finish(m, rsp->ccode != IPMI_CC_OK ?
+			    SELMON_E_CCODE : SELMON_E_PROTO, "Get SEL Entry: "
+			    "%s", ipmi_rsp_errfmt(why, sizeof(why), rsp,
+			    SEL_GET_RSP_LEN));
 			return;
 		}
 		/* the oldest entry: archived if it is the cursor or in
@@ -882,8 +889,8 @@ selmon_on_delete(struct selmon *m, const struct ipmi_rsp *rsp)
 		if (rsp->ccode != IPMI_CC_OK &&
 		    rsp->ccode != IPMI_CC_REQUESTED_DATA_NOT_PRESENT) {
 			selmon_finish(m, SELMON_E_CCODE, "Delete SEL Entry "
-			    "0x%04x: completion code 0x%02x: %s", m->want,
-			    rsp->ccode, ipmi_ccode_name(IPMI_NETFN_STORAGE,
+			    "0x%04x: %s", m->want, ipmi_ccode_fmt(why,
+			    sizeof(why), IPMI_NETFN_STORAGE,
 			    IPMI_CMD_DELETE_SEL_ENTRY, rsp->ccode));
 			return;
 		}
@@ -894,8 +901,10 @@ selmon_on_delete(struct selmon *m, const struct ipmi_rsp *rsp)
 	default:		/* ST_DEL_AFTER */
 		if (rsp->ccode != IPMI_CC_OK ||
 		    sel_info_decode(rsp->data, rsp->len, &i) != IPMI_OK) {
-			selmon_finish(m, SELMON_E_CCODE, "Get SEL Info: "
-			    "completion code 0x%02x", rsp->ccode);
+			selmon_finish(m, rsp->ccode != IPMI_CC_OK ?
+			    SELMON_E_CCODE : SELMON_E_PROTO, "Get SEL Info: "
+			    "%s", ipmi_rsp_errfmt(why, sizeof(why), rsp,
+			    SEL_INFO_RSP_LEN));
 			return;
 		}
 		/*
@@ -933,6 +942,7 @@ selmon_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 	struct sel_rec r;
 	uint8_t raw[SEL_RECORD_LEN], prog;
 	uint16_t next;
+	char why[IPMI_CCODE_TEXT_MAX];
 
 	if (err != IPMI_OK) {
 		/* the batch read so far is good: keep it */
@@ -955,15 +965,16 @@ selmon_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 			return;
 		}
 		if (rsp->ccode != IPMI_CC_OK) {
-			selmon_finish(m, SELMON_E_CCODE, "Get SEL Info: "
-			    "completion code 0x%02x: %s", rsp->ccode,
-			    ipmi_ccode_name(IPMI_NETFN_STORAGE,
-			    IPMI_CMD_GET_SEL_INFO, rsp->ccode));
+			selmon_finish(m, SELMON_E_CCODE, "Get SEL Info: %s",
+			    ipmi_ccode_fmt(why, sizeof(why),
+			    IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_INFO,
+			    rsp->ccode));
 			return;
 		}
 		if (sel_info_decode(rsp->data, rsp->len, &i) != IPMI_OK) {
-			selmon_finish(m, SELMON_E_PROTO, "Get SEL Info: short "
-			    "answer (%u bytes)", rsp->len);
+			selmon_finish(m, SELMON_E_PROTO, "Get SEL Info: %s",
+			    ipmi_short_fmt(why, sizeof(why), rsp->len,
+			    SEL_INFO_RSP_LEN));
 			return;
 		}
 		if (m->step == ST_AFTER) {
@@ -1006,8 +1017,10 @@ selmon_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 		else if (rsp->ccode != IPMI_CC_OK ||
 		    sel_reserve_decode(rsp->data, rsp->len, &m->resid) !=
 		    IPMI_OK) {
-			selmon_finish(m, SELMON_E_CCODE, "Reserve SEL: "
-			    "completion code 0x%02x", rsp->ccode);
+			selmon_finish(m, rsp->ccode != IPMI_CC_OK ?
+			    SELMON_E_CCODE : SELMON_E_PROTO, "Reserve SEL: %s",
+			    ipmi_rsp_errfmt(why, sizeof(why), rsp,
+			    SEL_RESERVE_RSP_LEN));
 			return;
 		}
 		if (m->cfg.delete_entries && m->mode != SELMON_CLEAR_FORCE) {
@@ -1059,10 +1072,10 @@ selmon_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 		}
 		if (rsp->ccode != IPMI_CC_OK ||
 		    sel_clear_decode(rsp->data, rsp->len, &prog) != IPMI_OK) {
-			selmon_finish(m, SELMON_E_CCODE, "Clear SEL: "
-			    "completion code 0x%02x: %s", rsp->ccode,
-			    ipmi_ccode_name(IPMI_NETFN_STORAGE,
-			    IPMI_CMD_CLEAR_SEL, rsp->ccode));
+			selmon_finish(m, rsp->ccode != IPMI_CC_OK ?
+			    SELMON_E_CCODE : SELMON_E_PROTO, "Clear SEL: %s",
+			    ipmi_rsp_errfmt(why, sizeof(why), rsp,
+			    SEL_CLEAR_RSP_LEN));
 			return;
 		}
 		if (prog == SEL_ERASE_COMPLETED)

@@ -41,7 +41,12 @@ static const char *const sev_specific[0x2d] = {
 	[0x1f] = "OOOOOOWOOWC",		/* OS Boot */
 	[0x20] = "CCOOOC",		/* OS Stop/Shutdown */
 	[0x21] = "CWOOOOWWWO",		/* Slot/Connector */
-	[0x22] = "OOOOOOOOOOOOOC",	/* System ACPI Power State */
+	/* System ACPI Power State: 0Eh "Unknown" is critical (the BMC
+	 * cannot tell whether the host is up: nothing vouches for it;
+	 * FreeIPMI says Critical too); 0Dh is not defined in table 42-3
+	 * (FreeIPMI's "Unspecified" there is its own) and, like every
+	 * reserved offset, ok */
+	[0x22] = "OOOOOOOOOOOOOOC",
 	[0x23] = "WCCCOOOOW",		/* Watchdog 2 */
 	[0x24] = "OOOO",		/* Platform Alert */
 	[0x25] = "OOC",			/* Entity Presence: absent is ok */

@@ -105,7 +105,8 @@ sel_get_info(struct cli *c, struct sel_info *i)
 	if ((r = cli_call_ok(c, &q, &rsp, "Get SEL Info")) != 0)
 		return -r;
 	if (sel_info_decode(rsp.data, rsp.len, i) != IPMI_OK)
-		return cli_short_error(c, "Get SEL Info", rsp.len, 0);
+		return cli_short_error(c, "Get SEL Info", rsp.len,
+		    SEL_INFO_RSP_LEN);
 	return CLI_OK;
 }
 
@@ -285,6 +286,8 @@ sel_model_open(struct cli *c, struct sel_model *m,
 	memset(&w, 0, sizeof(w));
 	if (sdr_cache_refresh(m->sc, sel_sdr_done, &w) == 0)
 		cli_sdr_wait(c, &w.done);
+	else	/* names not shown: said below */
+		w.err = SDR_CACHE_E_BUSY;
 	if (w.err != SDR_CACHE_OK) {
 		if (w.err == SDR_CACHE_E_TRANSPORT) {
 			fprintf(stderr, "bmcwatch: %s: SDR repository: %s\n",
@@ -295,6 +298,8 @@ sel_model_open(struct cli *c, struct sel_model *m,
 		if (c->verbose)
 			fprintf(stderr, "bmcwatch: SDR repository: %s: "
 			    "sensor names not shown\n",
+			    w.err == SDR_CACHE_E_BUSY ?
+			    sdr_cache_strerror(w.err) :
 			    sdr_cache_detail(m->sc));
 	}
 	selmon_names_init(&m->names, w.err == SDR_CACHE_OK ?
@@ -404,6 +409,7 @@ sel_read_all(struct cli *c, const struct sel_names *names,
 	uint8_t raw[SEL_RECORD_LEN];
 	uint16_t id = SEL_ID_FIRST, next;
 	size_t n = 0, cap = 0;
+	char what[32];
 	int r, rc;
 
 	*itemsp = NULL;
@@ -419,12 +425,9 @@ sel_read_all(struct cli *c, const struct sel_names *names,
 		if (rsp.ccode == IPMI_CC_REQUESTED_DATA_NOT_PRESENT &&
 		    id == SEL_ID_FIRST)
 			break;		/* emptied meanwhile */
+		(void)snprintf(what, sizeof(what), "Get SEL Entry 0x%04x", id);
 		if (rsp.ccode != IPMI_CC_OK) {
-			fprintf(stderr, "bmcwatch: %s: Get SEL Entry 0x%04x: "
-			    "completion code 0x%02x: %s\n",
-			    ipmi_tr_peer(conn_tr(c->conn)), id, rsp.ccode,
-			    ipmi_ccode_name(q.netfn, q.cmd, rsp.ccode));
-			rc = CLI_ECCODE;
+			rc = cli_ccode_error(c, &q, &rsp, what);
 			goto fail;
 		}
 		if (n == cap) {
@@ -435,10 +438,8 @@ sel_read_all(struct cli *c, const struct sel_names *names,
 		if (sel_get_decode(rsp.data, rsp.len, &next, raw) !=
 		    IPMI_OK || sel_rec_decode(raw, sizeof(raw),
 		    &items[n].rec) != IPMI_OK) {
-			fprintf(stderr, "bmcwatch: %s: Get SEL Entry 0x%04x: "
-			    "response too short (%u bytes)\n",
-			    ipmi_tr_peer(conn_tr(c->conn)), id, rsp.len);
-			rc = CLI_ETRANSPORT;
+			rc = cli_short_error(c, what, rsp.len,
+			    SEL_GET_RSP_LEN);
 			goto fail;
 		}
 		sel_describe(&items[n].rec, names, &items[n].desc);
