@@ -245,6 +245,14 @@ selmon_seen_add(void *arg, const uint8_t *raw)
 	g->n++;
 }
 
+/* archive_tail: this BMC's lines, oldest first */
+static void
+selmon_tail_cb(void *arg, const uint8_t *raw, uint32_t gen)
+{
+	(void)gen;
+	selmon_seen_add(arg, raw);
+}
+
 /* ---- plumbing ---- */
 
 static int64_t
@@ -369,6 +377,7 @@ selmon_flush(struct selmon *m)
 			e[i].bmc = m->cfg.bmc;
 			e[i].rec = &m->batch[i];
 			e[i].desc = &m->bdesc[i];
+			e[i].gen = m->st.gen;
 		}
 		if (archive_append(m->cfg.archive, e, n, err,
 		    sizeof(err)) != 0) {
@@ -1114,7 +1123,7 @@ selmon_start(struct selmon *m, int mode, selmon_done_fn *done, void *arg)
 	if (!m->seen_loaded && m->cfg.archive_path != NULL) {
 		m->seen_loaded = 1;
 		if (archive_tail(m->cfg.archive_path, m->cfg.bmc,
-		    selmon_seen_add, m) < 0) {
+		    selmon_tail_cb, m) < 0) {
 			selmon_finish(m, SELMON_E_ARCHIVE, "archive: cannot "
 			    "read %s back", m->cfg.archive_path);
 			return 0;

@@ -453,6 +453,27 @@ bed_run(struct bed *b, int mode, struct selmon_result *r)
 	return b->m->requests - before;
 }
 
+/* the RAW field (the 7th) of an archive line */
+static int
+line_raw(const char *line, uint8_t raw[SEL_RECORD_LEN])
+{
+	char f[2 * SEL_RECORD_LEN + 1];
+	const char *p = line;
+	int i;
+
+	for (i = 0; i < 6 && p != NULL; i++)
+		if ((p = strchr(p, '\t')) != NULL)
+			p++;
+	if (p == NULL || strlen(p) < 2 * SEL_RECORD_LEN)
+		return -1;
+	memcpy(f, p, 2 * SEL_RECORD_LEN);
+	f[2 * SEL_RECORD_LEN] = '\0';
+	if (p[2 * SEL_RECORD_LEN] != '\t' && p[2 * SEL_RECORD_LEN] != '\n' &&
+	    p[2 * SEL_RECORD_LEN] != '\0')
+		return -1;
+	return harness_hex(f, raw, SEL_RECORD_LEN) == SEL_RECORD_LEN ? 0 : -1;
+}
+
 /*
  * Check the archive against the model: every entry ever accepted is in
  * it exactly once, and nothing else is.  Returns the number of lines.
@@ -469,12 +490,11 @@ check_archive(const char *path, const struct model *m)
 	if (f == NULL)
 		return m->nlog == 0 ? 0 : -1;
 	while (fgets(line, sizeof(line), f) != NULL) {
-		char *raw = strrchr(line, '\t');
 		uint8_t b[SEL_RECORD_LEN];
 		unsigned idx;
 
 		lines++;
-		if (raw == NULL || harness_hex(raw + 1, b, sizeof(b)) != 16) {
+		if (line_raw(line, b) != 0) {
 			bad++;
 			continue;
 		}
@@ -805,6 +825,18 @@ test_state_file(void)
 	CHECK_EQ(state_save(path, &st, err, sizeof(err)), 0);
 	CHECK_EQ(state_load(path, &st2, err, sizeof(err)), 0);
 	CHECK_MEM(&st, &st2, sizeof(st));
+	/* identity, generation, what is pending */
+	state_identity_copy(st.identity, "dev-01-07ed9-0b57@bmc 1:623\t");
+	CHECK_STR(st.identity, "dev-01-07ed9-0b57@bmc_1:623_");
+	st.gen = 0xfeedf00d;
+	st.pending = STATE_PENDING_DELETE;
+	CHECK_EQ(state_save(path, &st, err, sizeof(err)), 0);
+	CHECK_EQ(state_load(path, &st2, err, sizeof(err)), 0);
+	CHECK_MEM(&st, &st2, sizeof(st));
+	state_identity_copy(st.identity, NULL);
+	CHECK_EQ(st.identity[0], '\0');
+	CHECK(state_gen_new(0) != 0);
+	CHECK(state_gen_new(7) != 7);
 	/* one flipped byte: corrupt */
 	fd = open(path, O_WRONLY);
 	CHECK(pwrite(fd, "9", 1, 40) == 1);
@@ -980,10 +1012,16 @@ test_archive_format(void)
 	e.bmc = "bmc1";
 	e.rec = &rec;
 	e.desc = &d;
+	e.gen = 0;	/* a state written before generations */
 	archive_format(&e, line, sizeof(line));
 	CHECK_STR(line, "2026-11-24T06:17:05Z\tbmc1\t0x0001\tCPU1 Temp\t"
 	    "Upper Non-critical going high\twarning\t"
 	    "010002e12b056b200004010101576055");
+	e.gen = 0x5be1f00d;
+	archive_format(&e, line, sizeof(line));
+	CHECK_STR(line, "2026-11-24T06:17:05Z\tbmc1\t0x0001\tCPU1 Temp\t"
+	    "Upper Non-critical going high\twarning\t"
+	    "010002e12b056b200004010101576055\t5be1f00d");
 }
 
 /* a SEL that overwrites its oldest entries: archive only, never clear */
