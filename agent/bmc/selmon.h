@@ -32,6 +32,15 @@
 
 struct selmon_cfg {
 	const char		*bmc;		/* name in the archive */
+	/*
+	 * Who answers: the BMC's identity as the caller found it (the SDR
+	 * cache key: "guid-..." from its Device or System GUID, else
+	 * "dev-..." from Device ID, manufacturer and product followed by
+	 * "@ADDRESS"), kept in the state.  A different one is a different
+	 * SEL (see selmon.c).  NULL: unknown, nothing is compared and the
+	 * cursor entry is always checked byte for byte.
+	 */
+	const char		*identity;
 	const char		*state_path;	/* NULL: no state file */
 	struct archive		*archive;	/* NULL: nothing is archived */
 	const char		*archive_path;	/* read back on start-up */
@@ -94,6 +103,11 @@ struct selmon_result {
 					 * no Clear SEL or a wrapping SEL */
 	uint8_t		 archive_only_new; /* first time found out */
 	uint8_t		 maybe_lost;	/* an addition raced the clear */
+	uint8_t		 new_bmc;	/* another BMC than the state's
+					 * answered: its SEL read as new
+					 * (note says which; said once) */
+	uint8_t		 new_generation; /* the SEL started over */
+	char		 note[512];	/* a notice besides msg, or "" */
 };
 
 typedef void	selmon_done_fn(void *, const struct selmon_result *);
