@@ -62,6 +62,10 @@
  *      written tmp + fsync + rename, and only after the archive lines it
  *      covers are fsynced.  So the state never claims more than the
  *      archive holds; it may claim less (crash between the two).
+ *      Without an archive nothing moves the cursor, the count of
+ *      archived entries or the seen set: only entries written and
+ *      fsynced ever do (`sel clear --force --state FILE` reads nothing
+ *      and leaves the state as it was unless the clear is done).
  *  I3  Clear SEL is sent only when, under a fresh reservation, Get SEL
  *      Info shows the same last-addition time, erase time and entry
  *      count as the read that archived everything, and the SEL's last
@@ -206,6 +210,8 @@ struct selmon {
 	uint16_t		 resid;
 	unsigned		 deleted;
 	int			 del_last;	/* deleting the cursor entry */
+	/* read, with no archive to keep them */
+	unsigned		 unarchived;
 	unsigned		 nbatch;
 	struct sel_rec		 batch[SELMON_BATCH];
 	struct sel_desc		 bdesc[SELMON_BATCH];
@@ -466,7 +472,14 @@ selmon_flush(struct selmon *m)
 		    "archived", n);
 		return -1;
 	}
-	if (n > 0 && m->cfg.archive != NULL) {
+	if (m->cfg.archive == NULL) {
+		/* I2: nothing unarchived may move the cursor, the count or
+		 * the seen set; the pass will not record this read either */
+		m->unarchived += n;
+		m->nbatch = 0;
+		return 0;
+	}
+	if (n > 0) {
 		for (i = 0; i < n; i++) {
 			e[i].bmc = m->cfg.bmc;
 			e[i].rec = &m->batch[i];
@@ -547,6 +560,12 @@ selmon_read_done(struct selmon *m)
 
 	if (selmon_flush(m) != 0)
 		return;
+	if (m->unarchived > 0) {
+		/* read without an archive: the state must not say that
+		 * the SEL is covered */
+		selmon_decide(m);
+		return;
+	}
 	dirty = m->dirty || !m->st_valid ||
 	    m->st.last_add != m->snap.last_add ||
 	    m->st.last_erase != m->snap.last_erase ||
@@ -641,6 +660,12 @@ selmon_begin_read(struct selmon *m)
 	m->pass_seq = -1;
 	m->have_last = 0;
 	m->nbatch = 0;
+	m->unarchived = 0;
+	/* forced, without an archive: nothing to read (I2) */
+	if (m->mode == SELMON_CLEAR_FORCE && m->cfg.archive == NULL) {
+		selmon_decide(m);
+		return;
+	}
 	if (m->st_valid && m->ident[0] != '\0' && st->identity[0] != '\0' &&
 	    strcmp(st->identity, m->ident) != 0) {
 		selmon_new_bmc(m);

@@ -42,7 +42,9 @@ struct selmon_cfg {
 	 */
 	const char		*identity;
 	const char		*state_path;	/* NULL: no state file */
-	struct archive		*archive;	/* NULL: nothing is archived */
+	/* NULL: nothing is archived, and so nothing read moves the
+	 * cursor (only archived entries ever do) */
+	struct archive		*archive;
 	const char		*archive_path;	/* read back on start-up */
 	int			 clear_at;	/* clear at this % used, 0 off */
 	unsigned		 clear_free;	/* or below this many free
@@ -59,7 +61,8 @@ struct selmon_cfg {
 	 */
 	int			 delete_entries;
 	const struct sel_names	*names;
-	/* called for every new entry, after it is archived */
+	/* called for every new entry, after it is archived (never
+	 * without an archive) */
 	void			(*on_entry)(void *, const struct sel_rec *,
 				    const struct sel_desc *);
 	void			*arg;
@@ -70,7 +73,10 @@ struct selmon_cfg {
 #define SELMON_CLEAR		1	/* ... then clear past threshold */
 #define SELMON_CLEAR_NOW	2	/* ... then clear (threshold 0) */
 #define SELMON_CLEAR_FORCE	3	/* clear even with no archive:
-					 * unarchived entries are lost */
+					 * unarchived entries are lost
+					 * (without an archive nothing is
+					 * read, and the state only moves
+					 * once the clear is done) */
 
 enum selmon_err {
 	SELMON_OK = 0,

@@ -796,6 +796,14 @@ sel_cmd_clear(struct cli *c, int argc, char **argv)
 		sel_report(c, "sel clear", &r);
 		return sel_exit(r.err);
 	}
+	if (r.archive_only) {
+		/* nothing was cleared: not a success */
+		if (c->json)
+			sel_report(c, "sel clear", &r);
+		fprintf(stderr, "bmcwatch: %s: sel clear: not cleared: %s\n",
+		    ipmi_tr_peer(conn_tr(c->conn)), r.msg);
+		return CLI_ECCODE;
+	}
 	if (c->json)
 		sel_report(c, "sel clear", &r);
 	else if (r.cleared)

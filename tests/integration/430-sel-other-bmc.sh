@@ -8,7 +8,8 @@
 # archive is checked against the raw entries ipmitool reads from B
 # before the clear.  Then a BMC with another GUID under the same name
 # (replaced): said once, archived as a new SEL.  Then the default state
-# name, which carries the port.
+# name, which carries the port, and `sel clear`, which exits 1 when it
+# clears nothing.
 . "$(dirname "$0")/lib.sh"
 W=$(mktemp -d "${TMPDIR:-/tmp}/sel430.XXXXXX")
 trap 'sim_stop; rm -rf "$W"' EXIT
@@ -141,4 +142,32 @@ check "default state without --bmc: sel-HOST-PORT.state" \
     test -s "$W/st/sel-127.0.0.1-$SIM_PORT.state"
 unset BMCWATCH_STATE_DIR
 
+# --- sel clear clears nothing: exit 1 with the reason
+# crafted: the state has learned that the BMC refuses Clear SEL, or that
+# its SEL wraps (CRC-32 recomputed as the state file wants it)
+learn() {
+	python3 - "$S" "$1" "$2" <<'PY'
+import sys, zlib
+body = open(sys.argv[1]).read().split("crc32 ")[0]
+body = "".join(l if not l.startswith(sys.argv[2] + " ") else
+               "%s 1\n" % sys.argv[2] for l in body.splitlines(True))
+open(sys.argv[3], "w").write(body + "crc32 0x%08x\n" % zlib.crc32(body.encode()))
+PY
+}
+pass --clear-at 0 >/dev/null 2>&1
+check_eq "before sel clear: 2 entries, archived" "$(sel_entries)" 2
+for flag in no_clear wraps; do
+	learn "$flag" "$W/$flag.state"
+	if bw sel clear --state "$W/$flag.state" >"$W/out" 2>"$W/err"; then
+		not_ok "sel clear, $flag learned: exit 1"
+	else
+		rc=$?
+		check_eq "sel clear, $flag learned: exit 1" "$rc" 1
+	fi
+	check "sel clear, $flag learned: says why on stderr" \
+	    grep -q "sel clear: not cleared: archive only" "$W/err"
+	check_eq "sel clear, $flag learned: nothing cleared" "$(sel_entries)" 2
+done
+check "sel clear with the archive's state clears" bw sel clear --state "$S"
+check_eq "cleared" "$(sel_entries)" 0
 finish

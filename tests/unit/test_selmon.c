@@ -1843,6 +1843,111 @@ test_delete_interrupted_erase_moves(void)
 	(void)munmap(m, sizeof(*m));
 }
 
+/*
+ * Issue 8, item 3: `sel clear --force --state FILE` without an archive
+ * reads entries it does not archive.  When the clear then fails, the
+ * state must be as if they had never been read: the next archive pass
+ * archives them, and no later clear may take them for archived.
+ */
+static void
+test_force_without_archive_moves_nothing(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct state_sel st, st2;
+	struct bed b;
+	char err[256];
+	unsigned i;
+
+	model_init(m, 100, 10);
+	bed_open(&b, m, "force");
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.new_entries, 10);
+	CHECK_EQ(state_load(b.spath, &st, err, sizeof(err)), 0);
+	for (i = 0; i < 10; i++)
+		(void)model_add(m);
+	/* sel clear --force --state FILE: no archive; Clear SEL refused,
+	 * then lost on the wire */
+	b.cfg.archive = NULL;
+	b.cfg.archive_path = NULL;
+	selmon_free(b.mon);
+	b.mon = selmon_new(b.ev, b.conn, &b.cfg);
+	m->no_clear = 1;
+	i = m->gets;
+	(void)bed_run(&b, SELMON_CLEAR_FORCE, &r);
+	CHECK_EQ(r.cleared, 0);
+	CHECK_EQ(r.archive_only, 1);
+	CHECK_EQ(m->gets, i);		/* nothing read: nothing to keep */
+	CHECK_EQ(state_load(b.spath, &st2, err, sizeof(err)), 0);
+	CHECK_EQ(st2.has_cursor, 1);
+	CHECK_EQ(st2.cursor_id, st.cursor_id);
+	CHECK_MEM(st2.cursor_raw, st.cursor_raw, 16);
+	CHECK_EQ(st2.archived, 10);
+	m->no_clear = 0;
+	selmon_free(b.mon);
+	b.mon = selmon_new(b.ev, b.conn, &b.cfg);
+	m->fail_at = m->requests + 3;	/* info, reserve, info | clear */
+	(void)bed_run(&b, SELMON_CLEAR_FORCE, &r);
+	CHECK_EQ(r.err, SELMON_E_TRANSPORT);
+	m->fail_at = 0;
+	CHECK_EQ(state_load(b.spath, &st2, err, sizeof(err)), 0);
+	CHECK_EQ(st2.cursor_id, st.cursor_id);
+	CHECK_EQ(st2.archived, 10);
+	/* the clear did not happen (lost request? the model erased: then
+	 * the 10 are gone, nothing to archive); here it was refused */
+	if (m->clears == 0) {
+		b.cfg.archive = b.arch;
+		b.cfg.archive_path = b.apath;
+		bed_restart(&b);
+		(void)bed_run(&b, SELMON_CLEAR, &r);
+		CHECK_EQ(r.new_entries, 10);
+		CHECK_EQ(check_archive(b.apath, m), 20);
+	}
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+/*
+ * The same for a read-only pass without an archive (a monitor that
+ * keeps no archive, sharing the state): what it read is not archived,
+ * so neither the cursor nor "nothing new" may cover it afterwards.
+ */
+static void
+test_read_without_archive_moves_nothing(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct state_sel st, st2;
+	struct bed b;
+	char err[256];
+	unsigned i;
+
+	model_init(m, 100, 10);
+	bed_open(&b, m, "readnoarch");
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(state_load(b.spath, &st, err, sizeof(err)), 0);
+	for (i = 0; i < 5; i++)
+		(void)model_add(m);
+	b.cfg.archive = NULL;
+	b.cfg.archive_path = NULL;
+	selmon_free(b.mon);
+	b.mon = selmon_new(b.ev, b.conn, &b.cfg);
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(r.new_entries, 0);
+	CHECK_EQ(state_load(b.spath, &st2, err, sizeof(err)), 0);
+	CHECK_MEM(&st2, &st, sizeof(st));
+	/* the archive pass after it finds the 5 */
+	b.cfg.archive = b.arch;
+	b.cfg.archive_path = b.apath;
+	bed_restart(&b);
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.new_entries, 5);
+	CHECK_EQ(check_archive(b.apath, m), 15);
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
 static void
 test_open_problems(void)
 {
@@ -1951,6 +2056,8 @@ main(void)
 	RUN(test_repeat_after_lost_clear_answer);
 	RUN(test_crash_inside_generation);
 	RUN(test_delete_interrupted_erase_moves);
+	RUN(test_force_without_archive_moves_nothing);
+	RUN(test_read_without_archive_moves_nothing);
 	RUN(test_crash_loop);
 	RUN(test_crash_loop_delete);
 	if (harness_failed == 0) {
