@@ -159,7 +159,8 @@ enum selmon_read {
 	RD_LAST		/* the last entry: is it still the cursor? */
 };
 
-/* identities in two generations of an open-addressing table */
+/* identities in two halves (not SEL generations) of an open-addressing
+ * table: when the newer half is full the older one is dropped */
 struct selmon_seen {
 	uint8_t		(*slot)[SEL_RECORD_LEN];
 	uint8_t		*used;
@@ -297,7 +298,7 @@ selmon_seen_add(void *arg, const uint8_t *raw)
 
 	if (selmon_seen(m, raw))
 		return;
-	/* the current generation is half full: it becomes the old one */
+	/* the current half is full: it becomes the older one */
 	if (g->n >= SELMON_SEEN_GEN) {
 		m->cur ^= 1;
 		g = &m->seen[m->cur];

@@ -28,7 +28,8 @@
 /* caps */
 #define SELMON_MAX_READS	8192u	/* Get SEL Entry per pass */
 #define SELMON_BATCH		256u	/* entries per archive append */
-#define SELMON_SEEN_GEN		8192u	/* identities per generation (2) */
+#define SELMON_SEEN_GEN		8192u	/* identities per half of the
+					 * seen set (2 halves) */
 
 struct selmon_cfg {
 	const char		*bmc;		/* name in the archive */
