@@ -175,7 +175,7 @@ run_sdr(struct fake_rule *rules, size_t n, char *detail, size_t len)
 	struct ev *ev = ev_new();
 	struct ipmi_tr *tr = fake_new(rules, n);
 	struct conn *c = conn_new(ev, tr);
-	struct sdr_cache *sc = sdr_cache_new(ev, c, NULL, NULL);
+	struct sdr_cache *sc = sdr_cache_new(ev, c, NULL, NULL, NULL);
 	int w[2] = { 0, -1 }, turns = 0;
 
 	if (sdr_cache_refresh(sc, sdr_done, w) != 0)

@@ -1041,7 +1041,7 @@ test_compact_threshold(void)
 	repo_add(r, REC_CMPT);
 	repo_add(r, REC_NOAN);
 	cn = conn_new(ev, &r->tr);
-	c = sdr_cache_new(ev, cn, NULL, NULL);
+	c = sdr_cache_new(ev, cn, NULL, NULL, NULL);
 	s = sensors_new(ev, cn, c, sev);
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		repo_reading(r, 0x3c, steps[i].rd);
@@ -1121,7 +1121,7 @@ test_reading_errors(void)
 	repo_reading(r, 0x01, "2d");		/* one byte: too short */
 	r->rdcc[0x10] = IPMI_CC_REQUESTED_DATA_NOT_PRESENT;
 	cn = conn_new(ev, &r->tr);
-	c = sdr_cache_new(ev, cn, NULL, NULL);
+	c = sdr_cache_new(ev, cn, NULL, NULL, NULL);
 	s = sensors_new(ev, cn, c, sev);
 	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
 	it = find(s, "CPU1 Temp");
