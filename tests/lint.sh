@@ -24,7 +24,7 @@ if grep -nE '\b(syslog|log_warn|log_info|clock_gettime|time\()' \
 	echo "lint: agent/ipmi must not log or read the clock (above)"
 	rc=1
 fi
-# what blocks by nature has one home each (daemon-design.md): name
+# what blocks by nature has one home each (agent/daemon/DESIGN.md): name
 # resolution in lan_udp.c (run on the dns worker), threads in work.c
 if grep -rn '\bgetaddrinfo[[:space:]]*(' agent | grep -v '^agent/ipmi/lan_udp.c:'; then
 	echo "lint: getaddrinfo outside agent/ipmi/lan_udp.c (above)"
