@@ -52,7 +52,7 @@ FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
 REPLAY_BINS = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=build/fuzz/fuzz_%)
 
-PROGS	= $(BUILD)/bmcwatch
+PROGS	= $(BUILD)/bmcwatch $(BUILD)/bmcwatchd
 
 .PHONY: all check demo bench fuzz lint install clean deps tests unit \
 	integration check-san
@@ -69,6 +69,10 @@ $(BUILD)/libbmcwatch.a: $(LIB_OBJS)
 
 $(BUILD)/bmcwatch: $(CLI_OBJS) $(BUILD)/libbmcwatch.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libbmcwatch.a $(LDLIBS)
+
+$(BUILD)/bmcwatchd: $(BUILD)/obj/$(DAEMON_MAIN:.c=.o) $(BUILD)/libbmcwatch.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/obj/$(DAEMON_MAIN:.c=.o) \
+	    $(BUILD)/libbmcwatch.a $(LDLIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libbmcwatch.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
