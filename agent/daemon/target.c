@@ -506,6 +506,7 @@ target_connect(struct target *t, char *err, size_t errlen)
 	t->sens = sensors_new(t->env->ev, t->conn, t->sdr,
 	    target_severity(t));
 	t->arch = archive_new(&t->acfg);
+	t->selcfg.archive = t->arch;
 	t->sel = selmon_new(t->env->ev, t->conn, &t->selcfg);
 	if (ct->iface == CONF_IFACE_OPEN && ct->in_band_events) {
 		if ((e = conn_set_event_cb(t->conn, target_on_event, t)) !=
