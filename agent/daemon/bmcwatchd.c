@@ -87,6 +87,29 @@ usage(void)
 	exit(2);
 }
 
+/* ---- events ------------------------------------------------------------- */
+
+/*
+ * The store's events in the log.  Unreachable, recovered, heartbeat and
+ * SEL clears are logged where they happen (target.c), new SEL entries
+ * go to the archive and its syslog copy: the rest is said here.
+ */
+static void
+d_on_event(const struct store_event *e, void *arg)
+{
+	(void)arg;
+	switch (e->kind) {
+	case STORE_EV_SENSOR:
+	case STORE_EV_POWER:
+	case STORE_EV_WATCHDOG:
+		log_target(e->level >= 2 ? LOG_WARNING : LOG_NOTICE,
+		    e->t->name, store_ev_name(e->kind), "%s", e->text);
+		break;
+	default:
+		break;
+	}
+}
+
 /* ---- targets ------------------------------------------------------------ */
 
 static int
@@ -553,6 +576,7 @@ main(int argc, char **argv)
 	    (d.dns = work_new(d.ev, 1)) == NULL)
 		fatal("bmcwatchd", "worker threads");
 	d.store = store_new();
+	(void)store_subscribe(d.store, d_on_event, &d);
 	d.env.ev = d.ev;
 	d.env.io = d.io;
 	d.env.dns = d.dns;

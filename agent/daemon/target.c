@@ -144,6 +144,7 @@ struct target {
 	int		 hb_withholding;
 	int		 hb_refused;
 	int		 hb_stopped;
+	int		 hb_stop_sent;
 	char		 hb_state[STORE_TEXT_MAX];
 	struct log_limit hb_lim;
 
@@ -339,16 +340,17 @@ target_hb_event(struct watchdog_hb *hb, const struct watchdog_op *op,
 			(void)snprintf(t->hb_state, sizeof(t->hb_state),
 			    "resetting every %.1f s",
 			    hb->cfg.interval_ms / 1000.0);
-			if (t->state == TS_STOPPING && !t->ct->watchdog.nowayout)
-				watchdog_hb_stop(&t->hb);
 		} else if (op->err == WATCHDOG_E_OWNER) {
+			char own[200];
+
+			watchdog_owner_text(&op->owner, own, sizeof(own));
 			t->hb_refused = 1;
 			(void)log_fail(&t->hb_lim, now, LOG_CRIT, t->name,
 			    "watchdog", "refusing to take the watchdog over: "
 			    "%s; not arming it (force yes in the watchdog "
-			    "block overrides)", msg);
+			    "block overrides)", own);
 			(void)snprintf(t->hb_state, sizeof(t->hb_state),
-			    "refused: %.300s", msg);
+			    "refused: %.300s", own);
 		} else {
 			(void)log_fail(&t->hb_lim, now, LOG_ERR, t->name,
 			    "watchdog", "cannot arm: %s", msg);
@@ -1568,6 +1570,12 @@ target_action(struct target *t, struct ctl_action *a, char *err,
 
 /* ---- stop --------------------------------------------------------------- */
 
+/*
+ * The heartbeat on a stop: an operation in flight (an arm, a reset)
+ * finishes first; then a timer we armed is switched off, unless
+ * nowayout.  One we never armed (refused: another owner) is not ours to
+ * touch.
+ */
 static int64_t
 target_stop_poll(void *arg)
 {
@@ -1575,9 +1583,17 @@ target_stop_poll(void *arg)
 	uint64_t now = ev_now();
 
 	if (t->stop_phase == 1) {
-		if (!t->hb_stopped && now < t->stop_deadline)
+		if (t->hb.op.active && !t->hb_stop_sent &&
+		    now < t->stop_deadline)
 			return TARGET_STOP_POLL_MS;
-		if (!t->hb_stopped)
+		if (t->hb.armed && !t->hb_stop_sent && !t->hb.op.active) {
+			t->hb_stop_sent = 1;
+			watchdog_hb_stop(&t->hb);
+		}
+		if (t->hb_stop_sent && !t->hb_stopped &&
+		    now < t->stop_deadline)
+			return TARGET_STOP_POLL_MS;
+		if (t->hb.armed && !t->hb_stopped)
 			log_target(LOG_WARNING, t->name, "watchdog", "no answer "
 			    "to the stop: the BMC will %s when the timer runs "
 			    "out", wdt_action_name(t->hb.cfg.action));
@@ -1639,8 +1655,9 @@ target_stop(struct target *t, void (*done)(struct target *, void *),
 	target_set_ready(t);
 	t->stop_phase = 2;
 	if (t->hb_on) {
+		/* no more kicks or arms from here on */
+		watchdog_hb_pause(&t->hb);
 		if (t->ct->watchdog.nowayout) {
-			watchdog_hb_pause(&t->hb);
 			if (t->hb.armed)
 				log_target(LOG_NOTICE, t->name, "watchdog",
 				    "left running (nowayout): the BMC will %s "
@@ -1648,17 +1665,11 @@ target_stop(struct target *t, void (*done)(struct target *, void *),
 				    wdt_action_name(t->hb.cfg.action),
 				    t->hb.cfg.timeout_ms / 1000.0);
 		} else if (t->hb.armed || t->hb.op.active) {
-			/* an arm in flight finishes first, then stops
-			 * (target_hb_event) */
-			if (t->hb.armed)
-				watchdog_hb_stop(&t->hb);
-			else
-				watchdog_hb_pause(&t->hb);
+			/* target_stop_poll: the op first, then the stop */
 			t->stop_phase = 1;
-			t->stop_deadline = ev_now() + 2ull *
-			    t->ct->timeout_ms + 1000;
-		} else
-			watchdog_hb_pause(&t->hb);
+			t->stop_deadline = ev_now() + 3ull *
+			    t->ct->timeout_ms + TARGET_OWNER_WAIT_MS + 1000;
+		}
 	}
 	if (t->stop_phase == 2) {
 		t->stop_deadline = ev_now() + t->ct->timeout_ms + 1000;
