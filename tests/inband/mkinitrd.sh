@@ -33,15 +33,20 @@ fi
 OUT=$1
 shift
 
+STATIC=$(dirname "$0")/static.sh
 BUSYBOX=
+why=""
 for b in /bin/busybox /usr/bin/busybox; do
-	if [ -x "$b" ] && file -L "$b" 2>/dev/null | grep -q 'statically linked'; then
+	[ -x "$b" ] || continue
+	# static.sh says why not (dynamic: the busybox package, not -static)
+	if why=$(sh "$STATIC" "$b" 2>&1); then
 		BUSYBOX=$b
 		break
 	fi
 done
 if [ -z "$BUSYBOX" ]; then
-	echo "mkinitrd.sh: no static busybox (apt-get install busybox-static)" >&2
+	echo "mkinitrd.sh: no static busybox${why:+ ($why)}" \
+	    "(apt-get install busybox-static)" >&2
 	exit 77
 fi
 command -v cpio >/dev/null 2>&1 || {
@@ -73,8 +78,8 @@ for m in $MODS; do
 	cp "$KDIR/modules/$m.ko" "$STAGE/lib/modules/"
 done
 for b in "$@"; do
-	if ! file -L "$b" | grep -q 'statically linked\|static-pie linked'; then
-		echo "mkinitrd.sh: $b is not a static binary" >&2
+	if ! why=$(sh "$STATIC" "$b" 2>&1); then
+		echo "mkinitrd.sh: not a static program: $why" >&2
 		exit 1
 	fi
 	cp "$b" "$STAGE/bin/"
