@@ -182,12 +182,15 @@ failed=""
 while IFS= read -r step; do
 	t=$(date +%s)
 	say "# $step"
+	rm -f "$RUNDIR/rc"
 	{
+		rc=0
 		chroot "$R" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" \
 		    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		    /bin/sh -c "cd /root/bmcwatch && $step" </dev/null
-		echo $? >"$RUNDIR/rc"
+		    /bin/sh -c "cd /root/bmcwatch && $step" </dev/null || rc=$?
+		echo "$rc" >"$RUNDIR/rc"
 	} 2>&1 | tee "$RUNDIR/step.log"
+	[ -s "$RUNDIR/rc" ] || echo 1 >"$RUNDIR/rc"
 	rc=$(cat "$RUNDIR/rc")
 	say "'$step' exited $rc after $(($(date +%s) - t)) s"
 	if [ "$rc" -ne 0 ]; then
