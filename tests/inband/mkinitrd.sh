@@ -12,7 +12,7 @@
 #	...whatever the script prints (stdout and stderr)...
 #	INBAND-END rc=N
 # on the console (ttyS0), then powers off.  If /dev/ipmi0 does not appear
-# within about 10 s, it prints "INBAND-NODEV" and still runs the script.
+# within about 30 s, it prints "INBAND-NODEV" and still runs the script.
 set -eu
 
 KDIR=build/inband/kernel
@@ -99,7 +99,7 @@ for m in ipmi_msghandler ipmi_devintf ipmi_si; do
 	insmod /lib/modules/$m.ko || echo "INBAND-INSMOD-FAILED $m"
 done
 i=0
-while [ ! -c /dev/ipmi0 ] && [ $i -lt 100 ]; do
+while [ ! -c /dev/ipmi0 ] && [ $i -lt 300 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
