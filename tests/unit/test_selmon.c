@@ -1105,18 +1105,17 @@ crash_alarm(int sig)
 	_exit(1);
 }
 
+/* one model SEL, archive and state through iter children, then checked */
 static void
-crash_loop(int del, const char *name)
+crash_epoch(int del, const char *name, unsigned iter, uint32_t seed)
 {
 	struct model *m = model_new_shared();
 	struct crash_ctl *c = mmap(NULL, sizeof(*c), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	struct selmon_result r;
 	struct bed b;
-	const char *s = getenv("SELMON_CRASH_ITER");
-	unsigned iter = s ? (unsigned)strtoul(s, NULL, 10) : 250, i, k;
 	unsigned planned[CK_N], reached[CK_N], capped = 0, odd = 0, clears;
-	unsigned range, n, t;
+	unsigned range, n, t, i, k;
 	pid_t pid;
 	int st;
 
@@ -1137,10 +1136,9 @@ crash_loop(int del, const char *name)
 	m->per_second = del ? 40 : 3;
 	m->erase_polls = 1;
 	m->max_log = MODEL_LOG - 100;
-	s = getenv("SELMON_CRASH_SEED");
-	m->rng = s ? (uint32_t)strtoul(s, NULL, 10) : (uint32_t)time(NULL);
-	printf("# crash loop (%s): %u iterations, seed %u "
-	    "(SELMON_CRASH_ITER, SELMON_CRASH_SEED)\n", name, iter, m->rng);
+	m->rng = seed;
+	printf("# crash loop (%s): %u iterations, seed %u\n", name, iter,
+	    seed);
 	fflush(stdout);
 	(void)signal(SIGALRM, crash_alarm);
 	for (i = 0; i < iter; i++) {
@@ -1213,6 +1211,33 @@ crash_loop(int del, const char *name)
 	bed_close(&b);
 	(void)munmap(c, sizeof(*c));
 	(void)munmap(m, sizeof(*m));
+}
+
+/*
+ * SELMON_CRASH_ITER children (default 250), in epochs of at most
+ * CRASH_EPOCH on a fresh model SEL and files each (the model holds
+ * MODEL_LOG entries), SELMON_CRASH_SEED + epoch seeding each.
+ */
+#define CRASH_EPOCH	250u
+
+static void
+crash_loop(int del, const char *name)
+{
+	const char *s = getenv("SELMON_CRASH_ITER");
+	unsigned iter = s ? (unsigned)strtoul(s, NULL, 10) : CRASH_EPOCH;
+	unsigned e, n;
+	uint32_t seed;
+	char ename[64];
+
+	s = getenv("SELMON_CRASH_SEED");
+	seed = s ? (uint32_t)strtoul(s, NULL, 10) : (uint32_t)time(NULL);
+	printf("# crash loop (%s): %u iterations, seed %u (SELMON_CRASH_ITER, "
+	    "SELMON_CRASH_SEED)\n", name, iter, seed);
+	for (e = 0; iter > 0; e++, iter -= n) {
+		n = iter < CRASH_EPOCH ? iter : CRASH_EPOCH;
+		(void)snprintf(ename, sizeof(ename), "%s.%u", name, e);
+		crash_epoch(del, ename, n, seed + e);
+	}
 }
 
 static void
