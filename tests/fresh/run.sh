@@ -189,7 +189,9 @@ while IFS= read -r step; do
 		    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		    /bin/sh -c "cd /root/bmcwatch && $step" </dev/null || rc=$?
 		echo "$rc" >"$RUNDIR/rc"
-	} 2>&1 | tee "$RUNDIR/step.log"
+	} 2>&1 | tee "$RUNDIR/step.log" &
+	# in the background: a signal's trap runs now, not when it is done
+	wait $! || :
 	[ -s "$RUNDIR/rc" ] || echo 1 >"$RUNDIR/rc"
 	rc=$(cat "$RUNDIR/rc")
 	say "'$step' exited $rc after $(($(date +%s) - t)) s"
