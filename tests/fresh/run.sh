@@ -106,10 +106,19 @@ if [ "${FRESH_IN_NS:-}" != 1 ]; then
 	FRESH_IN_NS=1
 	export FRESH_IN_NS
 	# a new mount namespace (mounts private to the run) and PID namespace
-	# (this script is its init: everything else dies when it exits)
-	exec unshare --mount --propagation private --pid --fork --kill-child \
-	    --mount-proc \
-	    sh "$TOP/$me"
+	# (this script is its init: everything else dies when it exits).
+	# unshare keeps a signal to itself: one for us goes to the init.
+	unshare --mount --propagation private --pid --fork --kill-child \
+	    --mount-proc sh "$TOP/$me" &
+	upid=$!
+	trap 'for c in $(cat /proc/$upid/task/$upid/children 2>/dev/null); do
+		kill -TERM "$c" 2>/dev/null
+	done' INT TERM HUP
+	while :; do
+		rc=0
+		wait "$upid" || rc=$?
+		kill -0 "$upid" 2>/dev/null || exit "$rc"
+	done
 fi
 
 # ---- inside the namespaces ----
