@@ -28,9 +28,12 @@ WARN	= -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith \
 CFLAGS	?= -O2 -g
 MAKEFLAGS += --no-print-directory
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) \
-	  $(SANFLAGS) -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc \
+	  $(SANFLAGS) -pthread -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc \
 	  $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
-LDLIBS	= $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto) -lm
+# -pthread: agent/util/work.c runs blocking jobs (fsync, getaddrinfo) on
+# a worker thread
+LDLIBS	= $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto) -lm \
+	  -pthread
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
 # library code shared by the CLI, the daemon, tests and fuzzers
@@ -99,7 +102,7 @@ bench: deps all
 
 # libFuzzer builds (clang); run each for FUZZTIME seconds
 FUZZTIME ?= 60
-FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 \
+FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -pthread \
 	-fsanitize=fuzzer,address,undefined -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS)

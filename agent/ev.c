@@ -1,11 +1,16 @@
 /*
- * poll(2) event loop with monotonic timers (see ev.h).  Small tables,
- * linear scans: a daemon here watches a few dozen fds at most.
+ * poll(2) event loop with monotonic timers and a signalfd (see ev.h).
+ * Small tables, linear scans: fds and timers number in the hundreds at
+ * most.
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ev.h"
 #include "xmem.h"
@@ -14,6 +19,7 @@ struct ev_fd {
 	struct ev_fd	*next;
 	int		 fd;
 	int		 dead;
+	unsigned	 events;
 	ev_fd_fn	*fn;
 	void		*arg;
 };
@@ -33,6 +39,12 @@ struct ev {
 	struct pollfd	*pfd;
 	struct ev_fd	**pmap;
 	int		 pcap;
+	/* signals */
+	int		 sigfd;
+	struct ev_fd	*sigw;
+	sigset_t	 sigs;
+	ev_signal_fn	*sigfn[NSIG];
+	void		*sigarg[NSIG];
 };
 
 uint64_t
@@ -47,7 +59,11 @@ ev_now(void)
 struct ev *
 ev_new(void)
 {
-	return xcalloc(1, sizeof(struct ev));
+	struct ev *ev = xcalloc(1, sizeof(struct ev));
+
+	ev->sigfd = -1;
+	(void)sigemptyset(&ev->sigs);
+	return ev;
 }
 
 static void
@@ -86,23 +102,37 @@ ev_free(struct ev *ev)
 	for (t = ev->timers; t != NULL; t = t->next)
 		t->dead = 1;
 	ev_reap(ev);
+	if (ev->sigfd >= 0) {
+		(void)close(ev->sigfd);
+		/* the signals stay blocked: a default action arriving now
+		 * could kill a process that is shutting down cleanly */
+	}
 	free(ev->pfd);
 	free(ev->pmap);
 	free(ev);
 }
 
 struct ev_fd *
-ev_fd_add(struct ev *ev, int fd, ev_fd_fn *fn, void *arg)
+ev_fd_add(struct ev *ev, int fd, unsigned events, ev_fd_fn *fn, void *arg)
 {
 	struct ev_fd *f = xcalloc(1, sizeof(*f));
 
 	f->fd = fd;
+	f->events = events & (EV_READ | EV_WRITE);
 	f->fn = fn;
 	f->arg = arg;
 	f->next = ev->fds;
 	ev->fds = f;
 	ev->nfds++;
 	return f;
+}
+
+void
+ev_fd_events(struct ev *ev, struct ev_fd *f, unsigned events)
+{
+	(void)ev;
+	if (f != NULL)
+		f->events = events & (EV_READ | EV_WRITE);
 }
 
 void
@@ -179,7 +209,8 @@ ev_run_once(struct ev *ev, int64_t max_ms)
 	n = 0;
 	for (f = ev->fds; f != NULL; f = f->next) {
 		ev->pfd[n].fd = f->fd;
-		ev->pfd[n].events = POLLIN;
+		ev->pfd[n].events = (short)(((f->events & EV_READ) ? POLLIN : 0) |
+		    ((f->events & EV_WRITE) ? POLLOUT : 0));
 		ev->pfd[n].revents = 0;
 		ev->pmap[n++] = f;
 	}
@@ -195,9 +226,25 @@ ev_run_once(struct ev *ev, int64_t max_ms)
 			return 0;
 		return -1;
 	}
-	for (i = 0; i < n; i++)
-		if (ev->pfd[i].revents && !ev->pmap[i]->dead)
-			ev->pmap[i]->fn(ev->pmap[i]->fd, ev->pmap[i]->arg);
+	for (i = 0; i < n; i++) {
+		struct ev_fd *g = ev->pmap[i];
+		short re = ev->pfd[i].revents;
+		unsigned got = 0;
+
+		if (re == 0 || g->dead)
+			continue;
+		if (re & (POLLIN | POLLPRI))
+			got |= EV_READ;
+		if (re & POLLOUT)
+			got |= EV_WRITE;
+		/* errors and hangups: let the owner's read or write see
+		 * them; an fd polled for nothing gets its error later */
+		if (re & (POLLERR | POLLHUP | POLLNVAL))
+			got |= g->events;
+		got &= g->events;
+		if (got != 0)
+			g->fn(g->fd, got, g->arg);
+	}
 	now = ev_now();
 	for (t = ev->timers; t != NULL; t = t->next) {
 		int64_t d;
@@ -210,6 +257,73 @@ ev_run_once(struct ev *ev, int64_t max_ms)
 			ev_timer_set(ev, t, d);
 	}
 	return 0;
+}
+
+/* ---- signals ---- */
+
+static void
+ev_on_signalfd(int fd, unsigned events, void *arg)
+{
+	struct ev *ev = arg;
+	struct signalfd_siginfo si;
+	ssize_t r;
+	int k;
+
+	(void)events;
+	/* a bounded drain: signals that keep coming wait for the next turn
+	 * instead of starving the loop */
+	for (k = 0; k < 64; k++) {
+		r = read(fd, &si, sizeof(si));
+		if (r != (ssize_t)sizeof(si))
+			return;
+		if (si.ssi_signo > 0 && si.ssi_signo < NSIG &&
+		    ev->sigfn[si.ssi_signo] != NULL)
+			ev->sigfn[si.ssi_signo]((int)si.ssi_signo,
+			    ev->sigarg[si.ssi_signo]);
+	}
+}
+
+int
+ev_signal(struct ev *ev, int signo, ev_signal_fn *fn, void *arg)
+{
+	sigset_t one;
+	int fd;
+
+	if (signo <= 0 || signo >= NSIG || fn == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	(void)sigemptyset(&one);
+	(void)sigaddset(&one, signo);
+	if (sigprocmask(SIG_BLOCK, &one, NULL) != 0)
+		return -1;
+	(void)sigaddset(&ev->sigs, signo);
+	fd = signalfd(ev->sigfd, &ev->sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (ev->sigfd < 0) {
+		ev->sigfd = fd;
+		ev->sigw = ev_fd_add(ev, fd, EV_READ, ev_on_signalfd, ev);
+	}
+	ev->sigfn[signo] = fn;
+	ev->sigarg[signo] = arg;
+	return 0;
+}
+
+void
+ev_child_reset(void)
+{
+	struct sigaction sa;
+	sigset_t all;
+	int s;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	(void)sigemptyset(&sa.sa_mask);
+	for (s = 1; s < NSIG; s++)
+		(void)sigaction(s, &sa, NULL);	/* KILL, STOP: EINVAL */
+	(void)sigemptyset(&all);
+	(void)sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
 int

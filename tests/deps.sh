@@ -3,7 +3,8 @@
 # and nothing when they are all present.  Run by `make check`,
 # `make demo` and `make bench`.  The guest kernel for the in-band test
 # is fetched separately (tests/inband/kernel.sh: apt-get download, never
-# installed).
+# installed), and so are the SMIv2 base modules of the MIB tests
+# (tests/mib/base-mibs.sh: erlang-snmp, downloaded, never installed).
 #
 # The list is complete for a minimal Debian 12 (debootstrap
 # --variant=minbase: essential packages and apt, so no procps, iproute2,
@@ -18,7 +19,7 @@ libcurl4-openssl-dev openipmi libopenipmi-dev ipmitool freeipmi-tools
 freeipmi-bmc-watchdog
 snmpd snmp qemu-system-x86 busybox-static cpio kmod clang
 libfuzzer-14-dev libclang-rt-14-dev python3 iproute2 procps
-clang-format cppcheck"
+clang-format cppcheck smitools python3-yaml"
 
 missing=""
 for p in $PKGS; do

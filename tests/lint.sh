@@ -24,6 +24,16 @@ if grep -nE '\b(syslog|log_warn|log_info|clock_gettime|time\()' \
 	echo "lint: agent/ipmi must not log or read the clock (above)"
 	rc=1
 fi
+# what blocks by nature has one home each (daemon-design.md): name
+# resolution in lan_udp.c (run on the dns worker), threads in work.c
+if grep -rn '\bgetaddrinfo[[:space:]]*(' agent | grep -v '^agent/ipmi/lan_udp.c:'; then
+	echo "lint: getaddrinfo outside agent/ipmi/lan_udp.c (above)"
+	rc=1
+fi
+if grep -rn '\bpthread_create[[:space:]]*(' agent | grep -v '^agent/util/work.c:'; then
+	echo "lint: a thread started outside agent/util/work.c (above)"
+	rc=1
+fi
 if command -v cppcheck >/dev/null; then
 	# shellcheck disable=SC2086
 	cppcheck -q --error-exitcode=1 --std=c11 --inline-suppr \

@@ -4,7 +4,7 @@
 #include "conn.h"
 #include "xmem.h"
 
-static void	conn_on_fd(int, void *);
+static void	conn_on_fd(int, unsigned, void *);
 
 struct conn {
 	struct ev	*ev;
@@ -25,7 +25,8 @@ conn_sync(struct conn *c)
 		c->fdw = NULL;
 		c->fd = fd;
 		if (fd >= 0)
-			c->fdw = ev_fd_add(c->ev, fd, conn_on_fd, c);
+			c->fdw = ev_fd_add(c->ev, fd, EV_READ, conn_on_fd,
+			    c);
 	}
 	if (dl == 0) {
 		ev_timer_set(c->ev, c->timer, -1);
@@ -36,11 +37,12 @@ conn_sync(struct conn *c)
 }
 
 static void
-conn_on_fd(int fd, void *arg)
+conn_on_fd(int fd, unsigned events, void *arg)
 {
 	struct conn *c = arg;
 
 	(void)fd;
+	(void)events;
 	ipmi_tr_readable(c->tr, ev_now());
 	conn_sync(c);
 }
@@ -93,6 +95,15 @@ conn_submit(struct conn *c, const struct ipmi_req *req, ipmi_done_fn *done,
 
 	conn_sync(c);
 	return r;
+}
+
+enum ipmi_err
+conn_set_event_cb(struct conn *c, ipmi_event_fn *fn, void *arg)
+{
+	enum ipmi_err e = ipmi_tr_set_event_cb(c->tr, fn, arg);
+
+	conn_sync(c);
+	return e;
 }
 
 void

@@ -17,6 +17,8 @@ void		 conn_free(struct conn *);
 struct ipmi_tr	*conn_tr(struct conn *);
 int		 conn_submit(struct conn *, const struct ipmi_req *,
 		    ipmi_done_fn *, void *);
+/* ipmi_tr_set_event_cb(), then watch the fd it may have opened */
+enum ipmi_err	 conn_set_event_cb(struct conn *, ipmi_event_fn *, void *);
 /* begin Close Session; conn_idle() turns true when done */
 void		 conn_close(struct conn *);
 int		 conn_idle(const struct conn *);

@@ -16,6 +16,7 @@
 #include "fileio.h"
 #include "log.h"
 #include "sdr_cache.h"
+#include "work.h"
 #include "xmem.h"
 
 #define SDR_CACHE_MAGIC		"BWSDRC1\n"
@@ -38,12 +39,20 @@ enum sdr_cache_state {
 	ST_GET
 };
 
+struct sdr_cache_job;
+
 struct sdr_cache {
 	struct ev		*ev;
 	struct conn		*conn;
 	struct ev_timer		*timer;
+	struct work		*io;		/* NULL: write synchronously */
 	char			*dir;
 	char			*peer;
+	char			*target;	/* names us in the log */
+	struct sdr_cache_job	*jobs;		/* writes in flight */
+	unsigned		 cache_writes;	/* of them, cache + alias */
+	int			 dirty;		/* the last cache write failed */
+	struct log_limit	 wlimit;
 	enum sdr_cache_state	 st;
 	int			 running;
 	int			 fixed;		/* --sdr-file image */
@@ -277,36 +286,158 @@ sdr_cache_mkdirs(const char *dir)
 	return 0;
 }
 
+/*
+ * Writes.  The bytes are copied into a job; with an io work instance the
+ * job (mkdir -p, tmp + fsync + rename + directory fsync) runs on its
+ * worker and the loop goes on with the image in memory, which is usable
+ * at once.  The outcome is logged from the loop; a failed cache write is
+ * tried again after the next refresh (aux blobs: at their owner's next
+ * save).
+ */
+struct sdr_cache_job {
+	struct sdr_cache_job	*next;
+	struct sdr_cache	*c;	/* NULL once the cache is freed */
+	int			 is_cache;	/* cache or alias file */
+	char			*dir;	/* created first */
+	char			*path;
+	uint8_t			*buf;	/* a private copy */
+	size_t			 len;
+	int			 rc;
+	char			 msg[1024];	/* what went wrong */
+};
+
+/* mkdir -p dir, then replace path: on the worker, or inline */
+static void
+sdr_cache_job_run(void *arg)
+{
+	struct sdr_cache_job *j = arg;
+	char err[900];
+	int e;
+
+	if (j->dir != NULL && sdr_cache_mkdirs(j->dir) != 0) {
+		e = errno;
+		(void)snprintf(j->msg, sizeof(j->msg), "cache directory %s: %s",
+		    j->dir, strerror(e));
+		j->rc = -1;
+		return;
+	}
+	j->rc = sdr_cache_write_file(j->path, j->buf, j->len, err,
+	    sizeof(err));
+	if (j->rc == 0)
+		return;
+	if (j->is_cache)
+		(void)snprintf(j->msg, sizeof(j->msg), "cannot write the SDR "
+		    "cache: %s", err);
+	else
+		(void)snprintf(j->msg, sizeof(j->msg), "cannot write %s: %s",
+		    j->path, err);
+}
+
+static void
+sdr_cache_job_free(struct sdr_cache_job *j)
+{
+	free(j->dir);
+	free(j->path);
+	free(j->buf);
+	free(j);
+}
+
+/* the outcome, on the loop */
+static void
+sdr_cache_job_done(void *arg)
+{
+	struct sdr_cache_job *j = arg, **jp;
+	struct sdr_cache *c = j->c;
+
+	if (c == NULL) {
+		sdr_cache_job_free(j);
+		return;
+	}
+	for (jp = &c->jobs; *jp != NULL; jp = &(*jp)->next)
+		if (*jp == j) {
+			*jp = j->next;
+			break;
+		}
+	if (j->is_cache)
+		c->cache_writes--;
+	if (j->rc == 0) {
+		c->stats.disk_writes++;
+		if (j->is_cache)
+			c->dirty = 0;
+		log_recover(&c->wlimit, c->target, "sdr", "SDR cache written");
+	} else {
+		c->stats.disk_write_errors++;
+		if (j->is_cache)
+			c->dirty = 1;
+		(void)log_fail(&c->wlimit, ev_now(), LOG_WARNING, c->target,
+		    "sdr", "%s", j->msg);
+	}
+	sdr_cache_job_free(j);
+}
+
+/* write len bytes of p to path (a copy is taken).  0 (written, or on its
+ * way), or -1: the write failed (synchronous) or the io queue is full;
+ * either is logged */
+static int
+sdr_cache_put(struct sdr_cache *c, const char *path, const uint8_t *p,
+    size_t len, int is_cache)
+{
+	struct sdr_cache_job *j = xcalloc(1, sizeof(*j));
+
+	j->c = c;
+	j->is_cache = is_cache;
+	j->dir = c->dir != NULL ? xstrdup(c->dir) : NULL;
+	j->path = xstrdup(path);
+	j->buf = xmalloc(len ? len : 1);
+	if (len > 0)
+		memcpy(j->buf, p, len);
+	j->len = len;
+	if (is_cache)
+		c->cache_writes++;
+	j->next = c->jobs;
+	c->jobs = j;
+	if (c->io == NULL) {
+		int rc;
+
+		sdr_cache_job_run(j);
+		rc = j->rc;
+		sdr_cache_job_done(j);
+		return rc;
+	}
+	if (work_submit(c->io, sdr_cache_job_run, sdr_cache_job_done, j) ==
+	    0)
+		return 0;
+	j->rc = -1;
+	(void)snprintf(j->msg, sizeof(j->msg), "cannot write %s: %d writes "
+	    "already waiting for the disk", path, WORK_QUEUE_MAX);
+	sdr_cache_job_done(j);
+	return -1;
+}
+
 /* DIR/peer-PEER: "KEY DEVICE", so a warm start skips the identity */
 static void
 sdr_cache_save_alias(struct sdr_cache *c)
 {
-	char path[4096], err[512], line[SDR_CACHE_KEY_MAX + 8];
+	char path[4096], line[SDR_CACHE_KEY_MAX + 8];
 	int n;
 
 	if (c->dir == NULL || c->peer == NULL || c->key[0] == '\0')
 		return;
 	n = snprintf(line, sizeof(line), "%s %d\n", c->key, c->device);
 	sdr_cache_name(path, sizeof(path), c->dir, "peer-", c->peer);
-	if (sdr_cache_write_file(path, (const uint8_t *)line, (size_t)n, err,
-	    sizeof(err)) != 0)
-		log_warnx("sdr", "cannot write the SDR cache: %s", err);
+	(void)sdr_cache_put(c, path, (const uint8_t *)line, (size_t)n, 1);
 }
 
 static void
 sdr_cache_save(struct sdr_cache *c)
 {
-	char path[4096], err[512];
+	char path[4096];
 	struct wbuf w;
 	uint8_t *buf;
 	size_t klen = strlen(c->key), cap;
 
 	if (c->dir == NULL || c->key[0] == '\0')
 		return;
-	if (sdr_cache_mkdirs(c->dir) != 0) {
-		log_warn("sdr", "cache directory %s", c->dir);
-		return;
-	}
 	cap = SDR_CACHE_HDR_MAX + c->img.len + 4;
 	buf = xmalloc(cap);
 	wb_init(&w, buf, cap);
@@ -323,9 +454,8 @@ sdr_cache_save(struct sdr_cache *c)
 	wr_bytes(&w, c->img.raw, c->img.len);
 	wr_le32(&w, sdr_cache_crc32(buf, w.len));
 	sdr_cache_file(c, path, sizeof(path));
-	if (w.err || sdr_cache_write_file(path, buf, w.len, err,
-	    sizeof(err)) != 0)
-		log_warnx("sdr", "cannot write the SDR cache: %s", err);
+	if (!w.err)
+		(void)sdr_cache_put(c, path, buf, w.len, 1);
 	free(buf);
 	sdr_cache_save_alias(c);
 }
@@ -483,7 +613,7 @@ int
 sdr_cache_aux_save(struct sdr_cache *c, const char *tag, const uint8_t *p,
     size_t len)
 {
-	char path[4096], err[512];
+	char path[4096];
 	struct wbuf w;
 	uint8_t *buf;
 	size_t cap = 8 + 14 + len + 4;
@@ -501,10 +631,7 @@ sdr_cache_aux_save(struct sdr_cache *c, const char *tag, const uint8_t *p,
 	wr_le32(&w, (uint32_t)len);
 	wr_bytes(&w, p, len);
 	wr_le32(&w, sdr_cache_crc32(buf, w.len));
-	r = w.err ? -1 : sdr_cache_write_file(path, buf, w.len, err,
-	    sizeof(err));
-	if (r != 0)
-		log_warnx("sdr", "cannot write %s: %s", path, err);
+	r = w.err ? -1 : sdr_cache_put(c, path, buf, w.len, 0);
 	free(buf);
 	return r;
 }
@@ -566,6 +693,11 @@ sdr_cache_setdetail(struct sdr_cache *c, const char *fmt, ...)
 static void
 sdr_cache_finish(struct sdr_cache *c, enum sdr_cache_err e)
 {
+	/* a cache write failed (full disk, ...): try again now, unless
+	 * one is still on its way */
+	if (e == SDR_CACHE_OK && c->dirty && c->valid && !c->fixed &&
+	    c->cache_writes == 0)
+		sdr_cache_save(c);
 	c->st = ST_IDLE;
 	c->running = 0;
 	free(c->wraw);
@@ -989,13 +1121,14 @@ sdr_cache_strerror(enum sdr_cache_err e)
 }
 
 struct sdr_cache *
-sdr_cache_new(struct ev *ev, struct conn *conn, const char *dir,
-    const char *peer)
+sdr_cache_new(struct ev *ev, struct conn *conn, struct work *io,
+    const char *dir, const char *peer)
 {
 	struct sdr_cache *c = xcalloc(1, sizeof(*c));
 
 	c->ev = ev;
 	c->conn = conn;
+	c->io = io;
 	c->timer = ev_timer_add(ev, -1, sdr_cache_on_timer, c);
 	c->dir = dir ? xstrdup(dir) : NULL;
 	c->peer = peer ? xstrdup(peer) : NULL;
@@ -1006,14 +1139,27 @@ sdr_cache_new(struct ev *ev, struct conn *conn, const char *dir,
 void
 sdr_cache_free(struct sdr_cache *c)
 {
+	struct sdr_cache_job *j;
+
 	if (c == NULL)
 		return;
+	/* writes in flight finish on their own and only free themselves */
+	for (j = c->jobs; j != NULL; j = j->next)
+		j->c = NULL;
 	ev_timer_del(c->ev, c->timer);
 	sdr_image_clear(&c->img);
 	free(c->wraw);
 	free(c->dir);
 	free(c->peer);
+	free(c->target);
 	free(c);
+}
+
+void
+sdr_cache_set_target(struct sdr_cache *c, const char *target)
+{
+	free(c->target);
+	c->target = target != NULL ? xstrdup(target) : NULL;
 }
 
 int

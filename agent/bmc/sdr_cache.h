@@ -15,8 +15,16 @@
  * repository's addition/erase timestamps, record count, the learned read
  * size and the raw records, with magic, version, length and CRC-32.  A
  * file failing any check is ignored with a warning and rebuilt.  Writes
- * go tmp + fsync + rename.  DIR/peer-PEER remembers which KEY answered
- * at a given address so a warm start needs no identity requests.
+ * go tmp + fsync + rename + directory fsync.  DIR/peer-PEER remembers
+ * which KEY answered at a given address so a warm start needs no
+ * identity requests.
+ *
+ * Given an io work instance (work.h), every write runs on its worker,
+ * from a private copy of the bytes: the loop never waits for the disk,
+ * and the image in memory is usable as soon as the refresh reports.  A
+ * failed write is logged (log_fail: first failure, then a summary; the
+ * recovery once) and the cache file is written again after the next
+ * refresh.  Without one (NULL) writes happen in place, as the CLI wants.
  */
 #ifndef SDR_CACHE_H
 #define SDR_CACHE_H
@@ -27,6 +35,8 @@
 #include "conn.h"
 #include "ev.h"
 #include "sdr.h"
+
+struct work;
 
 #define SDR_CACHE_MAX_RECORDS	4096
 #define SDR_CACHE_MAX_BYTES	(1024 * 1024)
@@ -73,6 +83,8 @@ struct sdr_cache_stats {
 	unsigned	 rereserves;
 	unsigned	 disk_loads;
 	unsigned	 disk_rejects;	/* corrupt, truncated or stale */
+	unsigned	 disk_writes;	/* files written (cache, alias, aux) */
+	unsigned	 disk_write_errors;
 	unsigned	 device_mode;	/* 1: Device SDR commands in use */
 };
 
@@ -81,13 +93,18 @@ typedef void	sdr_cache_done_fn(void *arg, enum sdr_cache_err);
 struct sdr_cache;
 
 /*
- * conn and ev are borrowed.  dir NULL keeps the cache in memory only;
+ * conn, ev and io are borrowed.  io: the work instance the disk writes
+ * run on (NULL: in place).  dir NULL keeps the cache in memory only;
  * peer names the BMC's address for the peer alias file (NULL: none).
  */
-struct sdr_cache *sdr_cache_new(struct ev *, struct conn *, const char *dir,
-		    const char *peer);
-/* Must not be called while a refresh is running (sdr_cache_busy). */
+struct sdr_cache *sdr_cache_new(struct ev *, struct conn *, struct work *io,
+		    const char *dir, const char *peer);
+/* Must not be called while a refresh is running (sdr_cache_busy).
+ * Writes still on the io worker complete; free io after the caches. */
 void		 sdr_cache_free(struct sdr_cache *);
+/* the target name that log lines about this cache start with (the
+ * daemon's; NULL, the default: none) */
+void		 sdr_cache_set_target(struct sdr_cache *, const char *);
 int		 sdr_cache_busy(const struct sdr_cache *);
 
 /* Use a fixed image (e.g. --sdr-file) and never read SDRs from the BMC:
@@ -119,8 +136,9 @@ const struct sdr_repo_info *sdr_cache_info(const struct sdr_cache *);
  * A blob kept beside the cache file, tied to the same key and repository
  * timestamps (the sweep keeps the thresholds it read there), so it is
  * dropped with the image whenever the repository changes.  tag is a
- * short [a-z] word.  save: 0 or -1 (no directory, write error, logged);
- * load: a malloc'ed copy and its length, or NULL if absent or stale.
+ * short [a-z] word.  save: 0 (written, or queued on io), or -1 (no
+ * directory, write error, queue full; logged); load: a malloc'ed copy
+ * and its length, or NULL if absent or stale.
  */
 int		 sdr_cache_aux_save(struct sdr_cache *, const char *tag,
 		    const uint8_t *, size_t);

@@ -32,8 +32,9 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "sensors", cli_sensors, "sensors [-v] [--type T] [--name PATTERN] "
 	    "[--sdr-file F] [--sdr-cache DIR]" },
 	{ "sdr", cli_sdr, "sdr info|list|dump FILE [--sdr-cache DIR]" },
-	{ "sel", cli_sel, "sel info|list [--last N] [--open]|clear [--force]|"
-	    "archive [--archive F] [--state F] [--clear-at PCT]|ack ID" },
+	{ "sel", cli_selwatch, "sel info|list [--last N] [--open]|clear "
+	    "[--force]|archive [--archive F] [--state F] [--clear-at PCT]|ack "
+	    "ID|watch [--for S] [--count N]" },
 };
 
 static void
@@ -552,6 +553,7 @@ main(int argc, char **argv)
 	 * other process of this user may ptrace us to read them */
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	memset(&c, 0, sizeof(c));
+	ipmi_tr_cfg_init(&c.cfg);
 	c.cfg.cipher = 3;	/* as ipmitool 1.8.19; -C auto negotiates */
 	c.cfg.authtype = -1;
 	c.cfg.priv = IPMI_PRIV_ADMIN;

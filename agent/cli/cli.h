@@ -74,5 +74,7 @@ int	cli_sensors(struct cli *, int, char **);
 int	cli_sdr(struct cli *, int, char **);
 /* cli_sel.c */
 int	cli_sel(struct cli *, int, char **);
+/* cli_selwatch.c: `sel watch', the rest to cli_sel */
+int	cli_selwatch(struct cli *, int, char **);
 
 #endif

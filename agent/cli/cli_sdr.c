@@ -78,7 +78,7 @@ cli_sdr_cache_conn(struct cli *c, const struct cli_sdr_opts *o,
 		}
 		*rc = CLI_OK;
 		/* a fixed image never reaches the connection */
-		sc = sdr_cache_new(c->ev, c->conn, NULL, NULL);
+		sc = sdr_cache_new(c->ev, c->conn, NULL, NULL, NULL);
 		sdr_cache_use_image(sc, &im);
 		return sc;
 	}
@@ -98,7 +98,7 @@ cli_sdr_cache_conn(struct cli *c, const struct cli_sdr_opts *o,
 		    c->cfg.iface == IPMI_IFACE_LAN ? "lan" : "lanplus",
 		    c->cfg.host, c->cfg.port ? (unsigned)c->cfg.port : 623u);
 	*rc = CLI_OK;
-	return sdr_cache_new(c->ev, c->conn, d, peer);
+	return sdr_cache_new(c->ev, c->conn, NULL, d, peer);
 }
 
 void

@@ -27,11 +27,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <syslog.h>
 #include <time.h>
 
 #include "cli.h"
 #include "cli_sdr.h"
+#include "log.h"
 #include "sel.h"
 #include "selmon.h"
 #include "severity.h"
@@ -758,29 +758,6 @@ sel_cmd_clear(struct cli *c, int argc, char **argv)
 }
 
 static int
-sel_facility(const char *s, int *f)
-{
-	static const struct {
-		const char	*name;
-		int		 f;
-	} t[] = {
-		{ "daemon", LOG_DAEMON }, { "user", LOG_USER },
-		{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
-		{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
-		{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
-		{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (strcasecmp(s, t[i].name) == 0) {
-			*f = t[i].f;
-			return 0;
-		}
-	return -1;
-}
-
-static int
 sel_cmd_archive(struct cli *c, int argc, char **argv)
 {
 	struct cli_sdr_opts so;
@@ -829,7 +806,7 @@ sel_cmd_archive(struct cli *c, int argc, char **argv)
 		else if (strcmp(argv[k], "--severity-config") == 0)
 			sevfile = argv[++k];
 		else if (strcmp(argv[k], "--syslog") == 0) {
-			if (sel_facility(argv[++k], &acfg.facility) != 0) {
+			if (log_facility_parse(argv[++k], &acfg.facility) != 0) {
 				cli_usage_error("sel archive", "bad syslog "
 				    "facility '%s' (daemon, user, local0-7)",
 				    argv[k]);
@@ -896,10 +873,9 @@ sel_cmd_archive(struct cli *c, int argc, char **argv)
 	/* every clear is logged with its count, and failures too */
 	if (acfg.use_syslog && (r.cleared || r.archive_only_new ||
 	    r.err != SELMON_OK))
-		syslog(acfg.facility | (r.err != SELMON_OK ? LOG_ERR :
-		    r.maybe_lost ? LOG_WARNING : LOG_NOTICE), "sel: %s: %s%s%s",
-		    cfg.bmc,
-		    r.err != SELMON_OK ? selmon_strerror(r.err) : "",
+		log_record(acfg.facility, r.err != SELMON_OK ? LOG_ERR :
+		    r.maybe_lost ? LOG_WARNING : LOG_NOTICE, cfg.bmc, "sel",
+		    "%s%s%s", r.err != SELMON_OK ? selmon_strerror(r.err) : "",
 		    r.err != SELMON_OK ? ": " : "", r.msg);
 	return sel_exit(r.err);
 }

@@ -17,13 +17,13 @@
  * running countdown */
 #define OWNER_WAIT_MS	1500
 
-static volatile sig_atomic_t wd_signalled;
-
 static void
-wd_onsig(int sig)
+wd_onsig(int sig, void *arg)
 {
+	int *signalled = arg;
+
 	(void)sig;
-	wd_signalled = 1;
+	*signalled = 1;
 }
 
 /* seconds, decimals allowed, to ms; [min_ms, max_ms] */
@@ -535,11 +535,14 @@ hb_event(struct watchdog_hb *hb, const struct watchdog_op *op, void *arg)
 	}
 }
 
+/* the --for time is up */
 static int64_t
-hb_poll(void *arg)
+hb_end(void *arg)
 {
-	(void)arg;
-	return 200;
+	int *ended = arg;
+
+	*ended = 1;
+	return EV_STOP;
 }
 
 static int
@@ -549,12 +552,10 @@ wd_heartbeat(struct cli *c, int argc, char **argv)
 	struct watchdog_hb hb;
 	struct watchdog_owner own;
 	struct hb_state s;
-	struct sigaction sa;
 	struct wdt_timer t;
-	struct ev_timer *poll_t;
+	struct ev_timer *end_t = NULL;
 	char err[400];
-	uint64_t end;
-	int r;
+	int r, signalled = 0, ended = 0;
 
 	if (wd_parse("watchdog heartbeat", argc, argv, &o, 1) != 0)
 		return CLI_EUSAGE;
@@ -571,20 +572,22 @@ wd_heartbeat(struct cli *c, int argc, char **argv)
 	hb.local = local_owner(c, &own);
 	memset(&s, 0, sizeof(s));
 	s.c = c;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = wd_onsig;
-	(void)sigaction(SIGINT, &sa, NULL);
-	(void)sigaction(SIGTERM, &sa, NULL);
+	if (ev_signal(c->ev, SIGINT, wd_onsig, &signalled) != 0 ||
+	    ev_signal(c->ev, SIGTERM, wd_onsig, &signalled) != 0) {
+		fprintf(stderr, "bmcwatch: watchdog heartbeat: signals: %s\n",
+		    strerror(errno));
+		return CLI_EUSAGE;
+	}
 	if (watchdog_hb_start(&hb, c->ev, c->conn, hb_event, &s, err,
 	    sizeof(err)) != 0) {
 		fprintf(stderr, "bmcwatch: watchdog heartbeat: %s\n", err);
 		return CLI_EUSAGE;
 	}
-	/* wakes the loop so that signals and the end time are noticed */
-	poll_t = ev_timer_add(c->ev, 200, hb_poll, NULL);
-	end = o.for_ms ? ev_now() + o.for_ms : 0;
-	while (!s.fatal && !wd_signalled && (end == 0 || ev_now() < end))
-		if (ev_run_once(c->ev, 200) != 0)
+	/* signals and the end time wake the loop themselves */
+	if (o.for_ms)
+		end_t = ev_timer_add(c->ev, o.for_ms, hb_end, &ended);
+	while (!s.fatal && !signalled && !ended)
+		if (ev_run_once(c->ev, -1) != 0)
 			break;
 	if (!s.fatal && !o.keep) {
 		watchdog_hb_stop(&hb);
@@ -601,7 +604,7 @@ wd_heartbeat(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "bmcwatch: watchdog left running (--keep): "
 		    "it fires in %.1f s unless reset\n",
 		    hb.cfg.timeout_ms / 1000.0);
-	ev_timer_del(c->ev, poll_t);
+	ev_timer_del(c->ev, end_t);
 	r = s.fatal ? s.rc : CLI_OK;
 	if (c->json) {
 		json_obj_begin(&c->js, NULL);

@@ -128,7 +128,7 @@ fake_new(struct fake_rule *rules, size_t n)
 
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return NULL;
-	memset(&cfg, 0, sizeof(cfg));
+	ipmi_tr_cfg_init(&cfg);
 	cfg.iface = IPMI_IFACE_OPEN;
 	(void)snprintf(cfg.device, sizeof(cfg.device), "fake");
 	ipmi_tr_base_init(&f->tr, &fake_ops, &cfg);

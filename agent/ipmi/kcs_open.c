@@ -2,13 +2,22 @@
  * The `open' transport: the Linux OpenIPMI driver (ipmi_msghandler,
  * ipmi_devintf, ipmi_si) through /dev/ipmi0.
  *
- * The device node is opened lazily, by the first request (and again after
- * an I/O error), so that a daemon survives the driver being loaded late
- * and the CLI reports a missing driver as "/dev/ipmi0: open: ...".  Every
- * request is one IPMICTL_SEND_COMMAND with a msgid of its own; the answer
- * is matched on that msgid, anything else read from the device is counted
- * as dropped.  The driver runs its own timers, but ours bound each attempt
- * (cfg.timeout_ms) and resend up to cfg.retries times.
+ * Two ways to get the device.  The daemon opens the node as root
+ * (kcs_open_device) before it drops privileges and hands the fd in
+ * (cfg.fd): the transport keeps that fd for its whole life and never
+ * opens a node, which it could not do any more; an error fails the
+ * request only.  The CLI (cfg.fd -1) opens the node lazily, by the
+ * first request, and again after an I/O error, and reports a missing
+ * driver as "/dev/ipmi0: open: ...".
+ *
+ * Every request is one IPMICTL_SEND_COMMAND with a msgid of its own; the
+ * answer is matched on that msgid.  Event messages (once asked for with
+ * ipmi_tr_set_event_cb: IPMICTL_SET_GETS_EVENTS_CMD, the driver then
+ * reads the BMC's Event Message Buffer when the BMC flags it) arrive as
+ * IPMI_ASYNC_EVENT_RECV_TYPE and go to the owner's callback; anything
+ * else read from the device is counted as dropped.  The driver runs its
+ * own timers, but ours bound each attempt (cfg.timeout_ms) and resend up
+ * to cfg.retries times.
  */
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -51,6 +60,14 @@ struct kcs_open {
 	long		 msgid;		/* msgid in flight */
 	int		 inflight;
 	unsigned	 sends;		/* attempts for the request in flight */
+	/*
+	 * A handed-in fd (cfg.fd >= 0) lives in dev until free.  After a
+	 * device error tr.fd is set to -1 (the owner stops polling an fd
+	 * that may keep failing) and back to dev by the next request.
+	 */
+	int		 handed;
+	int		 dev;
+	int		 events_on;	/* the owner wants event messages */
 };
 
 static enum ipmi_err	kcs_start(struct ipmi_tr *, uint64_t);
@@ -58,6 +75,7 @@ static void		kcs_readable(struct ipmi_tr *, uint64_t);
 static void		kcs_timeout(struct ipmi_tr *, uint64_t);
 static void		kcs_close(struct ipmi_tr *, uint64_t);
 static void		kcs_free(struct ipmi_tr *);
+static enum ipmi_err	kcs_events(struct ipmi_tr *, int);
 
 static const struct ipmi_tr_ops kcs_ops = {
 	.name = "open",
@@ -66,6 +84,7 @@ static const struct ipmi_tr_ops kcs_ops = {
 	.timeout = kcs_timeout,
 	.close = kcs_close,
 	.free = kcs_free,
+	.events = kcs_events,
 };
 
 /*
@@ -94,9 +113,12 @@ ipmidev_major(void)
 	return major;
 }
 
-/* Explain why `path' could not be opened (errno e) in tr->err. */
+/*
+ * Why `path' could not be opened (errno e), in words a person can act on:
+ * "<strerror>: <what to do>" in msg.  The error class is returned.
+ */
 static enum ipmi_err
-kcs_open_error(struct ipmi_tr *tr, const char *path, int e)
+kcs_explain(const char *path, int e, char *msg, size_t len)
 {
 	struct stat st;
 	int major;
@@ -105,76 +127,142 @@ kcs_open_error(struct ipmi_tr *tr, const char *path, int e)
 	case ENOENT:
 		major = ipmidev_major();
 		if (major < 0) {
-			ipmi_tr_seterr(tr, "open", "%s: the IPMI driver is "
-			    "not loaded; run: modprobe ipmi_msghandler "
+			(void)snprintf(msg, len, "%s: the IPMI driver is not "
+			    "loaded; run: modprobe ipmi_msghandler "
 			    "ipmi_devintf ipmi_si", strerror(e));
 		} else if (stat("/sys/class/ipmi/ipmi0", &st) == 0) {
-			ipmi_tr_seterr(tr, "open", "%s: the IPMI driver is "
+			(void)snprintf(msg, len, "%s: the IPMI driver is "
 			    "loaded (ipmidev major %d) but the device node is "
 			    "missing; run: mknod /dev/ipmi0 c %d 0",
 			    strerror(e), major, major);
 		} else {
-			ipmi_tr_seterr(tr, "open", "%s: ipmi_devintf is "
-			    "loaded (major %d) but no interface: run: "
-			    "modprobe ipmi_si (no BMC?); then, if the node is "
-			    "missing: mknod /dev/ipmi0 c %d 0",
-			    strerror(e), major, major);
+			(void)snprintf(msg, len, "%s: ipmi_devintf is loaded "
+			    "(major %d) but no interface: run: modprobe "
+			    "ipmi_si (no BMC?); then, if the node is missing: "
+			    "mknod /dev/ipmi0 c %d 0", strerror(e), major,
+			    major);
 		}
 		return IPMI_E_NODEVICE;
 	case EACCES:
 	case EPERM:
-		ipmi_tr_seterr(tr, "open", "%s: needs root, or read-write "
-		    "access to %s (a udev rule for group ipmi)",
-		    strerror(e), path);
+		(void)snprintf(msg, len, "%s: needs root, or read-write "
+		    "access to %s (a udev rule for group ipmi)", strerror(e),
+		    path);
 		return IPMI_E_NODEVICE;
 	case ENXIO:
 	case ENODEV:
-		ipmi_tr_seterr(tr, "open", "%s: no IPMI interface behind the "
+		(void)snprintf(msg, len, "%s: no IPMI interface behind the "
 		    "node; run: modprobe ipmi_si (no BMC?)", strerror(e));
 		return IPMI_E_NODEVICE;
 	default:
-		ipmi_tr_seterr(tr, "open", "%s", strerror(e));
+		(void)snprintf(msg, len, "%s", strerror(e));
 		return IPMI_E_IO;
 	}
 }
 
-static enum ipmi_err
-kcs_open_dev(struct ipmi_tr *tr)
+/*
+ * Open device, or without one the first of kcs_probe that exists.  The
+ * fd, or -1 with the reason in msg and its class in *err; *path is the
+ * node opened or tried.
+ */
+static int
+kcs_open_node(const char *device, const char **path, char *msg, size_t len,
+    enum ipmi_err *err)
 {
 	const int flags = O_RDWR | O_NONBLOCK | O_CLOEXEC;
 	size_t i;
 	int fd;
 
-	if (tr->cfg.device[0] != '\0') {
-		if ((fd = open(tr->cfg.device, flags)) < 0)
-			return kcs_open_error(tr, tr->cfg.device, errno);
-		tr->fd = fd;
-		return IPMI_OK;
+	if (device != NULL && device[0] != '\0') {
+		*path = device;
+		if ((fd = open(device, flags)) < 0)
+			*err = kcs_explain(device, errno, msg, len);
+		return fd;
 	}
 	for (i = 0; i < sizeof(kcs_probe) / sizeof(kcs_probe[0]); i++) {
-		if ((fd = open(kcs_probe[i], flags)) >= 0) {
-			snprintf(tr->peer, sizeof(tr->peer), "%s",
-			    kcs_probe[i]);
-			tr->fd = fd;
-			return IPMI_OK;
-		}
+		*path = kcs_probe[i];
+		if ((fd = open(kcs_probe[i], flags)) >= 0)
+			return fd;
 		if (errno != ENOENT) {
-			snprintf(tr->peer, sizeof(tr->peer), "%s",
-			    kcs_probe[i]);
-			return kcs_open_error(tr, kcs_probe[i], errno);
+			*err = kcs_explain(kcs_probe[i], errno, msg, len);
+			return -1;
 		}
 	}
-	snprintf(tr->peer, sizeof(tr->peer), "%s", kcs_probe[0]);
-	return kcs_open_error(tr, kcs_probe[0], ENOENT);
+	*path = kcs_probe[0];
+	*err = kcs_explain(kcs_probe[0], ENOENT, msg, len);
+	return -1;
 }
 
+/* ask the driver for event messages on fd (on) or stop them */
+static int
+kcs_gets_events(int fd, int on)
+{
+	int v = on ? 1 : 0;
+
+	return ioctl(fd, IPMICTL_SET_GETS_EVENTS_CMD, &v);
+}
+
+int
+kcs_open_device(const char *device, char *err, size_t errlen)
+{
+	const char *path;
+	char msg[300];
+	enum ipmi_err e;
+	unsigned addr;
+	int fd;
+
+	if ((fd = kcs_open_node(device, &path, msg, sizeof(msg), &e)) < 0) {
+		(void)snprintf(err, errlen, "%s: open: %s", path, msg);
+		return -1;
+	}
+	/* a harmless question only the IPMI driver answers: a wrong path
+	 * in the configuration is caught now, not at the first poll */
+	if (ioctl(fd, IPMICTL_GET_MY_ADDRESS_CMD, &addr) < 0) {
+		(void)snprintf(err, errlen, "%s: not an IPMI device node "
+		    "(%s)", path, strerror(errno));
+		(void)close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static enum ipmi_err
+kcs_open_dev(struct ipmi_tr *tr)
+{
+	struct kcs_open *k = (struct kcs_open *)tr;
+	const char *path;
+	char msg[300];
+	enum ipmi_err e = IPMI_E_IO;
+	int fd;
+
+	fd = kcs_open_node(tr->cfg.device, &path, msg, sizeof(msg), &e);
+	if (tr->cfg.device[0] == '\0')
+		(void)snprintf(tr->peer, sizeof(tr->peer), "%s", path);
+	if (fd < 0) {
+		ipmi_tr_seterr(tr, "open", "%s", msg);
+		return e;
+	}
+	k->dev = tr->fd = fd;
+	/* a new fd has no event registration yet */
+	if (k->events_on && kcs_gets_events(fd, 1) < 0) {
+		ipmi_tr_seterr(tr, "events", "%s", strerror(errno));
+		return IPMI_E_IO;
+	}
+	return IPMI_OK;
+}
+
+/* After a device error: a node we opened is closed (the next request
+ * re-opens it); a handed-in fd is kept but not polled until then. */
 static void
 kcs_close_dev(struct ipmi_tr *tr)
 {
-	if (tr->fd >= 0) {
-		(void)close(tr->fd);
-		tr->fd = -1;
-	}
+	struct kcs_open *k = (struct kcs_open *)tr;
+
+	if (!k->handed && k->dev >= 0)
+		(void)close(k->dev);
+	if (!k->handed)
+		k->dev = -1;
+	tr->fd = -1;
 }
 
 /* One IPMICTL_SEND_COMMAND of the request in flight. */
@@ -247,7 +335,8 @@ kcs_send(struct kcs_open *k, uint64_t now)
 			ipmi_tr_seterr(tr, "send", "%s", strerror(e));
 			return IPMI_E_IO;
 		default:
-			/* the interface may be gone: reopen next time */
+			/* the interface may be gone: a node of ours is
+			 * re-opened next time, a handed-in fd kept */
 			ipmi_tr_seterr(tr, "send", "%s", strerror(e));
 			kcs_close_dev(tr);
 			return (e == ENODEV || e == ENXIO) ?
@@ -279,7 +368,9 @@ kcs_start(struct ipmi_tr *tr, uint64_t now)
 	k->inflight = 0;
 	k->sends = 0;
 	tr->deadline = 0;
-	if (tr->fd < 0 && (err = kcs_open_dev(tr)) != IPMI_OK)
+	if (k->handed)
+		tr->fd = k->dev;	/* never a node of our own */
+	else if (tr->fd < 0 && (err = kcs_open_dev(tr)) != IPMI_OK)
 		return err;
 	/* msgid is a long: unique for the life of the transport */
 	k->msgid = ++k->nextid;
@@ -352,9 +443,19 @@ kcs_readable(struct ipmi_tr *tr, uint64_t now)
 			truncated = 1;	/* the driver cut it to buf */
 		}
 		tr->stats.packets_in++;
+		if (r.recv_type == IPMI_ASYNC_EVENT_RECV_TYPE) {
+			/* the driver passes the 16 bytes of Read Event
+			 * Message Buffer's answer, completion code removed */
+			if (!truncated && r.msg.data_len == 16)
+				ipmi_tr_event(tr, buf, 16);
+			else
+				tr->stats.dropped++;
+			continue;
+		}
 		if (!k->inflight || r.recv_type != IPMI_RESPONSE_RECV_TYPE ||
 		    r.msgid != k->msgid) {
-			/* late answer to a timed-out request, an event... */
+			/* late answer to a timed-out request, a command
+			 * addressed to us... */
 			tr->stats.dropped++;
 			continue;
 		}
@@ -401,9 +502,39 @@ kcs_close(struct ipmi_tr *tr, uint64_t now)
 static void
 kcs_free(struct ipmi_tr *tr)
 {
+	struct kcs_open *k = (struct kcs_open *)tr;
+
+	k->handed = 0;		/* ours to close now */
 	kcs_close_dev(tr);
 	ipmi_tr_base_fini(tr);
 	free(tr);
+}
+
+static enum ipmi_err
+kcs_events(struct ipmi_tr *tr, int on)
+{
+	struct kcs_open *k = (struct kcs_open *)tr;
+	enum ipmi_err e;
+
+	if (k->dev < 0) {
+		if (!on)
+			return IPMI_OK;
+		/* the CLI's lazy node: open it now, events and all */
+		k->events_on = 1;
+		if ((e = kcs_open_dev(tr)) != IPMI_OK) {
+			k->events_on = 0;
+			kcs_close_dev(tr);
+		}
+		return e;
+	}
+	if (kcs_gets_events(k->dev, on) < 0) {
+		ipmi_tr_seterr(tr, "events", "%s", strerror(errno));
+		return IPMI_E_IO;
+	}
+	k->events_on = on;
+	/* a muted handed-in fd is polled again for the events */
+	tr->fd = k->dev;
+	return IPMI_OK;
 }
 
 struct ipmi_tr *
@@ -414,6 +545,9 @@ kcs_open_new(const struct ipmi_tr_cfg *cfg, char *err, size_t errlen)
 	if (cfg->device[0] != '\0' &&
 	    memchr(cfg->device, '\0', sizeof(cfg->device)) == NULL) {
 		snprintf(err, errlen, "device path too long");
+		/* a handed-in fd is ours even when we fail */
+		if (cfg->fd >= 0)
+			(void)close(cfg->fd);
 		return NULL;
 	}
 	if ((k = calloc(1, sizeof(*k))) == NULL) {
@@ -422,5 +556,10 @@ kcs_open_new(const struct ipmi_tr_cfg *cfg, char *err, size_t errlen)
 	}
 	ipmi_tr_base_init(&k->tr, &kcs_ops, cfg);
 	k->tr.cipher = -1;
+	k->dev = -1;
+	if (cfg->fd >= 0) {
+		k->handed = 1;
+		k->dev = k->tr.fd = cfg->fd;
+	}
 	return &k->tr;
 }

@@ -1035,7 +1035,8 @@ lan15_new(const struct ipmi_tr_cfg *cfg, char *err, size_t errlen)
 	ipmi_tr_base_init(&l->tr, &l15_ops, cfg);
 	memcpy(l->pw, cfg->password, cfg->pwlen);
 	l->st = L15_CLOSED;
-	l->tr.fd = lan_udp_open(l->tr.cfg.host, l->tr.cfg.port, err, errlen);
+	l->tr.fd = lan_udp_open(l->tr.cfg.host, l->tr.cfg.port, &cfg->addr,
+	    cfg->addrlen, err, errlen);
 	if (l->tr.fd < 0) {
 		l15_free(&l->tr);
 		return NULL;

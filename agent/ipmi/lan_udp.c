@@ -10,12 +10,32 @@
 
 #include "lan_udp.h"
 
+/* a non-blocking UDP socket connected to sa, or -1 with errno set */
+static int
+lan_udp_connect(const struct sockaddr *sa, socklen_t len)
+{
+	int fd, e;
+
+	fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, sa, len) != 0) {
+		e = errno;
+		(void)close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
 int
-lan_udp_open(const char *host, unsigned port, char *err, size_t errlen)
+lan_udp_resolve(const char *host, unsigned port, struct sockaddr_storage *ss,
+    socklen_t *len, char *err, size_t errlen)
 {
 	struct addrinfo hints, *res = NULL, *ai;
 	char serv[16];
-	int fd = -1, e, saved = 0;
+	int fd, e, saved = EAFNOSUPPORT;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -27,21 +47,50 @@ lan_udp_open(const char *host, unsigned port, char *err, size_t errlen)
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, ai->ai_protocol);
-		if (fd < 0) {
+		if (ai->ai_addrlen > sizeof(*ss))
+			continue;
+		/* a UDP connect sends nothing: it only tells whether this
+		 * host can reach the address family and route */
+		if ((fd = lan_udp_connect(ai->ai_addr, ai->ai_addrlen)) < 0) {
 			saved = errno;
 			continue;
 		}
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		saved = errno;
 		(void)close(fd);
-		fd = -1;
+		memset(ss, 0, sizeof(*ss));
+		memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+		*len = ai->ai_addrlen;
+		freeaddrinfo(res);
+		return 0;
 	}
 	freeaddrinfo(res);
-	if (fd < 0)
-		(void)snprintf(err, errlen, "socket: %s", strerror(saved));
+	(void)snprintf(err, errlen, "socket: %s", strerror(saved));
+	return -1;
+}
+
+int
+lan_udp_open(const char *host, unsigned port,
+    const struct sockaddr_storage *addr, socklen_t addrlen, char *err,
+    size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+
+	if (addrlen == 0) {
+		if (lan_udp_resolve(host, port, &ss, &len, err, errlen) != 0)
+			return -1;
+		addr = &ss;
+		addrlen = len;
+	}
+	if (addrlen > sizeof(*addr) || (addr->ss_family != AF_INET &&
+	    addr->ss_family != AF_INET6)) {
+		(void)snprintf(err, errlen, "socket: not an IPv4 or IPv6 "
+		    "address");
+		return -1;
+	}
+	if ((fd = lan_udp_connect((const struct sockaddr *)addr, addrlen)) <
+	    0)
+		(void)snprintf(err, errlen, "socket: %s", strerror(errno));
 	return fd;
 }
 

@@ -1159,7 +1159,8 @@ lanplus_new(const struct ipmi_tr_cfg *cfg, char *err, size_t errlen)
 	memcpy(lp->kuid, cfg->password, cfg->pwlen);
 	if (lcr_random(&lp->rq_seq, 1) != 0)
 		lp->rq_seq = 0;
-	lp->tr.fd = lan_udp_open(cfg->host, lp->tr.cfg.port, err, errlen);
+	lp->tr.fd = lan_udp_open(cfg->host, lp->tr.cfg.port, &cfg->addr,
+	    cfg->addrlen, err, errlen);
 	if (lp->tr.fd < 0) {
 		lp_free(&lp->tr);
 		return NULL;

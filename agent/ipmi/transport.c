@@ -23,6 +23,13 @@ kick_deadline(const struct ipmi_tr *tr)
 	return (!tr->busy && tr->count > 0 && !tr->closed) ? 1 : 0;
 }
 
+void
+ipmi_tr_cfg_init(struct ipmi_tr_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->fd = -1;
+}
+
 struct ipmi_tr *
 ipmi_tr_new(const struct ipmi_tr_cfg *cfg, char *err, size_t errlen)
 {
@@ -214,6 +221,31 @@ ipmi_tr_closed(struct ipmi_tr *tr)
 	tr->closing = 0;
 	tr->closed = 1;
 	tr->deadline = 0;
+}
+
+enum ipmi_err
+ipmi_tr_set_event_cb(struct ipmi_tr *tr, ipmi_event_fn *fn, void *arg)
+{
+	enum ipmi_err e;
+
+	if (tr->ops->events == NULL)
+		return IPMI_E_UNSUPPORTED;
+	if ((e = tr->ops->events(tr, fn != NULL)) != IPMI_OK)
+		return e;
+	tr->event_fn = fn;
+	tr->event_arg = arg;
+	return IPMI_OK;
+}
+
+void
+ipmi_tr_event(struct ipmi_tr *tr, const uint8_t *rec, size_t len)
+{
+	if (tr->event_fn == NULL) {
+		tr->stats.dropped++;
+		return;
+	}
+	tr->stats.events++;
+	tr->event_fn(tr->event_arg, rec, len);
 }
 
 int

@@ -17,6 +17,8 @@
 #ifndef IPMI_TRANSPORT_H
 #define IPMI_TRANSPORT_H
 
+#include <sys/socket.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,7 +47,8 @@ enum ipmi_iface {
 /*
  * Configuration of one transport.  Strings are copied by ipmi_tr_new();
  * password and kg are copied too and wiped from the transport on free.
- * The caller wipes its own copy.
+ * The caller wipes its own copy.  Start from ipmi_tr_cfg_init(): a
+ * zeroed struct would hand in fd 0.
  */
 struct ipmi_tr_cfg {
 	enum ipmi_iface	 iface;
@@ -65,7 +68,29 @@ struct ipmi_tr_cfg {
 	unsigned	 keepalive_ms;	/* idle keepalive period, 0 = none */
 	unsigned	 allow_none;	/* permit suite 0 / auth type NONE */
 	uint32_t	 workarounds;	/* IPMI_WA_* */
+	/*
+	 * open: >= 0 is an already-open device node (kcs_open_device(),
+	 * called by the privileged parent before it drops root).  The
+	 * transport owns it from ipmi_tr_new() on, also when that fails,
+	 * and closes it in ipmi_tr_free(); it never opens or re-opens a
+	 * node: after an error the request fails and the fd is kept.
+	 * -1: open `device' (or probe the usual nodes) on the first
+	 * request and re-open after errors, as the CLI does.
+	 */
+	int		 fd;
+	/*
+	 * LAN: the BMC's address, resolved beforehand (lan_udp_resolve()
+	 * on a worker), so that ipmi_tr_new() never blocks; host then only
+	 * names the peer.  addrlen 0: ipmi_tr_new() resolves host itself,
+	 * which may block (the CLI only).
+	 */
+	struct sockaddr_storage addr;
+	socklen_t	 addrlen;
 };
+
+/* Every field 0 (each transport's default), but fd = -1 (none handed
+ * in) and addrlen = 0 (resolve host). */
+void		 ipmi_tr_cfg_init(struct ipmi_tr_cfg *);
 
 /*
  * Vendor quirks, each named after what it works around.
@@ -77,6 +102,9 @@ struct ipmi_tr_cfg {
 
 typedef void	ipmi_done_fn(void *arg, enum ipmi_err err,
 		    const struct ipmi_rsp *rsp);
+/* An event message from the BMC: rec is the 16-byte SEL record (record
+ * ID, type, then the event as Get SEL Entry returns it, section 31.6). */
+typedef void	ipmi_event_fn(void *arg, const uint8_t *rec, size_t len);
 
 struct ipmi_tr_stats {
 	uint64_t	requests;	/* user requests completed */
@@ -87,6 +115,7 @@ struct ipmi_tr_stats {
 	uint64_t	sessions;	/* sessions opened */
 	uint64_t	dropped;	/* received and discarded (bad auth,
 					 * stale sequence, garbage) */
+	uint64_t	events;		/* event messages delivered */
 };
 
 struct ipmi_tr;
@@ -116,6 +145,19 @@ void		 ipmi_tr_timeout(struct ipmi_tr *, uint64_t now);
  * transport has no packet input. */
 int		 ipmi_tr_input(struct ipmi_tr *, const uint8_t *, size_t,
 		    uint64_t now);
+
+/*
+ * Receive the BMC's event messages as they arrive, without polling the
+ * SEL: fn is called from inside ipmi_tr_readable() for each one (it may
+ * submit requests; it must not free the transport).  Requests and their
+ * answers are matched as before.  Only `open' has them (the driver reads
+ * the BMC's Event Message Buffer, as ipmievd's open mode does; a device
+ * opened lazily is opened now).  fn NULL stops them.
+ * IPMI_OK; IPMI_E_UNSUPPORTED for a transport without events; or the
+ * device error (ipmi_tr_error() says which).
+ */
+enum ipmi_err	 ipmi_tr_set_event_cb(struct ipmi_tr *, ipmi_event_fn *,
+		    void *arg);
 
 /* Start a graceful close (Close Session); pending requests fail with
  * IPMI_E_CLOSED.  ipmi_tr_idle() turns true once it is done. */
@@ -150,6 +192,8 @@ struct ipmi_tr_ops {
 	 * what readable() does per packet, open to tests and fuzzers */
 	void		(*input)(struct ipmi_tr *, const uint8_t *, size_t,
 			    uint64_t now);
+	/* start (on != 0) or stop event messages (NULL: none) */
+	enum ipmi_err	(*events)(struct ipmi_tr *, int on);
 };
 
 struct ipmi_tr_pending {
@@ -173,6 +217,8 @@ struct ipmi_tr {
 	struct ipmi_tr_stats	 stats;
 	int			 cipher;
 	uint8_t			 authtype;
+	ipmi_event_fn		*event_fn;
+	void			*event_arg;
 	char			 peer[300];
 	char			 err[256];
 };
@@ -184,6 +230,8 @@ void		 ipmi_tr_complete(struct ipmi_tr *, enum ipmi_err,
 		    uint64_t now);
 /* Fail every queued request (session could not be opened). */
 void		 ipmi_tr_fail_all(struct ipmi_tr *, enum ipmi_err);
+/* Hand one received event message to the owner (if it asked). */
+void		 ipmi_tr_event(struct ipmi_tr *, const uint8_t *, size_t);
 /* The graceful close finished. */
 void		 ipmi_tr_closed(struct ipmi_tr *);
 /* Record "step: message" as the last error (printf-style). */
@@ -197,6 +245,15 @@ void		 ipmi_tr_base_fini(struct ipmi_tr *);
 
 /* Constructors, one per transport file. */
 struct ipmi_tr	*kcs_open_new(const struct ipmi_tr_cfg *, char *, size_t);
+/*
+ * Open an IPMI device node for cfg.fd, as root before dropping
+ * privileges: path, or NULL/"" to probe /dev/ipmi0, /dev/ipmi/0 and
+ * /dev/ipmidev/0.  Checks that the driver answers on it.  The fd
+ * (O_NONBLOCK, O_CLOEXEC), or -1 with "PATH: open: <strerror>: <what to
+ * do>" (the words the CLI prints) or "PATH: not an IPMI device node
+ * (<strerror>)" in err.
+ */
+int		 kcs_open_device(const char *path, char *err, size_t errlen);
 struct ipmi_tr	*lanplus_new(const struct ipmi_tr_cfg *, char *, size_t);
 struct ipmi_tr	*lan15_new(const struct ipmi_tr_cfg *, char *, size_t);
 

@@ -10,11 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 #include <unistd.h>
 
 #include "fileio.h"
 #include "json.h"
+#include "log.h"
 #include "store/archive.h"
 #include "xmem.h"
 
@@ -358,8 +358,9 @@ archive_append(struct archive *a, const struct archive_entry *e, size_t n,
 	if (a->cfg.use_syslog)
 		for (i = 0; i < n; i++) {
 			archive_format(&e[i], line, sizeof(line) - 1);
-			syslog(a->cfg.facility |
-			    archive_sev_pri(e[i].desc->sev), "sel: %s", line);
+			log_record(a->cfg.facility,
+			    archive_sev_pri(e[i].desc->sev), NULL, "sel",
+			    "%s", line);
 		}
 	rc = 0;
 done:

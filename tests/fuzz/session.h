@@ -143,7 +143,7 @@ fz_open(struct fz_sess *s, enum ipmi_iface iface, uint8_t sel, uint16_t port,
 	fz_rand_reset();
 	memset(s, 0, sizeof(*s));
 	s->now = FZ_T0;
-	memset(&cfg, 0, sizeof(cfg));
+	ipmi_tr_cfg_init(&cfg);
 	cfg.iface = iface;
 	(void)snprintf(cfg.host, sizeof(cfg.host), "127.0.0.1");
 	cfg.port = port;

@@ -600,7 +600,7 @@ mk_tr(struct fbmc *b, uint16_t port, int authtype)
 	char err[256];
 	struct ipmi_tr *tr;
 
-	memset(&cfg, 0, sizeof(cfg));
+	ipmi_tr_cfg_init(&cfg);
 	cfg.iface = IPMI_IFACE_LAN;
 	(void)snprintf(cfg.host, sizeof(cfg.host), "127.0.0.1");
 	cfg.port = port;
@@ -814,7 +814,7 @@ test_new_refuses(void)
 	struct ipmi_tr_cfg cfg;
 	char err[256];
 
-	memset(&cfg, 0, sizeof(cfg));
+	ipmi_tr_cfg_init(&cfg);
 	cfg.iface = IPMI_IFACE_LAN;
 	(void)snprintf(cfg.host, sizeof(cfg.host), "127.0.0.1");
 	cfg.authtype = -1;

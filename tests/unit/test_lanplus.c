@@ -301,7 +301,7 @@ pump(struct ipmi_tr *tr, struct fbmc *b, uint64_t limit, const int *stop)
 static void
 base_cfg(struct ipmi_tr_cfg *cfg, uint16_t port, int cipher)
 {
-	memset(cfg, 0, sizeof(*cfg));
+	ipmi_tr_cfg_init(cfg);
 	cfg->iface = IPMI_IFACE_LANPLUS;
 	(void)snprintf(cfg->host, sizeof(cfg->host), "127.0.0.1");
 	cfg->port = port;
@@ -429,6 +429,62 @@ run_suite(int id)
 	ipmi_tr_free(tr);
 out:
 	(void)close(b.fd);
+}
+
+/*
+ * The daemon's way: an address resolved beforehand (off the loop) and
+ * handed in; host only names the peer.  Were it resolved, "127.0.0.2"
+ * would send where no BMC listens (the fake is bound to 127.0.0.1).
+ */
+static void
+test_preresolved_addr(void)
+{
+	struct ipmi_tr_cfg cfg;
+	struct ipmi_tr *tr;
+	struct sockaddr_in *sin;
+	struct fbmc b;
+	struct res r;
+	uint16_t port;
+	char peer[64];
+
+	if (fb_start(&b, &port) != 0)
+		return;
+	b.accept = 1u << 3;
+	base_cfg(&cfg, port, 3);
+	(void)snprintf(cfg.host, sizeof(cfg.host), "127.0.0.2");
+	sin = (struct sockaddr_in *)&cfg.addr;
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(port);
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cfg.addrlen = sizeof(*sin);
+	if ((tr = mk_tr(&cfg)) == NULL)
+		goto out;
+	devid(tr, &b, &r);
+	CHECK(res_devid_ok(&r));
+	CHECK_EQ(b.established, 1);
+	(void)snprintf(peer, sizeof(peer), "127.0.0.2:%u", port);
+	CHECK_STR(ipmi_tr_peer(tr), peer);
+	/* event messages are the open transport's alone */
+	CHECK_EQ(ipmi_tr_set_event_cb(tr, NULL, NULL), IPMI_E_UNSUPPORTED);
+	close_tr(tr, &b);
+	fb_report(&b);
+	ipmi_tr_free(tr);
+out:
+	(void)close(b.fd);
+}
+
+/* an address that is not one */
+static void
+test_bad_addr(void)
+{
+	struct ipmi_tr_cfg cfg;
+	char err[128] = "";
+
+	base_cfg(&cfg, 623, 3);
+	cfg.addr.ss_family = AF_UNIX;
+	cfg.addrlen = sizeof(cfg.addr);
+	CHECK(ipmi_tr_new(&cfg, err, sizeof(err)) == NULL);
+	CHECK_STR(err, "socket: not an IPv4 or IPv6 address");
 }
 
 #define SUITE_TEST(n) static void test_suite_##n(void) { run_suite(n); }
@@ -1308,6 +1364,8 @@ main(void)
 {
 	RUN(test_pin_keys);
 	RUN(test_pin_packets);
+	RUN(test_preresolved_addr);
+	RUN(test_bad_addr);
 	RUN(test_suite_1);
 	RUN(test_suite_2);
 	RUN(test_suite_3);

@@ -357,7 +357,7 @@ mtr_free(struct ipmi_tr *tr)
 
 static const struct ipmi_tr_ops mtr_ops = {
 	"model", mtr_start, mtr_readable, mtr_timeout, mtr_close, mtr_free,
-	NULL
+	NULL, NULL
 };
 
 static struct ipmi_tr *
@@ -366,7 +366,7 @@ mtr_new(struct model *m)
 	struct ipmi_tr_cfg cfg;
 	struct mtr *t = calloc(1, sizeof(*t));
 
-	memset(&cfg, 0, sizeof(cfg));
+	ipmi_tr_cfg_init(&cfg);
 	ipmi_tr_base_init(&t->tr, &mtr_ops, &cfg);
 	t->m = m;
 	return &t->tr;

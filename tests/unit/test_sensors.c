@@ -19,6 +19,7 @@
 #include "sdr_cache.h"
 #include "sensors.h"
 #include "transport.h"
+#include "work.h"
 
 /* ---- the scripted BMC ---- */
 
@@ -271,7 +272,7 @@ repo_new(void)
 	struct ipmi_tr_cfg cfg;
 	struct repo *r = calloc(1, sizeof(*r));
 
-	memset(&cfg, 0, sizeof(cfg));
+	ipmi_tr_cfg_init(&cfg);
 	cfg.iface = IPMI_IFACE_OPEN;
 	ipmi_tr_base_init(&r->tr, &repo_ops, &cfg);
 	r->max_read = 33;
@@ -421,7 +422,7 @@ test_walk(void)
 
 	fill(r);
 	cn = conn_new(ev, &r->tr);
-	c = sdr_cache_new(ev, cn, NULL, NULL);
+	c = sdr_cache_new(ev, cn, NULL, NULL, NULL);
 	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
 	im = sdr_cache_image(c);
 	CHECK_EQ(im->n, 5);
@@ -473,7 +474,7 @@ test_walk_cancelled(void)
 	fill(r);
 	r->cancel_at = 6;
 	cn = conn_new(ev, &r->tr);
-	c = sdr_cache_new(ev, cn, NULL, NULL);
+	c = sdr_cache_new(ev, cn, NULL, NULL, NULL);
 	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
 	CHECK_EQ(sdr_cache_stats(c)->rereserves, 1);
 	CHECK_EQ(sdr_cache_stats(c)->reserve, 2);
@@ -496,7 +497,7 @@ test_walk_small_reads(void)
 	r->max_read = 6;
 	r->no_guid = 1;
 	cn = conn_new(ev, &r->tr);
-	c = sdr_cache_new(ev, cn, NULL, NULL);
+	c = sdr_cache_new(ev, cn, NULL, NULL, NULL);
 	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
 	CHECK(sdr_cache_image(c)->len == r->len &&
 	    memcmp(sdr_cache_image(c)->raw, r->img, r->len) == 0);
@@ -518,7 +519,7 @@ test_device_sdrs(void)
 	fill(r);
 	r->device = 1;
 	cn = conn_new(ev, &r->tr);
-	c = sdr_cache_new(ev, cn, NULL, NULL);
+	c = sdr_cache_new(ev, cn, NULL, NULL, NULL);
 	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
 	CHECK_EQ(sdr_cache_image(c)->n, 5);
 	CHECK_EQ(r->count[1][IPMI_CMD_GET_SDR], 0);
@@ -543,7 +544,7 @@ test_transport_error(void)
 	fill(r);
 	r->dead = 1;
 	cn = conn_new(ev, &r->tr);
-	c = sdr_cache_new(ev, cn, NULL, NULL);
+	c = sdr_cache_new(ev, cn, NULL, NULL, NULL);
 	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_E_TRANSPORT);
 	CHECK(!sdr_cache_busy(c));
 	sdr_cache_free(c);
@@ -567,12 +568,12 @@ test_disk(void)
 	mktmp();
 	fill(r);
 	cn = conn_new(ev, &r->tr);
-	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	c = sdr_cache_new(ev, cn, NULL, tmpdir, "peer:1");
 	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
 	sdr_cache_free(c);
 
 	/* warm, new process */
-	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	c = sdr_cache_new(ev, cn, NULL, tmpdir, "peer:1");
 	r->gets = 0;
 	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
 	CHECK_EQ(r->gets, 0);
@@ -593,7 +594,7 @@ test_disk(void)
 		(void)fclose(f);
 		CHECK(truncate(path, sz - 10) == 0);
 	}
-	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	c = sdr_cache_new(ev, cn, NULL, tmpdir, "peer:1");
 	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
 	CHECK_EQ(sdr_cache_stats(c)->disk_rejects, 1);
 	CHECK_EQ(sdr_cache_stats(c)->walks, 1);
@@ -602,7 +603,7 @@ test_disk(void)
 
 	/* stale: the repository changed while we were away */
 	r->erase_ts = 7;
-	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	c = sdr_cache_new(ev, cn, NULL, tmpdir, "peer:1");
 	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
 	CHECK_EQ(sdr_cache_stats(c)->walks, 1);
 	sdr_cache_free(c);
@@ -616,7 +617,7 @@ test_disk(void)
 		fprintf(f, "guid-5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a 1\n");
 		fclose(f);
 	}
-	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	c = sdr_cache_new(ev, cn, NULL, tmpdir, "peer:1");
 	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
 	CHECK_EQ(sdr_cache_stats(c)->devid, 1);
 	CHECK_EQ(sdr_cache_stats(c)->device_mode, 0);
@@ -624,7 +625,7 @@ test_disk(void)
 	sdr_cache_free(c);
 
 	/* aux blobs follow the image */
-	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	c = sdr_cache_new(ev, cn, NULL, tmpdir, "peer:1");
 	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
 	CHECK_EQ(sdr_cache_aux_save(c, "thr", (const uint8_t *)"abc", 3), 0);
 	{
@@ -642,6 +643,142 @@ test_disk(void)
 	sdr_cache_free(c);
 	conn_free(cn);
 	ev_free(ev);
+	rmtmp();
+}
+
+/* run the loop until every write on io has reported; bounded */
+static void
+drain_io(struct ev *ev, struct work *io)
+{
+	uint64_t end = ev_now() + 20000;
+
+	while (work_pending(io) > 0 && ev_now() < end)
+		(void)ev_run_once(ev, 100);
+	CHECK_EQ(work_pending(io), 0);
+}
+
+static void
+hold_run(void *arg)
+{
+	char ch;
+
+	(void)read(*(int *)arg, &ch, 1);
+}
+
+static int
+file_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/*
+ * The daemon's way: every write on an io worker.  The refresh reports
+ * with the disk held up (the worker stuck behind another job), the image
+ * usable; a write that fails is counted and logged, and done again after
+ * the next refresh; a cache freed with a write in flight leaves the job
+ * to finish (and the file written).
+ */
+static void
+test_disk_async(void)
+{
+	struct ev *ev = ev_new();
+	struct work *io = work_new(ev, 1);
+	struct repo *r = repo_new();
+	struct conn *cn;
+	struct sdr_cache *c;
+	char dir[600], blocker[600], cpath[800], apath[800];
+	int hold[2];
+	FILE *f;
+
+	mktmp();
+	fill(r);
+	cn = conn_new(ev, &r->tr);
+	(void)snprintf(dir, sizeof(dir), "%s/d", tmpdir);
+	(void)snprintf(cpath, sizeof(cpath), "%s/sdr-guid-%s.cache", dir,
+	    "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a");
+	(void)snprintf(apath, sizeof(apath), "%s/aux-thr-guid-%s", dir,
+	    "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a");
+
+	/* the disk is slow: the worker is busy until we say */
+	CHECK_EQ(pipe(hold), 0);
+	CHECK_EQ(work_submit(io, hold_run, NULL, &hold[0]), 0);
+	c = sdr_cache_new(ev, cn, io, dir, "peer:1");
+	sdr_cache_set_target(c, "db7");
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	CHECK_EQ(sdr_cache_image(c)->n, 5);
+	CHECK_STR(sdr_cache_image(c)->recs[0].name, "CPU1 Temp");
+	CHECK(!file_exists(cpath));		/* not written yet */
+	CHECK_EQ(work_pending(io), 3);		/* hold, cache, alias */
+	CHECK_EQ(write(hold[1], "x", 1), 1);
+	drain_io(ev, io);
+	CHECK(file_exists(cpath));
+	CHECK_EQ(sdr_cache_stats(c)->disk_writes, 2);
+	CHECK_EQ(sdr_cache_stats(c)->disk_write_errors, 0);
+	sdr_cache_free(c);
+
+	/* a warm start from what the worker wrote */
+	c = sdr_cache_new(ev, cn, io, dir, "peer:1");
+	r->gets = 0;
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	CHECK_EQ(r->gets, 0);
+	CHECK_EQ(sdr_cache_stats(c)->disk_loads, 1);
+	sdr_cache_free(c);
+
+	/* the directory cannot be made: a file is in its way */
+	(void)snprintf(blocker, sizeof(blocker), "%s/blocked", tmpdir);
+	f = fopen(blocker, "w");
+	CHECK(f != NULL);
+	if (f != NULL)
+		(void)fclose(f);
+	(void)snprintf(dir, sizeof(dir), "%s/blocked/d", tmpdir);
+	(void)snprintf(cpath, sizeof(cpath), "%s/sdr-guid-%s.cache", dir,
+	    "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a");
+	c = sdr_cache_new(ev, cn, io, dir, "peer:1");
+	sdr_cache_set_target(c, "db7");
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	CHECK_EQ(sdr_cache_image(c)->n, 5);	/* in memory all the same */
+	drain_io(ev, io);
+	CHECK_EQ(sdr_cache_stats(c)->disk_write_errors, 2);
+	CHECK_EQ(sdr_cache_stats(c)->disk_writes, 0);
+	/* the disk is back: the next refresh finds the repository
+	 * unchanged, and writes the file again */
+	CHECK_EQ(unlink(blocker), 0);
+	r->gets = 0;
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	CHECK_EQ(r->gets, 0);
+	drain_io(ev, io);
+	CHECK_EQ(sdr_cache_stats(c)->disk_writes, 2);
+	CHECK_EQ(sdr_cache_stats(c)->disk_write_errors, 2);
+	CHECK(file_exists(cpath));
+	/* written once: the refresh after that writes nothing */
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	drain_io(ev, io);
+	CHECK_EQ(sdr_cache_stats(c)->disk_writes, 2);
+
+	/* an aux blob through the worker; the cache freed while it is on
+	 * its way: the job finishes alone */
+	(void)snprintf(apath, sizeof(apath), "%s/aux-thr-guid-%s", dir,
+	    "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a");
+	CHECK_EQ(sdr_cache_aux_save(c, "thr", (const uint8_t *)"xyz", 3), 0);
+	sdr_cache_free(c);
+	work_free(io);				/* drains */
+	CHECK(file_exists(apath));
+	c = sdr_cache_new(ev, cn, NULL, dir, "peer:1");
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	{
+		size_t n = 0;
+		uint8_t *b = sdr_cache_aux_load(c, "thr", &n);
+
+		CHECK(b != NULL && n == 3 && memcmp(b, "xyz", 3) == 0);
+		free(b);
+	}
+	sdr_cache_free(c);
+	conn_free(cn);
+	ev_free(ev);
+	(void)close(hold[0]);
+	(void)close(hold[1]);
 	rmtmp();
 }
 
@@ -714,7 +851,7 @@ test_sweep(void)
 	repo_reading(r, 0x71, "00 e0 00 00");	/* unavailable */
 	repo_reading(r, 0x72, "00 80 00 00");	/* scanning disabled */
 	cn = conn_new(ev, &r->tr);
-	c = sdr_cache_new(ev, cn, NULL, NULL);
+	c = sdr_cache_new(ev, cn, NULL, NULL, NULL);
 	s = sensors_new(ev, cn, c, sev);
 	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
 	/* full, full, compact, satellite, non-linear, 3 shared; the
@@ -915,7 +1052,7 @@ test_nonlinear_thresholds(void)
 	struct ev *ev = ev_new();
 	struct ipmi_tr *tr = fake_new(rules, sizeof(rules) / sizeof(rules[0]));
 	struct conn *cn = conn_new(ev, tr);
-	struct sdr_cache *c = sdr_cache_new(ev, cn, NULL, NULL);
+	struct sdr_cache *c = sdr_cache_new(ev, cn, NULL, NULL, NULL);
 	struct severity *sev = severity_new();
 	struct sensors *s;
 	struct sdr_image im;
@@ -1048,7 +1185,7 @@ test_nonlinear_thresholds_timeout(void)
 	struct ev *ev = ev_new();
 	struct ipmi_tr *tr = fake_new(rules, sizeof(rules) / sizeof(rules[0]));
 	struct conn *cn = conn_new(ev, tr);
-	struct sdr_cache *c = sdr_cache_new(ev, cn, NULL, NULL);
+	struct sdr_cache *c = sdr_cache_new(ev, cn, NULL, NULL, NULL);
 	struct severity *sev = severity_new();
 	struct sensors *s;
 	struct sdr_image im;
@@ -1115,7 +1252,7 @@ test_nonlinear_thresholds_disk(void)
 	/* Get Sensor Thresholds: mask, LNC, LC, LNR, UNC, UC, UNR */
 	memcpy(r->thr[0x63], "\x0b\x20\x30\x00\x90\x00\x00", 7);
 	cn = conn_new(ev, &r->tr);
-	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	c = sdr_cache_new(ev, cn, NULL, tmpdir, "peer:1");
 	s = sensors_new(ev, cn, c, sev);
 	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
 	CHECK_EQ(r->count[0][IPMI_CMD_GET_SENSOR_THRESHOLDS], 1);
@@ -1134,7 +1271,7 @@ test_nonlinear_thresholds_disk(void)
 
 	/* a new process: nothing but the check, the reading and its
 	 * factors */
-	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	c = sdr_cache_new(ev, cn, NULL, tmpdir, "peer:1");
 	s = sensors_new(ev, cn, c, sev);
 	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
 	CHECK_EQ(r->count[0][IPMI_CMD_GET_SENSOR_THRESHOLDS], 1);
@@ -1151,7 +1288,7 @@ test_nonlinear_thresholds_disk(void)
 
 	/* the repository changes: thresholds and their factors again */
 	r->add_ts++;
-	c = sdr_cache_new(ev, cn, tmpdir, "peer:1");
+	c = sdr_cache_new(ev, cn, NULL, tmpdir, "peer:1");
 	s = sensors_new(ev, cn, c, sev);
 	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
 	CHECK_EQ(r->count[0][IPMI_CMD_GET_SENSOR_THRESHOLDS], 2);
@@ -1184,7 +1321,7 @@ test_exclude(void)
 	CHECK(severity_parse_line(sev, "sensor #1 event 1 offset 7 "
 	    "nonrecoverable", err, sizeof(err)) == 0);
 	cn = conn_new(ev, &r->tr);
-	c = sdr_cache_new(ev, cn, NULL, NULL);
+	c = sdr_cache_new(ev, cn, NULL, NULL, NULL);
 	s = sensors_new(ev, cn, c, sev);
 	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
 	CHECK_EQ(sensors_count(s), 2);
@@ -1222,8 +1359,8 @@ test_two_bmcs(void)
 	r2->max_read = 16;
 	c1 = conn_new(ev, &r1->tr);
 	c2 = conn_new(ev, &r2->tr);
-	s1 = sdr_cache_new(ev, c1, NULL, NULL);
-	s2 = sdr_cache_new(ev, c2, NULL, NULL);
+	s1 = sdr_cache_new(ev, c1, NULL, NULL, NULL);
+	s2 = sdr_cache_new(ev, c2, NULL, NULL, NULL);
 	w1 = sensors_new(ev, c1, s1, sev);
 	w2 = sensors_new(ev, c2, s2, sev);
 	memset(&a, 0, sizeof(a));
@@ -1265,6 +1402,7 @@ main(void)
 	RUN(test_device_sdrs);
 	RUN(test_transport_error);
 	RUN(test_disk);
+	RUN(test_disk_async);
 	RUN(test_image_file);
 	RUN(test_sweep);
 	RUN(test_nonlinear_thresholds);
