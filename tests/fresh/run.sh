@@ -179,6 +179,11 @@ mount --make-rslave "$R/dev"
 mkdir -p "$CACHE/archives/partial"
 mnt --bind "$CACHE/archives" "$R/var/cache/apt/archives"
 cp -L /etc/resolv.conf "$R/etc/resolv.conf" 2>/dev/null || true
+# what the Debian installer writes and debootstrap does not: without it
+# "localhost" does not resolve
+[ -s "$R/etc/hosts" ] || printf '%s\n' '127.0.0.1	localhost' \
+    '::1		localhost ip6-localhost ip6-loopback' \
+    'ff02::1		ip6-allnodes' 'ff02::2		ip6-allrouters' >"$R/etc/hosts"
 
 mkdir -p "$R/root/bmcwatch"
 git archive --format=tar HEAD | tar -x -C "$R/root/bmcwatch" ||
