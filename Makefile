@@ -29,6 +29,7 @@ CFLAGS	?= -O2 -g
 MAKEFLAGS += --no-print-directory
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) \
 	  $(SANFLAGS) -pthread -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc \
+	  -Iagent/daemon \
 	  $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
 # -pthread: agent/util/work.c runs blocking jobs (fsync, getaddrinfo) on
 # a worker thread
@@ -36,9 +37,13 @@ LDLIBS	= $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto) -l
 	  -pthread
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
-# library code shared by the CLI, the daemon, tests and fuzzers
+# library code shared by the CLI, the daemon, tests and fuzzers; the
+# daemon's main file stays out, so tests link every other daemon object
+DAEMON_MAIN = agent/daemon/bmcwatchd.c
 LIB_SRCS = $(wildcard agent/util/*.c agent/ipmi/*.c agent/bmc/*.c \
-	   agent/store/*.c) agent/ev.c agent/log.c
+	   agent/store/*.c) \
+	   $(filter-out $(DAEMON_MAIN),$(wildcard agent/daemon/*.c)) \
+	   agent/ev.c agent/log.c
 CLI_SRCS = $(wildcard agent/cli/*.c)
 LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS = $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -103,7 +108,8 @@ bench: deps all
 # libFuzzer builds (clang); run each for FUZZTIME seconds
 FUZZTIME ?= 60
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -pthread \
-	-fsanitize=fuzzer,address,undefined -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc
+	-fsanitize=fuzzer,address,undefined -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc \
+	-Iagent/daemon
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS)
 	@mkdir -p $(@D)

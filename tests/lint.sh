@@ -24,7 +24,7 @@ if grep -nE '\b(syslog|log_warn|log_info|clock_gettime|time\()' \
 	echo "lint: agent/ipmi must not log or read the clock (above)"
 	rc=1
 fi
-# what blocks by nature has one home each (daemon-design.md): name
+# what blocks by nature has one home each (agent/daemon/DESIGN.md): name
 # resolution in lan_udp.c (run on the dns worker), threads in work.c
 if grep -rn '\bgetaddrinfo[[:space:]]*(' agent | grep -v '^agent/ipmi/lan_udp.c:'; then
 	echo "lint: getaddrinfo outside agent/ipmi/lan_udp.c (above)"
@@ -32,6 +32,23 @@ if grep -rn '\bgetaddrinfo[[:space:]]*(' agent | grep -v '^agent/ipmi/lan_udp.c:
 fi
 if grep -rn '\bpthread_create[[:space:]]*(' agent | grep -v '^agent/util/work.c:'; then
 	echo "lint: a thread started outside agent/util/work.c (above)"
+	rc=1
+fi
+# completion codes are written one way, by ipmi_ccode_fmt() in
+# agent/ipmi/msg.c ("completion code C1h: Invalid command"): no format
+# string elsewhere spells one out, and the bare name is only for JSON
+# shellcheck disable=SC2046
+if grep -nE 'completion code[^"]*%|completion code 0x' \
+    $(find agent -name '*.c' ! -path agent/ipmi/msg.c); then
+	echo "lint: a completion code formatted by hand (above):" \
+	    "use ipmi_ccode_fmt()"
+	rc=1
+fi
+# shellcheck disable=SC2046
+if grep -n 'ipmi_ccode_name(' $(find agent -name '*.c' \
+    ! -path agent/ipmi/msg.c ! -path agent/cli/cli_raw.c); then
+	echo "lint: ipmi_ccode_name() outside msg.c and raw's JSON (above):" \
+	    "use ipmi_ccode_fmt()"
 	rc=1
 fi
 if command -v cppcheck >/dev/null; then

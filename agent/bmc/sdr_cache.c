@@ -822,9 +822,13 @@ sdr_guid_usable(const uint8_t g[16])
 static int
 sdr_cache_reserve_ok(struct sdr_cache *c, const struct ipmi_rsp *rsp)
 {
+	char why[64];
+
 	if (sdr_reserve_decode(rsp->data, rsp->len, &c->res) != IPMI_OK) {
-		sdr_cache_setdetail(c, "Reserve SDR Repository: answer too "
-		    "short");
+		sdr_cache_setdetail(c, "%s: %s", c->device ?
+		    "Reserve Device SDR Repository" : "Reserve SDR Repository",
+		    ipmi_short_fmt(why, sizeof(why), rsp->len,
+		    SDR_RESERVE_RSP_LEN));
 		sdr_cache_finish(c, SDR_CACHE_E_PROTO);
 		return -1;
 	}
@@ -892,14 +896,16 @@ sdr_cache_on_get(struct sdr_cache *c, const struct ipmi_rsp *rsp)
 	const uint8_t *data;
 	size_t dlen, total;
 	uint16_t next;
+	char why[IPMI_CCODE_TEXT_MAX];
 
 	switch (rsp->ccode) {
 	case IPMI_CC_OK:
 		break;
 	case IPMI_CC_RESERVATION_CANCELLED:
 		if (++c->rereserves > SDR_CACHE_RERESERVE_MAX) {
-			sdr_cache_setdetail(c, "Get SDR: reservation cancelled "
-			    "%u times", c->rereserves - 1);
+			sdr_cache_setdetail(c, "%s: reservation cancelled %u "
+			    "times", c->device ? "Get Device SDR" : "Get SDR",
+			    c->rereserves - 1);
 			sdr_cache_finish(c, SDR_CACHE_E_CCODE);
 			return;
 		}
@@ -930,15 +936,17 @@ sdr_cache_on_get(struct sdr_cache *c, const struct ipmi_rsp *rsp)
 			sdr_cache_get_next(c);
 			return;
 		}
-		sdr_cache_setdetail(c, "Get SDR 0x%04x: completion code "
-		    "%02Xh: %s", c->cur, rsp->ccode,
-		    ipmi_ccode_name(rsp->netfn, rsp->cmd, rsp->ccode));
+		sdr_cache_setdetail(c, "%s 0x%04x: %s", c->device ?
+		    "Get Device SDR" : "Get SDR", c->cur, ipmi_ccode_fmt(why,
+		    sizeof(why), rsp->netfn, rsp->cmd, rsp->ccode));
 		sdr_cache_finish(c, SDR_CACHE_E_CCODE);
 		return;
 	}
 	if (sdr_get_decode(rsp->data, rsp->len, &next, &data, &dlen) !=
 	    IPMI_OK || dlen == 0) {
-		sdr_cache_setdetail(c, "Get SDR 0x%04x: empty answer", c->cur);
+		sdr_cache_setdetail(c, "%s 0x%04x: %s", c->device ?
+		    "Get Device SDR" : "Get SDR", c->cur, ipmi_short_fmt(why,
+		    sizeof(why), rsp->len, SDR_GET_RSP_MIN));
 		sdr_cache_finish(c, SDR_CACHE_E_PROTO);
 		return;
 	}
@@ -963,6 +971,9 @@ static void
 sdr_cache_on_info(struct sdr_cache *c, const struct ipmi_rsp *rsp)
 {
 	struct sdr_repo_info info;
+	char why[IPMI_CCODE_TEXT_MAX];
+	const char *what = c->device ? "Get Device SDR Info" :
+	    "Get SDR Repository Info";
 	int r;
 
 	memset(&info, 0, sizeof(info));
@@ -973,10 +984,8 @@ sdr_cache_on_info(struct sdr_cache *c, const struct ipmi_rsp *rsp)
 		return;
 	}
 	if (rsp->ccode != IPMI_CC_OK) {
-		sdr_cache_setdetail(c, "%s: completion code %02Xh: %s",
-		    c->device ? "Get Device SDR Info" :
-		    "Get SDR Repository Info", rsp->ccode,
-		    ipmi_ccode_name(rsp->netfn, rsp->cmd, rsp->ccode));
+		sdr_cache_setdetail(c, "%s: %s", what, ipmi_ccode_fmt(why,
+		    sizeof(why), rsp->netfn, rsp->cmd, rsp->ccode));
 		sdr_cache_finish(c, SDR_CACHE_E_CCODE);
 		return;
 	}
@@ -1019,8 +1028,9 @@ sdr_cache_on_info(struct sdr_cache *c, const struct ipmi_rsp *rsp)
 	sdr_cache_walk_start(c);
 	return;
 short_rsp:
-	sdr_cache_setdetail(c, "SDR info: answer too short (%u bytes)",
-	    rsp->len);
+	sdr_cache_setdetail(c, "%s: %s", what, ipmi_short_fmt(why,
+	    sizeof(why), rsp->len, c->device ? SDR_DEV_INFO_RSP_LEN :
+	    SDR_INFO_RSP_LEN));
 	sdr_cache_finish(c, SDR_CACHE_E_PROTO);
 }
 
@@ -1029,6 +1039,7 @@ sdr_cache_on_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 {
 	struct sdr_cache *c = arg;
 	uint8_t g[16];
+	char why[IPMI_CCODE_TEXT_MAX];
 
 	if (err != IPMI_OK) {
 		sdr_cache_setdetail(c, "%s", ipmi_tr_error(conn_tr(c->conn)));
@@ -1042,9 +1053,11 @@ sdr_cache_on_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 		if (rsp->ccode != IPMI_CC_OK ||
 		    app_devid_decode(rsp->data, rsp->len, &c->devid) !=
 		    IPMI_OK) {
-			sdr_cache_setdetail(c, "Get Device ID failed "
-			    "(completion code %02Xh)", rsp->ccode);
-			sdr_cache_finish(c, SDR_CACHE_E_CCODE);
+			sdr_cache_setdetail(c, "Get Device ID: %s",
+			    ipmi_rsp_errfmt(why, sizeof(why), rsp,
+			    APP_DEVID_RSP_LEN));
+			sdr_cache_finish(c, rsp->ccode != IPMI_CC_OK ?
+			    SDR_CACHE_E_CCODE : SDR_CACHE_E_PROTO);
 			return;
 		}
 		sdr_cache_guid_start(c, 0);
@@ -1082,9 +1095,10 @@ sdr_cache_on_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 			/* no reservations: reservation id 0 (section 33.11) */
 			c->res = 0;
 		} else {
-			sdr_cache_setdetail(c, "Reserve SDR Repository: "
-			    "completion code %02Xh: %s", rsp->ccode,
-			    ipmi_ccode_name(rsp->netfn, rsp->cmd, rsp->ccode));
+			sdr_cache_setdetail(c, "%s: %s", c->device ?
+			    "Reserve Device SDR Repository" :
+			    "Reserve SDR Repository", ipmi_ccode_fmt(why,
+			    sizeof(why), rsp->netfn, rsp->cmd, rsp->ccode));
 			sdr_cache_finish(c, SDR_CACHE_E_CCODE);
 			return;
 		}

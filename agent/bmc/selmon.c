@@ -7,11 +7,53 @@
  * last-addition time and the entry count of the state reads nothing:
  * one request.  Full SELs that may wrap keep their count, and additions
  * within the same second keep the time, so there the last entry is
- * compared with the cursor too (a second request).
+ * compared with the cursor too (a second request); so it is when the
+ * last-addition time is no real date (pre-init, unset) and the SEL is
+ * not proven to be the state's (below): two SELs then easily agree.
  *
- * Identity.  An entry is identified by its 16 raw bytes: record ID,
- * timestamp and content.  Two different events with equal bytes cannot
- * be told apart by anyone, so this is the finest identity there is.
+ * Identity of an entry.  An entry is identified by its 16 raw bytes:
+ * record ID, timestamp and content, within one generation (below).  Two
+ * different events with equal bytes in one generation cannot be told
+ * apart by anyone, so this is the finest identity there is.
+ *
+ * Which SEL.  The state names the BMC it was written for (cfg.identity:
+ * its GUID, else Device ID, manufacturer and product with the address)
+ * and the SEL's erase time.  Two SELs are the same when the BMC's
+ * identity is the same, the erase time has not moved and the cursor
+ * entry is still in place.  Another
+ * identity is another SEL: it is read from its first entry as a new
+ * generation, with the BMC's learned flags forgotten, and said once
+ * (res.new_bmc, res.note).  An unknown identity (a state written before
+ * identities, or a caller that has none) is never taken as proof.  Even
+ * for the same identity the cursor entry is read back and compared byte
+ * for byte before anything after it is accepted (RD_CURSOR), unless the
+ * proof is complete: the same known identity and an erase time that is
+ * a real date (section 31.2: any deletion or clear moves it).  Only
+ * then does a BMC with consecutive record IDs get the cheaper probe of
+ * cursor ID + 1 (RD_PROBE).  A clone answering with the same identity
+ * (two ipmi_sim from one config, a BMC reset to factory defaults whose
+ * erase time reads 0) thus fails the byte check and is read from its
+ * first entry, as a new generation.
+ *
+ * Generations.  A generation is the life of one SEL between erasures:
+ * it starts when the erase time moves (except by our own deletions,
+ * state "pending delete"), when our Clear SEL completes, when the
+ * cursor entry is gone while the erase time stands (a SEL that wrapped
+ * over it; a clear, ours in doubt, state "pending clear", or anyone's,
+ * on a BMC that does not stamp erasures; a clone of the BMC), and when
+ * another BMC answers.  Each has a random tag, kept in the state and
+ * written on every archive line it yields.  The seen set (below) holds
+ * only lines of the current tag: record IDs that start over and a clock
+ * that is not set (or entries without a timestamp) make a new
+ * generation repeat the old one byte for byte, and those repeats are
+ * new events.  The new tag is saved (with no cursor) before any line
+ * carries it.  Out-of-band deletions move the erase time too (or take
+ * the cursor): what remains is archived again under the new tag, a
+ * duplicate across generations, never a loss.  What nothing can tell
+ * apart: after a Clear SEL whose answer was lost, on a BMC that stamps
+ * neither erasures nor entries, a new generation that repeats the
+ * cursor byte for byte at its record ID looks like a clear that did
+ * not happen.
  *
  * Invariants.
  *  I1  An entry is cleared only after its archive line has been written
@@ -20,19 +62,29 @@
  *      written tmp + fsync + rename, and only after the archive lines it
  *      covers are fsynced.  So the state never claims more than the
  *      archive holds; it may claim less (crash between the two).
+ *      Without an archive nothing moves the cursor, the count of
+ *      archived entries or the seen set: only entries written and
+ *      fsynced ever do (`sel clear --force --state FILE` reads nothing
+ *      and leaves the state as it was unless the clear is done).
  *  I3  Clear SEL is sent only when, under a fresh reservation, Get SEL
  *      Info shows the same last-addition time, erase time and entry
  *      count as the read that archived everything, and the SEL's last
  *      entry (Get SEL Entry FFFFh) is the cursor.  A cancelled
  *      reservation (C5h) or any difference sends us back to read and
- *      archive the newcomers first (bounded rounds).
+ *      archive the newcomers first (bounded rounds); a last entry that
+ *      is not the cursor while nothing else changed means the state is
+ *      not this SEL's: the cursor is read back before anything else.
+ *  I4  An entry is skipped as already archived only if its bytes are on
+ *      an archive line of the current generation.
  *
  * Restart.  On start-up the identities of the tail of the archive (this
- * BMC's lines, PATH.1 then PATH, at most 4 MiB each) are loaded into the
- * "seen" set, and every entry read is skipped if it is in the set.  A
- * torn last line (killed mid-write) is cut off before the next append
- * (under the archive's flock), and its entries are read again since no
- * state covered them.
+ * BMC's lines of the state's generation, PATH.1 then PATH, at most 4 MiB
+ * each) are loaded into the "seen" set, and every entry read is skipped
+ * if it is in the set.  Without a state (lost, corrupt, first run) the
+ * generation of this BMC's last lines is taken, or a new one if there
+ * are none.  A torn last line (killed mid-write) is cut off before the
+ * next append (under the archive's flock), and its entries are read
+ * again since no state covered them.
  * Cases, by where the kill lands:
  *  - before or during the archive write: the entries are not in the
  *    state; they are read again; those whose lines made it are in the
@@ -42,15 +94,22 @@
  *  - after the state, before Clear SEL: nothing new; the next pass
  *    simply clears.
  *  - after Clear SEL was sent (erase running or done): the erase time
- *    moved, so we read from the first entry; everything present arrived
+ *    moved (or, on a BMC that does not stamp erasures, the cursor is
+ *    gone), so a new generation starts: everything present arrived
  *    after the clear (the verify of I3 held when it was sent) and is
- *    archived as new; the seen set still guards against any overlap.
+ *    archived as new.  Had the clear not happened, the cursor is found
+ *    in its place: the same generation goes on.
+ *  - when a new generation starts: its tag is saved before its first
+ *    line is written; killed after that, the restart finds the tag in
+ *    the state and its lines in the archive, as in the first two cases.
  *  - while entries are being deleted (or just before Clear SEL): the
- *    state was saved with last-addition "never", so the next pass reads
- *    from the cursor instead of trusting an entry count that deletions
- *    and same-second newcomers could have brought back to its old value.
+ *    state was saved with last-addition "never" and what was pending,
+ *    so the next pass reads from the cursor instead of trusting an entry
+ *    count that deletions and same-second newcomers could have brought
+ *    back to its old value, and an erase time moved by our deletions
+ *    does not start a new generation.
  * A corrupt or missing state file only costs a full re-read, which the
- * seen set makes idempotent.
+ * seen set makes idempotent (within the generation last archived).
  *
  * The residual window.  IPMI has no atomic "clear if unchanged": an
  * entry the BMC adds between our verify and its erase is lost (ipmi_sim
@@ -100,7 +159,8 @@ enum selmon_read {
 	RD_LAST		/* the last entry: is it still the cursor? */
 };
 
-/* identities in two generations of an open-addressing table */
+/* identities in two halves (not SEL generations) of an open-addressing
+ * table: when the newer half is full the older one is dropped */
 struct selmon_seen {
 	uint8_t		(*slot)[SEL_RECORD_LEN];
 	uint8_t		*used;
@@ -112,12 +172,23 @@ struct selmon {
 	struct ev		*ev;
 	struct conn		*conn;
 	struct selmon_cfg	 cfg;
+	char			 ident[STATE_IDENTITY_MAX + 1]; /* cfg's */
 	struct state_sel	 st;
 	int			 st_valid;
 	int			 st_loaded;
 	int			 seen_loaded;
+	/* the state's identity is known and cfg's */
+	int			 same_bmc;
+	/* read the cursor back before trusting the state */
+	int			 must_verify;
+	/* st changed, not saved yet */
+	int			 dirty;
 	struct selmon_seen	 seen[2];
 	int			 cur;
+	/* archive tail without a state: the last run's generation */
+	int			 adopt;
+	int			 tail_any;
+	uint32_t		 tail_gen;
 	struct ev_timer		*timer;		/* erase poll */
 	struct ev_timer		*fin;		/* report from the loop */
 
@@ -140,6 +211,8 @@ struct selmon {
 	uint16_t		 resid;
 	unsigned		 deleted;
 	int			 del_last;	/* deleting the cursor entry */
+	/* read, with no archive to keep them */
+	unsigned		 unarchived;
 	unsigned		 nbatch;
 	struct sel_rec		 batch[SELMON_BATCH];
 	struct sel_desc		 bdesc[SELMON_BATCH];
@@ -225,7 +298,7 @@ selmon_seen_add(void *arg, const uint8_t *raw)
 
 	if (selmon_seen(m, raw))
 		return;
-	/* the current generation is half full: it becomes the old one */
+	/* the current half is full: it becomes the older one */
 	if (g->n >= SELMON_SEEN_GEN) {
 		m->cur ^= 1;
 		g = &m->seen[m->cur];
@@ -243,6 +316,36 @@ selmon_seen_add(void *arg, const uint8_t *raw)
 	memcpy(g->slot[i], raw, SEL_RECORD_LEN);
 	g->used[i] = 1;
 	g->n++;
+}
+
+/* a new generation: nothing of the old one may hide its entries */
+static void
+selmon_seen_reset(struct selmon *m)
+{
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		if (m->seen[k].used != NULL)
+			memset(m->seen[k].used, 0, SEEN_SLOTS);
+		m->seen[k].n = 0;
+	}
+}
+
+/* archive_tail: this BMC's lines, oldest first */
+static void
+selmon_tail_cb(void *arg, const uint8_t *raw, uint32_t gen)
+{
+	struct selmon *m = arg;
+
+	if (m->adopt) {
+		/* no state: the generation of the last lines */
+		if (!m->tail_any || gen != m->tail_gen)
+			selmon_seen_reset(m);
+		m->tail_any = 1;
+		m->tail_gen = gen;
+	} else if (gen != m->st.gen)
+		return;
+	selmon_seen_add(m, raw);
 }
 
 /* ---- plumbing ---- */
@@ -290,9 +393,14 @@ selmon_save(struct selmon *m)
 {
 	char err[256];
 
+	m->dirty = 0;
 	if (m->cfg.state_path == NULL)
 		return 0;
 	if (state_save(m->cfg.state_path, &m->st, err, sizeof(err)) != 0) {
+		/* memory must not run ahead of the disk: the next pass
+		 * starts again from the files */
+		m->st_loaded = 0;
+		m->seen_loaded = 0;
 		selmon_finish(m, SELMON_E_STATE, "state: %s", err);
 		return -1;
 	}
@@ -309,6 +417,7 @@ selmon_new(struct ev *ev, struct conn *conn, const struct selmon_cfg *cfg)
 	m->cfg = *cfg;
 	if (m->cfg.bmc == NULL)
 		m->cfg.bmc = "localhost";
+	state_identity_copy(m->ident, cfg->identity);
 	if (m->cfg.erase_poll_ms == 0)
 		m->cfg.erase_poll_ms = 100;
 	if (m->cfg.erase_poll_max == 0)
@@ -364,11 +473,19 @@ selmon_flush(struct selmon *m)
 		    "archived", n);
 		return -1;
 	}
-	if (n > 0 && m->cfg.archive != NULL) {
+	if (m->cfg.archive == NULL) {
+		/* I2: nothing unarchived may move the cursor, the count or
+		 * the seen set; the pass will not record this read either */
+		m->unarchived += n;
+		m->nbatch = 0;
+		return 0;
+	}
+	if (n > 0) {
 		for (i = 0; i < n; i++) {
 			e[i].bmc = m->cfg.bmc;
 			e[i].rec = &m->batch[i];
 			e[i].desc = &m->bdesc[i];
+			e[i].gen = m->st.gen;
 		}
 		if (archive_append(m->cfg.archive, e, n, err,
 		    sizeof(err)) != 0) {
@@ -401,6 +518,41 @@ selmon_flush(struct selmon *m)
 
 static void	selmon_decide(struct selmon *);
 
+/* the state from here on describes the SEL of the BMC that answers */
+static void
+selmon_own(struct selmon *m)
+{
+	if (m->ident[0] == '\0')
+		return;
+	if (strcmp(m->st.identity, m->ident) != 0)
+		m->dirty = 1;
+	memcpy(m->st.identity, m->ident, sizeof(m->st.identity));
+	m->same_bmc = 1;
+}
+
+/*
+ * A new generation (see the design comment): no cursor, an empty seen
+ * set, a new tag, saved before any line carries it.  The count and the
+ * last-addition time are "never", so a state left here by a crash still
+ * makes the next pass read.
+ */
+static int
+selmon_new_gen(struct selmon *m, uint32_t erase)
+{
+	m->st.gen = state_gen_new(m->st.gen);
+	m->st.has_cursor = 0;
+	m->st.entries = 0;
+	m->st.last_add = SEL_TS_UNSPECIFIED;
+	m->st.last_erase = erase;
+	m->st.pending = STATE_PENDING_NONE;
+	m->st_valid = 1;
+	m->must_verify = 0;
+	selmon_own(m);
+	selmon_seen_reset(m);
+	m->res.new_generation = 1;
+	return selmon_save(m);
+}
+
 /* the read reached the end of the SEL */
 static void
 selmon_read_done(struct selmon *m)
@@ -409,7 +561,14 @@ selmon_read_done(struct selmon *m)
 
 	if (selmon_flush(m) != 0)
 		return;
-	dirty = !m->st_valid || m->st.last_add != m->snap.last_add ||
+	if (m->unarchived > 0) {
+		/* read without an archive: the state must not say that
+		 * the SEL is covered */
+		selmon_decide(m);
+		return;
+	}
+	dirty = m->dirty || !m->st_valid ||
+	    m->st.last_add != m->snap.last_add ||
 	    m->st.last_erase != m->snap.last_erase ||
 	    m->st.entries != m->snap.entries;
 	m->st.last_add = m->snap.last_add;
@@ -429,11 +588,34 @@ static void
 selmon_read_first(struct selmon *m)
 {
 	m->st.has_cursor = 0;
+	m->must_verify = 0;
+	selmon_own(m);
 	if (m->snap.entries == 0) {
 		selmon_read_done(m);
 		return;
 	}
 	selmon_get(m, SEL_ID_FIRST, RD_FIRST);
+}
+
+/* a timestamp that is a date: not pre-init, not "unspecified" */
+static int
+selmon_dated(uint32_t ts)
+{
+	return ts > SEL_TS_PREINIT_MAX && ts != SEL_TS_UNSPECIFIED;
+}
+
+/*
+ * The state is this SEL's without reading anything: the same known
+ * identity, and an erase time that is a date and has not moved (any
+ * clear or deletion moves it), with nothing of ours pending.
+ */
+static int
+selmon_proven(const struct selmon *m)
+{
+	return m->same_bmc && !m->must_verify &&
+	    m->st.pending == STATE_PENDING_NONE &&
+	    selmon_dated(m->st.last_erase) &&
+	    m->st.last_erase == m->snap.last_erase;
 }
 
 /* after Get SEL Info: where to read from */
@@ -442,10 +624,30 @@ selmon_from_cursor(struct selmon *m)
 {
 	const struct state_sel *st = &m->st;
 
-	if (st->seq_ids && st->cursor_id < 0xfffe)
+	/* the probe skips the cursor: only when the SEL is proven ours */
+	if (st->seq_ids && st->cursor_id < 0xfffe && selmon_proven(m))
 		selmon_get(m, (uint16_t)(st->cursor_id + 1), RD_PROBE);
 	else
 		selmon_get(m, st->cursor_id, RD_CURSOR);
+}
+
+/* another BMC answers: its SEL is a new one (said once) */
+static void
+selmon_new_bmc(struct selmon *m)
+{
+	struct state_sel *st = &m->st;
+
+	m->res.new_bmc = 1;
+	(void)snprintf(m->res.note, sizeof(m->res.note), "another BMC "
+	    "answers (%s; the state was written for %s): its SEL is read as "
+	    "a new one", m->ident, st->identity);
+	/* what was learned belongs to the other BMC */
+	st->seq_ids = 0;
+	st->no_clear = 0;
+	st->wraps = 0;
+	if (selmon_new_gen(m, m->snap.last_erase) != 0)
+		return;
+	selmon_read_first(m);
 }
 
 static void
@@ -453,28 +655,66 @@ selmon_begin_read(struct selmon *m)
 {
 	const struct sel_info *i = &m->snap;
 	struct state_sel *st = &m->st;
+	int sure;
 
 	m->reads = 0;
 	m->pass_seq = -1;
 	m->have_last = 0;
 	m->nbatch = 0;
-	if (!m->st_valid || i->last_erase != st->last_erase) {
-		if (m->st_valid && (st->has_cursor || st->entries > 0))
-			m->res.oob_clear = 1;
+	m->unarchived = 0;
+	/* forced, without an archive: nothing to read (I2) */
+	if (m->mode == SELMON_CLEAR_FORCE && m->cfg.archive == NULL) {
+		selmon_decide(m);
+		return;
+	}
+	if (m->st_valid && m->ident[0] != '\0' && st->identity[0] != '\0' &&
+	    strcmp(st->identity, m->ident) != 0) {
+		selmon_new_bmc(m);
+		return;
+	}
+	if (!m->st_valid) {
 		st->last_erase = i->last_erase;
 		selmon_read_first(m);
 		return;
 	}
-	if (i->last_add == st->last_add && i->entries == st->entries) {
+	if (i->last_erase != st->last_erase) {
+		if (st->pending == STATE_PENDING_DELETE) {
+			/* our own deletions moved it: the same generation */
+			st->last_erase = i->last_erase;
+			st->pending = STATE_PENDING_NONE;
+			selmon_read_first(m);
+			return;
+		}
+		if ((st->has_cursor || st->entries > 0) &&
+		    st->pending != STATE_PENDING_CLEAR)
+			m->res.oob_clear = 1;
+		if (selmon_new_gen(m, i->last_erase) != 0)
+			return;
+		selmon_read_first(m);
+		return;
+	}
+	/* our Clear SEL may have emptied a BMC that does not stamp it */
+	if (st->pending == STATE_PENDING_CLEAR &&
+	    (!st->has_cursor || i->entries == 0)) {
+		if (selmon_new_gen(m, i->last_erase) != 0)
+			return;
+		selmon_read_first(m);
+		return;
+	}
+	if (i->last_add == st->last_add && i->entries == st->entries &&
+	    !m->must_verify) {
 		/*
 		 * Nothing new: this Get SEL Info was the whole sweep.  But a
 		 * full SEL that may wrap keeps its count, and the timestamp
 		 * has a 1 s resolution: there, ask for the last entry too.
-		 * (A full SEL with the overflow flag refuses additions.)
+		 * (A full SEL with the overflow flag refuses additions.)  So
+		 * when the time is no date and the SEL is not proven the
+		 * state's: another SEL could agree on all three.
 		 */
+		sure = selmon_dated(i->last_add) || selmon_proven(m);
 		if ((st->wraps || (i->free_bytes < SEL_RECORD_LEN &&
-		    !(i->ops & SEL_OP_OVERFLOW))) && st->has_cursor &&
-		    i->entries > 0)
+		    !(i->ops & SEL_OP_OVERFLOW)) || !sure) &&
+		    st->has_cursor && i->entries > 0)
 			selmon_get(m, SEL_ID_LAST, RD_LAST);
 		else
 			selmon_decide(m);
@@ -496,7 +736,15 @@ selmon_begin_read(struct selmon *m)
 	selmon_from_cursor(m);
 }
 
-/* the cursor is gone although the erase time did not move */
+/*
+ * The cursor is gone although the erase time did not move: a SEL that
+ * wrapped over it, our Clear SEL or deletions on a BMC that does not
+ * stamp them, a clone or a factory-fresh BMC answering with the same
+ * identity.  In none of these can an entry we archived still be there
+ * (deletions go oldest first, ours stop before the cursor), short of
+ * someone else deleting just the cursor: a new generation, so that no
+ * repeat of an archived entry is taken for it.
+ */
 static void
 selmon_cursor_gone(struct selmon *m)
 {
@@ -511,6 +759,8 @@ selmon_cursor_gone(struct selmon *m)
 		    "the reader");
 		return;
 	}
+	if (selmon_new_gen(m, m->snap.last_erase) != 0)
+		return;
 	selmon_read_first(m);
 }
 
@@ -555,6 +805,7 @@ selmon_on_get(struct selmon *m, const struct ipmi_rsp *rsp)
 	struct sel_rec r;
 	uint8_t raw[SEL_RECORD_LEN];
 	uint16_t next;
+	char why[IPMI_CCODE_TEXT_MAX];
 
 	if (rsp->ccode == IPMI_CC_REQUESTED_DATA_NOT_PRESENT) {
 		switch (m->rd) {
@@ -568,7 +819,19 @@ selmon_on_get(struct selmon *m, const struct ipmi_rsp *rsp)
 			selmon_read_done(m);	/* empty after all */
 			return;
 		case RD_CHAIN:
-			if (selmon_flush(m) == 0)
+			/* the next entry vanished under us: go on from the
+			 * cursor (just moved to the last one read), which
+			 * still stands unless the SEL changed more */
+			if (selmon_flush(m) != 0)
+				return;
+			if (++m->restarts > 3) {
+				selmon_finish(m, SELMON_E_PROTO, "SEL keeps "
+				    "changing under the reader");
+				return;
+			}
+			if (m->st.has_cursor)
+				selmon_get(m, m->st.cursor_id, RD_CURSOR);
+			else
 				selmon_cursor_gone(m);
 			return;
 		case RD_LAST:
@@ -585,17 +848,17 @@ selmon_on_get(struct selmon *m, const struct ipmi_rsp *rsp)
 	if (rsp->ccode != IPMI_CC_OK) {
 		if (selmon_flush(m) == 0)
 			selmon_finish(m, SELMON_E_CCODE, "Get SEL Entry 0x%04x: "
-			    "completion code 0x%02x: %s", m->want, rsp->ccode,
-			    ipmi_ccode_name(IPMI_NETFN_STORAGE,
-			    IPMI_CMD_GET_SEL_ENTRY, rsp->ccode));
+			    "%s", m->want, ipmi_ccode_fmt(why, sizeof(why),
+			    IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_ENTRY,
+			    rsp->ccode));
 		return;
 	}
 	if (sel_get_decode(rsp->data, rsp->len, &next, raw) != IPMI_OK ||
 	    sel_rec_decode(raw, sizeof(raw), &r) != IPMI_OK) {
 		if (selmon_flush(m) == 0)
 			selmon_finish(m, SELMON_E_PROTO, "Get SEL Entry "
-			    "0x%04x: short answer (%u bytes)", m->want,
-			    rsp->len);
+			    "0x%04x: %s", m->want, ipmi_short_fmt(why,
+			    sizeof(why), rsp->len, SEL_GET_RSP_LEN));
 		return;
 	}
 	switch (m->rd) {
@@ -612,6 +875,13 @@ selmon_on_get(struct selmon *m, const struct ipmi_rsp *rsp)
 			selmon_cursor_gone(m);
 			return;
 		}
+		/* the cursor is there: the state is this SEL's, and a
+		 * pending Clear SEL did not happen */
+		if (m->st.pending != STATE_PENDING_NONE)
+			m->dirty = 1;
+		m->st.pending = STATE_PENDING_NONE;
+		m->must_verify = 0;
+		selmon_own(m);
 		m->last = r;
 		m->have_last = 1;
 		if (next == SEL_ID_LAST || next == r.id)
@@ -620,9 +890,10 @@ selmon_on_get(struct selmon *m, const struct ipmi_rsp *rsp)
 			selmon_get(m, next, RD_CHAIN);
 		return;
 	case RD_LAST:
-		if (memcmp(r.raw, m->st.cursor_raw, SEL_RECORD_LEN) == 0)
+		if (memcmp(r.raw, m->st.cursor_raw, SEL_RECORD_LEN) == 0) {
+			selmon_own(m);
 			selmon_decide(m);	/* nothing new indeed */
-		else {
+		} else {
 			/* same count, same second, new entries: wrapped */
 			if (m->snap.free_bytes < SEL_RECORD_LEN &&
 			    !(m->snap.ops & SEL_OP_OVERFLOW) && !m->st.wraps) {
@@ -696,14 +967,17 @@ selmon_decide(struct selmon *m)
  * state stop meaning "nothing new" (a deletion lowers the count, and a
  * newcomer in the same second could bring it back), so a state left by
  * a crash from here on must make the next pass read.  FFFFFFFFh ("never
- * added") never equals the time of a SEL that holds entries.
+ * added") never equals the time of a SEL that holds entries.  What is
+ * pending tells the next pass who moved the erase time (see the
+ * generations in the design comment).
  */
 static int
-selmon_unsure(struct selmon *m)
+selmon_unsure(struct selmon *m, uint8_t pending)
 {
-	if (m->st.last_add == SEL_TS_UNSPECIFIED)
+	if (m->st.last_add == SEL_TS_UNSPECIFIED && m->st.pending == pending)
 		return 0;
 	m->st.last_add = SEL_TS_UNSPECIFIED;
+	m->st.pending = pending;
 	return selmon_save(m);
 }
 
@@ -712,7 +986,7 @@ selmon_clear(struct selmon *m)
 {
 	struct ipmi_req q;
 
-	if (selmon_unsure(m) != 0)
+	if (selmon_unsure(m, STATE_PENDING_CLEAR) != 0)
 		return;
 	sel_clear_req(&q, m->resid, SEL_CLEAR_INITIATE);
 	selmon_send(m, &q, ST_CLEAR);
@@ -753,15 +1027,20 @@ selmon_wait_erase(struct selmon *m)
 static void
 selmon_no_clear(struct selmon *m, uint8_t cc)
 {
-	if (!m->st.no_clear) {
+	char why[IPMI_CCODE_TEXT_MAX];
+
+	if (!m->st.no_clear || m->st.pending != STATE_PENDING_NONE) {
+		if (!m->st.no_clear)
+			m->res.archive_only_new = 1;
 		m->st.no_clear = 1;
-		m->res.archive_only_new = 1;
+		m->st.pending = STATE_PENDING_NONE;	/* refused */
 		if (selmon_save(m) != 0)
 			return;
 	}
 	m->res.archive_only = 1;
-	selmon_finish(m, SELMON_OK, "archive only: Clear SEL refused "
-	    "(completion code 0x%02x)", cc);
+	selmon_finish(m, SELMON_OK, "archive only: Clear SEL refused (%s)",
+	    ipmi_ccode_fmt(why, sizeof(why), IPMI_NETFN_STORAGE,
+	    IPMI_CMD_CLEAR_SEL, cc));
 }
 
 static void
@@ -774,12 +1053,18 @@ selmon_on_after(struct selmon *m, const struct sel_info *i)
 		    "but the SEL still holds %u entries", i->entries);
 		return;
 	}
+	/* a new generation: nothing archived before may hide its entries */
 	m->st.has_cursor = 0;
+	m->st.gen = state_gen_new(m->st.gen);
+	m->st.pending = STATE_PENDING_NONE;
 	m->st.last_erase = i->last_erase;
 	m->st.last_add = i->last_add;
 	/* 0, so entries that arrived after the erase are read next pass */
 	m->st.entries = 0;
 	m->st.clears++;
+	m->st_valid = 1;
+	selmon_seen_reset(m);
+	m->res.new_generation = 1;
 	if (selmon_save(m) != 0)
 		return;
 	m->res.cleared = 1;
@@ -828,6 +1113,7 @@ selmon_on_delete(struct selmon *m, const struct ipmi_rsp *rsp)
 	struct sel_rec r;
 	uint8_t raw[SEL_RECORD_LEN];
 	uint16_t next;
+	char why[IPMI_CCODE_TEXT_MAX];
 
 	switch (m->step) {
 	case ST_DEL_GET:
@@ -840,8 +1126,10 @@ selmon_on_delete(struct selmon *m, const struct ipmi_rsp *rsp)
 		    sel_get_decode(rsp->data, rsp->len, &next, raw) !=
 		    IPMI_OK || sel_rec_decode(raw, sizeof(raw), &r) !=
 		    IPMI_OK) {
-			selmon_finish(m, SELMON_E_CCODE, "Get SEL Entry: "
-			    "completion code 0x%02x", rsp->ccode);
+			selmon_finish(m, rsp->ccode != IPMI_CC_OK ?
+			    SELMON_E_CCODE : SELMON_E_PROTO, "Get SEL Entry: "
+			    "%s", ipmi_rsp_errfmt(why, sizeof(why), rsp,
+			    SEL_GET_RSP_LEN));
 			return;
 		}
 		/* the oldest entry: archived if it is the cursor or in
@@ -854,7 +1142,7 @@ selmon_on_delete(struct selmon *m, const struct ipmi_rsp *rsp)
 			selmon_del_next(m);
 			return;
 		}
-		if (selmon_unsure(m) != 0)
+		if (selmon_unsure(m, STATE_PENDING_DELETE) != 0)
 			return;
 		m->want = r.id;
 		sel_delete_req(&q, m->resid, r.id);
@@ -882,8 +1170,8 @@ selmon_on_delete(struct selmon *m, const struct ipmi_rsp *rsp)
 		if (rsp->ccode != IPMI_CC_OK &&
 		    rsp->ccode != IPMI_CC_REQUESTED_DATA_NOT_PRESENT) {
 			selmon_finish(m, SELMON_E_CCODE, "Delete SEL Entry "
-			    "0x%04x: completion code 0x%02x: %s", m->want,
-			    rsp->ccode, ipmi_ccode_name(IPMI_NETFN_STORAGE,
+			    "0x%04x: %s", m->want, ipmi_ccode_fmt(why,
+			    sizeof(why), IPMI_NETFN_STORAGE,
 			    IPMI_CMD_DELETE_SEL_ENTRY, rsp->ccode));
 			return;
 		}
@@ -894,8 +1182,10 @@ selmon_on_delete(struct selmon *m, const struct ipmi_rsp *rsp)
 	default:		/* ST_DEL_AFTER */
 		if (rsp->ccode != IPMI_CC_OK ||
 		    sel_info_decode(rsp->data, rsp->len, &i) != IPMI_OK) {
-			selmon_finish(m, SELMON_E_CCODE, "Get SEL Info: "
-			    "completion code 0x%02x", rsp->ccode);
+			selmon_finish(m, rsp->ccode != IPMI_CC_OK ?
+			    SELMON_E_CCODE : SELMON_E_PROTO, "Get SEL Info: "
+			    "%s", ipmi_rsp_errfmt(why, sizeof(why), rsp,
+			    SEL_INFO_RSP_LEN));
 			return;
 		}
 		/*
@@ -909,6 +1199,7 @@ selmon_on_delete(struct selmon *m, const struct ipmi_rsp *rsp)
 		m->st.last_add = m->snap.last_add;
 		/* deletions move the erase time (section 31.2) */
 		m->st.last_erase = i.last_erase;
+		m->st.pending = STATE_PENDING_NONE;
 		m->st.clears++;
 		if (selmon_save(m) != 0)
 			return;
@@ -933,6 +1224,7 @@ selmon_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 	struct sel_rec r;
 	uint8_t raw[SEL_RECORD_LEN], prog;
 	uint16_t next;
+	char why[IPMI_CCODE_TEXT_MAX];
 
 	if (err != IPMI_OK) {
 		/* the batch read so far is good: keep it */
@@ -955,15 +1247,16 @@ selmon_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 			return;
 		}
 		if (rsp->ccode != IPMI_CC_OK) {
-			selmon_finish(m, SELMON_E_CCODE, "Get SEL Info: "
-			    "completion code 0x%02x: %s", rsp->ccode,
-			    ipmi_ccode_name(IPMI_NETFN_STORAGE,
-			    IPMI_CMD_GET_SEL_INFO, rsp->ccode));
+			selmon_finish(m, SELMON_E_CCODE, "Get SEL Info: %s",
+			    ipmi_ccode_fmt(why, sizeof(why),
+			    IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_INFO,
+			    rsp->ccode));
 			return;
 		}
 		if (sel_info_decode(rsp->data, rsp->len, &i) != IPMI_OK) {
-			selmon_finish(m, SELMON_E_PROTO, "Get SEL Info: short "
-			    "answer (%u bytes)", rsp->len);
+			selmon_finish(m, SELMON_E_PROTO, "Get SEL Info: %s",
+			    ipmi_short_fmt(why, sizeof(why), rsp->len,
+			    SEL_INFO_RSP_LEN));
 			return;
 		}
 		if (m->step == ST_AFTER) {
@@ -1006,8 +1299,10 @@ selmon_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 		else if (rsp->ccode != IPMI_CC_OK ||
 		    sel_reserve_decode(rsp->data, rsp->len, &m->resid) !=
 		    IPMI_OK) {
-			selmon_finish(m, SELMON_E_CCODE, "Reserve SEL: "
-			    "completion code 0x%02x", rsp->ccode);
+			selmon_finish(m, rsp->ccode != IPMI_CC_OK ?
+			    SELMON_E_CCODE : SELMON_E_PROTO, "Reserve SEL: %s",
+			    ipmi_rsp_errfmt(why, sizeof(why), rsp,
+			    SEL_RESERVE_RSP_LEN));
 			return;
 		}
 		if (m->cfg.delete_entries && m->mode != SELMON_CLEAR_FORCE) {
@@ -1032,6 +1327,10 @@ selmon_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 		    IPMI_OK || sel_rec_decode(raw, sizeof(raw), &r) !=
 		    IPMI_OK || !m->st.has_cursor ||
 		    memcmp(r.raw, m->st.cursor_raw, SEL_RECORD_LEN) != 0) {
+			/* nothing changed since the read, yet the last entry
+			 * is not the cursor: the state may not be this SEL's
+			 * (I3); the next round reads the cursor back */
+			m->must_verify = 1;
 			selmon_again(m, "the last entry is not the last one "
 			    "archived");
 			return;
@@ -1039,6 +1338,11 @@ selmon_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 		selmon_clear(m);
 		return;
 	case ST_CLEAR:
+		if (rsp->ccode != IPMI_CC_OK) {
+			/* refused: no erase started */
+			m->st.pending = STATE_PENDING_NONE;
+			m->dirty = 1;
+		}
 		if (rsp->ccode == IPMI_CC_RESERVATION_CANCELLED) {
 			selmon_again(m, "reservation cancelled");
 			return;
@@ -1059,10 +1363,10 @@ selmon_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 		}
 		if (rsp->ccode != IPMI_CC_OK ||
 		    sel_clear_decode(rsp->data, rsp->len, &prog) != IPMI_OK) {
-			selmon_finish(m, SELMON_E_CCODE, "Clear SEL: "
-			    "completion code 0x%02x: %s", rsp->ccode,
-			    ipmi_ccode_name(IPMI_NETFN_STORAGE,
-			    IPMI_CMD_CLEAR_SEL, rsp->ccode));
+			selmon_finish(m, rsp->ccode != IPMI_CC_OK ?
+			    SELMON_E_CCODE : SELMON_E_PROTO, "Clear SEL: %s",
+			    ipmi_rsp_errfmt(why, sizeof(why), rsp,
+			    SEL_CLEAR_RSP_LEN));
 			return;
 		}
 		if (prog == SEL_ERASE_COMPLETED)
@@ -1110,16 +1414,28 @@ selmon_start(struct selmon *m, int mode, selmon_done_fn *done, void *arg)
 		if (r < 0)	/* a full re-read; the seen set dedups */
 			(void)snprintf(m->res.msg, sizeof(m->res.msg),
 			    "state: %s: reading the whole SEL", err);
+		m->same_bmc = m->st_valid && m->ident[0] != '\0' &&
+		    strcmp(m->st.identity, m->ident) == 0;
 	}
 	if (!m->seen_loaded && m->cfg.archive_path != NULL) {
 		m->seen_loaded = 1;
+		selmon_seen_reset(m);
+		m->tail_any = 0;
+		/* no state: the generation of this BMC's last lines */
+		m->adopt = !m->st_valid;
 		if (archive_tail(m->cfg.archive_path, m->cfg.bmc,
-		    selmon_seen_add, m) < 0) {
+		    selmon_tail_cb, m) < 0) {
 			selmon_finish(m, SELMON_E_ARCHIVE, "archive: cannot "
 			    "read %s back", m->cfg.archive_path);
 			return 0;
 		}
+		if (m->adopt && m->tail_any)
+			m->st.gen = m->tail_gen;
+		m->adopt = 0;
 	}
+	/* a state of our own from now on needs a generation */
+	if (!m->st_valid && !m->tail_any && m->st.gen == 0)
+		m->st.gen = state_gen_new(0);
 	selmon_info(m);
 	return 0;
 }

@@ -28,12 +28,24 @@
 /* caps */
 #define SELMON_MAX_READS	8192u	/* Get SEL Entry per pass */
 #define SELMON_BATCH		256u	/* entries per archive append */
-#define SELMON_SEEN_GEN		8192u	/* identities per generation (2) */
+#define SELMON_SEEN_GEN		8192u	/* identities per half of the
+					 * seen set (2 halves) */
 
 struct selmon_cfg {
 	const char		*bmc;		/* name in the archive */
+	/*
+	 * Who answers: the BMC's identity as the caller found it (the SDR
+	 * cache key: "guid-..." from its Device or System GUID, else
+	 * "dev-..." from Device ID, manufacturer and product followed by
+	 * "@ADDRESS"), kept in the state.  A different one is a different
+	 * SEL (see selmon.c).  NULL: unknown, nothing is compared and the
+	 * cursor entry is always checked byte for byte.
+	 */
+	const char		*identity;
 	const char		*state_path;	/* NULL: no state file */
-	struct archive		*archive;	/* NULL: nothing is archived */
+	/* NULL: nothing is archived, and so nothing read moves the
+	 * cursor (only archived entries ever do) */
+	struct archive		*archive;
 	const char		*archive_path;	/* read back on start-up */
 	int			 clear_at;	/* clear at this % used, 0 off */
 	unsigned		 clear_free;	/* or below this many free
@@ -50,7 +62,8 @@ struct selmon_cfg {
 	 */
 	int			 delete_entries;
 	const struct sel_names	*names;
-	/* called for every new entry, after it is archived */
+	/* called for every new entry, after it is archived (never
+	 * without an archive) */
 	void			(*on_entry)(void *, const struct sel_rec *,
 				    const struct sel_desc *);
 	void			*arg;
@@ -61,7 +74,10 @@ struct selmon_cfg {
 #define SELMON_CLEAR		1	/* ... then clear past threshold */
 #define SELMON_CLEAR_NOW	2	/* ... then clear (threshold 0) */
 #define SELMON_CLEAR_FORCE	3	/* clear even with no archive:
-					 * unarchived entries are lost */
+					 * unarchived entries are lost
+					 * (without an archive nothing is
+					 * read, and the state only moves
+					 * once the clear is done) */
 
 enum selmon_err {
 	SELMON_OK = 0,
@@ -94,6 +110,11 @@ struct selmon_result {
 					 * no Clear SEL or a wrapping SEL */
 	uint8_t		 archive_only_new; /* first time found out */
 	uint8_t		 maybe_lost;	/* an addition raced the clear */
+	uint8_t		 new_bmc;	/* another BMC than the state's
+					 * answered: its SEL read as new
+					 * (note says which; said once) */
+	uint8_t		 new_generation; /* the SEL started over */
+	char		 note[512];	/* a notice besides msg, or "" */
 };
 
 typedef void	selmon_done_fn(void *, const struct selmon_result *);

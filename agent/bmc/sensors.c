@@ -62,6 +62,10 @@ sensors_note_name(enum sensors_note n)
 		return "scanning disabled";
 	case SENSORS_NOTE_NO_ANSWER:
 		return "no answer";
+	case SENSORS_NOTE_CCODE:
+		return "error completion code";
+	case SENSORS_NOTE_BAD_ANSWER:
+		return "malformed answer";
 	case SENSORS_NOTE_SLOW:
 		return "not asked this sweep (failing)";
 	case SENSORS_NOTE_NOT_READABLE:
@@ -70,8 +74,32 @@ sensors_note_name(enum sensors_note n)
 		return "not read";
 	case SENSORS_NOTE_NO_BRIDGE:
 		return "bridging not supported by the transport";
+	case SENSORS_NOTE_NO_STATUS:
+		return "no threshold status in the reading";
 	}
 	return "";
+}
+
+void
+sensors_note_text(const struct sensors_item *it, char *out, size_t len)
+{
+	char why[IPMI_CCODE_TEXT_MAX];
+
+	switch (it->note) {
+	case SENSORS_NOTE_CCODE:
+		(void)snprintf(out, len, "Get Sensor Reading: %s",
+		    ipmi_ccode_fmt(why, sizeof(why), IPMI_NETFN_SENSOR_EVENT,
+		    IPMI_CMD_GET_SENSOR_READING, it->ccode));
+		break;
+	case SENSORS_NOTE_BAD_ANSWER:
+		(void)snprintf(out, len, "Get Sensor Reading: %s",
+		    ipmi_short_fmt(why, sizeof(why), it->rsp_len,
+		    SENSOR_READING_RSP_MIN));
+		break;
+	default:
+		(void)snprintf(out, len, "%s", sensors_note_name(it->note));
+		break;
+	}
 }
 
 static void
@@ -141,6 +169,14 @@ sensors_submit(struct sensors *s, struct ipmi_req *q, enum sensors_state st)
 
 /* ---- building the sensor list from the SDR image ---- */
 
+/* thresholds to read and readings to convert: a threshold sensor with
+ * an analog full record */
+static int
+sensors_analog_thr(const struct sensors_item *it)
+{
+	return it->threshold && it->analog;
+}
+
 /*
  * Raw thresholds (thr_readable, thr_raw) to values (thr_mask, thr).  A
  * non-linear sensor's factors depend on the raw value, so each of its
@@ -186,7 +222,7 @@ sensors_thr_from_sdr(struct sensors_item *it)
 	const struct sdr_rec *r = it->rec;
 
 	it->thr_mask = 0;
-	if (r->type != SDR_TYPE_FULL || !it->threshold)
+	if (!sensors_analog_thr(it))
 		return;
 	it->hyst_pos = r->hyst_pos;
 	it->hyst_neg = r->hyst_neg;
@@ -233,8 +269,12 @@ sensors_rebuild(struct sensors *s)
 			it->entity_instance = sdr_share_instance(r, k);
 			it->sensor_type = r->sensor_type;
 			it->event_type = r->event_type;
-			it->threshold = r->type == SDR_TYPE_FULL &&
-			    r->event_type == SDR_EVT_THRESHOLD &&
+			/* threshold-based in any record (section 35.14:
+			 * byte 4 is the comparison status whenever the
+			 * event/reading type is 01h); a value only from
+			 * an analog full record */
+			it->threshold = r->event_type == SDR_EVT_THRESHOLD;
+			it->analog = r->type == SDR_TYPE_FULL &&
 			    r->format != SDR_FMT_NONE;
 			it->decimals = sensor_decimals(r, NULL);
 			it->sev = SENSOR_SEV_UNAVAILABLE;
@@ -278,7 +318,7 @@ sensors_thrf_save(struct sensors *s)
 	for (i = 0; i < s->n; i++) {
 		const struct sensors_item *it = &s->items[i];
 
-		if (!it->threshold || !sensor_is_nonlinear(it->rec))
+		if (!sensors_analog_thr(it) || !sensor_is_nonlinear(it->rec))
 			continue;
 		for (k = 0; k < SDR_THR_N; k++) {
 			const struct sdr_factors *f = &it->thr_f[k];
@@ -339,7 +379,8 @@ sensors_thrf_load(struct sensors *s)
 
 			/* only for the raw value it was asked for */
 			if (it->record_id != id || it->number != number ||
-			    !it->threshold || !sensor_is_nonlinear(it->rec) ||
+			    !sensors_analog_thr(it) ||
+			    !sensor_is_nonlinear(it->rec) ||
 			    !(it->thr_readable & (1u << k)) ||
 			    it->thr_raw[k] != raw)
 				continue;
@@ -401,7 +442,7 @@ sensors_thr_load(struct sensors *s)
 			struct sensors_item *it = &s->items[i];
 
 			if (it->record_id != id || it->number != number ||
-			    !it->threshold)
+			    !sensors_analog_thr(it))
 				continue;
 			/* an older file kept no thresholds of non-linear
 			 * sensors: ask again */
@@ -424,7 +465,7 @@ sensors_wants_thresh(const struct sensors_item *it)
 {
 	int acc;
 
-	if (!it->threshold || it->thr_done || (it->owner & 1))
+	if (!sensors_analog_thr(it) || it->thr_done || (it->owner & 1))
 		return 0;
 	acc = SDR_THR_ACCESS(it->rec);
 	return acc == SDR_THRACC_READABLE || acc == SDR_THRACC_SETTABLE;
@@ -442,7 +483,8 @@ sensors_thr_factors_next(struct sensors *s, struct sensors_item *it)
 	uint8_t want;
 	int k;
 
-	if (!it->threshold || !sensor_is_nonlinear(it->rec) || (it->owner & 1))
+	if (!sensors_analog_thr(it) || !sensor_is_nonlinear(it->rec) ||
+	    (it->owner & 1))
 		return 0;
 	want = (uint8_t)(it->thr_readable & ~it->thr_f_asked);
 	for (k = 0; k < SDR_THR_N; k++) {
@@ -617,6 +659,14 @@ sensors_cross_check(const struct sensors_item *it, uint8_t bits,
 	return 0;
 }
 
+static void
+sensors_no_reading(struct sensors_item *it, enum sensors_note note)
+{
+	it->note = note;
+	it->have_value = 0;
+	it->sev = SENSOR_SEV_UNAVAILABLE;
+}
+
 /* a reading is in: value, state, severity */
 static void
 sensors_evaluate(struct sensors *s, struct sensors_item *it,
@@ -629,6 +679,16 @@ sensors_evaluate(struct sensors *s, struct sensors_item *it,
 	it->mismatch = 0;
 	if (!it->threshold) {
 		sensors_discrete_sev(s, it);
+		return;
+	}
+	if (!it->analog) {
+		/* no value, no thresholds: the comparison status alone */
+		if (it->nstates == 0) {
+			sensors_no_reading(it, SENSORS_NOTE_NO_STATUS);
+			return;
+		}
+		it->sev = severity_threshold(s->sev, it->name, it->number,
+		    it->sensor_type, (uint8_t)(it->states & 0x3f));
 		return;
 	}
 	if (sensor_convert(it->rec, f, it->raw, &it->value) != 0) {
@@ -651,19 +711,11 @@ sensors_evaluate(struct sensors *s, struct sensors_item *it,
 }
 
 static void
-sensors_no_reading(struct sensors_item *it, enum sensors_note note)
-{
-	it->note = note;
-	it->have_value = 0;
-	it->sev = SENSOR_SEV_UNAVAILABLE;
-}
-
-static void
-sensors_failed(struct sensors_item *it)
+sensors_failed(struct sensors_item *it, enum sensors_note note)
 {
 	unsigned k;
 
-	sensors_no_reading(it, SENSORS_NOTE_NO_ANSWER);
+	sensors_no_reading(it, note);
 	it->fails++;
 	if (it->fails >= SENSORS_FAIL_SLOW) {
 		k = it->fails - SENSORS_FAIL_SLOW;
@@ -709,8 +761,12 @@ sensors_on_reading(struct sensors *s, const struct ipmi_rsp *rsp)
 
 	if (rsp->ccode != IPMI_CC_OK ||
 	    sensor_reading_decode(rsp->data, rsp->len, &r) != IPMI_OK) {
+		/* a refusal is not "no answer", a short answer not a
+		 * completion code: each is named for what it is */
 		it->ccode = rsp->ccode;
-		sensors_failed(it);
+		it->rsp_len = rsp->len;
+		sensors_failed(it, rsp->ccode != IPMI_CC_OK ?
+		    SENSORS_NOTE_CCODE : SENSORS_NOTE_BAD_ANSWER);
 		goto next;
 	}
 	it->ccode = 0;
@@ -727,7 +783,8 @@ sensors_on_reading(struct sensors *s, const struct ipmi_rsp *rsp)
 		sensors_no_reading(it, SENSORS_NOTE_UNAVAILABLE);
 		goto next;
 	}
-	if (it->threshold && sensor_is_nonlinear(it->rec) && !(it->nl_valid &&
+	if (sensors_analog_thr(it) && sensor_is_nonlinear(it->rec) &&
+	    !(it->nl_valid &&
 	    r.raw >= it->nl_lo && r.raw < it->nl_hi)) {
 		sensor_factors_req(&q, it->number, r.raw);
 		sensors_address(it, &q);
@@ -822,7 +879,7 @@ sensors_on_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 			sensors_on_thr_factors(s, NULL);
 			return;
 		default:
-			sensors_failed(it);
+			sensors_failed(it, SENSORS_NOTE_NO_ANSWER);
 			if (err == IPMI_E_UNSUPPORTED)
 				it->note = SENSORS_NOTE_NO_BRIDGE;
 			s->cur++;
@@ -990,7 +1047,7 @@ sensors_unit(const struct sensors_item *it, char *out, size_t len)
 	if (len == 0)
 		return;
 	out[0] = '\0';
-	if (!it->threshold)
+	if (!sensors_analog_thr(it))
 		return;
 	base = evtext_unit(r->unit_base);
 	mod = evtext_unit(r->unit_mod);

@@ -16,9 +16,15 @@
  * warm sweep asks nothing more.  A threshold whose factors the BMC
  * refuses is not shown or compared.
  *
- * State: threshold sensors from the BMC's comparison bits, cross-checked
- * against the thresholds; discrete sensors from their asserted offsets;
- * both through the severity table.  A sensor whose reading is
+ * State: threshold sensors (event/reading type 01h, in a full or a
+ * compact record) from the BMC's comparison bits (Get Sensor Reading
+ * byte 4, section 35.14), cross-checked against the thresholds where an
+ * analog full record gives values to compare; discrete sensors from
+ * their asserted offsets; both through the severity table.  A threshold
+ * sensor without an analog reading (a compact record, or a full one
+ * whose format is "no analog reading") has no value, no thresholds and
+ * no unit: its comparison bits alone give its state, and without them
+ * it is "unavailable".  A sensor whose reading is
  * unavailable, scanning disabled, or that gave no answer is
  * "unavailable", never 0.  One that fails SENSORS_FAIL_SLOW times in a
  * row is then asked only every 2nd, 4th ... SENSORS_SLOW_MAX-th sweep.
@@ -46,12 +52,17 @@ enum sensors_note {
 	SENSORS_NOTE_NONE = 0,
 	SENSORS_NOTE_UNAVAILABLE,	/* "reading unavailable" bit */
 	SENSORS_NOTE_SCAN_DISABLED,	/* "scanning disabled" */
-	SENSORS_NOTE_NO_ANSWER,		/* error ccode, timeout, bad data */
+	SENSORS_NOTE_NO_ANSWER,		/* timeout (a bridged request) */
+	SENSORS_NOTE_CCODE,		/* an error completion code */
+	SENSORS_NOTE_BAD_ANSWER,	/* an answer too short to read */
 	SENSORS_NOTE_SLOW,		/* failing: not asked this sweep */
 	SENSORS_NOTE_NOT_READABLE,	/* software owner, conversion fails */
 	SENSORS_NOTE_NOT_READ,		/* sweep aborted before it */
-	SENSORS_NOTE_NO_BRIDGE		/* owner behind a bridge the
+	SENSORS_NOTE_NO_BRIDGE,		/* owner behind a bridge the
 					 * transport cannot cross */
+	SENSORS_NOTE_NO_STATUS		/* threshold sensor without an
+					 * analog reading whose answer
+					 * lacks the comparison status */
 };
 const char	*sensors_note_name(enum sensors_note);
 
@@ -67,7 +78,9 @@ struct sensors_item {
 	uint8_t			 entity_instance;
 	uint8_t			 sensor_type;
 	uint8_t			 event_type;
-	int			 threshold;	/* event type 01h, analog */
+	int			 threshold;	/* event/reading type 01h */
+	int			 analog;	/* a value to convert: full
+						 * record, analog format */
 
 	/* thresholds, read once per SDR generation */
 	uint8_t			 thr_mask;	/* readable, by SDR_THR_* */
@@ -94,10 +107,12 @@ struct sensors_item {
 						 * comparison bits) */
 	uint8_t			 nstates;
 	uint8_t			 events_disabled;
-	uint8_t			 cmp_bits;	/* our own comparison */
+	uint8_t			 cmp_bits;	/* our own comparison (analog
+						 * threshold sensors) */
 	int			 mismatch;	/* bits disagree with it */
 	enum sensor_sev		 sev;
 	uint8_t			 ccode;		/* of a failed reading */
+	uint16_t		 rsp_len;	/* of a malformed one */
 
 	/* failure tracking and non-linear factors */
 	unsigned		 fails;
@@ -106,6 +121,12 @@ struct sensors_item {
 	uint8_t			 nl_lo, nl_hi;
 	struct sdr_factors	 nl_f;
 };
+
+/* the note of one sensor in full: its name, or for a refused or
+ * malformed reading what was wrong ("Get Sensor Reading: completion code
+ * CBh: Requested sensor, data, or record not present"); "" for none */
+void		 sensors_note_text(const struct sensors_item *, char *,
+		    size_t);
 
 /* requests issued by the sweep itself (SDR ones: sdr_cache_stats) */
 struct sensors_stats {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "evtext.h"
+#include "lex.h"
 #include "severity.h"
 #include "xmem.h"
 
@@ -40,7 +41,12 @@ static const char *const sev_specific[0x2d] = {
 	[0x1f] = "OOOOOOWOOWC",		/* OS Boot */
 	[0x20] = "CCOOOC",		/* OS Stop/Shutdown */
 	[0x21] = "CWOOOOWWWO",		/* Slot/Connector */
-	[0x22] = "OOOOOOOOOOOOOC",	/* System ACPI Power State */
+	/* System ACPI Power State: 0Eh "Unknown" is critical (the BMC
+	 * cannot tell whether the host is up: nothing vouches for it;
+	 * FreeIPMI says Critical too); 0Dh is not defined in table 42-3
+	 * (FreeIPMI's "Unspecified" there is its own) and, like every
+	 * reserved offset, ok */
+	[0x22] = "OOOOOOOOOOOOOOC",
 	[0x23] = "WCCCOOOOW",		/* Watchdog 2 */
 	[0x24] = "OOOO",		/* Platform Alert */
 	[0x25] = "OOC",			/* Entity Presence: absent is ok */
@@ -244,41 +250,25 @@ severity_threshold(const struct severity *s, const char *name,
 
 #define SEV_MAXTOK	12
 
-/* split into words; "..." groups; '#' starts a comment.  -1 on an
- * unterminated quote or too many words. */
+/* split a line into words with the shared tokenizer: "..." groups, '#'
+ * starts a comment except "#N" (a sensor number) after the first word.
+ * -1 on an unterminated quote or too many words.  The words live in lx
+ * until lex_fini(). */
 static int
-sev_tokens(char *line, char **tok, int max)
+sev_tokens(struct lex *lx, const char *line, const char **tok, int max)
 {
+	struct lex_tok t;
 	int n = 0;
-	char *p = line;
 
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			p++;
-		if (*p == '\0')
-			return n;
-		/* '#' starts a comment, except "#N" (a sensor number) */
-		if (*p == '#' && (n == 0 || p[1] == '\0' || p[1] == ' ' ||
-		    p[1] == '\t' || p[1] == '\r' || p[1] == '\n'))
-			return n;
+	lex_init(lx, line, strlen(line), LEX_HASHWORD);
+	while (lex_next(lx, &t) != LEX_EOF) {
+		if (t.type != LEX_WORD && t.type != LEX_STRING)
+			return -1;
 		if (n == max)
 			return -1;
-		if (*p == '"') {
-			tok[n++] = ++p;
-			while (*p != '\0' && *p != '"')
-				p++;
-			if (*p != '"')
-				return -1;
-			*p++ = '\0';
-			continue;
-		}
-		tok[n++] = p;
-		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\r' &&
-		    *p != '\n')
-			p++;
-		if (*p != '\0')
-			*p++ = '\0';
+		tok[n++] = t.s;
 	}
+	return n;
 }
 
 static int
@@ -315,10 +305,11 @@ sev_pattern(struct sev_rule *r, const char *p, char *err, size_t errlen)
 	return 0;
 }
 
-typedef int	sev_kw_fn(struct sev_rule *, char **, int, char *, size_t);
+typedef int	sev_kw_fn(struct sev_rule *, const char **, int, char *,
+	    size_t);
 
 static int
-sev_kw_exclude(struct sev_rule *r, char **tok, int n, char *err,
+sev_kw_exclude(struct sev_rule *r, const char **tok, int n, char *err,
     size_t errlen)
 {
 	if (n != 2) {
@@ -331,7 +322,7 @@ sev_kw_exclude(struct sev_rule *r, char **tok, int n, char *err,
 
 /* [event EVT] offset N LEVEL, from tok[i] */
 static int
-sev_tail(struct sev_rule *r, char **tok, int i, int n, char *err,
+sev_tail(struct sev_rule *r, const char **tok, int i, int n, char *err,
     size_t errlen)
 {
 	unsigned long v;
@@ -365,7 +356,7 @@ sev_tail(struct sev_rule *r, char **tok, int i, int n, char *err,
 }
 
 static int
-sev_kw_sensor(struct sev_rule *r, char **tok, int n, char *err,
+sev_kw_sensor(struct sev_rule *r, const char **tok, int n, char *err,
     size_t errlen)
 {
 	if (n < 5) {
@@ -381,7 +372,8 @@ sev_kw_sensor(struct sev_rule *r, char **tok, int n, char *err,
 }
 
 static int
-sev_kw_type(struct sev_rule *r, char **tok, int n, char *err, size_t errlen)
+sev_kw_type(struct sev_rule *r, const char **tok, int n, char *err,
+    size_t errlen)
 {
 	unsigned long v;
 	int t;
@@ -424,35 +416,41 @@ sev_kw_cmp(const void *k, const void *e)
 static int
 sev_line(struct sev_rule *r, const char *line, char *err, size_t errlen)
 {
-	char buf[1024], *tok[SEV_MAXTOK];
+	const char *tok[SEV_MAXTOK];
 	const struct sev_kw *kw;
-	int n;
+	struct lex lx;
+	int n, rc = -1;
 
 	memset(r, 0, sizeof(*r));
 	r->number = -1;
-	if (snprintf(buf, sizeof(buf), "%s", line) >= (int)sizeof(buf)) {
+	if (strnlen(line, 1024) >= 1024) {
 		(void)snprintf(err, errlen, "line too long");
 		return -1;
 	}
-	if ((n = sev_tokens(buf, tok, SEV_MAXTOK)) < 0) {
+	if ((n = sev_tokens(&lx, line, tok, SEV_MAXTOK)) < 0) {
 		(void)snprintf(err, errlen, "unterminated quote or too many "
 		    "words");
-		return -1;
+		goto done;
 	}
-	if (n == 0)
-		return 1;
+	if (n == 0) {
+		rc = 1;
+		goto done;
+	}
 	kw = bsearch(tok[0], sev_kws, sizeof(sev_kws) / sizeof(sev_kws[0]),
 	    sizeof(sev_kws[0]), sev_kw_cmp);
 	if (kw == NULL) {
 		(void)snprintf(err, errlen, "unknown keyword '%s'", tok[0]);
-		return -1;
+		goto done;
 	}
 	if (kw->fn(r, tok, n, err, errlen) != 0) {
 		free(r->pattern);
 		r->pattern = NULL;
-		return -1;
+		goto done;
 	}
-	return 0;
+	rc = 0;
+done:
+	lex_fini(&lx);
+	return rc;
 }
 
 static void

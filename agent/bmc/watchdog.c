@@ -574,16 +574,16 @@ watchdog_op_cancel(struct watchdog_op *op)
 void
 watchdog_op_errtext(const struct watchdog_op *op, char *out, size_t len)
 {
-	char own[160];
+	char own[160], cc[IPMI_CCODE_TEXT_MAX];
 
 	switch (op->err) {
 	case WATCHDOG_OK:
 		(void)snprintf(out, len, "success");
 		break;
 	case WATCHDOG_E_CCODE:
-		(void)snprintf(out, len, "%s: completion code 0x%02x: %s",
-		    op->step ? op->step : "?", op->ccode,
-		    ipmi_ccode_name(op->req.netfn, op->req.cmd, op->ccode));
+		(void)snprintf(out, len, "%s: %s", op->step ? op->step : "?",
+		    ipmi_ccode_fmt(cc, sizeof(cc), op->req.netfn, op->req.cmd,
+		    op->ccode));
 		break;
 	case WATCHDOG_E_TRANSPORT:
 		(void)snprintf(out, len, "%s: %s", op->step ? op->step : "?",

@@ -140,7 +140,7 @@ int		 watchdog_op_start(struct watchdog_op *, struct ev *,
 /* Abandon an operation whose callback has not run (its pending request
  * still completes, into nothing).  Safe on an idle op. */
 void		 watchdog_op_cancel(struct watchdog_op *);
-/* "Set Watchdog Timer: completion code 0xcc: ..." and the like */
+/* "Set Watchdog Timer: completion code CCh: ..." and the like */
 void		 watchdog_op_errtext(const struct watchdog_op *, char *,
 		    size_t);
 

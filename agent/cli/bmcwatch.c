@@ -2,7 +2,8 @@
  * bmcwatch: the command-line tool.  Global options follow ipmitool's
  * letters; the command runs the same event loop as the daemon until its
  * requests are done.  Exit codes: 0 success, 1 error completion code,
- * 2 usage/config error, 3 transport or authentication failure.
+ * 2 usage/config error or standard output not written, 3 transport or
+ * authentication failure.
  */
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -276,9 +277,16 @@ int
 cli_ccode_error(struct cli *c, const struct ipmi_req *req,
     const struct ipmi_rsp *rsp, const char *what)
 {
-	fprintf(stderr, "bmcwatch: %s: %s: completion code 0x%02x: %s\n",
-	    ipmi_tr_peer(conn_tr(c->conn)), what, rsp->ccode,
-	    ipmi_ccode_name(req->netfn, req->cmd, rsp->ccode));
+	char cc[IPMI_CCODE_TEXT_MAX];
+	/* the command that answered: Send Message's own code (a bridged
+	 * request that never reached its target) is named for it; a
+	 * response netfn is odd, so a transport that left it 0 shows */
+	const uint8_t netfn = (rsp->netfn & 1) ? rsp->netfn : req->netfn;
+	const uint8_t cmd = (rsp->netfn & 1) ? rsp->cmd : req->cmd;
+
+	fprintf(stderr, "bmcwatch: %s: %s: %s\n",
+	    ipmi_tr_peer(conn_tr(c->conn)), what, ipmi_ccode_fmt(cc,
+	    sizeof(cc), netfn, cmd, rsp->ccode));
 	return CLI_ECCODE;
 }
 
@@ -286,13 +294,11 @@ int
 cli_short_error(struct cli *c, const char *what, unsigned len,
     unsigned need)
 {
-	if (need > 0)
-		fprintf(stderr, "bmcwatch: %s: %s: response too short (%u "
-		    "bytes, need %u)\n", ipmi_tr_peer(conn_tr(c->conn)), what,
-		    len, need);
-	else
-		fprintf(stderr, "bmcwatch: %s: %s: response too short (%u "
-		    "bytes)\n", ipmi_tr_peer(conn_tr(c->conn)), what, len);
+	char buf[64];
+
+	fprintf(stderr, "bmcwatch: %s: %s: %s\n",
+	    ipmi_tr_peer(conn_tr(c->conn)), what, ipmi_short_fmt(buf,
+	    sizeof(buf), len, need));
 	return CLI_ETRANSPORT;
 }
 
@@ -317,6 +323,7 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* 0, -1 on a usage error (said), 1 when --help was printed */
 static int
 parse_opts(struct cli *c, int argc, char **argv)
 {
@@ -478,7 +485,7 @@ parse_opts(struct cli *c, int argc, char **argv)
 		case 'h':
 		case OPT_HELP:
 			usage(stdout);
-			exit(0);
+			return 1;
 		default:
 			usage(stderr);
 			return -1;
@@ -541,6 +548,28 @@ parse_opts(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Every command's output goes to standard output, and all of it must
+ * have been written: a write error (a full disk, /dev/full, a closed
+ * pipe) fails the command, whatever it was, said here once for all of
+ * them.  The exit status is 2 unless the command had already failed.
+ */
+static int
+cli_stdout_close(int rc)
+{
+	int had = ferror(stdout), e;
+
+	errno = 0;
+	if (fclose(stdout) == 0 && !had)
+		return rc;
+	e = errno;
+	if (e != 0)
+		fprintf(stderr, "bmcwatch: write error: %s\n", strerror(e));
+	else
+		fprintf(stderr, "bmcwatch: write error on standard output\n");
+	return rc == CLI_OK ? CLI_EUSAGE : rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -557,9 +586,10 @@ main(int argc, char **argv)
 	c.cfg.cipher = 3;	/* as ipmitool 1.8.19; -C auto negotiates */
 	c.cfg.authtype = -1;
 	c.cfg.priv = IPMI_PRIV_ADMIN;
-	if (parse_opts(&c, argc, argv) != 0) {
+	if ((rc = parse_opts(&c, argc, argv)) != 0) {
 		lcr_cleanse(&c.cfg, sizeof(c.cfg));
-		return CLI_EUSAGE;
+		/* 1: --help was printed */
+		return rc > 0 ? cli_stdout_close(CLI_OK) : CLI_EUSAGE;
 	}
 	if (optind >= argc) {
 		usage(stderr);
@@ -612,7 +642,5 @@ main(int argc, char **argv)
 	}
 	ev_free(c.ev);
 	lcr_cleanse(&c.cfg, sizeof(c.cfg));
-	if (fflush(stdout) != 0 && rc == CLI_OK)
-		rc = CLI_EUSAGE;
-	return rc;
+	return cli_stdout_close(rc);
 }

@@ -49,8 +49,9 @@ int	cli_call(struct cli *, struct ipmi_req *, struct ipmi_rsp *);
  * what (e.g. "Get Device ID") and turned into -CLI_ECCODE. */
 int	cli_call_ok(struct cli *, struct ipmi_req *, struct ipmi_rsp *,
 	    const char *what);
-/* Print "peer: what: completion code 0xNN: name" for rsp's non-zero
- * ccode; returns CLI_ECCODE. */
+/* Print "peer: what: completion code C1h: Invalid command" for rsp's
+ * non-zero ccode (ipmi_ccode_fmt, named for the command that answered);
+ * returns CLI_ECCODE. */
 int	cli_ccode_error(struct cli *, const struct ipmi_req *,
 	    const struct ipmi_rsp *, const char *what);
 /* Print "peer: what: response too short (len bytes[, need n])" (need 0:

@@ -188,16 +188,17 @@ static int
 control_call(struct cli *c, struct ipmi_req *req, struct ipmi_rsp *rsp,
     const char *what)
 {
+	char cc[IPMI_CCODE_TEXT_MAX];
 	int r;
 
 	if ((r = cli_call(c, req, rsp)) != 0)
 		return -r;
 	if (rsp->ccode == IPMI_CC_INSUFFICIENT_PRIVILEGE) {
-		fprintf(stderr, "bmcwatch: %s: %s: refused by the BMC: "
-		    "insufficient privilege (completion code 0xd4); this "
-		    "needs an operator or administrator session (-L operator "
-		    "with an account allowed that level)\n",
-		    ipmi_tr_peer(conn_tr(c->conn)), what);
+		fprintf(stderr, "bmcwatch: %s: %s: refused by the BMC: %s; "
+		    "this needs an operator or administrator session (-L "
+		    "operator with an account allowed that level)\n",
+		    ipmi_tr_peer(conn_tr(c->conn)), what, ipmi_ccode_fmt(cc,
+		    sizeof(cc), req->netfn, req->cmd, rsp->ccode));
 		return CLI_ECCODE;
 	}
 	if (rsp->ccode != IPMI_CC_OK)
@@ -378,7 +379,7 @@ chassis_restart(struct cli *c, int argc, char **argv)
 	}
 	if (chassis_restart_decode(rsp.data, rsp.len, &rc) != IPMI_OK)
 		return cli_short_error(c, "Get System Restart Cause", rsp.len,
-		    0);
+		    1);
 	if (c->json) {
 		json_obj_begin(&c->js, NULL);
 		json_bool(&c->js, "supported", 1);
@@ -420,7 +421,7 @@ chassis_poh(struct cli *c, int argc, char **argv)
 		return CLI_OK;
 	}
 	if (chassis_poh_decode(rsp.data, rsp.len, &h) != IPMI_OK)
-		return cli_short_error(c, "Get POH Counter", rsp.len, 0);
+		return cli_short_error(c, "Get POH Counter", rsp.len, 5);
 	m = chassis_poh_minutes(&h);
 	days = m / 1440;
 	hours = (m % 1440) / 60;
@@ -465,10 +466,20 @@ chassis_bootdev(struct cli *c, int argc, char **argv)
 		unsupported(c, "Boot Device Selector");
 		return CLI_OK;
 	}
-	if (chassis_bootopt_decode(rsp.data, rsp.len, &bo) != IPMI_OK ||
-	    chassis_bootflags_decode(&bo, &f) != IPMI_OK)
+	/* version and parameter, then 3 bytes of boot flags at least */
+	if (chassis_bootopt_decode(rsp.data, rsp.len, &bo) != IPMI_OK)
 		return cli_short_error(c, "Get System Boot Options", rsp.len,
-		    0);
+		    2);
+	if (bo.param != CHASSIS_BOOTPARAM_FLAGS) {
+		fprintf(stderr, "bmcwatch: %s: Get System Boot Options: "
+		    "answered for parameter %u, not the boot flags (%u)\n",
+		    ipmi_tr_peer(conn_tr(c->conn)), (unsigned)bo.param,
+		    (unsigned)CHASSIS_BOOTPARAM_FLAGS);
+		return CLI_ETRANSPORT;
+	}
+	if (chassis_bootflags_decode(&bo, &f) != IPMI_OK)
+		return cli_short_error(c, "Get System Boot Options", rsp.len,
+		    5);
 	if (c->json) {
 		json_obj_begin(&c->js, NULL);
 		json_bool(&c->js, "supported", 1);

@@ -119,7 +119,8 @@ cli_info(struct cli *c, int argc, char **argv)
 	if ((r = cli_call_ok(c, &req, &rsp, "Get Device ID")) != 0)
 		return -r;
 	if (app_devid_decode(rsp.data, rsp.len, &d) != IPMI_OK)
-		return cli_short_error(c, "Get Device ID", rsp.len, 0);
+		return cli_short_error(c, "Get Device ID", rsp.len,
+		    APP_DEVID_RSP_LEN);
 	/* info_guid answers into its own buffer: rsp stays Get Device ID */
 	if ((r = info_guid(c, 0, g)) < 0)
 		return -r;

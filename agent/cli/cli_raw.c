@@ -13,7 +13,7 @@ cli_raw(struct cli *c, int argc, char **argv)
 	struct ipmi_rsp rsp;
 	uint8_t netfn, cmd, data[IPMI_MAX_DATA];
 	unsigned long repeat = 1, k;
-	char *end;
+	char *end, what[40];
 	int i, r;
 
 	/* --repeat N: the same request N times over the held session
@@ -75,10 +75,9 @@ cli_raw(struct cli *c, int argc, char **argv)
 		printf("\n");
 	}
 	if (rsp.ccode != IPMI_CC_OK) {
-		fprintf(stderr, "bmcwatch: raw: NetFn 0x%02x Cmd 0x%02x: "
-		    "completion code 0x%02x: %s\n", netfn, cmd, rsp.ccode,
-		    ipmi_ccode_name(rsp.netfn, rsp.cmd, rsp.ccode));
-		return CLI_ECCODE;
+		(void)snprintf(what, sizeof(what),
+		    "raw NetFn 0x%02x Cmd 0x%02x", netfn, cmd);
+		return cli_ccode_error(c, &req, &rsp, what);
 	}
 	return CLI_OK;
 }

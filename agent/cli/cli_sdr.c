@@ -131,8 +131,14 @@ sdr_refresh(struct cli *c, struct sdr_cache *sc)
 	struct sdr_wait w;
 
 	memset(&w, 0, sizeof(w));
-	if (sdr_cache_refresh(sc, sdr_done, &w) != 0)
-		return CLI_ETRANSPORT;
+	if (sdr_cache_refresh(sc, sdr_done, &w) != 0) {
+		/* not a transport failure: say so, exit 1 as any other
+		 * request that could not be done now */
+		fprintf(stderr, "bmcwatch: %s: SDR repository: %s\n",
+		    c->conn ? ipmi_tr_peer(conn_tr(c->conn)) : "-",
+		    sdr_cache_strerror(SDR_CACHE_E_BUSY));
+		return CLI_ECCODE;
+	}
 	cli_sdr_wait(c, &w.done);
 	if (w.err == SDR_CACHE_OK)
 		return CLI_OK;

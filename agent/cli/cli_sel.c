@@ -12,7 +12,8 @@
  *	    [--syslog FACILITY] [SDR options] [--severity-config FILE]
  *
  * The archive defaults to /var/log/bmcwatch/sel.log, the state to
- * /var/lib/bmcwatch/sel-BMC.state.
+ * /var/lib/bmcwatch/sel-BMC.state (sel-BMC-PORT.state on a LAN port other
+ * than 623; $BMCWATCH_STATE_DIR moves the directory).
  *
  * `sel archive` is one archive-then-clear pass (bmc/selmon.c), the same
  * code the daemon runs, usable from cron.  --delete-entries deletes the
@@ -105,7 +106,8 @@ sel_get_info(struct cli *c, struct sel_info *i)
 	if ((r = cli_call_ok(c, &q, &rsp, "Get SEL Info")) != 0)
 		return -r;
 	if (sel_info_decode(rsp.data, rsp.len, i) != IPMI_OK)
-		return cli_short_error(c, "Get SEL Info", rsp.len, 0);
+		return cli_short_error(c, "Get SEL Info", rsp.len,
+		    SEL_INFO_RSP_LEN);
 	return CLI_OK;
 }
 
@@ -285,6 +287,8 @@ sel_model_open(struct cli *c, struct sel_model *m,
 	memset(&w, 0, sizeof(w));
 	if (sdr_cache_refresh(m->sc, sel_sdr_done, &w) == 0)
 		cli_sdr_wait(c, &w.done);
+	else	/* names not shown: said below */
+		w.err = SDR_CACHE_E_BUSY;
 	if (w.err != SDR_CACHE_OK) {
 		if (w.err == SDR_CACHE_E_TRANSPORT) {
 			fprintf(stderr, "bmcwatch: %s: SDR repository: %s\n",
@@ -295,6 +299,8 @@ sel_model_open(struct cli *c, struct sel_model *m,
 		if (c->verbose)
 			fprintf(stderr, "bmcwatch: SDR repository: %s: "
 			    "sensor names not shown\n",
+			    w.err == SDR_CACHE_E_BUSY ?
+			    sdr_cache_strerror(w.err) :
 			    sdr_cache_detail(m->sc));
 	}
 	selmon_names_init(&m->names, w.err == SDR_CACHE_OK ?
@@ -404,6 +410,7 @@ sel_read_all(struct cli *c, const struct sel_names *names,
 	uint8_t raw[SEL_RECORD_LEN];
 	uint16_t id = SEL_ID_FIRST, next;
 	size_t n = 0, cap = 0;
+	char what[32];
 	int r, rc;
 
 	*itemsp = NULL;
@@ -419,12 +426,9 @@ sel_read_all(struct cli *c, const struct sel_names *names,
 		if (rsp.ccode == IPMI_CC_REQUESTED_DATA_NOT_PRESENT &&
 		    id == SEL_ID_FIRST)
 			break;		/* emptied meanwhile */
+		(void)snprintf(what, sizeof(what), "Get SEL Entry 0x%04x", id);
 		if (rsp.ccode != IPMI_CC_OK) {
-			fprintf(stderr, "bmcwatch: %s: Get SEL Entry 0x%04x: "
-			    "completion code 0x%02x: %s\n",
-			    ipmi_tr_peer(conn_tr(c->conn)), id, rsp.ccode,
-			    ipmi_ccode_name(q.netfn, q.cmd, rsp.ccode));
-			rc = CLI_ECCODE;
+			rc = cli_ccode_error(c, &q, &rsp, what);
 			goto fail;
 		}
 		if (n == cap) {
@@ -435,10 +439,8 @@ sel_read_all(struct cli *c, const struct sel_names *names,
 		if (sel_get_decode(rsp.data, rsp.len, &next, raw) !=
 		    IPMI_OK || sel_rec_decode(raw, sizeof(raw),
 		    &items[n].rec) != IPMI_OK) {
-			fprintf(stderr, "bmcwatch: %s: Get SEL Entry 0x%04x: "
-			    "response too short (%u bytes)\n",
-			    ipmi_tr_peer(conn_tr(c->conn)), id, rsp.len);
-			rc = CLI_ETRANSPORT;
+			rc = cli_short_error(c, what, rsp.len,
+			    SEL_GET_RSP_LEN);
 			goto fail;
 		}
 		sel_describe(&items[n].rec, names, &items[n].desc);
@@ -642,6 +644,52 @@ sel_bmc_name(const struct cli *c)
 	return c->cfg.host;
 }
 
+/*
+ * The default state file: one per BMC, by its name and, on a LAN port
+ * other than 623, the port (two BMCs behind one address are two SELs),
+ * made safe for a file name.
+ */
+static void
+sel_state_path(const struct cli *c, const char *bmc, char *path, size_t len)
+{
+	const char *dir = getenv("BMCWATCH_STATE_DIR");
+	char port[16] = "";
+	size_t i;
+
+	if (dir == NULL || *dir == '\0')
+		dir = SEL_STATE_DIR;
+	if (c->cfg.iface != IPMI_IFACE_OPEN && c->cfg.port != 0 &&
+	    c->cfg.port != 623)
+		(void)snprintf(port, sizeof(port), "-%u",
+		    (unsigned)c->cfg.port);
+	(void)snprintf(path, len, "%s/sel-%s%s.state", dir, bmc, port);
+	for (i = strlen(dir) + 1; i < len && path[i] != '\0'; i++)
+		if (path[i] == '/' || path[i] < 0x20)
+			path[i] = '_';
+}
+
+/*
+ * The BMC's identity for the SEL state (selmon_cfg.identity): the SDR
+ * cache key (its GUID, or Device ID, manufacturer and product), and for
+ * the latter the address, since two BMCs of one model are two SELs.
+ * NULL when the key is not known (--sdr-file, no answer).
+ */
+static const char *
+sel_identity(const struct cli *c, struct sdr_cache *sc, char *buf,
+    size_t len)
+{
+	const char *key = sc != NULL ? sdr_cache_key(sc) : "";
+
+	if (key[0] == '\0')
+		return NULL;
+	if (strncmp(key, "guid-", 5) == 0)
+		(void)snprintf(buf, len, "%s", key);
+	else
+		(void)snprintf(buf, len, "%s@%s", key,
+		    ipmi_tr_peer(conn_tr(c->conn)));
+	return buf;
+}
+
 static void
 sel_report(struct cli *c, const char *what, const struct selmon_result *r)
 {
@@ -667,10 +715,13 @@ sel_report(struct cli *c, const char *what, const struct selmon_result *r)
 			json_null(j, "percent_used");
 		json_bool(j, "overflow", r->overflow);
 		json_bool(j, "out_of_band_clear", r->oob_clear);
+		json_bool(j, "new_bmc", r->new_bmc);
+		json_bool(j, "new_generation", r->new_generation);
 		json_bool(j, "archive_only", r->archive_only);
 		json_bool(j, "maybe_lost", r->maybe_lost);
 		json_int(j, "requests", r->requests);
 		json_str(j, "message", r->msg[0] ? r->msg : NULL);
+		json_str(j, "note", r->note[0] ? r->note : NULL);
 		json_obj_end(j);
 		json_end(j);
 		return;
@@ -746,6 +797,14 @@ sel_cmd_clear(struct cli *c, int argc, char **argv)
 		sel_report(c, "sel clear", &r);
 		return sel_exit(r.err);
 	}
+	if (r.archive_only) {
+		/* nothing was cleared: not a success */
+		if (c->json)
+			sel_report(c, "sel clear", &r);
+		fprintf(stderr, "bmcwatch: %s: sel clear: not cleared: %s\n",
+		    ipmi_tr_peer(conn_tr(c->conn)), r.msg);
+		return CLI_ECCODE;
+	}
 	if (c->json)
 		sel_report(c, "sel clear", &r);
 	else if (r.cleared)
@@ -768,7 +827,7 @@ sel_cmd_archive(struct cli *c, int argc, char **argv)
 	struct selmon *mon;
 	struct archive *arch;
 	const char *sevfile = NULL, *bmc = NULL;
-	char spath[4096];
+	char spath[4096], ident[STATE_IDENTITY_MAX + 1];
 	unsigned long v;
 	int k, x, rc, mode = SELMON_CLEAR;
 
@@ -838,14 +897,7 @@ sel_cmd_archive(struct cli *c, int argc, char **argv)
 	if (acfg.path == NULL)
 		acfg.path = SEL_ARCHIVE_DEFAULT;
 	if (cfg.state_path == NULL) {
-		size_t i;
-
-		/* one state per BMC: its name, made safe for a file name */
-		(void)snprintf(spath, sizeof(spath), "%s/sel-%s.state",
-		    SEL_STATE_DIR, cfg.bmc);
-		for (i = strlen(SEL_STATE_DIR) + 1; spath[i] != '\0'; i++)
-			if (spath[i] == '/' || spath[i] < 0x20)
-				spath[i] = '_';
+		sel_state_path(c, cfg.bmc, spath, sizeof(spath));
 		cfg.state_path = spath;
 	}
 	if (cfg.clear_at == 0 && cfg.clear_free == 0 && mode == SELMON_CLEAR)
@@ -861,6 +913,8 @@ sel_cmd_archive(struct cli *c, int argc, char **argv)
 	cfg.archive = arch;
 	cfg.archive_path = acfg.path;
 	cfg.names = &m.names.names;
+	/* who answers, found with the SDR cache (no request of its own) */
+	cfg.identity = sel_identity(c, m.sc, ident, sizeof(ident));
 	mon = selmon_new(c->ev, c->conn, &cfg);
 	selmon_run(mon, mode, &r);
 	selmon_free(mon);
@@ -870,6 +924,12 @@ sel_cmd_archive(struct cli *c, int argc, char **argv)
 	if (r.err == SELMON_OK && r.archive_only_new)
 		fprintf(stderr, "bmcwatch: %s: sel archive: %s\n",
 		    ipmi_tr_peer(conn_tr(c->conn)), r.msg);
+	if (r.new_bmc)
+		fprintf(stderr, "bmcwatch: %s: sel archive: %s\n",
+		    ipmi_tr_peer(conn_tr(c->conn)), r.note);
+	if (acfg.use_syslog && r.new_bmc)
+		syslog(acfg.facility | LOG_WARNING, "sel: %s: %s", cfg.bmc,
+		    r.note);
 	/* every clear is logged with its count, and failures too */
 	if (acfg.use_syslog && (r.cleared || r.archive_only_new ||
 	    r.err != SELMON_OK))

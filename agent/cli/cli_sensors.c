@@ -62,7 +62,7 @@ print_text(const struct sensors_opts *o, const struct sensors *s)
 	static const int order[SDR_THR_N] = { SDR_THR_LNR, SDR_THR_LC,
 	    SDR_THR_LNC, SDR_THR_UNC, SDR_THR_UC, SDR_THR_UNR };
 	const char *words[SENSORS_WORDS_MAX];
-	char tmp[SENSORS_WORDS_MAX][16], unit[64], reading[32];
+	char tmp[SENSORS_WORDS_MAX][16], unit[64], reading[32], note[160];
 	size_t i, n, k;
 	int t;
 
@@ -84,11 +84,13 @@ print_text(const struct sensors_opts *o, const struct sensors *s)
 		n = sensors_events(it, words, tmp, SENSORS_WORDS_MAX);
 		for (k = 0; k < n; k++)
 			printf("%s %s", k ? "," : "", words[k]);
-		if (it->note != SENSORS_NOTE_NONE)
-			printf(" (%s)", sensors_note_name(it->note));
+		if (it->note != SENSORS_NOTE_NONE) {
+			sensors_note_text(it, note, sizeof(note));
+			printf(" (%s)", note);
+		}
 		else if (it->events_disabled)
 			printf(" (event messages disabled)");
-		if (o->verbose && it->threshold) {
+		if (o->verbose && it->threshold && it->analog) {
 			printf(" |");
 			for (k = 0; k < SDR_THR_N; k++) {
 				t = order[k];
@@ -110,7 +112,7 @@ print_json(struct cli *c, const struct sensors_opts *o,
 {
 	struct json *j = &c->js;
 	const char *words[SENSORS_WORDS_MAX];
-	char tmp[SENSORS_WORDS_MAX][16], unit[64], ent[16];
+	char tmp[SENSORS_WORDS_MAX][16], unit[64], ent[16], note[160];
 	size_t i, n, k;
 
 	json_obj_begin(j, NULL);
@@ -136,10 +138,14 @@ print_json(struct cli *c, const struct sensors_opts *o,
 		else
 			json_null(j, "reading");
 		sensors_unit(it, unit, sizeof(unit));
-		if (it->threshold)
+		if (it->threshold && it->analog)
 			json_str(j, "unit", unit);
 		else
 			json_null(j, "unit");
+		/* how state and events read: comparison status or
+		 * discrete offsets (event/reading type 01h or not) */
+		json_str(j, "reading_type", it->threshold ? "threshold" :
+		    "discrete");
 		json_str(j, "state", sensor_sev_name(it->sev));
 		/* the BMC's state bits (offsets 0-14; threshold sensors:
 		 * comparison status), null without a reading */
@@ -154,17 +160,20 @@ print_json(struct cli *c, const struct sensors_opts *o,
 		json_arr_end(j);
 		json_obj_begin(j, "thresholds");
 		for (k = 0; k < SDR_THR_N; k++)
-			if (it->threshold && (it->thr_mask & (1u << k)))
+			if (it->threshold && it->analog &&
+			    (it->thr_mask & (1u << k)))
 				json_num(j, thr_keys[k], it->thr[k],
 				    it->decimals);
 		json_obj_end(j);
-		if (it->note != SENSORS_NOTE_NONE)
-			json_str(j, "note", sensors_note_name(it->note));
+		if (it->note != SENSORS_NOTE_NONE) {
+			sensors_note_text(it, note, sizeof(note));
+			json_str(j, "note", note);
+		}
 		else if (it->events_disabled)
 			json_str(j, "note", "event messages disabled");
 		else
 			json_null(j, "note");
-		if (o->verbose && it->threshold) {
+		if (o->verbose && it->threshold && it->analog) {
 			json_arr_begin(j, "thresholds_settable");
 			for (k = 0; k < SDR_THR_N; k++)
 				if (SDR_THR_ACCESS(it->rec) == SDR_THRACC_SETTABLE &&

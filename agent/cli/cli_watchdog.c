@@ -164,9 +164,10 @@ run_op(struct cli *c, struct watchdog_op *op, const char *what)
 	watchdog_op_errtext(op, msg, sizeof(msg));
 	fprintf(stderr, "bmcwatch: %s: %s: %s\n",
 	    ipmi_tr_peer(conn_tr(c->conn)), what, msg);
-	if (op->err == WATCHDOG_E_CCODE && op->ccode == 0xcc &&
+	if (op->err == WATCHDOG_E_CCODE &&
+	    op->ccode == IPMI_CC_INVALID_DATA_FIELD &&
 	    op->cfg.action != WDT_ACTION_NONE)
-		fprintf(stderr, "bmcwatch: (a BMC answers 0xcc when it cannot "
+		fprintf(stderr, "bmcwatch: (a BMC answers CCh when it cannot "
 		    "perform the action, e.g. ipmi_sim without a system "
 		    "interface peer)\n");
 	return op->err == WATCHDOG_E_CCODE ? CLI_ECCODE :
@@ -376,7 +377,7 @@ wd_reset(struct cli *c, int argc, char **argv)
 	struct watchdog_op op;
 	struct wd_opts o;
 	struct wdt_timer t;
-	char err[400];
+	char err[400], cc[IPMI_CCODE_TEXT_MAX];
 	int r, reinit = 0;
 
 	if (argc > 1) {
@@ -400,11 +401,12 @@ wd_reset(struct cli *c, int argc, char **argv)
 	if ((r = cli_call(c, &req, &rsp)) != 0)
 		return -r;
 	if (rsp.ccode == WDT_CC_NOT_INITIALISED) {
-		fprintf(stderr, "bmcwatch: %s: Reset Watchdog Timer: the "
-		    "watchdog was never set since the BMC started (completion "
-		    "code 0x80); run `bmcwatch watchdog set --timeout S` "
-		    "first, or give reset the set options\n",
-		    ipmi_tr_peer(conn_tr(c->conn)));
+		fprintf(stderr, "bmcwatch: %s: Reset Watchdog Timer: %s: the "
+		    "watchdog was never set since the BMC started; run "
+		    "`bmcwatch watchdog set --timeout S` first, or give reset "
+		    "the set options\n", ipmi_tr_peer(conn_tr(c->conn)),
+		    ipmi_ccode_fmt(cc, sizeof(cc), req.netfn, req.cmd,
+		    rsp.ccode));
 		return CLI_ECCODE;
 	}
 	if (rsp.ccode != IPMI_CC_OK)
@@ -501,7 +503,7 @@ static void
 hb_event(struct watchdog_hb *hb, const struct watchdog_op *op, void *arg)
 {
 	struct hb_state *s = arg;
-	char msg[400];
+	char msg[400], cc[IPMI_CCODE_TEXT_MAX];
 
 	if (op->err != WATCHDOG_OK) {
 		watchdog_op_errtext(op, msg, sizeof(msg));
@@ -525,7 +527,10 @@ hb_event(struct watchdog_hb *hb, const struct watchdog_op *op, void *arg)
 	case WATCHDOG_OP_KICK:
 		if (op->reinit)
 			fprintf(stderr, "bmcwatch: watchdog was not "
-			    "initialised (0x80): set it again\n");
+			    "initialised (%s): set it again\n",
+			    ipmi_ccode_fmt(cc, sizeof(cc), IPMI_NETFN_APP,
+			    IPMI_CMD_RESET_WATCHDOG_TIMER,
+			    WDT_CC_NOT_INITIALISED));
 		break;
 	case WATCHDOG_OP_STOP:
 		s->stopped = 1;

@@ -27,6 +27,8 @@ struct app_devid {
 	uint8_t		aux[4];
 };
 void		 app_devid_req(struct ipmi_req *);
+/* response data Get Device ID needs: 11 bytes, then 4 optional */
+#define APP_DEVID_RSP_LEN	11
 enum ipmi_err	 app_devid_decode(const uint8_t *, size_t, struct app_devid *);
 /* names of the additional device support bits 0..7 */
 const char	*app_devid_support_name(unsigned bit);

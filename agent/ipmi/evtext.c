@@ -223,7 +223,7 @@ static const char *const evtext_specific[][15] = {
 	    "S4/S5: soft-off", "G3: mechanical off",
 	    "Sleeping in S1/S2/S3 state", "G1: sleeping",
 	    "S5: entered by override", "Legacy ON state",
-	    "Legacy OFF state", "Unknown" },
+	    "Legacy OFF state", NULL, "Unknown" },	/* 0Dh not defined */
 	[0x23] = { "Timer expired", "Hard reset", "Power down",
 	    "Power cycle", NULL, NULL, NULL, NULL, "Timer interrupt" },
 	[0x24] = { "Platform generated page", "Platform generated LAN alert",

@@ -180,6 +180,27 @@ const char	*ipmi_strerror(enum ipmi_err);
 /* Spec name of a completion code; generic text for OEM/unknown ones.
  * Command-specific codes (80h-BEh) need netfn/cmd context. */
 const char	*ipmi_ccode_name(uint8_t netfn, uint8_t cmd, uint8_t ccode);
+/*
+ * The one way a completion code is written, wherever one is shown:
+ * "completion code C1h: Invalid command" (the spec's "C1h" and name;
+ * command-specific codes named for netfn/cmd, request or response
+ * netfn).  Fills buf (IPMI_CCODE_TEXT_MAX is always enough) and
+ * returns it.
+ */
+#define IPMI_CCODE_TEXT_MAX	128
+const char	*ipmi_ccode_fmt(char *buf, size_t len, uint8_t netfn,
+		    uint8_t cmd, uint8_t ccode);
+/* "response too short (3 bytes, need 14)"; need 0: no minimum given */
+const char	*ipmi_short_fmt(char *buf, size_t len, size_t got,
+		    size_t need);
+/*
+ * Why a response could not be used: its completion code when not 00h
+ * (ipmi_ccode_fmt), else that it is too short for the need bytes its
+ * decoder wants, else "malformed response (N bytes)".  For the callers
+ * that test "ccode != 00h || decode failed" in one go.
+ */
+const char	*ipmi_rsp_errfmt(char *buf, size_t len,
+		    const struct ipmi_rsp *, size_t need);
 uint8_t		 ipmi_csum(const uint8_t *, size_t);
 const char	*ipmi_priv_name(uint8_t);
 int		 ipmi_priv_parse(const char *, uint8_t *);

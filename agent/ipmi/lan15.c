@@ -509,10 +509,12 @@ l15_begin(struct lan15 *l, uint64_t now)
 static int
 l15_ccode_fail(struct lan15 *l, const struct ipmi_rsp *rsp)
 {
+	char cc[IPMI_CCODE_TEXT_MAX];
+
 	if (rsp->ccode == IPMI_CC_OK)
 		return 0;
-	ipmi_tr_seterr(&l->tr, l15_step[l->st], "%s (0x%02x)",
-	    ipmi_ccode_name(rsp->netfn, rsp->cmd, rsp->ccode), rsp->ccode);
+	ipmi_tr_seterr(&l->tr, l15_step[l->st], "%s", ipmi_ccode_fmt(cc,
+	    sizeof(cc), rsp->netfn, rsp->cmd, rsp->ccode));
 	return -1;
 }
 
@@ -521,14 +523,14 @@ l15_on_authcap(struct lan15 *l, const struct ipmi_rsp *rsp, uint64_t now)
 {
 	struct app_authcap a;
 	struct ipmi_req req;
-	char msg[200];
+	char msg[200], cc[IPMI_CCODE_TEXT_MAX];
 	int t;
 
 	if (rsp->ccode == IPMI_CC_INVALID_DATA_FIELD) {
-		ipmi_tr_seterr(&l->tr, l15_step[l->st], "%s (0x%02x): "
-		    "privilege %s above the channel limit?",
-		    ipmi_ccode_name(rsp->netfn, rsp->cmd, rsp->ccode),
-		    rsp->ccode, ipmi_priv_name(l->tr.cfg.priv));
+		ipmi_tr_seterr(&l->tr, l15_step[l->st], "%s: privilege %s "
+		    "above the channel limit?", ipmi_ccode_fmt(cc, sizeof(cc),
+		    rsp->netfn, rsp->cmd, rsp->ccode),
+		    ipmi_priv_name(l->tr.cfg.priv));
 		l15_setup_fail(l, IPMI_E_AUTH);
 		return;
 	}
@@ -606,11 +608,12 @@ l15_on_activate(struct lan15 *l, const struct ipmi_rsp *rsp, uint64_t now)
 {
 	struct app_activate a;
 	struct ipmi_req req;
+	char cc[IPMI_CCODE_TEXT_MAX];
 
 	if (rsp->ccode == 0x86) {
 		/* privilege above the user's or channel's limit */
-		ipmi_tr_seterr(&l->tr, l15_step[l->st], "%s (0x86): asked "
-		    "for %s", ipmi_ccode_name(rsp->netfn, rsp->cmd,
+		ipmi_tr_seterr(&l->tr, l15_step[l->st], "%s: asked for %s",
+		    ipmi_ccode_fmt(cc, sizeof(cc), rsp->netfn, rsp->cmd,
 		    rsp->ccode), ipmi_priv_name(l->tr.cfg.priv));
 		l15_setup_fail(l, IPMI_E_AUTH);
 		return;
@@ -670,12 +673,13 @@ l15_on_activate(struct lan15 *l, const struct ipmi_rsp *rsp, uint64_t now)
 static void
 l15_on_setpriv(struct lan15 *l, const struct ipmi_rsp *rsp, uint64_t now)
 {
+	char cc[IPMI_CCODE_TEXT_MAX];
+
 	if (rsp->ccode != IPMI_CC_OK) {
 		l15_close_quietly(l, now);
-		ipmi_tr_seterr(&l->tr, l15_step[l->st], "%s: %s (0x%02x)",
-		    ipmi_priv_name(l->tr.cfg.priv),
-		    ipmi_ccode_name(rsp->netfn, rsp->cmd, rsp->ccode),
-		    rsp->ccode);
+		ipmi_tr_seterr(&l->tr, l15_step[l->st], "%s: %s",
+		    ipmi_priv_name(l->tr.cfg.priv), ipmi_ccode_fmt(cc,
+		    sizeof(cc), rsp->netfn, rsp->cmd, rsp->ccode));
 		l15_setup_fail(l, IPMI_E_AUTH);
 		return;
 	}

@@ -472,11 +472,12 @@ static void
 lp_on_authcap(struct lanplus *lp, const struct ipmi_rsp *rsp, uint64_t now)
 {
 	struct app_authcap a;
+	char cc[IPMI_CCODE_TEXT_MAX];
 
 	if (rsp->ccode != IPMI_CC_OK) {
-		ipmi_tr_seterr(&lp->tr, lp_step[lp->st], "%s (0x%02x)",
-		    ipmi_ccode_name(rsp->netfn, rsp->cmd, rsp->ccode),
-		    rsp->ccode);
+		ipmi_tr_seterr(&lp->tr, lp_step[lp->st], "%s",
+		    ipmi_ccode_fmt(cc, sizeof(cc), rsp->netfn, rsp->cmd,
+		    rsp->ccode));
 		lp_setup_fail(lp, IPMI_E_AUTH);
 		return;
 	}
@@ -748,6 +749,7 @@ lp_on_rsp(struct lanplus *lp, uint64_t now)
 {
 	enum lp_flight f = lp->flight;
 	struct ipmi_rsp *rsp = &lp->tr.rsp;
+	char cc[IPMI_CCODE_TEXT_MAX];
 
 	lp_idle(lp, now);
 	switch (f) {
@@ -772,11 +774,10 @@ lp_on_rsp(struct lanplus *lp, uint64_t now)
 		return;
 	case LP_SETPRIV:
 		if (rsp->ccode != IPMI_CC_OK) {
-			ipmi_tr_seterr(&lp->tr, lp_step[lp->st],
-			    "%s: %s (0x%02x)",
+			ipmi_tr_seterr(&lp->tr, lp_step[lp->st], "%s: %s",
 			    ipmi_priv_name(lp->tr.cfg.priv),
-			    ipmi_ccode_name(rsp->netfn, rsp->cmd,
-			    rsp->ccode), rsp->ccode);
+			    ipmi_ccode_fmt(cc, sizeof(cc), rsp->netfn,
+			    rsp->cmd, rsp->ccode));
 			/* the session is live on the BMC: give its slot
 			 * back before failing */
 			ipmi_tr_fail_all(&lp->tr, IPMI_E_AUTH);

@@ -2,6 +2,7 @@
  * IPMI message codecs: checksums, IPMB/LAN framing, completion code and
  * error names.  Pure: no I/O, clock or globals (the tables are const).
  */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -120,7 +121,10 @@ static const struct {
 	{ IPMI_NETFN_APP, IPMI_CMD_SEND_MESSAGE, 0x81, "Lost arbitration" },
 	{ IPMI_NETFN_APP, IPMI_CMD_SEND_MESSAGE, 0x82, "Bus error" },
 	{ IPMI_NETFN_APP, IPMI_CMD_SEND_MESSAGE, 0x83, "NAK on write" },
-	/* 31.6 Get SEL Entry, 31.9 Clear SEL, 31.7 Add SEL Entry */
+	/* 31.2 Get SEL Info, 31.5 Get SEL Entry, 31.6 Add SEL Entry,
+	 * 31.9 Clear SEL */
+	{ IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_INFO, 0x81,
+	    "Cannot execute command, SEL erase in progress" },
 	{ IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_ENTRY, 0x81,
 	    "Cannot execute command, SEL erase in progress" },
 	{ IPMI_NETFN_STORAGE, IPMI_CMD_ADD_SEL_ENTRY, 0x80,
@@ -128,6 +132,11 @@ static const struct {
 	{ IPMI_NETFN_STORAGE, IPMI_CMD_ADD_SEL_ENTRY, 0x81,
 	    "Cannot execute command, SEL erase in progress" },
 	{ IPMI_NETFN_STORAGE, IPMI_CMD_CLEAR_SEL, 0x81,
+	    "Cannot execute command, SEL erase in progress" },
+	/* 31.8 Delete SEL Entry */
+	{ IPMI_NETFN_STORAGE, IPMI_CMD_DELETE_SEL_ENTRY, 0x80,
+	    "Operation not supported for this record type" },
+	{ IPMI_NETFN_STORAGE, IPMI_CMD_DELETE_SEL_ENTRY, 0x81,
 	    "Cannot execute command, SEL erase in progress" },
 	/* 28.11 Get System Boot Options */
 	{ IPMI_NETFN_CHASSIS, IPMI_CMD_GET_SYSTEM_BOOT_OPTIONS, 0x80,
@@ -153,6 +162,39 @@ ipmi_ccode_name(uint8_t netfn, uint8_t cmd, uint8_t cc)
 	if (cc >= 0x80 && cc <= 0xbe)
 		return "Command-specific completion code";
 	return "Unknown completion code";
+}
+
+const char *
+ipmi_ccode_fmt(char *buf, size_t len, uint8_t netfn, uint8_t cmd, uint8_t cc)
+{
+	(void)snprintf(buf, len, "completion code %02Xh: %s", cc,
+	    ipmi_ccode_name(netfn, cmd, cc));
+	return buf;
+}
+
+const char *
+ipmi_short_fmt(char *buf, size_t len, size_t got, size_t need)
+{
+	if (need > 0)
+		(void)snprintf(buf, len, "response too short (%zu byte%s, "
+		    "need %zu)", got, got == 1 ? "" : "s", need);
+	else
+		(void)snprintf(buf, len, "response too short (%zu byte%s)",
+		    got, got == 1 ? "" : "s");
+	return buf;
+}
+
+const char *
+ipmi_rsp_errfmt(char *buf, size_t len, const struct ipmi_rsp *rsp,
+    size_t need)
+{
+	if (rsp->ccode != IPMI_CC_OK)
+		return ipmi_ccode_fmt(buf, len, rsp->netfn, rsp->cmd,
+		    rsp->ccode);
+	if (rsp->len < need)
+		return ipmi_short_fmt(buf, len, rsp->len, need);
+	(void)snprintf(buf, len, "malformed response (%u bytes)", rsp->len);
+	return buf;
 }
 
 /* 2's complement checksum: the bytes plus the checksum sum to 0. */

@@ -196,6 +196,14 @@ uint8_t		 sdr_share_instance(const struct sdr_rec *, unsigned idx);
 
 /* ---- SDR Repository commands, section 33 ---- */
 
+/* Response data lengths the decoders below need (after the completion
+ * code), for "response too short (N bytes, need M)"; Get SDR needs the
+ * next record ID and at least one byte of the record. */
+#define SDR_INFO_RSP_LEN	14
+#define SDR_DEV_INFO_RSP_LEN	2
+#define SDR_RESERVE_RSP_LEN	2
+#define SDR_GET_RSP_MIN		3
+
 /* Get SDR Repository Info, section 33.9 */
 struct sdr_repo_info {
 	uint8_t		version;

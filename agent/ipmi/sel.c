@@ -447,8 +447,67 @@ sel_printable(const uint8_t *p, size_t n, char *out, size_t len)
 	out[o] = '\0';
 }
 
+/* Event data 2 severity nibble: an offset of the generic severity type
+ * 07h (table 42-2), as a SEL severity; -1 for none (Fh) or reserved */
+static int
+sel_ed2_sev(uint8_t off)
+{
+	switch (off) {
+	case 0x0:	/* transition to OK */
+	case 0x7:	/* Monitor */
+	case 0x8:	/* Informational */
+		return SEL_SEV_INFO;
+	case 0x1:	/* to Non-critical from OK */
+	case 0x4:	/* to Non-critical from more severe */
+		return SEL_SEV_WARNING;
+	case 0x2:	/* to Critical from less severe */
+	case 0x3:	/* to Non-recoverable from less severe */
+	case 0x5:	/* to Critical from Non-recoverable */
+	case 0x6:	/* to Non-recoverable */
+		return SEL_SEV_CRITICAL;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Event data 2 of a discrete event with ED1 [7:6] = 01b (table 29-6):
+ * [7:4] the severity, an offset of generic type 07h, and [3:0] the
+ * previous state, an offset of the event's own type; Fh = unspecified
+ * (not printed).  In words where the tables have them.
+ */
 static void
-sel_describe_discrete(const struct sel_rec *s, struct sel_desc *d)
+sel_describe_prev(const struct sel_rec *s, const struct sel_names *n,
+    struct sel_desc *d)
+{
+	uint8_t prev = s->ed[1] & 0x0f, sev = s->ed[1] >> 4;
+	const char *t;
+
+	if (prev != 0x0f) {
+		t = n != NULL && n->offset_text != NULL ?
+		    n->offset_text(s->event_type, s->sensor_type, prev) : NULL;
+		if (t != NULL)
+			sel_cat(d->event, sizeof(d->event),
+			    "; previous state: %s", t);
+		else
+			sel_cat(d->event, sizeof(d->event),
+			    "; previous state: offset 0x%x", prev);
+	}
+	if (sev != 0x0f) {
+		t = n != NULL && n->offset_text != NULL ?
+		    n->offset_text(SEL_EVT_SEVERITY, 0, sev) : NULL;
+		if (t != NULL)
+			sel_cat(d->event, sizeof(d->event), "; severity: %s",
+			    t);
+		else
+			sel_cat(d->event, sizeof(d->event),
+			    "; severity: offset 0x%x", sev);
+	}
+}
+
+static void
+sel_describe_discrete(const struct sel_rec *s, const struct sel_names *n,
+    struct sel_desc *d)
 {
 	char txt[8];
 	uint8_t b[3];
@@ -480,9 +539,8 @@ sel_describe_discrete(const struct sel_rec *s, struct sel_desc *d)
 		    txt[0] ? " \"" : "", txt, txt[0] ? "...\"" : "");
 		return;
 	}
-	if (s->ed2_use == SEL_ED_TRIGGER && s->ed[1] != 0xff)
-		sel_cat(d->event, sizeof(d->event),
-		    "; previous state offset 0x%x", s->ed[1] & 0x0f);
+	if (s->ed2_use == SEL_ED_TRIGGER)
+		sel_describe_prev(s, n, d);
 	if (s->ed2_use == SEL_ED_OEM || s->ed2_use == SEL_ED_SPECIFIC)
 		sel_cat(d->event, sizeof(d->event), "; data2 0x%02x",
 		    s->ed[1]);
@@ -564,10 +622,15 @@ sel_describe(const struct sel_rec *s, const struct sel_names *n,
 	if (s->event_type == SEL_EVT_THRESHOLD)
 		sel_describe_threshold(s, n, d);
 	else
-		sel_describe_discrete(s, d);
+		sel_describe_discrete(s, n, d);
 	sev = n != NULL && n->severity != NULL ?
 	    n->severity(n->arg, s->gen_id, s->sensor_num, s->event_type,
 	    s->sensor_type, s->offset) : -1;
+	/* without a model's severity, the BMC's own word (event data 2
+	 * severity) beats a guess */
+	if (sev < 0 && s->event_type != SEL_EVT_THRESHOLD &&
+	    s->ed2_use == SEL_ED_TRIGGER)
+		sev = sel_ed2_sev(s->ed[1] >> 4);
 	d->sev = sev >= 0 && sev <= SEL_SEV_CRITICAL ? (enum sel_sev)sev :
 	    sel_default_sev(s);
 	/* a deassertion ends the condition: informational; so is "Log

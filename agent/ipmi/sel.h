@@ -37,6 +37,7 @@
 #define SEL_EVT_THRESHOLD	0x01
 #define SEL_EVT_GENERIC_MIN	0x02
 #define SEL_EVT_GENERIC_MAX	0x0c
+#define SEL_EVT_SEVERITY	0x07	/* generic "severity" states */
 #define SEL_EVT_SENSOR_SPECIFIC	0x6f
 
 /* Sensor types used here, table 42-3. */
@@ -56,6 +57,14 @@
 #define SEL_CLEAR_GET_STATUS	0x00
 #define SEL_ERASE_IN_PROGRESS	0x00
 #define SEL_ERASE_COMPLETED	0x01
+
+/* Response data lengths the decoders below need (after the completion
+ * code): for "response too short (N bytes, need M)". */
+#define SEL_INFO_RSP_LEN	14
+#define SEL_RESERVE_RSP_LEN	2
+#define SEL_GET_RSP_LEN		(2 + SEL_RECORD_LEN)
+#define SEL_DELETE_RSP_LEN	2
+#define SEL_CLEAR_RSP_LEN	1
 
 /* Get SEL Info response, section 31.2, table 31-2. */
 struct sel_info {
@@ -136,7 +145,8 @@ enum sel_kind {
 /* ED1 bits 7:6 / 5:4 usage of event data 2 and 3, table 29-6 */
 #define SEL_ED_UNSPEC		0
 #define SEL_ED_TRIGGER		1	/* threshold: reading / threshold;
-					 * discrete ED2: previous state */
+					 * discrete ED2: severity [7:4]
+					 * and previous state [3:0] */
 #define SEL_ED_OEM		2
 #define SEL_ED_SPECIFIC		3	/* sensor-specific extension */
 
@@ -192,7 +202,8 @@ struct sel_names {
 	const char	*(*offset_text)(uint8_t event_type,
 			    uint8_t sensor_type, uint8_t offset);
 	/* severity (enum sel_sev) of an asserted offset of that sensor,
-	 * -1 to use sel.c's default */
+	 * -1 to use sel.c's default: the severity the BMC gives in event
+	 * data 2 of a discrete event, else a guess by type */
 	int		 (*severity)(void *arg, uint16_t gen_id,
 			    uint8_t sensor_num, uint8_t event_type,
 			    uint8_t sensor_type, uint8_t offset);
@@ -224,7 +235,14 @@ struct sel_desc {
 	uint8_t		panic;		/* a Linux kernel panic record */
 };
 
-/* Describe a decoded record: sensor name, event text, severity. */
+/*
+ * Describe a decoded record: sensor name, event text, severity.  The
+ * event text is the offset's words, then what event data 2 and 3 add:
+ * "; reading 96.00 degrees C; threshold 85.00 degrees C" (threshold),
+ * "; previous state: Presence detected; severity: Transition to
+ * Critical from less severe" (discrete, ED1 [7:6] = 01b; an unspecified
+ * Fh half is left out), watchdog 2 timer use and interrupt, OEM bytes.
+ */
 void		 sel_describe(const struct sel_rec *, const struct sel_names *,
 		    struct sel_desc *);
 

@@ -35,6 +35,8 @@ struct sensor_reading {
 	uint8_t		nstates;	/* state bytes present: 0, 1 or 2 */
 	uint16_t	states;		/* byte 3 | byte 4 << 8 (bit 15 = 0) */
 };
+/* the reading and its flags; the state bytes are optional */
+#define SENSOR_READING_RSP_MIN	2
 void		 sensor_reading_req(struct ipmi_req *, uint8_t number);
 enum ipmi_err	 sensor_reading_decode(const uint8_t *, size_t,
 		    struct sensor_reading *);

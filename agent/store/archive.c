@@ -190,6 +190,11 @@ archive_format(const struct archive_entry *e, char *buf, size_t len)
 		(void)snprintf(raw + 2 * i, 3, "%02x", e->rec->raw[i]);
 	(void)snprintf(buf, len, "%s\t%s\t0x%04x\t%s\t%s\t%s\t%s", tm, bmc,
 	    e->rec->id, sensor, event, sel_sev_name(e->desc->sev), raw);
+	/* untagged lines stay as they were before generations */
+	i = strlen(buf);
+	if (e->gen != 0)
+		(void)snprintf(buf + i, len - i, "\t%08lx",
+		    (unsigned long)e->gen);
 }
 
 /* one JSON object per line, built in memory */
@@ -218,6 +223,12 @@ archive_json(const struct archive_entry *e, size_t *len)
 	json_str(&j, "event", e->desc->event);
 	json_str(&j, "severity", sel_sev_name(e->desc->sev));
 	json_hex(&j, "raw", e->rec->raw, SEL_RECORD_LEN);
+	if (e->gen != 0) {
+		char g[9];
+
+		(void)snprintf(g, sizeof(g), "%08lx", (unsigned long)e->gen);
+		json_str(&j, "generation", g);
+	}
 	json_obj_end(&j);
 	json_end(&j);
 	if (fclose(f) != 0) {
@@ -245,7 +256,7 @@ archive_json_seen(int fd, const struct archive_entry *e, size_t n,
 	size_t want, i;
 	off_t from;
 	ssize_t got;
-	char *buf, key[64], hex[2 * SEL_RECORD_LEN + 1], bkey[160];
+	char *buf, key[64], hex[2 * SEL_RECORD_LEN + 1], bkey[160], gkey[40];
 	const char *p, *ls, *le;
 
 	if (fstat(fd, &st) != 0 || st.st_size <= 0)
@@ -270,14 +281,26 @@ archive_json_seen(int fd, const struct archive_entry *e, size_t n,
 		(void)snprintf(key, sizeof(key), "\"raw\":\"%s\"", hex);
 		(void)snprintf(bkey, sizeof(bkey), "\"bmc\":\"%s\"",
 		    e[i].bmc);
+		/* the same generation: its tag, or none for tag 0 */
+		if (e[i].gen != 0)
+			(void)snprintf(gkey, sizeof(gkey),
+			    "\"generation\":\"%08lx\"",
+			    (unsigned long)e[i].gen);
+		else
+			(void)snprintf(gkey, sizeof(gkey), "\"generation\":");
 		for (p = buf; (p = strstr(p, key)) != NULL; p++) {
+			int tagged;
+
 			ls = p;
 			while (ls > buf && ls[-1] != '\n')
 				ls--;
 			if ((le = strchr(p, '\n')) == NULL)
 				break;		/* torn: cut by the repair */
+			tagged = memmem(ls, (size_t)(le - ls), gkey,
+			    strlen(gkey)) != NULL;
 			if (memmem(ls, (size_t)(le - ls), bkey,
-			    strlen(bkey)) != NULL) {
+			    strlen(bkey)) != NULL &&
+			    tagged == (e[i].gen != 0)) {
 				seen[i] = 1;
 				break;
 			}
@@ -384,22 +407,26 @@ archive_hexval(char c)
 
 int
 archive_parse(const char *line, size_t len, const char *bmc,
-    uint8_t raw[SEL_RECORD_LEN])
+    uint8_t raw[SEL_RECORD_LEN], uint32_t *gen)
 {
-	const char *f[7];
-	size_t i, nf = 0, blen = strlen(bmc);
+	const char *f[9];
+	size_t i, nf = 0, blen = strlen(bmc), rlen;
+	uint32_t g = 0;
 	int hi, lo;
 
+	/* 7 fields, or 8 with the generation tag; never more */
 	f[nf++] = line;
-	for (i = 0; i < len && nf < 7; i++)
+	for (i = 0; i < len && nf < 9; i++)
 		if (line[i] == '\t')
 			f[nf++] = line + i + 1;
-	if (nf != 7 || memchr(f[6], '\t', len - (size_t)(f[6] - line)))
+	if (nf != 7 && nf != 8)
 		return -1;
 	if ((size_t)(f[2] - f[1]) != blen + 1 ||
 	    memcmp(f[1], bmc, blen) != 0)
 		return -1;
-	if (len - (size_t)(f[6] - line) != 2 * SEL_RECORD_LEN)
+	rlen = (nf == 8 ? (size_t)(f[7] - line) - 1 : len) -
+	    (size_t)(f[6] - line);
+	if (rlen != 2 * SEL_RECORD_LEN)
 		return -1;
 	for (i = 0; i < SEL_RECORD_LEN; i++) {
 		hi = archive_hexval(f[6][2 * i]);
@@ -408,15 +435,26 @@ archive_parse(const char *line, size_t len, const char *bmc,
 			return -1;
 		raw[i] = (uint8_t)(hi << 4 | lo);
 	}
+	if (nf == 8) {
+		if (len - (size_t)(f[7] - line) != 8)
+			return -1;
+		for (i = 0; i < 8; i++) {
+			if ((hi = archive_hexval(f[7][i])) < 0)
+				return -1;
+			g = g << 4 | (uint32_t)hi;
+		}
+	}
+	*gen = g;
 	return 0;
 }
 
 static int
-archive_tail_file(const char *path, const char *bmc,
-    void (*cb)(void *, const uint8_t *), void *arg)
+archive_tail_file(const char *path, const char *bmc, archive_tail_fn *cb,
+    void *arg)
 {
 	struct stat st;
 	uint8_t raw[SEL_RECORD_LEN];
+	uint32_t gen;
 	char *buf;
 	off_t from;
 	size_t n, s, i;
@@ -457,8 +495,8 @@ archive_tail_file(const char *path, const char *bmc,
 		if (nl == NULL)
 			break;		/* torn tail: not an entry */
 		if (archive_parse(buf + i, (size_t)(nl - (buf + i)), bmc,
-		    raw) == 0) {
-			cb(arg, raw);
+		    raw, &gen) == 0) {
+			cb(arg, raw, gen);
 			count++;
 		}
 		i = (size_t)(nl - buf) + 1;
@@ -468,8 +506,8 @@ archive_tail_file(const char *path, const char *bmc,
 }
 
 int
-archive_tail(const char *path, const char *bmc,
-    void (*cb)(void *, const uint8_t raw[SEL_RECORD_LEN]), void *arg)
+archive_tail(const char *path, const char *bmc, archive_tail_fn *cb,
+    void *arg)
 {
 	char rot[PATH_MAX];
 	int a, b;

@@ -6,11 +6,14 @@
  * rotation never loses a line.
  *
  * Text line (tab-separated, tabs and newlines in texts become spaces):
- *	TIME BMC ID SENSOR EVENT SEVERITY RAW
+ *	TIME BMC ID SENSOR EVENT SEVERITY RAW GEN
  * TIME is ISO 8601 UTC, "pre-init +Ns" or "none"; ID is 0xNNNN; RAW the
- * 16 record bytes as 32 lower-case hex digits.  RAW (record ID,
- * timestamp and content) is the entry's identity: archive_tail() reads
- * it back to skip entries archived before a crash.  A batch is written
+ * 16 record bytes as 32 lower-case hex digits; GEN the tag of the SEL
+ * generation the entry was read from (8 hex digits; see bmc/selmon.c),
+ * absent on lines written before generations (tag 0).  RAW (record ID,
+ * timestamp and content) is the entry's identity within a generation:
+ * archive_tail() reads RAW and GEN back to skip entries archived before
+ * a crash.  A batch is written
  * to the JSON-lines file first and to the text archive second; entries
  * a crash left in the JSON file alone are not written there again.
  */
@@ -39,6 +42,7 @@ struct archive_entry {
 	const char		*bmc;
 	const struct sel_rec	*rec;
 	const struct sel_desc	*desc;
+	uint32_t		 gen;	/* SEL generation tag, 0: none */
 };
 
 struct archive;
@@ -64,19 +68,21 @@ void		 archive_reopen(struct archive *);
 void		 archive_format(const struct archive_entry *, char *buf,
 		    size_t len);
 
-/* Parse one line (without its newline): 0 with raw filled if it is an
- * entry of bmc, -1 otherwise.  Pure. */
+/* Parse one line (without its newline): 0 with raw and gen (0 for an
+ * untagged line) filled if it is an entry of bmc, -1 otherwise.  Pure. */
 int		 archive_parse(const char *line, size_t len, const char *bmc,
-		    uint8_t raw[SEL_RECORD_LEN]);
+		    uint8_t raw[SEL_RECORD_LEN], uint32_t *gen);
 
 /*
- * Read back the identities (raw record bytes) of the last entries of
- * bmc: the rotated file PATH.1 first, then PATH, oldest first, at most
- * ARCHIVE_TAIL_MAX bytes of each.  cb is called once per line.  Returns
- * the number of lines seen, or -1 if PATH exists but cannot be read.
+ * Read back the identities (raw record bytes and generation tags) of
+ * the last entries of bmc: the rotated file PATH.1 first, then PATH,
+ * oldest first, at most ARCHIVE_TAIL_MAX bytes of each.  cb is called
+ * once per line.  Returns the number of lines seen, or -1 if PATH
+ * exists but cannot be read.
  */
+typedef void	archive_tail_fn(void *, const uint8_t raw[SEL_RECORD_LEN],
+		    uint32_t gen);
 int		 archive_tail(const char *path, const char *bmc,
-		    void (*cb)(void *, const uint8_t raw[SEL_RECORD_LEN]),
-		    void *arg);
+		    archive_tail_fn *cb, void *arg);
 
 #endif

@@ -2,6 +2,9 @@
  * SEL reader state file:
  *
  *	bmcwatch-sel-state 1
+ *	identity guid-0b57c0de5eed4a1c9e3f00112233aabb
+ *	generation 0x5be1f00d
+ *	pending -
  *	last_add 1795503841
  *	last_erase 0
  *	entries 13
@@ -14,9 +17,13 @@
  *	crc32 1a2b3c4d
  *
  * "cursor -" when nothing is archived from the present SEL.  The CRC
- * covers every byte before the crc32 line.
+ * covers every byte before the crc32 line.  Files written before
+ * identities and generations lack those three lines: identity unknown,
+ * generation 0 (the untagged archive lines), nothing pending.
  */
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -77,6 +84,50 @@ state_num(const char *s, unsigned long long max, unsigned long long *v)
 	return 0;
 }
 
+/* an identity as the file holds it: 1..STATE_IDENTITY_MAX printable
+ * characters without spaces, "-" for none */
+static int
+state_identity_ok(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (i >= STATE_IDENTITY_MAX || s[i] < 0x21 || s[i] > 0x7e)
+			return 0;
+	return i > 0;
+}
+
+void
+state_identity_copy(char dst[STATE_IDENTITY_MAX + 1], const char *s)
+{
+	size_t i;
+
+	memset(dst, 0, STATE_IDENTITY_MAX + 1);
+	for (i = 0; s != NULL && s[i] != '\0' && i < STATE_IDENTITY_MAX; i++)
+		dst[i] = s[i] < 0x21 || s[i] > 0x7e ? '_' : s[i];
+	if (strcmp(dst, "-") == 0)
+		dst[0] = '_';
+}
+
+uint32_t
+state_gen_new(uint32_t old)
+{
+	static uint32_t seq;
+	struct timeval tv;
+	uint32_t g = 0;
+
+	if (getrandom(&g, sizeof(g), GRND_NONBLOCK) != (ssize_t)sizeof(g)) {
+		/* no entropy yet (early boot): time, pid and a counter */
+		(void)gettimeofday(&tv, NULL);
+		g = (uint32_t)tv.tv_sec * 2654435761u ^
+		    (uint32_t)tv.tv_usec * 40503u ^
+		    (uint32_t)getpid() * 2246822519u ^ ++seq * 3266489917u;
+	}
+	while (g == 0 || g == old)
+		g = g * 1103515245u + 12345u;
+	return g;
+}
+
 static int
 state_line(struct state_sel *st, char *line)
 {
@@ -87,6 +138,27 @@ state_line(struct state_sel *st, char *line)
 	if (val == NULL)
 		return -1;
 	*val++ = '\0';
+	if (strcmp(line, "identity") == 0) {
+		if (strcmp(val, "-") == 0) {
+			st->identity[0] = '\0';
+			return 0;
+		}
+		if (!state_identity_ok(val))
+			return -1;
+		memcpy(st->identity, val, strlen(val) + 1);
+		return 0;
+	}
+	if (strcmp(line, "pending") == 0) {
+		if (strcmp(val, "-") == 0)
+			st->pending = STATE_PENDING_NONE;
+		else if (strcmp(val, "clear") == 0)
+			st->pending = STATE_PENDING_CLEAR;
+		else if (strcmp(val, "delete") == 0)
+			st->pending = STATE_PENDING_DELETE;
+		else
+			return -1;
+		return 0;
+	}
 	if (strcmp(line, "cursor") == 0) {
 		char *raw;
 
@@ -114,7 +186,9 @@ state_line(struct state_sel *st, char *line)
 	}
 	if (state_num(val, UINT64_MAX, &v) != 0)
 		return -1;
-	if (strcmp(line, "last_add") == 0 && v <= UINT32_MAX)
+	if (strcmp(line, "generation") == 0 && v <= UINT32_MAX)
+		st->gen = (uint32_t)v;
+	else if (strcmp(line, "last_add") == 0 && v <= UINT32_MAX)
 		st->last_add = (uint32_t)v;
 	else if (strcmp(line, "last_erase") == 0 && v <= UINT32_MAX)
 		st->last_erase = (uint32_t)v;
@@ -219,10 +293,15 @@ state_format(const struct state_sel *st, char *buf, size_t len)
 	char raw[2 * SEL_RECORD_LEN + 1];
 	size_t i, n;
 
+	static const char *pending[] = { "-", "clear", "delete" };
+
 	for (i = 0; i < SEL_RECORD_LEN; i++)
 		(void)snprintf(raw + 2 * i, 3, "%02x", st->cursor_raw[i]);
 	(void)snprintf(buf, len, STATE_MAGIC
+	    "identity %s\ngeneration 0x%08lx\npending %s\n"
 	    "last_add %lu\nlast_erase %lu\nentries %u\n",
+	    st->identity[0] ? st->identity : "-", (unsigned long)st->gen,
+	    pending[st->pending <= STATE_PENDING_DELETE ? st->pending : 0],
 	    (unsigned long)st->last_add, (unsigned long)st->last_erase,
 	    st->entries);
 	n = strlen(buf);

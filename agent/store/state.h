@@ -15,7 +15,22 @@
 
 #include "sel.h"
 
+/* the BMC's identity as the caller names it: printable, no spaces */
+#define STATE_IDENTITY_MAX	200
+
+/* what the state was about to do to the SEL when it was saved */
+#define STATE_PENDING_NONE	0
+#define STATE_PENDING_CLEAR	1	/* Clear SEL may have been sent */
+#define STATE_PENDING_DELETE	2	/* Delete SEL Entry may have been
+					 * sent */
+
 struct state_sel {
+	/* whose SEL: "" unknown (a state written before identities) */
+	char		identity[STATE_IDENTITY_MAX + 1];
+	/* the SEL generation's tag, carried by its archive lines; 0: the
+	 * lines written before generations (no tag) */
+	uint32_t	gen;
+	uint8_t		pending;	/* STATE_PENDING_* */
 	/* the SEL as last seen (Get SEL Info) */
 	uint32_t	last_add;
 	uint32_t	last_erase;
@@ -59,6 +74,14 @@ int	state_acks_load(const char *path, uint8_t (**raws)[SEL_RECORD_LEN],
 	    size_t *n, char *err, size_t errlen);
 int	state_ack_append(const char *path, const uint8_t raw[SEL_RECORD_LEN],
 	    char *err, size_t errlen);
+
+/* An identity as the file keeps it, from s (NULL or "": unknown, ""):
+ * characters that cannot stand in the file become '_', a longer name is
+ * cut. */
+void	state_identity_copy(char dst[STATE_IDENTITY_MAX + 1],
+	    const char *s);
+/* A fresh generation tag: random, never 0 nor old. */
+uint32_t state_gen_new(uint32_t old);
 
 /* CRC-32 (IEEE 802.3, as zlib) */
 uint32_t state_crc32(const void *, size_t);

@@ -32,6 +32,26 @@ fileio_write_all(int fd, const void *buf, size_t n)
 	return 0;
 }
 
+ssize_t
+fileio_read_all(int fd, void *buf, size_t cap)
+{
+	char *p = buf;
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < cap) {
+		if ((r = read(fd, p + got, cap - got)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
 int
 fileio_sync_dir(const char *path)
 {

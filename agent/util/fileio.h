@@ -1,7 +1,7 @@
 /*
- * Durable file writes: write-all, directory fsync, and the
- * tmp -> fsync -> rename -> directory fsync replacement used for state
- * and cache files (style rule 33).
+ * Whole-file I/O: a bounded read-all, and durable writes: write-all,
+ * directory fsync, and the tmp -> fsync -> rename -> directory fsync
+ * replacement used for state and cache files (style rule 33).
  */
 #ifndef FILEIO_H
 #define FILEIO_H
@@ -15,6 +15,14 @@
  * Returns 0, or -1 with errno set (ENOSPC if write(2) returned 0).
  */
 int	fileio_write_all(int, const void *, size_t);
+
+/*
+ * Read from fd until end of file or until cap bytes are in buf,
+ * retrying on EINTR and short reads.  Returns the byte count (cap means
+ * "maybe more": callers that bound a file read cap = limit + 1), or -1
+ * with errno set.
+ */
+ssize_t	fileio_read_all(int, void *, size_t);
 
 /*
  * fsync the directory holding path ("." without a slash), so a new or

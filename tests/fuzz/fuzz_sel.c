@@ -6,7 +6,8 @@
  * range, and the raw bytes kept as they came.  Input shorter than a
  * record is padded, so short seeds still reach the record decoder.
  * Seeds: records ipmi_sim 2.0.33 returned (sim-*), a Linux panic pair
- * and hand-made edge cases (edge-*).
+ * and hand-made edge cases (edge-*; edge-ed2-prev-sev: event data 2 with
+ * a previous state and a severity).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,15 @@ static const char *
 fz_offset(uint8_t et, uint8_t st, uint8_t off)
 {
 	(void)st;
-	return et == 1 && off < 12 ? "Threshold words" : NULL;
+	if (et == 1 && off < 12)
+		return "Threshold words";
+	/* discrete words, for event data 2's previous state and severity
+	 * (a long one: the event text must stay bounded) */
+	if ((et == 7 || et == 0x6f) && off < 9)
+		return "Discrete words long enough to press on the bounds of "
+		    "the event text when the previous state and the severity "
+		    "are both spelled out in full after the offset's own";
+	return NULL;
 }
 
 static const char *

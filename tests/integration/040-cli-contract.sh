@@ -1,6 +1,6 @@
 #!/bin/bash
 # 040-cli-contract: exit codes (0 ok, 1 error completion code, 2 usage or
-# configuration, 3 transport), --json output (python3 json parses it, the
+# configuration or standard output not written, 3 transport), --json output (python3 json parses it, the
 # option before or after the command), password handling (file mode, -E,
 # -P refused, never in ps, /proc/PID/environ or any output) and the
 # --stats packet counts one request over RMCP+ needs.
@@ -47,8 +47,10 @@ check "peer: ipmitool raw 6 0xff fails with a completion code" \
 run raw 6 0xff
 check_eq "raw 6 0xff: exit 1" "$rc" 1
 check "raw 6 0xff: stderr names 'Invalid command'" grep -q 'Invalid command' "$ERR"
-check "raw 6 0xff: stderr gives the completion code ipmitool got (0x$peer_cc)" \
-    grep -qi "completion code 0x$peer_cc" "$ERR"
+# the one form of a completion code: the spec's "C1h" and its name
+peer_cch=$(printf '%02X' "$((16#${peer_cc:-0}))")
+check "raw 6 0xff: stderr gives the completion code ipmitool got (${peer_cch}h), named" \
+    grep -q "raw NetFn 0x06 Cmd 0xff: completion code ${peer_cch}h: Invalid command$" "$ERR"
 check "raw 6 0xff: nothing on stdout" test ! -s "$OUT"
 for where in before after; do
 	if [ $where = before ]; then run --json raw 6 0xff; else run raw 6 0xff --json; fi
@@ -220,6 +222,33 @@ check_eq "--stats: packets_in=7 (one answer to each)" \
     "$(stats_field "$ERR" packets_in)" 7
 check_eq "--stats: retransmits=0 on loopback" "$(stats_field "$ERR" retransmits)" 0
 check_eq "--stats: dropped=0" "$(stats_field "$ERR" dropped)" 0
+
+# --- standard output that cannot be written fails the command, with a
+# word, whatever the command (issue 8): exit 2 unless it failed anyway
+N=$((N + 1))
+"$BMCWATCH" --help >/dev/full 2>"$W/$N.err"
+check_eq "--help >/dev/full: exit 2" "$?" 2
+check_eq "--help >/dev/full: says why" "$(cat "$W/$N.err")" \
+    "bmcwatch: write error: No space left on device"
+N=$((N + 1))
+"$BMCWATCH" --help >"$W/$N.out" 2>"$W/$N.err"
+check_eq "--help: exit 0" "$?" 0
+check "--help: usage on stdout" grep -q '^usage: bmcwatch' "$W/$N.out"
+for args in "raw 6 1" "--json info" "sensors" "sel list --json" \
+    "chassis status"; do
+	N=$((N + 1))
+	# shellcheck disable=SC2086
+	bw $args >/dev/full 2>"$W/$N.err"
+	check_eq "'$args' >/dev/full: exit 2" "$?" 2
+	check "'$args' >/dev/full: write error named" \
+	    grep -qx 'bmcwatch: write error: No space left on device' "$W/$N.err"
+done
+# a command that writes nothing to stdout loses nothing: its own status
+N=$((N + 1))
+bw raw 6 0xff >/dev/full 2>"$W/$N.err"
+check_eq "raw 6 0xff >/dev/full: exit 1 (its completion code)" "$?" 1
+check "raw 6 0xff >/dev/full: no write error (nothing to write)" \
+    test "$(grep -c 'write error' "$W/$N.err")" -eq 0
 
 # --- the password never appears in anything bmcwatch printed
 hits=$(grep -lF -- "$PASS" "$W"/*.out "$W"/*.err 2>/dev/null | grep -v '/pw\.' | tr '\n' ' ')

@@ -3,8 +3,9 @@
 # same sim: for every sensor, name, reading (to the SDR's resolution),
 # unit and state agree (issue 3).  The sim config covers a negative B
 # (PCH Temp), 2's complement (CPU1 Margin), non-linear sqr(x) (Airflow),
-# R exponents (FAN5, P12V, CPU1 Vcore: B exponent too) and several
-# discrete types.  Then a few readings are moved across thresholds and
+# R exponents (FAN5, P12V, CPU1 Vcore: B exponent too), a threshold
+# sensor in a compact record (Board Temp: state from the comparison
+# status alone, issue 8) and several discrete types.  Then a few readings are moved across thresholds and
 # discrete bits set, and everything is compared again.
 . "$(dirname "$0")/lib.sh"
 command -v ipmi-sensors >/dev/null || skip_all "ipmi-sensors not installed"
@@ -51,6 +52,9 @@ check_eq "JSON keys" \
 check_eq "thresholds only when readable (DIMM A1 Temp)" \
     "$(json_get "$W/ours.json" 'sorted([s["thresholds"] for s in d["sensors"] if s["name"] == "DIMM A1 Temp"][0])')" \
     "['uc', 'unc']"
+check_eq "Board Temp (compact threshold record): no reading, no unit" \
+    "$(json_get "$W/ours.json" '[(s["reading"], s["unit"], s["reading_type"], s["state"], s["events"]) for s in d["sensors"] if s["name"] == "Board Temp"][0]')" \
+    "(None, None, 'threshold', 'ok', [])"
 
 # move things: warning, critical, nonrecoverable, low side, 2's
 # complement near its upper thresholds, a voltage, a fan low, and
@@ -68,7 +72,11 @@ sim_set_bit 0x33 3 1 >/dev/null		# PS1 AC lost
 sim_set_bit 0x39 0 0 >/dev/null
 sim_set_bit 0x39 2 1 >/dev/null		# redundancy degraded
 sim_set_bit 0x37 1 1 >/dev/null		# Drive 0 fault
+sim_set_value 0x3c 5 >/dev/null		# Board Temp at or below LC
 compare moved
+check_eq "Board Temp at or below LC: critical, lower going low" \
+    "$(json_get "$W/ours.json" '[(s["state"], s["events"]) for s in d["sensors"] if s["name"] == "Board Temp"][0]')" \
+    "('critical', ['Lower Non-critical going low', 'Lower Critical going low'])"
 check_eq "Intrusion is critical" \
     "$(json_get "$W/ours.json" '[s["state"] for s in d["sensors"] if s["name"] == "Intrusion"][0]')" critical
 check_eq "Intrusion event words" \
@@ -80,7 +88,15 @@ check_eq "PS1 Status words" \
 check_eq "Inlet Temp nonrecoverable" \
     "$(json_get "$W/ours.json" '[s["state"] for s in d["sensors"] if s["name"] == "Inlet Temp"][0]')" nonrecoverable
 
-# the benchmark's config (tests/sim/mkbig.py: 124 sensors) as well
+# the compact threshold sensor at Upper Non-critical: a warning (issue 8
+# saw "critical" and "Lower Critical going high")
+sim_set_value 0x3c 85 >/dev/null
+compare compact-unc
+check_eq "Board Temp at UNC: warning, upper non-critical going high" \
+    "$(json_get "$W/ours.json" '[(s["state"], s["events"]) for s in d["sensors"] if s["name"] == "Board Temp"][0]')" \
+    "('warning', ['Upper Non-critical going high'])"
+
+# the benchmark's config (tests/sim/mkbig.py: 125 sensors) as well
 sim_stop
 B=$(mktemp -d "${TMPDIR:-/tmp}/bw-big.XXXXXX")
 python3 "$SIM_DIR/mkbig.py" "$B" >/dev/null

@@ -55,12 +55,14 @@ check_eq "lanplus: raw bridged Get Device ID as ipmitool -b/-t" \
 # the satellite's own completion code comes through (CCh: no sensor 99h)
 bw --target-chan 0 --target-addr 0x30 raw 4 0x2d 0x99 >/dev/null 2>"$T/r.err"
 check_eq "lanplus: the target's completion code (exit 1)" "$?" 1
-check "lanplus: ... and it is 0xcc" grep -q 0xcc "$T/r.err"
+check "lanplus: ... and it is CCh" \
+    grep -q "completion code CCh: Invalid data field in request" "$T/r.err"
 # nobody at 0x44: Send Message itself fails with 83h (NAK on write), as
 # ipmitool reports
 for t in bw bw_lan; do
 	$t --target-chan 0 --target-addr 0x44 raw 6 1 >/dev/null 2>"$T/r.err"
 	check_eq "$t: no controller at 0x44: completion code (exit 1)" "$?" 1
-	check "$t: ... 0x83 (NAK on write)" grep -q 0x83 "$T/r.err"
+	check "$t: ... 83h (NAK on write)" \
+	    grep -q "completion code 83h: NAK on write" "$T/r.err"
 done
 finish

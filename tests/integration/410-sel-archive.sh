@@ -49,7 +49,8 @@ check_eq "JSON-lines archive: one object per entry with the keys" \
     "$(python3 -c 'import json,sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 print(len(rows), sorted(rows[0]))' "$W/sel.jsonl")" \
-    "20 ['bmc', 'event', 'raw', 'record_id', 'sensor', 'severity', 'timestamp', 'type']"
+    "20 ['bmc', 'event', 'generation', 'raw', 'record_id', 'sensor', \
+'severity', 'timestamp', 'type']"
 check_eq "not cleared below 75 %" "$(entries)" 20
 check "archive holds 20 entries once" unique_ok
 pass --clear-at 75 2>"$W/stats" >/dev/null

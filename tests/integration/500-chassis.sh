@@ -109,7 +109,7 @@ out=$(bw chassis power diag 2>&1)
 rc=$?
 check_eq "power diag refused by the sim: exit 1" "$rc" 1
 check "power diag error names the completion code" \
-    grep -q '0xcc' <<<"$out"
+    grep -q 'completion code CCh: Invalid data field in request' <<<"$out"
 bw chassis power bogus >/dev/null 2>&1
 check_eq "unknown power action: exit 2" "$?" 2
 bw chassis power on --json >"$T/p.json" 2>&1
@@ -130,7 +130,7 @@ check_eq "user session: identify exits 2" "$?" 2
 # the BMC agrees: it answers D4h to the same request at user level
 out=$(bw_as user -L user raw 0 2 0 2>&1)
 check "sim answers D4h to Chassis Control at user level" \
-    grep -q '0xd4' <<<"$out"
+    grep -q 'completion code D4h' <<<"$out"
 # reading status needs only user
 bw_as user -L user chassis status >/dev/null 2>&1
 check_eq "user session: chassis status allowed" "$?" 0
@@ -205,7 +205,7 @@ check_eq "IPMI 1.5: power still off" "$(sim_chassis_power)" 0
 bw_as user -L user raw 0 2 1 >/dev/null 2>"$SIM_RUNDIR/d4.err"
 check_eq "raw Chassis Control at user level: exit 1" "$?" 1
 check "raw Chassis Control at user level: D4h named" \
-    grep -q '0xd4: Insufficient privilege level' "$SIM_RUNDIR/d4.err"
+    grep -q 'completion code D4h: Insufficient privilege level' "$SIM_RUNDIR/d4.err"
 check_eq "raw Chassis Control at user level: power unchanged" \
     "$(sim_chassis_power)" 0
 

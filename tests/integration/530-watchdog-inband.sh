@@ -111,7 +111,7 @@ check_eq "chassis status: QEMU's BMC reports power on" \
 # no session privilege to refuse on
 check_eq "identify in-band: QEMU's BMC answers C1h, exit 1" "$(secrc identify)" 1
 check "identify in-band: the completion code is named, no privilege refusal" \
-    grep -q 'Chassis Identify: completion code 0xc1: Invalid command' \
+    grep -q 'Chassis Identify: completion code C1h: Invalid command' \
     <(section identify)
 check_eq "power status in-band" "$(section pstatus)" "Chassis Power is on"
 finish

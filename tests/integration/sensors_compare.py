@@ -128,6 +128,16 @@ def main():
                     errs.append("unit %r vs %r" % (o["unit"], p["unit"]))
                 if IPMITOOL_STATE.get(p["status"]) != state:
                     errs.append("state %s vs %s" % (state, p["status"]))
+            elif o.get("reading_type") == "threshold":
+                # a threshold sensor without an analog reading (compact
+                # record): ipmitool prints the raw byte in hex, no unit,
+                # and its status from the comparison bits
+                if not p["reading"].startswith("0x") and \
+                        p["reading"] != "na":
+                    errs.append("ipmitool has a reading %s %s" %
+                                (p["reading"], p["unit"]))
+                if IPMITOOL_STATE.get(p["status"]) != state:
+                    errs.append("state %s vs %s" % (state, p["status"]))
             else:
                 # discrete: ipmitool prints state bytes 3 and 4 as hex
                 if p["unit"] != "discrete":
@@ -160,7 +170,9 @@ def main():
             # N/A: FreeIPMI has no interpretation for this sensor.
             # FreeIPMI's default interpret config calls a non-critical
             # threshold state Nominal and has no non-recoverable level.
-            want = (FREEIPMI_THRESHOLD_STATE if reading is not None
+            thr = reading is not None or \
+                o.get("reading_type") == "threshold"
+            want = (FREEIPMI_THRESHOLD_STATE if thr
                     else FREEIPMI_STATE)[state]
             if p["state"] != "N/A" and want != p["state"]:
                 errs.append("state %s vs %s" % (state, p["state"]))

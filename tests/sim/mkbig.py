@@ -3,7 +3,7 @@
 temperature sensors (full SDRs, numbers 0x80 up, "Temp 001" ...), for
 benchmarks that want >= 120 sensors.
 
-    mkbig.py OUTDIR [N]      (default N = 90: 124 sensors in all)
+    mkbig.py OUTDIR [N]      (default N = 90: 125 sensors in all)
 
 Writes OUTDIR/big.sdrs and OUTDIR/big.emu; start it with
 sim_start OUTDIR/big.emu (tests/sim/lib.sh).

@@ -68,6 +68,7 @@ test_json_after_crash_between_writes(void)
 		e[i].bmc = "bmc1";
 		e[i].rec = &r[i];
 		e[i].desc = &d[i];
+		e[i].gen = 0x5be1f00d;
 	}
 	a = archive_new(&cfg);
 	CHECK_EQ(archive_append(a, e, 2, err, sizeof(err)), 0);
@@ -89,6 +90,18 @@ test_json_after_crash_between_writes(void)
 	CHECK_EQ(archive_append(a, e, 1, err, sizeof(err)), 0);
 	CHECK_EQ(count_lines(json, NULL), 4);
 	CHECK_EQ(count_lines(json, "\"bmc\":\"bmc2\""), 1);
+	/* ... and so are they in another generation of the SEL */
+	e[0].bmc = "bmc1";
+	e[0].gen = 0x0badcafe;
+	CHECK_EQ(archive_append(a, e, 1, err, sizeof(err)), 0);
+	CHECK_EQ(count_lines(json, NULL), 5);
+	CHECK_EQ(count_lines(json, "\"generation\":\"0badcafe\""), 1);
+	CHECK_EQ(count_lines(text, "\t0badcafe\n"), 1);
+	/* lines written before generations (tag 0) carry no tag */
+	e[1].gen = 0;
+	CHECK_EQ(archive_append(a, e + 1, 1, err, sizeof(err)), 0);
+	CHECK_EQ(count_lines(json, NULL), 6);
+	CHECK_EQ(count_lines(json, "generation"), 5);
 	archive_free(a);
 	(void)unlink(text);
 	(void)unlink(json);

@@ -53,6 +53,38 @@ test_write_all(void)
 }
 
 static void
+test_read_all(void)
+{
+	char path[PATH_MAX], got[16];
+	int fd, p[2];
+
+	mkpath(path, sizeof(path), "read");
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	CHECK(fd >= 0);
+	CHECK(fileio_write_all(fd, "0123456789", 10) == 0);
+	(void)close(fd);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* a bounded read says "cap" when there may be more */
+	CHECK_EQ(fileio_read_all(fd, got, 4), 4);
+	CHECK_MEM(got, "0123", 4);
+	CHECK_EQ(fileio_read_all(fd, got, sizeof(got)), 6);
+	CHECK_MEM(got, "456789", 6);
+	CHECK_EQ(fileio_read_all(fd, got, sizeof(got)), 0);
+	(void)close(fd);
+	/* short reads (a pipe delivering in pieces) are joined */
+	CHECK(pipe(p) == 0);
+	CHECK(write(p[1], "ab", 2) == 2);
+	CHECK(write(p[1], "cd", 2) == 2);
+	(void)close(p[1]);
+	CHECK_EQ(fileio_read_all(p[0], got, sizeof(got)), 4);
+	CHECK_MEM(got, "abcd", 4);
+	(void)close(p[0]);
+	CHECK_EQ(fileio_read_all(-1, got, sizeof(got)), -1);
+	CHECK_EQ(errno, EBADF);
+	(void)unlink(path);
+}
+
+static void
 test_sync_dir(void)
 {
 	char path[PATH_MAX];
@@ -146,6 +178,7 @@ main(void)
 		return 1;
 	}
 	RUN(test_write_all);
+	RUN(test_read_all);
 	RUN(test_sync_dir);
 	RUN(test_replace);
 	RUN(test_replace_fail);

@@ -772,8 +772,8 @@ test_setup_refused(void)
 	CHECK_EQ(cb_calls, 1);
 	CHECK_EQ(cb_err, IPMI_E_AUTH);
 	CHECK_STR(ipmi_tr_error(tr), "Set Session Privilege Level: admin: "
-	    "Requested level exceeds channel and/or user privilege limit "
-	    "(0x81)");
+	    "completion code 81h: Requested level exceeds channel and/or "
+	    "user privilege limit");
 	CHECK_EQ(b.closes, 1);
 	CHECK_EQ(b.bad_req, 0);
 	ipmi_tr_free(tr);

@@ -824,8 +824,9 @@ test_setpriv_refused(void)
 		CHECK_EQ(r2.err, IPMI_E_AUTH);
 		CHECK(strncmp(ipmi_tr_error(tr), "Set Session Privilege "
 		    "Level: admin", 33) == 0);
-		CHECK(strstr(ipmi_tr_error(tr), "Requested level exceeds "
-		    "channel and/or user privilege limit (0x81)") != NULL);
+		CHECK(strstr(ipmi_tr_error(tr), "completion code 81h: "
+		    "Requested level exceeds channel and/or user privilege "
+		    "limit") != NULL);
 		CHECK_EQ(b.setprivs, 1);
 		CHECK_EQ(b.devids, 0);
 		CHECK_EQ(ipmi_tr_stats(tr)->sessions, 0);

@@ -3,8 +3,10 @@
  * raised through its console (ipmi-sel --hex-dump on the same sim). */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "evtext.h"
 #include "harness.h"
 #include "sel.h"
 
@@ -376,11 +378,12 @@ test_discrete_and_short(void)
 	struct sel_desc d;
 	uint8_t b[16];
 
-	/* generic discrete with previous state in ED2 */
+	/* generic discrete with previous state and severity in ED2 (no
+	 * words without a model) */
 	s = rec("30 00 02 e2 2b 05 6b 20 00 04 08 33 0b 51 00 ff");
 	sel_describe(&s, NULL, &d);
-	CHECK_STR(d.event, "event type 0x0b offset 0x1; previous state "
-	    "offset 0x0");
+	CHECK_STR(d.event, "event type 0x0b offset 0x1; previous state: "
+	    "offset 0x0; severity: offset 0x0");
 	/* OEM event type */
 	s = rec("31 00 02 e2 2b 05 6b 20 00 04 08 33 72 a1 12 34");
 	sel_describe(&s, NULL, &d);
@@ -389,6 +392,99 @@ test_discrete_and_short(void)
 	memset(b, 0, sizeof(b));
 	CHECK_EQ(sel_rec_decode(b, 15, &s), IPMI_E_LENGTH);
 	CHECK_STR(sel_sev_name(SEL_SEV_CRITICAL), "critical");
+}
+
+/* the real tables (evtext.c) and a severity hook that can be off */
+static int t_sev_on;
+
+static const char *
+t_ev_type(uint8_t st)
+{
+	return evtext_sensor_type(st);
+}
+
+static int
+t_ev_sev(void *arg, uint16_t gen, uint8_t num, uint8_t et, uint8_t st,
+    uint8_t off)
+{
+	(void)arg;
+	(void)gen;
+	(void)num;
+	(void)et;
+	(void)st;
+	(void)off;
+	return t_sev_on ? SEL_SEV_INFO : -1;
+}
+
+/*
+ * Event data 2 with ED1 [7:6] = 01b on a discrete event (table 29-6):
+ * [7:4] severity (generic type 07h offsets), [3:0] previous state (the
+ * event's own type); Fh in either half is "unspecified" and not
+ * printed (issue 8: "previous state offset 0xf", severity ignored).
+ * Power Supply (08h) "Failure detected" (offset 1), sensor 51h.
+ */
+static void
+test_ed2_previous_severity(void)
+{
+	static const struct {
+		const char	*ed2;
+		const char	*text;
+		int		 sev;	/* without a model's severity */
+	} cases[] = {
+		{ "ff", "Failure detected", SEL_SEV_WARNING },
+		{ "f0", "Failure detected; previous state: Presence detected",
+		    SEL_SEV_WARNING },
+		{ "1f", "Failure detected; severity: Transition to "
+		    "Non-critical from OK", SEL_SEV_WARNING },
+		{ "20", "Failure detected; previous state: Presence "
+		    "detected; severity: Transition to Critical from less "
+		    "severe", SEL_SEV_CRITICAL },
+		{ "0f", "Failure detected; severity: Transition to OK",
+		    SEL_SEV_INFO },
+		{ "6f", "Failure detected; severity: Transition to "
+		    "Non-recoverable", SEL_SEV_CRITICAL },
+		{ "8f", "Failure detected; severity: Informational",
+		    SEL_SEV_INFO },
+		/* reserved severity 9, previous state not in the table */
+		{ "9e", "Failure detected; previous state: offset 0xe; "
+		    "severity: offset 0x9", SEL_SEV_WARNING },
+	};
+	struct sel_names nm = { t_ev_type, evtext_offset, t_ev_sev, NULL,
+	    NULL, NULL };
+	struct sel_rec s;
+	struct sel_desc d;
+	char hex[80];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		(void)snprintf(hex, sizeof(hex), "40 00 02 e2 2b 05 6b 20 00 "
+		    "04 08 51 6f 41 %s ff", cases[i].ed2);
+		s = rec(hex);
+		t_sev_on = 0;
+		sel_describe(&s, &nm, &d);
+		CHECK_STR(d.event, cases[i].text);
+		CHECK_EQ(d.sev, cases[i].sev);
+		/* the sensor model's severity stands */
+		t_sev_on = 1;
+		sel_describe(&s, &nm, &d);
+		CHECK_EQ(d.sev, SEL_SEV_INFO);
+	}
+	t_sev_on = 0;
+	/* a deassertion ends it, whatever the severity said */
+	s = rec("41 00 02 e2 2b 05 6b 20 00 04 08 51 ef 41 2f ff");
+	sel_describe(&s, &nm, &d);
+	CHECK_STR(d.event, "Failure detected; severity: Transition to "
+	    "Critical from less severe");
+	CHECK_EQ(d.sev, SEL_SEV_INFO);
+	/* a generic type: the previous state in that type's words */
+	s = rec("42 00 02 e2 2b 05 6b 20 00 04 08 39 0b 42 10 ff");
+	sel_describe(&s, &nm, &d);
+	CHECK_STR(d.event, "Redundancy Degraded; previous state: Fully "
+	    "Redundant; severity: Transition to Non-critical from OK");
+	/* ED1 [7:6] = 00b: ED2 unused, whatever it holds */
+	s = rec("43 00 02 e2 2b 05 6b 20 00 04 08 51 6f 01 20 ff");
+	sel_describe(&s, &nm, &d);
+	CHECK_STR(d.event, "Failure detected");
 }
 
 int
@@ -403,5 +499,6 @@ main(void)
 	RUN(test_preinit);
 	RUN(test_panic);
 	RUN(test_discrete_and_short);
+	RUN(test_ed2_previous_severity);
 	return harness_end();
 }

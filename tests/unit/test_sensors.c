@@ -987,6 +987,184 @@ test_sweep(void)
 }
 
 /*
+ * Threshold-based sensors (event/reading type 01h) whose record gives
+ * no analog reading: Get Sensor Reading byte 4 is then still the
+ * threshold comparison status (section 35.14), not discrete offsets.
+ * The compact record is the sim's "Board Temp" (tests/sim/bmc.sdrs):
+ * assertion/deassertion masks 3285h (LNC/LC going low, UNC/UC going
+ * high; LNC, LC and UNC, UC comparisons returned), readable LNC, LC,
+ * UNC, UC, threshold access readable (caps 44h).  The full one is CPU1
+ * Temp with analog data format 11b (no analog reading).
+ */
+#define REC_CMPT "3300 51 02 25 20 00 3c 07 01 67 44 01 01 8532 8532 1b00" \
+	"00 01 00 0100 00 00 000000 00 ca 426f6172642054656d70"
+#define REC_NOAN "003451013420003d03017f580101957a957a3f3fc001000001010000" \
+	"0000012d0000ff00645f550103050202000000c94e6f416e2054656d" \
+	"70"
+
+static void
+test_compact_threshold(void)
+{
+	static const struct {
+		const char	*rd;
+		enum sensor_sev	 sev;
+		const char	*w0, *w1;
+	} steps[] = {
+		/* the issue's two readings */
+		{ "00 c0 02", SENSOR_SEV_CRITICAL, "Lower Critical going low",
+		    NULL },
+		{ "00 c0 08", SENSOR_SEV_WARNING,
+		    "Upper Non-critical going high", NULL },
+		/* as ipmi_sim answers at or below LC: LNC and LC */
+		{ "05 c0 03 00", SENSOR_SEV_CRITICAL,
+		    "Lower Non-critical going low",
+		    "Lower Critical going low" },
+		{ "5f c0 18 00", SENSOR_SEV_CRITICAL,
+		    "Upper Non-critical going high",
+		    "Upper Critical going high" },
+		{ "00 c0 20", SENSOR_SEV_NONRECOVERABLE,
+		    "Upper Non-recoverable going high", NULL },
+		{ "28 c0 00 00", SENSOR_SEV_OK, NULL, NULL },
+	};
+	static const char *const names[] = { "Board Temp", "NoAn Temp" };
+	struct ev *ev = ev_new();
+	struct repo *r = repo_new();
+	struct conn *cn;
+	struct sdr_cache *c;
+	struct severity *sev = severity_new();
+	struct sensors *s;
+	const struct sensors_item *it;
+	const char *words[15];
+	char tmp[15][16], unit[64];
+	size_t i, k, n;
+
+	repo_add(r, REC_CMPT);
+	repo_add(r, REC_NOAN);
+	cn = conn_new(ev, &r->tr);
+	c = sdr_cache_new(ev, cn, NULL, NULL, NULL);
+	s = sensors_new(ev, cn, c, sev);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		repo_reading(r, 0x3c, steps[i].rd);
+		repo_reading(r, 0x3d, steps[i].rd);
+		CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+		CHECK_EQ(sensors_count(s), 2);
+		for (k = 0; k < 2; k++) {
+			it = find(s, names[k]);
+			CHECK(it != NULL);
+			if (it == NULL)
+				continue;
+			CHECK(it->threshold && !it->analog);
+			CHECK(!it->have_value);
+			CHECK_EQ(it->note, SENSORS_NOTE_NONE);
+			if (it->sev != steps[i].sev)
+				printf("# %s, reading %s: %s\n", names[k],
+				    steps[i].rd, sensor_sev_name(it->sev));
+			CHECK_EQ(it->sev, steps[i].sev);
+			n = sensors_events(it, words, tmp, 15);
+			CHECK_EQ(n, steps[i].w1 != NULL ? 2 :
+			    steps[i].w0 != NULL ? 1 : 0);
+			if (n >= 1 && steps[i].w0 != NULL)
+				CHECK_STR(words[0], steps[i].w0);
+			if (n >= 2 && steps[i].w1 != NULL)
+				CHECK_STR(words[1], steps[i].w1);
+			sensors_unit(it, unit, sizeof(unit));
+			CHECK_STR(unit, "");
+			CHECK_EQ(it->thr_mask, 0);
+		}
+	}
+	/* no thresholds to compare with: never asked for */
+	CHECK_EQ(r->count[0][IPMI_CMD_GET_SENSOR_THRESHOLDS], 0);
+	CHECK_EQ(r->count[0][IPMI_CMD_GET_SENSOR_READING_FACTORS], 0);
+
+	/* no comparison status in the answer: nothing to go by */
+	repo_reading(r, 0x3c, "28 c0");
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	it = find(s, "Board Temp");
+	CHECK(it != NULL && it->sev == SENSOR_SEV_UNAVAILABLE &&
+	    it->note == SENSORS_NOTE_NO_STATUS);
+	CHECK(it != NULL && sensors_events(it, words, tmp, 15) == 0);
+
+	/* a threshold override applies to them as to analog sensors */
+	CHECK_EQ(severity_parse_line(sev, "sensor \"Board*\" event 1 "
+	    "offset 2 warning", unit, sizeof(unit)), 0);
+	repo_reading(r, 0x3c, "00 c0 02");
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	it = find(s, "Board Temp");
+	CHECK(it != NULL && it->sev == SENSOR_SEV_WARNING);
+
+	sensors_free(s);
+	sdr_cache_free(c);
+	severity_free(sev);
+	conn_free(cn);
+	ev_free(ev);
+}
+
+/*
+ * A reading the BMC refused is not "no answer", nor is a short one a
+ * completion code (issue 8, errors that say the wrong thing): the note
+ * names the completion code, or says what was short.
+ */
+static void
+test_reading_errors(void)
+{
+	struct ev *ev = ev_new();
+	struct repo *r = repo_new();
+	struct conn *cn;
+	struct sdr_cache *c;
+	struct severity *sev = severity_new();
+	struct sensors *s;
+	const struct sensors_item *it;
+	char note[160];
+
+	repo_add(r, REC_CPU1);
+	repo_add(r, REC_P12V);
+	repo_reading(r, 0x01, "2d");		/* one byte: too short */
+	r->rdcc[0x10] = IPMI_CC_REQUESTED_DATA_NOT_PRESENT;
+	cn = conn_new(ev, &r->tr);
+	c = sdr_cache_new(ev, cn, NULL, NULL, NULL);
+	s = sensors_new(ev, cn, c, sev);
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	it = find(s, "CPU1 Temp");
+	CHECK(it != NULL && it->note == SENSORS_NOTE_BAD_ANSWER &&
+	    it->sev == SENSOR_SEV_UNAVAILABLE);
+	if (it != NULL) {
+		sensors_note_text(it, note, sizeof(note));
+		CHECK_STR(note, "Get Sensor Reading: response too short (1 "
+		    "byte, need 2)");
+	}
+	it = find(s, "P12V");
+	CHECK(it != NULL && it->note == SENSORS_NOTE_CCODE &&
+	    it->sev == SENSOR_SEV_UNAVAILABLE);
+	if (it != NULL) {
+		sensors_note_text(it, note, sizeof(note));
+		CHECK_STR(note, "Get Sensor Reading: completion code CBh: "
+		    "Requested sensor, data, or record not present");
+	}
+	/* the others read as their name */
+	repo_reading(r, 0x01, "2d c0 00");
+	r->rdcc[0x10] = 0;
+	repo_reading(r, 0x10, "c8 80 00");	/* scanning disabled */
+	CHECK_EQ(run_sweep(ev, s), SENSORS_OK);
+	it = find(s, "P12V");
+	CHECK(it != NULL);
+	if (it != NULL) {
+		sensors_note_text(it, note, sizeof(note));
+		CHECK_STR(note, "scanning disabled");
+	}
+	it = find(s, "CPU1 Temp");
+	CHECK(it != NULL);
+	if (it != NULL) {
+		sensors_note_text(it, note, sizeof(note));
+		CHECK_STR(note, "");
+	}
+	sensors_free(s);
+	sdr_cache_free(c);
+	severity_free(sev);
+	conn_free(cn);
+	ev_free(ev);
+}
+
+/*
  * A non-linear (70h) sensor with three readable thresholds (LC, UNC,
  * UC) whose factors differ per raw value: each threshold converts with
  * Get Sensor Reading Factors asked for its own raw value (section 35.5),
@@ -1405,6 +1583,8 @@ main(void)
 	RUN(test_disk_async);
 	RUN(test_image_file);
 	RUN(test_sweep);
+	RUN(test_compact_threshold);
+	RUN(test_reading_errors);
 	RUN(test_nonlinear_thresholds);
 	RUN(test_nonlinear_thresholds_timeout);
 	RUN(test_nonlinear_thresholds_disk);

@@ -708,7 +708,7 @@ test_op_kick(void)
 	CHECK_EQ(op.err, WATCHDOG_E_CCODE);
 	CHECK_EQ(op.ccode, 0xc0);
 	watchdog_op_errtext(&op, msg, sizeof(msg));
-	CHECK(strstr(msg, "Reset Watchdog Timer: completion code 0xc0") !=
+	CHECK(strstr(msg, "Reset Watchdog Timer: completion code C0h") !=
 	    NULL);
 	conn_free(c);
 	ev_free(ev);
