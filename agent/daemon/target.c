@@ -99,6 +99,7 @@ struct target {
 	/* address */
 	struct target_dns *dns;
 	int		 probe_due;	/* probe once the name resolves */
+	int		 reconnect;	/* the address changed under a run */
 	struct sockaddr_storage addr;
 	socklen_t	 addrlen;
 
@@ -1155,10 +1156,15 @@ target_dns_done(void *arg)
 	t->addrlen = d->addrlen;
 	free(d);
 	if (t->conn != NULL && t->running >= 0) {
-		/* after the run in flight; the next probe reconnects */
-		t->probe_due = 0;
+		/* after the run in flight: the next probe reconnects */
+		t->reconnect = 1;
+		if (t->probe_due) {
+			t->probe_due = 0;
+			target_probe_arm(t);
+		}
 		return;
 	}
+	t->reconnect = 0;
 	target_disconnect(t);
 	if (target_connect(t, err, sizeof(err)) != 0) {
 		log_target(LOG_ERR, t->name, "target", "%s", err);
@@ -1215,6 +1221,10 @@ target_on_probe(void *arg)
 		t->probe_due = 0;
 		target_resolve(t);
 		return EV_STOP;
+	}
+	if (t->reconnect && t->running < 0) {
+		t->reconnect = 0;
+		target_disconnect(t);
 	}
 	if (t->conn == NULL && target_connect(t, err, sizeof(err)) != 0) {
 		t->fails++;
