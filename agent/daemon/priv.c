@@ -296,6 +296,10 @@ priv_drop(uid_t uid, gid_t gid, char *err, size_t errlen)
 		    strerror(errno));
 		return -1;
 	}
+	/* checked before the process turns undumpable: some kernels then
+	 * make its /proc files root's, unreadable to it (Linux 6.1) */
+	if (priv_verify(uid, gid, err, errlen) != 0)
+		return -1;
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	return priv_verify(uid, gid, err, errlen);
+	return 0;
 }
