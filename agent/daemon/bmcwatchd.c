@@ -493,16 +493,107 @@ d_unsupported(const struct conf *c)
 		    "build yet");
 }
 
+/* after the drop: threads, the store, the socket's server, targets */
+static void
+d_run_setup(struct daemon *d, int fd)
+{
+	struct ctl_cfg cc;
+	size_t i;
+
+	/* threads now: they start without privileges, signals blocked */
+	if ((d->io = work_new(d->ev, 1)) == NULL ||
+	    (d->dns = work_new(d->ev, 1)) == NULL)
+		fatal("bmcwatchd", "worker threads");
+	d->store = store_new();
+	(void)store_subscribe(d->store, d_on_event, d);
+	d->env.ev = d->ev;
+	d->env.io = d->io;
+	d->env.dns = d->dns;
+	d->env.store = d->store;
+	d->env.conf = d->conf;
+	d->env.ready = d_on_ready;
+	d->env.progress = d_progress_ok;
+	d->env.arg = d;
+	d->progress_ok = 1;
+	d_unsupported(d->conf);
+	memset(&cc, 0, sizeof(cc));
+	cc.path = d->conf->socket;
+	cc.group = d->conf->socket_gid;
+	cc.max_clients = d->conf->max_clients;
+	cc.action = d_action;
+	cc.arg = d;
+	d->ctl = ctl_new(d->ev, d->store, fd, &cc);
+	for (i = 0; i < d->conf->ntargets; i++)
+		if (d_ipmi(&d->conf->targets[i]))
+			d->nstart++;
+	/* in file order in the store */
+	for (i = 0; i < d->conf->ntargets; i++)
+		d_start_target(d, &d->conf->targets[i]);
+	log_info("bmcwatchd", "started: %zu targets, socket %s",
+	    d->nstart, d->conf->socket);
+	d->progress = ev_timer_add(d->ev, D_PROGRESS_MS, d_on_progress, d);
+	if (d->nstart == 0)
+		d_send_ready(d);
+	else
+		d->ready_timer = ev_timer_add(d->ev, D_READY_MAX_MS,
+		    d_ready_bound, d);
+}
+
+/* the clean stop: readers first, then every target, then the rest */
+static void
+d_shutdown(struct daemon *d)
+{
+	struct d_target *x;
+	uint64_t deadline;
+	size_t i;
+
+	log_info("bmcwatchd", "stopping");
+	(void)notify_send(&d->notify, "STOPPING=1");
+	ctl_free(d->ctl);
+	d->ctl = NULL;
+	for (x = d->targets; x != NULL; x = x->next)
+		d_stop_target(x);
+	/* each target bounds its own stop; this is a backstop */
+	deadline = ev_now() + 60000;
+	while (d->targets != NULL && ev_now() < deadline) {
+		for (x = d->targets; x != NULL; x = x->next)
+			if (!x->stopped)
+				break;
+		if (x == NULL)
+			break;
+		if (ev_run_once(d->ev, 100) != 0)
+			break;
+	}
+	while ((x = d->targets) != NULL) {
+		d->targets = x->next;
+		target_free(x->t);
+		free(x);
+	}
+	ev_timer_del(d->ev, d->progress);
+	ev_timer_del(d->ev, d->ready_timer);
+	/* what is queued for the disk gets there */
+	work_free(d->io);
+	work_free(d->dns);
+	store_free(d->store);
+	for (i = 0; i < d->nretired; i++)
+		conf_free(d->retired[i]);
+	free(d->retired);
+	if (d->pidfile != NULL && unlink(d->pidfile) != 0)
+		log_warn("bmcwatchd", "%s: cannot remove", d->pidfile);
+	free(d->pidfile);
+	conf_free(d->conf);
+	notify_close(&d->notify);
+	priv_devices_close();
+	ev_free(d->ev);
+	log_info("bmcwatchd", "stopped");
+}
+
 int
 main(int argc, char **argv)
 {
 	struct daemon d;
-	struct ctl_cfg cc;
-	struct d_target *x;
 	char err[CONF_ERR_MAX];
 	int ch, debug = 0, bg = 0, check = 0, verbose = 0, fd, rc;
-	size_t i;
-	uint64_t deadline;
 
 	memset(&d, 0, sizeof(d));
 	d.conf_path = CONF_DEFAULT_FILE;
@@ -571,44 +662,7 @@ main(int argc, char **argv)
 	else
 		log_info("priv", "running as uid %ld gid %ld, no capabilities",
 		    (long)d.conf->uid, (long)d.conf->gid);
-	/* threads now: they start without privileges, signals blocked */
-	if ((d.io = work_new(d.ev, 1)) == NULL ||
-	    (d.dns = work_new(d.ev, 1)) == NULL)
-		fatal("bmcwatchd", "worker threads");
-	d.store = store_new();
-	(void)store_subscribe(d.store, d_on_event, &d);
-	d.env.ev = d.ev;
-	d.env.io = d.io;
-	d.env.dns = d.dns;
-	d.env.store = d.store;
-	d.env.conf = d.conf;
-	d.env.ready = d_on_ready;
-	d.env.progress = d_progress_ok;
-	d.env.arg = &d;
-	d.progress_ok = 1;
-	d_unsupported(d.conf);
-	memset(&cc, 0, sizeof(cc));
-	cc.path = d.conf->socket;
-	cc.group = d.conf->socket_gid;
-	cc.max_clients = d.conf->max_clients;
-	cc.action = d_action;
-	cc.arg = &d;
-	d.ctl = ctl_new(d.ev, d.store, fd, &cc);
-	for (i = 0; i < d.conf->ntargets; i++)
-		if (d_ipmi(&d.conf->targets[i]))
-			d.nstart++;
-	/* in file order in the store */
-	for (i = 0; i < d.conf->ntargets; i++)
-		d_start_target(&d, &d.conf->targets[i]);
-	log_info("bmcwatchd", "started: %zu targets, socket %s",
-	    d.nstart, d.conf->socket);
-	d.progress = ev_timer_add(d.ev, D_PROGRESS_MS, d_on_progress, &d);
-	if (d.nstart == 0)
-		d_send_ready(&d);
-	else
-		d.ready_timer = ev_timer_add(d.ev, D_READY_MAX_MS,
-		    d_ready_bound, &d);
-
+	d_run_setup(&d, fd);
 	while (!d.stop) {
 		if (ev_run_once(d.ev, -1) != 0)
 			fatal("bmcwatchd", "poll");
@@ -618,46 +672,6 @@ main(int argc, char **argv)
 		}
 		d_reap(&d);
 	}
-
-	/* clean stop: readers first, then every target */
-	log_info("bmcwatchd", "stopping");
-	(void)notify_send(&d.notify, "STOPPING=1");
-	ctl_free(d.ctl);
-	d.ctl = NULL;
-	for (x = d.targets; x != NULL; x = x->next)
-		d_stop_target(x);
-	/* each target bounds its own stop; this is a backstop */
-	deadline = ev_now() + 60000;
-	while (d.targets != NULL && ev_now() < deadline) {
-		for (x = d.targets; x != NULL; x = x->next)
-			if (!x->stopped)
-				break;
-		if (x == NULL)
-			break;
-		if (ev_run_once(d.ev, 100) != 0)
-			break;
-	}
-	while ((x = d.targets) != NULL) {
-		d.targets = x->next;
-		target_free(x->t);
-		free(x);
-	}
-	ev_timer_del(d.ev, d.progress);
-	ev_timer_del(d.ev, d.ready_timer);
-	/* what is queued for the disk gets there */
-	work_free(d.io);
-	work_free(d.dns);
-	store_free(d.store);
-	for (i = 0; i < d.nretired; i++)
-		conf_free(d.retired[i]);
-	free(d.retired);
-	if (d.pidfile != NULL && unlink(d.pidfile) != 0)
-		log_warn("bmcwatchd", "%s: cannot remove", d.pidfile);
-	free(d.pidfile);
-	conf_free(d.conf);
-	notify_close(&d.notify);
-	priv_devices_close();
-	ev_free(d.ev);
-	log_info("bmcwatchd", "stopped");
+	d_shutdown(&d);
 	return 0;
 }
