@@ -5,8 +5,10 @@
 # SEL is cleared at sel-clear-at after archiving; each new entry of at
 # least sel-syslog-severity goes to syslog once, at its facility
 # (local4) and level, and nothing below it; an assertion without its
-# deassertion is an open problem; SIGHUP reopens the archive (after a
-# logrotate-style rename, new lines go to the new file).
+# deassertion is an open problem, and acknowledging it (`sel ack ID`
+# through the socket) takes it out and records it; `sel clear` through
+# the socket archives and clears at once; SIGHUP reopens the archive
+# (after a logrotate-style rename, new lines go to the new file).
 # syslog is a datagram socket of the test's own, mounted on /dev/log in
 # a private mount namespace for the daemon (needs root and unshare).
 . "$(dirname "$0")/lib.sh"
@@ -39,7 +41,8 @@ wait_for 10 test -S "$W/dev/log" || { not_ok "syslog socket"; exit 1; }
 d_conf "$W/d.conf" 'sel-syslog yes' 'sel-syslog-facility local4' \
     'sel-syslog-severity warning'
 d_target a "$SIMPORT_a" 'sensor-interval 2  sel-interval 1
-	chassis-interval 5  timeout 1  sel-clear-at 2' >>"$W/d.conf"
+	chassis-interval 5  timeout 1  sel-clear-at 2
+	allow sel-ack,sel-clear' >>"$W/d.conf"
 # 2 % of the sim's 1000 entries: cleared from 20 entries on
 
 # the daemon in its own mount namespace, /dev/log ours
@@ -68,6 +71,15 @@ check "2 entries archived within 10 s" wait_for 10 lines 2
 d_health a sel_open >"$W/open"
 check_eq "2 open problems (asserted, not deasserted)" "$(cat "$W/open")" 2
 sim_ipmitool sel elist >"$W/elist.txt" 2>&1
+d_ask --target a sel ack 1 >"$W/ack.out" 2>&1
+check_eq "sel ack 1: exit 0" "$?" 0
+check_eq "said" "$(cat "$W/ack.out")" "sel ack: record 0x0001 acknowledged"
+check_eq "one open problem left" "$(d_health a sel_open)" 1
+check_eq "the ack is recorded (the entry's raw bytes)" \
+    "$(cat "$W/state/sel-a.acks" 2>/dev/null)" "$(head -n 1 "$A" | cut -f 7)"
+d_ask --target a sel ack 999 >"$W/ack.out" 2>&1
+check_eq "sel ack of an entry it never read: exit 1" "$?" 1
+check "said" grep -q "no record 0x03e7" "$W/ack.out"
 sim_set_value 0x01 45 1 >/dev/null	# back: both deasserted
 check "4 entries archived" wait_for 10 lines 4
 closed() { [ "$(d_health a sel_open)" = 0 ]; }
@@ -120,6 +132,20 @@ check "the clear is logged" grep -q 'a: sel: cleared the SEL: .* entries, every 
 check_eq "no syslog line for informational OEM records" \
     "$(grep -c 'sel: ' "$W/syslog.txt")" 2
 
+# --- sel clear through the socket: archived, then cleared --------------------------
+n_before=$(wc -l <"$A")
+for i in $(seq 1 3); do
+	printf 'sel_add 0x20 0xe1 0x%02x 0x43 9 8 7 6 5 4 3 2 1 0 0\n' "$i"
+done >"$W/cmds"
+python3 "$TESTS_DIR/integration/sel_console.py" "$SIMCON_a" <"$W/cmds" \
+    >"$W/added.txt"
+d_ask --target a sel clear >"$W/clear.out" 2>&1
+check_eq "sel clear: exit 0" "$?" 0
+check "said" grep -q '^sel clear: cleared [0-9]* entries$' "$W/clear.out"
+check_eq "the SEL is empty" "$(sel_count)" 0
+check_eq "and nothing was lost: the 3 archived first (by then or by it)" \
+    "$(wc -l <"$A")" "$((n_before + 3))"
+
 # --- SIGHUP reopens the archive ---------------------------------------------------
 mv "$A" "$A.1"
 kill -HUP "$DPID"
@@ -127,7 +153,7 @@ check "reload logged" wait_for 10 grep -q 'reloaded' "$W/d.log"
 sim_use a
 sim_set_value 0x02 97 1 >/dev/null	# CPU2 past its critical
 check "new entries go to a new sel-a.log" wait_for 10 lines 1
-check_eq "and not to the rotated one" "$(wc -l <"$A.1")" 34
+check_eq "and not to the rotated one" "$(wc -l <"$A.1")" 37
 check "the daemon is still alive" d_alive
 d_stop
 check_eq "SIGTERM: exit 0" "$D_RC" 0
