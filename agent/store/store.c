@@ -432,6 +432,7 @@ store_sel_add(struct store *s, struct store_target *t,
 	e->rec = *rec;
 	e->desc = *desc;
 	e->when = *w;
+	e->acked = 0;
 	t->sel_archived++;
 	store_open_update(t, e);
 	store_stamp_set(&t->sel_t, w, 1);
@@ -456,6 +457,13 @@ store_sel_ack(struct store *s, struct store_target *t,
 	size_t i;
 
 	(void)s;
+	for (i = 0; i < t->nrecent; i++) {
+		struct store_sel_entry *e = &t->recent[(t->recent_head + i) %
+		    STORE_SEL_RECENT];
+
+		if (memcmp(e->rec.raw, raw, SEL_RECORD_LEN) == 0)
+			e->acked = 1;
+	}
 	for (i = 0; i < t->nopen; i++)
 		if (memcmp(t->open[i].rec.raw, raw, SEL_RECORD_LEN) == 0) {
 			memmove(&t->open[i], &t->open[i + 1],

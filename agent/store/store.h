@@ -65,6 +65,7 @@ struct store_sel_entry {
 	struct sel_rec	 rec;
 	struct sel_desc	 desc;
 	struct store_when when;		/* when the daemon read it */
+	uint8_t		 acked;		/* acknowledged (sel ack) */
 };
 
 enum store_state {
@@ -229,7 +230,8 @@ void		 store_sel_cleared(struct store *, struct store_target *,
 		    unsigned entries, const struct store_when *);
 void		 store_sel_clear_failed(struct store *, struct store_target *,
 		    const char *why, const struct store_when *);
-/* an acknowledged entry leaves the open problems; 1 if it was there */
+/* an acknowledged entry leaves the open problems (and is marked in the
+ * recent ring); 1 if it was open */
 int		 store_sel_ack(struct store *, struct store_target *,
 		    const uint8_t raw[SEL_RECORD_LEN]);
 /* the i-th recent entry, oldest first, or NULL */

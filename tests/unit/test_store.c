@@ -246,6 +246,8 @@ test_sel(void)
 	/* ack takes an entry out of the open problems */
 	CHECK_EQ(store_sel_ack(s, t, t->open[0].rec.raw), 1);
 	CHECK_EQ(t->nopen, 0);
+	CHECK_EQ(store_sel_recent(t, 1)->acked, 1);
+	CHECK_EQ(store_sel_recent(t, 0)->acked, 0);
 	CHECK_EQ(store_sel_ack(s, t, r.raw), 0);
 
 	/* the ring keeps the newest STORE_SEL_RECENT, oldest first */
