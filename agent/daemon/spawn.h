@@ -66,7 +66,8 @@ struct spawn_exit {
 	size_t		 outlen;
 };
 
-/* Called once per child, from the loop, after it was reaped. */
+/* Called once per child, from the loop, after it was reaped.  It may
+ * start, kill and forget children, but not spawn_free. */
 typedef void	spawn_exit_fn(void *arg, const struct spawn_exit *);
 
 /*
@@ -93,8 +94,8 @@ void		 spawn_free(struct spawn *);
 pid_t		 spawn_start(struct spawn *, char *const argv[],
 		    const struct spawn_opts *, spawn_exit_fn *fn, void *arg,
 		    char *err, size_t errlen);
-/* Reap and report a child started elsewhere (no capture, no timeout).
- * 0, or -1 if pid is already known. */
+/* Reap and report a child started elsewhere (no capture, no timeout),
+ * as spawn_start's.  0, or -1 if pid is already known. */
 int		 spawn_watch(struct spawn *, pid_t, spawn_exit_fn *, void *);
 /*
  * Send signo to the child's process group (spawn_start's children) or
