@@ -24,6 +24,7 @@
 #include "sel.h"
 #include "severity.h"
 #include "store/archive.h"
+#include "work.h"
 
 /* caps */
 #define SELMON_MAX_READS	8192u	/* Get SEL Entry per pass */
@@ -44,9 +45,21 @@ struct selmon_cfg {
 	const char		*identity;
 	const char		*state_path;	/* NULL: no state file */
 	/* NULL: nothing is archived, and so nothing read moves the
-	 * cursor (only archived entries ever do) */
+	 * cursor (only archived entries ever do).  Held (archive_hold)
+	 * by a write in flight, so the caller may archive_free it after
+	 * selmon_free at any time. */
 	struct archive		*archive;
 	const char		*archive_path;	/* read back on start-up */
+	/*
+	 * Where the disk is touched (state load and save, archive
+	 * read-back, append + fsync): a work instance (agent/util/work.h;
+	 * the daemon's "io", one thread) so a slow disk never stalls the
+	 * loop, or NULL: inline, synchronously (the CLI).  While a job is
+	 * in flight the pass waits for it: nothing is sent that depends
+	 * on it.  Free the selmon before work_free(io) (a selmon freed with
+	 * a job in flight is detached: the job ends on its own).
+	 */
+	struct work		*io;
 	int			 clear_at;	/* clear at this % used, 0 off */
 	unsigned		 clear_free;	/* or below this many free
 						 * entries, 0 off */

@@ -506,6 +506,21 @@ sel_identity(const struct cli *c, struct sdr_cache *sc, char *buf,
 	return buf;
 }
 
+/*
+ * Where a pass touches the disk: inline, or with BMCWATCH_SEL_IO=worker
+ * on a work thread as the daemon does, so the tests run the kill loops
+ * both ways.  NULL: inline (also if no thread can be had).
+ */
+static struct work *
+sel_io(struct cli *c)
+{
+	const char *e = getenv("BMCWATCH_SEL_IO");
+
+	if (e == NULL || strcmp(e, "worker") != 0)
+		return NULL;
+	return work_new(c->ev, 1);
+}
+
 static void
 sel_report(struct cli *c, const char *what, const struct selmon_result *r)
 {
@@ -600,9 +615,11 @@ sel_cmd_clear(struct cli *c, int argc, char **argv)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.bmc = sel_bmc_name(c);
 	cfg.state_path = state;
+	cfg.io = sel_io(c);
 	mon = selmon_new(c->ev, c->conn, &cfg);
 	selmon_run(mon, force ? SELMON_CLEAR_FORCE : SELMON_CLEAR_NOW, &r);
 	selmon_free(mon);
+	work_free(cfg.io);
 	if (r.err == SELMON_E_UNARCHIVED) {
 		fprintf(stderr, "bmcwatch: %s: sel clear: refusing: %s; run "
 		    "'bmcwatch sel archive' first, or add --force\n",
@@ -731,9 +748,11 @@ sel_cmd_archive(struct cli *c, int argc, char **argv)
 	cfg.names = &m.names.names;
 	/* who answers, found with the SDR cache (no request of its own) */
 	cfg.identity = sel_identity(c, m.sc, ident, sizeof(ident));
+	cfg.io = sel_io(c);
 	mon = selmon_new(c->ev, c->conn, &cfg);
 	selmon_run(mon, mode, &r);
 	selmon_free(mon);
+	work_free(cfg.io);
 	archive_free(arch);
 	sel_model_close(&m);
 	sel_report(c, "sel archive", &r);
