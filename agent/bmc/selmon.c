@@ -421,6 +421,11 @@ selmon_finish(struct selmon *m, enum selmon_err e, const char *fmt, ...)
 static void
 selmon_send(struct selmon *m, struct ipmi_req *q, enum selmon_step s)
 {
+	if (m->cfg.bridged) {
+		q->bridged = 1;
+		q->target_chan = m->cfg.target_chan;
+		q->target_addr = m->cfg.target_addr;
+	}
 	m->step = s;
 	m->res.requests++;
 	if (conn_submit(m->conn, q, selmon_rsp, m) != 0)
@@ -1015,6 +1020,14 @@ selmon_begin_read(struct selmon *m)
 	m->have_last = 0;
 	m->nbatch = 0;
 	m->unarchived = 0;
+	if (m->mode == SELMON_LIST) {
+		/* from the first entry; the state is not looked at */
+		if (i->entries == 0)
+			selmon_finish(m, SELMON_OK, NULL);
+		else
+			selmon_get(m, SEL_ID_FIRST, RD_FIRST);
+		return;
+	}
 	/* forced, without an archive: nothing to read (I2) */
 	if (m->mode == SELMON_CLEAR_FORCE && m->cfg.archive == NULL) {
 		selmon_decide(m);
@@ -1157,6 +1170,58 @@ selmon_entry(struct selmon *m, const struct sel_rec *r, uint16_t next)
 	selmon_entry_next(m);
 }
 
+/* a completion code in words, named for the command that answered
+ * (Send Message's own, for a bridged request that did not arrive) */
+static const char *
+selmon_ccode(char *buf, size_t len, const struct ipmi_rsp *rsp,
+    uint8_t cmd)
+{
+	if (rsp->netfn & 1)
+		return ipmi_ccode_fmt(buf, len, rsp->netfn, rsp->cmd,
+		    rsp->ccode);
+	return ipmi_ccode_fmt(buf, len, IPMI_NETFN_STORAGE, cmd, rsp->ccode);
+}
+
+/* SELMON_LIST: the walk from the first entry, nothing kept */
+static void
+selmon_on_list(struct selmon *m, const struct ipmi_rsp *rsp)
+{
+	struct sel_rec r;
+	struct sel_desc d;
+	uint8_t raw[SEL_RECORD_LEN];
+	uint16_t next;
+	char why[IPMI_CCODE_TEXT_MAX];
+
+	if (rsp->ccode == IPMI_CC_REQUESTED_DATA_NOT_PRESENT &&
+	    m->rd == RD_FIRST) {
+		selmon_finish(m, SELMON_OK, NULL);	/* emptied meanwhile */
+		return;
+	}
+	if (rsp->ccode != IPMI_CC_OK) {
+		selmon_finish(m, SELMON_E_CCODE, "Get SEL Entry 0x%04x: %s",
+		    m->want, selmon_ccode(why, sizeof(why), rsp,
+		    IPMI_CMD_GET_SEL_ENTRY));
+		return;
+	}
+	if (sel_get_decode(rsp->data, rsp->len, &next, raw) != IPMI_OK ||
+	    sel_rec_decode(raw, sizeof(raw), &r) != IPMI_OK) {
+		selmon_finish(m, SELMON_E_PROTO, "Get SEL Entry 0x%04x: %s",
+		    m->want, ipmi_short_fmt(why, sizeof(why), rsp->len,
+		    SEL_GET_RSP_LEN));
+		return;
+	}
+	sel_describe(&r, m->cfg.names, &d);
+	if (m->cfg.on_list != NULL)
+		m->cfg.on_list(m->cfg.arg, &r, &d);
+	/* the next ID equal to the one asked for would loop */
+	if (next == SEL_ID_LAST || next == m->want ||
+	    ++m->reads >= SELMON_LIST_MAX) {
+		selmon_finish(m, SELMON_OK, NULL);
+		return;
+	}
+	selmon_get(m, next, RD_CHAIN);
+}
+
 /*
  * The next entry vanished under us (the batch read so far is archived
  * now): go on from the cursor, just moved to the last one read, which
@@ -1184,6 +1249,10 @@ selmon_on_get(struct selmon *m, const struct ipmi_rsp *rsp)
 	uint16_t next;
 	char why[IPMI_CCODE_TEXT_MAX];
 
+	if (m->mode == SELMON_LIST) {
+		selmon_on_list(m, rsp);
+		return;
+	}
 	if (rsp->ccode == IPMI_CC_REQUESTED_DATA_NOT_PRESENT) {
 		switch (m->rd) {
 		case RD_PROBE:
@@ -1621,7 +1690,7 @@ selmon_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 
 	if (err != IPMI_OK) {
 		/* the batch read so far is good: keep it */
-		if (m->step == ST_GET)
+		if (m->step == ST_GET && m->mode != SELMON_LIST)
 			selmon_flush_finish(m, SELMON_E_TRANSPORT, "%s: %s",
 			    ipmi_tr_peer(conn_tr(m->conn)), ipmi_strerror(err));
 		else
@@ -1633,7 +1702,8 @@ selmon_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 	case ST_INFO:
 	case ST_VERIFY_INFO:
 	case ST_AFTER:
-		if (rsp->ccode == SELMON_CC_ERASE_IN_PROGRESS) {
+		if (rsp->ccode == SELMON_CC_ERASE_IN_PROGRESS &&
+		    m->mode != SELMON_LIST) {
 			if (m->step == ST_AFTER)
 				selmon_wait_erase(m);
 			else
@@ -1643,9 +1713,8 @@ selmon_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 		}
 		if (rsp->ccode != IPMI_CC_OK) {
 			selmon_finish(m, SELMON_E_CCODE, "Get SEL Info: %s",
-			    ipmi_ccode_fmt(why, sizeof(why),
-			    IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_INFO,
-			    rsp->ccode));
+			    selmon_ccode(why, sizeof(why), rsp,
+			    IPMI_CMD_GET_SEL_INFO));
 			return;
 		}
 		if (sel_info_decode(rsp->data, rsp->len, &i) != IPMI_OK) {
@@ -1813,6 +1882,10 @@ selmon_start(struct selmon *m, int mode, selmon_done_fn *done, void *arg)
 	m->restarts = 0;
 	m->deleted = 0;
 	m->del_last = 0;
+	if (mode == SELMON_LIST) {	/* no file, no state */
+		selmon_info(m);
+		return 0;
+	}
 	/* the state and the archive's tail, once (again after a failed
 	 * save: memory may have run ahead of the disk) */
 	load_state = !m->st_loaded && m->cfg.state_path != NULL;

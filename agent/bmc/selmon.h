@@ -3,7 +3,8 @@
  * as a state machine on a struct conn (never blocks, never sleeps; the
  * erase-status poll is a timer).  The CLI (`bmcwatch sel archive`) and
  * the daemon run the same code: selmon_start() + the event loop, or
- * selmon_run() for sequential callers.
+ * selmon_run() for sequential callers.  It is the one SEL walker: `sel
+ * list' and `sel ack' read the SEL with a SELMON_LIST pass.
  *
  * A pass: Get SEL Info; nothing new costs that one request.  Otherwise
  * Get SEL Entry from the persistent cursor, following next-record IDs;
@@ -79,7 +80,15 @@ struct selmon_cfg {
 	 * without an archive) */
 	void			(*on_entry)(void *, const struct sel_rec *,
 				    const struct sel_desc *);
+	/* SELMON_LIST: called for every entry read, oldest first */
+	void			(*on_list)(void *, const struct sel_rec *,
+				    const struct sel_desc *);
 	void			*arg;
+	/* requests bridged over IPMB to this controller (bmcwatch
+	 * --target-chan/--target-addr) */
+	int			 bridged;
+	uint8_t			 target_chan;
+	uint8_t			 target_addr;
 };
 
 /* what a pass should do */
@@ -91,6 +100,18 @@ struct selmon_cfg {
 					 * (without an archive nothing is
 					 * read, and the state only moves
 					 * once the clear is done) */
+/*
+ * Read the whole SEL, first entry to last, and hand each to
+ * cfg.on_list (described with cfg.names): the one SEL walker of `sel
+ * list' and `sel ack'.  Nothing is archived, no file is read or
+ * written, nothing of the state moves: the pass is Get SEL Info, then
+ * Get SEL Entry along the next-record IDs, at most SELMON_LIST_MAX.
+ * An entry that vanishes mid-walk (CBh), an erase in progress (81h) are
+ * errors (SELMON_E_CCODE) like any other completion code; a SEL emptied
+ * before its first entry is read lists nothing.
+ */
+#define SELMON_LIST		4
+#define SELMON_LIST_MAX		65536u	/* Get SEL Entry per listing */
 
 enum selmon_err {
 	SELMON_OK = 0,

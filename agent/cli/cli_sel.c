@@ -16,7 +16,9 @@
  * than 623; $BMCWATCH_STATE_DIR moves the directory).
  *
  * `sel archive` is one archive-then-clear pass (bmc/selmon.c), the same
- * code the daemon runs, usable from cron.  --delete-entries deletes the
+ * code the daemon runs, usable from cron; `sel list` and `sel ack` read
+ * the SEL with selmon too (SELMON_LIST: nothing archived or moved), and
+ * print through the shapes of bmc/shape_sel.c.  --delete-entries deletes the
  * archived entries one by one instead of Clear SEL: slower, but safe on
  * BMCs whose reservations survive additions (see selmon.c).  The archive files are opened
  * and closed around every append, so logrotate can move them at any
@@ -40,7 +42,6 @@
 #include "store/state.h"
 #include "xmem.h"
 
-#define SEL_LIST_MAX	65536	/* Get SEL Entry per listing */
 #define SEL_ARCHIVE_DEFAULT	"/var/log/bmcwatch/sel.log"
 #define SEL_STATE_DIR		"/var/lib/bmcwatch"
 
@@ -214,6 +215,14 @@ sel_model_close(struct sel_model *m)
 
 /* ---- sel list ---- */
 
+static const char *
+sel_bmc_name(const struct cli *c)
+{
+	if (c->cfg.iface == IPMI_IFACE_OPEN)
+		return "localhost";
+	return c->cfg.host;
+}
+
 /* the SEL as read, oldest first, with its open problems and acks */
 struct sel_list {
 	struct sel_rec	*rec;
@@ -248,46 +257,61 @@ sel_list_add(struct sel_list *l, const struct sel_rec *r,
 	l->n++;
 }
 
-/* every entry, oldest first */
+static void
+sel_list_on_entry(void *arg, const struct sel_rec *r,
+    const struct sel_desc *d)
+{
+	sel_list_add(arg, r, d);
+}
+
+/*
+ * Every entry, oldest first: a SELMON_LIST pass of the one SEL walker
+ * (bmc/selmon.c): Get SEL Info, then Get SEL Entry along the chain.
+ * Errors are said as for any other request.
+ */
 static int
 sel_read_all(struct cli *c, const struct sel_names *names,
     struct sel_list *l)
 {
-	struct sel_info info;
-	struct sel_rec rec;
-	struct sel_desc desc;
-	struct ipmi_req q;
-	struct ipmi_rsp rsp;
-	uint8_t raw[SEL_RECORD_LEN];
-	uint16_t id = SEL_ID_FIRST, next;
-	char what[32];
-	int r, rc;
+	struct selmon_cfg cfg;
+	struct selmon_result r;
+	struct selmon *mon;
+	struct ipmi_tr *tr;
+	int rc;
 
 	memset(l, 0, sizeof(*l));
-	if ((rc = sel_get_info(c, &info)) != CLI_OK)
+	if ((rc = cli_connect(c)) != CLI_OK)
 		return rc;
-	while (info.entries > 0 && l->n < SEL_LIST_MAX) {
-		sel_get_req(&q, 0, id);
-		if ((r = cli_call(c, &q, &rsp)) != 0)
-			return -r;
-		if (rsp.ccode == IPMI_CC_REQUESTED_DATA_NOT_PRESENT &&
-		    id == SEL_ID_FIRST)
-			break;		/* emptied meanwhile */
-		(void)snprintf(what, sizeof(what), "Get SEL Entry 0x%04x", id);
-		if (rsp.ccode != IPMI_CC_OK)
-			return cli_ccode_error(c, &q, &rsp, what);
-		if (sel_get_decode(rsp.data, rsp.len, &next, raw) !=
-		    IPMI_OK || sel_rec_decode(raw, sizeof(raw), &rec) !=
-		    IPMI_OK)
-			return cli_short_error(c, what, rsp.len,
-			    SEL_GET_RSP_LEN);
-		sel_describe(&rec, names, &desc);
-		sel_list_add(l, &rec, &desc);
-		if (next == SEL_ID_LAST || next == id)
-			break;
-		id = next;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.bmc = sel_bmc_name(c);
+	cfg.names = names;
+	cfg.on_list = sel_list_on_entry;
+	cfg.arg = l;
+	cfg.bridged = c->bridged;
+	cfg.target_chan = c->target_chan;
+	cfg.target_addr = c->target_addr;
+	mon = selmon_new(c->ev, c->conn, &cfg);
+	selmon_run(mon, SELMON_LIST, &r);
+	selmon_free(mon);
+	tr = conn_tr(c->conn);
+	switch (r.err) {
+	case SELMON_OK:
+		return CLI_OK;
+	case SELMON_E_TRANSPORT:
+		/* what the transport knows, as cli_call says it */
+		if (strcmp(ipmi_tr_error(tr), "no error") != 0)
+			fprintf(stderr, "bmcwatch: %s: %s\n", ipmi_tr_peer(tr),
+			    ipmi_tr_error(tr));
+		else
+			fprintf(stderr, "bmcwatch: %s\n", r.msg);
+		return CLI_ETRANSPORT;
+	case SELMON_E_PROTO:
+		fprintf(stderr, "bmcwatch: %s: %s\n", ipmi_tr_peer(tr), r.msg);
+		return CLI_ETRANSPORT;
+	default:
+		fprintf(stderr, "bmcwatch: %s: %s\n", ipmi_tr_peer(tr), r.msg);
+		return CLI_ECCODE;
 	}
-	return CLI_OK;
 }
 
 /* open problems, and the acknowledged entries */
@@ -339,7 +363,7 @@ sel_cmd_list(struct cli *c, int argc, char **argv)
 		if (strcmp(argv[k], "--open") == 0)
 			flags |= SHAPE_SEL_OPEN_ONLY;
 		else if (strcmp(argv[k], "--last") == 0 && k + 1 < argc) {
-			if (sel_parse_ulong(argv[++k], 1, SEL_LIST_MAX,
+			if (sel_parse_ulong(argv[++k], 1, SELMON_LIST_MAX,
 			    &last) != 0) {
 				cli_usage_error("sel list", "bad --last '%s'",
 				    argv[k]);
@@ -452,13 +476,6 @@ sel_exit(enum selmon_err e)
 	}
 }
 
-static const char *
-sel_bmc_name(const struct cli *c)
-{
-	if (c->cfg.iface == IPMI_IFACE_OPEN)
-		return "localhost";
-	return c->cfg.host;
-}
 
 /*
  * The default state file: one per BMC, by its name and, on a LAN port

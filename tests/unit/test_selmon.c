@@ -2044,6 +2044,127 @@ test_acks(void)
 	free(v);
 }
 
+/* ---- issue 9: the one SEL walker (sel list, sel ack) ---- */
+
+struct listed {
+	unsigned	 n;
+	uint8_t		 raw[200][SEL_RECORD_LEN];
+	char		 event[200][SEL_TEXT_MAX];
+};
+
+static void
+on_list_cb(void *arg, const struct sel_rec *r, const struct sel_desc *d)
+{
+	struct listed *l = arg;
+
+	if (l->n < 200) {
+		memcpy(l->raw[l->n], r->raw, SEL_RECORD_LEN);
+		(void)snprintf(l->event[l->n], SEL_TEXT_MAX, "%s", d->event);
+	}
+	l->n++;
+}
+
+/* the bytes of a file, "" if absent */
+static char *
+file_bytes(const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len), *f = fopen(path, "r");
+	int ch;
+
+	while (f != NULL && (ch = fgetc(f)) != EOF)
+		(void)fputc(ch, o);
+	if (f != NULL)
+		(void)fclose(f);
+	(void)fclose(o);
+	return buf;
+}
+
+/*
+ * SELMON_LIST hands every entry over, oldest first, in Get SEL Info +
+ * one Get SEL Entry each, and keeps nothing: with a state and an archive
+ * configured, neither file changes, and the next archive pass behaves
+ * as if no listing had happened.
+ */
+static void
+test_list_keeps_nothing(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct listed *l = calloc(1, sizeof(*l));
+	struct selmon_names sn;
+	struct bed b;
+	char *st0, *ar0, *st1, *ar1;
+	unsigned i, n;
+
+	model_init(m, 100, 30);
+	bed_open(&b, m, "list");
+	selmon_names_init(&sn, NULL, NULL);
+	b.cfg.names = &sn.names;
+	b.cfg.on_list = on_list_cb;
+	b.cfg.arg = l;
+	bed_restart(&b);
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.new_entries, 30);
+	for (i = 0; i < 12; i++)
+		(void)model_add(m);
+	st0 = file_bytes(b.spath);
+	ar0 = file_bytes(b.apath);
+	n = bed_run(&b, SELMON_LIST, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(n, 1 + 42);
+	CHECK_EQ(l->n, 42);
+	CHECK_EQ(r.new_entries, 0);
+	CHECK_EQ(r.info.entries, 42);
+	for (i = 0; i < 42 && i < l->n; i++)
+		CHECK_MEM(l->raw[i], m->log[i], SEL_RECORD_LEN);
+	/* described with cfg.names */
+	CHECK(strncmp(l->event[0], "Upper Non-critical going high", 29) == 0);
+	st1 = file_bytes(b.spath);
+	ar1 = file_bytes(b.apath);
+	CHECK_STR(st1, st0);
+	CHECK_STR(ar1, ar0);
+	free(st0);
+	free(ar0);
+	free(st1);
+	free(ar1);
+	/* nothing moved: the archive pass finds the 12 as if unlisted */
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.new_entries, 12);
+	CHECK_EQ(r.skipped, 0);
+	CHECK_EQ(check_archive(b.apath, m), 42);
+	/* an empty SEL: one request */
+	l->n = 0;
+	m->start = m->nlog;
+	CHECK_EQ(bed_run(&b, SELMON_LIST, &r), 1);
+	CHECK_EQ(l->n, 0);
+	CHECK_EQ(r.err, SELMON_OK);
+	/* a lost answer mid-walk: the transport's error, the entries
+	 * before it handed over, still nothing written */
+	for (i = 0; i < 10; i++)
+		(void)model_add(m);
+	l->n = 0;
+	st0 = file_bytes(b.spath);
+	ar0 = file_bytes(b.apath);
+	m->fail_at = m->requests + 5;	/* info + 3 entries, then this */
+	(void)bed_run(&b, SELMON_LIST, &r);
+	m->fail_at = 0;
+	CHECK_EQ(r.err, SELMON_E_TRANSPORT);
+	CHECK_EQ(l->n, 3);
+	st1 = file_bytes(b.spath);
+	ar1 = file_bytes(b.apath);
+	CHECK_STR(st1, st0);
+	CHECK_STR(ar1, ar0);
+	free(st0);
+	free(ar0);
+	free(st1);
+	free(ar1);
+	bed_close(&b);
+	free(l);
+	(void)munmap(m, sizeof(*m));
+}
+
 /* ---- issue 9: the disk off the loop ---- */
 
 #define BOUND_MS	20000	/* a condition not met by then fails */
@@ -2278,6 +2399,7 @@ run_all(void)
 	RUN(test_delete_interrupted_erase_moves);
 	RUN(test_force_without_archive_moves_nothing);
 	RUN(test_read_without_archive_moves_nothing);
+	RUN(test_list_keeps_nothing);
 	RUN(test_crash_loop);
 	RUN(test_crash_loop_delete);
 }
