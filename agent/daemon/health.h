@@ -35,9 +35,12 @@
  * A check that fails is logged once (log_fail: then repeats are counted
  * and summarised, as for a dead BMC), its recovery once (log_recover);
  * the target is named on every line.  health_ok() is 1 while every
- * check passes, or has been failing (or not answering, or not run yet)
- * for less than grace_s; 0 otherwise, and that change is logged once
- * too.
+ * check passes, or has been failing (or not answering) for less than
+ * grace_s; 0 otherwise, and that change is logged once too.  Before its
+ * first result a check counts as passing for one run's limit (an
+ * interval; a command's timeout and an interval), then as failing
+ * since the start: grace_s is counted from health_new for a check that
+ * never passed.
  */
 #ifndef HEALTH_H
 #define HEALTH_H
