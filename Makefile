@@ -27,8 +27,8 @@ WARN	= -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith \
 	  -Wcast-qual -Wwrite-strings -Wno-unused-parameter
 CFLAGS	?= -O2 -g
 MAKEFLAGS += --no-print-directory
-ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) \
-	  $(SANFLAGS) -pthread -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc \
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CPPFLAGS) \
+	  $(CFLAGS) $(SANFLAGS) -pthread -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc \
 	  -Iagent/daemon \
 	  $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
 # -pthread: agent/util/work.c runs blocking jobs (fsync, getaddrinfo) on
@@ -157,9 +157,11 @@ install: all
 	install -m 644 etc/sensors-severity.conf \
 	    $(DESTDIR)$(SHAREDIR)/sensors-severity.conf
 	install -m 644 etc/bmcwatchd.conf $(DESTDIR)$(SHAREDIR)/bmcwatchd.conf
-	@# the example becomes the configuration only where there is none
+	@# the configuration only where there is none: the local BMC, no
+	@# watchdog; 644, the daemon re-reads it as its user on SIGHUP (the
+	@# secrets are in password files of their own)
 	[ -e $(DESTDIR)$(SYSCONFDIR)/bmcwatch/bmcwatchd.conf ] || \
-	    install -m 640 etc/bmcwatchd.conf \
+	    install -m 644 etc/bmcwatchd-local.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/bmcwatch/bmcwatchd.conf
 	sed $(INIT_SED) init/bmcwatchd.service.in >$(BUILD)/bmcwatchd.service
 	install -m 644 $(BUILD)/bmcwatchd.service \

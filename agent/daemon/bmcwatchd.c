@@ -144,7 +144,10 @@ d_send_ready(struct daemon *d)
 	(void)notify_send(&d->notify, "READY=1");
 	d_status(d);
 	if (d->ready_fd >= 0) {
-		(void)write(d->ready_fd, "r", 1);
+		/* -D: the waiting parent exits 0 on this byte, 1 on EOF */
+		ssize_t n = write(d->ready_fd, "r", 1);
+
+		(void)n;
 		(void)close(d->ready_fd);
 		d->ready_fd = -1;
 	}

@@ -196,10 +196,13 @@ work_on_event(int fd, unsigned events, void *arg)
 	struct work_list batch;
 	struct work_job *j;
 	uint64_t v;
+	ssize_t n;
 
 	(void)events;
-	/* read first: a job finishing after this read kicks again */
-	(void)read(fd, &v, sizeof(v));
+	/* read first: a job finishing after this read kicks again (a
+	 * failed read is a spurious wake-up: the batch is empty) */
+	n = read(fd, &v, sizeof(v));
+	(void)n;
 	(void)pthread_mutex_lock(&w->mu);
 	if (w->threads == 0) {
 		/* what was queued before this turn; a done that submits

@@ -10,8 +10,12 @@ static void
 oom(void)
 {
 	static const char msg[] = "bmcwatch: out of memory\n";
+	ssize_t n;
 
-	(void)write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	/* nothing to do if it fails (the result is taken: glibc's
+	 * _FORTIFY_SOURCE marks write warn_unused_result) */
+	n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)n;
 	abort();
 }
 
