@@ -13,16 +13,23 @@
 #      copy where overlayfs is missing), so runs never touch the base;
 #   2. the committed tree (`git archive HEAD`, not the work directory) is
 #      unpacked in the root as /root/bmcwatch;
-#   3. in a chroot, as root, with a clean environment, it runs the lines
-#      of README.md's quick start (each must appear there verbatim, so the
-#      two cannot drift apart) and then `make check`'s own summary line
-#      "N passed, N failed, N skipped" is the last line printed.
+#   3. in a chroot, as root, with a clean environment, it runs the steps
+#      of each part, each part on a root of its own (a new overlay):
+#        readme  the lines of README.md's quick start (each must appear
+#                there verbatim, so the two cannot drift apart), ending
+#                with `make check`;
+#        pkg     tests/fresh/pkg.sh: the Debian packages built, linted,
+#                installed, run, upgraded, removed and purged;
+#      each part's last step prints "N passed, N failed[, N skipped]";
+#      the sum over the parts is the last line printed.
 # It runs in its own mount and PID namespaces (unshare): whatever the
 # tests leave running dies with the run, and every mount made for the
 # chroot goes away on every exit path, even SIGKILL; a trap unmounts in
 # order on ordinary exits.  Exit status 0 only if every step passed.
 #
 # Environment:
+#   FRESH_PARTS   the parts to run, in order (default "readme pkg"):
+#                 FRESH_PARTS=pkg make fresh-check runs the packaging alone
 #   FRESH_CACHE   where the base root and the downloaded .debs are kept
 #                 (default /var/cache/bmcwatch-fresh; `rm -rf` it to start
 #                 over, e.g. to pick up a new point release)
@@ -34,9 +41,17 @@
 set -eu
 
 # the quick start, in README.md's words; run in this order in the root
-STEPS='apt-get update && apt-get install -y make
+README_STEPS='apt-get update && apt-get install -y make
 make demo
 make check'
+PARTS=${FRESH_PARTS:-readme pkg}
+case ${FRESH_PART:-readme} in
+readme)	STEPS=$README_STEPS ;;
+pkg)	STEPS='sh tests/fresh/pkg.sh' ;;
+*)	echo "fresh-check: no part '${FRESH_PART:-}' (readme, pkg)" >&2
+	echo "0 passed, 1 failed"
+	exit 1 ;;
+esac
 
 me=tests/fresh/run.sh
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -52,7 +67,7 @@ if [ "${FRESH_IN_NS:-}" != 1 ]; then
 	cd "$TOP"
 	git rev-parse --verify -q HEAD >/dev/null ||
 	    die "$TOP is not a git checkout with a commit (git archive HEAD)"
-	for l in $(echo "$STEPS" | tr ' ' '\001'); do
+	for l in $(echo "$README_STEPS" | tr ' ' '\001'); do
 		l=$(echo "$l" | tr '\001' ' ')
 		git show HEAD:README.md | grep -qxF "    $l" ||
 		    die "README.md's quick start has no line '$l' ($me runs it)"
@@ -105,20 +120,49 @@ if [ "${FRESH_IN_NS:-}" != 1 ]; then
 	say "tree: $(git log -1 --format='%h %s' HEAD)"
 	FRESH_IN_NS=1
 	export FRESH_IN_NS
-	# a new mount namespace (mounts private to the run) and PID namespace
-	# (this script is its init: everything else dies when it exits).
-	# unshare keeps a signal to itself: one for us goes to the init.
-	unshare --mount --propagation private --pid --fork --kill-child \
-	    --mount-proc sh "$TOP/$me" &
-	upid=$!
-	trap 'for c in $(cat /proc/$upid/task/$upid/children 2>/dev/null); do
-		kill -TERM "$c" 2>/dev/null
-	done' INT TERM HUP
-	while :; do
-		rc=0
-		wait "$upid" || rc=$?
-		kill -0 "$upid" 2>/dev/null || exit "$rc"
+	P=0 F=0 S=0 RC=0
+	OUT=$(mktemp "${TMPDIR:-/tmp}/fresh-out.XXXXXX")
+	trap 'rm -f "$OUT"' EXIT
+	for part in $PARTS; do
+		say "part $part"
+		FRESH_PART=$part
+		export FRESH_PART
+		# a new mount namespace (mounts private to the run) and PID
+		# namespace (this script is its init: everything else dies
+		# when it exits).  unshare keeps a signal to itself: one for
+		# us goes to the init.
+		unshare --mount --propagation private --pid --fork \
+		    --kill-child --mount-proc sh "$TOP/$me" >"$OUT" 2>&1 &
+		upid=$!
+		tail -f --pid="$upid" -n +1 "$OUT" 2>/dev/null &
+		tpid=$!
+		trap 'stop=1
+		for c in $(cat /proc/$upid/task/$upid/children 2>/dev/null); do
+			kill -TERM "$c" 2>/dev/null
+		done' INT TERM HUP
+		while :; do
+			rc=0
+			wait "$upid" || rc=$?
+			kill -0 "$upid" 2>/dev/null || break
+		done
+		wait "$tpid" 2>/dev/null || :
+		[ "$rc" -eq 0 ] || RC=1
+		# the part's summary: its last one
+		sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$OUT" | tail -n 1)
+		# shellcheck disable=SC2046
+		set -- $(echo "$sum" | sed -n \
+		    's/^\([0-9]*\) passed, \([0-9]*\) failed\(, \([0-9]*\) skipped\)\{0,1\}$/\1 \2 \4/p')
+		if [ $# -ge 2 ]; then
+			P=$((P + $1)) F=$((F + $2)) S=$((S + ${3:-0}))
+		else
+			F=$((F + 1)) RC=1
+		fi
+		[ "${stop:-0}" = 1 ] && break
 	done
+	say "parts: $PARTS"
+	echo "$P passed, $F failed, $S skipped"
+	[ "$RC" -eq 0 ] && [ "$F" -eq 0 ]
+	exit
 fi
 
 # ---- inside the namespaces ----
@@ -217,11 +261,12 @@ done <<EOF
 $STEPS
 EOF
 say "$(($(date +%s) - T0)) s in all"
-# the last line: make check's own summary, or one failure for the step
-# that stopped the run before it
+# the last line: the last step's own summary (make check's, pkg.sh's),
+# or one failure for the step that stopped the part before it
+final=$(echo "$STEPS" | tail -n 1)
 last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$RUNDIR/step.log" | tail -n 1)
-if { [ -n "$failed" ] && [ "$failed" != "make check" ]; } || [ -z "$last" ]; then
-	say "stopped at '${failed:-make check}'"
+if { [ -n "$failed" ] && [ "$failed" != "$final" ]; } || [ -z "$last" ]; then
+	say "stopped at '${failed:-$final}'"
 	echo "0 passed, 1 failed"
 	exit 1
 fi

@@ -1885,6 +1885,47 @@ test_etc_example(void)
 	conf_free(c);
 }
 
+/*
+ * etc/bmcwatchd-local.conf, what make install and the Debian package put
+ * in /etc: one target, the local BMC through the driver, no watchdog,
+ * no action allowed, the package's user and socket group.  (Loaded with
+ * its accounts by the installed bmcwatchd -n in tests/fresh/pkg.sh.)
+ */
+static void
+test_etc_local(void)
+{
+	FILE *f = fopen("etc/bmcwatchd-local.conf", "r");
+	static char buf[64 * 1024];
+	struct conf *c = NULL;
+	char err[CONF_ERR_MAX];
+	const struct conf_target *t;
+	size_t n;
+
+	CHECK(f != NULL);
+	if (f == NULL)
+		return;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	(void)fclose(f);
+	buf[n] = '\0';
+	if (conf_parse_buf("etc/bmcwatchd-local.conf", buf, n, 0, &c, err,
+	    sizeof(err)) != 0) {
+		printf("# %s\n", err);
+		CHECK(0);
+		return;
+	}
+	CHECK_EQ(c->ntargets, 1);
+	t = conf_target_find(c, "local");
+	CHECK(t != NULL && t->iface == CONF_IFACE_OPEN);
+	CHECK(t != NULL && !t->watchdog.enabled);
+	CHECK(t != NULL && t->allow == 0);
+	CHECK_EQ(c->nwebhooks, 0);
+	CHECK_STR(c->user, "_bmcwatch");
+	CHECK_STR(c->socket_group, "bmcwatch");
+	CHECK_STR(c->state_dir, "/var/lib/bmcwatch");
+	CHECK_STR(c->archive_dir, "/var/log/bmcwatch");
+	conf_free(c);
+}
+
 /* every keyword in sorted tables and in the man page */
 static void
 test_tables_and_manual(void)
@@ -1971,6 +2012,7 @@ main(void)
 	RUN(test_include);
 	RUN(test_reload);
 	RUN(test_etc_example);
+	RUN(test_etc_local);
 	RUN(test_tables_and_manual);
 	RUN(test_no_secret_in_errors);
 	cleanup();
