@@ -142,9 +142,11 @@ apt_q --no-install-recommends install systemd man-db openipmi ipmitool \
 }
 
 # the file system as it is, but for apt's and dpkg's records, logs and
-# caches, the kernel's file systems and this test's own directory
+# caches, the kernel's file systems, /run (a tmpfs where tools keep their
+# locks: /run/adduser, /run/systemd; /run/bmcwatch is checked on its
+# own) and this test's own directory
 snapshot() {
-	find / -xdev \( -path /proc -o -path /sys -o -path /dev \
+	find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run \
 	    -o -path /tmp -o -path /var/tmp -o -path "$W" \
 	    -o -path /var/lib/apt -o -path /var/lib/dpkg \
 	    -o -path /var/cache/apt -o -path /var/cache/debconf \
@@ -379,6 +381,8 @@ getent passwd _bmcwatch >/dev/null || getent group bmcwatch >/dev/null ||
     getent group _bmcwatch >/dev/null &&
     nok "purge left the user or a group" ||
     ok "purge removes _bmcwatch, _bmcwatch's group and bmcwatch"
+[ ! -e /run/bmcwatch ] && ok "purge removes /run/bmcwatch" ||
+    nok "/run/bmcwatch left after purge"
 snapshot >"$W/after.list"
 if cmp -s "$W/before.list" "$W/after.list"; then
 	ok "purge leaves the file system as before the installation"
