@@ -21,8 +21,9 @@
 #     script, runs as _bmcwatch and answers on its socket;
 #   - an upgrade to a newer version keeps the admin's configuration and
 #     does not enable the service; remove keeps configuration, state and
-#     user; purge leaves nothing: the file system (outside apt's and
-#     dpkg's own records) is as it was before the installation.
+#     user; purge (and autoremove of the dependencies apt brought)
+#     leaves nothing: the file system (outside apt's and dpkg's own
+#     records) is as it was before the installation.
 # piuparts is not used: it builds chroots of its own (debootstrap inside
 # this root); the cycle above is its install/upgrade/remove/purge test.
 set -u
@@ -133,13 +134,16 @@ done
 
 # ---- what the tests below need, installed before the snapshot --------------
 # (systemd for systemd-analyze, man-db for the unit's Documentation=,
-# the simulator and its peers; adduser is the package's own dependency,
-# installed here so that purge can be compared with the state before)
+# the simulator and its peers).  The package's own dependencies are not:
+# apt brings them with it, and autoremove takes them away after the
+# purge; autoremove now drops what the builds needed.
 apt_q --no-install-recommends install systemd man-db openipmi ipmitool \
-    python3 adduser >"$W/deps.log" 2>&1 || {
+    python3 >"$W/deps.log" 2>&1 || {
 	tail -n 20 "$W/deps.log" | sed 's/^/#   /'
-	die "apt-get install systemd man-db openipmi ipmitool python3 adduser"
+	die "apt-get install systemd man-db openipmi ipmitool python3"
 }
+apt_q autoremove --purge >"$W/autoremove0.log" 2>&1 ||
+    die "apt-get autoremove --purge (before)"
 
 # the file system as it is, but for apt's and dpkg's records, logs and
 # caches, the kernel's file systems, /run (a tmpfs where tools keep their
@@ -383,6 +387,11 @@ getent passwd _bmcwatch >/dev/null || getent group bmcwatch >/dev/null ||
     ok "purge removes _bmcwatch, _bmcwatch's group and bmcwatch"
 [ ! -e /run/bmcwatch ] && ok "purge removes /run/bmcwatch" ||
     nok "/run/bmcwatch left after purge"
+# the dependencies apt brought for bmcwatch alone (adduser, procps ...)
+apt_q autoremove --purge >"$W/autoremove.log" 2>&1 ||
+    nok "apt-get autoremove --purge (after)"
+sed -n 's/^Purg \([^ ]*\).*/# autoremoved: \1/p; s/^Removing \([^ ]*\) .*/# autoremoved: \1/p' \
+    "$W/autoremove.log"
 snapshot >"$W/after.list"
 if cmp -s "$W/before.list" "$W/after.list"; then
 	ok "purge leaves the file system as before the installation"
