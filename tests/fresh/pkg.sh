@@ -209,8 +209,8 @@ done <<EOF
 /usr/share/man/man1/bmcwatch.1.gz 644 root:root
 /usr/share/man/man5/bmcwatch.conf.5.gz 644 root:root
 /usr/share/man/man8/bmcwatchd.8.gz 644 root:root
-/var/lib/bmcwatch 750 _bmcwatch:_bmcwatch
-/var/log/bmcwatch 750 _bmcwatch:_bmcwatch
+/var/lib/bmcwatch 750 _bmcwatch:bmcwatch
+/var/log/bmcwatch 750 _bmcwatch:bmcwatch
 EOF
 cf=$(dpkg-query -W -f='${Conffiles}\n' bmcwatch | awk 'NF {print $1}' |
     sort | tr '\n' ' ')
@@ -234,8 +234,8 @@ fi
 g=$(getent group bmcwatch | cut -d: -f3)
 [ -n "$g" ] && [ "$g" -lt 1000 ] && ok "group bmcwatch: system gid $g" ||
     nok "group bmcwatch: '$g'"
-[ "$(id -gn _bmcwatch 2>/dev/null)" = _bmcwatch ] &&
-    ok "_bmcwatch's primary group is _bmcwatch" ||
+[ "$(id -gn _bmcwatch 2>/dev/null)" = bmcwatch ] &&
+    ok "_bmcwatch's primary group is bmcwatch" ||
     nok "_bmcwatch's primary group is '$(id -gn _bmcwatch 2>&1)'"
 
 # the shipped configuration, checked by the installed daemon (users,
@@ -320,9 +320,10 @@ n3=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["s
     ok "the daemon's sensors: $n3, as the CLI read them" ||
     nok "the daemon's sensors: '$n3', the CLI's $n1"
 u=$(awk '/^Uid:/ {print $2 ":" $3 ":" $4 ":" $5}' "/proc/$pid/status" 2>/dev/null)
-[ -n "$pid" ] && [ "$u" = "$uid:$uid:$uid:$uid" ] &&
-    ok "bmcwatchd (pid $pid) runs as _bmcwatch (uid $uid)" ||
-    nok "bmcwatchd pid '$pid' uids '$u', not $uid"
+gr=$(awk '/^Gid:/ {print $2 ":" $3 ":" $4 ":" $5}' "/proc/$pid/status" 2>/dev/null)
+[ -n "$pid" ] && [ "$u" = "$uid:$uid:$uid:$uid" ] && [ "$gr" = "$g:$g:$g:$g" ] &&
+    ok "bmcwatchd (pid $pid) runs as _bmcwatch:bmcwatch ($uid:$g)" ||
+    nok "bmcwatchd pid '$pid' uids '$u' gids '$gr', not $uid, $g"
 s=$(stat -c '%a %U:%G' /run/bmcwatch/bmcwatch.sock 2>/dev/null)
 [ "$s" = "660 root:bmcwatch" ] || [ "$s" = "660 _bmcwatch:bmcwatch" ] &&
     ok "socket $s" || nok "socket is '$s'"
@@ -381,10 +382,9 @@ apt_q remove bmcwatch >"$W/remove.log" 2>&1 || nok "apt-get remove"
 apt_q purge bmcwatch >"$W/purge.log" 2>&1 || nok "apt-get purge"
 dpkg-query -W bmcwatch >/dev/null 2>&1 &&
     nok "dpkg still knows bmcwatch after purge" || ok "purged"
-getent passwd _bmcwatch >/dev/null || getent group bmcwatch >/dev/null ||
-    getent group _bmcwatch >/dev/null &&
-    nok "purge left the user or a group" ||
-    ok "purge removes _bmcwatch, _bmcwatch's group and bmcwatch"
+getent passwd _bmcwatch >/dev/null || getent group bmcwatch >/dev/null &&
+    nok "purge left the user or the group" ||
+    ok "purge removes the user _bmcwatch and the group bmcwatch"
 [ ! -e /run/bmcwatch ] && ok "purge removes /run/bmcwatch" ||
     nok "/run/bmcwatch left after purge"
 # the dependencies apt brought for bmcwatch alone (adduser, procps ...)
