@@ -27,12 +27,14 @@ WARN	= -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith \
 	  -Wcast-qual -Wwrite-strings -Wno-unused-parameter
 CFLAGS	?= -O2 -g
 MAKEFLAGS += --no-print-directory
-ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CPPFLAGS) \
-	  $(CFLAGS) $(SANFLAGS) -pthread -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc \
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) \
+	  $(SANFLAGS) -pthread -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc \
 	  -Iagent/daemon \
 	  $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
 # -pthread: agent/util/work.c runs blocking jobs (fsync, getaddrinfo) on
 # a worker thread
+# CPPFLAGS: a package build's (dpkg-buildflags: -D_FORTIFY_SOURCE=2)
+ALL_CFLAGS += $(CPPFLAGS)
 LDLIBS	= $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto) -lm \
 	  -pthread
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)

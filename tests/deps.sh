@@ -12,15 +12,17 @@
 # the package of every new command a test runs, and run fresh-check.
 # Some that the name does not explain: binutils (readelf, for
 # tests/inband/static.sh), cpio and busybox-static (the in-band guest's
-# initramfs), procps (ps, in 040-cli-contract), dpkg-dev debhelper
-# lintian (690-deb-build: the Debian packages built and linted).
+# initramfs), procps (ps, in 040-cli-contract).
 set -eu
+# dpkg-dev debhelper lintian: 690-deb-build (the Debian packages built
+# and linted)
 PKGS="gcc binutils make pkg-config libc6-dev libssl-dev libsnmp-dev
 libcurl4-openssl-dev openipmi libopenipmi-dev ipmitool freeipmi-tools
 freeipmi-bmc-watchdog
+dpkg-dev debhelper lintian
 snmpd snmp qemu-system-x86 busybox-static cpio kmod clang
 libfuzzer-14-dev libclang-rt-14-dev python3 iproute2 procps
-clang-format cppcheck smitools python3-yaml dpkg-dev debhelper lintian"
+clang-format cppcheck smitools python3-yaml"
 
 missing=""
 for p in $PKGS; do
