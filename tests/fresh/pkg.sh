@@ -420,4 +420,20 @@ for deb in "$W"/src/monitoring-plugins-bmcwatch_*.deb; do
 	    nok "purge monitoring-plugins-bmcwatch"
 done
 
+# ---- the SNMP subagent's package, when the tree has the subagent -----------
+for deb in "$W"/src/bmcwatch-snmp_*.deb; do
+	[ -f "$deb" ] || continue
+	apt_q install "$DEB1" "$deb" >"$W/snmp.log" 2>&1 &&
+	    ok "apt-get install ./${DEB1##*/} ./${deb##*/}" ||
+	    nok "apt-get install ./${deb##*/}"
+	check "bmcwatch-snmp: the subagent, its MIB and the snmpd drop-in" \
+	    test -x /usr/sbin/bmcwatch-snmp -a \
+	    -f /usr/share/snmp/mibs/BMCWATCH-MIB.txt -a \
+	    -f /etc/snmp/snmpd.conf.d/bmcwatch.conf
+	apt_q purge bmcwatch-snmp bmcwatch >"$W/snmp-purge.log" 2>&1 &&
+	    [ ! -e /etc/snmp/snmpd.conf.d/bmcwatch.conf ] &&
+	    ok "purge bmcwatch-snmp and bmcwatch" ||
+	    nok "purge bmcwatch-snmp"
+done
+
 finish
