@@ -188,20 +188,20 @@ is_passing(struct bed *b)
 }
 
 /* failing, and for the reason that has want in its words */
-static const char *want;
+static const char *fail_want;
 
 static int
 is_failing_want(struct bed *b)
 {
 	const char *f = health_failing(b->h);
 
-	return f != NULL && strstr(f, want) != NULL;
+	return f != NULL && strstr(f, fail_want) != NULL;
 }
 
 static int
 bed_until_failing(struct bed *b, const char *why)
 {
-	want = why;
+	fail_want = why;
 	return bed_until(b, is_failing_want);
 }
 
