@@ -10,7 +10,7 @@ control datagrams on a second port; F gets "PORT CTLPORT".  It opens
 RMCP+ sessions by the book (IPMI v2.0 section 13: Get Channel
 Authentication Capabilities, Get Channel Cipher Suites, Open Session,
 RAKP 1-4 with HMAC-SHA1 or HMAC-SHA256, integrity HMAC-SHA1-96 or
-HMAC-SHA256-128, AES-CBC-128: cipher suites 1, 2, 3, 16 and 17), keeps a
+HMAC-SHA256-128, AES-CBC-128: cipher suites 1, 2, 3, 15, 16 and 17), keeps a
 small BMC behind them (Device ID, GUIDs, an SDR repository loaded from
 SDR.BIN -- raw records as `sdrcomp -r` writes them --, sensor readings,
 a SEL with reservations, clear and delete, chassis status), and
