@@ -14,7 +14,8 @@
 # naming it), the log grows by a bounded number of lines, and once the
 # responder behaves the target is up with fresh sensors again.  RSS and
 # open fds of the daemon (from /proc/PID) are printed after each phase
-# and may not grow past a generous bound.
+# and may not grow past a generous bound (RSS only on the plain build:
+# ASan's quarantine grows it by design; there leaks are checked at exit).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/daemon_lib.sh"
 
@@ -166,8 +167,15 @@ echo "# evil: $(wc -l <"$A") archive lines"
 
 echo "# end: RSS ${RSS0} -> max ${RSSMAX} kB, fds ${FD0} -> max ${FDMAX}"
 echo "# hostile BMC: $(h stats)"
-check "RSS bounded (max $RSSMAX kB <= start $RSS0 kB + 8 MB)" \
-    test "$RSSMAX" -le $((RSS0 + 8192))
+case $BMCWATCHD in
+*/san/*)
+	# ASan keeps freed memory in its quarantine (256 MB by default):
+	# RSS grows by design there; leaks are checked at exit instead
+	echo "# ASan build: RSS not bounded here (quarantine), leaks checked at exit" ;;
+*)
+	check "RSS bounded (max $RSSMAX kB <= start $RSS0 kB + 8 MB)" \
+	    test "$RSSMAX" -le $((RSS0 + 8192)) ;;
+esac
 check "fds bounded (max $FDMAX <= start $FD0 + 2)" \
     test "$FDMAX" -le $((FD0 + 2))
 check "the daemon is still alive" d_alive
