@@ -57,7 +57,7 @@ FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=build/fuzz/fuzz_%)
 
 PROGS	= $(BUILD)/bmcwatch $(BUILD)/bmcwatchd
 
-.PHONY: all check demo bench fuzz lint install clean deps tests unit \
+.PHONY: all check demo bench soak fuzz lint install clean deps tests unit \
 	integration check-san fresh-check
 
 all: $(PROGS)
@@ -110,6 +110,11 @@ demo: deps all
 
 bench: deps all
 	@sh tests/bench.sh
+
+# not in check: 5 sims, SEL traffic, a flapping target, for SOAK_SECONDS
+SOAK_SECONDS ?= 3600
+soak: deps all
+	@SOAK_SECONDS=$(SOAK_SECONDS) bash tests/soak.sh
 
 # libFuzzer builds (clang); run each for FUZZTIME seconds
 FUZZTIME ?= 60

@@ -12,7 +12,8 @@
 # the package of every new command a test runs, and run fresh-check.
 # Some that the name does not explain: binutils (readelf, for
 # tests/inband/static.sh), cpio and busybox-static (the in-band guest's
-# initramfs), procps (ps, in 040-cli-contract).
+# initramfs), procps (ps, in 040-cli-contract), python3-cryptography
+# (AES for tests/hostile/hostile_bmc.py, 780-daemon-hostile).
 set -eu
 # dpkg-dev debhelper lintian: 690-deb-build (the Debian packages built
 # and linted)
@@ -22,7 +23,7 @@ freeipmi-bmc-watchdog
 dpkg-dev debhelper lintian
 snmpd snmp qemu-system-x86 busybox-static cpio kmod clang
 libfuzzer-14-dev libclang-rt-14-dev python3 iproute2 procps
-clang-format cppcheck smitools python3-yaml"
+clang-format cppcheck smitools python3-yaml python3-cryptography"
 
 missing=""
 for p in $PKGS; do

@@ -641,6 +641,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_init("bmcwatchd", debug, verbose);
+	/* before any secret is read: no core file can ever hold one */
+	if (priv_nocore(err, sizeof(err)) != 0)
+		fatalx("priv", "%s", err);
 	if (conf_load(d.conf_path, &d.conf, err, sizeof(err)) != 0)
 		fatalx("conf", "%s", err);
 	log_set_facility(d.conf->log_facility);

@@ -8,6 +8,7 @@
  * is read back from /proc/self/status rather than assumed.
  */
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -37,6 +38,20 @@ static struct {
 	int	 fd;
 } priv_devs[PRIV_DEVICES_MAX];
 static size_t priv_ndevs;
+
+int
+priv_nocore(char *err, size_t errlen)
+{
+	struct rlimit rl;
+
+	rl.rlim_cur = rl.rlim_max = 0;
+	if (setrlimit(RLIMIT_CORE, &rl) != 0) {
+		(void)snprintf(err, errlen, "setrlimit RLIMIT_CORE 0: %s",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
 
 int
 priv_root(void)

@@ -23,6 +23,13 @@
 
 #define PRIV_DEVICES_MAX	16
 
+/*
+ * No core dump, ever: RLIMIT_CORE 0 (soft and hard, so the process
+ * cannot raise it again).  Called before the configuration and its
+ * secrets are read; priv_drop() adds PR_SET_DUMPABLE 0.  0, or -1 with
+ * the reason.
+ */
+int	 priv_nocore(char *err, size_t errlen);
 /* effective uid 0 */
 int	 priv_root(void);
 /*

@@ -1066,6 +1066,9 @@ target_result(struct target *t, enum target_run r, enum target_outcome o,
 		t->fails = 0;
 		if (t->st != NULL) {
 			store_run_ok(t->st, &w);
+			if (o == OUT_REFUSED)
+				store_run_refused(t->st, msg ? msg :
+				    "refused", &w);
 			if (was == TS_POLLING)
 				store_set_state(t->env->store, t->st,
 				    STORE_T_UP, "", &w);

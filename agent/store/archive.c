@@ -159,12 +159,18 @@ archive_repair(int fd, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-/* lock, repair, write everything, fsync, unlock */
+/*
+ * Lock, repair, write everything, fsync, unlock.  A batch that fails
+ * (disk full part-way, EIO at fsync) is cut off again, whole lines
+ * included: it is not archived, so it is written again in full later,
+ * and lines of it left behind would be there twice.
+ */
 static int
 archive_write_file(int fd, const char *path, const char *p, size_t n,
     char *err, size_t errlen)
 {
-	int rc = -1;
+	struct stat st;
+	int rc = -1, e;
 
 	if (flock(fd, LOCK_EX) != 0) {
 		(void)snprintf(err, errlen, "%s: lock: %s", path,
@@ -173,8 +179,17 @@ archive_write_file(int fd, const char *path, const char *p, size_t n,
 	}
 	if (archive_repair(fd, path, err, errlen) != 0)
 		goto done;
-	if (fileio_write_all(fd, p, n) != 0 || fsync(fd) != 0) {
+	if (fstat(fd, &st) != 0) {
 		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	if (fileio_write_all(fd, p, n) != 0 || fsync(fd) != 0) {
+		e = errno;
+		(void)snprintf(err, errlen, "%s: %s", path, strerror(e));
+		if (ftruncate(fd, st.st_size) != 0)
+			(void)snprintf(err, errlen, "%s: %s (and the lines "
+			    "written before it not cut off: %s)", path,
+			    strerror(e), strerror(errno));
 		goto done;
 	}
 	rc = 0;

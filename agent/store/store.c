@@ -602,3 +602,12 @@ store_run_failed(struct store_target *t, const char *why,
 	    "%s", why);
 	store_stamp_set(&t->health.last_failure, w, 1);
 }
+
+void
+store_run_refused(struct store_target *t, const char *why,
+    const struct store_when *w)
+{
+	(void)snprintf(t->health.last_error, sizeof(t->health.last_error),
+	    "%s", why);
+	store_stamp_set(&t->health.last_failure, w, 1);
+}

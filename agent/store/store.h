@@ -256,5 +256,9 @@ void		 store_run_ok(struct store_target *,
 		    const struct store_when *);
 void		 store_run_failed(struct store_target *, const char *why,
 		    const struct store_when *);
+/* the BMC answered, with an error: last_error and last_failure say so,
+ * the count of consecutive failures (unreachability) is not touched */
+void		 store_run_refused(struct store_target *, const char *why,
+		    const struct store_when *);
 
 #endif

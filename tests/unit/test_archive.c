@@ -1,6 +1,11 @@
 /* Unit tests for the SEL archive files (agent/store/archive.c): the
  * text and JSON-lines forms each hold an entry exactly once, also when
  * a crash fell between the two writes of a batch. */
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +110,89 @@ test_json_after_crash_between_writes(void)
 	archive_free(a);
 	(void)unlink(text);
 	(void)unlink(json);
+}
+
+/* the disk fills part-way through a batch (RLIMIT_FSIZE stands in for
+ * a full disk: the write stops at the limit, the rest gets EFBIG): the
+ * batch fails and leaves no line of it behind, so that once there is
+ * room again it is written once, whole (in a child: the limit is the
+ * process's) */
+static void
+disk_full_child(const char *text)
+{
+	struct archive_cfg cfg;
+	struct archive *a;
+	struct sel_rec r[5];
+	struct sel_desc d[5];
+	struct archive_entry e[5];
+	struct rlimit rl;
+	struct stat st;
+	char err[256];
+	off_t before;
+	int i;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.path = text;
+	for (i = 0; i < 5; i++) {
+		mkrec((uint16_t)(i + 1), &r[i], &d[i]);
+		e[i].bmc = "bmc1";
+		e[i].rec = &r[i];
+		e[i].desc = &d[i];
+		e[i].gen = 0;
+	}
+	(void)signal(SIGXFSZ, SIG_IGN);
+	a = archive_new(&cfg);
+	if (archive_append(a, e, 2, err, sizeof(err)) != 0 ||
+	    stat(text, &st) != 0)
+		_exit(10);
+	before = st.st_size;
+	/* room for one and a half lines more */
+	rl.rlim_cur = (rlim_t)(before + before / 2 + before / 4);
+	rl.rlim_max = RLIM_INFINITY;
+	if (getrlimit(RLIMIT_FSIZE, &rl) != 0)
+		_exit(11);
+	rl.rlim_cur = (rlim_t)(before + before / 2 + before / 4);
+	if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+		_exit(12);
+	if (archive_append(a, e + 2, 3, err, sizeof(err)) == 0)
+		_exit(13);		/* it must fail */
+	if (strstr(err, "File too large") == NULL)
+		_exit(14);		/* and say why */
+	if (stat(text, &st) != 0 || st.st_size != before)
+		_exit(15);		/* nothing of the batch left */
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+		_exit(16);
+	if (archive_append(a, e + 2, 3, err, sizeof(err)) != 0)
+		_exit(17);
+	archive_free(a);
+	_exit(0);
+}
+
+static void
+test_disk_full_mid_batch(void)
+{
+	char text[128];
+	pid_t pid;
+	int st = 0, i;
+
+	(void)snprintf(text, sizeof(text), "%s/full.log", tdir);
+	pid = fork();
+	if (pid == 0)
+		disk_full_child(text);
+	CHECK(pid > 0);
+	CHECK(waitpid(pid, &st, 0) == pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+	CHECK_EQ(count_lines(text, NULL), 5);
+	for (i = 1; i <= 5; i++) {
+		char id[8];
+
+		/* the raw record starts with the record id, LE */
+		(void)snprintf(id, sizeof(id), "\t%02x00", i);
+		CHECK_EQ(count_lines(text, id), 1);
+	}
+	(void)unlink(text);
 }
 
 /* a crash tore the very first line of a new archive: the fragment is
@@ -212,6 +300,7 @@ main(void)
 		return 1;
 	RUN(test_json_after_crash_between_writes);
 	RUN(test_torn_first_line);
+	RUN(test_disk_full_mid_batch);
 	RUN(test_hold_copy_reopen);
 	(void)rmdir(tdir);
 	return harness_end();

@@ -7,6 +7,7 @@
  * (/proc/PID/status of the child).  What can run unprivileged runs
  * either way; the root-only parts say so when skipped.
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -103,6 +104,37 @@ test_device(void)
 	priv_devices_close();
 }
 
+/* no core file: soft and hard limit 0, not to be raised again (in a
+ * child, so the harness keeps its own limits) */
+static void
+test_nocore(void)
+{
+	char err[128];
+	pid_t pid;
+	int st = 0;
+
+	pid = fork();
+	if (pid == 0) {
+		struct rlimit rl;
+
+		if (priv_nocore(err, sizeof(err)) != 0 ||
+		    getrlimit(RLIMIT_CORE, &rl) != 0 || rl.rlim_cur != 0 ||
+		    rl.rlim_max != 0)
+			_exit(1);
+		rl.rlim_cur = rl.rlim_max = 4096;
+		/* raising the hard limit needs CAP_SYS_RESOURCE: as root
+		 * it works, which is why priv_drop() empties the
+		 * bounding set; not root, it must fail */
+		if (geteuid() != 0 && setrlimit(RLIMIT_CORE, &rl) == 0)
+			_exit(2);
+		_exit(0);
+	}
+	CHECK(pid > 0);
+	CHECK(waitpid(pid, &st, 0) == pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
 static void
 test_drop_not_root(void)
 {
@@ -192,6 +224,7 @@ main(void)
 	RUN(test_status_hex);
 	RUN(test_mkdir);
 	RUN(test_device);
+	RUN(test_nocore);
 	RUN(test_drop_not_root);
 	RUN(test_drop_root);
 	return harness_end();

@@ -371,6 +371,12 @@ test_health(void)
 	CHECK_EQ(t->health.unreachable_since_mono, 9000);
 	store_run_ok(t, &w);
 	CHECK_EQ(t->health.consecutive_errors, 0);
+	/* an error answer is shown, and counts for no unreachability */
+	store_run_refused(t, "Get SEL Info: completion code C0h: Node busy",
+	    &w);
+	CHECK_EQ(t->health.consecutive_errors, 0);
+	CHECK_STR(t->health.last_error,
+	    "Get SEL Info: completion code C0h: Node busy");
 	store_set_state(s, t, STORE_T_UP, "back", &w);
 	CHECK_EQ(l.n, 2);
 	CHECK_EQ(l.kinds[1], STORE_EV_RECOVERED);
