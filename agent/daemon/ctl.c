@@ -22,6 +22,7 @@
 #include "json.h"
 #include "log.h"
 #include "shape.h"
+#include "shape_sel.h"
 #include "store/store.h"
 #include "xmem.h"
 
@@ -736,19 +737,79 @@ ctl_targets(struct store *s, const struct ctl_req *r, uint64_t now,
 	return 0;
 }
 
+/* ---- sel info, sel list (the plugins' check_bmc_sel) ------------------ */
+
 /*
- * The SEL answers are the shapes of `bmcwatch sel info|list`, which live
- * in cli_sel.c until they move beside the model (shape_sel.c): until
- * then the daemon does not answer them.
+ * The shapes of `bmcwatch sel info|list' (shape_sel.c) from the store:
+ * sel info from the last Get SEL Info (no allocation, no SEL clock: the
+ * daemon does not keep them); sel list from the ring of recent entries,
+ * each flagged open when it is among the open problems.  `sel list
+ * open=1' lists the open problems themselves, which may be older than
+ * the ring.
  */
 static int
 ctl_sel(const struct store_target *t, const struct ctl_req *r, uint64_t now,
     char **out, size_t *len)
 {
-	(void)now;
-	return ctl_err(out, len, CTL_EUSAGE, "%s: %s: not yet answered by "
-	    "bmcwatchd; ask the BMC with bmcwatch -H", t->name,
-	    ctl_verb_name(r->verb));
+	struct ctl_out o;
+	struct sel_rec *recs;
+	struct sel_desc *descs;
+	uint8_t *open, *acked;
+	size_t i, k, n;
+
+	if (!t->have_sel)
+		return ctl_not_read(t, "SEL", out, len);
+	ctl_out_open(&o);
+	if (r->verb == CTL_SEL_INFO) {
+		if (r->json) {
+			json_obj_begin(&o.j, NULL);
+			shape_sel_info(&o.j, &t->sel_info, NULL, -1);
+			ctl_tail(&o.j, t, &t->sel_t, t->sel_interval_s, now);
+			json_obj_end(&o.j);
+			json_end(&o.j);
+		} else {
+			shape_sel_info_text(o.f, &t->sel_info, NULL, -1);
+			ctl_text_tail(o.f, t, &t->sel_t, t->sel_interval_s,
+			    now);
+		}
+		ctl_out_close(&o, out, len);
+		return 0;
+	}
+	n = r->open_only ? t->nopen : t->nrecent;
+	recs = xcalloc(n ? n : 1, sizeof(*recs));
+	descs = xcalloc(n ? n : 1, sizeof(*descs));
+	open = xcalloc(n ? n : 1, 1);
+	acked = xcalloc(n ? n : 1, 1);
+	for (i = 0; i < n; i++) {
+		const struct store_sel_entry *e = r->open_only ?
+		    &t->open[i] : store_sel_recent(t, i);
+
+		recs[i] = e->rec;
+		descs[i] = e->desc;
+		acked[i] = e->acked;
+		open[i] = r->open_only;
+		for (k = 0; !open[i] && k < t->nopen; k++)
+			open[i] = memcmp(t->open[k].rec.raw, e->rec.raw,
+			    SEL_RECORD_LEN) == 0;
+	}
+	if (r->json) {
+		json_obj_begin(&o.j, NULL);
+		shape_sel_entries(&o.j, recs, descs, open, acked, n,
+		    r->open_only ? SHAPE_SEL_OPEN_ONLY : 0, r->last);
+		ctl_tail(&o.j, t, &t->sel_t, t->sel_interval_s, now);
+		json_obj_end(&o.j);
+		json_end(&o.j);
+	} else {
+		shape_sel_entries_text(o.f, recs, descs, open, acked, n,
+		    r->open_only ? SHAPE_SEL_OPEN_ONLY : 0, r->last);
+		ctl_text_tail(o.f, t, &t->sel_t, t->sel_interval_s, now);
+	}
+	ctl_out_close(&o, out, len);
+	free(recs);
+	free(descs);
+	free(open);
+	free(acked);
+	return 0;
 }
 
 int
