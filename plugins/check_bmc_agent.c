@@ -1,0 +1,3 @@
+#include "psrc.h"
+int main(void);
+int main(void) { return 3; }
