@@ -344,8 +344,6 @@ check(const struct cfg *cfg, const struct psrc_opts *o, struct pjson *doc,
 			(void)snprintf(cr, sizeof(cr), "%s", c->text);
 		else
 			thr_range(thr, "lc", "uc", dec, cr, sizeof(cr));
-		if (ftell(out->perf) > 0)
-			fputc(' ', out->perf);
 		np_perf(out->perf, name, v, dec, uom, wr, cr, NULL, NULL);
 	}
 	if (shown == 0) {

@@ -159,6 +159,8 @@ np_perf(FILE *f, const char *label, double v, int decimals, const char *uom,
 	char num[48];
 	const char *p;
 
+	if (ftell(f) > 0)
+		fputc(' ', f);
 	fputc('\'', f);
 	for (p = label; *p != '\0'; p++) {
 		if (*p == '\'')

@@ -51,7 +51,7 @@ int		 np_range_alert(const struct np_range *, double v);
 void		 np_range_str(const struct np_range *, char *out, size_t len);
 
 /*
- * Performance data, one item: 'label'=value[UOM];[warn];[crit];[min];[max]
+ * Performance data, one item (after a space unless f is empty): 'label'=value[UOM];[warn];[crit];[min];[max]
  * The label is always quoted, a quote in it doubled and '=' (which
  * the grammar forbids) replaced by '_'.  warn, crit: range strings or
  * NULL; min, max: NULL-able.  uom: NULL or one of the units the

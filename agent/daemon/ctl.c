@@ -680,6 +680,11 @@ ctl_health_json(struct json *j, const struct store_target *t, uint64_t now)
 		json_int(j, "failures", (long long)t->hb.failures);
 		json_int(j, "withheld", (long long)t->hb.withheld);
 		json_str(j, "state", t->hb.state);
+		/* for check_bmc_watchdog: the last arm/reset (or its
+		 * failure) against the interval */
+		json_num(j, "interval_s", t->hb.interval_ms / 1000.0, 1);
+		json_num(j, "age_s", store_age_ms(&t->hb.stamp, now) / 1000.0,
+		    1);
 		json_obj_end(j);
 	} else
 		json_null(j, "heartbeat");

@@ -258,6 +258,7 @@ target_store_hb(struct target *t)
 	h.kicks = t->hb.kicks;
 	h.failures = t->hb.failures;
 	h.withheld = t->hb.withheld;
+	h.interval_ms = t->hb.cfg.interval_ms;
 	(void)snprintf(h.state, sizeof(h.state), "%s", t->hb_state);
 	target_now(&w);
 	store_set_hb(t->env->store, t->st, &h, &w);
