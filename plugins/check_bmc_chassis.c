@@ -16,17 +16,21 @@
 
 static const char usage[] =
 "Usage: check_bmc_chassis [-S SOCKET | -H HOST ...] [--target NAME]\n"
-"  [--power on|off|any] [--intrusion ok|warning|critical]\n"
+"  [--power on|off|any] [--power-mismatch warning|critical]\n"
+"  [--intrusion ok|warning|critical]\n"
 "  [-t SECONDS] [--stale-critical] [-v]\n"
 "\n"
 "CRITICAL: the system power is not the expected one (--power, default\n"
 "on), a main power or power control fault, a cooling/fan fault, a drive\n"
 "fault, a power overload.  WARNING: the power interlock is active, the\n"
-"chassis was opened (--intrusion changes that state).\n";
+"chassis was opened (--intrusion changes that state).\n"
+"      --power-mismatch STATE  the state when the power is not the\n"
+"                         expected one (default critical)\n";
 
 enum {
 	OPT_POWER = 1000,
-	OPT_INTRUSION
+	OPT_INTRUSION,
+	OPT_MISMATCH
 };
 
 int
@@ -36,6 +40,7 @@ main(int argc, char **argv)
 		PSRC_LONGOPTS,
 		{ "power", required_argument, NULL, OPT_POWER },
 		{ "intrusion", required_argument, NULL, OPT_INTRUSION },
+		{ "power-mismatch", required_argument, NULL, OPT_MISMATCH },
 		{ NULL, 0, NULL, 0 }
 	};
 	static const struct {
@@ -56,7 +61,7 @@ main(int argc, char **argv)
 	struct np_out out;
 	struct pjson *doc = NULL;
 	const char *expect = "on", *power;
-	enum np_state intrusion = NP_WARNING;
+	enum np_state intrusion = NP_WARNING, mismatch = NP_CRITICAL;
 	char faults[512] = "";
 	size_t i, off;
 	int ch, nfault = 0;
@@ -86,6 +91,15 @@ main(int argc, char **argv)
 				psrc_die(&o, "--intrusion: '%s': ok, warning "
 				    "or critical", optarg);
 			break;
+		case OPT_MISMATCH:
+			if (strcmp(optarg, "warning") == 0)
+				mismatch = NP_WARNING;
+			else if (strcmp(optarg, "critical") == 0)
+				mismatch = NP_CRITICAL;
+			else
+				psrc_die(&o, "--power-mismatch: '%s': warning "
+				    "or critical", optarg);
+			break;
 		default:
 			psrc_die(&o, "bad usage; see check_bmc_chassis --help");
 		}
@@ -103,9 +117,9 @@ main(int argc, char **argv)
 		goto done;
 	}
 	if (strcmp(expect, "any") != 0 && strcmp(power, expect) != 0) {
-		out.state = NP_CRITICAL;
-		fprintf(out.lng, "CRITICAL: system power is %s, expected %s\n",
-		    power, expect);
+		out.state = mismatch;
+		fprintf(out.lng, "%s: system power is %s, expected %s\n",
+		    np_state_name(mismatch), power, expect);
 	}
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		enum np_state st = flags[i].st;
