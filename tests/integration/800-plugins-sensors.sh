@@ -16,7 +16,7 @@
 
 d_setup
 D_SIMS="a"
-trap 'kill -CONT "$DPID" 2>/dev/null; d_cleanup' EXIT
+trap '[ -n "$DPID" ] && kill -CONT "$DPID" 2>/dev/null; d_cleanup' EXIT
 
 sim_as a || { not_ok "sim a"; exit 1; }
 d_conf "$W/d.conf"

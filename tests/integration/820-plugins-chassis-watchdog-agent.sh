@@ -21,7 +21,7 @@
 d_setup
 D_SIMS="a"
 OTHER=
-trap '[ -n "$OTHER" ] && kill "$OTHER" 2>/dev/null; kill -CONT "${SIMPID_a:-0}" 2>/dev/null; d_cleanup' EXIT
+trap '[ -n "$OTHER" ] && kill "$OTHER" 2>/dev/null; [ -n "${SIMPID_a:-}" ] && kill -CONT "$SIMPID_a" 2>/dev/null; d_cleanup' EXIT
 wdt_sim_dir "$W/wsim" 2>"$W/plugin.err" ||
     skip_all "cannot build the sim watchdog plugin: $(cat "$W/plugin.err")"
 SIM_DIR=$W/wsim
