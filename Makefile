@@ -82,8 +82,11 @@ $(BUILD)/bmcwatchd: $(BUILD)/obj/$(DAEMON_MAIN:.c=.o) $(BUILD)/libbmcwatch.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/obj/$(DAEMON_MAIN:.c=.o) \
 	    $(BUILD)/libbmcwatch.a $(LDLIBS)
 
+# a plugin starts for every check: --as-needed keeps libcrypto (which
+# no plugin object uses) from being loaded each time
 $(BUILD)/check_bmc_%: $(BUILD)/obj/plugins/check_bmc_%.o $(BUILD)/libbmcwatch.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libbmcwatch.a $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libbmcwatch.a -Wl,--as-needed \
+	    $(LDLIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libbmcwatch.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)

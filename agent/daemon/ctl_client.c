@@ -16,6 +16,47 @@
 #include "ev.h"
 #include "xmem.h"
 
+/*
+ * Here rather than in ctl.c (declared in ctl.h): a client links none of
+ * the server.
+ */
+int
+ctl_frame_header(const char *buf, size_t len, int *code, size_t *plen,
+    size_t *hlen)
+{
+	const char *nl = memchr(buf, '\n', len < 40 ? len : 40);
+	unsigned long long n = 0;
+	size_t i, start;
+	int c = 0;
+
+	if (nl == NULL)
+		return len >= 40 ? -1 : 0;
+	if (len >= 3 && memcmp(buf, "ok ", 3) == 0)
+		start = 3;
+	else if (len >= 4 && memcmp(buf, "err ", 4) == 0) {
+		i = 4;
+		if (i >= (size_t)(nl - buf) || buf[i] < '0' || buf[i] > '9')
+			return -1;
+		while (buf[i] >= '0' && buf[i] <= '9' && c < 1000)
+			c = c * 10 + (buf[i++] - '0');
+		if (buf[i] != ' ' || c == 0 || c > 255)
+			return -1;
+		start = i + 1;
+	} else
+		return -1;
+	if (start >= (size_t)(nl - buf))
+		return -1;
+	for (i = start; i < (size_t)(nl - buf); i++) {
+		if (buf[i] < '0' || buf[i] > '9' || i - start >= 12)
+			return -1;
+		n = n * 10 + (unsigned long long)(buf[i] - '0');
+	}
+	*code = c;
+	*plen = (size_t)n;
+	*hlen = (size_t)(nl - buf) + 1;
+	return 1;
+}
+
 /* wait for fd to be ready for events until deadline (ev_now() ms) */
 static int
 ctl_client_wait(int fd, short events, uint64_t deadline)
