@@ -163,6 +163,12 @@ install: all
 	install -d $(DESTDIR)$(PLUGINDIR)
 	install -m 755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR)/
 	install -m 644 plugins/check_bmc.8 $(DESTDIR)$(MANDIR)/man8/check_bmc.8
+	install -d $(DESTDIR)$(SHAREDIR)/icinga2 $(DESTDIR)$(SHAREDIR)/nagios \
+	    $(DESTDIR)$(SHAREDIR)/nrpe.d
+	install -m 644 etc/icinga2/bmcwatch-commands.conf \
+	    $(DESTDIR)$(SHAREDIR)/icinga2/bmcwatch-commands.conf
+	install -m 644 etc/nagios/bmcwatch.cfg $(DESTDIR)$(SHAREDIR)/nagios/bmcwatch.cfg
+	install -m 644 etc/nrpe.d/bmcwatch.cfg $(DESTDIR)$(SHAREDIR)/nrpe.d/bmcwatch.cfg
 	install -m 644 agent/cli/bmcwatch.1 $(DESTDIR)$(MANDIR)/man1/bmcwatch.1
 	install -m 644 agent/daemon/bmcwatchd.8 \
 	    $(DESTDIR)$(MANDIR)/man8/bmcwatchd.8

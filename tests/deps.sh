@@ -12,14 +12,17 @@
 # the package of every new command a test runs, and run fresh-check.
 # Some that the name does not explain: binutils (readelf, for
 # tests/inband/static.sh), cpio and busybox-static (the in-band guest's
-# initramfs), procps (ps, in 040-cli-contract).
+# initramfs), procps (ps, in 040-cli-contract), prometheus (promtool,
+# 840), icinga2-bin (icinga2 daemon -C, 841), monitoring-plugins-contrib
+# (check_ipmi_sensor, the peer of 830 and make bench).
 set -eu
 PKGS="gcc binutils make pkg-config libc6-dev libssl-dev libsnmp-dev
 libcurl4-openssl-dev openipmi libopenipmi-dev ipmitool freeipmi-tools
 freeipmi-bmc-watchdog
 snmpd snmp qemu-system-x86 busybox-static cpio kmod clang
 libfuzzer-14-dev libclang-rt-14-dev python3 iproute2 procps
-clang-format cppcheck smitools python3-yaml"
+clang-format cppcheck smitools python3-yaml
+prometheus icinga2-bin monitoring-plugins-contrib"
 
 missing=""
 for p in $PKGS; do
