@@ -643,6 +643,10 @@ ctl_health_json(struct json *j, const struct store_target *t, uint64_t now)
 		json_int(j, "failures", (long long)t->hb.failures);
 		json_int(j, "withheld", (long long)t->hb.withheld);
 		json_str(j, "state", t->hb.state);
+		if (t->hb.failing[0] != '\0')
+			json_str(j, "failing_check", t->hb.failing);
+		else
+			json_null(j, "failing_check");
 		/* for check_bmc_watchdog: the last arm/reset (or its
 		 * failure) against the interval */
 		json_num(j, "interval_s", t->hb.interval_ms / 1000.0, 1);
@@ -705,76 +709,67 @@ ctl_targets(struct store *s, const struct ctl_req *r, uint64_t now,
 	return 0;
 }
 
-/* ---- sel info, sel list (the plugins' check_bmc_sel) ------------------ */
-
 /*
- * The shapes of `bmcwatch sel info|list' (shape_sel.c) from the store:
- * sel info from the last Get SEL Info (no allocation, no SEL clock: the
- * daemon does not keep them); sel list from the ring of recent entries,
- * each flagged open when it is among the open problems.  `sel list
- * open=1' lists the open problems themselves, which may be older than
- * the ring.
+ * The SEL answers: the shapes of `bmcwatch sel info|list` (shape_sel.c)
+ * over what the store keeps: the last Get SEL Info (no allocation, no
+ * SEL clock: not polled), the newest STORE_SEL_RECENT entries with their
+ * open and acknowledged flags, and, with open=1, every open problem the
+ * store holds (older ones than the ring included).
  */
 static int
 ctl_sel(const struct store_target *t, const struct ctl_req *r, uint64_t now,
     char **out, size_t *len)
 {
+	struct sel_rec *rec = NULL;
+	struct sel_desc *desc = NULL;
+	uint8_t *open = NULL, *acked = NULL;
 	struct ctl_out o;
-	struct sel_rec *recs;
-	struct sel_desc *descs;
-	uint8_t *open, *acked;
-	size_t i, k, n;
+	size_t i, j, n = 0;
 
 	if (!t->have_sel)
 		return ctl_not_read(t, "SEL", out, len);
-	ctl_out_open(&o);
-	if (r->verb == CTL_SEL_INFO) {
-		if (r->json) {
-			json_obj_begin(&o.j, NULL);
-			shape_sel_info(&o.j, &t->sel_info, NULL, -1);
-			ctl_tail(&o.j, t, &t->sel_t, t->sel_interval_s, now);
-			json_obj_end(&o.j);
-			json_end(&o.j);
-		} else {
-			shape_sel_info_text(o.f, &t->sel_info, NULL, -1);
-			ctl_text_tail(o.f, t, &t->sel_t, t->sel_interval_s,
-			    now);
-		}
-		ctl_out_close(&o, out, len);
-		return 0;
-	}
-	n = r->open_only ? t->nopen : t->nrecent;
-	recs = xcalloc(n ? n : 1, sizeof(*recs));
-	descs = xcalloc(n ? n : 1, sizeof(*descs));
-	open = xcalloc(n ? n : 1, 1);
-	acked = xcalloc(n ? n : 1, 1);
-	for (i = 0; i < n; i++) {
-		const struct store_sel_entry *e = r->open_only ?
-		    &t->open[i] : store_sel_recent(t, i);
+	if (r->verb == CTL_SEL_LIST) {
+		n = r->open_only ? t->nopen : t->nrecent;
+		rec = xcalloc(n ? n : 1, sizeof(*rec));
+		desc = xcalloc(n ? n : 1, sizeof(*desc));
+		open = xcalloc(n ? n : 1, 1);
+		acked = xcalloc(n ? n : 1, 1);
+		for (i = 0; i < n; i++) {
+			const struct store_sel_entry *e = r->open_only ?
+			    &t->open[i] : store_sel_recent(t, i);
 
-		recs[i] = e->rec;
-		descs[i] = e->desc;
-		acked[i] = e->acked;
-		open[i] = r->open_only;
-		for (k = 0; !open[i] && k < t->nopen; k++)
-			open[i] = memcmp(t->open[k].rec.raw, e->rec.raw,
-			    SEL_RECORD_LEN) == 0;
+			rec[i] = e->rec;
+			desc[i] = e->desc;
+			acked[i] = e->acked;
+			open[i] = r->open_only;
+			for (j = 0; !r->open_only && j < t->nopen; j++)
+				if (memcmp(t->open[j].rec.raw, e->rec.raw,
+				    SEL_RECORD_LEN) == 0)
+					open[i] = 1;
+		}
 	}
+	ctl_out_open(&o);
 	if (r->json) {
 		json_obj_begin(&o.j, NULL);
-		shape_sel_entries(&o.j, recs, descs, open, acked, n,
-		    r->open_only ? SHAPE_SEL_OPEN_ONLY : 0, r->last);
+		if (r->verb == CTL_SEL_INFO)
+			shape_sel_info(&o.j, &t->sel_info, NULL, -1);
+		else
+			shape_sel_entries(&o.j, rec, desc, open, acked, n,
+			    r->open_only ? SHAPE_SEL_OPEN_ONLY : 0, r->last);
 		ctl_tail(&o.j, t, &t->sel_t, t->sel_interval_s, now);
 		json_obj_end(&o.j);
 		json_end(&o.j);
 	} else {
-		shape_sel_entries_text(o.f, recs, descs, open, acked, n,
-		    r->open_only ? SHAPE_SEL_OPEN_ONLY : 0, r->last);
+		if (r->verb == CTL_SEL_INFO)
+			shape_sel_info_text(o.f, &t->sel_info, NULL, -1);
+		else
+			shape_sel_entries_text(o.f, rec, desc, open, acked, n,
+			    r->open_only ? SHAPE_SEL_OPEN_ONLY : 0, r->last);
 		ctl_text_tail(o.f, t, &t->sel_t, t->sel_interval_s, now);
 	}
 	ctl_out_close(&o, out, len);
-	free(recs);
-	free(descs);
+	free(rec);
+	free(desc);
 	free(open);
 	free(acked);
 	return 0;
