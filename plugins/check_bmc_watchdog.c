@@ -121,9 +121,12 @@ main(int argc, char **argv)
 			out.state = np_worst(out.state, NP_CRITICAL);
 			fprintf(out.lng, "CRITICAL: the daemon's heartbeat is "
 			    "not armed: %s\n", hbstate);
-		} else if (strncmp(hbstate, "withholding", 11) == 0) {
+		} else if (pjson_str(hb, "failing_check", NULL) != NULL ||
+		    strncmp(hbstate, "withholding", 11) == 0) {
 			out.state = np_worst(out.state, NP_CRITICAL);
-			fprintf(out.lng, "CRITICAL: %s\n", hbstate);
+			fprintf(out.lng, "CRITICAL: %s%s%s\n", hbstate,
+			    pjson_str(hb, "failing_check", NULL) ? "; failing "
+			    "check: " : "", pjson_str(hb, "failing_check", ""));
 		} else if (interval > 0 && age > 2 * interval) {
 			out.state = np_worst(out.state, NP_CRITICAL);
 			fprintf(out.lng, "CRITICAL: no reset for %.1f s (every "

@@ -8,7 +8,8 @@
 #     --expect armed; a timer set to expire: CRITICAL once the expiration
 #     flag is read; cleared: OK; another owner's heartbeat: the daemon
 #     refuses it, WARNING; the daemon's own heartbeat armed: OK with the
-#     heartbeat's age in perfdata;
+#     heartbeat's age in perfdata; its health check failing (resets
+#     withheld): CRITICAL naming it; passing again: OK;
 #   agent: up OK; the BMC frozen with unreachable-after out of reach:
 #     WARNING (last success older than --max-age); a dead target:
 #     CRITICAL (unreachable); no daemon: UNKNOWN;
@@ -100,7 +101,11 @@ d_stop
 OTHER=$!
 check "another heartbeat arms the timer" wait_for 15 grep -q 'watchdog armed' \
     "$W/other.txt"
-conf "watchdog { timeout 4  interval 1  action none }"
+printf '#!/bin/sh\ntest -e "%s/ok"\n' "$W" >"$W/ok.sh"
+chmod 755 "$W/ok.sh"
+touch "$W/ok"
+conf "watchdog { timeout 30  interval 1  action none
+		check-command \"$W/ok.sh\" timeout 1.5 }"
 : >"$W/d.log"
 d_start "$W/d.conf" || exit 1
 p_state "watchdog: another owner, refused: WARNING" 1 \
@@ -120,6 +125,16 @@ p_state "watchdog: our heartbeat armed: OK" 0 \
 check "perfdata: countdown and the heartbeat's age against 1 s / 2 s" \
     grep -Eq "'countdown'=[0-9.]+s;;;; 'heartbeat_age'=[0-9.]+s;1;2;0; 'kicks'=[0-9]+c;;;; 'failures'=0c;;;;" \
     "$W/p.out"
+rm -f "$W/ok"
+p_state "watchdog: a health check fails: CRITICAL" 2 \
+    '^BMC WATCHDOG CRITICAL - timer running \(.*\); heartbeat: withholding resets' \
+    check_bmc_watchdog $T
+check "the long output names the failing check" \
+    grep -q "^CRITICAL: withholding resets: .*; failing check: .*ok.sh" "$W/p.out"
+touch "$W/ok"
+p_state "watchdog: the check passes again: OK" 0 \
+    '^BMC WATCHDOG OK - timer running \(.*\); heartbeat: resetting every 1.0 s' \
+    check_bmc_watchdog $T
 d_stop
 p_state "watchdog: no daemon: UNKNOWN" 3 '^BMC WATCHDOG UNKNOWN - .*is bmcwatchd running' \
     check_bmc_watchdog $T
