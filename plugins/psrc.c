@@ -73,19 +73,6 @@ psrc_uint(const struct psrc_opts *o, const char *opt, const char *arg,
 	return v;
 }
 
-double
-psrc_double(const struct psrc_opts *o, const char *opt, const char *arg)
-{
-	struct np_range r;
-	char err[128];
-
-	/* the range grammar's numbers: no exponent, no hex, no inf */
-	if (arg[0] == '@' || arg[0] == '~' || strchr(arg, ':') != NULL ||
-	    np_range_parse(arg, &r, err, sizeof(err)) != 0)
-		psrc_die(o, "%s: '%s' is not a number", opt, arg);
-	return r.end;
-}
-
 int
 psrc_opt(struct psrc_opts *o, int c, const char *arg, const char *prog,
     const char *usage)

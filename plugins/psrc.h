@@ -112,8 +112,6 @@ void		 psrc_die(const struct psrc_opts *, const char *, ...)
 /* a number option in [min, max]: the value, or psrc_die */
 unsigned long	 psrc_uint(const struct psrc_opts *, const char *opt,
 		    const char *arg, unsigned long min, unsigned long max);
-double		 psrc_double(const struct psrc_opts *, const char *opt,
-		    const char *arg);
 
 /* the source the options name (socket or SNMP), the -t alarm armed;
  * psrc_die when it cannot be had */

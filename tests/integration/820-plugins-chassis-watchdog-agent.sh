@@ -104,8 +104,8 @@ check "another heartbeat arms the timer" wait_for 15 grep -q 'watchdog armed' \
 printf '#!/bin/sh\ntest -e "%s/ok"\n' "$W" >"$W/ok.sh"
 chmod 755 "$W/ok.sh"
 touch "$W/ok"
-conf "watchdog { timeout 30  interval 1  action none
-		check-command \"$W/ok.sh\" timeout 1.5 }"
+conf "watchdog { timeout 30  interval 2  action none
+		check-command \"$W/ok.sh\" timeout 1 }"
 : >"$W/d.log"
 d_start "$W/d.conf" || exit 1
 p_state "watchdog: another owner, refused: WARNING" 1 \
@@ -120,10 +120,10 @@ bw watchdog off >/dev/null 2>&1
 : >"$W/d.log"
 d_start "$W/d.conf" || exit 1
 p_state "watchdog: our heartbeat armed: OK" 0 \
-    '^BMC WATCHDOG OK - timer running \(.*\); heartbeat: resetting every 1.0 s' \
+    '^BMC WATCHDOG OK - timer running \(.*\); heartbeat: resetting every 2.0 s' \
     check_bmc_watchdog $T
-check "perfdata: countdown and the heartbeat's age against 1 s / 2 s" \
-    grep -Eq "'countdown'=[0-9.]+s;;;; 'heartbeat_age'=[0-9.]+s;1;2;0; 'kicks'=[0-9]+c;;;; 'failures'=0c;;;;" \
+check "perfdata: countdown and the heartbeat's age against 2 s / 4 s" \
+    grep -Eq "'countdown'=[0-9.]+s;;;; 'heartbeat_age'=[0-9.]+s;2;4;0; 'kicks'=[0-9]+c;;;; 'failures'=0c;;;;" \
     "$W/p.out"
 rm -f "$W/ok"
 p_state "watchdog: a health check fails: CRITICAL" 2 \
@@ -133,7 +133,7 @@ check "the long output names the failing check" \
     grep -q "^CRITICAL: withholding resets: .*; failing check: .*ok.sh" "$W/p.out"
 touch "$W/ok"
 p_state "watchdog: the check passes again: OK" 0 \
-    '^BMC WATCHDOG OK - timer running \(.*\); heartbeat: resetting every 1.0 s' \
+    '^BMC WATCHDOG OK - timer running \(.*\); heartbeat: resetting every 2.0 s' \
     check_bmc_watchdog $T
 d_stop
 p_state "watchdog: no daemon: UNKNOWN" 3 '^BMC WATCHDOG UNKNOWN - .*is bmcwatchd running' \
