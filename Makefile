@@ -29,7 +29,7 @@ CFLAGS	?= -O2 -g
 MAKEFLAGS += --no-print-directory
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) \
 	  $(SANFLAGS) -pthread -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc \
-	  -Iagent/daemon \
+	  -Iagent/daemon -Iplugins \
 	  $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
 # -pthread: agent/util/work.c runs blocking jobs (fsync, getaddrinfo) on
 # a worker thread
@@ -45,7 +45,14 @@ DAEMON_MAIN = agent/daemon/bmcwatchd.c
 LIB_SRCS = $(wildcard agent/util/*.c agent/ipmi/*.c agent/bmc/*.c \
 	   agent/store/*.c) \
 	   $(filter-out $(DAEMON_MAIN),$(wildcard agent/daemon/*.c)) \
-	   agent/ev.c agent/log.c
+	   agent/ev.c agent/log.c $(PLUGIN_LIB_SRCS)
+# the check plugins' shared code (np_ psrc_ pjson_): in the library, so
+# unit tests and fuzzers reach it; each plugin is one main file
+PLUGIN_LIB_SRCS = plugins/np.c plugins/pjson.c plugins/psrc.c
+PLUGIN_NAMES = check_bmc_sensors check_bmc_sel check_bmc_chassis \
+	   check_bmc_watchdog check_bmc_agent
+PLUGINS	= $(PLUGIN_NAMES:%=$(BUILD)/%)
+PLUGINDIR ?= $(PREFIX)/lib/nagios/plugins
 CLI_SRCS = $(wildcard agent/cli/*.c)
 LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS = $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -60,7 +67,7 @@ PROGS	= $(BUILD)/bmcwatch $(BUILD)/bmcwatchd
 .PHONY: all check demo bench soak fuzz lint install clean deps tests unit \
 	integration check-san fresh-check
 
-all: $(PROGS)
+all: $(PROGS) $(PLUGINS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -77,6 +84,12 @@ $(BUILD)/bmcwatchd: $(BUILD)/obj/$(DAEMON_MAIN:.c=.o) $(BUILD)/libbmcwatch.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/obj/$(DAEMON_MAIN:.c=.o) \
 	    $(BUILD)/libbmcwatch.a $(LDLIBS)
 
+# a plugin starts for every check: --as-needed keeps libcrypto (which
+# no plugin object uses) from being loaded each time
+$(BUILD)/check_bmc_%: $(BUILD)/obj/plugins/check_bmc_%.o $(BUILD)/libbmcwatch.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libbmcwatch.a -Wl,--as-needed \
+	    $(LDLIBS)
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libbmcwatch.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< \
@@ -88,7 +101,7 @@ $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libbmc
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c \
 	    $(BUILD)/libbmcwatch.a $(LDLIBS)
 
-tests: $(PROGS) $(UNIT_BINS) $(REPLAY_BINS)
+tests: $(PROGS) $(PLUGINS) $(UNIT_BINS) $(REPLAY_BINS)
 
 deps:
 	@sh tests/deps.sh
@@ -120,7 +133,7 @@ soak: deps all
 FUZZTIME ?= 60
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -pthread \
 	-fsanitize=fuzzer,address,undefined -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc \
-	-Iagent/daemon
+	-Iagent/daemon -Iplugins
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS)
 	@mkdir -p $(@D)
@@ -154,6 +167,15 @@ install: all
 	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(INITDIR)
 	install -m 755 $(BUILD)/bmcwatch $(DESTDIR)$(BINDIR)/bmcwatch
 	install -m 755 $(BUILD)/bmcwatchd $(DESTDIR)$(SBINDIR)/bmcwatchd
+	install -d $(DESTDIR)$(PLUGINDIR)
+	install -m 755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR)/
+	install -m 644 plugins/check_bmc.8 $(DESTDIR)$(MANDIR)/man8/check_bmc.8
+	install -d $(DESTDIR)$(SHAREDIR)/icinga2 $(DESTDIR)$(SHAREDIR)/nagios \
+	    $(DESTDIR)$(SHAREDIR)/nrpe.d
+	install -m 644 etc/icinga2/bmcwatch-commands.conf \
+	    $(DESTDIR)$(SHAREDIR)/icinga2/bmcwatch-commands.conf
+	install -m 644 etc/nagios/bmcwatch.cfg $(DESTDIR)$(SHAREDIR)/nagios/bmcwatch.cfg
+	install -m 644 etc/nrpe.d/bmcwatch.cfg $(DESTDIR)$(SHAREDIR)/nrpe.d/bmcwatch.cfg
 	install -m 644 agent/cli/bmcwatch.1 $(DESTDIR)$(MANDIR)/man1/bmcwatch.1
 	install -m 644 agent/daemon/bmcwatchd.8 \
 	    $(DESTDIR)$(MANDIR)/man8/bmcwatchd.8

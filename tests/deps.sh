@@ -13,7 +13,10 @@
 # Some that the name does not explain: binutils (readelf, for
 # tests/inband/static.sh), cpio and busybox-static (the in-band guest's
 # initramfs), procps (ps, in 040-cli-contract), python3-cryptography
-# (AES for tests/hostile/hostile_bmc.py, 780-daemon-hostile).
+# (AES for tests/hostile/hostile_bmc.py, 780-daemon-hostile), prometheus
+# (promtool, 840), icinga2-bin (icinga2 daemon -C, 841),
+# monitoring-plugins-contrib (check_ipmi_sensor, the peer of 830 and
+# make bench).
 set -eu
 # dpkg-dev debhelper lintian: 690-deb-build (the Debian packages built
 # and linted)
@@ -23,7 +26,8 @@ freeipmi-bmc-watchdog
 dpkg-dev debhelper lintian
 snmpd snmp qemu-system-x86 busybox-static cpio kmod clang
 libfuzzer-14-dev libclang-rt-14-dev python3 iproute2 procps
-clang-format cppcheck smitools python3-yaml python3-cryptography"
+clang-format cppcheck smitools python3-yaml python3-cryptography
+prometheus icinga2-bin monitoring-plugins-contrib"
 
 missing=""
 for p in $PKGS; do

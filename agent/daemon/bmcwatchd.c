@@ -31,6 +31,7 @@
 #include "log.h"
 #include "notify.h"
 #include "priv.h"
+#include "prom.h"
 #include "spawn.h"
 #include "store/store.h"
 #include "target.h"
@@ -60,6 +61,7 @@ struct daemon {
 	struct spawn	*spawn;		/* SIGCHLD: check commands */
 	struct store	*store;
 	struct ctl	*ctl;
+	struct prom	*prom;		/* prometheus-textfile, or NULL */
 	struct notify	 notify;
 	struct target_env env;
 	struct d_target	*targets;
@@ -363,6 +365,8 @@ d_reload(struct daemon *d)
 			target_reopen(x->t);
 	if (d->ctl != NULL)
 		ctl_set_max_clients(d->ctl, nc->max_clients);
+	d->prom = prom_reconf(d->prom, d->ev, d->store, d->io,
+	    nc->prometheus_textfile);
 	if (strcmp(old->socket, nc->socket) != 0)
 		log_warnx("conf", "socket %s: a new path takes a restart; "
 		    "still at %s", nc->socket, old->socket);
@@ -494,9 +498,6 @@ d_unsupported(const struct conf *c)
 	if (c->nwebhooks > 0)
 		log_warnx("conf", "%zu webhook(s): not sent by this build yet",
 		    c->nwebhooks);
-	if (c->prometheus_textfile != NULL)
-		log_warnx("conf", "prometheus-textfile: not written by this "
-		    "build yet");
 }
 
 /* after the drop: threads, the store, the socket's server, targets */
@@ -532,6 +533,8 @@ d_run_setup(struct daemon *d, int fd)
 	cc.action = d_action;
 	cc.arg = d;
 	d->ctl = ctl_new(d->ev, d->store, fd, &cc);
+	d->prom = prom_new(d->ev, d->store, d->io,
+	    d->conf->prometheus_textfile);
 	for (i = 0; i < d->conf->ntargets; i++)
 		if (d_ipmi(&d->conf->targets[i]))
 			d->nstart++;
@@ -580,6 +583,7 @@ d_shutdown(struct daemon *d)
 	}
 	ev_timer_del(d->ev, d->progress);
 	ev_timer_del(d->ev, d->ready_timer);
+	prom_free(d->prom);
 	/* what is queued for the disk gets there */
 	work_free(d->io);
 	work_free(d->dns);

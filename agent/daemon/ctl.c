@@ -447,43 +447,6 @@ ctl_frame(char *buf, size_t cap, int code, const char *p, size_t len)
 	return (size_t)h + len;
 }
 
-int
-ctl_frame_header(const char *buf, size_t len, int *code, size_t *plen,
-    size_t *hlen)
-{
-	const char *nl = memchr(buf, '\n', len < 40 ? len : 40);
-	unsigned long long n = 0;
-	size_t i, start;
-	int c = 0;
-
-	if (nl == NULL)
-		return len >= 40 ? -1 : 0;
-	if (len >= 3 && memcmp(buf, "ok ", 3) == 0)
-		start = 3;
-	else if (len >= 4 && memcmp(buf, "err ", 4) == 0) {
-		i = 4;
-		if (i >= (size_t)(nl - buf) || buf[i] < '0' || buf[i] > '9')
-			return -1;
-		while (buf[i] >= '0' && buf[i] <= '9' && c < 1000)
-			c = c * 10 + (buf[i++] - '0');
-		if (buf[i] != ' ' || c == 0 || c > 255)
-			return -1;
-		start = i + 1;
-	} else
-		return -1;
-	if (start >= (size_t)(nl - buf))
-		return -1;
-	for (i = start; i < (size_t)(nl - buf); i++) {
-		if (buf[i] < '0' || buf[i] > '9' || i - start >= 12)
-			return -1;
-		n = n * 10 + (unsigned long long)(buf[i] - '0');
-	}
-	*code = c;
-	*plen = (size_t)n;
-	*hlen = (size_t)(nl - buf) + 1;
-	return 1;
-}
-
 /* ---- answers from the store ------------------------------------------- */
 
 struct ctl_out {
@@ -684,6 +647,11 @@ ctl_health_json(struct json *j, const struct store_target *t, uint64_t now)
 			json_str(j, "failing_check", t->hb.failing);
 		else
 			json_null(j, "failing_check");
+		/* for check_bmc_watchdog: the last arm/reset (or its
+		 * failure) against the interval */
+		json_num(j, "interval_s", t->hb.interval_ms / 1000.0, 1);
+		json_num(j, "age_s", store_age_ms(&t->hb.stamp, now) / 1000.0,
+		    1);
 		json_obj_end(j);
 	} else
 		json_null(j, "heartbeat");

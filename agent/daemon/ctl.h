@@ -101,7 +101,8 @@ size_t		 ctl_frame(char *buf, size_t cap, int code, const char *,
 /*
  * Parse a frame header at the start of buf (len bytes): 1 with *code,
  * *payload_len and *hdr_len set; 0 if more bytes are needed; -1 if it is
- * not a frame header.  Pure (the client side, and fuzzed).
+ * not a frame header.  Pure (the client side, and fuzzed); defined in
+ * ctl_client.c, so that a client links none of the server.
  */
 int		 ctl_frame_header(const char *buf, size_t len, int *code,
 		    size_t *payload_len, size_t *hdr_len);

@@ -263,6 +263,7 @@ target_store_hb(struct target *t)
 	h.kicks = t->hb.kicks;
 	h.failures = t->hb.failures;
 	h.withheld = t->hb.withheld + (unsigned)t->hb_gating;
+	h.interval_ms = t->hb.cfg.interval_ms;
 	(void)snprintf(h.state, sizeof(h.state), "%s", t->hb_state);
 	(void)snprintf(h.failing, sizeof(h.failing), "%s", t->hb_failing);
 	target_now(&w);

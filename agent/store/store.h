@@ -104,6 +104,7 @@ struct store_hb {
 	uint64_t	 kicks;
 	uint64_t	 failures;
 	uint64_t	 withheld;	/* kicks not sent: a gate failed */
+	unsigned	 interval_ms;	/* the reset interval configured */
 	char		 state[STORE_TEXT_MAX];	/* in words */
 	char		 failing[STORE_TEXT_MAX]; /* the first failing
 					 * check, "" while all pass */

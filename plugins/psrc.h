@@ -1,0 +1,134 @@
+/*
+ * Where a check_bmc_* plugin gets its data: a source answers "items"
+ * (sensors, SEL info, open SEL problems, chassis status, watchdog,
+ * targets) as JSON trees in the shapes of the daemon's control socket
+ * (agent/bmc/shape.c, shape_sel.c, ctl.c's targets), so every check is
+ * written once against those shapes.
+ *
+ *	socket	(default) bmcwatchd's control socket, -S PATH: no root, no
+ *		BMC session; the answers come from the daemon's memory.
+ *	snmp	-H HOST: BMCWATCH-MIB over SNMP, read by the client in
+ *		agent/snmp/plugin_snmp.c (the only net-snmp code a plugin
+ *		links); a plugin built without it says so (UNKNOWN).
+ *
+ * Also the options every plugin shares, and the failure rules of the
+ * guidelines: no daemon, an unreachable BMC or stale data are UNKNOWN
+ * with the reason, CRITICAL with --stale-critical.
+ */
+#ifndef PSRC_H
+#define PSRC_H
+
+#include <stddef.h>
+
+#include "np.h"
+#include "pjson.h"
+
+#ifndef BMCWATCH_VERSION
+#define BMCWATCH_VERSION	"0.1"
+#endif
+#define PSRC_TIMEOUT_S		10
+#define PSRC_SOCKET		"/run/bmcwatch/bmcwatch.sock"
+
+enum psrc_item {
+	PSRC_SENSORS,		/* {"sensors": [...]} */
+	PSRC_SEL_INFO,		/* shape_sel_info */
+	PSRC_SEL_OPEN,		/* {"entries": [...]} open problems */
+	PSRC_CHASSIS,		/* shape_chassis_json */
+	PSRC_WATCHDOG,		/* shape_wdt_json */
+	PSRC_TARGETS		/* {"targets": [...]} */
+};
+
+/* why an item could not be had */
+enum psrc_err {
+	PSRC_OK = 0,
+	PSRC_ENODAEMON,		/* no daemon / agent answering */
+	PSRC_EUNAVAIL,		/* BMC unreachable or not read yet */
+	PSRC_EUSAGE,		/* a bad request (unknown target ...) */
+	PSRC_EPROTO		/* an answer we cannot read */
+};
+
+struct psrc_opts {
+	const char	*label;		/* "BMC SENSORS" */
+	const char	*sock;		/* -S */
+	const char	*host;		/* -H: SNMP */
+	unsigned	 port;		/* -p: SNMP port (161) */
+	const char	*community_file;	/* -C FILE: v2c */
+	const char	*v3_file;	/* --v3-file FILE: user, auth, priv */
+	const char	*target;	/* --target */
+	unsigned	 timeout_s;	/* -t */
+	int		 verbose;	/* -v */
+	int		 stale_critical;
+};
+
+struct psrc;
+
+struct psrc_ops {
+	const char	*name;
+	enum psrc_err	(*get)(struct psrc *, enum psrc_item,
+			    struct pjson **, char *err, size_t errlen);
+	void		(*close)(struct psrc *);
+};
+
+struct psrc {
+	const struct psrc_ops *ops;
+	struct psrc_opts o;
+	void		*priv;
+};
+
+/* the SNMP source, when linked in (agent/snmp/plugin_snmp.c) */
+extern const struct psrc_ops psrc_snmp_ops __attribute__((weak));
+
+/*
+ * Common options for getopt_long: the short ones are PSRC_SHORTOPTS,
+ * the long ones PSRC_LONGOPTS (a plugin's own use values from 1000).
+ * psrc_opt() handles one; 1 if it was common, 0 if not, and exits
+ * UNKNOWN (3) on a bad value.
+ */
+#define PSRC_SHORTOPTS	"S:H:p:C:t:vhV"
+#define PSRC_OPT_TARGET		900
+#define PSRC_OPT_STALE_CRIT	901
+#define PSRC_OPT_V3FILE		902
+#define PSRC_LONGOPTS \
+	{ "socket", required_argument, NULL, 'S' }, \
+	{ "hostname", required_argument, NULL, 'H' }, \
+	{ "port", required_argument, NULL, 'p' }, \
+	{ "community-file", required_argument, NULL, 'C' }, \
+	{ "v3-file", required_argument, NULL, PSRC_OPT_V3FILE }, \
+	{ "timeout", required_argument, NULL, 't' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }, \
+	{ "target", required_argument, NULL, PSRC_OPT_TARGET }, \
+	{ "stale-critical", no_argument, NULL, PSRC_OPT_STALE_CRIT }
+
+void		 psrc_opts_init(struct psrc_opts *, const char *label);
+int		 psrc_opt(struct psrc_opts *, int c, const char *arg,
+		    const char *prog, const char *usage);
+/* the help text of the common options */
+extern const char psrc_common_help[];
+/* UNKNOWN "LABEL UNKNOWN - msg" and exit 3 (usage and option errors) */
+void		 psrc_die(const struct psrc_opts *, const char *, ...)
+		    __attribute__((format(printf, 2, 3), noreturn));
+/* a number option in [min, max]: the value, or psrc_die */
+unsigned long	 psrc_uint(const struct psrc_opts *, const char *opt,
+		    const char *arg, unsigned long min, unsigned long max);
+
+/* the source the options name (socket or SNMP), the -t alarm armed;
+ * psrc_die when it cannot be had */
+void		 psrc_open(struct psrc *, const struct psrc_opts *);
+void		 psrc_close(struct psrc *);
+
+/*
+ * The item, in *doc (the caller frees it): 0.  On failure, or when the
+ * answer says "stale", the state and the reason are put into out
+ * (UNKNOWN, or CRITICAL with --stale-critical where the guidelines allow
+ * it) and -1 is returned.
+ */
+int		 psrc_fetch(struct psrc *, enum psrc_item, struct np_out *,
+		    struct pjson **doc);
+
+/* the socket source's request for an item (tests) */
+int		 psrc_request(enum psrc_item, const char *target, char *out,
+		    size_t len);
+
+#endif

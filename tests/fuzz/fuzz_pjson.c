@@ -1,0 +1,68 @@
+/*
+ * Fuzz the plugins' JSON reader (plugins/pjson.c), which reads the
+ * daemon's answers, and the range parser (plugins/np.c) on the same
+ * bytes.  What parses must hold together: every container's children
+ * are there, strings are NUL-terminated, members have names, and the
+ * depth bound holds.  A refusal must say where.  Seeds: the daemon's
+ * answers (sensors, sel, chassis, watchdog, targets) and broken ones
+ * (tests/fuzz/corpus/pjson/).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "np.h"
+#include "pjson.h"
+
+static void
+must(int cond)
+{
+	if (!cond)
+		abort();
+}
+
+static void
+walk(const struct pjson *v, int depth, int in_obj)
+{
+	size_t i;
+
+	must(depth <= PJSON_DEPTH_MAX + 1);
+	must(!in_obj || v->key != NULL);
+	if (v->type == PJSON_STR)
+		must(v->str != NULL && strlen(v->str) < (size_t)1 << 30);
+	if (v->type == PJSON_ARR || v->type == PJSON_OBJ) {
+		must(pjson_len(v) == v->n);
+		for (i = 0; i < v->n; i++) {
+			must(pjson_at(v, i) == v->kids[i]);
+			walk(v->kids[i], depth + 1, v->type == PJSON_OBJ);
+			if (v->type == PJSON_OBJ)
+				must(pjson_get(v, v->kids[i]->key) != NULL);
+		}
+		must(pjson_at(v, v->n) == NULL);
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
+{
+	char err[160], s[64];
+	struct pjson *v;
+	struct np_range r;
+
+	err[0] = '\0';
+	v = pjson_parse((const char *)data, len, err, sizeof(err));
+	if (v != NULL)
+		walk(v, 0, 0);
+	else
+		must(strstr(err, "at byte") != NULL);
+	pjson_free(v);
+	if (len < sizeof(s)) {
+		memcpy(s, data, len);
+		s[len] = '\0';
+		if (np_range_parse(s, &r, err, sizeof(err)) == 0) {
+			must(r.start_inf || r.end_inf || r.start <= r.end);
+			(void)np_range_alert(&r, 0);
+		}
+	}
+	return 0;
+}
