@@ -42,6 +42,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 DAEMON_MAIN = agent/daemon/bmcwatchd.c
 LIB_SRCS = $(wildcard agent/util/*.c agent/ipmi/*.c agent/bmc/*.c \
 	   agent/store/*.c) \
+	   agent/snmp/wire.c agent/snmp/mibrows.c \
 	   $(filter-out $(DAEMON_MAIN),$(wildcard agent/daemon/*.c)) \
 	   agent/ev.c agent/log.c
 CLI_SRCS = $(wildcard agent/cli/*.c)

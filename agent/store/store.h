@@ -59,6 +59,11 @@ int		 store_stale(const struct store_stamp *, unsigned interval_s,
 struct store_sensor {
 	struct sensors_item	 it;	/* it.rec points at rec below */
 	struct sdr_rec		 rec;
+	/* carried over from the sweep before (the same sensor: record ID,
+	 * number, owner, name) */
+	enum sensor_sev		 prev_sev;	/* before the last change */
+	uint64_t		 changes;	/* state changes seen */
+	int64_t			 change_wall_ms; /* the last one, 0 never */
 };
 
 struct store_sel_entry {
@@ -108,6 +113,8 @@ struct store_hb {
 	struct store_stamp stamp;
 };
 
+#define STORE_EV_N	9	/* kinds of enum store_ev_kind */
+
 struct store_target {
 	char		 name[STORE_NAME_MAX + 1];
 	/* what the configuration says (store_target_config) */
@@ -156,6 +163,12 @@ struct store_target {
 	struct store_hb	 hb;
 
 	struct store_health health;
+
+	/* events emitted, by enum store_ev_kind, and the wall-clock time
+	 * (ms) of the last one: what a notification said stays readable
+	 * (SNMP counters) */
+	uint64_t	 ev_count[STORE_EV_N];
+	int64_t		 ev_wall_ms[STORE_EV_N];
 };
 
 enum store_ev_kind {
@@ -169,6 +182,7 @@ enum store_ev_kind {
 	STORE_EV_UNREACHABLE,
 	STORE_EV_RECOVERED
 };
+_Static_assert(STORE_EV_N == STORE_EV_RECOVERED + 1, "STORE_EV_N");
 const char	*store_ev_name(enum store_ev_kind);
 
 struct store_event {
