@@ -54,7 +54,12 @@ FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
 REPLAY_BINS = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=build/fuzz/fuzz_%)
 
-PROGS	= $(BUILD)/bmcwatch $(BUILD)/bmcwatchd
+PROGS	= $(BUILD)/bmcwatch $(BUILD)/bmcwatchd $(BUILD)/bmcwatch-snmp
+
+# the SNMP subagent: the only program linked with net-snmp's agent
+# library (-lnetsnmpmibs, which net-snmp-config adds, is not needed)
+SNMP_MAIN = agent/snmp/subagent.c
+SNMP_LIBS = -lnetsnmpagent -lnetsnmp
 
 .PHONY: all check demo bench fuzz lint install clean deps tests unit \
 	integration check-san fresh-check
@@ -75,6 +80,10 @@ $(BUILD)/bmcwatch: $(CLI_OBJS) $(BUILD)/libbmcwatch.a
 $(BUILD)/bmcwatchd: $(BUILD)/obj/$(DAEMON_MAIN:.c=.o) $(BUILD)/libbmcwatch.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/obj/$(DAEMON_MAIN:.c=.o) \
 	    $(BUILD)/libbmcwatch.a $(LDLIBS)
+
+$(BUILD)/bmcwatch-snmp: $(BUILD)/obj/$(SNMP_MAIN:.c=.o) $(BUILD)/libbmcwatch.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/obj/$(SNMP_MAIN:.c=.o) \
+	    $(BUILD)/libbmcwatch.a $(SNMP_LIBS) $(LDLIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libbmcwatch.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -31,6 +32,8 @@
 #include "log.h"
 #include "notify.h"
 #include "priv.h"
+#include "snmpchild.h"
+#include "spawn.h"
 #include "store/store.h"
 #include "target.h"
 #include "work.h"
@@ -72,6 +75,11 @@ struct daemon {
 	int		 ready_fd;	/* -D: tells the parent we are up */
 	struct ev_timer	*progress;
 	struct ev_timer	*ready_timer;
+	/* the SNMP subagent child */
+	struct spawn	*sp;
+	struct snmpchild *snmp;
+	char		*snmp_prog;	/* located before the drop */
+	long		 start_time;
 };
 
 static void
@@ -357,6 +365,8 @@ d_reload(struct daemon *d)
 			target_reopen(x->t);
 	if (d->ctl != NULL)
 		ctl_set_max_clients(d->ctl, nc->max_clients);
+	if (d->snmp != NULL)
+		snmpchild_conf(d->snmp, nc);
 	if (strcmp(old->socket, nc->socket) != 0)
 		log_warnx("conf", "socket %s: a new path takes a restart; "
 		    "still at %s", nc->socket, old->socket);
@@ -482,9 +492,6 @@ d_devices(const struct conf *c)
 static void
 d_unsupported(const struct conf *c)
 {
-	if (c->snmp)
-		log_warnx("conf", "snmp yes: the SNMP subagent is not part of "
-		    "this build yet");
 	if (c->nwebhooks > 0)
 		log_warnx("conf", "%zu webhook(s): not sent by this build yet",
 		    c->nwebhooks);
@@ -500,6 +507,9 @@ d_run_setup(struct daemon *d, int fd)
 	struct ctl_cfg cc;
 	size_t i;
 
+	/* SIGCHLD is the loop's before any thread starts (spawn.h) */
+	if ((d->sp = spawn_new(d->ev)) == NULL)
+		fatal("bmcwatchd", "SIGCHLD");
 	/* threads now: they start without privileges, signals blocked */
 	if ((d->io = work_new(d->ev, 1)) == NULL ||
 	    (d->dns = work_new(d->ev, 1)) == NULL)
@@ -523,6 +533,11 @@ d_run_setup(struct daemon *d, int fd)
 	cc.action = d_action;
 	cc.arg = d;
 	d->ctl = ctl_new(d->ev, d->store, fd, &cc);
+	if (d->snmp_prog != NULL) {
+		d->snmp = snmpchild_new(d->ev, d->sp, d->ctl, d->snmp_prog,
+		    d->start_time);
+		snmpchild_conf(d->snmp, d->conf);
+	}
 	for (i = 0; i < d->conf->ntargets; i++)
 		if (d_ipmi(&d->conf->targets[i]))
 			d->nstart++;
@@ -549,6 +564,8 @@ d_shutdown(struct daemon *d)
 
 	log_info("bmcwatchd", "stopping");
 	(void)notify_send(&d->notify, "STOPPING=1");
+	snmpchild_free(d->snmp);
+	d->snmp = NULL;
 	ctl_free(d->ctl);
 	d->ctl = NULL;
 	for (x = d->targets; x != NULL; x = x->next)
@@ -584,6 +601,8 @@ d_shutdown(struct daemon *d)
 	conf_free(d->conf);
 	notify_close(&d->notify);
 	priv_devices_close();
+	spawn_free(d->sp);
+	free(d->snmp_prog);
 	ev_free(d->ev);
 	log_info("bmcwatchd", "stopped");
 }
@@ -652,6 +671,10 @@ main(int argc, char **argv)
 	    ev_signal(d.ev, SIGINT, d_on_signal, &d) != 0 ||
 	    ev_signal(d.ev, SIGHUP, d_on_signal, &d) != 0)
 		fatal("bmcwatchd", "signals");
+	/* /proc/self/exe may be unreadable once we are not dumpable */
+	d.start_time = (long)time(NULL);
+	if ((d.snmp_prog = snmpchild_locate(err, sizeof(err))) == NULL)
+		log_warnx("snmp", "the subagent cannot be found: %s", err);
 	rc = priv_drop(d.conf->uid, d.conf->gid, err, sizeof(err));
 	if (rc < 0)
 		fatalx("priv", "cannot drop root: %s: not going on as root",
