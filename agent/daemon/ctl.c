@@ -1583,13 +1583,13 @@ ctl_watch_event(const struct store_event *e, void *arg)
 }
 
 int
-ctl_adopt(struct ctl *ctl, int fd, int privileged)
+ctl_adopt(struct ctl *ctl, int fd, pid_t pid, int privileged)
 {
 	if (ctl->nclients >= ctl->max_clients) {
 		(void)close(fd);
 		return -1;
 	}
-	(void)ctl_client_add(ctl, fd, geteuid(), getegid(), 0, privileged);
+	(void)ctl_client_add(ctl, fd, geteuid(), getegid(), pid, privileged);
 	return 0;
 }
 

@@ -175,7 +175,7 @@ void		 ctl_free(struct ctl *);
  * started) served like an accepted client; privileged: may act.  fd is
  * owned from now on.  0, or -1 if max-clients are connected (fd closed).
  */
-int		 ctl_adopt(struct ctl *, int fd, int privileged);
+int		 ctl_adopt(struct ctl *, int fd, pid_t pid, int privileged);
 /* notifications dropped so far by watch streams */
 uint64_t	 ctl_watch_dropped(const struct ctl *);
 

@@ -155,7 +155,7 @@ snmpchild_start(struct snmpchild *s)
 		return;
 	}
 	s->started_ms = ev_now();
-	if (ctl_adopt(s->ctl, sv[0], 1) != 0)
+	if (ctl_adopt(s->ctl, sv[0], s->pid, 1) != 0)
 		log_warnx("snmp", "subagent pid %ld: no control-socket slot "
 		    "left (max-clients)", (long)s->pid);
 	log_info("snmp", "subagent pid %ld started (AgentX %s)",
