@@ -357,8 +357,8 @@ drain(struct ev *ev, int fd, int *nsnap, int *nnotify, int rounds)
 			alen += (size_t)n;
 			total += (size_t)n;
 		}
-		while ((h = ctl_frame_header(acc, alen, &code, &plen,
-		    &hlen)) == 1 && alen - hlen >= plen) {
+		while (alen > 0 && (h = ctl_frame_header(acc, alen, &code,
+		    &plen, &hlen)) == 1 && alen - hlen >= plen) {
 			if (plen > 0 && acc[hlen] == 'T') {
 				(*nsnap)++;
 				if (want != NULL && memmem(acc + hlen, plen,
