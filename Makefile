@@ -144,6 +144,8 @@ fresh-check:
 	@sh tests/fresh/run.sh
 
 SHAREDIR ?= $(PREFIX)/share/bmcwatch
+# where net-snmp's tools look for MIB files (Debian: /usr/share/snmp/mibs)
+MIBDIR	?= $(PREFIX)/share/snmp/mibs
 
 UNITDIR	?= $(PREFIX)/lib/systemd/system
 INITDIR	?= $(SYSCONFDIR)/init.d
@@ -154,9 +156,17 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/logrotate.d \
 	    $(DESTDIR)$(SYSCONFDIR)/bmcwatch $(DESTDIR)$(SHAREDIR) \
-	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(INITDIR)
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(INITDIR) \
+	    $(DESTDIR)$(MIBDIR) $(DESTDIR)$(SYSCONFDIR)/snmp/snmpd.conf.d
 	install -m 755 $(BUILD)/bmcwatch $(DESTDIR)$(BINDIR)/bmcwatch
 	install -m 755 $(BUILD)/bmcwatchd $(DESTDIR)$(SBINDIR)/bmcwatchd
+	@# bmcwatchd runs the subagent from its own directory
+	install -m 755 $(BUILD)/bmcwatch-snmp $(DESTDIR)$(SBINDIR)/bmcwatch-snmp
+	install -m 644 agent/snmp/bmcwatch-snmp.8 \
+	    $(DESTDIR)$(MANDIR)/man8/bmcwatch-snmp.8
+	install -m 644 mibs/BMCWATCH-MIB.txt $(DESTDIR)$(MIBDIR)/BMCWATCH-MIB.txt
+	install -m 644 etc/snmp/snmpd.conf.d/bmcwatch.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/snmp/snmpd.conf.d/bmcwatch.conf
 	install -m 644 agent/cli/bmcwatch.1 $(DESTDIR)$(MANDIR)/man1/bmcwatch.1
 	install -m 644 agent/daemon/bmcwatchd.8 \
 	    $(DESTDIR)$(MANDIR)/man8/bmcwatchd.8

@@ -492,6 +492,9 @@ d_devices(const struct conf *c)
 static void
 d_unsupported(const struct conf *c)
 {
+	if (c->snmp_pet_traps)
+		log_warnx("conf", "snmp-pet-traps yes: PET traps are not sent "
+		    "by this build yet");
 	if (c->nwebhooks > 0)
 		log_warnx("conf", "%zu webhook(s): not sent by this build yet",
 		    c->nwebhooks);

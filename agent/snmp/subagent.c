@@ -125,6 +125,7 @@ static struct {
 	const char	*index_file;
 	struct sa_target *targets;
 	unsigned	 sel_burst;	/* selEntryAdded per window */
+	unsigned	 sel_window_s;
 	uint32_t	 start_time;	/* the daemon's, Unix seconds */
 	uint32_t	 sel_recent_max;
 	uint64_t	 sent, suppressed;
@@ -513,7 +514,7 @@ sa_scalar_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 			u = sa.sel_burst;
 			break;
 		case 6:
-			u = SA_SEL_WINDOW_S;
+			u = sa.sel_window_s;
 			break;
 		case 7:
 		case 8:
@@ -603,7 +604,7 @@ sa_sel_allowed(struct sa_target *t)
 {
 	time_t now = time(NULL);
 
-	if (now - t->sel_window >= SA_SEL_WINDOW_S) {
+	if (now - t->sel_window >= (time_t)sa.sel_window_s) {
 		t->sel_window = now;
 		t->sel_sent = 0;
 	}
@@ -820,9 +821,9 @@ main(int argc, char **argv)
 	fd_set r;
 	struct timeval tv;
 	int ch, debug = 0, verbose = 0, errfd = -1, n, block, k;
+	unsigned rate = 10;
 
 	sa.fd = -1;
-	sa.sel_burst = 10;
 	sa.sel_recent_max = 256;
 	while ((ch = getopt(argc, argv, "de:i:r:s:T:vx:")) != -1) {
 		switch (ch) {
@@ -836,7 +837,7 @@ main(int argc, char **argv)
 			sa.index_file = optarg;
 			break;
 		case 'r':
-			sa.sel_burst = (unsigned)sa_num(optarg, 1000);
+			rate = (unsigned)sa_num(optarg, 6000);
 			break;
 		case 's':
 			sa.fd = (int)sa_num(optarg, 1024);
@@ -857,6 +858,13 @@ main(int argc, char **argv)
 	if (sa.fd < 3 || agentx == NULL || sa.index_file == NULL ||
 	    optind != argc)
 		sa_usage();
+	/* a burst per window, as bmcwNotifySelEntryBurst (0..1000) says */
+	sa.sel_window_s = SA_SEL_WINDOW_S;
+	sa.sel_burst = rate;
+	if (rate > 1000) {
+		sa.sel_window_s = SA_SEL_WINDOW_S / 10;
+		sa.sel_burst = rate / 10;
+	}
 	if (errfd >= 3) {
 		(void)dup2(errfd, 2);
 		(void)close(errfd);
