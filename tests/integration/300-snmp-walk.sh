@@ -116,4 +116,22 @@ check_eq "bmcwSensorName.1.<CPU1 Temp key>" \
     "$(sval "$MIB.1.3.1.3.1.$((32 * 1024 + 1))")" '"CPU1 Temp"'
 d_stop
 check "no sanitizer report" d_san_clean
+
+# make install puts the subagent next to the daemon (where the daemon
+# looks for it), its manual, the MIB and the snmpd drop-in
+if [ "${BUILD:-build}" = build ]; then
+	R=$W/root
+	make -s -C "$TOP" install DESTDIR="$R" PREFIX=/usr SYSCONFDIR=/etc \
+	    >"$W/install.log" 2>&1
+	check_eq "make install DESTDIR: exit 0" "$?" 0
+	check "installed: /usr/sbin/bmcwatch-snmp, executable" \
+	    test -x "$R/usr/sbin/bmcwatch-snmp"
+	check "installed: the MIB" cmp -s "$TOP/mibs/BMCWATCH-MIB.txt" \
+	    "$R/usr/share/snmp/mibs/BMCWATCH-MIB.txt"
+	check "installed: the snmpd drop-in" cmp -s \
+	    "$TOP/etc/snmp/snmpd.conf.d/bmcwatch.conf" \
+	    "$R/etc/snmp/snmpd.conf.d/bmcwatch.conf"
+	check "installed: bmcwatch-snmp.8" \
+	    test -s "$R/usr/share/man/man8/bmcwatch-snmp.8"
+fi
 finish
