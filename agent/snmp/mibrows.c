@@ -416,10 +416,10 @@ mr_entity_rows(FILE *f, const struct store_target *t)
 	int dec;
 
 	m = t->have_ident ? ipmi_iana_name(t->ident.d.manufacturer) : NULL;
-	fprintf(f, "R %u %u\n", WIRE_TAB_ENT, BMCW_CHASSIS_KEY);
+	fprintf(f, "R %u %u\n", WIRE_TAB_ENT, (unsigned)BMCW_CHASSIS_KEY);
 	(void)snprintf(descr, sizeof(descr), "bmcwatch target %s", t->name);
 	mr_str(f, ENT_DESCR, descr);
-	fprintf(f, "c %u o 0.0\n", ENT_VENDOR_TYPE);
+	fprintf(f, "c %u o 0.0\n", (unsigned)ENT_VENDOR_TYPE);
 	mr_int(f, ENT_CONTAINED_IN, 0);
 	mr_int(f, ENT_CLASS, ENT_CLASS_CHASSIS);
 	mr_int(f, ENT_PARENT_REL_POS, -1);
@@ -448,7 +448,7 @@ mr_entity_rows(FILE *f, const struct store_target *t)
 		(void)snprintf(descr, sizeof(descr), "%s sensor %s",
 		    evtext_sensor_type(it->sensor_type), it->name);
 		mr_str(f, ENT_DESCR, descr);
-		fprintf(f, "c %u o 0.0\n", ENT_VENDOR_TYPE);
+		fprintf(f, "c %u o 0.0\n", (unsigned)ENT_VENDOR_TYPE);
 		wire_put_num(f, "c", ENT_CONTAINED_IN, WIRE_ENT,
 		    BMCW_CHASSIS_KEY);
 		mr_int(f, ENT_CLASS, ENT_CLASS_SENSOR);
@@ -530,13 +530,19 @@ mr_sel_row(FILE *f, const struct store_target *t)
 static uint32_t
 mr_power_event(const struct chassis_status *c)
 {
-	return (c->last_ac_failed ? 1u << BMCW_CHASSIS_LAST_POWER_EVENT_AC_FAILED :
-	    0) | (c->last_overload ? 1u << BMCW_CHASSIS_LAST_POWER_EVENT_OVERLOAD :
-	    0) | (c->last_interlock ?
-	    1u << BMCW_CHASSIS_LAST_POWER_EVENT_INTERLOCK : 0) |
-	    (c->last_fault ? 1u << BMCW_CHASSIS_LAST_POWER_EVENT_FAULT : 0) |
-	    (c->last_command ? 1u << BMCW_CHASSIS_LAST_POWER_EVENT_COMMAND :
-	    0);
+	uint32_t b = 0;
+
+	if (c->last_ac_failed)
+		b |= 1u << BMCW_CHASSIS_LAST_POWER_EVENT_AC_FAILED;
+	if (c->last_overload)
+		b |= 1u << BMCW_CHASSIS_LAST_POWER_EVENT_OVERLOAD;
+	if (c->last_interlock)
+		b |= 1u << BMCW_CHASSIS_LAST_POWER_EVENT_INTERLOCK;
+	if (c->last_fault)
+		b |= 1u << BMCW_CHASSIS_LAST_POWER_EVENT_FAULT;
+	if (c->last_command)
+		b |= 1u << BMCW_CHASSIS_LAST_POWER_EVENT_COMMAND;
+	return b;
 }
 
 static void

@@ -571,7 +571,8 @@ sa_register(void)
 			netsnmp_table_helper_add_indexes(ti, ASN_UNSIGNED, 0);
 		ti->min_column = tb->min_col;
 		ti->max_column = tb->max_col;
-		if (netsnmp_tdata_register(reg, tb->td, ti) != MIB_REGISTERED_OK)
+		if (netsnmp_tdata_register(reg, tb->td, ti) !=
+		    MIB_REGISTERED_OK)
 			fatalx("snmp", "%s: cannot register", tb->name);
 	}
 	for (k = 1; k <= 9; k++) {

@@ -47,14 +47,14 @@
 #define WIRE_MSG_MAX	(8u * 1024 * 1024)	/* bytes of one payload */
 
 /* the tables (numbered as their arc under the objects or the MIB) */
-#define WIRE_TAB_TARGET		2	/* bmcwTargetTable */
-#define WIRE_TAB_SENSOR		3	/* bmcwSensorTable */
-#define WIRE_TAB_SEL_INFO	4	/* bmcwSelInfoTable */
-#define WIRE_TAB_SEL_ENTRY	5	/* bmcwSelEntryTable (varbinds only) */
-#define WIRE_TAB_CHASSIS	7	/* bmcwChassisTable */
-#define WIRE_TAB_WATCHDOG	8	/* bmcwWatchdogTable */
-#define WIRE_TAB_ENT		47	/* ENTITY-MIB entPhysicalTable */
-#define WIRE_TAB_ENT_SENSOR	99	/* ENTITY-SENSOR-MIB entPhySensorTable */
+#define WIRE_TAB_TARGET		2u	/* bmcwTargetTable */
+#define WIRE_TAB_SENSOR		3u	/* bmcwSensorTable */
+#define WIRE_TAB_SEL_INFO	4u	/* bmcwSelInfoTable */
+#define WIRE_TAB_SEL_ENTRY	5u	/* bmcwSelEntryTable (varbinds only) */
+#define WIRE_TAB_CHASSIS	7u	/* bmcwChassisTable */
+#define WIRE_TAB_WATCHDOG	8u	/* bmcwWatchdogTable */
+#define WIRE_TAB_ENT		47u	/* ENTITY-MIB entPhysicalTable */
+#define WIRE_TAB_ENT_SENSOR	99u	/* entPhySensorTable */
 /* 1 if t is one of the above */
 int		 wire_tab_ok(unsigned t);
 

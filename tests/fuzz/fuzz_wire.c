@@ -71,8 +71,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	must(n <= WIRE_NAME_MAX);
 	must((m.kind == WIRE_GENERAL) == (n == 0));
 	for (i = 0; i < n; i++)
-		must(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789._-", m.name[i]) != NULL);
+		must(strchr("abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
+		    m.name[i]) != NULL);
 	must(m.kind == WIRE_SNAPSHOT || m.nrows == 0);
 	must(m.kind == WIRE_NOTIFY || m.nvbs == 0);
 	must(m.nrows <= WIRE_ROWS_MAX && m.nvbs <= WIRE_COLS_MAX &&
