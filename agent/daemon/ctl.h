@@ -1,7 +1,7 @@
 /*
  * The control socket of bmcwatchd (DESIGN.md, "Control socket
  * protocol"): a Unix stream socket whose clients (bmcwatch -S, the check
- * plugins, later the SNMP child) send one-line requests and read framed
+ * plugins, the SNMP child) send one-line requests and read framed
  * answers, built from the store alone, so an answer never waits on a
  * BMC.  Actions (power, identify, SEL clear and ack) are handed to the
  * daemon through ctl_action_fn and answered when they are done; they are

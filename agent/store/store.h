@@ -1,7 +1,7 @@
 /*
  * The daemon's in-memory picture of every target: what each BMC said
  * last, and how the daemon is doing with it.  The pollers (daemon/
- * target.c) write it; every reader (the control socket, later SNMP,
+ * target.c) write it; every reader (the control socket, the SNMP child,
  * Prometheus, webhooks) only reads it, so an answer never waits on a
  * BMC.
  *
