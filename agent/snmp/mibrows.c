@@ -509,8 +509,7 @@ mr_sel_row(FILE *f, const struct store_target *t)
 	mr_u(f, BMCW_SEL_LAST_READ, WIRE_UNSIGNED,
 	    mr_secs(t->sel_t.when.wall_ms));
 	/* entries numbered since the daemon started (not persisted yet) */
-	mr_u(f, BMCW_SEL_LAST_SEQUENCE, WIRE_UNSIGNED,
-	    t->ev_count[STORE_EV_SEL]);
+	mr_u(f, BMCW_SEL_LAST_SEQUENCE, WIRE_UNSIGNED, t->sel_seq);
 	mr_u(f, BMCW_SEL_ARCHIVED, WIRE_COUNTER, t->sel_archived);
 	mr_int(f, BMCW_SEL_CLEAR_AT, 0);
 	mr_u(f, BMCW_SEL_LAST_CLEAR, WIRE_UNSIGNED,
@@ -655,6 +654,90 @@ mr_wdt_row(FILE *f, const struct store_target *t)
 	    mr_secs(t->wdt_t.when.wall_ms));
 }
 
+/* the sensor key of a system event record's generator, -1 for others */
+static int64_t
+mr_sel_key(const struct sel_rec *r)
+{
+	if (r->kind != SEL_KIND_SYSTEM)
+		return -1;
+	return BMCW_SENSOR_KEY_OF((r->gen_id >> 12) & 0x0f, r->gen_id & 0xff,
+	    (r->gen_id >> 8) & 3, r->sensor_num);
+}
+
+static int
+mr_sel_sev(enum sel_sev s)
+{
+	return s == SEL_SEV_CRITICAL ? BMCW_SEL_SEVERITY_CRITICAL :
+	    s == SEL_SEV_WARNING ? BMCW_SEL_SEVERITY_WARNING :
+	    BMCW_SEL_SEVERITY_INFO;
+}
+
+static int
+mr_sel_open(const struct store_target *t, const struct store_sel_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < t->nopen; i++)
+		if (memcmp(t->open[i].rec.raw, e->rec.raw, SEL_RECORD_LEN) == 0)
+			return 1;
+	return 0;
+}
+
+/* bmcwSelEntryTable (the recent ring) and bmcwSelProblemTable */
+static void
+mr_sel_entries(FILE *f, const struct store_target *t)
+{
+	const struct store_sel_entry *e;
+	size_t i;
+
+	for (i = 0; (e = store_sel_recent(t, i)) != NULL; i++) {
+		if (e->seq == 0)
+			continue;
+		fprintf(f, "R %u %u\n", WIRE_TAB_SEL_ENTRY, (unsigned)e->seq);
+		mr_u(f, BMCW_SEL_ENTRY_RECORD_ID, WIRE_UNSIGNED, e->rec.id);
+		mr_u(f, BMCW_SEL_ENTRY_RECORD_TYPE, WIRE_UNSIGNED, e->rec.type);
+		mr_u(f, BMCW_SEL_ENTRY_TIMESTAMP, WIRE_UNSIGNED,
+		    e->rec.has_ts ? e->rec.ts : 0);
+		mr_u(f, BMCW_SEL_ENTRY_READ_TIME, WIRE_UNSIGNED,
+		    mr_secs(e->when.wall_ms));
+		mr_u(f, BMCW_SEL_ENTRY_GENERATOR_ID, WIRE_UNSIGNED,
+		    e->rec.kind == SEL_KIND_SYSTEM ? e->rec.gen_id : 0);
+		mr_u(f, BMCW_SEL_ENTRY_SENSOR_TYPE, WIRE_UNSIGNED,
+		    e->rec.sensor_type);
+		mr_u(f, BMCW_SEL_ENTRY_SENSOR_NUMBER, WIRE_UNSIGNED,
+		    e->rec.sensor_num);
+		mr_int(f, BMCW_SEL_ENTRY_SENSOR_KEY, mr_sel_key(&e->rec));
+		mr_str(f, BMCW_SEL_ENTRY_SENSOR_NAME, e->desc.sensor);
+		mr_u(f, BMCW_SEL_ENTRY_EVENT_TYPE, WIRE_UNSIGNED,
+		    e->rec.event_type & 0x7f);
+		mr_u(f, BMCW_SEL_ENTRY_OFFSET, WIRE_UNSIGNED,
+		    e->rec.offset & 0x0f);
+		mr_int(f, BMCW_SEL_ENTRY_DIRECTION, e->rec.deassert ?
+		    BMCW_SEL_ENTRY_DIRECTION_DEASSERTION :
+		    BMCW_SEL_ENTRY_DIRECTION_ASSERTION);
+		mr_int(f, BMCW_SEL_ENTRY_SEVERITY, mr_sel_sev(e->desc.sev));
+		mr_str(f, BMCW_SEL_ENTRY_TEXT, e->desc.event);
+		mr_int(f, BMCW_SEL_ENTRY_OPEN, mr_truth(mr_sel_open(t, e)));
+		wire_put_bytes(f, "c", BMCW_SEL_ENTRY_RAW, e->rec.raw,
+		    SEL_RECORD_LEN);
+	}
+	for (i = 0; i < t->nopen; i++) {
+		e = &t->open[i];
+		if (e->seq == 0)
+			continue;
+		fprintf(f, "R %u %u\n", WIRE_TAB_SEL_PROBLEM, (unsigned)e->seq);
+		mr_u(f, BMCW_SEL_PROBLEM_TIMESTAMP, WIRE_UNSIGNED,
+		    e->rec.has_ts ? e->rec.ts : 0);
+		mr_int(f, BMCW_SEL_PROBLEM_SENSOR_KEY, mr_sel_key(&e->rec));
+		mr_str(f, BMCW_SEL_PROBLEM_SENSOR_NAME, e->desc.sensor);
+		mr_int(f, BMCW_SEL_PROBLEM_SEVERITY, mr_sel_sev(e->desc.sev));
+		mr_str(f, BMCW_SEL_PROBLEM_TEXT, e->desc.event);
+		mr_int(f, BMCW_SEL_PROBLEM_ACKED, mr_truth(e->acked));
+		wire_put_bytes(f, "c", BMCW_SEL_PROBLEM_RAW, e->rec.raw,
+		    SEL_RECORD_LEN);
+	}
+}
+
 void
 mibrows_target(FILE *f, const struct store_target *t)
 {
@@ -662,6 +745,7 @@ mibrows_target(FILE *f, const struct store_target *t)
 	mr_target_row(f, t);
 	mr_sensor_rows(f, t);
 	mr_sel_row(f, t);
+	mr_sel_entries(f, t);
 	mr_chassis_row(f, t);
 	mr_wdt_row(f, t);
 	mr_entity_rows(f, t);
@@ -800,17 +884,13 @@ mibrows_event(FILE *f, const struct store_event *e)
 		    WIRE_COUNTER, (int64_t)e->sensor->changes);
 		break;
 	case STORE_EV_SEL:
-		/* the entry's sequence: entries since the daemon started */
-		key = (uint32_t)t->ev_count[STORE_EV_SEL];
+		key = e->sel->seq;
 		(void)snprintf(p, sizeof(p), "v %u %u", WIRE_TAB_SEL_ENTRY,
 		    (unsigned)key);
 		wire_put_u64(f, p, BMCW_SEL_ENTRY_RECORD_ID, WIRE_UNSIGNED,
 		    e->sel->rec.id);
 		wire_put_num(f, p, BMCW_SEL_ENTRY_SEVERITY, WIRE_INT,
-		    e->sel->desc.sev == SEL_SEV_CRITICAL ?
-		    BMCW_SEL_SEVERITY_CRITICAL : e->sel->desc.sev ==
-		    SEL_SEV_WARNING ? BMCW_SEL_SEVERITY_WARNING :
-		    BMCW_SEL_SEVERITY_INFO);
+		    mr_sel_sev(e->sel->desc.sev));
 		wire_put_str(f, p, BMCW_SEL_ENTRY_SENSOR_NAME,
 		    e->sel->desc.sensor);
 		wire_put_str(f, p, BMCW_SEL_ENTRY_TEXT, e->sel->desc.event);

@@ -104,6 +104,9 @@ static struct sa_tab sa_tabs[] = {
 	TAB(WIRE_TAB_SEL_ENTRY, "bmcwSelEntryTable", 1, 0,
 	    BMCW_SEL_ENTRY_TABLE_MIN_COL, BMCW_SEL_ENTRY_TABLE_MAX_COL,
 	    BMCW_SEL_ENTRY_TABLE_OID),
+	TAB(WIRE_TAB_SEL_PROBLEM, "bmcwSelProblemTable", 1, 0,
+	    BMCW_SEL_PROBLEM_TABLE_MIN_COL, BMCW_SEL_PROBLEM_TABLE_MAX_COL,
+	    BMCW_SEL_PROBLEM_TABLE_OID),
 	TAB(WIRE_TAB_CHASSIS, "bmcwChassisTable", 0, 0,
 	    BMCW_CHASSIS_TABLE_MIN_COL, BMCW_CHASSIS_TABLE_MAX_COL,
 	    BMCW_CHASSIS_TABLE_OID),
@@ -554,9 +557,6 @@ sa_register(void)
 		for (tb->baselen = 0; tb->baselen < MAX_OID_LEN &&
 		    tb->base[tb->baselen] != 0; tb->baselen++)
 			;
-		/* the SEL entry table is named in notifications only */
-		if (tb->tab == WIRE_TAB_SEL_ENTRY)
-			continue;
 		tb->td = netsnmp_tdata_create_table(tb->name, 0);
 		reg = netsnmp_create_handler_registration(tb->name,
 		    sa_table_handler, tb->base, tb->baselen,

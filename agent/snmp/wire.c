@@ -20,6 +20,7 @@ wire_tab_ok(unsigned t)
 	case WIRE_TAB_SENSOR:
 	case WIRE_TAB_SEL_INFO:
 	case WIRE_TAB_SEL_ENTRY:
+	case WIRE_TAB_SEL_PROBLEM:
 	case WIRE_TAB_CHASSIS:
 	case WIRE_TAB_WATCHDOG:
 	case WIRE_TAB_ENT:

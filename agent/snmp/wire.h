@@ -12,7 +12,7 @@
  *				replace all it had
  *	R TAB SUB		a row of table TAB (WIRE_TAB_*), SUB: the
  *				row's index within its target (sensor key,
- *				0 for per-target tables)
+ *				SEL sequence, 0 for per-target tables)
  *	c COL TYPE VALUE	a cell of the row above
  *	X NAME			target NAME is gone
  *	N NUM NAME		notification NUM (bmcwNotifications.NUM)
@@ -50,7 +50,8 @@
 #define WIRE_TAB_TARGET		2u	/* bmcwTargetTable */
 #define WIRE_TAB_SENSOR		3u	/* bmcwSensorTable */
 #define WIRE_TAB_SEL_INFO	4u	/* bmcwSelInfoTable */
-#define WIRE_TAB_SEL_ENTRY	5u	/* bmcwSelEntryTable (varbinds only) */
+#define WIRE_TAB_SEL_ENTRY	5u	/* bmcwSelEntryTable */
+#define WIRE_TAB_SEL_PROBLEM	6u	/* bmcwSelProblemTable */
 #define WIRE_TAB_CHASSIS	7u	/* bmcwChassisTable */
 #define WIRE_TAB_WATCHDOG	8u	/* bmcwWatchdogTable */
 #define WIRE_TAB_ENT		47u	/* ENTITY-MIB entPhysicalTable */

@@ -459,6 +459,7 @@ store_sel_add(struct store *s, struct store_target *t,
 	e->desc = *desc;
 	e->when = *w;
 	e->acked = 0;
+	e->seq = ++t->sel_seq;
 	t->sel_archived++;
 	store_open_update(t, e);
 	store_stamp_set(&t->sel_t, w, 1);

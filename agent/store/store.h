@@ -71,6 +71,8 @@ struct store_sel_entry {
 	struct sel_desc	 desc;
 	struct store_when when;		/* when the daemon read it */
 	uint8_t		 acked;		/* acknowledged (sel ack) */
+	uint32_t	 seq;		/* 1, 2, 3 ... as the daemon read
+					 * them (since it started) */
 };
 
 enum store_state {
@@ -146,6 +148,7 @@ struct store_target {
 	size_t		 nopen;
 	uint64_t	 open_dropped;	/* open ones pushed out by the cap */
 	uint64_t	 sel_archived;	/* entries archived by this daemon */
+	uint32_t	 sel_seq;	/* the last entry's seq */
 	uint64_t	 sel_clears;
 	struct store_stamp sel_clear_t;	/* the last clear */
 	uint64_t	 sel_clear_failures;

@@ -59,6 +59,42 @@ check "  with the sensor's name" \
 check "  with bmcwSelNotifySuppressed" \
     grep -q "$MIB\.1\.4\.1\.20\.1 = Counter32: 0" "$S/traps.log"
 
+# bmcwSelEntryTable and bmcwSelProblemTable against the direct CLI's
+# sel list (the same entries; open problems paired by the same rule)
+sel_same() {
+	bw --json sel list >"$W/sel.json" 2>/dev/null || return 1
+	swalk "$MIB.1.5.1" >"$W/selwalk" 2>/dev/null
+	swalk "$MIB.1.6.1" >>"$W/selwalk" 2>/dev/null
+	python3 - "$W/sel.json" "$W/selwalk" "$MIB" <<'PY'
+import json, re, sys
+d = json.load(open(sys.argv[1]))["entries"]
+mib = sys.argv[3]
+col = {}
+for line in open(sys.argv[2]):
+    m = re.match(r'^(\S+) = (?:\S+: )?(.*)$', line.strip())
+    if m:
+        col[m.group(1)] = m.group(2).strip('"')
+def column(tab, c):
+    p = "%s.1.%d.1.%d.1." % (mib, tab, c)
+    return [v for k, v in sorted(col.items(),
+            key=lambda kv: [int(x) for x in kv[0].strip(".").split(".")])
+            if k.startswith(p)]
+ids = [str(e["record_id"]) for e in d]
+texts = [e["event"] for e in d]
+opens = [e["event"] for e in d if e.get("open")]
+ok = (column(5, 2) == ids and column(5, 15) == texts and
+      column(6, 6) == opens and len(ids) > 0)
+if not ok:
+    print("# sel list:", ids, opens)
+    print("# walk:    ", column(5, 2), column(6, 6))
+sys.exit(0 if ok else 1)
+PY
+}
+check "bmcwSelEntryTable = bmcwatch sel list (IDs, texts, in order);" \
+    wait_for 10 sel_same
+check "  bmcwSelProblemTable = its open problems (one at least)" \
+    grep -q "$MIB\.1\.6\.1\.6\.1\.[0-9]* = STRING: .*Upper Critical" "$W/selwalk"
+
 sim_set_value 0x02 48 1 >/dev/null	# back
 check "CPU2 Temp ok again" wait_for 15 state 1
 check "a second bmcwSensorStateChange (ok, was critical)" \

@@ -65,7 +65,8 @@ def check_order(walk):
     # columns of each table: same row set as its first column
     tables = {}
     for entry in (TARGET_ENTRY, SENSOR_ENTRY, MIB + ".1.4.1",
-                  MIB + ".1.7.1", MIB + ".1.8.1", ENT_ENTRY, ENTS_ENTRY):
+                  MIB + ".1.5.1", MIB + ".1.6.1", MIB + ".1.7.1",
+                  MIB + ".1.8.1", ENT_ENTRY, ENTS_ENTRY):
         ek = oid_key(entry)
         for oid, _, _ in walk:
             k = oid_key(oid)
