@@ -30,8 +30,14 @@
 #define ENT_ALIAS		14
 #define ENT_ASSET_ID		15
 #define ENT_IS_FRU		16
+#define ENT_CLASS_OTHER		1
 #define ENT_CLASS_CHASSIS	3
+#define ENT_CLASS_CONTAINER	5
+#define ENT_CLASS_POWER_SUPPLY	6
+#define ENT_CLASS_FAN		7
 #define ENT_CLASS_SENSOR	8
+#define ENT_CLASS_MODULE	9
+#define ENT_CLASS_CPU		12
 /* ENTITY-SENSOR-MIB entPhySensorEntry columns and values */
 #define ENTS_TYPE		1
 #define ENTS_SCALE		2
@@ -404,15 +410,93 @@ mr_sensor_rows(FILE *f, const struct store_target *t)
 	}
 }
 
-/* ENTITY-MIB: the chassis, then a row per sensor; ENTITY-SENSOR-MIB:
- * the analog threshold sensors */
+/*
+ * The entity a sensor's SDR record names (IPMI entity ID and instance)
+ * gets a row of its own in ENTITY-MIB, inside the target's chassis, under
+ * the key of a container row (mibs/README.md: sensor number FFh): owner
+ * byte = entity ID, channel and LUN = instance (0..63).  0: no row of its
+ * own (unspecified, the system chassis itself, an instance above 63):
+ * the sensor is in the chassis row.
+ */
+static uint32_t
+mr_entity_key(uint8_t id, uint8_t instance)
+{
+	unsigned inst = instance & 0x7f;
+
+	if (id == 0x00 || id == 0x17 || inst > 63)
+		return 0;
+	return BMCW_SENSOR_KEY_OF(inst >> 2, id, inst & 3, 0xff);
+}
+
+/* PhysicalClass of an IPMI entity ID (table 43-13) */
+static int
+mr_entity_class(uint8_t id)
+{
+	switch (id) {
+	case 0x03:	/* processor */
+	case 0x41:
+		return ENT_CLASS_CPU;
+	case 0x0a:	/* power supply, power unit, power module */
+	case 0x13:
+	case 0x14:
+		return ENT_CLASS_POWER_SUPPLY;
+	case 0x1d:	/* fan, cooling unit */
+	case 0x1e:
+		return ENT_CLASS_FAN;
+	case 0x04:	/* disk and device bays, sub-chassis */
+	case 0x05:
+	case 0x18:
+	case 0x1a:
+	case 0x1b:
+	case 0x1c:
+		return ENT_CLASS_CONTAINER;
+	case 0x07:	/* boards, memory, add-in cards, modules */
+	case 0x08:
+	case 0x09:
+	case 0x0b:
+	case 0x0c:
+	case 0x0d:
+	case 0x0e:
+	case 0x0f:
+	case 0x10:
+	case 0x11:
+	case 0x12:
+	case 0x15:
+	case 0x16:
+	case 0x19:
+	case 0x20:
+	case 0x2b:
+	case 0x2c:
+	case 0x2d:
+	case 0x42:
+		return ENT_CLASS_MODULE;
+	default:
+		return ENT_CLASS_OTHER;
+	}
+}
+
+static void
+mr_ent_empty(FILE *f)
+{
+	static const unsigned cols[] = { ENT_HARDWARE_REV, ENT_FIRMWARE_REV,
+	    ENT_SOFTWARE_REV, ENT_SERIAL_NUM, ENT_MFG_NAME, ENT_MODEL_NAME,
+	    ENT_ALIAS, ENT_ASSET_ID };
+	size_t i;
+
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		mr_str(f, cols[i], "");
+}
+
+/* ENTITY-MIB: the chassis, the SDR's entities, a row per sensor;
+ * ENTITY-SENSOR-MIB: the analog threshold sensors */
 static void
 mr_entity_rows(FILE *f, const struct store_target *t)
 {
 	const struct sensors_item *it;
 	char descr[256], unit[64];
 	const char *m;
-	size_t i;
+	size_t i, k;
+	uint32_t ek;
 	int dec;
 
 	m = t->have_ident ? ipmi_iana_name(t->ident.d.manufacturer) : NULL;
@@ -442,26 +526,47 @@ mr_entity_rows(FILE *f, const struct store_target *t)
 	mr_str(f, ENT_ASSET_ID, "");
 	mr_int(f, ENT_IS_FRU, TV_FALSE);
 
+	/* each entity once: the first sensor naming it brings it */
 	for (i = 0; i < t->nsensors; i++) {
 		it = &t->sensors[i].it;
+		if ((ek = mr_entity_key(it->entity_id,
+		    it->entity_instance)) == 0)
+			continue;
+		for (k = 0; k < i; k++)
+			if (mr_entity_key(t->sensors[k].it.entity_id,
+			    t->sensors[k].it.entity_instance) == ek)
+				break;
+		if (k < i)
+			continue;
+		(void)snprintf(descr, sizeof(descr), "%s %u",
+		    evtext_entity(it->entity_id),
+		    (unsigned)(it->entity_instance & 0x7f));
+		fprintf(f, "R %u %u\n", WIRE_TAB_ENT, (unsigned)ek);
+		mr_str(f, ENT_DESCR, descr);
+		fprintf(f, "c %u o 0.0\n", (unsigned)ENT_VENDOR_TYPE);
+		wire_put_num(f, "c", ENT_CONTAINED_IN, WIRE_ENT,
+		    BMCW_CHASSIS_KEY);
+		mr_int(f, ENT_CLASS, mr_entity_class(it->entity_id));
+		mr_int(f, ENT_PARENT_REL_POS, it->entity_instance & 0x7f);
+		mr_str(f, ENT_NAME, descr);
+		mr_ent_empty(f);
+		mr_int(f, ENT_IS_FRU, TV_FALSE);
+	}
+
+	for (i = 0; i < t->nsensors; i++) {
+		it = &t->sensors[i].it;
+		ek = mr_entity_key(it->entity_id, it->entity_instance);
 		fprintf(f, "R %u %u\n", WIRE_TAB_ENT, (unsigned)mr_key(it));
 		(void)snprintf(descr, sizeof(descr), "%s sensor %s",
 		    evtext_sensor_type(it->sensor_type), it->name);
 		mr_str(f, ENT_DESCR, descr);
 		fprintf(f, "c %u o 0.0\n", (unsigned)ENT_VENDOR_TYPE);
 		wire_put_num(f, "c", ENT_CONTAINED_IN, WIRE_ENT,
-		    BMCW_CHASSIS_KEY);
+		    ek != 0 ? ek : BMCW_CHASSIS_KEY);
 		mr_int(f, ENT_CLASS, ENT_CLASS_SENSOR);
 		mr_int(f, ENT_PARENT_REL_POS, it->number);
 		mr_str(f, ENT_NAME, it->name);
-		mr_str(f, ENT_HARDWARE_REV, "");
-		mr_str(f, ENT_FIRMWARE_REV, "");
-		mr_str(f, ENT_SOFTWARE_REV, "");
-		mr_str(f, ENT_SERIAL_NUM, "");
-		mr_str(f, ENT_MFG_NAME, "");
-		mr_str(f, ENT_MODEL_NAME, "");
-		mr_str(f, ENT_ALIAS, "");
-		mr_str(f, ENT_ASSET_ID, "");
+		mr_ent_empty(f);
 		mr_int(f, ENT_IS_FRU, TV_FALSE);
 	}
 	for (i = 0; i < t->nsensors; i++) {

@@ -9,7 +9,8 @@ what the direct CLI (bmcwatch) says about the same simulated BMC.
       every sensor of `bmcwatch --json sensors` is in bmcwSensorTable
       with its name, reading (scaled integer + precision, the text
       reading exactly), unit and state; in entPhysicalTable (name
-      exactly, class sensor, in the target's chassis row); analog ones
+      exactly, class sensor, in the row of its SDR entity, itself in
+      the target's chassis row); analog ones
       in entPhySensorTable with type, scale units, precision and value
       exact (the CLI's text reading), OperStatus ok or unavailable.
 One line per failed check on stdout ("FAIL ..."), exit 1 if any.
@@ -143,9 +144,26 @@ def check_sensors(walk, cli_json, cli_txt, tidx):
             fail("%s: entPhysicalName %r" % (name, col(7, ENT_ENTRY, ent)))
         if col(5, ENT_ENTRY, ent) != "8":
             fail("%s: entPhysicalClass %s" % (name, col(5, ENT_ENTRY, ent)))
-        if col(4, ENT_ENTRY, ent) != str(chassis):
-            fail("%s: entPhysicalContainedIn %s, chassis %d" %
-                 (name, col(4, ENT_ENTRY, ent), chassis))
+        # in the row of its SDR entity (a container key: number FFh,
+        # owner = entity ID, channel/LUN = instance), or in the chassis
+        eid, einst = (int(x) for x in s["entity"].split("."))
+        if eid in (0, 0x17) or einst > 63:
+            parent = chassis
+        else:
+            parent = tidx * 4194304 + ((einst >> 2) * 262144 +
+                                       eid * 1024 + (einst & 3) * 256 + 255)
+            if col(4, ENT_ENTRY, parent) != str(chassis):
+                fail("%s: its entity row %d is not in the chassis (%s)" %
+                     (name, parent, col(4, ENT_ENTRY, parent)))
+            if col(5, ENT_ENTRY, parent) in (None, "3", "8"):
+                fail("%s: its entity row %d: class %s" %
+                     (name, parent, col(5, ENT_ENTRY, parent)))
+            if not (col(7, ENT_ENTRY, parent) or "").endswith(" %d" % einst):
+                fail("%s: its entity row %d: name %r" %
+                     (name, parent, col(7, ENT_ENTRY, parent)))
+        if col(4, ENT_ENTRY, ent) != str(parent):
+            fail("%s: entPhysicalContainedIn %s, expected %d" %
+                 (name, col(4, ENT_ENTRY, ent), parent))
         # ENTITY-SENSOR-MIB: analog sensors only
         etype = col(1, ENTS_ENTRY, ent)
         if not analog:

@@ -63,6 +63,8 @@ fixture_sensors(struct sensors_item *it, struct sdr_rec *r, size_t n,
 		it[i].threshold = 1;
 		it[i].analog = 1;
 		r[i].unit_base = 4;
+		it[i].entity_id = 0x0a;		/* power supply 1 */
+		it[i].entity_instance = 1;
 		it[i].have_value = 1;
 		it[i].value = volts;
 		it[i].decimals = 3;
@@ -210,10 +212,17 @@ test_snapshot(void)
 	CHECK_STR(sval(r, BMCW_SENSOR_UNITS), "");
 	v = r != NULL ? wire_row_col(r, BMCW_SENSOR_STATES) : NULL;
 	CHECK(v != NULL && v->slen == 2 && v->s[0] == 0x80 && v->s[1] == 0);
-	/* ENTITY-MIB: the chassis, both sensors in it */
+	/* ENTITY-MIB: the chassis, the power supply in it, the volts
+	 * sensor in that, the other sensor (no entity) in the chassis */
 	r = row(&m, WIRE_TAB_ENT, BMCW_CHASSIS_KEY);
 	CHECK_EQ(ival(r, 5), 3);		/* chassis */
 	CHECK_STR(sval(r, 7), "db7");
+	r = row(&m, WIRE_TAB_ENT, BMCW_SENSOR_KEY_OF(0, 0x0a, 1, 0xff));
+	CHECK_EQ(ival(r, 5), 6);		/* powerSupply */
+	CHECK_STR(sval(r, 7), "Power Supply 1");
+	CHECK_EQ(ival(r, 4), BMCW_CHASSIS_KEY);
+	r = row(&m, WIRE_TAB_ENT, k1);
+	CHECK_EQ(ival(r, 4), BMCW_SENSOR_KEY_OF(0, 0x0a, 1, 0xff));
 	r = row(&m, WIRE_TAB_ENT, k2);
 	CHECK_EQ(ival(r, 5), 8);		/* sensor */
 	CHECK_STR(sval(r, 7), "PS1 Status");
