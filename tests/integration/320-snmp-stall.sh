@@ -60,7 +60,10 @@ changed=0
 n=0
 while [ "$(now_ms)" -lt "$end" ]; do
 	a=$(now_ms)
-	d_ask targets >/dev/null 2>&1 || worst=99999
+	if ! d_ask targets >/dev/null 2>"$W/ask.err"; then
+		echo "# the socket failed: $(cat "$W/ask.err")"
+		worst=99999
+	fi
 	l=$(( $(now_ms) - a ))
 	[ "$l" -gt "$worst" ] && worst=$l
 	n=$((n + 1))
