@@ -58,6 +58,8 @@ struct daemon {
 	struct ev	*ev;
 	struct work	*io;
 	struct work	*dns;
+	struct work	*checks;	/* the watchdog's file checks */
+	struct spawn	*spawn;		/* SIGCHLD: check commands, SNMP */
 	struct store	*store;
 	struct ctl	*ctl;
 	struct notify	 notify;
@@ -76,7 +78,6 @@ struct daemon {
 	struct ev_timer	*progress;
 	struct ev_timer	*ready_timer;
 	/* the SNMP subagent child */
-	struct spawn	*sp;
 	struct snmpchild *snmp;
 	char		*snmp_prog;	/* located before the drop */
 	long		 start_time;
@@ -510,18 +511,18 @@ d_run_setup(struct daemon *d, int fd)
 	struct ctl_cfg cc;
 	size_t i;
 
-	/* SIGCHLD is the loop's before any thread starts (spawn.h) */
-	if ((d->sp = spawn_new(d->ev)) == NULL)
-		fatal("bmcwatchd", "SIGCHLD");
 	/* threads now: they start without privileges, signals blocked */
 	if ((d->io = work_new(d->ev, 1)) == NULL ||
-	    (d->dns = work_new(d->ev, 1)) == NULL)
+	    (d->dns = work_new(d->ev, 1)) == NULL ||
+	    (d->checks = work_new(d->ev, 1)) == NULL)
 		fatal("bmcwatchd", "worker threads");
 	d->store = store_new();
 	(void)store_subscribe(d->store, d_on_event, d);
 	d->env.ev = d->ev;
 	d->env.io = d->io;
 	d->env.dns = d->dns;
+	d->env.checks = d->checks;
+	d->env.spawn = d->spawn;
 	d->env.store = d->store;
 	d->env.conf = d->conf;
 	d->env.ready = d_on_ready;
@@ -537,7 +538,7 @@ d_run_setup(struct daemon *d, int fd)
 	cc.arg = d;
 	d->ctl = ctl_new(d->ev, d->store, fd, &cc);
 	if (d->snmp_prog != NULL) {
-		d->snmp = snmpchild_new(d->ev, d->sp, d->ctl, d->snmp_prog,
+		d->snmp = snmpchild_new(d->ev, d->spawn, d->ctl, d->snmp_prog,
 		    d->start_time);
 		snmpchild_conf(d->snmp, d->conf);
 	}
@@ -594,6 +595,10 @@ d_shutdown(struct daemon *d)
 	/* what is queued for the disk gets there */
 	work_free(d->io);
 	work_free(d->dns);
+	/* a check blocked on a hung mount never ends: left to exit */
+	if (work_pending(d->checks) == 0)
+		work_free(d->checks);
+	spawn_free(d->spawn);
 	store_free(d->store);
 	for (i = 0; i < d->nretired; i++)
 		conf_free(d->retired[i]);
@@ -604,7 +609,6 @@ d_shutdown(struct daemon *d)
 	conf_free(d->conf);
 	notify_close(&d->notify);
 	priv_devices_close();
-	spawn_free(d->sp);
 	free(d->snmp_prog);
 	ev_free(d->ev);
 	log_info("bmcwatchd", "stopped");
@@ -672,7 +676,8 @@ main(int argc, char **argv)
 	d.ev = ev_new();
 	if (ev_signal(d.ev, SIGTERM, d_on_signal, &d) != 0 ||
 	    ev_signal(d.ev, SIGINT, d_on_signal, &d) != 0 ||
-	    ev_signal(d.ev, SIGHUP, d_on_signal, &d) != 0)
+	    ev_signal(d.ev, SIGHUP, d_on_signal, &d) != 0 ||
+	    (d.spawn = spawn_new(d.ev)) == NULL)
 		fatal("bmcwatchd", "signals");
 	/* /proc/self/exe may be unreadable once we are not dumpable */
 	d.start_time = (long)time(NULL);
