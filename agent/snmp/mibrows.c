@@ -711,7 +711,7 @@ mr_hb_state(const struct store_hb *hb)
 		return BMCW_WATCHDOG_HEARTBEAT_CONFLICT;
 	if (!hb->armed)
 		return BMCW_WATCHDOG_HEARTBEAT_ARMING;
-	if (hb->withheld > 0 && strstr(hb->state, "withh") != NULL)
+	if (hb->failing[0] != '\0')
 		return BMCW_WATCHDOG_HEARTBEAT_FAILING;
 	return BMCW_WATCHDOG_HEARTBEAT_RUNNING;
 }
@@ -753,7 +753,7 @@ mr_wdt_row(FILE *f, const struct store_target *t)
 	    t->ev_count[STORE_EV_HEARTBEAT]);
 	mr_u(f, BMCW_WATCHDOG_HB_LAST_CHANGE, WIRE_UNSIGNED,
 	    mr_secs(t->ev_wall_ms[STORE_EV_HEARTBEAT]));
-	mr_str(f, BMCW_WATCHDOG_FAILING_CHECK, "");
+	mr_str(f, BMCW_WATCHDOG_FAILING_CHECK, t->hb.failing);
 	mr_str(f, BMCW_WATCHDOG_LAST_ERROR, t->hb.state);
 	mr_u(f, BMCW_WATCHDOG_LAST_UPDATE, WIRE_UNSIGNED,
 	    mr_secs(t->wdt_t.when.wall_ms));
@@ -1042,7 +1042,7 @@ mibrows_event(FILE *f, const struct store_event *e)
 		mr_vb_num(f, WIRE_TAB_WATCHDOG, 0, BMCW_WATCHDOG_HEARTBEAT,
 		    WIRE_INT, BMCW_WATCHDOG_HEARTBEAT_STOPPED);
 		mr_vb_str(f, WIRE_TAB_WATCHDOG, 0, BMCW_WATCHDOG_FAILING_CHECK,
-		    "");
+		    t->hb.failing);
 		mr_vb_str(f, WIRE_TAB_WATCHDOG, 0, BMCW_WATCHDOG_LAST_ERROR,
 		    e->text != NULL ? e->text : "");
 		mr_vb_num(f, WIRE_TAB_WATCHDOG, 0, BMCW_WATCHDOG_HB_STOPS,

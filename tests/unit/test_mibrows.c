@@ -328,10 +328,17 @@ test_notifications(void)
 	store_set_hb(s, t, &hb, &w);
 	c.have = -1;
 	hb.armed = 0;
+	(void)snprintf(hb.failing, sizeof(hb.failing), "check-file /x: "
+	    "missing");
 	store_set_hb(s, t, &hb, &w);
+	CHECK_EQ(c.have, 1);
 	if (c.have == 1) {
 		CHECK(parse(c.buf, c.len, &m) == 0);
 		CHECK_EQ(m.notify, 8);
+		for (i = 0; i < m.nvbs; i++)
+			if (m.vbs[i].v.col == BMCW_WATCHDOG_FAILING_CHECK)
+				CHECK_STR((const char *)m.vbs[i].v.s,
+				    "check-file /x: missing");
 		wire_msg_free(&m);
 	}
 	store_set_state(s, t, STORE_T_UNREACHABLE, "timeout", &w);
