@@ -44,6 +44,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 DAEMON_MAIN = agent/daemon/bmcwatchd.c
 LIB_SRCS = $(wildcard agent/util/*.c agent/ipmi/*.c agent/bmc/*.c \
 	   agent/store/*.c) \
+	   agent/snmp/wire.c agent/snmp/mibrows.c \
 	   $(filter-out $(DAEMON_MAIN),$(wildcard agent/daemon/*.c)) \
 	   agent/ev.c agent/log.c $(PLUGIN_LIB_SRCS)
 # the check plugins' shared code (np_ psrc_ pjson_): in the library, so
@@ -62,7 +63,12 @@ FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
 REPLAY_BINS = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=build/fuzz/fuzz_%)
 
-PROGS	= $(BUILD)/bmcwatch $(BUILD)/bmcwatchd
+PROGS	= $(BUILD)/bmcwatch $(BUILD)/bmcwatchd $(BUILD)/bmcwatch-snmp
+
+# the SNMP subagent: the only program linked with net-snmp's agent
+# library (-lnetsnmpmibs, which net-snmp-config adds, is not needed)
+SNMP_MAIN = agent/snmp/subagent.c
+SNMP_LIBS = -lnetsnmpagent -lnetsnmp
 
 .PHONY: all check demo bench soak fuzz lint install clean deps tests unit \
 	integration check-san fresh-check
@@ -89,6 +95,9 @@ $(BUILD)/bmcwatchd: $(BUILD)/obj/$(DAEMON_MAIN:.c=.o) $(BUILD)/libbmcwatch.a
 $(BUILD)/check_bmc_%: $(BUILD)/obj/plugins/check_bmc_%.o $(BUILD)/libbmcwatch.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libbmcwatch.a -Wl,--as-needed \
 	    $(LDLIBS)
+$(BUILD)/bmcwatch-snmp: $(BUILD)/obj/$(SNMP_MAIN:.c=.o) $(BUILD)/libbmcwatch.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/obj/$(SNMP_MAIN:.c=.o) \
+	    $(BUILD)/libbmcwatch.a $(SNMP_LIBS) $(LDLIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libbmcwatch.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
@@ -154,6 +163,8 @@ fresh-check:
 	@sh tests/fresh/run.sh
 
 SHAREDIR ?= $(PREFIX)/share/bmcwatch
+# where net-snmp's tools look for MIB files (Debian: /usr/share/snmp/mibs)
+MIBDIR	?= $(PREFIX)/share/snmp/mibs
 
 UNITDIR	?= $(PREFIX)/lib/systemd/system
 INITDIR	?= $(SYSCONFDIR)/init.d
@@ -164,7 +175,8 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/logrotate.d \
 	    $(DESTDIR)$(SYSCONFDIR)/bmcwatch $(DESTDIR)$(SHAREDIR) \
-	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(INITDIR)
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(INITDIR) \
+	    $(DESTDIR)$(MIBDIR) $(DESTDIR)$(SYSCONFDIR)/snmp/snmpd.conf.d
 	install -m 755 $(BUILD)/bmcwatch $(DESTDIR)$(BINDIR)/bmcwatch
 	install -m 755 $(BUILD)/bmcwatchd $(DESTDIR)$(SBINDIR)/bmcwatchd
 	install -d $(DESTDIR)$(PLUGINDIR)
@@ -176,6 +188,13 @@ install: all
 	    $(DESTDIR)$(SHAREDIR)/icinga2/bmcwatch-commands.conf
 	install -m 644 etc/nagios/bmcwatch.cfg $(DESTDIR)$(SHAREDIR)/nagios/bmcwatch.cfg
 	install -m 644 etc/nrpe.d/bmcwatch.cfg $(DESTDIR)$(SHAREDIR)/nrpe.d/bmcwatch.cfg
+	@# bmcwatchd runs the subagent from its own directory
+	install -m 755 $(BUILD)/bmcwatch-snmp $(DESTDIR)$(SBINDIR)/bmcwatch-snmp
+	install -m 644 agent/snmp/bmcwatch-snmp.8 \
+	    $(DESTDIR)$(MANDIR)/man8/bmcwatch-snmp.8
+	install -m 644 mibs/BMCWATCH-MIB.txt $(DESTDIR)$(MIBDIR)/BMCWATCH-MIB.txt
+	install -m 644 etc/snmp/snmpd.conf.d/bmcwatch.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/snmp/snmpd.conf.d/bmcwatch.conf
 	install -m 644 agent/cli/bmcwatch.1 $(DESTDIR)$(MANDIR)/man1/bmcwatch.1
 	install -m 644 agent/daemon/bmcwatchd.8 \
 	    $(DESTDIR)$(MANDIR)/man8/bmcwatchd.8

@@ -49,6 +49,12 @@ log_verbosity(void)
 }
 
 int
+log_to_stderr(void)
+{
+	return log_stderr;
+}
+
+int
 log_facility_parse(const char *name, int *facility)
 {
 	size_t i;

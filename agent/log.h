@@ -26,6 +26,8 @@ void	log_init(const char *progname, int to_stderr, int verbosity);
 /* syslog facility of the daemon's own messages (LOG_DAEMON default) */
 void	log_set_facility(int facility);
 int	log_verbosity(void);
+/* 1 when messages go to standard error (log_init's to_stderr) */
+int	log_to_stderr(void);
 /* "daemon", "user", "local0".."local7" -> LOG_*; 0 or -1 */
 int	log_facility_parse(const char *name, int *facility);
 const char *log_facility_name(int facility);

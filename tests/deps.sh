@@ -25,7 +25,7 @@ libcurl4-openssl-dev openipmi libopenipmi-dev ipmitool freeipmi-tools
 freeipmi-bmc-watchdog
 dpkg-dev debhelper lintian
 snmpd snmp qemu-system-x86 busybox-static cpio kmod clang
-libfuzzer-14-dev libclang-rt-14-dev python3 iproute2 procps
+libfuzzer-14-dev libclang-rt-14-dev python3 iproute2 procps snmptrapd
 clang-format cppcheck smitools python3-yaml python3-cryptography
 prometheus icinga2-bin monitoring-plugins-contrib"
 

@@ -18,6 +18,12 @@ if grep -rln '#include <openssl/' agent plugins 2>/dev/null | grep -v '^agent/ip
 	echo "lint: OpenSSL included outside agent/ipmi/lan_crypto.c (above)"
 	rc=1
 fi
+# only the SNMP subagent (agent/snmp/) includes net-snmp
+# shellcheck disable=SC2086
+if grep -rln '#include <net-snmp/' agent plugins 2>/dev/null | grep -v '^agent/snmp/'; then
+	echo "lint: net-snmp included outside agent/snmp/ (above)"
+	rc=1
+fi
 # codecs in agent/ipmi never log or touch the clock
 if grep -nE '\b(syslog|log_warn|log_info|clock_gettime|time\()' \
     agent/ipmi/*.c; then

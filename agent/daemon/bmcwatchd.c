@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -32,6 +33,7 @@
 #include "notify.h"
 #include "priv.h"
 #include "prom.h"
+#include "snmpchild.h"
 #include "spawn.h"
 #include "store/store.h"
 #include "target.h"
@@ -58,7 +60,7 @@ struct daemon {
 	struct work	*io;
 	struct work	*dns;
 	struct work	*checks;	/* the watchdog's file checks */
-	struct spawn	*spawn;		/* SIGCHLD: check commands */
+	struct spawn	*spawn;		/* SIGCHLD: check commands, SNMP */
 	struct store	*store;
 	struct ctl	*ctl;
 	struct prom	*prom;		/* prometheus-textfile, or NULL */
@@ -77,6 +79,10 @@ struct daemon {
 	int		 ready_fd;	/* -D: tells the parent we are up */
 	struct ev_timer	*progress;
 	struct ev_timer	*ready_timer;
+	/* the SNMP subagent child */
+	struct snmpchild *snmp;
+	char		*snmp_prog;	/* located before the drop */
+	long		 start_time;
 };
 
 static void
@@ -367,6 +373,8 @@ d_reload(struct daemon *d)
 		ctl_set_max_clients(d->ctl, nc->max_clients);
 	d->prom = prom_reconf(d->prom, d->ev, d->store, d->io,
 	    nc->prometheus_textfile);
+	if (d->snmp != NULL)
+		snmpchild_conf(d->snmp, nc);
 	if (strcmp(old->socket, nc->socket) != 0)
 		log_warnx("conf", "socket %s: a new path takes a restart; "
 		    "still at %s", nc->socket, old->socket);
@@ -492,9 +500,9 @@ d_devices(const struct conf *c)
 static void
 d_unsupported(const struct conf *c)
 {
-	if (c->snmp)
-		log_warnx("conf", "snmp yes: the SNMP subagent is not part of "
-		    "this build yet");
+	if (c->snmp_pet_traps)
+		log_warnx("conf", "snmp-pet-traps yes: PET traps are not sent "
+		    "by this build yet");
 	if (c->nwebhooks > 0)
 		log_warnx("conf", "%zu webhook(s): not sent by this build yet",
 		    c->nwebhooks);
@@ -535,6 +543,11 @@ d_run_setup(struct daemon *d, int fd)
 	d->ctl = ctl_new(d->ev, d->store, fd, &cc);
 	d->prom = prom_new(d->ev, d->store, d->io,
 	    d->conf->prometheus_textfile);
+	if (d->snmp_prog != NULL) {
+		d->snmp = snmpchild_new(d->ev, d->spawn, d->ctl, d->snmp_prog,
+		    d->start_time);
+		snmpchild_conf(d->snmp, d->conf);
+	}
 	for (i = 0; i < d->conf->ntargets; i++)
 		if (d_ipmi(&d->conf->targets[i]))
 			d->nstart++;
@@ -561,6 +574,8 @@ d_shutdown(struct daemon *d)
 
 	log_info("bmcwatchd", "stopping");
 	(void)notify_send(&d->notify, "STOPPING=1");
+	snmpchild_free(d->snmp);
+	d->snmp = NULL;
 	ctl_free(d->ctl);
 	d->ctl = NULL;
 	for (x = d->targets; x != NULL; x = x->next)
@@ -601,6 +616,7 @@ d_shutdown(struct daemon *d)
 	conf_free(d->conf);
 	notify_close(&d->notify);
 	priv_devices_close();
+	free(d->snmp_prog);
 	ev_free(d->ev);
 	log_info("bmcwatchd", "stopped");
 }
@@ -673,6 +689,10 @@ main(int argc, char **argv)
 	    ev_signal(d.ev, SIGHUP, d_on_signal, &d) != 0 ||
 	    (d.spawn = spawn_new(d.ev)) == NULL)
 		fatal("bmcwatchd", "signals");
+	/* /proc/self/exe may be unreadable once we are not dumpable */
+	d.start_time = (long)time(NULL);
+	if ((d.snmp_prog = snmpchild_locate(err, sizeof(err))) == NULL)
+		log_warnx("snmp", "the subagent cannot be found: %s", err);
 	rc = priv_drop(d.conf->uid, d.conf->gid, err, sizeof(err));
 	if (rc < 0)
 		fatalx("priv", "cannot drop root: %s: not going on as root",

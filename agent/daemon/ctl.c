@@ -23,6 +23,7 @@
 #include "log.h"
 #include "shape.h"
 #include "shape_sel.h"
+#include "snmp/mibrows.h"
 #include "store/store.h"
 #include "xmem.h"
 
@@ -225,6 +226,10 @@ ctl_verb(const struct ctl_word *w, size_t n, struct ctl_req *r, char *err,
 		r->verb = CTL_TARGETS;
 		return 1;
 	}
+	if (ctl_weq(&w[0], "watch")) {
+		r->verb = CTL_WATCH;
+		return 1;
+	}
 	if (ctl_weq(&w[0], "watchdog")) {
 		if (n >= 2 && ctl_weq(&w[1], "get")) {
 			r->verb = CTL_WATCHDOG_GET;
@@ -419,6 +424,7 @@ ctl_verb_name(enum ctl_verb v)
 		[CTL_WATCHDOG_GET] = "watchdog get",
 		[CTL_SEL_INFO] = "sel info",
 		[CTL_SEL_LIST] = "sel list",
+		[CTL_WATCH] = "watch",
 		[CTL_CHASSIS_POWER] = "chassis power",
 		[CTL_CHASSIS_IDENTIFY] = "chassis identify",
 		[CTL_SEL_CLEAR] = "sel clear",
@@ -906,6 +912,7 @@ struct ctl_client {
 	int		 closing;	/* close once the output is gone */
 	uint64_t	 last_ms;	/* last request or write progress */
 	struct ctl_action *action;	/* in flight */
+	struct ctl_watch *watch;	/* a watch stream */
 };
 
 struct ctl {
@@ -921,11 +928,24 @@ struct ctl {
 	void		*arg;
 	struct ctl_client *clients;
 	size_t		 nclients;
+	/* watch streams */
+	int		 subscribed;
+	struct ev_timer	*wtick;
+	uint64_t	 wdropped;
 };
 
 static void	ctl_client_io(int, unsigned, void *);
 static void	ctl_client_input(struct ctl_client *);
 static int	ctl_client_live(const struct ctl_client *);
+static int	ctl_client_send(struct ctl_client *, int, const char *,
+		    size_t);
+static void	ctl_client_sync(struct ctl_client *);
+static void	ctl_watch_free(struct ctl_watch *);
+static int	ctl_watch_start(struct ctl_client *);
+static void	ctl_watch_pump(struct ctl_client *);
+static void	ctl_watch_event(const struct store_event *, void *);
+static struct ctl_client *ctl_client_add(struct ctl *, int, uid_t, gid_t,
+		    pid_t, int);
 
 static void
 ctl_client_free(struct ctl_client *c)
@@ -941,6 +961,7 @@ ctl_client_free(struct ctl_client *c)
 	ctl->nclients--;
 	if (c->action != NULL)
 		c->action->client = NULL;	/* answered into nothing */
+	ctl_watch_free(c->watch);
 	ev_fd_del(ctl->ev, c->w);
 	(void)close(c->fd);
 	free(c->out);
@@ -1029,6 +1050,8 @@ ctl_client_request(struct ctl_client *c, const char *line, size_t len)
 	c->last_ms = ev_now();
 	if (ctl_parse(line, len, &r, err, sizeof(err)) != 0)
 		return ctl_client_send(c, CTL_EUSAGE, err, strlen(err));
+	if (r.verb == CTL_WATCH)
+		return ctl_watch_start(c);
 	if (!ctl_is_action(&r)) {
 		code = ctl_answer(ctl->store, &r, ev_now(), &out, &olen);
 		code = ctl_client_send(c, code, out, olen);
@@ -1097,6 +1120,10 @@ ctl_client_input(struct ctl_client *c)
 	char *nl;
 	size_t l;
 
+	if (c->watch != NULL) {		/* a stream reads nothing more */
+		c->inlen = 0;
+		return;
+	}
 	while (c->action == NULL && !c->closing &&
 	    (nl = memchr(c->in, '\n', c->inlen)) != NULL) {
 		l = (size_t)(nl - c->in);
@@ -1150,6 +1177,8 @@ ctl_client_io(int fd, unsigned events, void *arg)
 				return;
 			}
 		}
+		if (c->watch != NULL)
+			ctl_watch_pump(c);
 	}
 	if ((events & EV_READ) && !c->eof && !c->closing && c->action == NULL) {
 		n = read(fd, c->in + c->inlen, sizeof(c->in) - c->inlen);
@@ -1198,7 +1227,6 @@ static void
 ctl_accept(int lfd, unsigned events, void *arg)
 {
 	struct ctl *ctl = arg;
-	struct ctl_client *c;
 	struct ucred cr;
 	socklen_t len = sizeof(cr);
 	int fd;
@@ -1223,18 +1251,29 @@ ctl_accept(int lfd, unsigned events, void *arg)
 		(void)close(fd);
 		return;
 	}
+	(void)ctl_client_add(ctl, fd, cr.uid, cr.gid, cr.pid,
+	    ctl_peer_privileged(ctl, fd, cr.uid, cr.gid));
+}
+
+static struct ctl_client *
+ctl_client_add(struct ctl *ctl, int fd, uid_t uid, gid_t gid, pid_t pid,
+    int privileged)
+{
+	struct ctl_client *c;
+
 	c = xcalloc(1, sizeof(*c));
 	c->ctl = ctl;
 	c->fd = fd;
-	c->uid = cr.uid;
-	c->gid = cr.gid;
-	c->pid = cr.pid;
-	c->privileged = ctl_peer_privileged(ctl, fd, cr.uid, cr.gid);
+	c->uid = uid;
+	c->gid = gid;
+	c->pid = pid;
+	c->privileged = privileged;
 	c->last_ms = ev_now();
 	c->w = ev_fd_add(ctl->ev, fd, EV_READ, ctl_client_io, c);
 	c->next = ctl->clients;
 	ctl->clients = c;
 	ctl->nclients++;
+	return c;
 }
 
 /* drop clients idle (no request, no reading) for CTL_IDLE_MS */
@@ -1247,7 +1286,8 @@ ctl_idle(void *arg)
 
 	for (c = ctl->clients; c != NULL; c = next) {
 		next = c->next;
-		if (c->action == NULL && now - c->last_ms > CTL_IDLE_MS)
+		if (c->action == NULL && c->watch == NULL &&
+		    now - c->last_ms > CTL_IDLE_MS)
 			ctl_client_free(c);
 	}
 	return 1000;
@@ -1353,6 +1393,9 @@ ctl_free(struct ctl *ctl)
 		return;
 	while (ctl->clients != NULL)
 		ctl_client_free(ctl->clients);
+	if (ctl->subscribed)
+		store_unsubscribe(ctl->store, ctl_watch_event, ctl);
+	ev_timer_del(ctl->ev, ctl->wtick);
 	ev_fd_del(ctl->ev, ctl->w);
 	ev_timer_del(ctl->ev, ctl->idle);
 	(void)close(ctl->fd);
@@ -1360,4 +1403,222 @@ ctl_free(struct ctl *ctl)
 		log_warn("ctl", "%s: cannot remove", ctl->path);
 	free(ctl->path);
 	free(ctl);
+}
+
+/* ---- the watch stream (the SNMP subagent) ------------------------------ */
+
+struct ctl_wsent {
+	char		 name[STORE_NAME_MAX + 1];
+	uint64_t	 sig;
+};
+
+struct ctl_watch {
+	char		*evq[CTL_WATCH_EVQ];	/* notification messages */
+	size_t		 evlen[CTL_WATCH_EVQ];
+	size_t		 evhead, nev;
+	int		 general_sent;
+	struct ctl_wsent *sent;		/* what the reader has, by target */
+	size_t		 nsent;
+};
+
+static void
+ctl_watch_free(struct ctl_watch *w)
+{
+	size_t i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < w->nev; i++)
+		free(w->evq[(w->evhead + i) % CTL_WATCH_EVQ]);
+	free(w->sent);
+	free(w);
+}
+
+static int64_t
+ctl_watch_tick(void *arg)
+{
+	struct ctl *ctl = arg;
+	struct ctl_client *c, *next;
+
+	for (c = ctl->clients; c != NULL; c = next) {
+		next = c->next;
+		if (c->watch != NULL)
+			ctl_watch_pump(c);
+	}
+	return CTL_WATCH_TICK_MS;
+}
+
+static int
+ctl_watch_start(struct ctl_client *c)
+{
+	struct ctl *ctl = c->ctl;
+
+	if (!ctl->subscribed) {
+		if (store_subscribe(ctl->store, ctl_watch_event, ctl) != 0) {
+			static const char m[] = "watch: no subscriber slot "
+			    "left in the store";
+
+			return ctl_client_send(c, CTL_EUNAVAIL, m,
+			    sizeof(m) - 1);
+		}
+		ctl->subscribed = 1;
+	}
+	if (ctl->wtick == NULL)
+		ctl->wtick = ev_timer_add(ctl->ev, CTL_WATCH_TICK_MS,
+		    ctl_watch_tick, ctl);
+	c->watch = xcalloc(1, sizeof(*c->watch));
+	log_info("ctl", "watch stream to pid %ld", (long)c->pid);
+	ctl_watch_pump(c);
+	return 0;
+}
+
+/* a message built into memory by fn */
+static int
+ctl_watch_send(struct ctl_client *c, char *buf, size_t len)
+{
+	int rc = ctl_client_send(c, 0, buf, len);
+
+	free(buf);
+	if (rc != 0)
+		c->closing = 1;
+	return rc;
+}
+
+static struct ctl_wsent *
+ctl_watch_sent(struct ctl_watch *w, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < w->nsent; i++)
+		if (strcmp(w->sent[i].name, name) == 0)
+			return &w->sent[i];
+	return NULL;
+}
+
+/* the next message, if there is one; 1 if one was queued */
+static int
+ctl_watch_next(struct ctl_client *c)
+{
+	struct ctl_watch *w = c->watch;
+	struct store *s = c->ctl->store;
+	const struct store_target *t;
+	struct ctl_wsent *e;
+	struct ctl_out o;
+	char *buf;
+	size_t i, n, len;
+	uint64_t sig;
+
+	if (!w->general_sent) {
+		w->general_sent = 1;
+		ctl_out_open(&o);
+		mibrows_general(o.f);
+		ctl_out_close(&o, &buf, &len);
+		return ctl_watch_send(c, buf, len) == 0;
+	}
+	if (w->nev > 0) {
+		i = w->evhead;
+		w->evhead = (w->evhead + 1) % CTL_WATCH_EVQ;
+		w->nev--;
+		return ctl_watch_send(c, w->evq[i], w->evlen[i]) == 0;
+	}
+	n = store_ntargets(s);
+	for (i = 0; i < n; i++) {
+		t = store_target_at(s, i);
+		sig = mibrows_sig(t);
+		e = ctl_watch_sent(w, t->name);
+		if (e != NULL && e->sig == sig)
+			continue;
+		if (e == NULL) {
+			w->sent = xreallocarray(w->sent, w->nsent + 1,
+			    sizeof(*w->sent));
+			e = &w->sent[w->nsent++];
+			(void)snprintf(e->name, sizeof(e->name), "%s",
+			    t->name);
+		}
+		e->sig = sig;
+		ctl_out_open(&o);
+		mibrows_target(o.f, t);
+		ctl_out_close(&o, &buf, &len);
+		return ctl_watch_send(c, buf, len) == 0;
+	}
+	for (i = 0; i < w->nsent; i++) {
+		if (store_target_find(s, w->sent[i].name) != NULL)
+			continue;
+		ctl_out_open(&o);
+		fprintf(o.f, "X %s\n", w->sent[i].name);
+		ctl_out_close(&o, &buf, &len);
+		w->sent[i] = w->sent[--w->nsent];
+		return ctl_watch_send(c, buf, len) == 0;
+	}
+	return 0;
+}
+
+/* queue messages while less than CTL_WATCH_SOFT bytes are unread */
+static void
+ctl_watch_pump(struct ctl_client *c)
+{
+	int sent = 0;
+
+	while (!c->closing && c->outlen - c->outoff < CTL_WATCH_SOFT &&
+	    ctl_watch_next(c))
+		sent = 1;
+	if (sent || c->closing)
+		ctl_client_sync(c);
+}
+
+static void
+ctl_watch_event(const struct store_event *e, void *arg)
+{
+	struct ctl *ctl = arg;
+	struct ctl_client *c, *next;
+	struct ctl_watch *w;
+	struct ctl_out o;
+	char *buf;
+	size_t len, i;
+	int have;
+
+	for (c = ctl->clients; c != NULL; c = next) {
+		next = c->next;
+		if ((w = c->watch) == NULL)
+			continue;
+		ctl_out_open(&o);
+		have = mibrows_event(o.f, e);
+		ctl_out_close(&o, &buf, &len);
+		if (!have) {
+			free(buf);
+			continue;
+		}
+		if (w->nev == CTL_WATCH_EVQ) {
+			/* the oldest goes: the reader is far behind */
+			free(w->evq[w->evhead]);
+			w->evhead = (w->evhead + 1) % CTL_WATCH_EVQ;
+			w->nev--;
+			if (ctl->wdropped++ == 0)
+				log_warnx("ctl", "watch stream to pid %ld "
+				    "does not keep up: notifications dropped",
+				    (long)c->pid);
+		}
+		i = (w->evhead + w->nev) % CTL_WATCH_EVQ;
+		w->evq[i] = buf;
+		w->evlen[i] = len;
+		w->nev++;
+		ctl_watch_pump(c);
+	}
+}
+
+int
+ctl_adopt(struct ctl *ctl, int fd, pid_t pid, int privileged)
+{
+	if (ctl->nclients >= ctl->max_clients) {
+		(void)close(fd);
+		return -1;
+	}
+	(void)ctl_client_add(ctl, fd, geteuid(), getegid(), pid, privileged);
+	return 0;
+}
+
+uint64_t
+ctl_watch_dropped(const struct ctl *ctl)
+{
+	return ctl->wdropped;
 }

@@ -1,7 +1,7 @@
 /*
  * The control socket of bmcwatchd (DESIGN.md, "Control socket
  * protocol"): a Unix stream socket whose clients (bmcwatch -S, the check
- * plugins, later the SNMP child) send one-line requests and read framed
+ * plugins, the SNMP child) send one-line requests and read framed
  * answers, built from the store alone, so an answer never waits on a
  * BMC.  Actions (power, identify, SEL clear and ack) are handed to the
  * daemon through ctl_action_fn and answered when they are done; they are
@@ -13,6 +13,7 @@
  *
  *	sensors | info | targets | chassis status | watchdog get |
  *	sel info | sel list			(reads)
+ *	watch					(a stream, below)
  *	chassis power on|off|soft|cycle|reset|diag
  *	chassis identify [SECONDS|force|off]
  *	sel clear | sel ack ID			(actions)
@@ -58,6 +59,7 @@ enum ctl_verb {
 	CTL_WATCHDOG_GET,
 	CTL_SEL_INFO,
 	CTL_SEL_LIST,
+	CTL_WATCH,		/* the stream (below) */
 	/* actions */
 	CTL_CHASSIS_POWER,
 	CTL_CHASSIS_IDENTIFY,
@@ -153,6 +155,30 @@ size_t		 ctl_clients(const struct ctl *);
 /* closes every client (their actions become orphans, answered into
  * nothing), the socket, and removes its path.  NULL is a no-op. */
 void		 ctl_free(struct ctl *);
+
+/*
+ * The `watch` stream (the SNMP subagent's connection).  After "watch"
+ * the connection carries frames "ok LEN\n" + a message of
+ * agent/snmp/wire.h, and nothing it sends is read any more: first the
+ * general scalars, then a snapshot of every target (its MIB rows), a new
+ * snapshot whenever a target changed, "target gone" messages, and a
+ * notification message for each store event that has one.  The daemon
+ * never waits for the reader: a frame is only built when less than
+ * CTL_WATCH_SOFT bytes are unread, so a slow reader gets only the newest
+ * snapshot of each target (coalesced); notifications queue up to
+ * CTL_WATCH_EVQ, the oldest dropped beyond (counted, logged).
+ */
+#define CTL_WATCH_SOFT		(256u * 1024)
+#define CTL_WATCH_EVQ		256
+#define CTL_WATCH_TICK_MS	500
+/*
+ * A connected stream socket (a socketpair end to a child the daemon
+ * started) served like an accepted client; privileged: may act.  fd is
+ * owned from now on.  0, or -1 if max-clients are connected (fd closed).
+ */
+int		 ctl_adopt(struct ctl *, int fd, pid_t pid, int privileged);
+/* notifications dropped so far by watch streams */
+uint64_t	 ctl_watch_dropped(const struct ctl *);
 
 /*
  * The answer to a read request from the store, as the socket gives it:

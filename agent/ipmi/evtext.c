@@ -70,6 +70,52 @@ evtext_sensor_type(uint8_t t)
 	return "Unknown";
 }
 
+/* Table 43-13: entity ID codes. */
+static const char *const evtext_entities[] = {
+	[0x00] = "Unspecified", [0x01] = "Other", [0x02] = "Unknown",
+	[0x03] = "Processor", [0x04] = "Disk or Disk Bay",
+	[0x05] = "Peripheral Bay", [0x06] = "System Management Module",
+	[0x07] = "System Board", [0x08] = "Memory Module",
+	[0x09] = "Processor Module", [0x0a] = "Power Supply",
+	[0x0b] = "Add-in Card", [0x0c] = "Front Panel Board",
+	[0x0d] = "Back Panel Board", [0x0e] = "Power System Board",
+	[0x0f] = "Drive Backplane", [0x10] = "System Internal Expansion Board",
+	[0x11] = "Other System Board", [0x12] = "Processor Board",
+	[0x13] = "Power Unit", [0x14] = "Power Module",
+	[0x15] = "Power Management", [0x16] = "Chassis Back Panel Board",
+	[0x17] = "System Chassis", [0x18] = "Sub-Chassis",
+	[0x19] = "Other Chassis Board", [0x1a] = "Disk Drive Bay",
+	[0x1b] = "Peripheral Bay", [0x1c] = "Device Bay",
+	[0x1d] = "Fan Device", [0x1e] = "Cooling Unit",
+	[0x1f] = "Cable/Interconnect", [0x20] = "Memory Device",
+	[0x21] = "System Management Software", [0x22] = "System Firmware",
+	[0x23] = "Operating System", [0x24] = "System Bus",
+	[0x25] = "Group", [0x26] = "Remote Management Communication Device",
+	[0x27] = "External Environment", [0x28] = "Battery",
+	[0x29] = "Processing Blade", [0x2a] = "Connectivity Switch",
+	[0x2b] = "Processor/Memory Module", [0x2c] = "I/O Module",
+	[0x2d] = "Processor/IO Module",
+	[0x2e] = "Management Controller Firmware", [0x2f] = "IPMI Channel",
+	[0x30] = "PCI Bus", [0x31] = "PCI Express Bus", [0x32] = "SCSI Bus",
+	[0x33] = "SATA/SAS Bus", [0x34] = "Processor/Front-Side Bus",
+	[0x35] = "Real Time Clock", [0x37] = "Air Inlet",
+	[0x40] = "Air Inlet", [0x41] = "Processor", [0x42] = "Baseboard",
+};
+
+const char *
+evtext_entity(uint8_t id)
+{
+	if (id < NELEM(evtext_entities) && evtext_entities[id] != NULL)
+		return evtext_entities[id];
+	if (id >= 0x90 && id <= 0xaf)
+		return "Chassis-specific";
+	if (id >= 0xb0 && id <= 0xcf)
+		return "Board-set specific";
+	if (id >= 0xd0)
+		return "OEM System Integrator defined";
+	return "Unknown";
+}
+
 /* compare ignoring case, with '_' equal to ' ' */
 static int
 evtext_name_eq(const char *a, const char *b)

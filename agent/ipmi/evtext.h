@@ -21,6 +21,9 @@
 /* Sensor type name, table 42-3 ("Temperature", "Power Supply"); "OEM
  * reserved" for C0h-FFh, "Unknown" otherwise.  Never NULL. */
 const char	*evtext_sensor_type(uint8_t type);
+/* Entity ID name, table 43-13 ("Processor", "Power Supply"); ranges
+ * of chassis, board-set and OEM codes by their range; never NULL. */
+const char	*evtext_entity(uint8_t id);
 /* Sensor type code from its name, case-insensitive, '_' matching ' '
  * ("power_supply"), or -1. */
 int		 evtext_sensor_type_parse(const char *);

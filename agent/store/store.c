@@ -102,8 +102,16 @@ store_stamp_set(struct store_stamp *s, const struct store_when *w,
 static void
 store_emit(struct store *s, const struct store_event *e)
 {
+	struct store_target *t = (struct store_target *)(uintptr_t)e->t;
+	struct store_when now;
 	size_t i;
 
+	/* counted before the subscribers look */
+	if ((unsigned)e->kind < STORE_EV_N) {
+		store_now(&now);
+		t->ev_count[e->kind]++;
+		t->ev_wall_ms[e->kind] = now.wall_ms;
+	}
 	for (i = 0; i < s->nsubs; i++)
 		s->subs[i].fn(e, s->subs[i].arg);
 }
@@ -307,6 +315,24 @@ store_set_sensor_items(struct store *s, struct store_target *t,
 	}
 	t->sensors = nw;
 	t->nsensors = n;
+	/* what a sensor's history says, carried over */
+	for (i = 0; i < n; i++) {
+		const struct store_sensor *o = store_sensor_match(old, nold, i,
+		    &nw[i].it);
+
+		if (o == NULL) {
+			nw[i].prev_sev = nw[i].it.sev;
+			continue;
+		}
+		nw[i].prev_sev = o->prev_sev;
+		nw[i].changes = o->changes;
+		nw[i].change_wall_ms = o->change_wall_ms;
+		if (o->it.sev != nw[i].it.sev) {
+			nw[i].prev_sev = o->it.sev;
+			nw[i].changes++;
+			nw[i].change_wall_ms = w->wall_ms;
+		}
+	}
 	for (i = 0; i < n && !changed; i++) {
 		const struct store_sensor *o = store_sensor_match(old, nold, i,
 		    &nw[i].it);
@@ -433,6 +459,7 @@ store_sel_add(struct store *s, struct store_target *t,
 	e->desc = *desc;
 	e->when = *w;
 	e->acked = 0;
+	e->seq = ++t->sel_seq;
 	t->sel_archived++;
 	store_open_update(t, e);
 	store_stamp_set(&t->sel_t, w, 1);

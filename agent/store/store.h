@@ -1,7 +1,7 @@
 /*
  * The daemon's in-memory picture of every target: what each BMC said
  * last, and how the daemon is doing with it.  The pollers (daemon/
- * target.c) write it; every reader (the control socket, later SNMP,
+ * target.c) write it; every reader (the control socket, the SNMP child,
  * Prometheus, webhooks) only reads it, so an answer never waits on a
  * BMC.
  *
@@ -59,6 +59,11 @@ int		 store_stale(const struct store_stamp *, unsigned interval_s,
 struct store_sensor {
 	struct sensors_item	 it;	/* it.rec points at rec below */
 	struct sdr_rec		 rec;
+	/* carried over from the sweep before (the same sensor: record ID,
+	 * number, owner, name) */
+	enum sensor_sev		 prev_sev;	/* before the last change */
+	uint64_t		 changes;	/* state changes seen */
+	int64_t			 change_wall_ms; /* the last one, 0 never */
 };
 
 struct store_sel_entry {
@@ -66,6 +71,8 @@ struct store_sel_entry {
 	struct sel_desc	 desc;
 	struct store_when when;		/* when the daemon read it */
 	uint8_t		 acked;		/* acknowledged (sel ack) */
+	uint32_t	 seq;		/* 1, 2, 3 ... as the daemon read
+					 * them (since it started) */
 };
 
 enum store_state {
@@ -111,6 +118,8 @@ struct store_hb {
 	struct store_stamp stamp;
 };
 
+#define STORE_EV_N	9	/* kinds of enum store_ev_kind */
+
 struct store_target {
 	char		 name[STORE_NAME_MAX + 1];
 	/* what the configuration says (store_target_config) */
@@ -142,6 +151,7 @@ struct store_target {
 	size_t		 nopen;
 	uint64_t	 open_dropped;	/* open ones pushed out by the cap */
 	uint64_t	 sel_archived;	/* entries archived by this daemon */
+	uint32_t	 sel_seq;	/* the last entry's seq */
 	uint64_t	 sel_clears;
 	struct store_stamp sel_clear_t;	/* the last clear */
 	uint64_t	 sel_clear_failures;
@@ -159,6 +169,12 @@ struct store_target {
 	struct store_hb	 hb;
 
 	struct store_health health;
+
+	/* events emitted, by enum store_ev_kind, and the wall-clock time
+	 * (ms) of the last one: what a notification said stays readable
+	 * (SNMP counters) */
+	uint64_t	 ev_count[STORE_EV_N];
+	int64_t		 ev_wall_ms[STORE_EV_N];
 };
 
 enum store_ev_kind {
@@ -172,6 +188,7 @@ enum store_ev_kind {
 	STORE_EV_UNREACHABLE,
 	STORE_EV_RECOVERED
 };
+_Static_assert(STORE_EV_N == STORE_EV_RECOVERED + 1, "STORE_EV_N");
 const char	*store_ev_name(enum store_ev_kind);
 
 struct store_event {

@@ -1,0 +1,943 @@
+/*
+ * bmcwatch-snmp: bmcwatchd's AgentX subagent (bmcwatch-snmp.8).  The
+ * only program in the tree that includes net-snmp.
+ *
+ * bmcwatchd starts it with one end of a socketpair (-s FD) and
+ * supervises it.  It asks for the `watch` stream (ctl.h) and files what
+ * comes (wire.h: MIB rows per target, notifications) under net-snmp
+ * tdata tables; handlers answer from those rows only, never from a BMC,
+ * and notifications go out through snmpd's trap sinks.
+ *
+ * Why a process of its own: net-snmp's AgentX ping and reconnect are
+ * synchronous and block for seconds while snmpd hangs (snmp-notes.md
+ * 3.7).  Here that blocks only this process; the daemon keeps polling,
+ * kicking the watchdog and answering its socket, and coalesces what it
+ * streams to us meanwhile (only the newest snapshot of each target).
+ *
+ * Target indexes (bmcwTargetIndex) are allocated per target name and
+ * kept in a file (-i FILE, mibs/README.md "Indexes"), so a name keeps
+ * its index across restarts, reloads and reordering.
+ */
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/agent/agent_sysORTable.h>
+
+#include "ctl.h"
+#include "fileio.h"
+#include "log.h"
+#include "xmem.h"
+#include "snmp/oids.h"
+#include "snmp/wire.h"
+
+#define SA_NAME		"bmcwatch-snmp"
+/* AgentX ping: back within 5 s of snmpd's return (measured 1.4 s) */
+#define SA_PING_S	2
+#define SA_IN_MAX	(WIRE_MSG_MAX + 64)
+#define SA_INDEX_MAX	(64u * 1024)	/* bytes of the index file */
+#define SA_SEL_WINDOW_S	60
+
+#ifndef BMCWATCH_VERSION
+#define BMCWATCH_VERSION "0.1"
+#endif
+
+struct sa_target;
+
+/* one row: the daemon's cells, filed under a tdata table */
+struct sa_row {
+	struct sa_row	*next;		/* of its target */
+	struct sa_target *tgt;
+	unsigned	 tab;
+	netsnmp_tdata_row *row;
+	struct wire_row	 w;
+};
+
+struct sa_target {
+	struct sa_target *next;
+	char		 name[WIRE_NAME_MAX + 1];
+	unsigned	 tidx;		/* 0: no index left: not served */
+	struct sa_row	*rows;
+	/* selEntryAdded rate limit */
+	time_t		 sel_window;
+	unsigned	 sel_sent;
+	uint64_t	 sel_suppressed;
+};
+
+struct sa_tab {
+	unsigned	 tab;
+	const char	*name;
+	oid		 base[MAX_OID_LEN];	/* the table's OID */
+	size_t		 baselen;
+	int		 two_index;	/* target index + sub */
+	int		 ent;		/* entPhysicalIndex */
+	unsigned	 min_col, max_col;
+	netsnmp_tdata	*td;
+};
+
+#define TAB(t, n, two, ent, lo, hi, ...)	\
+	{ t, n, { __VA_ARGS__ }, 0, two, ent, lo, hi, NULL }
+static struct sa_tab sa_tabs[] = {
+	TAB(WIRE_TAB_TARGET, "bmcwTargetTable", 0, 0,
+	    BMCW_TARGET_TABLE_MIN_COL, BMCW_TARGET_TABLE_MAX_COL,
+	    BMCW_TARGET_TABLE_OID),
+	TAB(WIRE_TAB_SENSOR, "bmcwSensorTable", 1, 0,
+	    BMCW_SENSOR_TABLE_MIN_COL, BMCW_SENSOR_TABLE_MAX_COL,
+	    BMCW_SENSOR_TABLE_OID),
+	TAB(WIRE_TAB_SEL_INFO, "bmcwSelInfoTable", 0, 0,
+	    BMCW_SEL_INFO_TABLE_MIN_COL, BMCW_SEL_INFO_TABLE_MAX_COL,
+	    BMCW_SEL_INFO_TABLE_OID),
+	TAB(WIRE_TAB_SEL_ENTRY, "bmcwSelEntryTable", 1, 0,
+	    BMCW_SEL_ENTRY_TABLE_MIN_COL, BMCW_SEL_ENTRY_TABLE_MAX_COL,
+	    BMCW_SEL_ENTRY_TABLE_OID),
+	TAB(WIRE_TAB_SEL_PROBLEM, "bmcwSelProblemTable", 1, 0,
+	    BMCW_SEL_PROBLEM_TABLE_MIN_COL, BMCW_SEL_PROBLEM_TABLE_MAX_COL,
+	    BMCW_SEL_PROBLEM_TABLE_OID),
+	TAB(WIRE_TAB_CHASSIS, "bmcwChassisTable", 0, 0,
+	    BMCW_CHASSIS_TABLE_MIN_COL, BMCW_CHASSIS_TABLE_MAX_COL,
+	    BMCW_CHASSIS_TABLE_OID),
+	TAB(WIRE_TAB_WATCHDOG, "bmcwWatchdogTable", 0, 0,
+	    BMCW_WATCHDOG_TABLE_MIN_COL, BMCW_WATCHDOG_TABLE_MAX_COL,
+	    BMCW_WATCHDOG_TABLE_OID),
+	/* ENTITY-MIB entPhysicalTable, ENTITY-SENSOR-MIB entPhySensorTable */
+	TAB(WIRE_TAB_ENT, "entPhysicalTable", 0, 1, 2, 16,
+	    1, 3, 6, 1, 2, 1, 47, 1, 1, 1),
+	TAB(WIRE_TAB_ENT_SENSOR, "entPhySensorTable", 0, 1, 1, 8,
+	    1, 3, 6, 1, 2, 1, 99, 1, 1),
+};
+#define SA_NTABS	(sizeof(sa_tabs) / sizeof(sa_tabs[0]))
+
+static struct {
+	int		 fd;		/* to bmcwatchd */
+	char		*in;
+	size_t		 inlen;
+	const char	*index_file;
+	struct sa_target *targets;
+	unsigned	 sel_burst;	/* selEntryAdded per window */
+	unsigned	 sel_window_s;
+	uint32_t	 start_time;	/* the daemon's, Unix seconds */
+	uint32_t	 sel_recent_max;
+	uint64_t	 sent, suppressed;
+	u_long		 ent_last_change;	/* our sysUpTime, cs */
+} sa;
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static struct sa_tab *
+sa_tab(unsigned tab)
+{
+	size_t i;
+
+	for (i = 0; i < SA_NTABS; i++)
+		if (sa_tabs[i].tab == tab)
+			return &sa_tabs[i];
+	return NULL;
+}
+
+static int64_t
+sa_wall_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* a TimeStamp (our sysUpTime, centiseconds) of a wall-clock time */
+static u_long
+sa_timestamp(int64_t wall_ms)
+{
+	u_long up = netsnmp_get_agent_uptime();
+	int64_t ago;
+
+	if (wall_ms <= 0)
+		return 0;
+	ago = (sa_wall_ms() - wall_ms) / 10;
+	if (ago < 0)
+		ago = 0;
+	return (int64_t)up > ago ? up - (u_long)ago : 0;
+}
+
+/* ---- target indexes ----------------------------------------------------- */
+
+/* "INDEX NAME" lines; 0, or -1 (logged) */
+static int
+sa_index_load(unsigned *used, char (*names)[WIRE_NAME_MAX + 1], size_t max)
+{
+	char *buf, *line, *nl, *sp;
+	ssize_t n;
+	unsigned long v;
+	char *end;
+	int fd;
+
+	if ((fd = open(sa.index_file, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		log_warn("snmp", "%s", sa.index_file);
+		return -1;
+	}
+	buf = xmalloc(SA_INDEX_MAX + 1);
+	n = fileio_read_all(fd, buf, SA_INDEX_MAX + 1);
+	(void)close(fd);
+	if (n < 0 || (size_t)n > SA_INDEX_MAX) {
+		log_warnx("snmp", "%s: unreadable or larger than %u bytes",
+		    sa.index_file, SA_INDEX_MAX);
+		free(buf);
+		return -1;
+	}
+	buf[n] = '\0';
+	for (line = buf; *line != '\0'; line = nl) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl++ = '\0';
+		else
+			nl = line + strlen(line);
+		if (*line == '\0')
+			continue;
+		errno = 0;
+		v = strtoul(line, &end, 10);
+		if (errno != 0 || end == line || *end != ' ' || v < 1 ||
+		    v > BMCW_TARGET_ID_MAX || v > max ||
+		    strlen(end + 1) > WIRE_NAME_MAX) {
+			log_warnx("snmp", "%s: bad line '%.40s' ignored",
+			    sa.index_file, line);
+			continue;
+		}
+		sp = end + 1;
+		used[v - 1] = 1;
+		(void)snprintf(names[v - 1], WIRE_NAME_MAX + 1, "%s", sp);
+	}
+	free(buf);
+	return 0;
+}
+
+/* the index of name: from the file, or the lowest free one (saved) */
+static unsigned
+sa_index_of(const char *name)
+{
+	static unsigned used[BMCW_TARGET_ID_MAX];
+	static char names[BMCW_TARGET_ID_MAX][WIRE_NAME_MAX + 1];
+	char err[512], tmp[PATH_MAX];
+	char *out;
+	size_t len = 0, cap = BMCW_TARGET_ID_MAX * (WIRE_NAME_MAX + 8);
+	unsigned i, free_i = 0;
+
+	memset(used, 0, sizeof(used));
+	(void)sa_index_load(used, names, BMCW_TARGET_ID_MAX);
+	for (i = 0; i < BMCW_TARGET_ID_MAX; i++) {
+		if (used[i] && strcmp(names[i], name) == 0)
+			return i + 1;
+		if (!used[i] && free_i == 0)
+			free_i = i + 1;
+	}
+	if (free_i == 0) {
+		log_warnx("snmp", "target %s: all %d SNMP indexes taken: not "
+		    "served (free one in %s)", name, BMCW_TARGET_ID_MAX,
+		    sa.index_file);
+		return 0;
+	}
+	used[free_i - 1] = 1;
+	(void)snprintf(names[free_i - 1], WIRE_NAME_MAX + 1, "%s", name);
+	out = xmalloc(cap);
+	for (i = 0; i < BMCW_TARGET_ID_MAX; i++)
+		if (used[i])
+			len += (size_t)snprintf(out + len, cap - len, "%u %s\n",
+			    i + 1, names[i]);
+	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", sa.index_file);
+	if (fileio_replace(sa.index_file, tmp, out, len, 0644, err,
+	    sizeof(err)) != 0)
+		log_warnx("snmp", "target %s: index %u not saved: %s", name,
+		    free_i, err);
+	else
+		log_info("snmp", "target %s: SNMP index %u", name, free_i);
+	free(out);
+	return free_i;
+}
+
+/* ---- rows --------------------------------------------------------------- */
+
+static struct sa_target *
+sa_target(const char *name, int create)
+{
+	struct sa_target *t;
+
+	for (t = sa.targets; t != NULL; t = t->next)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	if (!create)
+		return NULL;
+	t = xcalloc(1, sizeof(*t));
+	(void)snprintf(t->name, sizeof(t->name), "%s", name);
+	t->tidx = sa_index_of(name);
+	t->next = sa.targets;
+	sa.targets = t;
+	return t;
+}
+
+static void
+sa_rows_clear(struct sa_target *t)
+{
+	struct sa_row *r, *next;
+	struct sa_tab *tb;
+	size_t k;
+
+	for (r = t->rows; r != NULL; r = next) {
+		next = r->next;
+		tb = sa_tab(r->tab);
+		if (r->row != NULL && tb != NULL && tb->td != NULL)
+			(void)netsnmp_tdata_remove_and_delete_row(tb->td,
+			    r->row);
+		for (k = 0; k < r->w.nv; k++)
+			free(r->w.v[k].s);
+		free(r->w.v);
+		free(r);
+	}
+	t->rows = NULL;
+}
+
+static void
+sa_target_gone(const char *name)
+{
+	struct sa_target **pp, *t;
+
+	for (pp = &sa.targets; (t = *pp) != NULL; pp = &t->next)
+		if (strcmp(t->name, name) == 0) {
+			*pp = t->next;
+			sa_rows_clear(t);
+			free(t);
+			sa.ent_last_change = netsnmp_get_agent_uptime();
+			return;
+		}
+}
+
+static void
+sa_snapshot(struct wire_msg *m)
+{
+	struct sa_target *t = sa_target(m->name, 1);
+	struct sa_tab *tb;
+	struct sa_row *r;
+	size_t i, before = 0, after = 0;
+	u_long ix, sub;
+	long ent;
+
+	for (r = t->rows; r != NULL; r = r->next)
+		before += r->tab == WIRE_TAB_ENT;
+	sa_rows_clear(t);
+	if (t->tidx == 0)
+		return;
+	for (i = 0; i < m->nrows; i++) {
+		if ((tb = sa_tab(m->rows[i].tab)) == NULL || tb->td == NULL)
+			continue;
+		r = xcalloc(1, sizeof(*r));
+		r->tgt = t;
+		r->tab = tb->tab;
+		r->w = m->rows[i];		/* the cells move here */
+		m->rows[i].v = NULL;
+		m->rows[i].nv = 0;
+		r->row = netsnmp_tdata_create_row();
+		r->row->data = r;
+		if (tb->ent) {
+			ent = BMCW_ENT_INDEX(t->tidx, r->w.sub);
+			netsnmp_tdata_row_add_index(r->row, ASN_INTEGER, &ent,
+			    sizeof(ent));
+			after++;
+		} else {
+			ix = t->tidx;
+			netsnmp_tdata_row_add_index(r->row, ASN_UNSIGNED, &ix,
+			    sizeof(ix));
+			if (tb->two_index) {
+				sub = r->w.sub;
+				netsnmp_tdata_row_add_index(r->row,
+				    ASN_UNSIGNED, &sub, sizeof(sub));
+			}
+		}
+		if (netsnmp_tdata_add_row(tb->td, r->row) != SNMPERR_SUCCESS) {
+			/* a duplicate index (two SDR records with one
+			 * key): the first stays */
+			log_debug("snmp", "target %s: %s row %u twice: "
+			    "dropped", t->name, tb->name, (unsigned)r->w.sub);
+			netsnmp_tdata_delete_row(r->row);
+			r->row = NULL;
+		}
+		r->next = t->rows;
+		t->rows = r;
+	}
+	if (after != before)
+		sa.ent_last_change = netsnmp_get_agent_uptime();
+}
+
+/* ---- handlers ----------------------------------------------------------- */
+
+static void
+sa_set(netsnmp_request_info *req, const struct sa_row *r,
+    const struct wire_val *v)
+{
+	netsnmp_variable_list *vb = req->requestvb;
+	struct counter64 c64;
+	oid o[WIRE_OID_MAX];
+	size_t k;
+	long l;
+	u_long u;
+
+	switch (v->type) {
+	case WIRE_INT:
+		l = (long)v->i;
+		snmp_set_var_typed_value(vb, ASN_INTEGER, &l, sizeof(l));
+		break;
+	case WIRE_ENT:
+		l = v->i == 0 && r->tab == WIRE_TAB_ENT ? 0 :
+		    BMCW_ENT_INDEX(r->tgt->tidx, v->i);
+		snmp_set_var_typed_value(vb, ASN_INTEGER, &l, sizeof(l));
+		break;
+	case WIRE_WALL:
+		u = sa_timestamp(v->i);
+		snmp_set_var_typed_value(vb, ASN_TIMETICKS, &u, sizeof(u));
+		break;
+	case WIRE_UNSIGNED:
+	case WIRE_GAUGE:
+		u = (u_long)v->u;
+		snmp_set_var_typed_value(vb, ASN_GAUGE, &u, sizeof(u));
+		break;
+	case WIRE_COUNTER:
+		u = (u_long)v->u;
+		snmp_set_var_typed_value(vb, ASN_COUNTER, &u, sizeof(u));
+		break;
+	case WIRE_COUNTER64:
+		c64.high = (u_long)(v->u >> 32);
+		c64.low = (u_long)(v->u & 0xffffffffu);
+		snmp_set_var_typed_value(vb, ASN_COUNTER64, &c64, sizeof(c64));
+		break;
+	case WIRE_STRING:
+		snmp_set_var_typed_value(vb, ASN_OCTET_STR,
+		    v->s != NULL ? v->s : (const u_char *)"", v->slen);
+		break;
+	case WIRE_OID:
+		for (k = 0; k < v->oidlen; k++)
+			o[k] = v->oid[k];
+		snmp_set_var_typed_value(vb, ASN_OBJECT_ID, o,
+		    v->oidlen * sizeof(oid));
+		break;
+	default:
+		netsnmp_set_request_error(NULL, req, SNMP_ERR_GENERR);
+	}
+}
+
+static int
+sa_table_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
+    netsnmp_agent_request_info *ri, netsnmp_request_info *reqs)
+{
+	netsnmp_request_info *req;
+	netsnmp_table_request_info *ti;
+	const struct sa_row *r;
+	const struct wire_val *v;
+	struct wire_val sup;
+
+	(void)h;
+	(void)reg;
+	for (req = reqs; req != NULL; req = req->next) {
+		if (req->processed || ri->mode != MODE_GET)
+			continue;
+		r = netsnmp_tdata_extract_entry(req);
+		ti = netsnmp_extract_table_info(req);
+		if (r == NULL || ti == NULL) {
+			netsnmp_set_request_error(ri, req, SNMP_NOSUCHINSTANCE);
+			continue;
+		}
+		if (r->tab == WIRE_TAB_SEL_INFO &&
+		    ti->colnum == BMCW_SEL_NOTIFY_SUPPRESSED) {
+			memset(&sup, 0, sizeof(sup));
+			sup.type = WIRE_COUNTER;
+			sup.u = r->tgt->sel_suppressed & 0xffffffffu;
+			v = &sup;
+		} else
+			v = wire_row_col(&r->w, ti->colnum);
+		if (v == NULL) {
+			netsnmp_set_request_error(ri, req, SNMP_NOSUCHINSTANCE);
+			continue;
+		}
+		sa_set(req, r, v);
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+static size_t
+sa_ntargets(void)
+{
+	const struct sa_target *t;
+	size_t n = 0;
+
+	for (t = sa.targets; t != NULL; t = t->next)
+		n += t->tidx != 0;
+	return n;
+}
+
+/* bmcwGeneral and entLastChangeTime */
+static int
+sa_scalar_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
+    netsnmp_agent_request_info *ri, netsnmp_request_info *reqs)
+{
+	netsnmp_request_info *req;
+	u_long u;
+	int which = (int)(intptr_t)h->myvoid;
+
+	(void)reg;
+	for (req = reqs; req != NULL; req = req->next) {
+		if (ri->mode != MODE_GET)
+			continue;
+		switch (which) {
+		case 1:
+			snmp_set_var_typed_value(req->requestvb, ASN_OCTET_STR,
+			    BMCWATCH_VERSION, strlen(BMCWATCH_VERSION));
+			continue;
+		case 2:
+			u = sa.start_time;
+			break;
+		case 3:
+			u = sa_ntargets();
+			snmp_set_var_typed_value(req->requestvb, ASN_GAUGE, &u,
+			    sizeof(u));
+			continue;
+		case 4:
+			u = sa.sel_recent_max;
+			break;
+		case 5:
+			u = sa.sel_burst;
+			break;
+		case 6:
+			u = sa.sel_window_s;
+			break;
+		case 7:
+		case 8:
+			u = (u_long)((which == 7 ? sa.sent : sa.suppressed) &
+			    0xffffffffu);
+			snmp_set_var_typed_value(req->requestvb, ASN_COUNTER,
+			    &u, sizeof(u));
+			continue;
+		default:	/* entLastChangeTime */
+			u = sa.ent_last_change;
+			snmp_set_var_typed_value(req->requestvb, ASN_TIMETICKS,
+			    &u, sizeof(u));
+			continue;
+		}
+		snmp_set_var_typed_value(req->requestvb, ASN_UNSIGNED, &u,
+		    sizeof(u));
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+static void
+sa_register(void)
+{
+	static oid mib[] = { BMCWATCH_MIB_OID };
+	static oid ent[] = { 1, 3, 6, 1, 2, 1, 47 };
+	static oid ents[] = { 1, 3, 6, 1, 2, 1, 99 };
+	static oid gen[] = { BMCW_GENERAL_OID, 0 };
+	static oid lastch[] = { 1, 3, 6, 1, 2, 1, 47, 1, 4, 1 };
+	netsnmp_handler_registration *reg;
+	netsnmp_table_registration_info *ti;
+	struct sa_tab *tb;
+	size_t i;
+	int k;
+
+	for (i = 0; i < SA_NTABS; i++) {
+		tb = &sa_tabs[i];
+		for (tb->baselen = 0; tb->baselen < MAX_OID_LEN &&
+		    tb->base[tb->baselen] != 0; tb->baselen++)
+			;
+		tb->td = netsnmp_tdata_create_table(tb->name, 0);
+		reg = netsnmp_create_handler_registration(tb->name,
+		    sa_table_handler, tb->base, tb->baselen,
+		    HANDLER_CAN_RONLY);
+		ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
+		if (tb->ent)
+			netsnmp_table_helper_add_indexes(ti, ASN_INTEGER, 0);
+		else if (tb->two_index)
+			netsnmp_table_helper_add_indexes(ti, ASN_UNSIGNED,
+			    ASN_UNSIGNED, 0);
+		else
+			netsnmp_table_helper_add_indexes(ti, ASN_UNSIGNED, 0);
+		ti->min_column = tb->min_col;
+		ti->max_column = tb->max_col;
+		if (netsnmp_tdata_register(reg, tb->td, ti) !=
+		    MIB_REGISTERED_OK)
+			fatalx("snmp", "%s: cannot register", tb->name);
+	}
+	for (k = 1; k <= 9; k++) {
+		netsnmp_mib_handler *h;
+		oid *o = k <= 8 ? gen : lastch;
+		size_t len = k <= 8 ? OID_LENGTH(gen) : OID_LENGTH(lastch);
+
+		if (k <= 8)
+			gen[OID_LENGTH(gen) - 1] = (oid)k;
+		reg = netsnmp_create_handler_registration(k <= 8 ?
+		    "bmcwGeneral" : "entLastChangeTime", sa_scalar_handler,
+		    o, len, HANDLER_CAN_RONLY);
+		h = reg->handler;
+		h->myvoid = (void *)(intptr_t)k;
+		if (netsnmp_register_read_only_scalar(reg) != MIB_REGISTERED_OK)
+			fatalx("snmp", "scalar %d: cannot register", k);
+	}
+	(void)register_sysORTable(mib, OID_LENGTH(mib), "BMCWATCH-MIB: "
+	    "bmcwatchd's BMC health (IPMI)");
+	(void)register_sysORTable(ent, OID_LENGTH(ent), "ENTITY-MIB: one "
+	    "chassis per BMC target, one sensor row per IPMI sensor");
+	(void)register_sysORTable(ents, OID_LENGTH(ents), "ENTITY-SENSOR-MIB: "
+	    "the analog IPMI sensors");
+}
+
+/* ---- notifications ------------------------------------------------------ */
+
+static int
+sa_sel_allowed(struct sa_target *t)
+{
+	time_t now = time(NULL);
+
+	if (now - t->sel_window >= (time_t)sa.sel_window_s) {
+		t->sel_window = now;
+		t->sel_sent = 0;
+	}
+	if (t->sel_sent >= sa.sel_burst) {
+		t->sel_suppressed++;
+		sa.suppressed++;
+		return 0;
+	}
+	t->sel_sent++;
+	return 1;
+}
+
+static void
+sa_vb_add(netsnmp_variable_list **vbl, const struct sa_target *t,
+    unsigned tab, uint32_t sub, const struct wire_val *v)
+{
+	struct sa_tab *tb = sa_tab(tab);
+	netsnmp_variable_list *vb;
+	struct sa_row r;
+	netsnmp_request_info req;
+	oid o[MAX_OID_LEN];
+	size_t len;
+
+	if (tb == NULL || tb->baselen + 4 > MAX_OID_LEN)
+		return;
+	memcpy(o, tb->base, tb->baselen * sizeof(oid));
+	len = tb->baselen;
+	o[len++] = 1;		/* the entry */
+	o[len++] = v->col;
+	if (tb->ent)
+		o[len++] = (oid)BMCW_ENT_INDEX(t->tidx, sub);
+	else {
+		o[len++] = t->tidx;
+		if (tb->two_index)
+			o[len++] = sub;
+	}
+	vb = snmp_varlist_add_variable(vbl, o, len, ASN_NULL, NULL, 0);
+	if (vb == NULL)
+		return;
+	/* the value as a handler would give it */
+	memset(&r, 0, sizeof(r));
+	r.tgt = (struct sa_target *)(uintptr_t)t;
+	r.tab = tab;
+	memset(&req, 0, sizeof(req));
+	req.requestvb = vb;
+	sa_set(&req, &r, v);
+}
+
+static void
+sa_notify(const struct wire_msg *m)
+{
+	static const oid trap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
+	oid notif[] = { BMCW_NOTIFICATIONS_OID, 0 };
+	netsnmp_variable_list *vbl = NULL;
+	struct sa_target *t;
+	struct wire_val sup;
+	size_t i;
+
+	if ((t = sa_target(m->name, 1)) == NULL || t->tidx == 0)
+		return;
+	if (m->notify == 2 && !sa_sel_allowed(t)) {
+		log_debug("snmp", "target %s: selEntryAdded suppressed "
+		    "(rate limit)", t->name);
+		return;
+	}
+	notif[OID_LENGTH(notif) - 1] = m->notify;
+	snmp_varlist_add_variable(&vbl, trap_oid, OID_LENGTH(trap_oid),
+	    ASN_OBJECT_ID, (const u_char *)notif, sizeof(notif));
+	for (i = 0; i < m->nvbs; i++)
+		sa_vb_add(&vbl, t, m->vbs[i].tab, m->vbs[i].sub, &m->vbs[i].v);
+	if (m->notify == 2) {
+		memset(&sup, 0, sizeof(sup));
+		sup.col = BMCW_SEL_NOTIFY_SUPPRESSED;
+		sup.type = WIRE_COUNTER;
+		sup.u = t->sel_suppressed & 0xffffffffu;
+		sa_vb_add(&vbl, t, WIRE_TAB_SEL_INFO, 0, &sup);
+	}
+	send_v2trap(vbl);
+	snmp_free_varbind(vbl);
+	sa.sent++;
+	log_debug("snmp", "target %s: notification %u sent", t->name,
+	    m->notify);
+}
+
+/* ---- the daemon's stream ------------------------------------------------ */
+
+static void
+sa_message(const char *p, size_t len)
+{
+	struct wire_msg m;
+	char err[256];
+	size_t i;
+
+	if (wire_parse(p, len, &m, err, sizeof(err)) != 0) {
+		log_warnx("snmp", "bmcwatchd sent a bad message: %s", err);
+		return;
+	}
+	for (i = 0; i < m.ngen; i++)
+		if (m.gen[i].col == 4)
+			sa.sel_recent_max = (uint32_t)m.gen[i].u;
+	switch (m.kind) {
+	case WIRE_SNAPSHOT:
+		sa_snapshot(&m);
+		break;
+	case WIRE_GONE:
+		sa_target_gone(m.name);
+		break;
+	case WIRE_NOTIFY:
+		sa_notify(&m);
+		break;
+	default:
+		break;
+	}
+	wire_msg_free(&m);
+}
+
+/* read what is there; -1 when the daemon is gone (or spoke garbage) */
+static int
+sa_input(void)
+{
+	ssize_t n;
+	size_t plen, hlen;
+	int code, h;
+
+	if (sa.inlen == SA_IN_MAX) {
+		log_warnx("snmp", "bmcwatchd: a frame larger than %u bytes",
+		    (unsigned)SA_IN_MAX);
+		return -1;
+	}
+	n = read(sa.fd, sa.in + sa.inlen, SA_IN_MAX - sa.inlen);
+	if (n == 0) {
+		log_info("snmp", "bmcwatchd closed the connection");
+		return -1;
+	}
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 0 : -1;
+	sa.inlen += (size_t)n;
+	for (;;) {
+		h = ctl_frame_header(sa.in, sa.inlen, &code, &plen, &hlen);
+		if (h < 0) {
+			log_warnx("snmp", "bmcwatchd: not a frame header");
+			return -1;
+		}
+		if (h == 0 || sa.inlen - hlen < plen)
+			break;
+		if (plen > WIRE_MSG_MAX) {
+			log_warnx("snmp", "bmcwatchd: frame of %zu bytes",
+			    plen);
+			return -1;
+		}
+		if (code != 0) {
+			log_warnx("snmp", "bmcwatchd refused watch: %.*s",
+			    (int)plen, sa.in + hlen);
+			return -1;
+		}
+		sa_message(sa.in + hlen, plen);
+		memmove(sa.in, sa.in + hlen + plen, sa.inlen - hlen - plen);
+		sa.inlen -= hlen + plen;
+	}
+	return 0;
+}
+
+/* ---- net-snmp set-up and the loop --------------------------------------- */
+
+static int
+sa_nslog(int major, int minor, void *server, void *client)
+{
+	struct snmp_log_message *m = server;
+	char buf[512];
+	size_t n;
+
+	(void)major;
+	(void)minor;
+	(void)client;
+	if (m == NULL || m->msg == NULL)
+		return 0;
+	(void)snprintf(buf, sizeof(buf), "%s", m->msg);
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	if (m->priority <= LOG_WARNING)
+		log_warnx("net-snmp", "%s", buf);
+	else
+		log_debug("net-snmp", "%s", buf);
+	return 0;
+}
+
+static void
+sa_usage(void)
+{
+	fprintf(stderr, "usage: %s -s FD -x AGENTX-SOCKET -i INDEX-FILE "
+	    "[-r SEL-TRAPS-PER-MINUTE] [-T START] [-e FD] [-d] [-v]\n",
+	    SA_NAME);
+	exit(2);
+}
+
+static unsigned long
+sa_num(const char *s, unsigned long max)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v > max)
+		sa_usage();
+	return v;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *agentx = NULL;
+	fd_set r;
+	struct timeval tv;
+	int ch, debug = 0, verbose = 0, errfd = -1, n, block, k;
+	unsigned rate = 10;
+
+	sa.fd = -1;
+	sa.sel_recent_max = 256;
+	while ((ch = getopt(argc, argv, "de:i:r:s:T:vx:")) != -1) {
+		switch (ch) {
+		case 'd':
+			debug = 1;
+			break;
+		case 'e':
+			errfd = (int)sa_num(optarg, 1024);
+			break;
+		case 'i':
+			sa.index_file = optarg;
+			break;
+		case 'r':
+			rate = (unsigned)sa_num(optarg, 6000);
+			break;
+		case 's':
+			sa.fd = (int)sa_num(optarg, 1024);
+			break;
+		case 'T':
+			sa.start_time = (uint32_t)sa_num(optarg, UINT32_MAX);
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'x':
+			agentx = optarg;
+			break;
+		default:
+			sa_usage();
+		}
+	}
+	if (sa.fd < 3 || agentx == NULL || sa.index_file == NULL ||
+	    optind != argc)
+		sa_usage();
+	/* a burst per window, as bmcwNotifySelEntryBurst (0..1000) says */
+	sa.sel_window_s = SA_SEL_WINDOW_S;
+	sa.sel_burst = rate;
+	if (rate > 1000) {
+		sa.sel_window_s = SA_SEL_WINDOW_S / 10;
+		sa.sel_burst = rate / 10;
+	}
+	if (errfd >= 3) {
+		(void)dup2(errfd, 2);
+		(void)close(errfd);
+	}
+	log_init(SA_NAME, debug, verbose);
+	(void)signal(SIGPIPE, SIG_IGN);
+	if (fcntl(sa.fd, F_SETFD, FD_CLOEXEC) != 0 ||
+	    fcntl(sa.fd, F_SETFL, O_NONBLOCK) != 0)
+		fatal("snmp", "fd %d", sa.fd);
+	sa.in = xmalloc(SA_IN_MAX);
+
+	/* net-snmp: an AgentX subagent reading no files of its own */
+	(void)setenv("MIBS", "", 1);
+	snmp_disable_log();
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
+	    sa_nslog, NULL);
+	snmp_enable_calllog();
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID,
+	    NETSNMP_DS_AGENT_ROLE, 1);
+	netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID,
+	    NETSNMP_DS_AGENT_X_SOCKET, agentx);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+	    NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+	    NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+	    NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+	if (init_agent(SA_NAME) != 0)
+		fatalx("snmp", "init_agent failed");
+	/* after init_agent, which sets the default of 15 s */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
+	    NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, SA_PING_S);
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID,
+	    NETSNMP_DS_AGENT_NO_CONNECTION_WARNINGS, !debug);
+	sa_register();
+	init_snmp(SA_NAME);
+	log_info("snmp", "AgentX subagent on %s", agentx);
+
+	{
+		static const char req[] = "watch\n";
+
+		if (fileio_write_all(sa.fd, req, sizeof(req) - 1) != 0)
+			fatal("snmp", "watch request");
+	}
+	for (;;) {
+		FD_ZERO(&r);
+		n = 0;
+		block = 0;
+		tv.tv_sec = 1;
+		tv.tv_usec = 0;
+		snmp_select_info(&n, &r, &tv, &block);
+		FD_SET(sa.fd, &r);
+		if (sa.fd >= n)
+			n = sa.fd + 1;
+		k = select(n, &r, NULL, NULL, block ? NULL : &tv);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			fatal("snmp", "select");
+		}
+		if (k > 0) {
+			if (FD_ISSET(sa.fd, &r)) {
+				FD_CLR(sa.fd, &r);
+				if (sa_input() != 0)
+					break;
+			}
+			snmp_read(&r);
+		} else
+			snmp_timeout();
+		run_alarms();
+		netsnmp_check_outstanding_agent_requests();
+	}
+	snmp_shutdown(SA_NAME);
+	return 0;
+}

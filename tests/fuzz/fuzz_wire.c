@@ -1,0 +1,101 @@
+/*
+ * Fuzz the subagent's parser of what bmcwatchd streams to it
+ * (agent/snmp/wire.c, wire_parse): whatever parses must hold together
+ * (a known kind, a target name of the allowed characters, rows of known
+ * tables, cells sorted by column without duplicates, every value of a
+ * known type within its bounds), and a refusal must say something.
+ * Seeds: messages captured from a daemon on the sim (snapshot,
+ * notifications, general) and hand-made edges (tests/fuzz/corpus/wire/).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "snmp/wire.h"
+
+static void
+must(int cond)
+{
+	if (!cond)
+		abort();
+}
+
+static void
+val_ok(const struct wire_val *v)
+{
+	switch (v->type) {
+	case WIRE_INT:
+		must(v->i >= INT32_MIN && v->i <= INT32_MAX);
+		break;
+	case WIRE_ENT:
+		must(v->i >= 0 && v->i <= 4194303);
+		break;
+	case WIRE_WALL:
+		must(v->i >= 0);
+		break;
+	case WIRE_UNSIGNED:
+	case WIRE_GAUGE:
+	case WIRE_COUNTER:
+		must(v->u <= UINT32_MAX);
+		break;
+	case WIRE_COUNTER64:
+		break;
+	case WIRE_STRING:
+		must(v->slen <= WIRE_STR_MAX);
+		must((v->s == NULL) == (v->slen == 0) || v->s != NULL);
+		break;
+	case WIRE_OID:
+		must(v->oidlen >= 2 && v->oidlen <= WIRE_OID_MAX);
+		break;
+	default:
+		abort();
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct wire_msg m;
+	char err[256];
+	size_t i, k, n;
+
+	err[0] = '\0';
+	if (wire_parse((const char *)data, size, &m, err, sizeof(err)) != 0) {
+		must(err[0] != '\0' && strlen(err) < sizeof(err));
+		must(m.nrows == 0 && m.nvbs == 0 && m.ngen == 0);
+		return 0;
+	}
+	must(m.kind == WIRE_SNAPSHOT || m.kind == WIRE_GONE ||
+	    m.kind == WIRE_NOTIFY || m.kind == WIRE_GENERAL);
+	n = strlen(m.name);
+	must(n <= WIRE_NAME_MAX);
+	must((m.kind == WIRE_GENERAL) == (n == 0));
+	for (i = 0; i < n; i++)
+		must(strchr("abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
+		    m.name[i]) != NULL);
+	must(m.kind == WIRE_SNAPSHOT || m.nrows == 0);
+	must(m.kind == WIRE_NOTIFY || m.nvbs == 0);
+	must(m.nrows <= WIRE_ROWS_MAX && m.nvbs <= WIRE_COLS_MAX &&
+	    m.ngen <= WIRE_COLS_MAX);
+	for (i = 0; i < m.nrows; i++) {
+		must(wire_tab_ok(m.rows[i].tab));
+		must(m.rows[i].nv <= WIRE_COLS_MAX);
+		for (k = 0; k < m.rows[i].nv; k++) {
+			val_ok(&m.rows[i].v[k]);
+			must(k == 0 || m.rows[i].v[k - 1].col <
+			    m.rows[i].v[k].col);
+			must(wire_row_col(&m.rows[i], m.rows[i].v[k].col) ==
+			    &m.rows[i].v[k]);
+		}
+	}
+	for (i = 0; i < m.nvbs; i++) {
+		must(wire_tab_ok(m.vbs[i].tab));
+		val_ok(&m.vbs[i].v);
+	}
+	for (i = 0; i < m.ngen; i++)
+		val_ok(&m.gen[i]);
+	wire_msg_free(&m);
+	must(m.nrows == 0 && m.rows == NULL);
+	return 0;
+}

@@ -1,0 +1,109 @@
+# Helpers for the SNMP integration tests (3xx), sourced after lib.sh and
+# daemon_lib.sh (and after d_setup: everything lives in $W):
+#
+#   snmp_setup          $S (a short directory for the AgentX socket),
+#                       SNMP_PORT, TRAP_PORT (free UDP ports), client
+#                       environment that reads no system file
+#   snmpd_start         the test snmpd (tests/snmp/snmpd.conf.in), ready
+#                       when its AgentX socket exists and a GET answers;
+#                       SNMPD_PID
+#   snmpd_stop          SIGTERM, bounded wait, SIGKILL
+#   snmptrapd_start     snmptrapd logging to $S/traps.log; TRAPD_PID
+#   snmptrapd_stop
+#   sget OID / swalk OID   snmpget / snmpwalk -v2c -On -Oe against it
+#   sval OID            the value alone (snmpget -Oqv)
+#   snmp_cleanup        stop both (for the EXIT trap, with d_cleanup)
+# The config templates are tests/snmp/*.conf.in.
+SNMPD_PID=
+TRAPD_PID=
+
+snmp_setup() {
+	S=$(mktemp -d /tmp/snmpt.XXXXXX) || exit 1
+	chmod 755 "$S"
+	mkdir -p "$S/persist" "$S/tpersist" "$S/client"
+	# shellcheck disable=SC2046
+	set -- $(_sim_freeports udp udp)
+	SNMP_PORT=$1
+	TRAP_PORT=$2
+	export SNMPCONFPATH=$S/client SNMP_PERSISTENT_DIR=$S/client MIBS=
+	export MIBDIRS=/nonexistent
+}
+
+snmpd_start() {
+	sed -e "s|@DIR@|$S|g" -e "s|@PORT@|$SNMP_PORT|g" \
+	    -e "s|@TPORT@|$TRAP_PORT|g" "$TESTS_DIR/snmp/snmpd.conf.in" \
+	    >"$S/snmpd.conf"
+	SNMP_PERSISTENT_DIR=$S/persist /usr/sbin/snmpd -f -Lf "$S/snmpd.log" \
+	    -C -c "$S/snmpd.conf" -p "$S/snmpd.pid" -I -smux \
+	    >>"$S/snmpd.out" 2>&1 &
+	SNMPD_PID=$!
+	if ! wait_for 20 _snmpd_ready; then
+		echo "# snmpd did not come up:"
+		sed 's/^/#   | /' "$S/snmpd.log" | tail -n 20
+		return 1
+	fi
+}
+
+_snmpd_ready() {
+	kill -0 "$SNMPD_PID" 2>/dev/null && [ -S "$S/agentx.sock" ] &&
+	    snmpget -v2c -c public -t 0.3 -r 0 -On "udp:127.0.0.1:$SNMP_PORT" \
+	    .1.3.6.1.2.1.1.3.0 >/dev/null 2>&1
+}
+
+_pid_stop() {
+	[ -n "$1" ] || return 0
+	kill -CONT "$1" 2>/dev/null
+	kill -TERM "$1" 2>/dev/null
+	_ps=0
+	while kill -0 "$1" 2>/dev/null && [ "$_ps" -lt 50 ]; do
+		_ps=$((_ps + 1))
+		sleep 0.1
+	done
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+snmpd_stop() {
+	_pid_stop "$SNMPD_PID"
+	SNMPD_PID=
+}
+
+snmptrapd_start() {
+	sed -e "s|@DIR@|$S|g" "$TESTS_DIR/snmp/snmptrapd.conf.in" \
+	    >"$S/snmptrapd.conf"
+	: >"$S/traps.log"
+	SNMP_PERSISTENT_DIR=$S/tpersist /usr/sbin/snmptrapd -f -C \
+	    -c "$S/snmptrapd.conf" -Lf "$S/traps.log" -On -p "$S/trapd.pid" \
+	    -F "TRAP %V| %v\n" "udp:127.0.0.1:$TRAP_PORT" \
+	    >>"$S/trapd.out" 2>&1 &
+	TRAPD_PID=$!
+	wait_for 10 _trapd_ready
+}
+
+_trapd_ready() {
+	kill -0 "$TRAPD_PID" 2>/dev/null &&
+	    ss -lun 2>/dev/null | grep -q "127.0.0.1:$TRAP_PORT "
+}
+
+snmptrapd_stop() {
+	_pid_stop "$TRAPD_PID"
+	TRAPD_PID=
+}
+
+sget() {
+	snmpget -v2c -c public -t 2 -r 1 -On -Oe "udp:127.0.0.1:$SNMP_PORT" "$@"
+}
+
+sval() {
+	snmpget -v2c -c public -t 2 -r 1 -Oqv -Oe "udp:127.0.0.1:$SNMP_PORT" "$@"
+}
+
+swalk() {
+	snmpwalk -v2c -c public -t 2 -r 1 -On -Oe "udp:127.0.0.1:$SNMP_PORT" "$@"
+}
+
+snmp_cleanup() {
+	snmpd_stop
+	snmptrapd_stop
+	[ -n "${S:-}" ] && [ "${KEEP:-0}" != 1 ] && rm -rf "$S"
+}
