@@ -7,7 +7,7 @@
 # (tests/mib/base-mibs.sh: erlang-snmp, downloaded, never installed).
 set -eu
 PKGS="gcc make pkg-config libc6-dev libssl-dev libsnmp-dev
-libcurl4-openssl-dev openipmi libopenipmi-dev ipmitool freeipmi-tools
+libcurl4-openssl-dev libjansson-dev openssl openipmi libopenipmi-dev ipmitool freeipmi-tools
 freeipmi-bmc-watchdog
 snmpd snmp qemu-system-x86 busybox-static cpio kmod clang
 libfuzzer-14-dev libclang-rt-14-dev python3 iproute2 procps
