@@ -39,7 +39,6 @@ struct http_xfer {
 	char		*buf;		/* response body */
 	size_t		 len, cap;
 	int		 too_big;
-	int		 hdr_bad;	/* a header line we could not keep */
 	char		 location[HTTP_HEADER_MAX];
 	char		 token[HTTP_HEADER_MAX];
 	char		 ctype[128];
@@ -283,10 +282,10 @@ http_on_header(char *p, size_t sz, size_t n, void *arg)
 
 		if (strcmp(name, keep[i].name) != 0)
 			continue;
-		if (http_header_value(&rb, dst, keep[i].len) != 0) {
+		/* one that does not fit is not kept: a missing token
+		 * or Location is then what the caller reports */
+		if (http_header_value(&rb, dst, keep[i].len) != 0)
 			dst[0] = '\0';
-			x->hdr_bad = 1;
-		}
 	}
 	return len;
 }

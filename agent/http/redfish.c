@@ -108,7 +108,6 @@ struct rf_op {
 	struct redfish_cursor since;
 	/* progress */
 	int		 found;		/* sensors: a source was seen */
-	char		 sys_path[REDFISH_PATH_MAX];
 };
 
 struct redfish {
@@ -117,7 +116,6 @@ struct redfish {
 	char		 base[RF_BASE_MAX];
 	char		*user;
 	char		*password;
-	char		 ca_file_set;
 	struct redfish_cfg cfg;
 	char		*system_id;
 
@@ -144,10 +142,12 @@ struct redfish {
 
 	/* operations and their results */
 	struct rf_op	 op[RF_NKIND];
+	/* grown on demand, up to REDFISH_SENSORS_MAX and REDFISH_LOG_MAX:
+	 * an idle target costs little */
 	struct sensors_item *sensors;
 	uint64_t	*skeys;
 	char		 (*spaths)[REDFISH_PATH_MAX];
-	size_t		 nsensors;
+	size_t		 nsensors, scap;
 	struct chassis_snapshot chassis_snap;
 	struct wdt_timer wdt;
 	struct redfish_info info;
@@ -155,7 +155,7 @@ struct redfish {
 	uint32_t	*svc_keys;
 	size_t		 nsvcs;
 	struct redfish_log_entry *entries;
-	size_t		 nentries;
+	size_t		 nentries, ecap;
 
 	/* close */
 	struct ev_timer	*close_timer;
@@ -637,7 +637,6 @@ rf_op_start(struct redfish *rf, enum rf_kind k, redfish_done_fn *done,
 	op->err = REDFISH_OK;
 	op->detail[0] = '\0';
 	op->found = 0;
-	op->sys_path[0] = '\0';
 	ev_timer_set(rf->ev, op->kick, 0);
 	return 0;
 }
@@ -1044,6 +1043,17 @@ rf_slot(struct redfish *rf, struct rf_op *op, uint64_t key, const char *path,
 		    rf->base, REDFISH_SENSORS_MAX);
 		return NULL;
 	}
+	if (rf->nsensors == rf->scap) {
+		rf->scap = rf->scap ? rf->scap * 2 : 64;
+		if (rf->scap > REDFISH_SENSORS_MAX)
+			rf->scap = REDFISH_SENSORS_MAX;
+		rf->sensors = xreallocarray(rf->sensors, rf->scap,
+		    sizeof(*rf->sensors));
+		rf->skeys = xreallocarray(rf->skeys, rf->scap,
+		    sizeof(*rf->skeys));
+		rf->spaths = xreallocarray(rf->spaths, rf->scap,
+		    sizeof(*rf->spaths));
+	}
 	i = rf->nsensors++;
 	rf->skeys[i] = key;
 	(void)snprintf(rf->spaths[i], sizeof(rf->spaths[i]), "%s",
@@ -1385,6 +1395,13 @@ rf_l_entry_doc(struct redfish *rf, struct rf_op *op, size_t svc,
 	if (rf->nentries >= REDFISH_LOG_MAX) {
 		rf->svcs[svc].truncated = 1;
 		return;
+	}
+	if (rf->nentries == rf->ecap) {
+		rf->ecap = rf->ecap ? rf->ecap * 2 : 32;
+		if (rf->ecap > REDFISH_LOG_MAX)
+			rf->ecap = REDFISH_LOG_MAX;
+		rf->entries = xreallocarray(rf->entries, rf->ecap,
+		    sizeof(*rf->entries));
 	}
 	e = &rf->entries[rf->nentries];
 	if (rfmap_log_entry(doc, e, err, sizeof(err)) != 0) {
@@ -1829,12 +1846,8 @@ redfish_new(struct ev *ev, const struct redfish_cfg *cfg, char *err,
 	rf->systems = xcalloc(REDFISH_MEMBERS_MAX, sizeof(*rf->systems));
 	rf->chassis = xcalloc(REDFISH_MEMBERS_MAX, sizeof(*rf->chassis));
 	rf->managers = xcalloc(REDFISH_MEMBERS_MAX, sizeof(*rf->managers));
-	rf->sensors = xcalloc(REDFISH_SENSORS_MAX, sizeof(*rf->sensors));
-	rf->skeys = xcalloc(REDFISH_SENSORS_MAX, sizeof(*rf->skeys));
-	rf->spaths = xcalloc(REDFISH_SENSORS_MAX, sizeof(*rf->spaths));
 	rf->svcs = xcalloc(REDFISH_LOG_SERVICES, sizeof(*rf->svcs));
 	rf->svc_keys = xcalloc(REDFISH_LOG_SERVICES, sizeof(*rf->svc_keys));
-	rf->entries = xcalloc(REDFISH_LOG_MAX, sizeof(*rf->entries));
 	for (k = 0; k < RF_NKIND; k++) {
 		rf->op[k].kind = (enum rf_kind)k;
 		rf->op[k].rf = rf;
@@ -1882,6 +1895,7 @@ redfish_free(struct redfish *rf)
 
 	if (rf == NULL)
 		return;
+	rf->closing = 0;	/* drop a login in flight too */
 	rf_drop_calls(rf);
 	http_free(rf->http);
 	for (k = 0; k < RF_NKIND; k++)

@@ -9,7 +9,11 @@
  *	  --no-session  --no-expand  --cursor FILE (logs: read, then
  *	  written moved past what was listed)
  *	CMD: sensors | chassis | watchdog | info | logs | stats |
- *	     clear PATH | reset TYPE
+ *	     clear PATH | reset TYPE |
+ *	     together (sensors, chassis, info and logs started at once:
+ *	     they share the one connection and session) |
+ *	     abandon MS (a sweep started, then the client closed after MS
+ *	     ms, whatever it was doing: the sweep's done is never called)
  *
  * Exit: 0, 1 an operation failed (refused, unsupported, bad status or
  * body), 2 usage, 3 transport or authentication failure.  Errors go to
@@ -35,6 +39,7 @@ struct drive {
 	struct ev	*ev;
 	struct redfish	*rf;
 	int		 done;
+	int		 pending;	/* together: operations left */
 	enum redfish_err err;
 	struct json	 js;
 };
@@ -44,8 +49,20 @@ on_done(void *arg, enum redfish_err e)
 {
 	struct drive *d = arg;
 
+	if (d->err == REDFISH_OK)
+		d->err = e;
+	if (d->pending > 0 && --d->pending > 0)
+		return;
 	d->done = 1;
-	d->err = e;
+}
+
+static int64_t
+on_abandon(void *arg)
+{
+	struct drive *d = arg;
+
+	redfish_close(d->rf, on_done, d);
+	return EV_STOP;
 }
 
 static void
@@ -398,7 +415,34 @@ main(int argc, char *argv[])
 			print_stats(&d);
 			continue;
 		}
-		if (strcmp(cmd, "sensors") == 0)
+		if (strcmp(cmd, "abandon") == 0 && i + 1 < argc) {
+			struct ev_timer *t;
+
+			(void)redfish_sensors(d.rf, on_done, &d);
+			t = ev_timer_add(d.ev, (int64_t)strtoul(argv[++i], NULL,
+			    10), on_abandon, &d);
+			/* done comes from the close, not the sweep */
+			run(&d);
+			ev_timer_del(d.ev, t);
+			json_obj_begin(&d.js, NULL);
+			json_bool(&d.js, "closed", d.err == REDFISH_OK);
+			json_str(&d.js, "detail", redfish_detail(d.rf, NULL));
+			json_obj_end(&d.js);
+			json_end(&d.js);
+			continue;
+		}
+		if (strcmp(cmd, "together") == 0) {
+			d.pending = 4;
+			if (redfish_sensors(d.rf, on_done, &d) != 0 ||
+			    redfish_chassis(d.rf, on_done, &d) != 0 ||
+			    redfish_info(d.rf, on_done, &d) != 0 ||
+			    redfish_logs(d.rf, NULL, on_done, &d) != 0) {
+				(void)fprintf(stderr, "rfdrive: together: "
+				    "an operation would not start\n");
+				rc = 1;
+				break;
+			}
+		} else if (strcmp(cmd, "sensors") == 0)
 			(void)redfish_sensors(d.rf, on_done, &d);
 		else if (strcmp(cmd, "chassis") == 0)
 			(void)redfish_chassis(d.rf, on_done, &d);
@@ -438,11 +482,20 @@ main(int argc, char *argv[])
 			(void)fprintf(stderr, "rfdrive: %s: %s: %s\n", cmd,
 			    redfish_strerror(d.err), redfish_detail(d.rf,
 			    strcmp(cmd, "clear") == 0 || strcmp(cmd, "reset") ==
-			    0 ? "action" : cmd));
+			    0 ? "action" : strcmp(cmd, "together") == 0 ?
+			    "sensors" : cmd));
 			rc = exit_code(d.err);
 			break;
 		}
-		if (strcmp(cmd, "sensors") == 0)
+		if (strcmp(cmd, "together") == 0) {
+			print_sensors(&d);
+			json_init(&d.js, stdout);
+			print_chassis(&d);
+			json_init(&d.js, stdout);
+			print_info(&d);
+			json_init(&d.js, stdout);
+			print_logs(&d);
+		} else if (strcmp(cmd, "sensors") == 0)
 			print_sensors(&d);
 		else if (strcmp(cmd, "chassis") == 0)
 			print_chassis(&d);

@@ -26,7 +26,9 @@
                the cap), oversized-stream (no length), slow (a byte a
                second), wrongtype (numbers as strings, Members not an
                array), 500, redirect (302 to /redfish/v1/Elsewhere),
-               deep (nested 100 levels), html; "/_test/expire": PATH drops
+               deep (nested 100 levels), html; on the Sessions
+               collection "delay" answers the login after a second;
+               "/_test/expire": PATH drops
                every session just before PATH is answered, once (the
                client must log in again).
   log          --log FILE: one JSON line per request (method, path,
@@ -355,6 +357,8 @@ class Handler(BaseHTTPRequestHandler):
         path = u.path.rstrip("/")
         raw = self.read_body()
         if path == "/redfish/v1/SessionService/Sessions":
+            if st.faults().get(path) == "delay":
+                time.sleep(1)   # a BMC slow to make a session
             self.login(raw)
             return
         auth = self.authed()

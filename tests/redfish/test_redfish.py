@@ -374,6 +374,9 @@ def test_sensors_no_expand(tmp):
            all("$expand" not in x["query"] for x in srv.log()),
            "sensors without $expand: one GET per member (%d)" % n,
            "%d GETs" % len(gets))
+        ok(docs[1]["requests"] > n and 1 <= docs[1]["connects"] <= 2,
+           "keep-alive: %d requests over at most 2 connections" %
+           docs[1]["requests"], json.dumps(docs[1]))
     finally:
         srv.stop()
 
@@ -631,6 +634,60 @@ def test_tls(srv, tls_args, wrong):
        "trusted CA", err)
 
 
+def test_together(srv, tls_args):
+    """four operations at once: one connection setup, one session"""
+    srv.reset_log()
+    rc, docs, err, _ = rfdrive(srv, "together", "stats", extra=tls_args)
+    if not ok(rc == 0 and len(docs) == 5,
+              "sensors, chassis, info and logs at once: exit 0", err):
+        return
+    log = srv.log()
+    ok(docs[4]["sessions"] == 1 and len([x for x in log if x["path"] ==
+                                         "/redfish/v1/"]) == 1,
+       "at once: one service root read, one session for all four",
+       json.dumps(docs[4]))
+    diffs = compare_sensors(docs[0]["sensors"], expected_sensors())
+    diffs += compare_entries(docs[3]["entries"],
+                             expected_entries(mockup_logs()))
+    ok(not diffs and docs[1]["system_power"] == "on" and
+       docs[2]["manager_id"] == "BMC",
+       "at once: each result as when run alone", "\n".join(diffs))
+    sessions_closed(srv, "together")
+
+
+def test_abandon(srv, tls_args):
+    """closed in the middle: whatever was in flight, the session goes"""
+    sess = "/redfish/v1/SessionService/Sessions"
+    for what, faults in (("while the login is answered", {sess: "delay"}),
+                         ("while a GET is in flight",
+                          {"/redfish/v1/Chassis/1U/Sensors": "slow"})):
+        srv.faults(faults)
+        srv.reset_log()
+        rc, docs, err, el = rfdrive(srv, "abandon", "500", extra=tls_args)
+        ok(rc == 0 and docs == [{"closed": True, "detail": ""}],
+           "closed %s: exit 0, the sweep abandoned" % what,
+           err + json.dumps(docs))
+        sessions_closed(srv, "closed " + what)
+    srv.faults({})
+
+
+def test_refused(srv):
+    """a port held (bound, not listening) so nobody else answers on it"""
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    try:
+        url = "http://127.0.0.1:%d" % port
+        rc, docs, err, el = rfdrive(srv, "sensors", url=url,
+                                    extra=["--timeout", "2000"])
+        ok(rc == 3 and url + "/redfish/v1/" in err and
+           "Couldn't connect" in err,
+           "nothing listening: exit 3, the URL and the reason said", err)
+    finally:
+        s.close()
+
+
 FAULTS = [
     # mode, exit code, words in the message
     ("malformed", 1, "malformed JSON: line 1"),
@@ -722,10 +779,13 @@ def main():
     try:
         test_sensors(main_srv, tls_args)
         test_chassis_info(main_srv, tls_args)
+        test_together(main_srv, tls_args)
         test_reset(main_srv, tls_args)
         test_auth(main_srv, tls_args, tmp)
         test_tls(main_srv, tls_args, wrong)
         test_faults(main_srv, tls_args)
+        test_refused(main_srv)
+        test_abandon(main_srv, tls_args)
         test_sensors_no_expand(tmp)
         test_legacy(tmp)
         test_overlay_chassis(tmp)
