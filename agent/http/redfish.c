@@ -81,6 +81,7 @@ struct rf_call {
 	int		 json;		/* parse a JSON body */
 	int		 retried;	/* after a re-login */
 	int		 login;		/* the session POST itself */
+	unsigned	 tok_gen;	/* the token it was sent with */
 	size_t		 a, b;		/* for cb */
 };
 
@@ -135,6 +136,7 @@ struct redfish {
 	enum redfish_err conn_err;
 	char		 conn_detail[REDFISH_ERR_MAX];
 	int		 relogin;	/* a re-login is running */
+	unsigned	 tok_gen;	/* bumped at each new token */
 
 	/* calls: sent (at most RF_INFLIGHT), queued, waiting for re-login */
 	struct rf_call	*sent, *queue, *queue_tail, *relogin_wait;
@@ -412,6 +414,7 @@ rf_submit(struct redfish *rf, struct rf_call *c)
 		r.user = rf->user;
 		r.password = rf->password;
 	}
+	c->tok_gen = rf->tok_gen;
 	c->x = http_submit(rf->http, &r, rf_on_http, c, err, sizeof(err));
 	if (c->x == NULL) {
 		rf_fail_now(rf, c, err);
@@ -563,10 +566,15 @@ rf_on_http(void *arg, const struct http_rsp *rsp)
 	} else if (rsp->status == 401 && c->auth && !c->login &&
 	    !c->retried && rf->auth == RF_AUTH_SESSION) {
 		/* the session timed out or was deleted on the BMC: make a
-		 * new one and ask again, once */
+		 * new one and ask again, once; sent with a token replaced
+		 * since, only ask again */
 		c->retried = 1;
-		rf_list_add(&rf->relogin_wait, c);
-		rf_relogin_start(rf);
+		if (c->tok_gen != rf->tok_gen && !rf->relogin)
+			rf_enqueue(rf, c);
+		else {
+			rf_list_add(&rf->relogin_wait, c);
+			rf_relogin_start(rf);
+		}
 		rf_pump(rf);
 		return;
 	} else if (rsp->status == 401 || rsp->status == 403) {
@@ -905,6 +913,7 @@ rf_login_cb(struct redfish *rf, struct rf_call *c, const struct rf_res *res)
 		} else {
 			(void)snprintf(rf->token, sizeof(rf->token), "%s",
 			    res->rsp->auth_token);
+			rf->tok_gen++;
 			rf->auth = RF_AUTH_SESSION;
 			rf_session_path(rf, res);
 			rf->stats.sessions++;

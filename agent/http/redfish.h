@@ -29,8 +29,9 @@
  * Operations of different kinds run at the same time (a sensor sweep
  * while the logs are read); one of each kind at once (-1 otherwise).
  * Each done is called exactly once, from the loop, never from the start
- * function.  Results of an operation stay valid until the next one of
- * its kind starts.
+ * function (unless redfish_close abandons the operation: then never);
+ * done may start operations and close the client, not free it.  Results
+ * of an operation stay valid until the next one of its kind starts.
  *
  * Errors always name the URL and what was wrong: "https://h:443/redfish
  * /v1/Chassis/1U/Sensors: malformed JSON: line 1, column 9: ...",

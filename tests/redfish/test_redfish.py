@@ -615,6 +615,24 @@ def test_relogin(tmp):
         ok(len(dels) == 1 and dels[0]["path"] == logins[1]["body"][
             "session"] and dels[0]["status"] == 204,
            "the new session is the one deleted at exit", json.dumps(dels))
+        # lost while four operations have requests out: whatever comes
+        # back 401, and whenever, one new session serves them all
+        srv.reset_log()
+        srv.faults({"/_test/expire":
+                    "/redfish/v1/Systems/437XR1138R2/LogServices"})
+        rc, docs, err, _ = rfdrive(srv, "together", "stats")
+        log = srv.log()
+        logins = [x for x in log if x["method"] == "POST" and
+                  x["status"] == 201]
+        st = docs[-1] if docs else {}
+        ok(rc == 0 and st.get("relogins") == 1 and len(logins) == 2 and
+           len([x for x in log if x["status"] == 401]) >= 1,
+           "a session lost under four operations: exactly one new login",
+           err + json.dumps(st))
+        dels = [x for x in log if x["method"] == "DELETE"]
+        ok(len(dels) == 1 and logins and dels[0]["path"] ==
+           logins[-1]["body"]["session"],
+           "... and that session is deleted at exit", json.dumps(dels))
     finally:
         srv.stop()
 
