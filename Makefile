@@ -41,8 +41,11 @@ JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || \
 $(BUILD)/obj/agent/http/%.o: HTTP_CFLAGS = $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 # -pthread: agent/util/work.c runs blocking jobs (fsync, getaddrinfo) on
 # a worker thread
+# --as-needed: a program that uses no agent/http/ object (the unit tests
+# of the IPMI side ...) does not load libcurl and its 30 libraries
 LDLIBS	= $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto) \
-	  $(CURL_LIBS) $(JANSSON_LIBS) -lm -pthread
+	  -Wl,--as-needed $(CURL_LIBS) $(JANSSON_LIBS) -Wl,--no-as-needed \
+	  -lm -pthread
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
 # library code shared by the CLI, the daemon, tests and fuzzers; the
