@@ -12,8 +12,9 @@
  *	     clear PATH | reset TYPE |
  *	     together (sensors, chassis, info and logs started at once:
  *	     they share the one connection and session) |
- *	     abandon MS (a sweep started, then the client closed after MS
- *	     ms, whatever it was doing: the sweep's done is never called)
+ *	     abandon (a sweep started; when a line arrives on standard
+ *	     input the client is closed, whatever it is doing, and
+ *	     {"closing": true} printed; the sweep's done is never called)
  *
  * Exit: 0, 1 an operation failed (refused, unsupported, bad status or
  * body), 2 usage, 3 transport or authentication failure.  Errors go to
@@ -40,6 +41,7 @@ struct drive {
 	struct redfish	*rf;
 	int		 done;
 	int		 pending;	/* together: operations left */
+	struct ev_fd	*in;		/* abandon: standard input */
 	enum redfish_err err;
 	struct json	 js;
 };
@@ -56,13 +58,19 @@ on_done(void *arg, enum redfish_err e)
 	d->done = 1;
 }
 
-static int64_t
-on_abandon(void *arg)
+static void
+on_stdin(int fd, unsigned events, void *arg)
 {
 	struct drive *d = arg;
+	char buf[64];
 
+	(void)events;
+	(void)read(fd, buf, sizeof(buf));
+	ev_fd_del(d->ev, d->in);
+	d->in = NULL;
 	redfish_close(d->rf, on_done, d);
-	return EV_STOP;
+	(void)printf("{\"closing\": true}\n");
+	(void)fflush(stdout);
 }
 
 static void
@@ -415,15 +423,12 @@ main(int argc, char *argv[])
 			print_stats(&d);
 			continue;
 		}
-		if (strcmp(cmd, "abandon") == 0 && i + 1 < argc) {
-			struct ev_timer *t;
-
+		if (strcmp(cmd, "abandon") == 0) {
 			(void)redfish_sensors(d.rf, on_done, &d);
-			t = ev_timer_add(d.ev, (int64_t)strtoul(argv[++i], NULL,
-			    10), on_abandon, &d);
+			d.in = ev_fd_add(d.ev, STDIN_FILENO, EV_READ, on_stdin,
+			    &d);
 			/* done comes from the close, not the sweep */
 			run(&d);
-			ev_timer_del(d.ev, t);
 			json_obj_begin(&d.js, NULL);
 			json_bool(&d.js, "closed", d.err == REDFISH_OK);
 			json_str(&d.js, "detail", redfish_detail(d.rf, NULL));

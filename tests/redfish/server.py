@@ -26,8 +26,9 @@
                the cap), oversized-stream (no length), slow (a byte a
                second), wrongtype (numbers as strings, Members not an
                array), 500, redirect (302 to /redfish/v1/Elsewhere),
-               deep (nested 100 levels), html; on the Sessions
-               collection "delay" answers the login after a second;
+               deep (nested 100 levels), html; "hold" (a GET, or the
+               login on the Sessions collection) answers only once the
+               file FAULTS.release exists, after a "held" log line;
                "/_test/expire": PATH drops
                every session just before PATH is answered, once (the
                client must log in again).
@@ -208,6 +209,16 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- faults --
 
+    def hold(self):
+        """answer only once the test says so: a "held" line in the log,
+        then wait for FAULTS.release (30 s at most)"""
+        st = self.server.state
+        self.record(0, self.auth_kind(), {"held": True})
+        rel = st.args.faults + ".release"
+        end = time.monotonic() + 30
+        while not os.path.exists(rel) and time.monotonic() < end:
+            time.sleep(0.01)
+
     def fault(self, mode, doc, auth):
         self.record(200 if mode not in ("500", "redirect") else
                     int(mode) if mode == "500" else 302, auth,
@@ -341,6 +352,9 @@ class Handler(BaseHTTPRequestHandler):
                            {"WWW-Authenticate": 'Basic realm="rfmock"'})
             return
         doc = self.resource(path, u.query)
+        if faults.get(path) == "hold":
+            self.hold()
+            faults.pop(path)
         if path in faults:
             self.fault(faults[path], doc if doc is not None else {},
                        auth or "none")
@@ -357,8 +371,8 @@ class Handler(BaseHTTPRequestHandler):
         path = u.path.rstrip("/")
         raw = self.read_body()
         if path == "/redfish/v1/SessionService/Sessions":
-            if st.faults().get(path) == "delay":
-                time.sleep(1)   # a BMC slow to make a session
+            if st.faults().get(path) == "hold":
+                self.hold()
             self.login(raw)
             return
         auth = self.authed()
