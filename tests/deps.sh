@@ -13,7 +13,7 @@
 # Some that the name does not explain: binutils (readelf, for
 # tests/inband/static.sh), cpio and busybox-static (the in-band guest's
 # initramfs), procps (ps, in 040-cli-contract), openssl (the test CA
-# and certificates of 700-redfish), libjansson-dev and
+# and certificates of 850-redfish), libjansson-dev and
 # libcurl4-openssl-dev (agent/http/, the Redfish client).
 set -eu
 PKGS="gcc binutils make pkg-config libc6-dev libssl-dev libsnmp-dev
