@@ -252,21 +252,9 @@ rf_watchdog(struct rf_cli *r, int argc, char **argv)
 
 /* ---- info ---------------------------------------------------------- */
 
-/* src cut to fit (a UUID is 36 characters, the service's may be
- * longer only if malformed) */
-static void
-rf_copy(char *dst, size_t len, const char *src)
-{
-	size_t l = strnlen(src, len - 1);
-
-	memcpy(dst, src, l);
-	dst[l] = '\0';
-}
-
 static int
 rf_info(struct rf_cli *r, int argc, char **argv)
 {
-	const struct redfish_info *in;
 	struct shape_info si;
 	struct json *j = &r->c->js;
 	enum redfish_err e;
@@ -278,28 +266,7 @@ rf_info(struct rf_cli *r, int argc, char **argv)
 	}
 	if ((e = RF_RUN(r, redfish_info(r->rf, rf_done, r))) != REDFISH_OK)
 		return rf_fail(r, "info", e);
-	in = redfish_info_get(r->rf);
-	memset(&si, 0, sizeof(si));
-	si.redfish = 1;
-	rf_copy(si.rf_version, sizeof(si.rf_version), in->redfish_version);
-	rf_copy(si.rf_service_uuid, sizeof(si.rf_service_uuid),
-	    in->service_uuid);
-	rf_copy(si.rf_firmware, sizeof(si.rf_firmware), in->manager_firmware);
-	rf_copy(si.rf_manager_model, sizeof(si.rf_manager_model),
-	    in->manager_model);
-	rf_copy(si.rf_manufacturer, sizeof(si.rf_manufacturer),
-	    in->system_manufacturer);
-	rf_copy(si.rf_model, sizeof(si.rf_model), in->system_model);
-	rf_copy(si.rf_serial, sizeof(si.rf_serial), in->system_serial);
-	rf_copy(si.rf_bios, sizeof(si.rf_bios), in->bios_version);
-	if (in->manager_uuid[0] != '\0') {
-		si.have_devguid = 1;
-		rf_copy(si.devguid, sizeof(si.devguid), in->manager_uuid);
-	}
-	if (in->system_uuid[0] != '\0') {
-		si.have_sysguid = 1;
-		rf_copy(si.sysguid, sizeof(si.sysguid), in->system_uuid);
-	}
+	redfish_info_shape(redfish_info_get(r->rf), &si);
 	if (r->c->json) {
 		json_obj_begin(j, NULL);
 		shape_info_json(j, &si);

@@ -2009,6 +2009,45 @@ redfish_sensor(const struct redfish *rf, size_t i)
 	return i < rf->nsensors ? &rf->sensors[i] : NULL;
 }
 
+/* src cut to fit (a UUID is 36 characters) */
+static void
+rf_copy_cut(char *dst, size_t len, const char *src)
+{
+	size_t l = strnlen(src, len - 1);
+
+	memcpy(dst, src, l);
+	dst[l] = '\0';
+}
+
+void
+redfish_info_shape(const struct redfish_info *in, struct shape_info *si)
+{
+	memset(si, 0, sizeof(*si));
+	si->redfish = 1;
+	rf_copy_cut(si->rf_version, sizeof(si->rf_version),
+	    in->redfish_version);
+	rf_copy_cut(si->rf_service_uuid, sizeof(si->rf_service_uuid),
+	    in->service_uuid);
+	rf_copy_cut(si->rf_firmware, sizeof(si->rf_firmware),
+	    in->manager_firmware);
+	rf_copy_cut(si->rf_manager_model, sizeof(si->rf_manager_model),
+	    in->manager_model);
+	rf_copy_cut(si->rf_manufacturer, sizeof(si->rf_manufacturer),
+	    in->system_manufacturer);
+	rf_copy_cut(si->rf_model, sizeof(si->rf_model), in->system_model);
+	rf_copy_cut(si->rf_serial, sizeof(si->rf_serial), in->system_serial);
+	rf_copy_cut(si->rf_bios, sizeof(si->rf_bios), in->bios_version);
+	if (in->manager_uuid[0] != '\0') {
+		si->have_devguid = 1;
+		rf_copy_cut(si->devguid, sizeof(si->devguid),
+		    in->manager_uuid);
+	}
+	if (in->system_uuid[0] != '\0') {
+		si->have_sysguid = 1;
+		rf_copy_cut(si->sysguid, sizeof(si->sysguid), in->system_uuid);
+	}
+}
+
 int
 redfish_chassis(struct redfish *rf, redfish_done_fn *done, void *arg)
 {

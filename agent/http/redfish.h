@@ -51,6 +51,7 @@
 #include "ev.h"
 #include "sel.h"
 #include "sensors.h"
+#include "shape.h"
 
 #define REDFISH_PATH_MAX	256	/* an @odata.id we follow */
 #define REDFISH_ID_MAX		64
@@ -234,6 +235,10 @@ const struct wdt_timer *redfish_watchdog_timer(const struct redfish *);
 
 int		 redfish_info(struct redfish *, redfish_done_fn *, void *);
 const struct redfish_info *redfish_info_get(const struct redfish *);
+/* the identity as `info' prints it (shape.h: Device ID members null,
+ * the manager's and system's UUIDs as the GUIDs) */
+void		 redfish_info_shape(const struct redfish_info *,
+		    struct shape_info *);
 
 /*
  * Read every log service of the systems and managers and list the
