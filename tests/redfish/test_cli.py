@@ -307,6 +307,8 @@ def main():
         test_auth(srv, tls, tmp)
         test_tls(srv, tls)
         test_stats_faults(srv, tls)
+    except Exception as e:
+        T.ok(False, "the test ran to its end", repr(e))
     finally:
         srv.stop()
         if T.FAILS == 0:
