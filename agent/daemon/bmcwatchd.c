@@ -33,6 +33,7 @@
 #include "priv.h"
 #include "store/store.h"
 #include "target.h"
+#include "webhook.h"
 #include "work.h"
 #include "xmem.h"
 
@@ -48,6 +49,7 @@ struct d_target {
 };
 
 struct daemon {
+	struct webhook_set *wh;
 	const char	*conf_path;
 	struct conf	*conf;
 	struct conf	**retired;	/* confs stopping targets still use */
@@ -347,6 +349,7 @@ d_reload(struct daemon *d)
 	d->retired[d->nretired++] = old;
 	d->conf = nc;
 	d->env.conf = nc;
+	webhook_reload(d->wh, nc);
 	for (i = 0; i < nc->ntargets; i++)
 		if (d_find(d, nc->targets[i].name) == NULL &&
 		    d_ipmi(&nc->targets[i])) {
@@ -487,9 +490,6 @@ d_unsupported(const struct conf *c)
 	if (c->snmp)
 		log_warnx("conf", "snmp yes: the SNMP subagent is not part of "
 		    "this build yet");
-	if (c->nwebhooks > 0)
-		log_warnx("conf", "%zu webhook(s): not sent by this build yet",
-		    c->nwebhooks);
 	if (c->prometheus_textfile != NULL)
 		log_warnx("conf", "prometheus-textfile: not written by this "
 		    "build yet");
@@ -508,6 +508,7 @@ d_run_setup(struct daemon *d, int fd)
 		fatal("bmcwatchd", "worker threads");
 	d->store = store_new();
 	(void)store_subscribe(d->store, d_on_event, d);
+	d->wh = webhook_new(d->ev, d->io, d->store, d->conf);
 	d->env.ev = d->ev;
 	d->env.io = d->io;
 	d->env.dns = d->dns;
@@ -573,6 +574,9 @@ d_shutdown(struct daemon *d)
 	}
 	ev_timer_del(d->ev, d->progress);
 	ev_timer_del(d->ev, d->ready_timer);
+	/* the webhooks' sends stop; their queue files stay for the next
+	 * start */
+	webhook_free(d->wh);
 	/* what is queued for the disk gets there */
 	work_free(d->io);
 	work_free(d->dns);

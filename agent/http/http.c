@@ -544,6 +544,7 @@ http_setup(struct http *h, struct http_xfer *x, const struct http_req *r,
 {
 	CURL *e = x->easy;
 	char line[HTTP_HEADER_MAX + 32];
+	size_t i;
 
 	(void)curl_easy_setopt(e, CURLOPT_URL, x->url);
 	(void)curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)x);
@@ -592,6 +593,15 @@ http_setup(struct http *h, struct http_xfer *x, const struct http_req *r,
 		x->hdrs = curl_slist_append(x->hdrs, line);
 		explicit_bzero(line, sizeof(line));
 	}
+	for (i = 0; i < r->nheaders; i++) {
+		if (strpbrk(r->headers[i], "\r\n") != NULL ||
+		    strchr(r->headers[i], ':') == NULL) {
+			(void)snprintf(err, errlen, "%s: header %zu is not one "
+			    "\"Name: value\" line", x->url, i);
+			return -1;
+		}
+		x->hdrs = curl_slist_append(x->hdrs, r->headers[i]);
+	}
 	if (r->user != NULL) {
 		(void)curl_easy_setopt(e, CURLOPT_HTTPAUTH,
 		    (long)CURLAUTH_BASIC);
@@ -608,8 +618,13 @@ http_setup(struct http *h, struct http_xfer *x, const struct http_req *r,
 			(void)curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
 			    x->method);
 		if (x->out != NULL) {
-			x->hdrs = curl_slist_append(x->hdrs,
-			    "Content-Type: application/json");
+			if (r->content_type != NULL && snprintf(line,
+			    sizeof(line), "Content-Type: %s",
+			    r->content_type) < (int)sizeof(line))
+				x->hdrs = curl_slist_append(x->hdrs, line);
+			else
+				x->hdrs = curl_slist_append(x->hdrs,
+				    "Content-Type: application/json");
 			(void)curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->out);
 			(void)curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
 			    (curl_off_t)x->out_len);

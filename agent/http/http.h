@@ -77,6 +77,12 @@ struct http_req {
 	const char	*auth_token;	/* sent as X-Auth-Token, or NULL */
 	const char	*user;		/* Basic auth, or NULL */
 	const char	*password;
+	/* more header lines "Name: value" (no CR or LF: refused), or
+	 * NULL; copied */
+	const char *const *headers;
+	size_t		 nheaders;
+	/* the Content-Type of body (NULL: application/json) */
+	const char	*content_type;
 };
 
 struct http_rsp {

@@ -22,6 +22,8 @@ struct store {
 	size_t		 n;
 	struct store_sub subs[STORE_SUBS_MAX];
 	size_t		 nsubs;
+	struct store_webhook *wh;
+	size_t		 nwh;
 };
 
 void
@@ -147,7 +149,48 @@ store_free(struct store *s)
 	for (i = 0; i < s->n; i++)
 		store_target_free(s->t[i]);
 	free(s->t);
+	free(s->wh);
 	free(s);
+}
+
+void
+store_set_webhook(struct store *s, const struct store_webhook *w)
+{
+	size_t i;
+
+	for (i = 0; i < s->nwh; i++)
+		if (strcmp(s->wh[i].name, w->name) == 0) {
+			s->wh[i] = *w;
+			return;
+		}
+	s->wh = xreallocarray(s->wh, s->nwh + 1, sizeof(*s->wh));
+	s->wh[s->nwh++] = *w;
+}
+
+void
+store_del_webhook(struct store *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nwh; i++)
+		if (strcmp(s->wh[i].name, name) == 0) {
+			memmove(&s->wh[i], &s->wh[i + 1],
+			    (s->nwh - i - 1) * sizeof(s->wh[0]));
+			s->nwh--;
+			return;
+		}
+}
+
+size_t
+store_nwebhooks(const struct store *s)
+{
+	return s->nwh;
+}
+
+const struct store_webhook *
+store_webhook_at(const struct store *s, size_t i)
+{
+	return i < s->nwh ? &s->wh[i] : NULL;
 }
 
 int

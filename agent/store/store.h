@@ -253,6 +253,28 @@ void		 store_set_wdt(struct store *, struct store_target *,
 void		 store_set_hb(struct store *, struct store_target *,
 		    const struct store_hb *, const struct store_when *);
 
+/*
+ * Webhook endpoints (agent/daemon/webhook.c): how each is doing, for
+ * `targets` and the MIB.  Set by name (added when new); del removes it.
+ */
+struct store_webhook {
+	char		 name[STORE_NAME_MAX + 1];
+	uint64_t	 queued;	/* events waiting, the one in flight
+					 * included */
+	uint64_t	 queue_max;
+	uint64_t	 delivered;
+	uint64_t	 failures;	/* attempts that failed */
+	uint64_t	 dropped;	/* by the overflow policy */
+	unsigned	 attempt;	/* of the head event, 0: none failed */
+	char		 last_error[STORE_TEXT_MAX];
+};
+void		 store_set_webhook(struct store *,
+		    const struct store_webhook *);
+void		 store_del_webhook(struct store *, const char *name);
+size_t		 store_nwebhooks(const struct store *);
+const struct store_webhook *store_webhook_at(const struct store *,
+		    size_t);
+
 /* health */
 void		 store_set_state(struct store *, struct store_target *,
 		    enum store_state, const char *why,
