@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "fileio.h"
 #include "http.h"
 #include "json.h"
@@ -117,21 +118,86 @@ wh_job_free(struct wh_job *j)
 	free(j);
 }
 
-/* a decimal uint64 at p (to end or a space); -1 if not one */
+/* a decimal uint64 up to the cursor's end; -1 if not one */
 static int
-wh_parse_seq(const char *p, const char *end, uint64_t *v)
+wh_parse_seq(struct rbuf *rb, uint64_t *v)
 {
 	uint64_t n = 0;
+	int c, any = 0;
 
-	if (p >= end || *p < '0' || *p > '9')
-		return -1;
-	for (; p < end && *p >= '0' && *p <= '9'; p++) {
+	while ((c = rd_peek(rb)) >= '0' && c <= '9') {
+		(void)rd_u8(rb);
 		if (n > (UINT64_MAX - 9) / 10)
 			return -1;
-		n = n * 10 + (uint64_t)(*p - '0');
+		n = n * 10 + (uint64_t)(c - '0');
+		any = 1;
 	}
 	*v = n;
-	return p == end || *p == ' ' || *p == '\n' ? 0 : -1;
+	return any ? 0 : -1;
+}
+
+size_t
+webhook_queue_parse(const void *buf, size_t len, uint64_t sent,
+    uint64_t *maxseq, webhook_line_fn *fn, void *arg)
+{
+	struct rbuf rb, probe, line;
+	const uint8_t *doc;
+	uint64_t seq, last = 0;
+	size_t n, skipped = 0;
+	int nl;
+
+	*maxseq = sent;
+	rb_init(&rb, buf, len);
+	while (rd_left(&rb) > 0) {
+		/* the line's length: up to its newline */
+		probe = rb;
+		n = 0;
+		nl = 0;
+		while (rd_left(&probe) > 0) {
+			if (rd_u8(&probe) == '\n') {
+				nl = 1;
+				break;
+			}
+			n++;
+		}
+		if (!nl) {
+			skipped++;	/* cut by a crash mid-append */
+			break;
+		}
+		rd_sub(&rb, n, &line);
+		rd_skip(&rb, 1);
+		if (wh_parse_seq(&line, &seq) != 0 || rd_u8(&line) != ' ' ||
+		    rd_peek(&line) != '{' || line.err || seq <= last) {
+			skipped++;
+			continue;
+		}
+		last = seq;
+		if (seq > *maxseq)
+			*maxseq = seq;
+		if (seq <= sent)
+			continue;
+		n = rd_left(&line);
+		if ((doc = rd_ptr(&line, n)) != NULL && fn != NULL)
+			fn(arg, seq, (const char *)doc, n);
+	}
+	return skipped;
+}
+
+static void
+wh_load_line(void *arg, uint64_t seq, const char *doc, size_t len)
+{
+	struct wh_job *j = arg;
+	struct wh_item *it;
+
+	j->items = xreallocarray(j->items, j->nitems + 1, sizeof(*j->items));
+	it = &j->items[j->nitems++];
+	memset(it, 0, sizeof(*it));
+	it->seq = seq;
+	it->len = len;
+	it->doc = xmalloc(len + 1);
+	memcpy(it->doc, doc, len);
+	it->doc[len] = '\0';
+	it->durable = 1;
 }
 
 /* read a whole small file (at most max bytes); NULL if absent (rc 1) */
@@ -171,23 +237,19 @@ wh_read(const char *path, size_t max, size_t *len, int *rc, char *err,
 	return buf;
 }
 
-/*
- * The queue file: lines "SEQ DOCUMENT\n", SEQ ascending.  A line cut by
- * a crash (no newline) or not of that form is skipped; so is a SEQ not
- * above the one before (a line written again after a rewrite).
- */
+/* the sent file, then the queue file (webhook_queue_parse) */
 static void
 wh_load_run(struct wh_job *j)
 {
-	const char *p, *end, *nl, *sp;
+	struct rbuf rb;
 	char *buf;
 	size_t len;
-	uint64_t seq, last = 0;
 	int rc;
 
 	buf = wh_read(j->spath, 64, &len, &rc, j->err, sizeof(j->err));
 	if (buf != NULL) {
-		if (wh_parse_seq(buf, buf + strcspn(buf, "\n"), &j->sent) != 0)
+		rb_init(&rb, buf, len);
+		if (wh_parse_seq(&rb, &j->sent) != 0)
 			j->sent = 0;
 		free(buf);
 	}
@@ -197,39 +259,8 @@ wh_load_run(struct wh_job *j)
 		j->rc = rc < 0 ? -1 : 0;
 		return;
 	}
-	p = buf;
-	end = buf + len;
-	while (p < end) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
-			j->skipped++;
-			break;
-		}
-		sp = memchr(p, ' ', (size_t)(nl - p));
-		if (sp == NULL || wh_parse_seq(p, sp, &seq) != 0 ||
-		    seq <= last || sp + 1 >= nl || sp[1] != '{') {
-			j->skipped++;
-			p = nl + 1;
-			continue;
-		}
-		last = seq;
-		if (seq > j->maxseq)
-			j->maxseq = seq;
-		if (seq > j->sent) {
-			struct wh_item *it;
-
-			j->items = xreallocarray(j->items, j->nitems + 1,
-			    sizeof(*j->items));
-			it = &j->items[j->nitems++];
-			memset(it, 0, sizeof(*it));
-			it->seq = seq;
-			it->len = (size_t)(nl - sp - 1);
-			it->doc = xmalloc(it->len + 1);
-			memcpy(it->doc, sp + 1, it->len);
-			it->doc[it->len] = '\0';
-			it->durable = 1;
-		}
-		p = nl + 1;
-	}
+	j->skipped = webhook_queue_parse(buf, len, j->sent, &j->maxseq,
+	    wh_load_line, j);
 	free(buf);
 	j->rc = 0;
 }

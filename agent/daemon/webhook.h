@@ -34,6 +34,9 @@
 #ifndef WEBHOOK_H
 #define WEBHOOK_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "conf.h"
 #include "ev.h"
 
@@ -53,5 +56,19 @@ void		 webhook_reload(struct webhook_set *, const struct conf *c);
  * and is sent at the next start); jobs queued on io finish first (the
  * caller frees io after this).  NULL is a no-op. */
 void		 webhook_free(struct webhook_set *);
+
+/*
+ * The queue file's lines "SEQ DOCUMENT\n" (pure; the fuzzer's target):
+ * fn(arg, seq, doc, len) for each well-formed line whose SEQ is above
+ * sent, in file order.  A line cut short (no newline: a crash in the
+ * middle of an append), not of that form (DOCUMENT starts with '{'), or
+ * whose SEQ is not above the line before (written again after a
+ * rewrite) is skipped and counted: the count is returned.  *maxseq gets
+ * the largest SEQ seen, or sent.
+ */
+typedef void	webhook_line_fn(void *arg, uint64_t seq, const char *doc,
+		    size_t len);
+size_t		 webhook_queue_parse(const void *, size_t, uint64_t sent,
+		    uint64_t *maxseq, webhook_line_fn *, void *);
 
 #endif
