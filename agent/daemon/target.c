@@ -1259,7 +1259,9 @@ target_on_probe(void *arg)
 		t->reconnect = 0;
 		target_disconnect(t);
 	}
-	if (t->conn == NULL && target_connect(t, err, sizeof(err)) != 0) {
+	/* a Redfish client is kept across the outage: one session */
+	if (t->conn == NULL && t->rf == NULL &&
+	    target_connect(t, err, sizeof(err)) != 0) {
 		t->fails++;
 		(void)log_fail(&t->lim, ev_now(), LOG_ERR, t->name, "target",
 		    "%s", err);

@@ -186,6 +186,10 @@ def main():
             back = False
         T.ok(back, "SIGCONT: rf1 recovers without a restart",
              json.dumps(d.target("rf1")))
+        made, gone = sessions(srv)
+        T.ok(len(made) - len(gone) == 1,
+             "after the outage still one session held (the probes made "
+             "no second client)", "made %s deleted %s" % (made, gone))
         T.ok("rf1: target: unreachable" in d.logtext() and
              "reachable again" in d.logtext(),
              "both transitions logged")
