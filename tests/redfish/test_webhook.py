@@ -114,6 +114,51 @@ def conf(w, srv, rx_port, extra=""):
 """ % (rx_port, w, w, extra)).replace('  ca-file "None"', "")
 
 
+def test_overflow(tmp, srv, entries):
+    """queue-max 2, drop-oldest, the receiver not there yet: of the log's
+    entries the newest two arrive, the drop is counted and logged"""
+    w = os.path.join(tmp, "w2")
+    os.makedirs(w)
+    os.chmod(w, 0o755)
+    for name in ("pw", "token", "secret"):
+        shutil.copy(os.path.join(tmp, "w", name), os.path.join(w, name))
+        os.chmod(os.path.join(w, name), 0o600)
+        if os.getuid() == 0:
+            os.chown(os.path.join(w, name), pwd.getpwnam(D.DUSER).pw_uid,
+                     -1)
+    if os.getuid() == 0:
+        os.chown(w, pwd.getpwnam(D.DUSER).pw_uid, -1)
+    rx = Receiver()
+    rx.down()               # its port, nobody listening yet
+    d = D.Daemon(w, conf(w, srv, rx.port, "queue-max 2  overflow "
+                         "drop-oldest"))
+    try:
+        T.wait_for(lambda: (json.loads(d.ask("--json", "targets")[1])
+                            ["webhooks"] or [{}])[0].get("dropped", 0) >=
+                   len(entries) - 2, 60, "the drop")
+        wh = json.loads(d.ask("--json", "targets")[1])["webhooks"][0]
+        T.ok(wh["queued"] == 2 and wh["dropped"] == len(entries) - 2 and
+             wh["queue_max"] == 2,
+             "queue-max 2: two queued, the rest dropped and counted",
+             json.dumps(wh))
+        T.ok("queue full (2 events): the oldest event dropped" in
+             d.logtext(), "the drop is logged")
+        rx.up()
+        T.wait_for(lambda: len(rx.ok_docs()) >= 2, 60, "two deliveries")
+        got = [(x["kind"], str(x["details"]["record_id"]))
+               for x in rx.ok_docs()]
+        T.ok(got == [("sel", e["id"]) for e in entries[-2:]] and
+             rx.ok_docs()[-1]["details"]["event"] == entries[-1]["event"],
+             "drop-oldest: the two newest events arrive", json.dumps(
+                 rx.ok_docs())[:1000])
+    finally:
+        d.stop()
+        try:
+            rx.down()
+        except Exception:
+            pass
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="rfwh.")
     os.chmod(tmp, 0o755)
@@ -260,6 +305,7 @@ def main():
                                         "ERROR: LeakSanitizer",
                                         "runtime error:")),
              "no sanitizer report in the daemon's log")
+        test_overflow(tmp, srv, entries)
     except Exception as e:
         T.ok(False, "the test ran to its end", repr(e))
     finally:
