@@ -6,7 +6,8 @@
  *
  *	info | sensors [-v] [--type T] [--name PATTERN] | chassis status |
  *	chassis power on|off|soft|cycle|reset|diag|status | watchdog get |
- *	sel info | sel list [--last N]
+ *	sel info | sel list [--last N] | sel archive [--archive F]
+ *	[--state F] [--clear-at PCT] [--bmc NAME]
  *
  * Exit codes as over IPMI: 1 the service answered but refused or lacks
  * it (an HTTP error status, no HostWatchdogTimer, a ResetType it does not
@@ -15,17 +16,22 @@
  * name the URL.  The session made is deleted before exit, whatever
  * happened.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "evtext.h"
+#include "fileio.h"
 #include "redfish.h"
 #include "selmon.h"
 #include "shape.h"
 #include "shape_sel.h"
+#include "store/archive.h"
 #include "xmem.h"
 
 struct rf_cli {
@@ -367,6 +373,180 @@ rf_sel_info_text(struct redfish *rf)
 	}
 }
 
+/*
+ * sel archive over Redfish: the entries after the cursor (--state,
+ * default $BMCWATCH_STATE_DIR/redfish-BMC.cursor) appended to the
+ * archive and fsynced, then the cursor saved (tmp + fsync + rename),
+ * then with --clear-at PCT each log service at least PCT % full (of its
+ * MaxNumberOfRecords) cleared with LogService.ClearLog: never one whose
+ * OverWritePolicy is WrapsWhenFull (it never fills; clearing it only
+ * loses entries), never before its entries are on the disk.
+ */
+static int
+rf_sel_archive(struct rf_cli *r, int argc, char **argv)
+{
+	struct archive_cfg acfg;
+	struct archive *arch;
+	struct archive_entry *ae = NULL;
+	struct redfish_cursor cur, next;
+	struct json *j = &r->c->js;
+	const char *bmc = r->c->rf_host, *state = NULL, *dir;
+	char spath[1024], tmp[1100], err[512];
+	unsigned long clear_at = 0;
+	enum redfish_err e;
+	size_t i, n, k;
+	ssize_t got;
+	char *end;
+	int fd, have = 0, rc = CLI_OK, cleared = 0;
+
+	memset(&acfg, 0, sizeof(acfg));
+	acfg.path = "/var/log/bmcwatch/sel.log";
+	for (i = 2; i < (size_t)argc; i++) {
+		if (i + 1 >= (size_t)argc) {
+			cli_usage_error("sel archive", "unknown option '%s' or "
+			    "missing argument", argv[i]);
+			return CLI_EUSAGE;
+		}
+		if (strcmp(argv[i], "--archive") == 0)
+			acfg.path = argv[++i];
+		else if (strcmp(argv[i], "--state") == 0)
+			state = argv[++i];
+		else if (strcmp(argv[i], "--bmc") == 0)
+			bmc = argv[++i];
+		else if (strcmp(argv[i], "--clear-at") == 0) {
+			clear_at = strtoul(argv[++i], &end, 10);
+			if (*argv[i] == '\0' || *end != '\0' || clear_at > 100) {
+				cli_usage_error("sel archive", "bad --clear-at "
+				    "'%s' (0-100 %%, 0 = off)", argv[i]);
+				return CLI_EUSAGE;
+			}
+		} else {
+			cli_usage_error("sel archive", "unknown option '%s' "
+			    "(over redfish: --archive, --state, --bmc, "
+			    "--clear-at)", argv[i]);
+			return CLI_EUSAGE;
+		}
+	}
+	if (state == NULL) {
+		if ((dir = getenv("BMCWATCH_STATE_DIR")) == NULL ||
+		    *dir == '\0')
+			dir = "/var/lib/bmcwatch";
+		(void)snprintf(spath, sizeof(spath), "%s/redfish-", dir);
+		k = strlen(spath);
+		for (i = 0; bmc[i] != '\0' && k + 8 < sizeof(spath); i++)
+			spath[k++] = (bmc[i] == '/' || bmc[i] == ':' ||
+			    bmc[i] < 0x21) ? '_' : bmc[i];
+		(void)snprintf(spath + k, sizeof(spath) - k, ".cursor");
+		state = spath;
+	}
+	memset(&cur, 0, sizeof(cur));
+	if ((fd = open(state, O_RDONLY | O_CLOEXEC)) >= 0) {
+		got = fileio_read_all(fd, &cur, sizeof(cur));
+		(void)close(fd);
+		if (got != (ssize_t)sizeof(cur) ||
+		    cur.version != REDFISH_CURSOR_VERSION ||
+		    cur.n > REDFISH_CURSOR_SERVICES) {
+			fprintf(stderr, "bmcwatch: sel archive: %s: not a "
+			    "Redfish log cursor of this version\n", state);
+			return CLI_EUSAGE;
+		}
+		have = 1;
+	} else if (errno != ENOENT) {
+		fprintf(stderr, "bmcwatch: sel archive: %s: %s\n", state,
+		    strerror(errno));
+		return CLI_EUSAGE;
+	}
+	if ((e = RF_RUN(r, redfish_logs(r->rf, have ? &cur : NULL, rf_done,
+	    r))) != REDFISH_OK)
+		return rf_fail(r, "logs", e);
+	n = redfish_log_count(r->rf);
+	/* a file size limit must fail the write, not kill us in it */
+	(void)signal(SIGXFSZ, SIG_IGN);
+	arch = archive_new(&acfg);
+	ae = xcalloc(n + 1, sizeof(*ae));
+	for (i = 0; i < n; i++) {
+		ae[i].bmc = bmc;
+		ae[i].rec = &redfish_log_entry(r->rf, i)->rec;
+		ae[i].desc = &redfish_log_entry(r->rf, i)->desc;
+	}
+	if (n > 0 && archive_append(arch, ae, n, err, sizeof(err)) != 0) {
+		fprintf(stderr, "bmcwatch: sel archive: %s (nothing cleared, "
+		    "the cursor not moved)\n", err);
+		rc = CLI_ECCODE;
+		goto done;
+	}
+	redfish_logs_cursor(r->rf, have ? &cur : NULL, &next);
+	next.version = REDFISH_CURSOR_VERSION;
+	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", state);
+	if (fileio_replace(state, tmp, &next, sizeof(next), 0600, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "bmcwatch: sel archive: %s (archived, nothing "
+		    "cleared)\n", err);
+		rc = CLI_ECCODE;
+		goto done;
+	}
+	if (r->c->json) {
+		json_obj_begin(j, NULL);
+		json_int(j, "archived", (long long)n);
+		json_str(j, "archive", acfg.path);
+		json_arr_begin(j, "log_services");
+	} else
+		printf("archived %zu entries to %s\n", n, acfg.path);
+	for (i = 0; i < redfish_log_service_count(r->rf); i++) {
+		const struct redfish_log_service *sv =
+		    redfish_log_service(r->rf, i);
+		char path[REDFISH_PATH_MAX];
+		const char *what;
+		int pct = sv->max_records > 0 ? (int)((uint64_t)sv->entries_read
+		    * 100 / (uint64_t)sv->max_records) : -1;
+
+		(void)snprintf(path, sizeof(path), "%s", sv->path);
+		if (clear_at == 0)
+			what = "kept (no --clear-at)";
+		else if (sv->wraps)
+			what = "kept (WrapsWhenFull: never cleared)";
+		else if (sv->clear_target[0] == '\0')
+			what = "kept (no ClearLog action)";
+		else if (pct < 0)
+			what = "kept (MaxNumberOfRecords not said)";
+		else if (pct < (int)clear_at)
+			what = "kept (below --clear-at)";
+		else if ((e = RF_RUN(r, redfish_clear_log(r->rf, path,
+		    rf_done, r))) == REDFISH_OK) {
+			what = "cleared";
+			cleared++;
+		} else {
+			fprintf(stderr, "bmcwatch: sel archive: %s\n",
+			    redfish_detail(r->rf, "action"));
+			what = "clear failed";
+			rc = rf_exit(e);
+		}
+		if (r->c->json) {
+			json_obj_begin(j, NULL);
+			json_str(j, "path", path);
+			json_int(j, "entries", sv->entries_read);
+			if (pct >= 0)
+				json_int(j, "percent_used", pct);
+			else
+				json_null(j, "percent_used");
+			json_str(j, "result", what);
+			json_obj_end(j);
+		} else
+			printf("%s: %u entries: %s\n", path, sv->entries_read,
+			    what);
+	}
+	if (r->c->json) {
+		json_arr_end(j);
+		json_int(j, "cleared", cleared);
+		json_obj_end(j);
+		json_end(j);
+	}
+done:
+	free(ae);
+	archive_free(arch);
+	return rc;
+}
+
 static int
 rf_sel(struct rf_cli *r, int argc, char **argv)
 {
@@ -380,9 +560,12 @@ rf_sel(struct rf_cli *r, int argc, char **argv)
 	char *end;
 	int list;
 
+	if (argc >= 2 && strcmp(argv[1], "archive") == 0)
+		return rf_sel_archive(r, argc, argv);
 	if (argc < 2 || (strcmp(argv[1], "info") != 0 &&
 	    strcmp(argv[1], "list") != 0)) {
-		cli_usage_error("sel", "over redfish: info, list [--last N]");
+		cli_usage_error("sel", "over redfish: info, list [--last N], "
+		    "archive [--archive F] [--state F] [--clear-at PCT]");
 		return CLI_EUSAGE;
 	}
 	list = strcmp(argv[1], "list") == 0;

@@ -218,6 +218,48 @@ def test_sel(srv, tls):
          "sel info/list: no ClearLog")
 
 
+def test_sel_archive(tmp):
+    mgr = "/redfish/v1/Managers/BMC/LogServices/Log"
+    sysl = "/redfish/v1/Systems/437XR1138R2/LogServices/Log1"
+    srv = T.Server(tmp, "cli-archive", overlay={
+        mgr: {"OverWritePolicy": "NeverOverWrites", "MaxNumberOfRecords": 2},
+        sysl: {"MaxNumberOfRecords": 2}})
+    arch = os.path.join(srv.dir, "sel.log")
+    state = os.path.join(srv.dir, "cursor")
+    extra = ["--archive", arch, "--state", state, "--bmc", "rf-bmc"]
+    exp = T.expected_entries(T.mockup_logs())
+    try:
+        rc, out, err, _ = bmcwatch(srv, "sel", "archive", "--json", *extra)
+        d = jdoc(out)
+        lines = open(arch).read().splitlines() if os.path.exists(arch) \
+            else []
+        T.ok(rc == 0 and d is not None and d["archived"] == len(exp) and
+             len(lines) == len(exp) and d["cleared"] == 0 and
+             all("\trf-bmc\t" in x for x in lines) and
+             not [x for x in srv.log() if "ClearLog" in x["path"]],
+             "sel archive: every entry appended to the archive, nothing "
+             "cleared without --clear-at", out + err + "\n".join(lines))
+        srv.reset_log()
+        rc, out, err, _ = bmcwatch(srv, "sel", "archive", "--json",
+                                   "--clear-at", "50", *extra)
+        d = jdoc(out)
+        posts = [x for x in srv.log() if "ClearLog" in x["path"]]
+        res = {x["path"]: x["result"] for x in d["log_services"]} if d \
+            else {}
+        T.ok(rc == 0 and d["archived"] == 0 and
+             len(open(arch).read().splitlines()) == len(exp),
+             "sel archive again: the cursor says nothing is new",
+             out + err)
+        T.ok(len(posts) == 1 and posts[0]["path"].startswith(mgr) and
+             res.get(mgr) == "cleared" and "WrapsWhenFull" in
+             res.get(sysl, ""),
+             "--clear-at 50: the full NeverOverWrites log cleared (one "
+             "ClearLog), the WrapsWhenFull one never", out + err +
+             json.dumps(posts))
+    finally:
+        srv.stop()
+
+
 def test_auth(srv, tls, tmp):
     bad = os.path.join(tmp, "cli-badpw")
     with open(bad, "w") as f:
@@ -304,6 +346,7 @@ def main():
         test_info(srv, tls)
         test_watchdog(srv, tls, tmp)
         test_sel(srv, tls)
+        test_sel_archive(tmp)
         test_auth(srv, tls, tmp)
         test_tls(srv, tls)
         test_stats_faults(srv, tls)
