@@ -181,6 +181,7 @@ struct target {
 	struct redfish_cursor rf_cur;
 	int		 rf_cur_state;	/* 0 loading, 1 loaded */
 	struct target_rfio *rf_io;	/* a cursor job in flight */
+	struct target_rfarch *rf_arch;	/* an archive write in flight */
 	int		 rf_no_wdt;	/* no HostWatchdogTimer: not asked */
 	int		 rf_closed;	/* the session is deleted */
 	uint64_t	 rf_prog;
@@ -1704,6 +1705,92 @@ target_rf_io_run(void *arg)
 
 static void	target_rf_save(struct target *);
 
+/*
+ * The entries of a log pass appended to the target's SEL archive (and
+ * fsynced) on the io worker; the cursor is saved only once they are
+ * there, so a crash in between reads them again (at least once).
+ */
+struct target_rfarch {
+	struct target	*t;	/* NULL: the target went away */
+	struct archive	*arch;	/* held */
+	char		*bmc;
+	struct sel_rec	*rec;
+	struct sel_desc	*desc;
+	size_t		 n;
+	int		 rc;
+	char		 err[300];
+};
+
+static void
+target_rf_arch_run(void *arg)
+{
+	struct target_rfarch *a = arg;
+	struct archive_entry *e = xcalloc(a->n, sizeof(*e));
+	size_t i;
+
+	for (i = 0; i < a->n; i++) {
+		e[i].bmc = a->bmc;
+		e[i].rec = &a->rec[i];
+		e[i].desc = &a->desc[i];
+	}
+	a->rc = archive_write(a->arch, e, a->n, a->err, sizeof(a->err));
+	free(e);
+}
+
+static void
+target_rf_arch_done(void *arg)
+{
+	struct target_rfarch *a = arg;
+	struct target *t = a->t;
+
+	if (t != NULL) {
+		t->rf_arch = NULL;
+		if (a->rc != 0)
+			log_target(LOG_ERR, t->name, "sel", "archive: %s (the "
+			    "log cursor is not saved: read again after a "
+			    "restart)", a->err);
+		else
+			target_rf_save(t);
+	}
+	archive_free(a->arch);
+	free(a->bmc);
+	free(a->rec);
+	free(a->desc);
+	free(a);
+}
+
+static void
+target_rf_archive(struct target *t)
+{
+	struct target_rfarch *a;
+	size_t i, n = redfish_log_count(t->rf);
+
+	if (n == 0 || t->arch == NULL) {
+		target_rf_save(t);
+		return;
+	}
+	a = xcalloc(1, sizeof(*a));
+	a->t = t;
+	a->arch = archive_hold(t->arch);
+	a->bmc = xstrdup(t->name);
+	a->n = n;
+	a->rec = xcalloc(n, sizeof(*a->rec));
+	a->desc = xcalloc(n, sizeof(*a->desc));
+	for (i = 0; i < n; i++) {
+		a->rec[i] = redfish_log_entry(t->rf, i)->rec;
+		a->desc[i] = redfish_log_entry(t->rf, i)->desc;
+	}
+	if (work_submit(t->env->io, target_rf_arch_run, target_rf_arch_done,
+	    a) != 0) {
+		log_target(LOG_ERR, t->name, "sel", "io queue full: %zu log "
+		    "entries not archived (read again after a restart)", n);
+		a->t = NULL;
+		target_rf_arch_done(a);
+		return;
+	}
+	t->rf_arch = a;
+}
+
 static void
 target_rf_io_done(void *arg)
 {
@@ -1799,6 +1886,8 @@ target_rf_connect(struct target *t, char *err, size_t errlen)
 	if ((t->rf = redfish_new(t->env->ev, &cfg, err, errlen)) == NULL)
 		return -1;
 	t->rf_closed = 0;
+	if (t->arch == NULL)
+		t->arch = archive_new(&t->acfg);
 	(void)snprintf(t->peer, sizeof(t->peer), "%s", redfish_url(t->rf));
 	/* said at every start, as the configuration asks for it */
 	if (ct->insecure && ct->https)
@@ -1920,7 +2009,7 @@ target_rf_done(void *arg, enum redfish_err e)
 		next.version = REDFISH_CURSOR_VERSION;
 		if (n > 0 || memcmp(&next, &t->rf_cur, sizeof(next)) != 0) {
 			t->rf_cur = next;
-			target_rf_save(t);
+			target_rf_archive(t);
 		}
 		break;
 	default:
@@ -1939,8 +2028,9 @@ target_rf_start(struct target *t, enum target_run r)
 	case RUN_IDENT:
 		return redfish_info(t->rf, target_rf_done, t);
 	case RUN_SEL:
-		if (t->rf_cur_state == 0)
-			return -1;	/* the cursor's load runs it */
+		/* the cursor's load runs it; one archive write at a time */
+		if (t->rf_cur_state == 0 || t->rf_arch != NULL)
+			return -1;
 		return redfish_logs(t->rf, &t->rf_cur, target_rf_done, t);
 	case RUN_SENSORS:
 		return redfish_sensors(t->rf, target_rf_done, t);
@@ -2051,8 +2141,8 @@ target_stop_poll(void *arg)
 			return TARGET_STOP_POLL_MS;
 		/* the Redfish session's DELETE (or the io job of the log
 		 * cursor) still out */
-		if (((t->rf != NULL && !t->rf_closed) || t->rf_io != NULL) &&
-		    now < t->stop_deadline)
+		if (((t->rf != NULL && !t->rf_closed) || t->rf_io != NULL ||
+		    t->rf_arch != NULL) && now < t->stop_deadline)
 			return TARGET_STOP_POLL_MS;
 		if (t->rf != NULL && !t->rf_closed)
 			log_target(LOG_WARNING, t->name, "target", "the Redfish "
@@ -2145,6 +2235,8 @@ target_free(struct target *t)
 		t->ack->t = NULL;
 	if (t->rf_io != NULL)
 		t->rf_io->t = NULL;
+	if (t->rf_arch != NULL)
+		t->rf_arch->t = NULL;
 	if (t->act != NULL)
 		ctl_action_done(t->act, CTL_EUNAVAIL, "the target is gone");
 	for (r = RUN_SEL; r < RUN__N; r++)

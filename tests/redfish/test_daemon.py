@@ -142,6 +142,25 @@ def main():
              len(T.expected_sensors()),
              "targets: rf1 up over redfish, every sensor of the mockup",
              json.dumps(t))
+        archf = os.path.join(w, "archive", "sel-rf1.log")
+        nent = len(T.expected_entries(T.mockup_logs()))
+
+        def archived():
+            if not os.path.exists(archf):
+                return []
+            return open(archf).read().splitlines()
+        try:
+            T.wait_for(lambda: len(archived()) >= nent and
+                       os.path.exists(os.path.join(w, "state",
+                                                   "rf-rf1.cursor")),
+                       60, "the log entries archived")
+        except RuntimeError:
+            pass
+        T.ok(len(archived()) == nent and
+             all("\trf1\t" in x for x in archived()) and
+             d.target("rf1")["sel_archived"] == nent,
+             "every log entry archived once to sel-rf1.log, then the "
+             "cursor saved", "\n".join(archived()))
         for cmd in (["sensors", "-v"], ["chassis", "status"], ["info"]):
             rc, out, err = d.ask("--target", "rf1", "--json", *cmd)
             got = json.loads(out) if rc == 0 else None
@@ -190,6 +209,8 @@ def main():
         T.ok(len(made) - len(gone) == 1,
              "after the outage still one session held (the probes made "
              "no second client)", "made %s deleted %s" % (made, gone))
+        T.ok(len(archived()) == nent,
+             "no log entry archived twice across the outage")
         T.ok("rf1: target: unreachable" in d.logtext() and
              "reachable again" in d.logtext(),
              "both transitions logged")
