@@ -29,21 +29,34 @@ CFLAGS	?= -O2 -g
 MAKEFLAGS += --no-print-directory
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) \
 	  $(SANFLAGS) -pthread -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc \
-	  -Iagent/daemon -Iplugins \
+	  -Iagent/daemon -Iagent/http -Iplugins \
 	  $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
+# libcurl and jansson: only agent/http/ is compiled with their flags
+# (tests/lint.sh keeps their headers there: curl in agent/http/, jansson
+# in rfjson.c)
+CURL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
+CURL_LIBS := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
+JANSSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
+JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || \
+	  echo -ljansson)
+$(BUILD)/obj/agent/http/%.o: HTTP_CFLAGS = $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 # -pthread: agent/util/work.c runs blocking jobs (fsync, getaddrinfo) on
 # a worker thread
 # CPPFLAGS: a package build's (dpkg-buildflags: -D_FORTIFY_SOURCE=2)
 ALL_CFLAGS += $(CPPFLAGS)
-LDLIBS	= $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto) -lm \
-	  -pthread
+# --as-needed: a program that uses no agent/http/ object (the unit tests
+# of the IPMI side, the plugins ...) does not load libcurl and its 30
+# libraries
+LDLIBS	= $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto) \
+	  -Wl,--as-needed $(CURL_LIBS) $(JANSSON_LIBS) -Wl,--no-as-needed \
+	  -lm -pthread
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
 # library code shared by the CLI, the daemon, tests and fuzzers; the
 # daemon's main file stays out, so tests link every other daemon object
 DAEMON_MAIN = agent/daemon/bmcwatchd.c
 LIB_SRCS = $(wildcard agent/util/*.c agent/ipmi/*.c agent/bmc/*.c \
-	   agent/store/*.c) \
+	   agent/store/*.c agent/http/*.c) \
 	   agent/snmp/wire.c agent/snmp/mibrows.c \
 	   $(filter-out $(DAEMON_MAIN),$(wildcard agent/daemon/*.c)) \
 	   agent/ev.c agent/log.c $(PLUGIN_LIB_SRCS)
@@ -77,7 +90,7 @@ all: $(PROGS) $(PLUGINS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(HTTP_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/libbmcwatch.a: $(LIB_OBJS)
 	@rm -f $@
@@ -110,7 +123,13 @@ $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libbmc
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c \
 	    $(BUILD)/libbmcwatch.a $(LDLIBS)
 
-tests: $(PROGS) $(PLUGINS) $(UNIT_BINS) $(REPLAY_BINS)
+# the Redfish test driver (tests/redfish/): the client on the loop
+$(BUILD)/tests/rfdrive: tests/redfish/rfdrive.c $(BUILD)/libbmcwatch.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libbmcwatch.a \
+	    $(LDLIBS)
+
+tests: $(PROGS) $(PLUGINS) $(UNIT_BINS) $(REPLAY_BINS) $(BUILD)/tests/rfdrive
 
 deps:
 	@sh tests/deps.sh
@@ -142,7 +161,7 @@ soak: deps all
 FUZZTIME ?= 60
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -pthread \
 	-fsanitize=fuzzer,address,undefined -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc \
-	-Iagent/daemon -Iplugins
+	-Iagent/daemon -Iagent/http -Iplugins $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS)
 	@mkdir -p $(@D)

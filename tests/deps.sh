@@ -16,12 +16,15 @@
 # (AES for tests/hostile/hostile_bmc.py, 780-daemon-hostile), prometheus
 # (promtool, 840), icinga2-bin (icinga2 daemon -C, 841),
 # monitoring-plugins-contrib (check_ipmi_sensor, the peer of 830 and
-# make bench).
+# make bench), openssl (the test CA and certificates of 850-redfish),
+# libjansson-dev and libcurl4-openssl-dev (agent/http/, the Redfish
+# client).
 set -eu
 # dpkg-dev debhelper lintian: 690-deb-build (the Debian packages built
 # and linted)
 PKGS="gcc binutils make pkg-config libc6-dev libssl-dev libsnmp-dev
-libcurl4-openssl-dev openipmi libopenipmi-dev ipmitool freeipmi-tools
+libcurl4-openssl-dev libjansson-dev openssl openipmi libopenipmi-dev
+ipmitool freeipmi-tools
 freeipmi-bmc-watchdog
 dpkg-dev debhelper lintian
 snmpd snmp qemu-system-x86 busybox-static cpio kmod clang

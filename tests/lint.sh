@@ -24,6 +24,26 @@ if grep -rln '#include <net-snmp/' agent plugins 2>/dev/null | grep -v '^agent/s
 	echo "lint: net-snmp included outside agent/snmp/ (above)"
 	rc=1
 fi
+# libcurl only in agent/http/ (http.c: the multi handle on the loop), the
+# JSON library only in agent/http/rfjson.c (agent/daemon/DESIGN.md)
+# shellcheck disable=SC2086
+if grep -rlnE '#[[:space:]]*include[[:space:]]*[<"]curl/' agent plugins tests/unit \
+    tests/fuzz tests/redfish 2>/dev/null | grep -v '^agent/http/'; then
+	echo "lint: libcurl included outside agent/http/ (above)"
+	rc=1
+fi
+if grep -rlnE '#[[:space:]]*include[[:space:]]*[<"]jansson' agent plugins tests/unit \
+    tests/fuzz tests/redfish 2>/dev/null | grep -v '^agent/http/rfjson.c$'; then
+	echo "lint: jansson included outside agent/http/rfjson.c (above)"
+	rc=1
+fi
+# libcurl runs on the ev loop only: no blocking transfer, no loop of its own
+if grep -rnE '\bcurl_(easy_perform|multi_perform|multi_wait|multi_poll)[[:space:]]*\(' \
+    agent; then
+	echo "lint: a blocking libcurl call (above): drive the multi handle" \
+	    "from ev (agent/http/http.c)"
+	rc=1
+fi
 # codecs in agent/ipmi never log or touch the clock
 if grep -nE '\b(syslog|log_warn|log_info|clock_gettime|time\()' \
     agent/ipmi/*.c; then
@@ -61,7 +81,7 @@ if command -v cppcheck >/dev/null; then
 	# shellcheck disable=SC2086
 	cppcheck -q --error-exitcode=1 --std=c11 --inline-suppr \
 	    --enable=warning,portability --suppress=missingIncludeSystem --suppress=funcArgOrderDifferent \
-	    -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc \
+	    -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc -Iagent/http \
 	    $(find agent -name '*.c') || rc=1
 fi
 if command -v clang-format >/dev/null && [ "${LINT_FORMAT:-1}" = 1 ]; then

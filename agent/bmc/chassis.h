@@ -39,6 +39,28 @@ const char	*chassis_item_name(enum chassis_item);
 #define CHASSIS_Q_BOOTDEV	0x04
 #define CHASSIS_Q_ALL		0x07
 
+/*
+ * Fields a backend cannot tell, by bit in chassis_snapshot.missing: 0
+ * for IPMI, whose Get Chassis Status answer has them all.  A Redfish
+ * service (agent/http/rfmap.c) gives power state, health, intrusion,
+ * identify, restore policy and the boot override, not the rest; shapes
+ * print null for what is missing.
+ */
+#define CHASSIS_NA_OVERLOAD	0x0001	/* status.overload */
+#define CHASSIS_NA_INTERLOCK	0x0002	/* status.interlock */
+#define CHASSIS_NA_MAIN_FAULT	0x0004	/* status.main_fault */
+#define CHASSIS_NA_CONTROL_FAULT 0x0008	/* status.control_fault */
+#define CHASSIS_NA_RESTORE	0x0010	/* status.restore_policy */
+#define CHASSIS_NA_LAST_EVENT	0x0020	/* status.last_* */
+#define CHASSIS_NA_INTRUSION	0x0040	/* status.intrusion */
+#define CHASSIS_NA_LOCKOUT	0x0080	/* status.lockout */
+#define CHASSIS_NA_DRIVE_FAULT	0x0100	/* status.drive_fault */
+#define CHASSIS_NA_FAN_FAULT	0x0200	/* status.fan_fault */
+#define CHASSIS_NA_IDENTIFY	0x0400	/* status.identify_* */
+#define CHASSIS_NA_BOOT_FLAGS	0x0800	/* boot flags but valid,
+					 * persistent, efi, device */
+#define CHASSIS_NA_RAW		0x1000	/* status.raw: no IPMI answer */
+
 struct chassis_snapshot {
 	enum chassis_item	 status_state;
 	uint8_t			 status_ccode;
@@ -52,6 +74,11 @@ struct chassis_snapshot {
 	enum chassis_item	 boot_state;
 	uint8_t			 boot_ccode;
 	struct chassis_bootflags boot;
+	uint32_t		 missing;	/* CHASSIS_NA_* */
+	/* Redfish only: the system's Status.HealthRollup (or Health) as
+	 * an enum sensor_sev; IPMI has no such field (has_health 0) */
+	uint8_t			 has_health;
+	uint8_t			 health;
 };
 /* classify one response of an optional item: OK, UNSUPPORTED (C1h,
  * C2h, D5h... see .c), CCODE */

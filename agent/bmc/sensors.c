@@ -76,6 +76,12 @@ sensors_note_name(enum sensors_note n)
 		return "bridging not supported by the transport";
 	case SENSORS_NOTE_NO_STATUS:
 		return "no threshold status in the reading";
+	case SENSORS_NOTE_ABSENT:
+		return "absent";
+	case SENSORS_NOTE_DISABLED:
+		return "disabled";
+	case SENSORS_NOTE_MALFORMED:
+		return "malformed resource";
 	}
 	return "";
 }
@@ -261,6 +267,11 @@ sensors_rebuild(struct sensors *s)
 			if (severity_excluded(s->sev, it->name, it->number))
 				continue;
 			it->rec = r;
+			it->unit_base = r->unit_base;
+			it->unit_mod = r->unit_mod;
+			it->unit_mod_use = r->mod_use;
+			it->unit_rate = r->rate;
+			it->unit_pct = r->percentage;
 			it->record_id = r->id;
 			it->owner = r->owner_id;
 			it->lun = r->owner_lun;
@@ -1047,28 +1058,25 @@ sensors_events(const struct sensors_item *it, const char **words,
 void
 sensors_unit(const struct sensors_item *it, char *out, size_t len)
 {
-	const struct sdr_rec *r = it->rec;
-	const char *base, *mod, *rate;
+	const char *base, *mod, *rate, *pct;
 
 	if (len == 0)
 		return;
 	out[0] = '\0';
 	if (!sensors_analog_thr(it))
 		return;
-	base = evtext_unit(r->unit_base);
-	mod = evtext_unit(r->unit_mod);
-	rate = evtext_rate(r->rate);
+	base = evtext_unit(it->unit_base);
+	mod = evtext_unit(it->unit_mod);
+	rate = evtext_rate(it->unit_rate);
+	pct = it->unit_pct ? "% " : "";
 	if (base == NULL)
 		base = "unknown";
-	if (r->mod_use == 1 && mod != NULL)
-		(void)snprintf(out, len, "%s%s/%s", r->percentage ? "% " : "",
-		    base, mod);
-	else if (r->mod_use == 2 && mod != NULL)
-		(void)snprintf(out, len, "%s%s*%s", r->percentage ? "% " : "",
-		    base, mod);
+	if (it->unit_mod_use == 1 && mod != NULL)
+		(void)snprintf(out, len, "%s%s/%s", pct, base, mod);
+	else if (it->unit_mod_use == 2 && mod != NULL)
+		(void)snprintf(out, len, "%s%s*%s", pct, base, mod);
 	else
-		(void)snprintf(out, len, "%s%s", r->percentage ? "% " : "",
-		    base);
+		(void)snprintf(out, len, "%s%s", pct, base);
 	if (rate != NULL && rate[0] != '\0') {
 		size_t l = strlen(out);
 

@@ -60,15 +60,42 @@ enum sensors_note {
 	SENSORS_NOTE_NOT_READ,		/* sweep aborted before it */
 	SENSORS_NOTE_NO_BRIDGE,		/* owner behind a bridge the
 					 * transport cannot cross */
-	SENSORS_NOTE_NO_STATUS		/* threshold sensor without an
+	SENSORS_NOTE_NO_STATUS,		/* threshold sensor without an
 					 * analog reading whose answer
 					 * lacks the comparison status */
+	/* Redfish (agent/http/rfmap.c) */
+	SENSORS_NOTE_ABSENT,		/* Status.State "Absent" */
+	SENSORS_NOTE_DISABLED,		/* "Disabled", "StandbyOffline",
+					 * "UnavailableOffline" */
+	SENSORS_NOTE_MALFORMED		/* the resource is not what the
+					 * schema says (wrong type ...) */
 };
 const char	*sensors_note_name(enum sensors_note);
 
+/*
+ * Fields a backend cannot tell, by bit in ->missing: 0 for IPMI, where
+ * the SDR has them all.  A Redfish sensor has no SDR (rec is NULL), no
+ * owner, LUN or record ID, usually no number, entity or hysteresis;
+ * shapes print null for what is missing and never look at rec.
+ */
+#define SENSORS_NA_NUMBER	0x01	/* number */
+#define SENSORS_NA_OWNER	0x02	/* owner, lun, channel, record_id */
+#define SENSORS_NA_ENTITY	0x04	/* entity_id, entity_instance */
+#define SENSORS_NA_HYST		0x08	/* hyst_pos, hyst_neg */
+#define SENSORS_NA_SETTABLE	0x10	/* which thresholds are settable */
+
 struct sensors_item {
 	char			 name[SDR_NAME_MAX];
-	const struct sdr_rec	*rec;		/* in the cache image */
+	const struct sdr_rec	*rec;		/* in the cache image; NULL
+						 * for a Redfish sensor */
+	uint8_t			 missing;	/* SENSORS_NA_* */
+	/* the unit (SDR bytes 21-23, section 43.1), copied from the SDR
+	 * or set by the Redfish mapping: sensors_unit() reads these */
+	uint8_t			 unit_base;	/* table 43-15 */
+	uint8_t			 unit_mod;
+	uint8_t			 unit_mod_use;	/* 0 none, 1 /, 2 * */
+	uint8_t			 unit_rate;	/* evtext_rate() code */
+	uint8_t			 unit_pct;	/* "% " in front */
 	uint16_t		 record_id;
 	uint8_t			 number;
 	uint8_t			 owner;

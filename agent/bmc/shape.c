@@ -53,7 +53,9 @@ shape_sensor_text(FILE *f, const struct sensors_item *it, int verbose)
 				fprintf(f, " %s=%.*f", shape_thr_keys[t],
 				    it->decimals, it->thr[t]);
 		}
-		fprintf(f, " hyst=+%u/-%u", it->hyst_pos, it->hyst_neg);
+		if (!(it->missing & SENSORS_NA_HYST))
+			fprintf(f, " hyst=+%u/-%u", it->hyst_pos,
+			    it->hyst_neg);
 		if (it->mismatch)
 			fprintf(f, " (BMC state differs from thresholds)");
 	}
@@ -69,14 +71,30 @@ shape_sensor_json(struct json *j, const struct sensors_item *it, int verbose)
 
 	json_obj_begin(j, NULL);
 	json_str(j, "name", it->name);
-	json_int(j, "number", it->number);
-	json_int(j, "owner", it->owner);
-	json_int(j, "lun", it->lun);
-	json_int(j, "record_id", it->record_id);
+	/* what the backend cannot tell (a Redfish sensor has no SDR) is
+	 * null, never a made-up 0 */
+	if (it->missing & SENSORS_NA_NUMBER)
+		json_null(j, "number");
+	else
+		json_int(j, "number", it->number);
+	if (it->missing & SENSORS_NA_OWNER) {
+		json_null(j, "owner");
+		json_null(j, "lun");
+		json_null(j, "record_id");
+	} else {
+		json_int(j, "owner", it->owner);
+		json_int(j, "lun", it->lun);
+		json_int(j, "record_id", it->record_id);
+	}
 	json_str(j, "type", evtext_sensor_type(it->sensor_type));
-	(void)snprintf(ent, sizeof(ent), "%u.%u", (unsigned)it->entity_id,
-	    (unsigned)(it->entity_instance & 0x7f));
-	json_str(j, "entity", ent);
+	if (it->missing & SENSORS_NA_ENTITY)
+		json_null(j, "entity");
+	else {
+		(void)snprintf(ent, sizeof(ent), "%u.%u",
+		    (unsigned)it->entity_id,
+		    (unsigned)(it->entity_instance & 0x7f));
+		json_str(j, "entity", ent);
+	}
 	if (it->have_value)
 		json_num(j, "reading", it->value, it->decimals);
 	else
@@ -116,14 +134,26 @@ shape_sensor_json(struct json *j, const struct sensors_item *it, int verbose)
 	else
 		json_null(j, "note");
 	if (verbose && it->threshold && it->analog) {
-		json_arr_begin(j, "thresholds_settable");
-		for (k = 0; k < SDR_THR_N; k++)
-			if (SDR_THR_ACCESS(it->rec) == SDR_THRACC_SETTABLE &&
-			    (SDR_THR_SETTABLE(it->rec) & (1u << k)))
-				json_str(j, NULL, shape_thr_keys[k]);
-		json_arr_end(j);
-		json_int(j, "hysteresis_positive", it->hyst_pos);
-		json_int(j, "hysteresis_negative", it->hyst_neg);
+		/* from the SDR: a sensor without one (rec NULL) has it
+		 * flagged missing, and rec is never looked at */
+		if ((it->missing & SENSORS_NA_SETTABLE) || it->rec == NULL)
+			json_null(j, "thresholds_settable");
+		else {
+			json_arr_begin(j, "thresholds_settable");
+			for (k = 0; k < SDR_THR_N; k++)
+				if (SDR_THR_ACCESS(it->rec) ==
+				    SDR_THRACC_SETTABLE &&
+				    (SDR_THR_SETTABLE(it->rec) & (1u << k)))
+					json_str(j, NULL, shape_thr_keys[k]);
+			json_arr_end(j);
+		}
+		if (it->missing & SENSORS_NA_HYST) {
+			json_null(j, "hysteresis_positive");
+			json_null(j, "hysteresis_negative");
+		} else {
+			json_int(j, "hysteresis_positive", it->hyst_pos);
+			json_int(j, "hysteresis_negative", it->hyst_neg);
+		}
 		json_bool(j, "state_mismatch", it->mismatch);
 	}
 	json_obj_end(j);
@@ -143,41 +173,75 @@ shape_act(int v)
 	return v ? "active" : "inactive";
 }
 
+/* a flag the backend could not tell is "unknown" in text, null in JSON */
+static const char *
+shape_tf_na(int v, uint32_t missing, uint32_t bit)
+{
+	return (missing & bit) ? "unknown" : shape_tf(v);
+}
+
+static const char *
+shape_act_na(int v, uint32_t missing, uint32_t bit)
+{
+	return (missing & bit) ? "unknown" : shape_act(v);
+}
+
+static void
+shape_bool_na(struct json *j, const char *key, int v, uint32_t missing,
+    uint32_t bit)
+{
+	if (missing & bit)
+		json_null(j, key);
+	else
+		json_bool(j, key, v);
+}
+
 void
-shape_chassis_text(FILE *f, const struct chassis_status *s)
+shape_chassis_text(FILE *f, const struct chassis_status *s, uint32_t na,
+    int health)
 {
 	fprintf(f, "System Power         : %s\n", s->power_on ? "on" : "off");
-	fprintf(f, "Power Overload       : %s\n", shape_tf(s->overload));
-	fprintf(f, "Power Interlock      : %s\n", shape_act(s->interlock));
-	fprintf(f, "Main Power Fault     : %s\n", shape_tf(s->main_fault));
+	fprintf(f, "Power Overload       : %s\n", shape_tf_na(s->overload, na,
+	    CHASSIS_NA_OVERLOAD));
+	fprintf(f, "Power Interlock      : %s\n", shape_act_na(s->interlock,
+	    na, CHASSIS_NA_INTERLOCK));
+	fprintf(f, "Main Power Fault     : %s\n", shape_tf_na(s->main_fault,
+	    na, CHASSIS_NA_MAIN_FAULT));
 	fprintf(f, "Power Control Fault  : %s\n",
-	    shape_tf(s->control_fault));
-	fprintf(f, "Power Restore Policy : %s\n",
-	    chassis_restore_name(s->restore_policy));
-	fprintf(f, "Last Power Event     : %s%s%s%s%s\n",
-	    s->last_ac_failed ? "ac-failed " : "",
-	    s->last_overload ? "overload " : "",
-	    s->last_interlock ? "interlock " : "",
-	    s->last_fault ? "fault " : "",
-	    s->last_command ? "command" : "");
-	fprintf(f, "Chassis Intrusion    : %s\n", shape_act(s->intrusion));
-	fprintf(f, "Front-Panel Lockout  : %s\n", shape_act(s->lockout));
-	fprintf(f, "Drive Fault          : %s\n", shape_tf(s->drive_fault));
-	fprintf(f, "Cooling/Fan Fault    : %s\n", shape_tf(s->fan_fault));
+	    shape_tf_na(s->control_fault, na, CHASSIS_NA_CONTROL_FAULT));
+	fprintf(f, "Power Restore Policy : %s\n", (na & CHASSIS_NA_RESTORE) ?
+	    "unknown" : chassis_restore_name(s->restore_policy));
+	if (na & CHASSIS_NA_LAST_EVENT)
+		fprintf(f, "Last Power Event     : unknown\n");
+	else
+		fprintf(f, "Last Power Event     : %s%s%s%s%s\n",
+		    s->last_ac_failed ? "ac-failed " : "",
+		    s->last_overload ? "overload " : "",
+		    s->last_interlock ? "interlock " : "",
+		    s->last_fault ? "fault " : "",
+		    s->last_command ? "command" : "");
+	fprintf(f, "Chassis Intrusion    : %s\n", shape_act_na(s->intrusion,
+	    na, CHASSIS_NA_INTRUSION));
+	fprintf(f, "Front-Panel Lockout  : %s\n", shape_act_na(s->lockout, na,
+	    CHASSIS_NA_LOCKOUT));
+	fprintf(f, "Drive Fault          : %s\n", shape_tf_na(s->drive_fault,
+	    na, CHASSIS_NA_DRIVE_FAULT));
+	fprintf(f, "Cooling/Fan Fault    : %s\n", shape_tf_na(s->fan_fault, na,
+	    CHASSIS_NA_FAN_FAULT));
 	if (s->has_buttons) {
 		if (s->raw[3] == 0)
 			fprintf(f, "Front Panel Control  : none\n");
 		else {
-			const char *al = "allowed", *na = "not allowed";
+			const char *al = "allowed", *no = "not allowed";
 
 			fprintf(f, "Sleep Button Disable : %s\n",
-			    s->sleep_disable_allowed ? al : na);
+			    s->sleep_disable_allowed ? al : no);
 			fprintf(f, "Diag Button Disable  : %s\n",
-			    s->diag_disable_allowed ? al : na);
+			    s->diag_disable_allowed ? al : no);
 			fprintf(f, "Reset Button Disable : %s\n",
-			    s->reset_disable_allowed ? al : na);
+			    s->reset_disable_allowed ? al : no);
 			fprintf(f, "Power Button Disable : %s\n",
-			    s->power_disable_allowed ? al : na);
+			    s->power_disable_allowed ? al : no);
 			fprintf(f, "Sleep Button Disabled: %s\n",
 			    shape_tf(s->sleep_disabled));
 			fprintf(f, "Diag Button Disabled : %s\n",
@@ -189,39 +253,60 @@ shape_chassis_text(FILE *f, const struct chassis_status *s)
 		}
 	}
 	/* not printed by ipmitool: only when the BMC reports it */
-	if (s->identify_supported)
+	if (s->identify_supported && !(na & CHASSIS_NA_IDENTIFY))
 		fprintf(f, "Chassis Identify     : %s\n",
 		    chassis_identify_name(s->identify_state));
+	/* Redfish only: the system's health rollup */
+	if (health >= 0)
+		fprintf(f, "Health               : %s\n",
+		    sensor_sev_name((enum sensor_sev)health));
 }
 
 void
-shape_chassis_json(struct json *j, const struct chassis_status *s)
+shape_chassis_json(struct json *j, const struct chassis_status *s,
+    uint32_t na, int health)
 {
 	json_str(j, "system_power", s->power_on ? "on" : "off");
-	json_bool(j, "power_overload", s->overload);
-	json_bool(j, "power_interlock", s->interlock);
-	json_bool(j, "main_power_fault", s->main_fault);
-	json_bool(j, "power_control_fault", s->control_fault);
-	json_str(j, "power_restore_policy",
-	    chassis_restore_name(s->restore_policy));
-	json_arr_begin(j, "last_power_event");
-	if (s->last_ac_failed)
-		json_str(j, NULL, "ac-failed");
-	if (s->last_overload)
-		json_str(j, NULL, "overload");
-	if (s->last_interlock)
-		json_str(j, NULL, "interlock");
-	if (s->last_fault)
-		json_str(j, NULL, "fault");
-	if (s->last_command)
-		json_str(j, NULL, "command");
-	json_arr_end(j);
-	json_bool(j, "chassis_intrusion", s->intrusion);
-	json_bool(j, "front_panel_lockout", s->lockout);
-	json_bool(j, "drive_fault", s->drive_fault);
-	json_bool(j, "cooling_fan_fault", s->fan_fault);
-	json_bool(j, "identify_supported", s->identify_supported);
-	if (s->identify_supported)
+	shape_bool_na(j, "power_overload", s->overload, na,
+	    CHASSIS_NA_OVERLOAD);
+	shape_bool_na(j, "power_interlock", s->interlock, na,
+	    CHASSIS_NA_INTERLOCK);
+	shape_bool_na(j, "main_power_fault", s->main_fault, na,
+	    CHASSIS_NA_MAIN_FAULT);
+	shape_bool_na(j, "power_control_fault", s->control_fault, na,
+	    CHASSIS_NA_CONTROL_FAULT);
+	if (na & CHASSIS_NA_RESTORE)
+		json_null(j, "power_restore_policy");
+	else
+		json_str(j, "power_restore_policy",
+		    chassis_restore_name(s->restore_policy));
+	if (na & CHASSIS_NA_LAST_EVENT)
+		json_null(j, "last_power_event");
+	else {
+		json_arr_begin(j, "last_power_event");
+		if (s->last_ac_failed)
+			json_str(j, NULL, "ac-failed");
+		if (s->last_overload)
+			json_str(j, NULL, "overload");
+		if (s->last_interlock)
+			json_str(j, NULL, "interlock");
+		if (s->last_fault)
+			json_str(j, NULL, "fault");
+		if (s->last_command)
+			json_str(j, NULL, "command");
+		json_arr_end(j);
+	}
+	shape_bool_na(j, "chassis_intrusion", s->intrusion, na,
+	    CHASSIS_NA_INTRUSION);
+	shape_bool_na(j, "front_panel_lockout", s->lockout, na,
+	    CHASSIS_NA_LOCKOUT);
+	shape_bool_na(j, "drive_fault", s->drive_fault, na,
+	    CHASSIS_NA_DRIVE_FAULT);
+	shape_bool_na(j, "cooling_fan_fault", s->fan_fault, na,
+	    CHASSIS_NA_FAN_FAULT);
+	shape_bool_na(j, "identify_supported", s->identify_supported, na,
+	    CHASSIS_NA_IDENTIFY);
+	if (s->identify_supported && !(na & CHASSIS_NA_IDENTIFY))
 		json_str(j, "identify_state",
 		    chassis_identify_name(s->identify_state));
 	else
@@ -243,37 +328,69 @@ shape_chassis_json(struct json *j, const struct chassis_status *s)
 		json_obj_end(j);
 	} else
 		json_null(j, "front_panel");
-	json_hex(j, "raw", s->raw, s->raw_len);
+	if (health >= 0)
+		json_str(j, "health", sensor_sev_name((enum sensor_sev)health));
+	else
+		json_null(j, "health");
+	if (na & CHASSIS_NA_RAW)
+		json_null(j, "raw");
+	else
+		json_hex(j, "raw", s->raw, s->raw_len);
 }
 
 /* ---- watchdog get ----------------------------------------------------- */
 
+/*
+ * What Redfish's HostWatchdogTimer lacks (t->missing, WDT_NA_*) is
+ * "unknown" in text and null in JSON; IPMI's answer has it all.
+ */
 void
 shape_wdt_text(FILE *f, const struct wdt_timer *t)
 {
+	const uint32_t na = t->missing;
 	unsigned i;
 
-	fprintf(f, "Watchdog Timer Use:     %s (0x%02x)\n",
-	    wdt_use_name(t->use), t->raw[0]);
+	if (na & WDT_NA_USE)
+		fprintf(f, "Watchdog Timer Use:     unknown\n");
+	else
+		fprintf(f, "Watchdog Timer Use:     %s (0x%02x)\n",
+		    wdt_use_name(t->use), t->raw[0]);
 	fprintf(f, "Watchdog Timer Is:      %s\n", t->running ?
 	    "Started/Running" : "Stopped");
-	fprintf(f, "Watchdog Timer Logging: %s\n", t->dont_log ? "Off" :
-	    "On");
-	fprintf(f, "Watchdog Timer Action:  %s (0x%02x)\n",
-	    wdt_action_name(t->action), t->raw[1]);
+	fprintf(f, "Watchdog Timer Logging: %s\n", (na & WDT_NA_LOGGING) ?
+	    "unknown" : t->dont_log ? "Off" : "On");
+	if (na & WDT_NA_RAW)
+		fprintf(f, "Watchdog Timer Action:  %s\n",
+		    wdt_action_name(t->action));
+	else
+		fprintf(f, "Watchdog Timer Action:  %s (0x%02x)\n",
+		    wdt_action_name(t->action), t->raw[1]);
 	fprintf(f, "Pre-timeout interrupt:  %s\n", wdt_pre_name(t->pre_int));
-	fprintf(f, "Pre-timeout interval:   %u seconds\n", t->pretimeout);
-	fprintf(f, "Timer Expiration Flags: %s(0x%02x)\n", t->expired ? "" :
-	    "None ", t->expired);
-	for (i = 1; i < 6; i++)
-		if (t->expired & (1u << i))
-			fprintf(f, "                        * %s\n",
-			    wdt_use_name((uint8_t)i));
-	fprintf(f, "Initial Countdown:      %u.%u sec\n", t->initial / 10u,
-	    t->initial % 10u);
+	if (na & WDT_NA_PRETIMEOUT)
+		fprintf(f, "Pre-timeout interval:   unknown\n");
+	else
+		fprintf(f, "Pre-timeout interval:   %u seconds\n",
+		    t->pretimeout);
+	if (na & WDT_NA_EXPIRED)
+		fprintf(f, "Timer Expiration Flags: unknown\n");
+	else {
+		fprintf(f, "Timer Expiration Flags: %s(0x%02x)\n", t->expired ?
+		    "" : "None ", t->expired);
+		for (i = 1; i < 6; i++)
+			if (t->expired & (1u << i))
+				fprintf(f, "                        * %s\n",
+				    wdt_use_name((uint8_t)i));
+	}
+	if (na & WDT_NA_COUNTDOWN)
+		fprintf(f, "Initial Countdown:      unknown\n");
+	else
+		fprintf(f, "Initial Countdown:      %u.%u sec\n",
+		    t->initial / 10u, t->initial % 10u);
 	if (t->has_present)
 		fprintf(f, "Present Countdown:      %u.%u sec\n",
 		    t->present / 10u, t->present % 10u);
+	else if (na & WDT_NA_COUNTDOWN)
+		fprintf(f, "Present Countdown:      unknown\n");
 	else
 		fprintf(f, "Present Countdown:      unknown (the BMC's "
 		    "answer stops short)\n");
@@ -282,23 +399,43 @@ shape_wdt_text(FILE *f, const struct wdt_timer *t)
 void
 shape_wdt_json(struct json *j, const struct wdt_timer *t)
 {
+	const uint32_t na = t->missing;
 	unsigned i;
 
-	json_str(j, "timer_use", wdt_use_key(t->use));
-	json_str(j, "timer_use_text", wdt_use_name(t->use));
+	if (na & WDT_NA_USE) {
+		json_null(j, "timer_use");
+		json_null(j, "timer_use_text");
+	} else {
+		json_str(j, "timer_use", wdt_use_key(t->use));
+		json_str(j, "timer_use_text", wdt_use_name(t->use));
+	}
 	json_bool(j, "running", t->running);
-	json_bool(j, "logging", !t->dont_log);
+	if (na & WDT_NA_LOGGING)
+		json_null(j, "logging");
+	else
+		json_bool(j, "logging", !t->dont_log);
 	json_str(j, "action", wdt_action_key(t->action));
 	json_str(j, "action_text", wdt_action_name(t->action));
 	json_str(j, "pretimeout_interrupt", wdt_pre_key(t->pre_int));
-	json_int(j, "pretimeout_interval_s", t->pretimeout);
-	json_arr_begin(j, "expiration_flags");
-	for (i = 1; i < 6; i++)
-		if (t->expired & (1u << i))
-			json_str(j, NULL, wdt_use_key((uint8_t)i));
-	json_arr_end(j);
-	json_int(j, "expiration_flags_raw", t->expired);
-	json_num(j, "initial_countdown_s", t->initial / 10.0, 1);
+	if (na & WDT_NA_PRETIMEOUT)
+		json_null(j, "pretimeout_interval_s");
+	else
+		json_int(j, "pretimeout_interval_s", t->pretimeout);
+	if (na & WDT_NA_EXPIRED) {
+		json_null(j, "expiration_flags");
+		json_null(j, "expiration_flags_raw");
+	} else {
+		json_arr_begin(j, "expiration_flags");
+		for (i = 1; i < 6; i++)
+			if (t->expired & (1u << i))
+				json_str(j, NULL, wdt_use_key((uint8_t)i));
+		json_arr_end(j);
+		json_int(j, "expiration_flags_raw", t->expired);
+	}
+	if (na & WDT_NA_COUNTDOWN)
+		json_null(j, "initial_countdown_s");
+	else
+		json_num(j, "initial_countdown_s", t->initial / 10.0, 1);
 	if (t->has_present)
 		json_num(j, "present_countdown_s", t->present / 10.0, 1);
 	else
@@ -309,10 +446,30 @@ shape_wdt_json(struct json *j, const struct wdt_timer *t)
 	if (t->quirks & WDT_QUIRK_LONG_GET)
 		json_str(j, NULL, "long-get");
 	json_arr_end(j);
-	json_hex(j, "raw", t->raw, t->raw_len);
+	if (na & WDT_NA_RAW)
+		json_null(j, "raw");
+	else
+		json_hex(j, "raw", t->raw, t->raw_len);
 }
 
 /* ---- info ------------------------------------------------------------- */
+
+static void
+shape_info_rf_text(FILE *f, const struct shape_info *in)
+{
+	fprintf(f, "Redfish Version           : %s\n", in->rf_version);
+	fprintf(f, "Service UUID              : %s\n", in->rf_service_uuid);
+	fprintf(f, "Manager Model             : %s\n", in->rf_manager_model);
+	fprintf(f, "Firmware Revision         : %s\n", in->rf_firmware);
+	fprintf(f, "Manufacturer Name         : %s\n", in->rf_manufacturer);
+	fprintf(f, "System Model              : %s\n", in->rf_model);
+	fprintf(f, "System Serial             : %s\n", in->rf_serial);
+	fprintf(f, "BIOS Version              : %s\n", in->rf_bios);
+	fprintf(f, "Device GUID               : %s\n", in->have_devguid ?
+	    in->devguid : "not supported");
+	fprintf(f, "System GUID               : %s\n", in->have_sysguid ?
+	    in->sysguid : "not supported");
+}
 
 void
 shape_info_text(FILE *f, const struct shape_info *in)
@@ -321,6 +478,10 @@ shape_info_text(FILE *f, const struct shape_info *in)
 	const char *mname = ipmi_iana_name(d->manufacturer);
 	unsigned i;
 
+	if (in->redfish) {
+		shape_info_rf_text(f, in);
+		return;
+	}
 	fprintf(f, "Device ID                 : %u\n", d->device_id);
 	fprintf(f, "Device Revision           : %u\n", d->device_rev);
 	fprintf(f, "Firmware Revision         : %u.%02x\n", d->fw_major,
@@ -354,6 +515,47 @@ shape_info_text(FILE *f, const struct shape_info *in)
 	    in->sysguid : "not supported");
 }
 
+/* "" is null */
+static void
+shape_str_or_null(struct json *j, const char *key, const char *v)
+{
+	if (v[0] == '\0')
+		json_null(j, key);
+	else
+		json_str(j, key, v);
+}
+
+static void
+shape_info_rf_json(struct json *j, const struct shape_info *in)
+{
+	static const char *const na[] = { "device_id", "device_revision" };
+	static const char *const na2[] = { "ipmi_version", "manufacturer_id" };
+	static const char *const na3[] = { "product_id", "device_available",
+	    "provides_device_sdrs", "additional_device_support",
+	    "aux_firmware_rev" };
+	size_t i;
+
+	for (i = 0; i < sizeof(na) / sizeof(na[0]); i++)
+		json_null(j, na[i]);
+	shape_str_or_null(j, "firmware_revision", in->rf_firmware);
+	for (i = 0; i < sizeof(na2) / sizeof(na2[0]); i++)
+		json_null(j, na2[i]);
+	shape_str_or_null(j, "manufacturer_name", in->rf_manufacturer);
+	for (i = 0; i < sizeof(na3) / sizeof(na3[0]); i++)
+		json_null(j, na3[i]);
+	json_str(j, "device_guid", in->have_devguid ? in->devguid : NULL);
+	json_str(j, "system_guid", in->have_sysguid ? in->sysguid : NULL);
+	json_null(j, "device_id_raw");
+	json_obj_begin(j, "redfish");
+	shape_str_or_null(j, "version", in->rf_version);
+	shape_str_or_null(j, "service_uuid", in->rf_service_uuid);
+	shape_str_or_null(j, "manager_model", in->rf_manager_model);
+	shape_str_or_null(j, "system_model", in->rf_model);
+	shape_str_or_null(j, "system_serial", in->rf_serial);
+	shape_str_or_null(j, "bios_version", in->rf_bios);
+	json_obj_end(j);
+}
+
 void
 shape_info_json(struct json *j, const struct shape_info *in)
 {
@@ -361,6 +563,10 @@ shape_info_json(struct json *j, const struct shape_info *in)
 	char buf[16];
 	unsigned i;
 
+	if (in->redfish) {
+		shape_info_rf_json(j, in);
+		return;
+	}
 	json_int(j, "device_id", d->device_id);
 	json_int(j, "device_revision", d->device_rev);
 	(void)snprintf(buf, sizeof(buf), "%u.%02x", d->fw_major, d->fw_minor);
@@ -385,4 +591,5 @@ shape_info_json(struct json *j, const struct shape_info *in)
 	json_str(j, "device_guid", in->have_devguid ? in->devguid : NULL);
 	json_str(j, "system_guid", in->have_sysguid ? in->sysguid : NULL);
 	json_hex(j, "device_id_raw", in->raw, in->rawlen);
+	json_null(j, "redfish");
 }

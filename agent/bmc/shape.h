@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "chassis.h"
 #include "cmd_app.h"
 #include "cmd_chassis.h"
 #include "cmd_wdt.h"
@@ -32,9 +33,16 @@ void	shape_sensor_json(struct json *, const struct sensors_item *,
 /* one line "name | reading | unit | state | events [| thresholds]" */
 void	shape_sensor_text(FILE *, const struct sensors_item *, int verbose);
 
-/* chassis status (Get Chassis Status) */
-void	shape_chassis_json(struct json *, const struct chassis_status *);
-void	shape_chassis_text(FILE *, const struct chassis_status *);
+/*
+ * chassis status (Get Chassis Status, or a Redfish system): na is what
+ * the backend could not tell (CHASSIS_NA_* in chassis.h, 0 for IPMI):
+ * null in JSON, "unknown" in text; health an enum sensor_sev (Redfish's
+ * Status.HealthRollup), or -1 when there is none (IPMI): null.
+ */
+void	shape_chassis_json(struct json *, const struct chassis_status *,
+	    uint32_t na, int health);
+void	shape_chassis_text(FILE *, const struct chassis_status *,
+	    uint32_t na, int health);
 
 /* watchdog get (Get Watchdog Timer) */
 void	shape_wdt_json(struct json *, const struct wdt_timer *);
@@ -48,8 +56,22 @@ struct shape_info {
 	size_t		 rawlen;
 	int		 have_devguid;
 	int		 have_sysguid;
-	char		 devguid[37];
-	char		 sysguid[37];
+	char		 devguid[37];	/* Redfish: the manager's UUID */
+	char		 sysguid[37];	/* Redfish: the system's UUID */
+	/*
+	 * A Redfish service (agent/http/) has no Device ID: d and raw
+	 * are not set and their members are null; these say what it has
+	 * instead (a "redfish" object, null for IPMI).
+	 */
+	int		 redfish;
+	char		 rf_version[16];	/* RedfishVersion */
+	char		 rf_service_uuid[40];
+	char		 rf_firmware[64];	/* manager FirmwareVersion */
+	char		 rf_manager_model[64];
+	char		 rf_manufacturer[64];	/* system Manufacturer */
+	char		 rf_model[64];		/* system Model */
+	char		 rf_serial[64];
+	char		 rf_bios[64];
 };
 void	shape_info_json(struct json *, const struct shape_info *);
 void	shape_info_text(FILE *, const struct shape_info *);

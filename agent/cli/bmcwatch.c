@@ -53,6 +53,10 @@ usage(FILE *f)
 	    "                [-d N | --device PATH] [--allow-none] "
 	    "[--target-chan N --target-addr A]\n"
 	    "                [--json] [--stats] [-v] COMMAND ...\n"
+	    "       bmcwatch -I redfish -H host[:port]|URL -U user "
+	    "-f password-file|-E\n"
+	    "                [--ca-file F] [--insecure] [-t timeout-s] "
+	    "[--json] [--stats] COMMAND ...\n"
 	    "       bmcwatch -S SOCKET [--target NAME] [--json] [-t timeout-s] "
 	    "COMMAND ...\n"
 	    "commands:\n");
@@ -62,7 +66,12 @@ usage(FILE *f)
 	    "    sensors [-v] | info | targets | chassis status | watchdog get "
 	    "| sel info | sel list [--last N] [--open]\n"
 	    "    chassis power ACTION | chassis identify [S|force|off] | "
-	    "sel clear | sel ack ID\n");
+	    "sel clear | sel ack ID\n"
+	    "commands over -I redfish:\n"
+	    "    info | sensors [-v] [--type T] [--name PATTERN] | "
+	    "chassis status | chassis power ACTION\n"
+	    "    watchdog get | sel info | sel list [--last N] | sel clear "
+	    "[--force]\n");
 }
 
 void
@@ -317,6 +326,8 @@ enum {
 	OPT_TCHAN,
 	OPT_TADDR,
 	OPT_TARGET,
+	OPT_CA_FILE,
+	OPT_INSECURE,
 	OPT_HELP
 };
 
@@ -328,9 +339,83 @@ static const struct option longopts[] = {
 	{ "target-chan", required_argument, NULL, OPT_TCHAN },
 	{ "target-addr", required_argument, NULL, OPT_TADDR },
 	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
+
+/*
+ * -I redfish: -H host[:port] or a URL, -U user (a Redfish account, any
+ * length the service takes), the password from -f FILE or -E
+ * (IPMI_PASSWORD) as for IPMI, -t the seconds allowed per request.
+ * The IPMI-only options are refused rather than ignored.
+ */
+static int
+parse_redfish(struct cli *c, const char *pwfile, int use_env,
+    unsigned total_ms)
+{
+	uint8_t len = 0;
+	char *pw;
+
+	if (c->rf_host == NULL || c->rf_host[0] == '\0') {
+		cli_usage_error("-H", "the redfish interface needs a host or "
+		    "URL");
+		return -1;
+	}
+	if (c->cfg.port != 0) {
+		cli_usage_error("-p", "give the port in -H (host:port or "
+		    "https://host:port) for -I redfish");
+		return -1;
+	}
+	if (c->cfg.kglen != 0 || c->bridged || c->cfg.allow_none ||
+	    c->cfg.device[0] != '\0') {
+		cli_usage_error("-I redfish", "-k, -d, --device, --allow-none "
+		    "and --target-addr are IPMI options");
+		return -1;
+	}
+	if (c->rf_user == NULL || c->rf_user[0] == '\0') {
+		cli_usage_error("-U", "the redfish interface needs a user");
+		return -1;
+	}
+	if (strlen(c->rf_user) > CLI_RF_USER_MAX) {
+		cli_usage_error("-U", "user name longer than %d characters",
+		    CLI_RF_USER_MAX);
+		return -1;
+	}
+	if (pwfile != NULL && use_env) {
+		cli_usage_error("-E", "give the password with -E or -f, not "
+		    "both");
+		return -1;
+	}
+	if (pwfile == NULL && !use_env) {
+		cli_usage_error("-f", "the redfish interface needs a password "
+		    "(-f FILE or -E)");
+		return -1;
+	}
+	if (pwfile != NULL) {
+		if (read_secret(pwfile, "password", (uint8_t *)c->rf_password,
+		    sizeof(c->rf_password) - 1, &len) != 0)
+			return -1;
+		c->rf_password[len] = '\0';
+	} else {
+		if ((pw = getenv("IPMI_PASSWORD")) == NULL) {
+			cli_usage_error("-E", "IPMI_PASSWORD is not set");
+			return -1;
+		}
+		if (strlen(pw) >= sizeof(c->rf_password)) {
+			cli_usage_error("-E", "IPMI_PASSWORD is longer than "
+			    "%zu bytes", sizeof(c->rf_password) - 1);
+			return -1;
+		}
+		(void)snprintf(c->rf_password, sizeof(c->rf_password), "%s",
+		    pw);
+		lcr_cleanse(pw, strlen(pw));
+		(void)unsetenv("IPMI_PASSWORD");
+	}
+	c->rf_timeout_ms = total_ms != 0 ? total_ms : 10000;
+	return 0;
+}
 
 /* 0, -1 on a usage error (said), 1 when --help was printed */
 static int
@@ -355,13 +440,16 @@ parse_opts(struct cli *c, int argc, char **argv)
 				cfg->iface = IPMI_IFACE_LAN;
 			else if (strcmp(optarg, "lanplus") == 0)
 				cfg->iface = IPMI_IFACE_LANPLUS;
+			else if (strcmp(optarg, "redfish") == 0)
+				c->redfish = 1;
 			else {
 				cli_usage_error("-I", "unknown interface '%s' "
-				    "(open, lan, lanplus)", optarg);
+				    "(open, lan, lanplus, redfish)", optarg);
 				return -1;
 			}
 			break;
 		case 'H':
+			c->rf_host = optarg;
 			if (strlen(optarg) >= sizeof(cfg->host)) {
 				cli_usage_error("-H", "host name too long");
 				return -1;
@@ -377,7 +465,8 @@ parse_opts(struct cli *c, int argc, char **argv)
 			cfg->port = (uint16_t)v;
 			break;
 		case 'U':
-			if (strlen(optarg) > 16) {
+			c->rf_user = optarg;
+			if (strlen(optarg) > 16 && !c->redfish) {
 				cli_usage_error("-U", "user name longer than "
 				    "16 characters");
 				return -1;
@@ -462,6 +551,12 @@ parse_opts(struct cli *c, int argc, char **argv)
 			(void)snprintf(cfg->device, sizeof(cfg->device), "%s",
 			    optarg);
 			break;
+		case OPT_CA_FILE:
+			c->ca_file = optarg;
+			break;
+		case OPT_INSECURE:
+			c->insecure = 1;
+			break;
 		case OPT_ALLOW_NONE:
 			cfg->allow_none = 1;
 			break;
@@ -520,6 +615,19 @@ parse_opts(struct cli *c, int argc, char **argv)
 	if (c->target != NULL) {
 		cli_usage_error("--target", "names a target of bmcwatchd: "
 		    "give -S SOCKET");
+		return -1;
+	}
+	if (c->redfish) {
+		if (kgfile != NULL) {
+			cli_usage_error("-k", "K_g is an IPMI key: not for -I "
+			    "redfish");
+			return -1;
+		}
+		return parse_redfish(c, pwfile, use_env, total_ms);
+	}
+	if (c->ca_file != NULL || c->insecure) {
+		cli_usage_error(c->ca_file != NULL ? "--ca-file" :
+		    "--insecure", "only for -I redfish");
 		return -1;
 	}
 	if (!have_iface)
@@ -643,6 +751,27 @@ main(int argc, char **argv)
 		argv[argc] = NULL;
 		return cli_stdout_close(cli_ctl(&c, argc - optind,
 		    argv + optind));
+	}
+	if (c.redfish) {
+		int k, o = optind;
+
+		for (k = optind; k < argc; k++) {
+			if (strcmp(argv[k], "--json") == 0)
+				c.json = 1;
+			else if (strcmp(argv[k], "--stats") == 0)
+				c.stats = 1;
+			else
+				argv[o++] = argv[k];
+		}
+		argc = o;
+		argv[argc] = NULL;
+		json_init(&c.js, stdout);
+		c.ev = ev_new();
+		rc = cli_redfish(&c, argc - optind, argv + optind);
+		ev_free(c.ev);
+		lcr_cleanse(c.rf_password, sizeof(c.rf_password));
+		lcr_cleanse(&c.cfg, sizeof(c.cfg));
+		return cli_stdout_close(rc);
 	}
 	for (i = 0; i < sizeof(cli_cmds) / sizeof(cli_cmds[0]); i++)
 		if (strcmp(argv[optind], cli_cmds[i].name) == 0)

@@ -33,7 +33,16 @@ struct cli {
 	const char	*sock;
 	const char	*target;	/* --target NAME */
 	unsigned	 sock_timeout_ms; /* -t, else CLI_CTL_TIMEOUT_MS */
+	/* -I redfish (cli_redfish.c) */
+	int		 redfish;
+	const char	*rf_host;	/* -H: host[:port] or a URL */
+	const char	*rf_user;	/* -U */
+	char		 rf_password[128]; /* -f / -E, wiped at exit */
+	const char	*ca_file;	/* --ca-file */
+	int		 insecure;	/* --insecure */
+	unsigned	 rf_timeout_ms;	/* -t, per request */
 };
+#define CLI_RF_USER_MAX	64
 
 struct cli_cmd {
 	const char	*name;
@@ -70,6 +79,8 @@ int	cli_parse_byte(const char *, uint8_t *);
  * command) as a control socket request; prints the answer */
 #define CLI_CTL_TIMEOUT_MS	60000
 int	cli_ctl(struct cli *, int, char **);
+/* cli_redfish.c: every command of -I redfish */
+int	cli_redfish(struct cli *, int, char **);
 /* cli_info.c */
 int	cli_info(struct cli *, int, char **);
 /* cli_raw.c */

@@ -42,11 +42,11 @@ chassis_status(struct cli *c, int argc, char **argv)
 		return r;
 	if (c->json) {
 		json_obj_begin(&c->js, NULL);
-		shape_chassis_json(&c->js, &s);
+		shape_chassis_json(&c->js, &s, 0, -1);
 		json_obj_end(&c->js);
 		json_end(&c->js);
 	} else
-		shape_chassis_text(stdout, &s);
+		shape_chassis_text(stdout, &s, 0, -1);
 	return CLI_OK;
 }
 

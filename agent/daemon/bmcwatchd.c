@@ -37,6 +37,7 @@
 #include "spawn.h"
 #include "store/store.h"
 #include "target.h"
+#include "webhook.h"
 #include "work.h"
 #include "xmem.h"
 
@@ -52,6 +53,7 @@ struct d_target {
 };
 
 struct daemon {
+	struct webhook_set *wh;
 	const char	*conf_path;
 	struct conf	*conf;
 	struct conf	**retired;	/* confs stopping targets still use */
@@ -123,10 +125,12 @@ d_on_event(const struct store_event *e, void *arg)
 
 /* ---- targets ------------------------------------------------------------ */
 
+/* every interface is polled (redfish through agent/http/) */
 static int
 d_ipmi(const struct conf_target *ct)
 {
-	return ct->iface != CONF_IFACE_REDFISH;
+	(void)ct;
+	return 1;
 }
 
 static void
@@ -359,6 +363,7 @@ d_reload(struct daemon *d)
 	d->retired[d->nretired++] = old;
 	d->conf = nc;
 	d->env.conf = nc;
+	webhook_reload(d->wh, nc);
 	for (i = 0; i < nc->ntargets; i++)
 		if (d_find(d, nc->targets[i].name) == NULL &&
 		    d_ipmi(&nc->targets[i])) {
@@ -503,9 +508,6 @@ d_unsupported(const struct conf *c)
 	if (c->snmp_pet_traps)
 		log_warnx("conf", "snmp-pet-traps yes: PET traps are not sent "
 		    "by this build yet");
-	if (c->nwebhooks > 0)
-		log_warnx("conf", "%zu webhook(s): not sent by this build yet",
-		    c->nwebhooks);
 }
 
 /* after the drop: threads, the store, the socket's server, targets */
@@ -522,6 +524,7 @@ d_run_setup(struct daemon *d, int fd)
 		fatal("bmcwatchd", "worker threads");
 	d->store = store_new();
 	(void)store_subscribe(d->store, d_on_event, d);
+	d->wh = webhook_new(d->ev, d->io, d->store, d->conf);
 	d->env.ev = d->ev;
 	d->env.io = d->io;
 	d->env.dns = d->dns;
@@ -599,6 +602,9 @@ d_shutdown(struct daemon *d)
 	ev_timer_del(d->ev, d->progress);
 	ev_timer_del(d->ev, d->ready_timer);
 	prom_free(d->prom);
+	/* the webhooks' sends stop; their queue files stay for the next
+	 * start */
+	webhook_free(d->wh);
 	/* what is queued for the disk gets there */
 	work_free(d->io);
 	work_free(d->dns);

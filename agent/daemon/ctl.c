@@ -664,6 +664,31 @@ ctl_health_json(struct json *j, const struct store_target *t, uint64_t now)
 	json_obj_end(j);
 }
 
+/* the webhook endpoints' queues (agent/daemon/webhook.c) */
+static void
+ctl_webhooks_json(struct json *j, const struct store *s)
+{
+	size_t i;
+
+	json_arr_begin(j, "webhooks");
+	for (i = 0; i < store_nwebhooks(s); i++) {
+		const struct store_webhook *w = store_webhook_at(s, i);
+
+		json_obj_begin(j, NULL);
+		json_str(j, "name", w->name);
+		json_int(j, "queued", (long long)w->queued);
+		json_int(j, "queue_max", (long long)w->queue_max);
+		json_int(j, "delivered", (long long)w->delivered);
+		json_int(j, "failures", (long long)w->failures);
+		json_int(j, "dropped", (long long)w->dropped);
+		json_int(j, "attempt", w->attempt);
+		json_str(j, "last_error", w->last_error[0] ? w->last_error :
+		    NULL);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
 static int
 ctl_targets(struct store *s, const struct ctl_req *r, uint64_t now,
     char **out, size_t *len)
@@ -683,6 +708,7 @@ ctl_targets(struct store *s, const struct ctl_req *r, uint64_t now,
 			ctl_health_json(&o.j, t, now);
 		}
 		json_arr_end(&o.j);
+		ctl_webhooks_json(&o.j, s);
 		json_obj_end(&o.j);
 		json_end(&o.j);
 	} else {
@@ -704,6 +730,18 @@ ctl_targets(struct store *s, const struct ctl_req *r, uint64_t now,
 			    store_state_name(h->state), last,
 			    h->consecutive_errors, h->last_error[0] ?
 			    " | " : "", h->last_error);
+		}
+		for (i = 0; !r->target[0] && i < store_nwebhooks(s); i++) {
+			const struct store_webhook *w = store_webhook_at(s, i);
+
+			fprintf(o.f, "webhook %-8s | queued %llu of %llu | "
+			    "delivered %llu | failures %llu | dropped %llu%s%s"
+			    "\n", w->name, (unsigned long long)w->queued,
+			    (unsigned long long)w->queue_max,
+			    (unsigned long long)w->delivered,
+			    (unsigned long long)w->failures,
+			    (unsigned long long)w->dropped,
+			    w->last_error[0] ? " | " : "", w->last_error);
 		}
 	}
 	ctl_out_close(&o, out, len);
@@ -846,13 +884,15 @@ ctl_answer(struct store *s, const struct ctl_req *r, uint64_t now,
 		ctl_out_open(&o);
 		if (r->json) {
 			json_obj_begin(&o.j, NULL);
-			shape_chassis_json(&o.j, &t->chassis);
+			shape_chassis_json(&o.j, &t->chassis, t->chassis_na,
+			    t->chassis_health);
 			ctl_tail(&o.j, t, &t->chassis_t,
 			    t->chassis_interval_s, now);
 			json_obj_end(&o.j);
 			json_end(&o.j);
 		} else {
-			shape_chassis_text(o.f, &t->chassis);
+			shape_chassis_text(o.f, &t->chassis, t->chassis_na,
+			    t->chassis_health);
 			ctl_text_tail(o.f, t, &t->chassis_t,
 			    t->chassis_interval_s, now);
 		}

@@ -6,19 +6,24 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "chassis.h"
 #include "cmd_app.h"
 #include "cmd_chassis.h"
 #include "conn.h"
+#include "fileio.h"
 #include "lan_crypto.h"
 #include "lan_udp.h"
 #include "health.h"
 #include "log.h"
 #include "priv.h"
+#include "redfish.h"
 #include "sdr_cache.h"
 #include "selmon.h"
 #include "sensors.h"
@@ -35,6 +40,7 @@
 #define TARGET_OWNER_WAIT_MS	1500	/* as bmcwatch watchdog set */
 #define TARGET_STUCK_EXTRA_MS	5000
 #define TARGET_STOP_POLL_MS	50
+#define PATH_MAX_TARGET		4096
 
 enum target_run {
 	RUN_IDENT,
@@ -168,6 +174,18 @@ struct target {
 	int		 act_sel;	/* waiting for a clear pass */
 	struct target_ack *ack;
 
+	/* interface redfish (see "interface redfish" below): the client
+	 * instead of conn, and the log cursor persisted in rf_cur_path */
+	struct redfish	*rf;
+	char		*rf_cur_path;
+	struct redfish_cursor rf_cur;
+	int		 rf_cur_state;	/* 0 loading, 1 loaded */
+	struct target_rfio *rf_io;	/* a cursor job in flight */
+	struct target_rfarch *rf_arch;	/* an archive write in flight */
+	int		 rf_no_wdt;	/* no HostWatchdogTimer: not asked */
+	int		 rf_closed;	/* the session is deleted */
+	uint64_t	 rf_prog;
+
 	/* stop */
 	void		(*stop_done)(struct target *, void *);
 	void		*stop_arg;
@@ -177,6 +195,12 @@ struct target {
 };
 
 static void	target_dispatch(struct target *);
+static int	target_rf_connect(struct target *, char *, size_t);
+static int	target_rf_start(struct target *, enum target_run);
+static int	target_rf_action(struct target *, struct ctl_action *,
+		    char *, size_t);
+static void	target_rf_free(struct target *);
+static void	target_rf_close(struct target *);
 static void	target_result(struct target *, enum target_run,
 		    enum target_outcome, const char *);
 static void	target_resolve(struct target *);
@@ -244,6 +268,10 @@ target_store_stats(struct target *t)
 		return;
 	if (t->conn != NULL)
 		t->st->health.tr = *ipmi_tr_stats(conn_tr(t->conn));
+	if (t->rf != NULL) {
+		t->st->health.tr.requests = redfish_stats(t->rf)->requests;
+		t->st->health.tr.sessions = redfish_stats(t->rf)->sessions;
+	}
 	(void)snprintf(t->st->health.peer, sizeof(t->st->health.peer), "%s",
 	    t->peer);
 }
@@ -471,6 +499,7 @@ target_disconnect(struct target *t)
 	/* no callback runs from here on: the transport goes first */
 	conn_free(t->conn);
 	t->conn = NULL;
+	target_rf_free(t);
 	selmon_free(t->sel);
 	t->sel = NULL;
 	sensors_free(t->sens);
@@ -493,6 +522,8 @@ target_connect(struct target *t, char *err, size_t errlen)
 	char peer[300];
 	enum ipmi_err e;
 
+	if (ct->iface == CONF_IFACE_REDFISH)
+		return target_rf_connect(t, err, errlen);
 	if (conf_target_trcfg(ct, &cfg) != 0) {
 		(void)snprintf(err, errlen, "interface %s is not IPMI",
 		    conf_iface_name(ct->iface));
@@ -851,6 +882,8 @@ target_wdt_done(struct watchdog_op *op, void *arg)
 static int
 target_run_start(struct target *t, enum target_run r)
 {
+	if (t->rf != NULL)
+		return target_rf_start(t, r);
 	switch (r) {
 	case RUN_IDENT:
 		return target_ident_start(t);
@@ -881,7 +914,8 @@ target_dispatch(struct target *t)
 	    RUN_SENSORS, RUN_CHASSIS, RUN_WDT };
 	size_t i;
 
-	while (t->running < 0 && t->conn != NULL && t->pending != 0) {
+	while (t->running < 0 && (t->conn != NULL || t->rf != NULL) &&
+	    t->pending != 0) {
 		enum target_run r = RUN__N;
 
 		if (t->state == TS_UNREACHABLE)
@@ -1249,7 +1283,9 @@ target_on_probe(void *arg)
 		t->reconnect = 0;
 		target_disconnect(t);
 	}
-	if (t->conn == NULL && target_connect(t, err, sizeof(err)) != 0) {
+	/* a Redfish client is kept across the outage: one session */
+	if (t->conn == NULL && t->rf == NULL &&
+	    target_connect(t, err, sizeof(err)) != 0) {
 		t->fails++;
 		(void)log_fail(&t->lim, ev_now(), LOG_ERR, t->name, "target",
 		    "%s", err);
@@ -1286,6 +1322,8 @@ target_new(struct target_env *env, const struct conf_target *ct)
 	t->acks_path = target_path(c->state_dir, "sel-", t->name, ".acks");
 	t->archive_path = target_path(c->archive_dir, "sel-", t->name,
 	    ".log");
+	t->rf_cur_path = target_path(c->state_dir, "rf-", t->name,
+	    ".cursor");
 	t->acfg.path = t->archive_path;
 	t->acfg.reopen_each = 0;
 	t->selcfg.bmc = t->name;
@@ -1363,12 +1401,18 @@ target_stuck(struct target *t, uint64_t now, char *why, size_t len)
 	uint64_t sum, bound;
 
 	target_store_stats(t);
-	if (t->running < 0 || t->conn == NULL) {
+	if (t->running < 0 || (t->conn == NULL && t->rf == NULL)) {
 		t->stuck = 0;
 		goto done;
 	}
-	s = ipmi_tr_stats(conn_tr(t->conn));
-	sum = s->packets_out + s->packets_in + s->requests + s->retransmits;
+	if (t->rf != NULL)
+		sum = t->rf_prog + redfish_stats(t->rf)->requests +
+		    redfish_stats(t->rf)->bytes_in;
+	else {
+		s = ipmi_tr_stats(conn_tr(t->conn));
+		sum = s->packets_out + s->packets_in + s->requests +
+		    s->retransmits;
+	}
 	bound = 2ull * t->ct->timeout_ms + TARGET_STUCK_EXTRA_MS;
 	if (sum != t->prog_sum) {
 		t->prog_sum = sum;
@@ -1553,7 +1597,7 @@ target_action(struct target *t, struct ctl_action *a, char *err,
 {
 	const struct ctl_req *r = ctl_action_req(a);
 
-	if (t->state != TS_POLLING || t->conn == NULL) {
+	if (t->state != TS_POLLING || (t->conn == NULL && t->rf == NULL)) {
 		(void)snprintf(err, errlen, "%s: %s: %s", t->name,
 		    ctl_verb_name(r->verb), t->state == TS_STOPPING ?
 		    "stopping" : "unreachable");
@@ -1564,6 +1608,8 @@ target_action(struct target *t, struct ctl_action *a, char *err,
 		    "in flight", t->name, ctl_verb_name(r->verb));
 		return CTL_EREFUSED;
 	}
+	if (t->rf != NULL)
+		return target_rf_action(t, a, err, errlen);
 	switch (r->verb) {
 	case CTL_CHASSIS_POWER:
 	case CTL_CHASSIS_IDENTIFY:
@@ -1606,6 +1652,459 @@ target_action(struct target *t, struct ctl_action *a, char *err,
 	}
 }
 
+/* ---- interface redfish -------------------------------------------------- */
+
+/*
+ * A Redfish target runs the same runs, health and backoff as an IPMI one,
+ * with agent/http/redfish.c on the same loop instead of conn: identity
+ * (also the probe while unreachable) from the service root, manager and
+ * system; sensors; the system's power and health as the chassis; the
+ * HostWatchdogTimer (read-only; not asked again once the service says it
+ * has none); the log services as the SEL, incremental by the cursor
+ * kept in STATE_DIR/rf-NAME.cursor (loaded and saved on the io worker).
+ * An HTTP failure (connect, TLS, timeout, truncated) is a poll without
+ * an answer; an error status or a body not as the schema says is an
+ * answer.  One session, deleted on stop and on SIGHUP removal.
+ */
+
+struct target_rfio {
+	struct target	*t;	/* NULL: the target went away */
+	char		*path;
+	int		 load;	/* 1 load, 0 save */
+	struct redfish_cursor cur;
+	int		 rc;	/* 0, 1 no file, -1 error */
+	char		 err[300];
+	int		 again;	/* save once more when done */
+};
+
+static void
+target_rf_io_run(void *arg)
+{
+	struct target_rfio *io = arg;
+	char tmp[PATH_MAX_TARGET];
+	ssize_t n;
+	int fd;
+
+	if (!io->load) {
+		(void)snprintf(tmp, sizeof(tmp), "%s.tmp", io->path);
+		io->rc = fileio_replace(io->path, tmp, &io->cur,
+		    sizeof(io->cur), 0600, io->err, sizeof(io->err));
+		return;
+	}
+	if ((fd = open(io->path, O_RDONLY | O_CLOEXEC)) < 0) {
+		io->rc = errno == ENOENT ? 1 : -1;
+		(void)snprintf(io->err, sizeof(io->err), "%s: %s", io->path,
+		    strerror(errno));
+		return;
+	}
+	n = fileio_read_all(fd, &io->cur, sizeof(io->cur));
+	(void)close(fd);
+	io->rc = n == (ssize_t)sizeof(io->cur) && io->cur.version ==
+	    REDFISH_CURSOR_VERSION && io->cur.n <= REDFISH_CURSOR_SERVICES ?
+	    0 : -1;
+	if (io->rc != 0)
+		(void)snprintf(io->err, sizeof(io->err), "%s: not a log "
+		    "cursor of this version (%zd bytes)", io->path, n);
+}
+
+static void	target_rf_save(struct target *);
+
+/*
+ * The entries of a log pass appended to the target's SEL archive (and
+ * fsynced) on the io worker; the cursor is saved only once they are
+ * there, so a crash in between reads them again (at least once).
+ */
+struct target_rfarch {
+	struct target	*t;	/* NULL: the target went away */
+	struct archive	*arch;	/* held */
+	char		*bmc;
+	struct sel_rec	*rec;
+	struct sel_desc	*desc;
+	size_t		 n;
+	int		 rc;
+	char		 err[300];
+};
+
+static void
+target_rf_arch_run(void *arg)
+{
+	struct target_rfarch *a = arg;
+	struct archive_entry *e = xcalloc(a->n, sizeof(*e));
+	size_t i;
+
+	for (i = 0; i < a->n; i++) {
+		e[i].bmc = a->bmc;
+		e[i].rec = &a->rec[i];
+		e[i].desc = &a->desc[i];
+	}
+	a->rc = archive_write(a->arch, e, a->n, a->err, sizeof(a->err));
+	free(e);
+}
+
+static void
+target_rf_arch_done(void *arg)
+{
+	struct target_rfarch *a = arg;
+	struct target *t = a->t;
+
+	if (t != NULL) {
+		t->rf_arch = NULL;
+		if (a->rc != 0)
+			log_target(LOG_ERR, t->name, "sel", "archive: %s (the "
+			    "log cursor is not saved: read again after a "
+			    "restart)", a->err);
+		else
+			target_rf_save(t);
+	}
+	archive_free(a->arch);
+	free(a->bmc);
+	free(a->rec);
+	free(a->desc);
+	free(a);
+}
+
+static void
+target_rf_archive(struct target *t)
+{
+	struct target_rfarch *a;
+	size_t i, n = redfish_log_count(t->rf);
+
+	if (n == 0 || t->arch == NULL) {
+		target_rf_save(t);
+		return;
+	}
+	a = xcalloc(1, sizeof(*a));
+	a->t = t;
+	a->arch = archive_hold(t->arch);
+	a->bmc = xstrdup(t->name);
+	a->n = n;
+	a->rec = xcalloc(n, sizeof(*a->rec));
+	a->desc = xcalloc(n, sizeof(*a->desc));
+	for (i = 0; i < n; i++) {
+		a->rec[i] = redfish_log_entry(t->rf, i)->rec;
+		a->desc[i] = redfish_log_entry(t->rf, i)->desc;
+	}
+	if (work_submit(t->env->io, target_rf_arch_run, target_rf_arch_done,
+	    a) != 0) {
+		log_target(LOG_ERR, t->name, "sel", "io queue full: %zu log "
+		    "entries not archived (read again after a restart)", n);
+		a->t = NULL;
+		target_rf_arch_done(a);
+		return;
+	}
+	t->rf_arch = a;
+}
+
+static void
+target_rf_io_done(void *arg)
+{
+	struct target_rfio *io = arg;
+	struct target *t = io->t;
+
+	if (t == NULL) {
+		free(io->path);
+		free(io);
+		return;
+	}
+	t->rf_io = NULL;
+	if (io->load) {
+		if (io->rc == 0)
+			t->rf_cur = io->cur;
+		else {
+			memset(&t->rf_cur, 0, sizeof(t->rf_cur));
+			t->rf_cur.version = REDFISH_CURSOR_VERSION;
+			if (io->rc < 0)
+				log_target(LOG_WARNING, t->name, "sel", "%s: "
+				    "every log entry is read as new", io->err);
+		}
+		t->rf_cur_state = 1;
+		if (t->state == TS_POLLING) {
+			t->pending |= RUN_BIT(RUN_SEL);
+			target_dispatch(t);
+		}
+	} else if (io->rc != 0)
+		log_target(LOG_ERR, t->name, "sel", "log cursor not saved: %s",
+		    io->err);
+	free(io->path);
+	if (io->again && t->state != TS_STOPPING) {
+		free(io);
+		target_rf_save(t);
+		return;
+	}
+	free(io);
+}
+
+static void
+target_rf_io(struct target *t, int load)
+{
+	struct target_rfio *io;
+
+	if (t->rf_io != NULL) {
+		if (!load)
+			t->rf_io->again = 1;
+		return;
+	}
+	io = xcalloc(1, sizeof(*io));
+	io->t = t;
+	io->load = load;
+	io->path = xstrdup(t->rf_cur_path);
+	io->cur = t->rf_cur;
+	if (work_submit(t->env->io, target_rf_io_run, target_rf_io_done,
+	    io) != 0) {
+		log_target(LOG_ERR, t->name, "sel", "io queue full: log cursor "
+		    "not %s", load ? "loaded" : "saved");
+		free(io->path);
+		free(io);
+		if (load)
+			t->rf_cur_state = 1;
+		return;
+	}
+	t->rf_io = io;
+}
+
+static void
+target_rf_save(struct target *t)
+{
+	target_rf_io(t, 0);
+}
+
+static int
+target_rf_connect(struct target *t, char *err, size_t errlen)
+{
+	const struct conf_target *ct = t->ct;
+	struct redfish_cfg cfg;
+	char url[300];
+
+	/* an IPv6 literal in brackets */
+	(void)snprintf(url, sizeof(url), "%s://%s%s%s:%u", ct->https ?
+	    "https" : "http", strchr(ct->hostname, ':') ? "[" : "",
+	    ct->hostname, strchr(ct->hostname, ':') ? "]" : "", ct->port);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.url = url;
+	cfg.user = ct->username;
+	cfg.password = (const char *)ct->password.p;
+	cfg.ca_file = ct->ca_file;
+	cfg.insecure = ct->insecure;
+	cfg.timeout_ms = ct->timeout_ms;
+	cfg.sev = ct->severity;
+	if ((t->rf = redfish_new(t->env->ev, &cfg, err, errlen)) == NULL)
+		return -1;
+	t->rf_closed = 0;
+	if (t->arch == NULL)
+		t->arch = archive_new(&t->acfg);
+	(void)snprintf(t->peer, sizeof(t->peer), "%s", redfish_url(t->rf));
+	/* said at every start, as the configuration asks for it */
+	if (ct->insecure && ct->https)
+		log_target(LOG_WARNING, t->name, "target", "%s: TLS "
+		    "certificate verification is off (insecure yes)", url);
+	if (ct->watchdog.enabled)
+		log_target(LOG_WARNING, t->name, "watchdog", "no heartbeat "
+		    "over Redfish (its HostWatchdogTimer is read only here): "
+		    "the watchdog block is not used");
+	if (t->rf_cur_state == 0 && t->rf_io == NULL)
+		target_rf_io(t, 1);
+	target_store_stats(t);
+	return 0;
+}
+
+static void
+target_rf_free(struct target *t)
+{
+	redfish_free(t->rf);
+	t->rf = NULL;
+}
+
+static void
+target_rf_closed(void *arg, enum redfish_err e)
+{
+	struct target *t = arg;
+
+	(void)e;
+	t->rf_closed = 1;
+}
+
+static void
+target_rf_close(struct target *t)
+{
+	if (t->rf == NULL)
+		return;
+	if (t->running >= 0)
+		t->running = -1;
+	redfish_close(t->rf, target_rf_closed, t);
+}
+
+static enum target_outcome
+target_rf_outcome(enum redfish_err e)
+{
+	return e == REDFISH_OK ? OUT_OK : e == REDFISH_E_HTTP ? OUT_NOANSWER :
+	    OUT_REFUSED;
+}
+
+static void
+target_rf_done(void *arg, enum redfish_err e)
+{
+	struct target *t = arg;
+	static const char *const which[RUN__N] = {
+		[RUN_IDENT] = "info", [RUN_SEL] = "logs",
+		[RUN_SENSORS] = "sensors", [RUN_CHASSIS] = "chassis",
+		[RUN_WDT] = "watchdog"
+	};
+	struct redfish_cursor next;
+	struct store_when w;
+	enum target_run r;
+	char msg[REDFISH_ERR_MAX + 32];
+	size_t i, n;
+
+	if (t->running < 0)
+		return;
+	r = (enum target_run)t->running;
+	t->rf_prog++;
+	target_now(&w);
+	if (e != REDFISH_OK) {
+		if (r == RUN_WDT && e == REDFISH_E_UNSUPPORTED) {
+			/* nothing to read there: not asked again (until a
+			 * recovery re-arms every tick) */
+			ev_timer_set(t->env->ev, t->tick[RUN_WDT], -1);
+			log_target(LOG_INFO, t->name, "watchdog", "%s: not "
+			    "read", redfish_detail(t->rf, "watchdog"));
+			target_result(t, r, OUT_OK, NULL);
+			return;
+		}
+		(void)snprintf(msg, sizeof(msg), "%s: %s", redfish_strerror(e),
+		    redfish_detail(t->rf, which[r]));
+		target_result(t, r, target_rf_outcome(e), msg);
+		return;
+	}
+	if (t->st == NULL) {
+		target_result(t, r, OUT_OK, NULL);
+		return;
+	}
+	switch (r) {
+	case RUN_IDENT:
+		redfish_info_shape(redfish_info_get(t->rf), &t->ident);
+		store_set_ident(t->env->store, t->st, &t->ident, &w);
+		break;
+	case RUN_SENSORS:
+		t->st->health.sweep_ms = w.mono_ms - t->run_t0;
+		store_set_sensor_items(t->env->store, t->st,
+		    redfish_sensor(t->rf, 0), redfish_sensors_count(t->rf),
+		    &w);
+		t->st->health.sweeps++;
+		break;
+	case RUN_CHASSIS:
+		store_set_chassis_snap(t->env->store, t->st,
+		    redfish_chassis_snapshot(t->rf), &w);
+		t->st->health.chassis_polls++;
+		break;
+	case RUN_WDT:
+		store_set_wdt(t->env->store, t->st,
+		    redfish_watchdog_timer(t->rf), &w);
+		break;
+	case RUN_SEL:
+		n = redfish_log_count(t->rf);
+		for (i = 0; i < n; i++) {
+			const struct redfish_log_entry *le =
+			    redfish_log_entry(t->rf, i);
+
+			target_sel_entry(t, &le->rec, &le->desc);
+		}
+		t->st->health.sel_passes++;
+		redfish_logs_cursor(t->rf, &t->rf_cur, &next);
+		next.version = REDFISH_CURSOR_VERSION;
+		if (n > 0 || memcmp(&next, &t->rf_cur, sizeof(next)) != 0) {
+			t->rf_cur = next;
+			target_rf_archive(t);
+		}
+		break;
+	default:
+		break;
+	}
+	if (redfish_detail(t->rf, which[r])[0] != '\0')
+		(void)log_fail(&t->run_lim[r], ev_now(), LOG_NOTICE, t->name,
+		    target_run_name[r], "%s", redfish_detail(t->rf, which[r]));
+	target_result(t, r, OUT_OK, NULL);
+}
+
+static int
+target_rf_start(struct target *t, enum target_run r)
+{
+	switch (r) {
+	case RUN_IDENT:
+		return redfish_info(t->rf, target_rf_done, t);
+	case RUN_SEL:
+		/* the cursor's load runs it; one archive write at a time */
+		if (t->rf_cur_state == 0 || t->rf_arch != NULL)
+			return -1;
+		return redfish_logs(t->rf, &t->rf_cur, target_rf_done, t);
+	case RUN_SENSORS:
+		return redfish_sensors(t->rf, target_rf_done, t);
+	case RUN_CHASSIS:
+		return redfish_chassis(t->rf, target_rf_done, t);
+	case RUN_WDT:
+		return redfish_watchdog(t->rf, target_rf_done, t);
+	default:
+		return -1;
+	}
+}
+
+static void
+target_rf_act_done(void *arg, enum redfish_err e)
+{
+	struct target *t = arg;
+	struct ctl_action *a = t->act;
+	const struct ctl_req *r;
+	char msg[REDFISH_ERR_MAX + 64];
+
+	if (a == NULL)
+		return;
+	t->act = NULL;
+	r = ctl_action_req(a);
+	if (e != REDFISH_OK) {
+		(void)snprintf(msg, sizeof(msg), "%s: chassis power: %s",
+		    t->peer, redfish_detail(t->rf, "action"));
+		ctl_action_done(a, e == REDFISH_E_HTTP ? CTL_EUNAVAIL :
+		    CTL_EREFUSED, msg);
+		return;
+	}
+	log_target(LOG_NOTICE, t->name, "chassis", "power %s (control socket, "
+	    "ResetType %s)", target_power_word(r->power),
+	    redfish_reset_type(r->power));
+	if (r->json)
+		(void)snprintf(msg, sizeof(msg), "{\"chassis_power_control\":"
+		    "\"%s\",\"reset_type\":\"%s\"}\n",
+		    target_power_word(r->power), redfish_reset_type(r->power));
+	else
+		(void)snprintf(msg, sizeof(msg), "Chassis Power Control: %s "
+		    "(ResetType %s)\n", chassis_control_name(r->power),
+		    redfish_reset_type(r->power));
+	ctl_action_done(a, 0, msg);
+}
+
+static int
+target_rf_action(struct target *t, struct ctl_action *a, char *err,
+    size_t errlen)
+{
+	const struct ctl_req *r = ctl_action_req(a);
+	const char *type;
+
+	if (r->verb != CTL_CHASSIS_POWER) {
+		(void)snprintf(err, errlen, "%s: %s: not over Redfish in this "
+		    "build", t->name, ctl_verb_name(r->verb));
+		return CTL_EREFUSED;
+	}
+	if ((type = redfish_reset_type(r->power)) == NULL) {
+		(void)snprintf(err, errlen, "%s: chassis power: no ResetType "
+		    "for it", t->name);
+		return CTL_EUSAGE;
+	}
+	if (redfish_reset(t->rf, type, target_rf_act_done, t) != 0) {
+		(void)snprintf(err, errlen, "%s: chassis power: busy", t->name);
+		return CTL_EREFUSED;
+	}
+	t->act = a;
+	return 0;
+}
+
 /* ---- stop --------------------------------------------------------------- */
 
 /*
@@ -1644,6 +2143,15 @@ target_stop_poll(void *arg)
 		if (t->conn != NULL && !conn_idle(t->conn) &&
 		    now < t->stop_deadline)
 			return TARGET_STOP_POLL_MS;
+		/* the Redfish session's DELETE (or the io job of the log
+		 * cursor) still out */
+		if (((t->rf != NULL && !t->rf_closed) || t->rf_io != NULL ||
+		    t->rf_arch != NULL) && now < t->stop_deadline)
+			return TARGET_STOP_POLL_MS;
+		if (t->rf != NULL && !t->rf_closed)
+			log_target(LOG_WARNING, t->name, "target", "the Redfish "
+			    "session's DELETE was not answered: %s",
+			    redfish_detail(t->rf, NULL));
 		if (t->conn != NULL && !conn_idle(t->conn))
 			log_target(LOG_WARNING, t->name, "target", "Close "
 			    "Session not answered");
@@ -1714,6 +2222,7 @@ target_stop(struct target *t, void (*done)(struct target *, void *),
 		if (t->conn != NULL)
 			conn_close(t->conn);
 	}
+	target_rf_close(t);
 	t->stop_timer = ev_timer_add(t->env->ev, 0, target_stop_poll, t);
 }
 
@@ -1728,6 +2237,10 @@ target_free(struct target *t)
 		t->dns->t = NULL;
 	if (t->ack != NULL)
 		t->ack->t = NULL;
+	if (t->rf_io != NULL)
+		t->rf_io->t = NULL;
+	if (t->rf_arch != NULL)
+		t->rf_arch->t = NULL;
 	if (t->act != NULL)
 		ctl_action_done(t->act, CTL_EUNAVAIL, "the target is gone");
 	for (r = RUN_SEL; r < RUN__N; r++)
@@ -1744,5 +2257,6 @@ target_free(struct target *t)
 	free(t->state_path);
 	free(t->acks_path);
 	free(t->archive_path);
+	free(t->rf_cur_path);
 	free(t);
 }

@@ -60,6 +60,19 @@
 					 * ipmi-bmc-sim); seen by policy
 					 * code, not by the decoder */
 
+/*
+ * Fields a backend cannot tell, by bit in wdt_timer.missing: 0 for IPMI
+ * (Get Watchdog Timer has them all).  Redfish's HostWatchdogTimer says
+ * whether the timer runs and what it does on timeout and before it, not
+ * the rest; shapes print null for what is missing.
+ */
+#define WDT_NA_USE		0x01	/* use */
+#define WDT_NA_LOGGING		0x02	/* dont_log */
+#define WDT_NA_PRETIMEOUT	0x04	/* pretimeout (seconds) */
+#define WDT_NA_EXPIRED		0x08	/* expired flags */
+#define WDT_NA_COUNTDOWN	0x10	/* initial (present: has_present) */
+#define WDT_NA_RAW		0x20	/* raw: no IPMI answer */
+
 /* Get Watchdog Timer response, section 27.7, table 27-7. */
 struct wdt_timer {
 	uint8_t		use;		/* WDT_USE_* (raw bits 2:0) */
@@ -75,6 +88,7 @@ struct wdt_timer {
 	uint8_t		raw[8];
 	uint8_t		raw_len;
 	uint32_t	quirks;		/* WDT_QUIRK_* */
+	uint32_t	missing;	/* WDT_NA_* */
 };
 void		 wdt_get_req(struct ipmi_req *);
 /* IPMI_E_LENGTH below 6 bytes; 6 or 7 bytes decode with

@@ -22,6 +22,8 @@ struct store {
 	size_t		 n;
 	struct store_sub subs[STORE_SUBS_MAX];
 	size_t		 nsubs;
+	struct store_webhook *wh;
+	size_t		 nwh;
 };
 
 void
@@ -155,7 +157,48 @@ store_free(struct store *s)
 	for (i = 0; i < s->n; i++)
 		store_target_free(s->t[i]);
 	free(s->t);
+	free(s->wh);
 	free(s);
+}
+
+void
+store_set_webhook(struct store *s, const struct store_webhook *w)
+{
+	size_t i;
+
+	for (i = 0; i < s->nwh; i++)
+		if (strcmp(s->wh[i].name, w->name) == 0) {
+			s->wh[i] = *w;
+			return;
+		}
+	s->wh = xreallocarray(s->wh, s->nwh + 1, sizeof(*s->wh));
+	s->wh[s->nwh++] = *w;
+}
+
+void
+store_del_webhook(struct store *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nwh; i++)
+		if (strcmp(s->wh[i].name, name) == 0) {
+			memmove(&s->wh[i], &s->wh[i + 1],
+			    (s->nwh - i - 1) * sizeof(s->wh[0]));
+			s->nwh--;
+			return;
+		}
+}
+
+size_t
+store_nwebhooks(const struct store *s)
+{
+	return s->nwh;
+}
+
+const struct store_webhook *
+store_webhook_at(const struct store *s, size_t i)
+{
+	return i < s->nwh ? &s->wh[i] : NULL;
 }
 
 int
@@ -206,6 +249,7 @@ store_target_add(struct store *s, const char *name)
 	t->sel_used_pct = -1;
 	t->recent = xcalloc(STORE_SEL_RECENT, sizeof(*t->recent));
 	t->health.state = STORE_T_STARTING;
+	t->chassis_health = -1;
 	s->t = xreallocarray(s->t, s->n + 1, sizeof(*s->t));
 	s->t[s->n++] = t;
 	return t;
@@ -547,6 +591,20 @@ store_set_chassis(struct store *s, struct store_target *t,
 		store_emit_simple(s, t, STORE_EV_POWER, c->power_on ? 0 : 1,
 		    text);
 	}
+}
+
+void
+store_set_chassis_snap(struct store *s, struct store_target *t,
+    const struct chassis_snapshot *snap, const struct store_when *w)
+{
+	int health = snap->has_health ? snap->health : -1;
+
+	if (t->have_chassis && (t->chassis_na != snap->missing ||
+	    t->chassis_health != health))
+		t->chassis_t.gen++;
+	t->chassis_na = snap->missing;
+	t->chassis_health = health;
+	store_set_chassis(s, t, &snap->status, w);
 }
 
 void

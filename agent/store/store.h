@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chassis.h"
 #include "cmd_chassis.h"
 #include "cmd_wdt.h"
 #include "sdr.h"
@@ -160,6 +161,8 @@ struct store_target {
 	/* chassis status */
 	int		 have_chassis;
 	struct chassis_status chassis;
+	uint32_t	 chassis_na;	/* CHASSIS_NA_*: 0 for IPMI */
+	int		 chassis_health; /* enum sensor_sev, -1: none */
 	struct store_stamp chassis_t;
 
 	/* the watchdog timer (Get Watchdog Timer) and our heartbeat */
@@ -259,12 +262,38 @@ const struct store_sel_entry *store_sel_recent(const struct store_target *,
 		    size_t i);
 void		 store_set_chassis(struct store *, struct store_target *,
 		    const struct chassis_status *, const struct store_when *);
+/* the same with what the backend could not tell and the health (a
+ * Redfish system: chassis.h's snapshot) */
+void		 store_set_chassis_snap(struct store *, struct store_target *,
+		    const struct chassis_snapshot *, const struct store_when *);
 void		 store_set_wdt(struct store *, struct store_target *,
 		    const struct wdt_timer *, const struct store_when *);
 /* the heartbeat's state; a change of "kicking" (armed and not
  * withholding) is an event, with state as its text */
 void		 store_set_hb(struct store *, struct store_target *,
 		    const struct store_hb *, const struct store_when *);
+
+/*
+ * Webhook endpoints (agent/daemon/webhook.c): how each is doing, for
+ * `targets` and the MIB.  Set by name (added when new); del removes it.
+ */
+struct store_webhook {
+	char		 name[STORE_NAME_MAX + 1];
+	uint64_t	 queued;	/* events waiting, the one in flight
+					 * included */
+	uint64_t	 queue_max;
+	uint64_t	 delivered;
+	uint64_t	 failures;	/* attempts that failed */
+	uint64_t	 dropped;	/* by the overflow policy */
+	unsigned	 attempt;	/* of the head event, 0: none failed */
+	char		 last_error[STORE_TEXT_MAX];
+};
+void		 store_set_webhook(struct store *,
+		    const struct store_webhook *);
+void		 store_del_webhook(struct store *, const char *name);
+size_t		 store_nwebhooks(const struct store *);
+const struct store_webhook *store_webhook_at(const struct store *,
+		    size_t);
 
 /* health */
 void		 store_set_state(struct store *, struct store_target *,
