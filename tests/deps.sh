@@ -5,13 +5,15 @@
 # is fetched separately (tests/inband/kernel.sh: apt-get download, never
 # installed), and so are the SMIv2 base modules of the MIB tests
 # (tests/mib/base-mibs.sh: erlang-snmp, downloaded, never installed).
+# bsdutils: script(1), the terminal ipmitool sol activate needs.
 set -eu
 PKGS="gcc make pkg-config libc6-dev libssl-dev libsnmp-dev
 libcurl4-openssl-dev openipmi libopenipmi-dev ipmitool freeipmi-tools
 freeipmi-bmc-watchdog
 snmpd snmp qemu-system-x86 busybox-static cpio kmod clang
 libfuzzer-14-dev libclang-rt-14-dev python3 iproute2 procps
-clang-format cppcheck smitools python3-yaml"
+clang-format cppcheck smitools python3-yaml
+bsdutils"
 
 missing=""
 for p in $PKGS; do
