@@ -495,7 +495,8 @@ sol_activate(struct cli *c, int argc, char **argv)
 			cfg.takeover = 1;
 		else if (strcmp(argv[i], "--escape-char") == 0 ||
 		    strcmp(argv[i], "-e") == 0) {
-			if (val == NULL || solcli_parse_esc(val, &sc.esc) != 0) {
+			if (val == NULL ||
+			    solcli_parse_esc(val, &sc.esc) != 0) {
 				cli_usage_error("sol activate", "%s wants one "
 				    "printable character other than '.', 'B' "
 				    "and '?', or none", argv[i]);

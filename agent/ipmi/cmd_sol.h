@@ -58,7 +58,8 @@ struct sol_pkt {
 
 /* Encode: bytes written, or -1 if cap is too small, a sequence number
  * is past 15, or len is past SOL_DATA_MAX. */
-int		 sol_pkt_encode(uint8_t *out, size_t cap, const struct sol_pkt *);
+int		 sol_pkt_encode(uint8_t *out, size_t cap,
+		    const struct sol_pkt *);
 /*
  * Decode a received payload.  The reserved high nibbles of the two
  * sequence bytes and bit 7 of the status are ignored.  Character data

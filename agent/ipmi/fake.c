@@ -23,7 +23,7 @@ struct fake {
 	unsigned		 nlog;
 	unsigned		 total;
 	struct ipmi_req		 reqs[FAKE_REQS];
-	struct fake_pl		*pl;		/* FAKE_PAYLOADS, on first use */
+	struct fake_pl		*pl;		/* FAKE_PAYLOADS, when used */
 	unsigned		 npl;
 };
 
