@@ -1,5 +1,6 @@
 # bmcwatch -- plain GNU make.  `make`, `make check`, `make demo`,
-# `make bench`, `make fuzz`, `make lint`, `make install`, `make clean`.
+# `make bench`, `make fuzz`, `make lint`, `make install`, `make clean`,
+# `make fresh-check` (the README's commands on a minimal Debian 12 root).
 # SAN=1 builds with AddressSanitizer + UBSan into build/san/.
 
 PREFIX	?= /usr/local
@@ -55,7 +56,7 @@ FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=build/fuzz/fuzz_%)
 PROGS	= $(BUILD)/bmcwatch
 
 .PHONY: all check demo bench fuzz lint install clean deps tests unit \
-	integration check-san
+	integration check-san fresh-check
 
 all: $(PROGS)
 
@@ -122,6 +123,11 @@ fuzz: $(FUZZ_BINS)
 
 lint:
 	@sh tests/lint.sh
+
+# the README's quick start, run as root in a minimal Debian 12 root made
+# with debootstrap (cached); not part of check (tests/fresh/run.sh)
+fresh-check:
+	@sh tests/fresh/run.sh
 
 SHAREDIR ?= $(PREFIX)/share/bmcwatch
 

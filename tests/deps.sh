@@ -5,9 +5,17 @@
 # is fetched separately (tests/inband/kernel.sh: apt-get download, never
 # installed), and so are the SMIv2 base modules of the MIB tests
 # (tests/mib/base-mibs.sh: erlang-snmp, downloaded, never installed).
-# bsdutils: script(1), the terminal ipmitool sol activate needs.
+#
+# The list is complete for a minimal Debian 12 (debootstrap
+# --variant=minbase: essential packages and apt, so no procps, iproute2,
+# python3, file, xxd, bc or xz); `make fresh-check` proves it there.  Add
+# the package of every new command a test runs, and run fresh-check.
+# Some that the name does not explain: binutils (readelf, for
+# tests/inband/static.sh), cpio and busybox-static (the in-band guest's
+# initramfs), procps (ps, in 040-cli-contract), bsdutils (script(1): the
+# terminal ipmitool sol activate needs, in 700-sol).
 set -eu
-PKGS="gcc make pkg-config libc6-dev libssl-dev libsnmp-dev
+PKGS="gcc binutils make pkg-config libc6-dev libssl-dev libsnmp-dev
 libcurl4-openssl-dev openipmi libopenipmi-dev ipmitool freeipmi-tools
 freeipmi-bmc-watchdog
 snmpd snmp qemu-system-x86 busybox-static cpio kmod clang

@@ -117,6 +117,10 @@ archive_repair(int fd, const char *path, char *err, size_t errlen)
 			cut = from + i + 1;
 			break;
 		}
+	/* the whole file is one unterminated line shorter than a line:
+	 * our first line, torn */
+	if (cut < 0 && from == 0)
+		cut = 0;
 	/* no newline within a line's reach: a foreign file; keep it and
 	 * start our lines on a fresh one */
 	if (cut < 0) {

@@ -69,11 +69,15 @@ for m in $MODS; do
 	case $f in
 	*.ko)	cp "$f" "$DIR/modules/$m.ko" ;;
 	*.ko.xz)
+		command -v xz >/dev/null 2>&1 ||
+		    skip "$f needs xz (apt-get install xz-utils)"
 		xz -dc "$f" >"$DIR/modules/$m.ko" ||
-		    skip "cannot decompress $f (xz missing?)" ;;
+		    skip "cannot decompress $f" ;;
 	*.ko.zst)
+		command -v zstd >/dev/null 2>&1 ||
+		    skip "$f needs zstd (apt-get install zstd)"
 		zstd -dc "$f" >"$DIR/modules/$m.ko" ||
-		    skip "cannot decompress $f (zstd missing?)" ;;
+		    skip "cannot decompress $f" ;;
 	*.ko.gz)
 		gzip -dc "$f" >"$DIR/modules/$m.ko" ||
 		    skip "cannot decompress $f" ;;

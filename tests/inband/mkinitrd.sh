@@ -12,7 +12,7 @@
 #	...whatever the script prints (stdout and stderr)...
 #	INBAND-END rc=N
 # on the console (ttyS0), then powers off.  If /dev/ipmi0 does not appear
-# within about 10 s, it prints "INBAND-NODEV" and still runs the script.
+# within about 30 s, it prints "INBAND-NODEV" and still runs the script.
 # -n: a guest without IPMI (the Serial over LAN tests): no modules are
 # loaded or needed, nothing waits for /dev/ipmi0.
 set -eu
@@ -37,15 +37,20 @@ fi
 OUT=$1
 shift
 
+STATIC=$(dirname "$0")/static.sh
 BUSYBOX=
+why=""
 for b in /bin/busybox /usr/bin/busybox; do
-	if [ -x "$b" ] && file -L "$b" 2>/dev/null | grep -q 'statically linked'; then
+	[ -x "$b" ] || continue
+	# static.sh says why not (dynamic: the busybox package, not -static)
+	if why=$(sh "$STATIC" "$b" 2>&1); then
 		BUSYBOX=$b
 		break
 	fi
 done
 if [ -z "$BUSYBOX" ]; then
-	echo "mkinitrd.sh: no static busybox (apt-get install busybox-static)" >&2
+	echo "mkinitrd.sh: no static busybox${why:+ ($why)}" \
+	    "(apt-get install busybox-static)" >&2
 	exit 77
 fi
 command -v cpio >/dev/null 2>&1 || {
@@ -78,8 +83,8 @@ for m in $MODS; do
 	cp "$KDIR/modules/$m.ko" "$STAGE/lib/modules/"
 done
 for b in "$@"; do
-	if ! file -L "$b" | grep -q 'statically linked\|static-pie linked'; then
-		echo "mkinitrd.sh: $b is not a static binary" >&2
+	if ! why=$(sh "$STATIC" "$b" 2>&1); then
+		echo "mkinitrd.sh: not a static program: $why" >&2
 		exit 1
 	fi
 	cp "$b" "$STAGE/bin/"
@@ -100,8 +105,8 @@ echo "INBAND-BOOTED $(uname -r)"
 	insmod /lib/modules/$m.ko || echo "INBAND-INSMOD-FAILED $m"
 done
 i=0
-[ -e /noipmi ] && i=100
-while [ ! -c /dev/ipmi0 ] && [ $i -lt 100 ]; do
+[ -e /noipmi ] && i=300
+while [ ! -c /dev/ipmi0 ] && [ $i -lt 300 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done

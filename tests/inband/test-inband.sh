@@ -38,8 +38,8 @@ command -v ipmi_sim >/dev/null 2>&1 || skip "ipmi_sim not found (apt-get install
 # --- QEMU, the guest kernel and a static bmcwatch ---------------------
 . "$INB/guest.sh"
 inband_require "$OUT" skip notok
-if ! file -L "$BW" | grep -q 'statically linked\|static-pie linked'; then
-	notok "$BW is a static binary"
+if ! why=$(sh "$INB/static.sh" "$BW" 2>&1); then
+	notok "$BW is a static binary: $why"
 	exit 1
 fi
 ok "static build of bmcwatch"
@@ -102,7 +102,7 @@ if [ $rc -ne 0 ] || ! grep -q '^@@ ' "$OUT/guest.out"; then
 	notok "guest ran the test (rc $rc): $(cat "$OUT/run.err")"
 	exit 1
 fi
-ok "guest booted and ran the test ($(printf '%.1f' "$(echo "$t1 - $t0" | bc 2>/dev/null || echo 0)") s)"
+ok "guest booted and ran the test ($(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s)"
 
 hexbytes() {	# all the 2-digit hex tokens, lower case, one line
 	tr 'A-F' 'a-f' | grep -oE '\b(0x)?[0-9a-f]{2}\b' | sed 's/^0x//' |

@@ -76,11 +76,12 @@ relay_case() {
 	check_eq "$_name: bytes equal ipmitool raw 6 1" "$(hexbytes <"$W/r.out")" "$REF"
 	check_eq "$_name: sessions=1" "$(stats_field "$W/r.err" sessions)" 1
 	RETX=$(stats_field "$W/r.err" retransmits)
+	DROP=$(stats_field "$W/r.err" dropped)
 	POUT=$(stats_field "$W/r.err" packets_out)
 	# the relay counts asynchronously: wait (bounded) until its count
 	# reaches packets_out; it must not pass it
 	_n=0
-	while [ "$(relay_count to_bmc)" != "$POUT" ] && [ $_n -lt 40 ]; do
+	while [ "$(relay_count to_bmc)" != "$POUT" ] && [ $_n -lt 200 ]; do
 		_n=$((_n + 1))
 		sleep 0.05
 	done
@@ -89,34 +90,38 @@ relay_case() {
 	    "$(relay_count to_bmc)" "$POUT"
 }
 
-relay_case "relay, no loss" -- -t 2
+# The tries (-t divided by 1 + -R) are long where no retransmission
+# may happen, so that a slow machine never causes one: 5 s where
+# nothing is lost, 2 s where exactly one datagram is.
+relay_case "relay, no loss" -- -t 20
 check_eq "relay, no loss: retransmits=0" "$RETX" 0
 check_eq "relay, no loss: packets_out=7" "$POUT" 7
 
-relay_case "first datagram dropped" --drop-first 1 --drop-dir to_bmc -- -t 2 -R 3
+relay_case "first datagram dropped" --drop-first 1 --drop-dir to_bmc -- -t 8 -R 3
 check "first datagram dropped: retransmits>=1 ($RETX)" test "${RETX:-0}" -ge 1
 check_eq "first datagram dropped: packets_out=8 (7 + 1 resent)" "$POUT" 8
 
 # datagram 6 towards the BMC is the request (after authcap, open, RAKP1,
 # RAKP3, set priv)
-relay_case "request dropped" --drop-every 6 --drop-dir to_bmc -- -t 2 -R 3
+relay_case "request dropped" --drop-every 6 --drop-dir to_bmc -- -t 8 -R 3
 check "request dropped: retransmits>=1 ($RETX)" test "${RETX:-0}" -ge 1
 check_eq "request dropped: packets_out=8 (7 + 1 resent)" "$POUT" 8
 
-relay_case "response dropped" --drop-every 6 --drop-dir from_bmc -- -t 2 -R 3
+relay_case "response dropped" --drop-every 6 --drop-dir from_bmc -- -t 8 -R 3
 check "response dropped: retransmits>=1 ($RETX)" test "${RETX:-0}" -ge 1
 check_eq "response dropped: packets_out=8 (7 + 1 resent)" "$POUT" 8
 
 # slow BMC, answers well inside the per-try timeout: no retransmission
-relay_case "slow BMC (100 ms each way)" --delay-ms 100 -- -t 4 -R 3
+relay_case "slow BMC (100 ms each way)" --delay-ms 100 -- -t 8 -R 3
 check_eq "slow BMC (100 ms each way): retransmits=0" "$RETX" 0
 check_eq "slow BMC (100 ms each way): packets_out=7" "$POUT" 7
 
-# slower than one try (-t 1 -R 3: 250 ms a try, 300 ms round trip):
-# every step is resent once, the late first answer is used, the second
-# one is dropped as a duplicate
-relay_case "slow BMC (150 ms each way, 250 ms tries)" --delay-ms 150 -- -t 1 -R 3
+# slower than one try (-t 2.75 -R 10: 250 ms a try, at least 300 ms
+# round trip, 2.75 s allowed per request): every step is resent, the
+# late first answer is used, the later ones are dropped as duplicates
+relay_case "slow BMC (150 ms each way, 250 ms tries)" --delay-ms 150 -- -t 2.75 -R 10
 check "slow BMC (150 ms each way): retransmits>=1 ($RETX)" test "${RETX:-0}" -ge 1
-check "slow BMC (150 ms each way): done in ${el} ms < 5000" test "$el" -lt 5000
+check "slow BMC (150 ms each way): late duplicates dropped ($DROP)" \
+    test "${DROP:-0}" -ge 1
 
 finish

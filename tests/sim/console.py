@@ -20,9 +20,9 @@ import time
 class Console:
     def __init__(self, port, on_line):
         """Connect (the console takes one client at a time: retry for
-        10 s); on_line(text) gets every complete line the sim prints,
+        30 s); on_line(text) gets every complete line the sim prints,
         without prompt, echo included."""
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while True:
             try:
                 self.s = socket.create_connection(("127.0.0.1", port),

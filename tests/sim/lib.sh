@@ -54,7 +54,7 @@
 #   SIM_SOL_OPTS   more words for the sol line (history=SIZE ...)
 #   SIM_KEEP=1     sim_stop keeps the run directory (a SIM_RUNDIR that
 #                  existed before sim_start is never removed)
-#   SIM_START_TIMEOUT  seconds to wait for the sim to answer (default 10)
+#   SIM_START_TIMEOUT  seconds to wait for the sim to answer (default 30)
 # Environment, out (exported by sim_start):
 #   SIM_HOST=127.0.0.1  SIM_PORT (UDP, IPMI LAN)  SIM_CONSOLE (TCP console)
 #   SIM_VMPORT (empty if none)  SIM_RUNDIR  SIM_PID
@@ -285,7 +285,7 @@ sim_start() {
 
 		# wait (bounded) for the console, then for an IPMI answer
 		_sim_n=0
-		_sim_max=$((${SIM_START_TIMEOUT:-10} * 10))
+		_sim_max=$((${SIM_START_TIMEOUT:-30} * 10))
 		_sim_ok=
 		while [ "$_sim_n" -lt "$_sim_max" ]; do
 			kill -0 "$SIM_PID" 2>/dev/null || break
@@ -420,7 +420,7 @@ relay_start() {
 	    --stats-file "$RELAY_STATS" "$@" &
 	RELAY_PID=$!
 	_rl_n=0
-	while [ ! -s "$_rl_dir/port" ] && [ "$_rl_n" -lt 100 ]; do
+	while [ ! -s "$_rl_dir/port" ] && [ "$_rl_n" -lt 400 ]; do
 		kill -0 "$RELAY_PID" 2>/dev/null || break
 		_rl_n=$((_rl_n + 1))
 		sleep 0.05

@@ -13,6 +13,11 @@
 # system-interface peer (a QEMU guest, SIM_VMPORT=auto).
 #
 #	wd_sel				# Watchdog events in the sim's SEL
+#	wd_late EVENT T			# seconds from T (epoch, float) to the
+#					# last SEL event matching EVENT, by
+#					# the SEL's clock (sim_start sets it
+#					# to ours; 1 s resolution: up to 1 s
+#					# less), so however late we look
 wdt_sim_dir() {
 	_wd=$1
 	_wsrc=$(cd "$(dirname "$SIM_DIR/lib.sh")" && pwd)
@@ -38,4 +43,13 @@ loadlib "@SIMDIR@/wdt_plugin.so" "/bin/sh @SIMDIR@/chassis.sh @RUNDIR@"' \
 
 wd_sel() {
 	sim_ipmitool sel elist 2>/dev/null | grep -c 'Watchdog'
+}
+
+wd_late() {
+	sim_ipmitool sel elist 2>/dev/null | grep "$1" | tail -n 1 |
+	    python3 -c 'import calendar, sys, time
+f = [x.strip() for x in sys.stdin.read().split("|")]
+t = calendar.timegm(time.strptime(f[1] + " " + f[2].replace(" UTC", ""),
+    "%m/%d/%y %H:%M:%S"))
+print("%.2f" % (t - float(sys.argv[1])))' "$2"
 }

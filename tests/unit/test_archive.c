@@ -107,6 +107,57 @@ test_json_after_crash_between_writes(void)
 	(void)unlink(json);
 }
 
+/* a crash tore the very first line of a new archive: the fragment is
+ * cut off like any torn last line, not kept as a foreign file's */
+static void
+test_torn_first_line(void)
+{
+	struct archive_cfg cfg;
+	struct archive *a;
+	struct sel_rec r;
+	struct sel_desc d;
+	struct archive_entry e;
+	char text[128], err[256], line[1024];
+	FILE *f;
+
+	(void)snprintf(text, sizeof(text), "%s/first.log", tdir);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.path = text;
+	mkrec(1, &r, &d);
+	e.bmc = "bmc1";
+	e.rec = &r;
+	e.desc = &d;
+	archive_format(&e, line, sizeof(line));
+	f = fopen(text, "w");
+	if (f == NULL) {
+		CHECK(f != NULL);
+		return;
+	}
+	fputs("2026-11-24T06:17:05Z\tbmc1\t0x0001\tCPU", f);
+	fclose(f);
+	a = archive_new(&cfg);
+	CHECK_EQ(archive_append(a, &e, 1, err, sizeof(err)), 0);
+	archive_free(a);
+	CHECK_EQ(count_lines(text, NULL), 1);
+	CHECK_EQ(count_lines(text, line), 1);
+	/* a file with a whole line of its own and no newline in the last
+	 * line's reach is not ours: kept, our lines start on a new one */
+	f = fopen(text, "w");
+	if (f != NULL) {
+		int i;
+
+		for (i = 0; i < ARCHIVE_LINE_MAX + 100; i++)
+			fputc('x', f);
+		fclose(f);
+	}
+	a = archive_new(&cfg);
+	CHECK_EQ(archive_append(a, &e, 1, err, sizeof(err)), 0);
+	archive_free(a);
+	CHECK_EQ(count_lines(text, NULL), 2);
+	CHECK_EQ(count_lines(text, line), 1);
+	(void)unlink(text);
+}
+
 int
 main(void)
 {
@@ -114,6 +165,7 @@ main(void)
 	if (mkdtemp(tdir) == NULL)
 		return 1;
 	RUN(test_json_after_crash_between_writes);
+	RUN(test_torn_first_line);
 	(void)rmdir(tdir);
 	return harness_end();
 }

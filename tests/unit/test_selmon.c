@@ -10,6 +10,7 @@
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -1025,64 +1026,315 @@ test_overflow_reported(void)
 
 /*
  * Fault injection: a child runs archive-then-clear passes over and
- * over while entries keep arriving; it is SIGKILLed at a random
- * instant; the next child starts from the files it left.  After all
- * iterations one clean pass, then every entry ever accepted must be in
- * the archive exactly once.  The model cancels reservations on
- * additions (see the residual window in selmon.c).
+ * over while entries keep arriving, and is SIGKILLed; the next child
+ * starts from the files it left.  After all iterations one clean pass,
+ * then every entry ever accepted must be in the archive exactly once.
+ * The model cancels reservations on additions (see the residual window
+ * in selmon.c).
+ *
+ * Where a kill lands is counted in the child's progress, never in
+ * time, so the test exercises the same code on a fast machine and on a
+ * slow one (ASan, a busy core).  The child counts its steps: every
+ * request the model answers, and every write(2), fsync(2) and rename(2)
+ * of the archive and state files, seen through the wrappers below
+ * (they replace libc's for this binary and pass straight through
+ * outside a crash child).  At the planned step it writes what it must
+ * (a torn archive write stops after a prefix of its bytes), stops
+ * itself, and the parent SIGKILLs it.  Iteration i plans one kind of
+ * crash point, in turn (crash_kinds[]), at an occurrence k spread
+ * evenly over the kind's range with a random offset, so every point is
+ * hit in every run:
+ *   - after request k (any request: mid-read, mid-verify, while the
+ *     erase runs ...), k spread over a whole fill-archive-clear cycle;
+ *   - in the middle of the k-th archive write (a torn line);
+ *   - after the k-th archive fsync, before the state is written;
+ *   - after the k-th state fsync, before its rename;
+ *   - after the k-th state rename, before the directory fsync and the
+ *     clear;
+ *   - right after the k-th Clear SEL (or Delete SEL Entry) the model
+ *     accepted, before its answer is read;
+ *   - k requests after the first accepted clear or delete.
+ * The minimums checked at the end hold by construction: each of the
+ * last two kinds of child makes at least one clear (or delete) happen
+ * (70 in 250 iterations), and a clear needs the SEL half full (16 of
+ * 32 entries); arrivals are at least one in five requests (the model's
+ * random ones, topped up), and the "after request k" children alone
+ * answer sum(k) >= 1400 requests.  A child that never reaches its
+ * point within CRASH_STEP_CAP steps is a livelock, and a failure.
  */
-static int crash_delete;
+enum crash_kind {
+	CK_REQUEST,	/* counts every request */
+	CK_TORN,	/* archive write(2) */
+	CK_ARCH_SYNC,	/* archive fsync(2) */
+	CK_STATE_SYNC,	/* state tmp fsync(2) */
+	CK_RENAME,	/* state rename(2) */
+	CK_CLEAR,	/* accepted Clear SEL (erase) or Delete SEL Entry */
+	CK_AFTER_CLEAR,	/* any request after the first CK_CLEAR */
+	CK_N
+};
+
+static const struct {
+	const char	*name;
+	unsigned	 range;		/* k in 1..range (delete mode: drange) */
+	unsigned	 drange;
+} crash_kinds[CK_N] = {
+	{ "after request k", 80, 80 },
+	{ "mid-archive write", 3, 3 },
+	{ "after the archive fsync", 3, 3 },
+	{ "after the state fsync, before rename", 3, 3 },
+	{ "after the state rename, before the clear", 3, 3 },
+	{ "right after Clear SEL / Delete SEL Entry", 2, 20 },
+	{ "k requests after a clear / delete", 40, 40 },
+};
+
+#define CRASH_STEP_CAP	200000u
+#define CRASH_DRY_MAX	4	/* requests without an arrival, at most */
+
+/* shared between the parent and its children (MAP_SHARED) */
+struct crash_ctl {
+	/* the plan for the child about to run */
+	int		 kind;
+	unsigned	 target;
+	unsigned	 torn;		/* a torn write keeps torn % n bytes */
+	/* the child's progress */
+	unsigned	 seen;		/* occurrences of kind so far */
+	unsigned	 steps;
+	int		 cleared;	/* for CK_AFTER_CLEAR */
+	int		 stopped;	/* kind + 1 at its point; -1: cap */
+	/* across children */
+	unsigned	 dry;		/* requests since the last arrival */
+	unsigned	 arrivals_added;
+	char		 archive[64];	/* "/NAME.log", to know the fd */
+};
+
+static struct crash_ctl *crash;		/* set in a crash child only */
+static const struct ipmi_tr_ops *crash_mtr_ops;
+static volatile pid_t crash_pid;
+
+/* one step of the child; 1 if it is the planned one (stop there) */
+static int
+crash_step(int kind)
+{
+	struct crash_ctl *c = crash;
+
+	if (c == NULL)
+		return 0;
+	if (++c->steps >= CRASH_STEP_CAP) {
+		c->stopped = -1;
+		return 1;
+	}
+	if (kind == CK_CLEAR)
+		c->cleared = 1;
+	if (c->kind == CK_AFTER_CLEAR)
+		return kind == CK_REQUEST && c->cleared &&
+		    ++c->seen >= c->target;
+	if (kind == c->kind)
+		return ++c->seen >= c->target;
+	return 0;
+}
 
 static void
-crash_child(struct model *m, const char *name)
+crash_stop(void)
 {
+	if (crash->stopped == 0)
+		crash->stopped = crash->kind + 1;
+	(void)raise(SIGSTOP);	/* the parent SIGKILLs us now */
+	for (;;)
+		(void)pause();
+}
+
+/* is fd the archive (else the state's tmp file or the directory)? */
+static int
+crash_fd_kind(int fd)
+{
+	char p[64], link[512];
+	ssize_t n;
+	size_t al = strlen(crash->archive);
+	struct stat sb;
+
+	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return -1;
+	(void)snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	n = readlink(p, link, sizeof(link) - 1);
+	if (n < 0)
+		return -1;
+	link[n] = '\0';
+	return (size_t)n >= al && strcmp(link + n - al, crash->archive) == 0;
+}
+
+/* the wrappers: this binary's write, fsync and rename */
+ssize_t
+write(int fd, const void *p, size_t n)
+{
+	if (crash != NULL && crash_fd_kind(fd) == 1 && crash_step(CK_TORN)) {
+		if (n > 0)
+			(void)syscall(SYS_write, fd, p, crash->torn % n);
+		crash_stop();
+	}
+	return (ssize_t)syscall(SYS_write, fd, p, n);
+}
+
+/* a SIGKILL loses nothing write(2) stored: a crash child skips the
+ * flush to disk, which only a power cut would need */
+int
+fsync(int fd)
+{
+	int k;
+
+	if (crash == NULL)
+		return (int)syscall(SYS_fsync, fd);
+	k = crash_fd_kind(fd);
+	if (crash_step(k == 1 ? CK_ARCH_SYNC : k == 0 ? CK_STATE_SYNC : CK_N))
+		crash_stop();
+	return 0;
+}
+
+int
+rename(const char *from, const char *to)
+{
+	int r = (int)syscall(SYS_renameat, AT_FDCWD, from, AT_FDCWD, to);
+
+	if (crash_step(CK_RENAME))
+		crash_stop();
+	return r;
+}
+
+/* the model transport, with arrivals topped up and a step per request */
+static enum ipmi_err
+crash_mtr_start(struct ipmi_tr *tr, uint64_t now)
+{
+	struct model *m = ((struct mtr *)tr)->m;
+	const struct ipmi_req *q = ipmi_tr_cur(tr);
+	unsigned before = m->nlog;
+	enum ipmi_err e;
+	int clear;
+
+	if (crash->dry >= CRASH_DRY_MAX && model_add(m) == 0)
+		crash->arrivals_added++;
+	e = crash_mtr_ops->start(tr, now);
+	crash->dry = m->nlog != before ? 0 : crash->dry + 1;
+	clear = q->netfn == IPMI_NETFN_STORAGE && tr->rsp.ccode == 0 &&
+	    ((q->cmd == IPMI_CMD_CLEAR_SEL && q->len >= 6 &&
+	    q->data[5] == 0xaa) || q->cmd == IPMI_CMD_DELETE_SEL_ENTRY);
+	/* a clear is a request too: two steps */
+	if ((clear && crash_step(CK_CLEAR)) || crash_step(CK_REQUEST))
+		crash_stop();
+	return e;
+}
+
+static void
+crash_child(struct model *m, struct crash_ctl *c, int del, const char *name)
+{
+	static struct ipmi_tr_ops ops;
 	struct selmon_result r;
+	struct ipmi_tr *tr;
 	struct bed b;
 
 	bed_open(&b, m, name);
 	b.cfg.clear_at = 50;
-	b.cfg.delete_entries = crash_delete;
+	b.cfg.delete_entries = del;
 	bed_restart(&b);
+	tr = conn_tr(b.conn);
+	crash_mtr_ops = tr->ops;
+	ops = *tr->ops;
+	ops.start = crash_mtr_start;
+	tr->ops = &ops;
+	crash = c;
 	for (;;)
 		selmon_run(b.mon, SELMON_CLEAR, &r);
 }
 
 static void
-crash_loop(int del, const char *name)
+crash_alarm(int sig)
+{
+	static const char msg[] = "# crash loop: no progress in 600 s\n";
+
+	(void)sig;
+	if (crash_pid > 0)
+		(void)kill(crash_pid, SIGKILL);
+	(void)syscall(SYS_write, 1, msg, sizeof(msg) - 1);
+	_exit(1);
+}
+
+/* one model SEL, archive and state through iter children, then checked */
+static void
+crash_epoch(int del, const char *name, unsigned iter, uint32_t seed)
 {
 	struct model *m = model_new_shared();
+	struct crash_ctl *c = mmap(NULL, sizeof(*c), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	struct selmon_result r;
 	struct bed b;
-	const char *s = getenv("SELMON_CRASH_ITER");
-	unsigned iter = s ? (unsigned)strtoul(s, NULL, 10) : 250, i;
-	unsigned kills = 0, clears;
+	unsigned planned[CK_N], reached[CK_N], capped = 0, odd = 0, clears;
+	unsigned range, n, t, i, k;
 	pid_t pid;
 	int st;
 
-	model_init(m, 64, 10);
+	if (c == MAP_FAILED) {
+		perror("mmap");
+		exit(2);
+	}
+	memset(c, 0, sizeof(*c));
+	(void)snprintf(c->archive, sizeof(c->archive), "/%s.log", name);
+	memset(planned, 0, sizeof(planned));
+	memset(reached, 0, sizeof(reached));
+	model_init(m, 32, 10);
 	m->add_permille = 300;
 	/* Clear SEL needs a BMC that cancels reservations on additions;
 	 * the delete method does not */
 	m->cancel_on_add = !del;
 	m->delete_keeps_erase = del;	/* as ipmi_sim: the harder case */
 	m->per_second = del ? 40 : 3;
-	crash_delete = del;
 	m->erase_polls = 1;
 	m->max_log = MODEL_LOG - 100;
-	m->rng = (uint32_t)time(NULL);
+	m->rng = seed;
 	printf("# crash loop (%s): %u iterations, seed %u\n", name, iter,
-	    m->rng);
+	    seed);
+	fflush(stdout);
+	(void)signal(SIGALRM, crash_alarm);
 	for (i = 0; i < iter; i++) {
+		/* the t-th of n children of this kind: k spread evenly
+		 * over 1..range, plus a random offset within its share */
+		c->kind = (int)(i % CK_N);
+		range = del ? crash_kinds[c->kind].drange :
+		    crash_kinds[c->kind].range;
+		n = (iter - (unsigned)c->kind + CK_N - 1) / CK_N;
+		t = i / CK_N;
+		k = 1 + t * range / n;
+		k += model_rand(m) % (range / n > 1 ? range / n : 1);
+		c->target = k <= range ? k : range;
+		c->torn = model_rand(m);
+		c->seen = c->steps = 0;
+		c->cleared = c->stopped = 0;
+		planned[c->kind]++;
+		(void)alarm(600);
 		if ((pid = fork()) == 0) {
-			crash_child(m, name);
+			crash_child(m, c, del, name);
 			_exit(0);
 		}
-		(void)usleep((useconds_t)(200 + model_rand(m) % 6000));
-		if (kill(pid, SIGKILL) == 0)
-			kills++;
+		crash_pid = pid;
+		(void)waitpid(pid, &st, WUNTRACED);
+		if (!WIFSTOPPED(st)) {
+			printf("# crash child %u (%s, k=%u) %s %d\n", i,
+			    crash_kinds[c->kind].name, c->target,
+			    WIFEXITED(st) ? "exited" : "died of signal",
+			    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+			odd++;
+		}
+		(void)kill(pid, SIGKILL);
 		(void)waitpid(pid, &st, 0);
-		CHECK(WIFSIGNALED(st));
+		crash_pid = 0;
+		CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+		if (c->stopped == -1) {
+			printf("# crash child %u (%s, k=%u): no progress in "
+			    "%u steps\n", i, crash_kinds[c->kind].name,
+			    c->target, CRASH_STEP_CAP);
+			capped++;
+		} else if (c->stopped == c->kind + 1)
+			reached[c->kind]++;
 	}
+	(void)alarm(0);
+	(void)signal(SIGALRM, SIG_DFL);
 	clears = del ? m->deletes : m->clears;
 	m->add_permille = 0;
 	bed_open(&b, m, name);
@@ -1090,13 +1342,53 @@ crash_loop(int del, const char *name)
 	bed_restart(&b);
 	(void)bed_run(&b, SELMON_CLEAR_NOW, &r);
 	CHECK_EQ(r.err, SELMON_OK);
-	printf("# %u kills, %u entries, %u %s\n", kills, m->nlog, clears,
+	for (k = 0; k < CK_N; k++) {
+		printf("# %3u/%3u kills %s\n", reached[k], planned[k],
+		    crash_kinds[k].name);
+		CHECK_EQ(reached[k], planned[k]);
+	}
+	printf("# %u requests, %u entries (%u topped up), %u %s\n",
+	    m->requests, m->nlog, c->arrivals_added, clears,
 	    del ? "deletes" : "clears");
-	CHECK(clears > 2);
-	CHECK(m->nlog > 100);
+	CHECK_EQ(capped, 0);
+	CHECK_EQ(odd, 0);
+	/* each of these children made at least one happen */
+	CHECK(clears >= planned[CK_CLEAR] + planned[CK_AFTER_CLEAR]);
+	if (iter >= 250) {
+		CHECK(clears > 2);
+		CHECK(m->nlog > 100);
+	}
 	CHECK(check_archive(b.apath, m) == (int)m->nlog);
 	bed_close(&b);
+	(void)munmap(c, sizeof(*c));
 	(void)munmap(m, sizeof(*m));
+}
+
+/*
+ * SELMON_CRASH_ITER children (default 250), in epochs of at most
+ * CRASH_EPOCH on a fresh model SEL and files each (the model holds
+ * MODEL_LOG entries), SELMON_CRASH_SEED + epoch seeding each.
+ */
+#define CRASH_EPOCH	250u
+
+static void
+crash_loop(int del, const char *name)
+{
+	const char *s = getenv("SELMON_CRASH_ITER");
+	unsigned iter = s ? (unsigned)strtoul(s, NULL, 10) : CRASH_EPOCH;
+	unsigned e, n;
+	uint32_t seed;
+	char ename[64];
+
+	s = getenv("SELMON_CRASH_SEED");
+	seed = s ? (uint32_t)strtoul(s, NULL, 10) : (uint32_t)time(NULL);
+	printf("# crash loop (%s): %u iterations, seed %u (SELMON_CRASH_ITER, "
+	    "SELMON_CRASH_SEED)\n", name, iter, seed);
+	for (e = 0; iter > 0; e++, iter -= n) {
+		n = iter < CRASH_EPOCH ? iter : CRASH_EPOCH;
+		(void)snprintf(ename, sizeof(ename), "%s.%u", name, e);
+		crash_epoch(del, ename, n, seed + e);
+	}
 }
 
 static void
