@@ -96,6 +96,7 @@ struct solsess {
 	int		 close_req;
 	int		 took_over;
 	int		 port_swapped;
+	int		 was_active;	/* console bytes may flow */
 
 	/* what activation gave */
 	size_t		 chars_in;
@@ -457,6 +458,7 @@ sess_on_activate(struct solsess *s, enum ipmi_err e,
 	s->chars_in = sol_inbound_chars(a.inbound, &s->bogus);
 	s->outbound = a.outbound;
 	s->st = SOLSESS_ACTIVE;
+	s->was_active = 1;
 	/* tell the BMC the state of our lines at once (CTS not paused):
 	 * with the startup handshake it waits for that */
 	s->op_dirty = 1;
@@ -840,7 +842,10 @@ sess_on_payload(void *arg, uint8_t ptype, const uint8_t *p, size_t len)
 		sess_sync(s);
 		return;
 	}
-	if (s->st != SOLSESS_ACTIVE && s->st != SOLSESS_CLOSING) {
+	/* closing: what comes until the BMC takes the Deactivate is still
+	 * the console's; an instance given back never was ours to show */
+	if (!s->was_active || (s->st != SOLSESS_ACTIVE &&
+	    s->st != SOLSESS_CLOSING)) {
 		s->stats.rx_bad++;
 		return;
 	}

@@ -1129,6 +1129,14 @@ test_sm_port(void)
 	fx_common_rules(&f);
 	fx_new(&f, &cfg);
 	CHECK_EQ(solsess_start(f.s, f.now), 0);
+	ipmi_tr_timeout(f.tr, f.now);		/* SOL Retry goes */
+	ipmi_tr_timeout(f.tr, f.now);		/* Activate goes */
+	ipmi_tr_timeout(f.tr, f.now);		/* answered: giving back */
+	CHECK_EQ(solsess_state(f.s), SOLSESS_CLOSING);
+	/* console bytes meanwhile are not shown: it never was ours */
+	fx_in_pkt(&f, 1, 0, 0, 0, "secret");
+	CHECK_EQ(f.ngot, 0);
+	CHECK_EQ(fake_payloads(f.tr), 0);
 	fx_run(&f, f.now + 100);
 	CHECK_EQ(solsess_end(f.s), SOLSESS_END_PORT);
 	CHECK_STR(solsess_errtext(f.s), "the BMC wants the SOL payload on UDP "
