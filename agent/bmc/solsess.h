@@ -194,9 +194,10 @@ void		 solsess_close(struct solsess *, uint64_t now);
 enum solsess_state solsess_state(const struct solsess *);
 enum solsess_end solsess_end(const struct solsess *);
 /* One line saying why it ended, for people: "SOL payload instance 1 is
- * active on another session (session ID 0x...)", "the BMC deactivated
- * SOL", "Activate Payload: completion code 81h: Payload type is
- * disabled", ...; "" while not ended or after solsess_close(). */
+ * active on another session (BMC session ID 0x00000182)", "the BMC is
+ * deactivating SOL payload instance 1", "Activate Payload: completion
+ * code 81h: Payload type is disabled", ...; "" while not ended or after
+ * solsess_close(). */
 const char	*solsess_errtext(const struct solsess *);
 /* SOLSESS_END_REFUSED / BUSY: the completion code and the step */
 uint8_t		 solsess_ccode(const struct solsess *);
