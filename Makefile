@@ -53,7 +53,7 @@ FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
 REPLAY_BINS = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=build/fuzz/fuzz_%)
 
-PROGS	= $(BUILD)/bmcwatch
+PROGS	= $(BUILD)/bmcwatch $(BUILD)/bmcwatchd
 
 .PHONY: all check demo bench fuzz lint install clean deps tests unit \
 	integration check-san fresh-check
@@ -70,6 +70,10 @@ $(BUILD)/libbmcwatch.a: $(LIB_OBJS)
 
 $(BUILD)/bmcwatch: $(CLI_OBJS) $(BUILD)/libbmcwatch.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libbmcwatch.a $(LDLIBS)
+
+$(BUILD)/bmcwatchd: $(BUILD)/obj/$(DAEMON_MAIN:.c=.o) $(BUILD)/libbmcwatch.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/obj/$(DAEMON_MAIN:.c=.o) \
+	    $(BUILD)/libbmcwatch.a $(LDLIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libbmcwatch.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
@@ -131,15 +135,37 @@ fresh-check:
 
 SHAREDIR ?= $(PREFIX)/share/bmcwatch
 
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+INITDIR	?= $(SYSCONFDIR)/init.d
+INIT_SED = -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(SHAREDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/logrotate.d \
+	    $(DESTDIR)$(SYSCONFDIR)/bmcwatch $(DESTDIR)$(SHAREDIR) \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(INITDIR)
 	install -m 755 $(BUILD)/bmcwatch $(DESTDIR)$(BINDIR)/bmcwatch
+	install -m 755 $(BUILD)/bmcwatchd $(DESTDIR)$(SBINDIR)/bmcwatchd
 	install -m 644 agent/cli/bmcwatch.1 $(DESTDIR)$(MANDIR)/man1/bmcwatch.1
+	install -m 644 agent/daemon/bmcwatchd.8 \
+	    $(DESTDIR)$(MANDIR)/man8/bmcwatchd.8
+	install -m 644 agent/daemon/bmcwatch.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man5/bmcwatch.conf.5
 	install -m 644 etc/logrotate.d/bmcwatch \
 	    $(DESTDIR)$(SYSCONFDIR)/logrotate.d/bmcwatch
 	install -m 644 etc/sensors-severity.conf \
 	    $(DESTDIR)$(SHAREDIR)/sensors-severity.conf
+	install -m 644 etc/bmcwatchd.conf $(DESTDIR)$(SHAREDIR)/bmcwatchd.conf
+	@# the example becomes the configuration only where there is none
+	[ -e $(DESTDIR)$(SYSCONFDIR)/bmcwatch/bmcwatchd.conf ] || \
+	    install -m 640 etc/bmcwatchd.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/bmcwatch/bmcwatchd.conf
+	sed $(INIT_SED) init/bmcwatchd.service.in >$(BUILD)/bmcwatchd.service
+	install -m 644 $(BUILD)/bmcwatchd.service \
+	    $(DESTDIR)$(UNITDIR)/bmcwatchd.service
+	sed $(INIT_SED) init/bmcwatchd.init.in >$(BUILD)/bmcwatchd.init
+	install -m 755 $(BUILD)/bmcwatchd.init $(DESTDIR)$(INITDIR)/bmcwatchd
 
 clean:
 	rm -rf build

@@ -289,9 +289,16 @@ ev_signal(struct ev *ev, int signo, ev_signal_fn *fn, void *arg)
 	sigset_t one;
 	int fd;
 
-	if (signo <= 0 || signo >= NSIG || fn == NULL) {
+	if (signo <= 0 || signo >= NSIG) {
 		errno = EINVAL;
 		return -1;
+	}
+	if (fn == NULL) {
+		/* no handler: the signal stays blocked and is read and
+		 * dropped (a default action now could kill the process) */
+		ev->sigfn[signo] = NULL;
+		ev->sigarg[signo] = NULL;
+		return 0;
 	}
 	(void)sigemptyset(&one);
 	(void)sigaddset(&one, signo);

@@ -50,7 +50,8 @@ void		 ev_timer_del(struct ev *, struct ev_timer *);
 
 /*
  * Run fn from the loop whenever signo arrives (one handler per signal;
- * a second call replaces it).  0, or -1 with errno set.
+ * a second call replaces it).  fn NULL removes the handler: the signal
+ * stays blocked and is dropped when it comes.  0, or -1 with errno set.
  */
 int		 ev_signal(struct ev *, int signo, ev_signal_fn *, void *);
 /* In a freshly forked child, before exec: unblock every signal and set

@@ -13,7 +13,7 @@
 # Some that the name does not explain: binutils (readelf, for
 # tests/inband/static.sh), cpio and busybox-static (the in-band guest's
 # initramfs), procps (ps, in 040-cli-contract), bsdutils (script(1): the
-# terminal ipmitool sol activate needs, in 700-sol).
+# terminal ipmitool sol activate needs, in 900-sol).
 set -eu
 PKGS="gcc binutils make pkg-config libc6-dev libssl-dev libsnmp-dev
 libcurl4-openssl-dev openipmi libopenipmi-dev ipmitool freeipmi-tools

@@ -57,7 +57,7 @@
  *
  * Invariants.
  *  I1  An entry is cleared only after its archive line has been written
- *      and fsynced (archive_append returns 0 only after fsync).
+ *      and fsynced (archive_write returns 0 only after fsync).
  *  I2  The state file (cursor = identity of the last archived entry) is
  *      written tmp + fsync + rename, and only after the archive lines it
  *      covers are fsynced.  So the state never claims more than the
@@ -76,6 +76,33 @@
  *      not this SEL's: the cursor is read back before anything else.
  *  I4  An entry is skipped as already archived only if its bytes are on
  *      an archive line of the current generation.
+ *
+ * The disk, off the loop.  Every touch of the disk is a job (struct
+ * selmon_job) run through cfg.io: on the daemon's io worker thread, so a
+ * slow or hung disk never delays the loop (the heartbeat, other BMCs),
+ * or inline when cfg.io is NULL (the CLI).  Three kinds of job, each
+ * with private copies of what it reads or writes:
+ *  - load: the state file and the archive's tail (first pass, and again
+ *    after a failed save);
+ *  - write: the batch appended to the archive and fsynced, then, only if
+ *    that returned 0, the state saved (tmp + fsync + rename): I1 and I2
+ *    hold inside the one job, on the one thread;
+ *  - save: the state alone (a new generation, "pending", a clear done).
+ * A pass that submits a job does nothing else until the job's done runs
+ * on the loop: no request is sent meanwhile, and the next step (a read,
+ * the Clear SEL, Delete SEL Entry, the end of the pass) is the job's
+ * continuation, called only if the job succeeded.  So the order on the
+ * wire and on the disk is the order of the synchronous code: nothing is
+ * cleared before the lines are fsynced (I1), the state follows the
+ * archive (I2), the verify of I3 comes after the state that covers it,
+ * and "pending clear"/"pending delete" and a new generation's tag are
+ * on disk before the request they announce is sent or the first line
+ * carrying the tag is written.  What the job wrote reaches memory (the
+ * seen set, the count, the cursor, res) only in its done, after it
+ * succeeded; a failed save makes the next pass load the files again.
+ * A selmon freed while a job is in flight detaches it: the job ends on
+ * its own, holding its copies and a hold on the archive
+ * (archive_hold), and nothing of the selmon is touched after.
  *
  * Restart.  On start-up the identities of the tail of the archive (this
  * BMC's lines of the state's generation, PATH.1 then PATH, at most 4 MiB
@@ -213,10 +240,22 @@ struct selmon {
 	int			 del_last;	/* deleting the cursor entry */
 	/* read, with no archive to keep them */
 	unsigned		 unarchived;
+	uint16_t		 next_id;	/* the entry after last */
+	/* how the pass ends once the batch is written */
+	enum selmon_err		 pend_err;
+	char			 pend_msg[320];
+	uint8_t			 cc;		/* Clear SEL refused with */
+	struct sel_info		 after;		/* Get SEL Info after erasing */
+	struct selmon_job	*job;		/* disk job in flight */
 	unsigned		 nbatch;
 	struct sel_rec		 batch[SELMON_BATCH];
 	struct sel_desc		 bdesc[SELMON_BATCH];
 };
+
+struct selmon_job;
+
+/* the step a pass takes once its disk job is done */
+typedef void	selmon_cont_fn(struct selmon *);
 
 static void	selmon_rsp(void *, enum ipmi_err, const struct ipmi_rsp *);
 static void	selmon_info(struct selmon *);
@@ -382,29 +421,315 @@ selmon_finish(struct selmon *m, enum selmon_err e, const char *fmt, ...)
 static void
 selmon_send(struct selmon *m, struct ipmi_req *q, enum selmon_step s)
 {
+	if (m->cfg.bridged) {
+		q->bridged = 1;
+		q->target_chan = m->cfg.target_chan;
+		q->target_addr = m->cfg.target_addr;
+	}
 	m->step = s;
 	m->res.requests++;
 	if (conn_submit(m->conn, q, selmon_rsp, m) != 0)
 		selmon_finish(m, SELMON_E_TRANSPORT, "request queue full");
 }
 
-static int
-selmon_save(struct selmon *m)
+static void
+selmon_finish_ok(struct selmon *m)
 {
-	char err[256];
+	selmon_finish(m, SELMON_OK, NULL);
+}
 
-	m->dirty = 0;
-	if (m->cfg.state_path == NULL)
+/* the end the pass was heading for before its batch was written */
+static void
+selmon_finish_pending(struct selmon *m)
+{
+	selmon_finish(m, m->pend_err, "%s", m->pend_msg);
+}
+
+/* ---- the disk: state, archive read-back, append + fsync ---- */
+
+enum selmon_job_kind {
+	JOB_LOAD,	/* state_load + archive_tail */
+	JOB_WRITE	/* archive append + fsync, then state save */
+};
+
+/* one archive line read back */
+struct selmon_line {
+	uint8_t		 raw[SEL_RECORD_LEN];
+	uint32_t	 gen;
+};
+
+/*
+ * What a disk job reads or writes, in private copies: it runs on the
+ * io worker while the loop goes on, and it may outlive its selmon
+ * (selmon_free detaches it: m NULL), so it points at nothing of the
+ * selmon's but m, which only the loop side touches.
+ */
+struct selmon_job {
+	struct selmon		*m;
+	enum selmon_job_kind	 kind;
+	selmon_cont_fn		*cont;		/* the pass goes on there */
+	int			 refused;	/* the io queue was full */
+	char			*bmc;
+	char			*state_path;	/* NULL: no state file */
+	struct state_sel	 st;		/* loaded, or to save */
+	int			 st_rc;
+	char			 st_err[256];
+	/* JOB_LOAD */
+	int			 load_state;
+	char			*tail_path;	/* NULL: not read back */
+	struct selmon_line	*lines;
+	size_t			 nlines;
+	size_t			 cap;
+	int			 tail_rc;
+	/* JOB_WRITE: n entries to append (arch held), then st saved */
+	struct archive		*arch;
+	struct sel_rec		*rec;
+	struct sel_desc		*desc;
+	size_t			 n;
+	int			 arc_rc;
+	char			 err[256];
+	int			 save;
+};
+
+static struct selmon_job *
+selmon_job_new(struct selmon *m, enum selmon_job_kind kind,
+    selmon_cont_fn *cont)
+{
+	struct selmon_job *j = xcalloc(1, sizeof(*j));
+
+	j->m = m;
+	j->kind = kind;
+	j->cont = cont;
+	j->bmc = xstrdup(m->cfg.bmc);
+	j->state_path = m->cfg.state_path != NULL ?
+	    xstrdup(m->cfg.state_path) : NULL;
+	return j;
+}
+
+static void
+selmon_job_free(struct selmon_job *j)
+{
+	free(j->bmc);
+	free(j->state_path);
+	free(j->tail_path);
+	free(j->lines);
+	free(j->rec);
+	free(j->desc);
+	archive_free(j->arch);		/* our hold */
+	free(j);
+}
+
+/* the job's records as archive entries (they point into the job) */
+static struct archive_entry *
+selmon_job_entries(const struct selmon_job *j)
+{
+	struct archive_entry *e = xreallocarray(NULL, j->n, sizeof(*e));
+	size_t i;
+
+	for (i = 0; i < j->n; i++) {
+		e[i].bmc = j->bmc;
+		e[i].rec = &j->rec[i];
+		e[i].desc = &j->desc[i];
+		e[i].gen = j->st.gen;
+	}
+	return e;
+}
+
+/* archive_tail, on the worker: the lines, kept for the loop */
+static void
+selmon_job_line(void *arg, const uint8_t *raw, uint32_t gen)
+{
+	struct selmon_job *j = arg;
+
+	if (j->nlines == j->cap) {
+		j->cap = j->cap ? j->cap * 2 : 1024;
+		j->lines = xreallocarray(j->lines, j->cap, sizeof(*j->lines));
+	}
+	memcpy(j->lines[j->nlines].raw, raw, SEL_RECORD_LEN);
+	j->lines[j->nlines].gen = gen;
+	j->nlines++;
+}
+
+/*
+ * On the io worker (or inline without one): touches the job and the
+ * files only.  I1/I2: the state is written only after the archive
+ * append (and its fsync) returned 0, in this one job.
+ */
+static void
+selmon_job_run(void *arg)
+{
+	struct selmon_job *j = arg;
+	struct archive_entry *e;
+
+	if (j->kind == JOB_LOAD) {
+		if (j->load_state)
+			j->st_rc = state_load(j->state_path, &j->st, j->st_err,
+			    sizeof(j->st_err));
+		if (j->tail_path != NULL)
+			j->tail_rc = archive_tail(j->tail_path, j->bmc,
+			    selmon_job_line, j);
+		return;
+	}
+	if (j->n > 0) {
+		e = selmon_job_entries(j);
+		j->arc_rc = archive_write(j->arch, e, j->n, j->err,
+		    sizeof(j->err));
+		free(e);
+		if (j->arc_rc != 0)
+			return;
+	}
+	if (j->save && j->state_path != NULL)
+		j->st_rc = state_save(j->state_path, &j->st, j->st_err,
+		    sizeof(j->st_err));
+}
+
+/* a load done: the state and the seen set from the files; 0 if the
+ * pass ended */
+static int
+selmon_loaded(struct selmon *m, struct selmon_job *j)
+{
+	size_t i;
+
+	if (j->refused) {
+		selmon_finish(m, SELMON_E_STATE, "state: not read: %u disk "
+		    "jobs already waiting", WORK_QUEUE_MAX);
 		return 0;
-	if (state_save(m->cfg.state_path, &m->st, err, sizeof(err)) != 0) {
+	}
+	if (j->load_state) {
+		m->st_loaded = 1;
+		m->st = j->st;		/* zeroed when absent or corrupt */
+		m->st_valid = j->st_rc == 0;
+		if (j->st_rc < 0)	/* a full re-read; the seen set dedups */
+			(void)snprintf(m->res.msg, sizeof(m->res.msg),
+			    "state: %s: reading the whole SEL", j->st_err);
+		m->same_bmc = m->st_valid && m->ident[0] != '\0' &&
+		    strcmp(m->st.identity, m->ident) == 0;
+	}
+	if (j->tail_path != NULL) {
+		selmon_seen_reset(m);
+		m->tail_any = 0;
+		if (j->tail_rc < 0) {
+			/* read back next pass: no pass without the set */
+			selmon_finish(m, SELMON_E_ARCHIVE, "archive: cannot "
+			    "read %s back", j->tail_path);
+			return 0;
+		}
+		m->seen_loaded = 1;
+		/* no state: the generation of this BMC's last lines */
+		m->adopt = !m->st_valid;
+		for (i = 0; i < j->nlines; i++)
+			selmon_tail_cb(m, j->lines[i].raw, j->lines[i].gen);
+		if (m->adopt && m->tail_any)
+			m->st.gen = m->tail_gen;
+		m->adopt = 0;
+	}
+	return 1;
+}
+
+/* a write done: what it archived counts, the cursor moves; 0 if the
+ * pass ended */
+static int
+selmon_written(struct selmon *m, struct selmon_job *j)
+{
+	struct archive_entry *e;
+	size_t i;
+
+	if (j->refused && j->n > 0) {
+		selmon_finish(m, SELMON_E_ARCHIVE, "archive: %u disk jobs "
+		    "already waiting: nothing cleared", WORK_QUEUE_MAX);
+		return 0;
+	}
+	if (j->refused) {
+		/* the state in memory is ahead of the disk: the next
+		 * pass starts again from the files */
+		m->st_loaded = 0;
+		m->seen_loaded = 0;
+		selmon_finish(m, SELMON_E_STATE, "state: not written: %u "
+		    "disk jobs already waiting", WORK_QUEUE_MAX);
+		return 0;
+	}
+	if (j->n > 0) {
+		if (j->arc_rc != 0) {
+			selmon_finish(m, SELMON_E_ARCHIVE, "archive: %s: "
+			    "nothing cleared", j->err);
+			return 0;
+		}
+		e = selmon_job_entries(j);
+		archive_log(j->arch, e, j->n);
+		free(e);
+		for (i = 0; i < j->n; i++) {
+			selmon_seen_add(m, j->rec[i].raw);
+			if (m->cfg.on_entry != NULL)
+				m->cfg.on_entry(m->cfg.arg, &j->rec[i],
+				    &j->desc[i]);
+		}
+		m->res.new_entries += (unsigned)j->n;
+	}
+	/* the count and the cursor the job wrote (nothing else touched
+	 * m->st while it ran: the pass was waiting) */
+	m->st = j->st;
+	if (j->save && j->state_path != NULL && j->st_rc != 0) {
 		/* memory must not run ahead of the disk: the next pass
 		 * starts again from the files */
 		m->st_loaded = 0;
 		m->seen_loaded = 0;
-		selmon_finish(m, SELMON_E_STATE, "state: %s", err);
-		return -1;
+		selmon_finish(m, SELMON_E_STATE, "state: %s", j->st_err);
+		return 0;
 	}
-	return 0;
+	return 1;
+}
+
+/* on the loop: the job's outcome, then the pass's next step */
+static void
+selmon_job_done(void *arg)
+{
+	struct selmon_job *j = arg;
+	struct selmon *m = j->m;
+	selmon_cont_fn *cont = j->cont;
+	int go;
+
+	if (m == NULL) {		/* its selmon is gone */
+		selmon_job_free(j);
+		return;
+	}
+	m->job = NULL;
+	go = j->kind == JOB_LOAD ? selmon_loaded(m, j) : selmon_written(m, j);
+	selmon_job_free(j);
+	if (go)
+		cont(m);
+}
+
+/* run j off the loop (cfg.io), or inline; the pass waits for it */
+static void
+selmon_io(struct selmon *m, struct selmon_job *j)
+{
+	m->job = j;
+	if (m->cfg.io == NULL) {
+		selmon_job_run(j);
+		selmon_job_done(j);
+		return;
+	}
+	if (work_submit(m->cfg.io, selmon_job_run, selmon_job_done, j) == 0)
+		return;
+	j->refused = 1;
+	selmon_job_done(j);
+}
+
+/* save the state (tmp + fsync + rename), then cont */
+static void
+selmon_save(struct selmon *m, selmon_cont_fn *cont)
+{
+	struct selmon_job *j;
+
+	m->dirty = 0;
+	if (m->cfg.state_path == NULL) {
+		cont(m);
+		return;
+	}
+	j = selmon_job_new(m, JOB_WRITE, cont);
+	j->st = m->st;
+	j->save = 1;
+	selmon_io(m, j);
 }
 
 struct selmon *
@@ -436,6 +761,9 @@ selmon_free(struct selmon *m)
 
 	if (m == NULL)
 		return;
+	/* a disk job in flight finishes on its own (it holds copies) */
+	if (m->job != NULL)
+		m->job->m = NULL;
 	ev_timer_del(m->ev, m->timer);
 	ev_timer_del(m->ev, m->fin);
 	for (i = 0; i < 2; i++) {
@@ -459,64 +787,89 @@ selmon_get(struct selmon *m, uint16_t id, enum selmon_read rd)
 	selmon_send(m, &q, ST_GET);
 }
 
-/* archive the batch, then move the cursor; -1 if the pass ended */
-static int
-selmon_flush(struct selmon *m)
+/*
+ * Archive the batch and move the cursor over it, then cont: a job that
+ * appends + fsyncs, then saves the state (I1, I2).  The pass ends
+ * instead if that fails.
+ */
+static void
+selmon_flush(struct selmon *m, selmon_cont_fn *cont)
 {
-	struct archive_entry e[SELMON_BATCH];
-	char err[256];
-	unsigned i, n = m->nbatch;
+	struct selmon_job *j;
+	unsigned n = m->nbatch;
+	int moved;
 
 	if (n > 0 && m->cfg.archive == NULL && m->mode != SELMON_READ &&
 	    m->mode != SELMON_CLEAR_FORCE) {
 		selmon_finish(m, SELMON_E_UNARCHIVED, "%u SEL entries are not "
 		    "archived", n);
-		return -1;
+		return;
 	}
 	if (m->cfg.archive == NULL) {
 		/* I2: nothing unarchived may move the cursor, the count or
 		 * the seen set; the pass will not record this read either */
 		m->unarchived += n;
 		m->nbatch = 0;
-		return 0;
+		cont(m);
+		return;
 	}
-	if (n > 0) {
-		for (i = 0; i < n; i++) {
-			e[i].bmc = m->cfg.bmc;
-			e[i].rec = &m->batch[i];
-			e[i].desc = &m->bdesc[i];
-			e[i].gen = m->st.gen;
-		}
-		if (archive_append(m->cfg.archive, e, n, err,
-		    sizeof(err)) != 0) {
-			selmon_finish(m, SELMON_E_ARCHIVE, "archive: %s: "
-			    "nothing cleared", err);
-			return -1;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		selmon_seen_add(m, m->batch[i].raw);
-		if (m->cfg.on_entry != NULL)
-			m->cfg.on_entry(m->cfg.arg, &m->batch[i],
-			    &m->bdesc[i]);
-	}
-	m->res.new_entries += n;
-	m->st.archived += n;
-	m->nbatch = 0;
-	/* every entry up to m->last is archived now (appended above, or
+	/* every entry up to m->last is archived once this is written (or
 	 * found in the archive): the cursor may move there */
-	if (m->have_last && (!m->st.has_cursor ||
+	moved = m->have_last && (!m->st.has_cursor ||
 	    m->st.cursor_id != m->last.id ||
-	    memcmp(m->st.cursor_raw, m->last.raw, SEL_RECORD_LEN) != 0)) {
-		m->st.has_cursor = 1;
-		m->st.cursor_id = m->last.id;
-		memcpy(m->st.cursor_raw, m->last.raw, SEL_RECORD_LEN);
-		n++;
+	    memcmp(m->st.cursor_raw, m->last.raw, SEL_RECORD_LEN) != 0);
+	if (n == 0 && (!moved || m->cfg.state_path == NULL)) {
+		if (moved) {
+			m->st.has_cursor = 1;
+			m->st.cursor_id = m->last.id;
+			memcpy(m->st.cursor_raw, m->last.raw, SEL_RECORD_LEN);
+			m->dirty = 0;
+		}
+		cont(m);
+		return;
 	}
-	return n > 0 ? selmon_save(m) : 0;
+	j = selmon_job_new(m, JOB_WRITE, cont);
+	j->st = m->st;
+	if (n > 0) {
+		j->arch = archive_hold(m->cfg.archive);
+		j->rec = xreallocarray(NULL, n, sizeof(*j->rec));
+		j->desc = xreallocarray(NULL, n, sizeof(*j->desc));
+		memcpy(j->rec, m->batch, n * sizeof(*j->rec));
+		memcpy(j->desc, m->bdesc, n * sizeof(*j->desc));
+		j->n = n;
+		j->st.archived += n;
+	}
+	if (moved) {
+		j->st.has_cursor = 1;
+		j->st.cursor_id = m->last.id;
+		memcpy(j->st.cursor_raw, m->last.raw, SEL_RECORD_LEN);
+	}
+	j->save = 1;
+	m->nbatch = 0;
+	m->dirty = 0;
+	selmon_io(m, j);
+}
+
+/* flush, then end the pass this way */
+static void
+selmon_flush_finish(struct selmon *m, enum selmon_err e, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+
+static void
+selmon_flush_finish(struct selmon *m, enum selmon_err e, const char *fmt,
+    ...)
+{
+	va_list ap;
+
+	m->pend_err = e;
+	va_start(ap, fmt);
+	(void)vsnprintf(m->pend_msg, sizeof(m->pend_msg), fmt, ap);
+	va_end(ap);
+	selmon_flush(m, selmon_finish_pending);
 }
 
 static void	selmon_decide(struct selmon *);
+static void	selmon_read_first(struct selmon *);
 
 /* the state from here on describes the SEL of the BMC that answers */
 static void
@@ -534,9 +887,10 @@ selmon_own(struct selmon *m)
  * A new generation (see the design comment): no cursor, an empty seen
  * set, a new tag, saved before any line carries it.  The count and the
  * last-addition time are "never", so a state left here by a crash still
- * makes the next pass read.
+ * makes the next pass read.  The read starts from the first entry once
+ * the state is saved.
  */
-static int
+static void
 selmon_new_gen(struct selmon *m, uint32_t erase)
 {
 	m->st.gen = state_gen_new(m->st.gen);
@@ -550,17 +904,15 @@ selmon_new_gen(struct selmon *m, uint32_t erase)
 	selmon_own(m);
 	selmon_seen_reset(m);
 	m->res.new_generation = 1;
-	return selmon_save(m);
+	selmon_save(m, selmon_read_first);
 }
 
-/* the read reached the end of the SEL */
+/* the read reached the end of the SEL, and all it read is archived */
 static void
-selmon_read_done(struct selmon *m)
+selmon_read_covered(struct selmon *m)
 {
 	int dirty;
 
-	if (selmon_flush(m) != 0)
-		return;
 	if (m->unarchived > 0) {
 		/* read without an archive: the state must not say that
 		 * the SEL is covered */
@@ -579,9 +931,17 @@ selmon_read_done(struct selmon *m)
 		dirty = 1;
 	}
 	m->st_valid = 1;
-	if (dirty && selmon_save(m) != 0)
-		return;
-	selmon_decide(m);
+	if (dirty)
+		selmon_save(m, selmon_decide);
+	else
+		selmon_decide(m);
+}
+
+/* the read reached the end of the SEL */
+static void
+selmon_read_done(struct selmon *m)
+{
+	selmon_flush(m, selmon_read_covered);
 }
 
 static void
@@ -645,9 +1005,7 @@ selmon_new_bmc(struct selmon *m)
 	st->seq_ids = 0;
 	st->no_clear = 0;
 	st->wraps = 0;
-	if (selmon_new_gen(m, m->snap.last_erase) != 0)
-		return;
-	selmon_read_first(m);
+	selmon_new_gen(m, m->snap.last_erase);
 }
 
 static void
@@ -662,6 +1020,14 @@ selmon_begin_read(struct selmon *m)
 	m->have_last = 0;
 	m->nbatch = 0;
 	m->unarchived = 0;
+	if (m->mode == SELMON_LIST) {
+		/* from the first entry; the state is not looked at */
+		if (i->entries == 0)
+			selmon_finish(m, SELMON_OK, NULL);
+		else
+			selmon_get(m, SEL_ID_FIRST, RD_FIRST);
+		return;
+	}
 	/* forced, without an archive: nothing to read (I2) */
 	if (m->mode == SELMON_CLEAR_FORCE && m->cfg.archive == NULL) {
 		selmon_decide(m);
@@ -688,17 +1054,13 @@ selmon_begin_read(struct selmon *m)
 		if ((st->has_cursor || st->entries > 0) &&
 		    st->pending != STATE_PENDING_CLEAR)
 			m->res.oob_clear = 1;
-		if (selmon_new_gen(m, i->last_erase) != 0)
-			return;
-		selmon_read_first(m);
+		selmon_new_gen(m, i->last_erase);
 		return;
 	}
 	/* our Clear SEL may have emptied a BMC that does not stamp it */
 	if (st->pending == STATE_PENDING_CLEAR &&
 	    (!st->has_cursor || i->entries == 0)) {
-		if (selmon_new_gen(m, i->last_erase) != 0)
-			return;
-		selmon_read_first(m);
+		selmon_new_gen(m, i->last_erase);
 		return;
 	}
 	if (i->last_add == st->last_add && i->entries == st->entries &&
@@ -759,9 +1121,30 @@ selmon_cursor_gone(struct selmon *m)
 		    "the reader");
 		return;
 	}
-	if (selmon_new_gen(m, m->snap.last_erase) != 0)
+	selmon_new_gen(m, m->snap.last_erase);
+}
+
+/* after entry m->last: the next one, or the end */
+static void
+selmon_entry_next(struct selmon *m)
+{
+	uint16_t next = m->next_id;
+
+	if (next == SEL_ID_LAST || next == m->last.id) {
+		selmon_read_done(m);
 		return;
-	selmon_read_first(m);
+	}
+	if (++m->reads >= SELMON_MAX_READS) {
+		/* the rest on the next pass, from the cursor: the state is
+		 * valid (erase time and cursor), its count and last
+		 * addition stay old so the next Get SEL Info differs */
+		(void)snprintf(m->res.msg, sizeof(m->res.msg), "read cap of "
+		    "%u entries reached", SELMON_MAX_READS);
+		m->st_valid = 1;
+		selmon_flush(m, selmon_finish_ok);
+		return;
+	}
+	selmon_get(m, next, RD_CHAIN);
 }
 
 static void
@@ -779,24 +1162,83 @@ selmon_entry(struct selmon *m, const struct sel_rec *r, uint16_t next)
 	}
 	m->last = *r;
 	m->have_last = 1;
-	if (m->nbatch == SELMON_BATCH && selmon_flush(m) != 0)
-		return;
-	if (next == SEL_ID_LAST || next == r->id) {
-		selmon_read_done(m);
+	m->next_id = next;
+	if (m->nbatch == SELMON_BATCH) {
+		selmon_flush(m, selmon_entry_next);
 		return;
 	}
-	if (++m->reads >= SELMON_MAX_READS) {
-		/* the rest on the next pass, from the cursor: the state is
-		 * valid (erase time and cursor), its count and last
-		 * addition stay old so the next Get SEL Info differs */
-		(void)snprintf(m->res.msg, sizeof(m->res.msg), "read cap of "
-		    "%u entries reached", SELMON_MAX_READS);
-		m->st_valid = 1;
-		if (selmon_flush(m) == 0)
-			selmon_finish(m, SELMON_OK, NULL);
+	selmon_entry_next(m);
+}
+
+/* a completion code in words, named for the command that answered
+ * (Send Message's own, for a bridged request that did not arrive) */
+static const char *
+selmon_ccode(char *buf, size_t len, const struct ipmi_rsp *rsp,
+    uint8_t cmd)
+{
+	if (rsp->netfn & 1)
+		return ipmi_ccode_fmt(buf, len, rsp->netfn, rsp->cmd,
+		    rsp->ccode);
+	return ipmi_ccode_fmt(buf, len, IPMI_NETFN_STORAGE, cmd, rsp->ccode);
+}
+
+/* SELMON_LIST: the walk from the first entry, nothing kept */
+static void
+selmon_on_list(struct selmon *m, const struct ipmi_rsp *rsp)
+{
+	struct sel_rec r;
+	struct sel_desc d;
+	uint8_t raw[SEL_RECORD_LEN];
+	uint16_t next;
+	char why[IPMI_CCODE_TEXT_MAX];
+
+	if (rsp->ccode == IPMI_CC_REQUESTED_DATA_NOT_PRESENT &&
+	    m->rd == RD_FIRST) {
+		selmon_finish(m, SELMON_OK, NULL);	/* emptied meanwhile */
+		return;
+	}
+	if (rsp->ccode != IPMI_CC_OK) {
+		selmon_finish(m, SELMON_E_CCODE, "Get SEL Entry 0x%04x: %s",
+		    m->want, selmon_ccode(why, sizeof(why), rsp,
+		    IPMI_CMD_GET_SEL_ENTRY));
+		return;
+	}
+	if (sel_get_decode(rsp->data, rsp->len, &next, raw) != IPMI_OK ||
+	    sel_rec_decode(raw, sizeof(raw), &r) != IPMI_OK) {
+		selmon_finish(m, SELMON_E_PROTO, "Get SEL Entry 0x%04x: %s",
+		    m->want, ipmi_short_fmt(why, sizeof(why), rsp->len,
+		    SEL_GET_RSP_LEN));
+		return;
+	}
+	sel_describe(&r, m->cfg.names, &d);
+	if (m->cfg.on_list != NULL)
+		m->cfg.on_list(m->cfg.arg, &r, &d);
+	/* the next ID equal to the one asked for would loop */
+	if (next == SEL_ID_LAST || next == m->want ||
+	    ++m->reads >= SELMON_LIST_MAX) {
+		selmon_finish(m, SELMON_OK, NULL);
 		return;
 	}
 	selmon_get(m, next, RD_CHAIN);
+}
+
+/*
+ * The next entry vanished under us (the batch read so far is archived
+ * now): go on from the cursor, just moved to the last one read, which
+ * still stands unless the SEL changed more.
+ */
+static void
+selmon_chain_gone(struct selmon *m)
+{
+	if (++m->restarts > 3) {
+		selmon_finish(m, SELMON_E_PROTO, "SEL keeps changing under "
+		    "the reader");
+		return;
+	}
+	if (m->st.has_cursor)
+		selmon_get(m, m->st.cursor_id, RD_CURSOR);
+	else
+		selmon_cursor_gone(m);
 }
 
 static void
@@ -807,6 +1249,10 @@ selmon_on_get(struct selmon *m, const struct ipmi_rsp *rsp)
 	uint16_t next;
 	char why[IPMI_CCODE_TEXT_MAX];
 
+	if (m->mode == SELMON_LIST) {
+		selmon_on_list(m, rsp);
+		return;
+	}
 	if (rsp->ccode == IPMI_CC_REQUESTED_DATA_NOT_PRESENT) {
 		switch (m->rd) {
 		case RD_PROBE:
@@ -819,46 +1265,29 @@ selmon_on_get(struct selmon *m, const struct ipmi_rsp *rsp)
 			selmon_read_done(m);	/* empty after all */
 			return;
 		case RD_CHAIN:
-			/* the next entry vanished under us: go on from the
-			 * cursor (just moved to the last one read), which
-			 * still stands unless the SEL changed more */
-			if (selmon_flush(m) != 0)
-				return;
-			if (++m->restarts > 3) {
-				selmon_finish(m, SELMON_E_PROTO, "SEL keeps "
-				    "changing under the reader");
-				return;
-			}
-			if (m->st.has_cursor)
-				selmon_get(m, m->st.cursor_id, RD_CURSOR);
-			else
-				selmon_cursor_gone(m);
+			selmon_flush(m, selmon_chain_gone);
 			return;
 		case RD_LAST:
 			selmon_from_cursor(m);
 			return;
 		}
 	}
+	/* on an error the batch read so far is good: it is kept */
 	if (rsp->ccode == SELMON_CC_ERASE_IN_PROGRESS) {
-		if (selmon_flush(m) == 0)
-			selmon_finish(m, SELMON_E_BUSY, "SEL erase in "
-			    "progress");
+		selmon_flush_finish(m, SELMON_E_BUSY, "SEL erase in progress");
 		return;
 	}
 	if (rsp->ccode != IPMI_CC_OK) {
-		if (selmon_flush(m) == 0)
-			selmon_finish(m, SELMON_E_CCODE, "Get SEL Entry 0x%04x: "
-			    "%s", m->want, ipmi_ccode_fmt(why, sizeof(why),
-			    IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_ENTRY,
-			    rsp->ccode));
+		selmon_flush_finish(m, SELMON_E_CCODE, "Get SEL Entry 0x%04x: "
+		    "%s", m->want, ipmi_ccode_fmt(why, sizeof(why),
+		    IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_ENTRY, rsp->ccode));
 		return;
 	}
 	if (sel_get_decode(rsp->data, rsp->len, &next, raw) != IPMI_OK ||
 	    sel_rec_decode(raw, sizeof(raw), &r) != IPMI_OK) {
-		if (selmon_flush(m) == 0)
-			selmon_finish(m, SELMON_E_PROTO, "Get SEL Entry "
-			    "0x%04x: %s", m->want, ipmi_short_fmt(why,
-			    sizeof(why), rsp->len, SEL_GET_RSP_LEN));
+		selmon_flush_finish(m, SELMON_E_PROTO, "Get SEL Entry 0x%04x: "
+		    "%s", m->want, ipmi_short_fmt(why, sizeof(why), rsp->len,
+		    SEL_GET_RSP_LEN));
 		return;
 	}
 	switch (m->rd) {
@@ -971,25 +1400,31 @@ selmon_decide(struct selmon *m)
  * pending tells the next pass who moved the erase time (see the
  * generations in the design comment).
  */
-static int
-selmon_unsure(struct selmon *m, uint8_t pending)
+static void
+selmon_unsure(struct selmon *m, uint8_t pending, selmon_cont_fn *cont)
 {
-	if (m->st.last_add == SEL_TS_UNSPECIFIED && m->st.pending == pending)
-		return 0;
+	if (m->st.last_add == SEL_TS_UNSPECIFIED && m->st.pending == pending) {
+		cont(m);
+		return;
+	}
 	m->st.last_add = SEL_TS_UNSPECIFIED;
 	m->st.pending = pending;
-	return selmon_save(m);
+	selmon_save(m, cont);
+}
+
+static void
+selmon_clear_send(struct selmon *m)
+{
+	struct ipmi_req q;
+
+	sel_clear_req(&q, m->resid, SEL_CLEAR_INITIATE);
+	selmon_send(m, &q, ST_CLEAR);
 }
 
 static void
 selmon_clear(struct selmon *m)
 {
-	struct ipmi_req q;
-
-	if (selmon_unsure(m, STATE_PENDING_CLEAR) != 0)
-		return;
-	sel_clear_req(&q, m->resid, SEL_CLEAR_INITIATE);
-	selmon_send(m, &q, ST_CLEAR);
+	selmon_unsure(m, STATE_PENDING_CLEAR, selmon_clear_send);
 }
 
 static void
@@ -1023,24 +1458,60 @@ selmon_wait_erase(struct selmon *m)
 	ev_timer_set(m->ev, m->timer, m->cfg.erase_poll_ms);
 }
 
+static void
+selmon_no_clear_said(struct selmon *m)
+{
+	char why[IPMI_CCODE_TEXT_MAX];
+
+	m->res.archive_only = 1;
+	selmon_finish(m, SELMON_OK, "archive only: Clear SEL refused (%s)",
+	    ipmi_ccode_fmt(why, sizeof(why), IPMI_NETFN_STORAGE,
+	    IPMI_CMD_CLEAR_SEL, m->cc));
+}
+
 /* Clear SEL refused as a command: archive only from now on */
 static void
 selmon_no_clear(struct selmon *m, uint8_t cc)
 {
-	char why[IPMI_CCODE_TEXT_MAX];
-
+	m->cc = cc;
 	if (!m->st.no_clear || m->st.pending != STATE_PENDING_NONE) {
 		if (!m->st.no_clear)
 			m->res.archive_only_new = 1;
 		m->st.no_clear = 1;
 		m->st.pending = STATE_PENDING_NONE;	/* refused */
-		if (selmon_save(m) != 0)
-			return;
+		selmon_save(m, selmon_no_clear_said);
+		return;
 	}
-	m->res.archive_only = 1;
-	selmon_finish(m, SELMON_OK, "archive only: Clear SEL refused (%s)",
-	    ipmi_ccode_fmt(why, sizeof(why), IPMI_NETFN_STORAGE,
-	    IPMI_CMD_CLEAR_SEL, cc));
+	selmon_no_clear_said(m);
+}
+
+/* the cleared SEL's new generation is saved */
+static void
+selmon_after_saved(struct selmon *m)
+{
+	const struct sel_info *i = &m->after;
+	unsigned n = m->snap.entries;
+
+	m->res.cleared = 1;
+	m->res.cleared_entries = n;
+	m->res.info = *i;
+	/* res.overflow stays: the SEL did overflow before this clear */
+	m->res.sane = sel_info_check(i, &m->res.used_pct);
+	/* snap is what the verify under the reservation saw: a later
+	 * addition time with an empty SEL means an entry came in the one
+	 * round trip before the erase (the residual window) */
+	if (i->last_add != m->snap.last_add &&
+	    i->last_add != SEL_TS_UNSPECIFIED && i->entries == 0) {
+		m->res.maybe_lost = 1;
+		(void)snprintf(m->res.msg, sizeof(m->res.msg), "cleared the "
+		    "SEL: %u entries, every one archived; an entry added "
+		    "during the clear may be lost (this BMC keeps "
+		    "reservations across additions: consider deleting "
+		    "entries one by one)", n);
+	} else
+		(void)snprintf(m->res.msg, sizeof(m->res.msg), "cleared the "
+		    "SEL: %u entries, every one archived", n);
+	selmon_finish(m, SELMON_OK, NULL);
 }
 
 static void
@@ -1065,28 +1536,8 @@ selmon_on_after(struct selmon *m, const struct sel_info *i)
 	m->st_valid = 1;
 	selmon_seen_reset(m);
 	m->res.new_generation = 1;
-	if (selmon_save(m) != 0)
-		return;
-	m->res.cleared = 1;
-	m->res.cleared_entries = n;
-	m->res.info = *i;
-	/* res.overflow stays: the SEL did overflow before this clear */
-	m->res.sane = sel_info_check(i, &m->res.used_pct);
-	/* snap is what the verify under the reservation saw: a later
-	 * addition time with an empty SEL means an entry came in the one
-	 * round trip before the erase (the residual window) */
-	if (i->last_add != m->snap.last_add &&
-	    i->last_add != SEL_TS_UNSPECIFIED && i->entries == 0) {
-		m->res.maybe_lost = 1;
-		(void)snprintf(m->res.msg, sizeof(m->res.msg), "cleared the "
-		    "SEL: %u entries, every one archived; an entry added "
-		    "during the clear may be lost (this BMC keeps "
-		    "reservations across additions: consider deleting "
-		    "entries one by one)", n);
-	} else
-		(void)snprintf(m->res.msg, sizeof(m->res.msg), "cleared the "
-		    "SEL: %u entries, every one archived", n);
-	selmon_finish(m, SELMON_OK, NULL);
+	m->after = *i;
+	selmon_save(m, selmon_after_saved);
 }
 
 /* ---- the delete method ---- */
@@ -1106,9 +1557,30 @@ selmon_del_next(struct selmon *m)
 }
 
 static void
-selmon_on_delete(struct selmon *m, const struct ipmi_rsp *rsp)
+selmon_del_send(struct selmon *m)
 {
 	struct ipmi_req q;
+
+	sel_delete_req(&q, m->resid, m->want);
+	selmon_send(m, &q, ST_DEL);
+}
+
+/* the deletions are saved */
+static void
+selmon_del_saved(struct selmon *m)
+{
+	m->res.cleared = 1;
+	m->res.cleared_entries = m->deleted;
+	m->res.info = m->after;
+	m->res.sane = sel_info_check(&m->after, &m->res.used_pct);
+	(void)snprintf(m->res.msg, sizeof(m->res.msg), "deleted %u archived "
+	    "entries from the SEL", m->deleted);
+	selmon_finish(m, SELMON_OK, NULL);
+}
+
+static void
+selmon_on_delete(struct selmon *m, const struct ipmi_rsp *rsp)
+{
 	struct sel_info i;
 	struct sel_rec r;
 	uint8_t raw[SEL_RECORD_LEN];
@@ -1142,11 +1614,8 @@ selmon_on_delete(struct selmon *m, const struct ipmi_rsp *rsp)
 			selmon_del_next(m);
 			return;
 		}
-		if (selmon_unsure(m, STATE_PENDING_DELETE) != 0)
-			return;
 		m->want = r.id;
-		sel_delete_req(&q, m->resid, r.id);
-		selmon_send(m, &q, ST_DEL);
+		selmon_unsure(m, STATE_PENDING_DELETE, selmon_del_send);
 		return;
 	case ST_DEL:
 		if (rsp->ccode == IPMI_CC_RESERVATION_CANCELLED) {
@@ -1201,15 +1670,8 @@ selmon_on_delete(struct selmon *m, const struct ipmi_rsp *rsp)
 		m->st.last_erase = i.last_erase;
 		m->st.pending = STATE_PENDING_NONE;
 		m->st.clears++;
-		if (selmon_save(m) != 0)
-			return;
-		m->res.cleared = 1;
-		m->res.cleared_entries = m->deleted;
-		m->res.info = i;
-		m->res.sane = sel_info_check(&i, &m->res.used_pct);
-		(void)snprintf(m->res.msg, sizeof(m->res.msg), "deleted %u "
-		    "archived entries from the SEL", m->deleted);
-		selmon_finish(m, SELMON_OK, NULL);
+		m->after = i;
+		selmon_save(m, selmon_del_saved);
 		return;
 	}
 }
@@ -1228,17 +1690,20 @@ selmon_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 
 	if (err != IPMI_OK) {
 		/* the batch read so far is good: keep it */
-		if (m->step == ST_GET && selmon_flush(m) != 0)
-			return;
-		selmon_finish(m, SELMON_E_TRANSPORT, "%s: %s",
-		    ipmi_tr_peer(conn_tr(m->conn)), ipmi_strerror(err));
+		if (m->step == ST_GET && m->mode != SELMON_LIST)
+			selmon_flush_finish(m, SELMON_E_TRANSPORT, "%s: %s",
+			    ipmi_tr_peer(conn_tr(m->conn)), ipmi_strerror(err));
+		else
+			selmon_finish(m, SELMON_E_TRANSPORT, "%s: %s",
+			    ipmi_tr_peer(conn_tr(m->conn)), ipmi_strerror(err));
 		return;
 	}
 	switch (m->step) {
 	case ST_INFO:
 	case ST_VERIFY_INFO:
 	case ST_AFTER:
-		if (rsp->ccode == SELMON_CC_ERASE_IN_PROGRESS) {
+		if (rsp->ccode == SELMON_CC_ERASE_IN_PROGRESS &&
+		    m->mode != SELMON_LIST) {
 			if (m->step == ST_AFTER)
 				selmon_wait_erase(m);
 			else
@@ -1248,9 +1713,8 @@ selmon_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 		}
 		if (rsp->ccode != IPMI_CC_OK) {
 			selmon_finish(m, SELMON_E_CCODE, "Get SEL Info: %s",
-			    ipmi_ccode_fmt(why, sizeof(why),
-			    IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_INFO,
-			    rsp->ccode));
+			    selmon_ccode(why, sizeof(why), rsp,
+			    IPMI_CMD_GET_SEL_INFO));
 			return;
 		}
 		if (sel_info_decode(rsp->data, rsp->len, &i) != IPMI_OK) {
@@ -1388,11 +1852,22 @@ selmon_info(struct selmon *m)
 	selmon_send(m, &q, ST_INFO);
 }
 
+/* the files are read (if they had to be): a pass starts with Get SEL
+ * Info */
+static void
+selmon_begin(struct selmon *m)
+{
+	/* a state of our own from now on needs a generation */
+	if (!m->st_valid && !m->tail_any && m->st.gen == 0)
+		m->st.gen = state_gen_new(0);
+	selmon_info(m);
+}
+
 int
 selmon_start(struct selmon *m, int mode, selmon_done_fn *done, void *arg)
 {
-	char err[256];
-	int r;
+	struct selmon_job *j;
+	int load_state, load_tail;
 
 	if (m->running)
 		return -1;
@@ -1407,36 +1882,22 @@ selmon_start(struct selmon *m, int mode, selmon_done_fn *done, void *arg)
 	m->restarts = 0;
 	m->deleted = 0;
 	m->del_last = 0;
-	if (!m->st_loaded && m->cfg.state_path != NULL) {
-		m->st_loaded = 1;
-		r = state_load(m->cfg.state_path, &m->st, err, sizeof(err));
-		m->st_valid = r == 0;
-		if (r < 0)	/* a full re-read; the seen set dedups */
-			(void)snprintf(m->res.msg, sizeof(m->res.msg),
-			    "state: %s: reading the whole SEL", err);
-		m->same_bmc = m->st_valid && m->ident[0] != '\0' &&
-		    strcmp(m->st.identity, m->ident) == 0;
+	if (mode == SELMON_LIST) {	/* no file, no state */
+		selmon_info(m);
+		return 0;
 	}
-	if (!m->seen_loaded && m->cfg.archive_path != NULL) {
-		m->seen_loaded = 1;
-		selmon_seen_reset(m);
-		m->tail_any = 0;
-		/* no state: the generation of this BMC's last lines */
-		m->adopt = !m->st_valid;
-		if (archive_tail(m->cfg.archive_path, m->cfg.bmc,
-		    selmon_tail_cb, m) < 0) {
-			selmon_finish(m, SELMON_E_ARCHIVE, "archive: cannot "
-			    "read %s back", m->cfg.archive_path);
-			return 0;
-		}
-		if (m->adopt && m->tail_any)
-			m->st.gen = m->tail_gen;
-		m->adopt = 0;
+	/* the state and the archive's tail, once (again after a failed
+	 * save: memory may have run ahead of the disk) */
+	load_state = !m->st_loaded && m->cfg.state_path != NULL;
+	load_tail = !m->seen_loaded && m->cfg.archive_path != NULL;
+	if (!load_state && !load_tail) {
+		selmon_begin(m);
+		return 0;
 	}
-	/* a state of our own from now on needs a generation */
-	if (!m->st_valid && !m->tail_any && m->st.gen == 0)
-		m->st.gen = state_gen_new(0);
-	selmon_info(m);
+	j = selmon_job_new(m, JOB_LOAD, selmon_begin);
+	j->load_state = load_state;
+	j->tail_path = load_tail ? xstrdup(m->cfg.archive_path) : NULL;
+	selmon_io(m, j);
 	return 0;
 }
 

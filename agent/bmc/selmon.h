@@ -3,7 +3,8 @@
  * as a state machine on a struct conn (never blocks, never sleeps; the
  * erase-status poll is a timer).  The CLI (`bmcwatch sel archive`) and
  * the daemon run the same code: selmon_start() + the event loop, or
- * selmon_run() for sequential callers.
+ * selmon_run() for sequential callers.  It is the one SEL walker: `sel
+ * list' and `sel ack' read the SEL with a SELMON_LIST pass.
  *
  * A pass: Get SEL Info; nothing new costs that one request.  Otherwise
  * Get SEL Entry from the persistent cursor, following next-record IDs;
@@ -24,6 +25,7 @@
 #include "sel.h"
 #include "severity.h"
 #include "store/archive.h"
+#include "work.h"
 
 /* caps */
 #define SELMON_MAX_READS	8192u	/* Get SEL Entry per pass */
@@ -44,9 +46,21 @@ struct selmon_cfg {
 	const char		*identity;
 	const char		*state_path;	/* NULL: no state file */
 	/* NULL: nothing is archived, and so nothing read moves the
-	 * cursor (only archived entries ever do) */
+	 * cursor (only archived entries ever do).  Held (archive_hold)
+	 * by a write in flight, so the caller may archive_free it after
+	 * selmon_free at any time. */
 	struct archive		*archive;
 	const char		*archive_path;	/* read back on start-up */
+	/*
+	 * Where the disk is touched (state load and save, archive
+	 * read-back, append + fsync): a work instance (agent/util/work.h;
+	 * the daemon's "io", one thread) so a slow disk never stalls the
+	 * loop, or NULL: inline, synchronously (the CLI).  While a job is
+	 * in flight the pass waits for it: nothing is sent that depends
+	 * on it.  Free the selmon before work_free(io) (a selmon freed with
+	 * a job in flight is detached: the job ends on its own).
+	 */
+	struct work		*io;
 	int			 clear_at;	/* clear at this % used, 0 off */
 	unsigned		 clear_free;	/* or below this many free
 						 * entries, 0 off */
@@ -66,7 +80,15 @@ struct selmon_cfg {
 	 * without an archive) */
 	void			(*on_entry)(void *, const struct sel_rec *,
 				    const struct sel_desc *);
+	/* SELMON_LIST: called for every entry read, oldest first */
+	void			(*on_list)(void *, const struct sel_rec *,
+				    const struct sel_desc *);
 	void			*arg;
+	/* requests bridged over IPMB to this controller (bmcwatch
+	 * --target-chan/--target-addr) */
+	int			 bridged;
+	uint8_t			 target_chan;
+	uint8_t			 target_addr;
 };
 
 /* what a pass should do */
@@ -78,6 +100,18 @@ struct selmon_cfg {
 					 * (without an archive nothing is
 					 * read, and the state only moves
 					 * once the clear is done) */
+/*
+ * Read the whole SEL, first entry to last, and hand each to
+ * cfg.on_list (described with cfg.names): the one SEL walker of `sel
+ * list' and `sel ack'.  Nothing is archived, no file is read or
+ * written, nothing of the state moves: the pass is Get SEL Info, then
+ * Get SEL Entry along the next-record IDs, at most SELMON_LIST_MAX.
+ * An entry that vanishes mid-walk (CBh), an erase in progress (81h) are
+ * errors (SELMON_E_CCODE) like any other completion code; a SEL emptied
+ * before its first entry is read lists nothing.
+ */
+#define SELMON_LIST		4
+#define SELMON_LIST_MAX		65536u	/* Get SEL Entry per listing */
 
 enum selmon_err {
 	SELMON_OK = 0,

@@ -955,6 +955,12 @@ sensors_free(struct sensors *s)
 	free(s);
 }
 
+void
+sensors_set_severity(struct sensors *s, const struct severity *sev)
+{
+	s->sev = sev;
+}
+
 int
 sensors_busy(const struct sensors *s)
 {

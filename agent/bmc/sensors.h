@@ -153,6 +153,10 @@ struct sensors	*sensors_new(struct ev *, struct conn *, struct sdr_cache *,
 		    const struct severity *);
 /* not while a sweep runs */
 void		 sensors_free(struct sensors *);
+/* use another severity table from now on (the daemon's SIGHUP: the
+ * same file, loaded again); borrowed as sensors_new's */
+void		 sensors_set_severity(struct sensors *,
+		    const struct severity *);
 int		 sensors_busy(const struct sensors *);
 /* done is called exactly once, from the event loop.  0 or -1 (busy). */
 int		 sensors_sweep(struct sensors *, sensors_done_fn *, void *);

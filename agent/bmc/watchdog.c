@@ -625,6 +625,9 @@ watchdog_hb_tick(void *arg)
 		hb->op.force = hb->force;
 		hb->op.owner_wait_ms = hb->owner_wait_ms;
 		hb->op.local = hb->local;
+	} else if (hb->gate != NULL && !hb->gate(hb, hb->gate_arg)) {
+		hb->withheld++;
+		return (int64_t)hb->cfg.interval_ms;
 	} else
 		hb->op.kind = WATCHDOG_OP_KICK;
 	if (watchdog_op_start(&hb->op, hb->ev, hb->conn, watchdog_hb_done,
@@ -666,7 +669,7 @@ watchdog_hb_start(struct watchdog_hb *hb, struct ev *ev, struct conn *conn,
 	hb->arg = arg;
 	hb->armed = 0;
 	hb->stopping = 0;
-	hb->kicks = hb->failures = 0;
+	hb->kicks = hb->failures = hb->withheld = 0;
 	memset(&hb->op, 0, sizeof(hb->op));
 	/* the first turn arms at once; later turns kick */
 	hb->tick = ev_timer_add(ev, 0, watchdog_hb_tick, hb);

@@ -147,17 +147,27 @@ void		 watchdog_op_errtext(const struct watchdog_op *, char *,
 /*
  * Heartbeat: arm once, then kick every cfg.interval_ms.  A failed kick
  * is reported and retried at the next period (never faster).
+ *
+ * gate (optional, set before watchdog_hb_start): asked before every
+ * kick; 0 withholds that kick (counted in withheld), so the countdown
+ * runs on and the BMC acts unless a later kick comes in time.  The
+ * daemon gates on its own health (bmcwatchd.8, "Watchdog").  The gate
+ * is not asked before arming: an unarmed timer needs no protection.
  */
 struct watchdog_hb;
 typedef void	watchdog_hb_fn(struct watchdog_hb *, const struct
 		    watchdog_op *, void *arg);
+typedef int	watchdog_gate_fn(struct watchdog_hb *, void *arg);
 struct watchdog_hb {
 	struct watchdog_cfg cfg;
 	int		 force;
 	unsigned	 owner_wait_ms;
 	const struct watchdog_owner *local;
+	watchdog_gate_fn *gate;
+	void		*gate_arg;
 	uint64_t	 kicks;
 	uint64_t	 failures;
+	uint64_t	 withheld;	/* kicks the gate refused */
 	int		 armed;
 	int		 stopping;
 	/* private */

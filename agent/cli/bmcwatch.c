@@ -56,9 +56,16 @@ usage(FILE *f)
 	    "                [-d N | --device PATH] [--allow-none] "
 	    "[--target-chan N --target-addr A]\n"
 	    "                [--json] [--stats] [-v] COMMAND ...\n"
+	    "       bmcwatch -S SOCKET [--target NAME] [--json] [-t timeout-s] "
+	    "COMMAND ...\n"
 	    "commands:\n");
 	for (i = 0; i < sizeof(cli_cmds) / sizeof(cli_cmds[0]); i++)
 		fprintf(f, "    %s\n", cli_cmds[i].usage);
+	fprintf(f, "commands answered by bmcwatchd (-S):\n"
+	    "    sensors [-v] | info | targets | chassis status | watchdog get "
+	    "| sel info | sel list [--last N] [--open]\n"
+	    "    chassis power ACTION | chassis identify [S|force|off] | "
+	    "sel clear | sel ack ID\n");
 }
 
 void
@@ -312,6 +319,7 @@ enum {
 	OPT_ALLOW_NONE,
 	OPT_TCHAN,
 	OPT_TADDR,
+	OPT_TARGET,
 	OPT_HELP
 };
 
@@ -322,6 +330,7 @@ static const struct option longopts[] = {
 	{ "allow-none", no_argument, NULL, OPT_ALLOW_NONE },
 	{ "target-chan", required_argument, NULL, OPT_TCHAN },
 	{ "target-addr", required_argument, NULL, OPT_TADDR },
+	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -338,7 +347,7 @@ parse_opts(struct cli *c, int argc, char **argv)
 	unsigned long retries = 3;
 	char *pw;
 
-	while ((ch = getopt_long(argc, argv, "+I:H:p:U:Ef:C:L:k:t:R:A:d:vP:h",
+	while ((ch = getopt_long(argc, argv, "+I:H:p:U:Ef:C:L:k:t:R:A:d:vP:hS:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'I':
@@ -479,6 +488,12 @@ parse_opts(struct cli *c, int argc, char **argv)
 		case 'v':
 			c->verbose++;
 			break;
+		case 'S':
+			c->sock = optarg;
+			break;
+		case OPT_TARGET:
+			c->target = optarg;
+			break;
 		case OPT_JSON:
 			c->json = 1;
 			break;
@@ -493,6 +508,22 @@ parse_opts(struct cli *c, int argc, char **argv)
 			usage(stderr);
 			return -1;
 		}
+	}
+	if (c->sock != NULL) {
+		/* the daemon talks to the BMCs: no BMC options here */
+		if (have_iface || cfg->host[0] || pwfile != NULL || use_env ||
+		    kgfile != NULL) {
+			cli_usage_error("-S", "the daemon reaches the BMCs: "
+			    "-S takes no -I, -H, -f, -E or -k");
+			return -1;
+		}
+		c->sock_timeout_ms = total_ms;
+		return 0;
+	}
+	if (c->target != NULL) {
+		cli_usage_error("--target", "names a target of bmcwatchd: "
+		    "give -S SOCKET");
+		return -1;
 	}
 	if (!have_iface)
 		cfg->iface = cfg->host[0] ? IPMI_IFACE_LANPLUS :
@@ -597,6 +628,24 @@ main(int argc, char **argv)
 	if (optind >= argc) {
 		usage(stderr);
 		return CLI_EUSAGE;
+	}
+	if (c.sock != NULL) {
+		int k, o = optind;
+
+		/* --json and --target may follow the command */
+		for (k = optind; k < argc; k++) {
+			if (strcmp(argv[k], "--json") == 0)
+				c.json = 1;
+			else if (strcmp(argv[k], "--target") == 0 &&
+			    k + 1 < argc)
+				c.target = argv[++k];
+			else
+				argv[o++] = argv[k];
+		}
+		argc = o;
+		argv[argc] = NULL;
+		return cli_stdout_close(cli_ctl(&c, argc - optind,
+		    argv + optind));
 	}
 	for (i = 0; i < sizeof(cli_cmds) / sizeof(cli_cmds[0]); i++)
 		if (strcmp(argv[optind], cli_cmds[i].name) == 0)

@@ -29,6 +29,10 @@ struct cli {
 	struct ev	*ev;
 	struct conn	*conn;		/* opened on first use */
 	struct json	 js;
+	/* -S: ask bmcwatchd through its control socket instead */
+	const char	*sock;
+	const char	*target;	/* --target NAME */
+	unsigned	 sock_timeout_ms; /* -t, else CLI_CTL_TIMEOUT_MS */
 };
 
 struct cli_cmd {
@@ -62,6 +66,10 @@ void	cli_usage_error(const char *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	cli_parse_byte(const char *, uint8_t *);
 
+/* cli_ctl.c: the command line given to bmcwatch -S (argv[0] is the
+ * command) as a control socket request; prints the answer */
+#define CLI_CTL_TIMEOUT_MS	60000
+int	cli_ctl(struct cli *, int, char **);
 /* cli_info.c */
 int	cli_info(struct cli *, int, char **);
 /* cli_raw.c */

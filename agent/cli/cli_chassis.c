@@ -10,125 +10,7 @@
 #include "chassis.h"
 #include "cli.h"
 #include "cmd_chassis.h"
-
-static const char *
-tf(int v)
-{
-	return v ? "true" : "false";
-}
-
-static const char *
-act(int v)
-{
-	return v ? "active" : "inactive";
-}
-
-static void
-status_text(const struct chassis_status *s)
-{
-	printf("System Power         : %s\n", s->power_on ? "on" : "off");
-	printf("Power Overload       : %s\n", tf(s->overload));
-	printf("Power Interlock      : %s\n", act(s->interlock));
-	printf("Main Power Fault     : %s\n", tf(s->main_fault));
-	printf("Power Control Fault  : %s\n", tf(s->control_fault));
-	printf("Power Restore Policy : %s\n",
-	    chassis_restore_name(s->restore_policy));
-	printf("Last Power Event     : %s%s%s%s%s\n",
-	    s->last_ac_failed ? "ac-failed " : "",
-	    s->last_overload ? "overload " : "",
-	    s->last_interlock ? "interlock " : "",
-	    s->last_fault ? "fault " : "",
-	    s->last_command ? "command" : "");
-	printf("Chassis Intrusion    : %s\n", act(s->intrusion));
-	printf("Front-Panel Lockout  : %s\n", act(s->lockout));
-	printf("Drive Fault          : %s\n", tf(s->drive_fault));
-	printf("Cooling/Fan Fault    : %s\n", tf(s->fan_fault));
-	if (s->has_buttons) {
-		if (s->raw[3] == 0)
-			printf("Front Panel Control  : none\n");
-		else {
-			const char *al = "allowed", *na = "not allowed";
-
-			printf("Sleep Button Disable : %s\n",
-			    s->sleep_disable_allowed ? al : na);
-			printf("Diag Button Disable  : %s\n",
-			    s->diag_disable_allowed ? al : na);
-			printf("Reset Button Disable : %s\n",
-			    s->reset_disable_allowed ? al : na);
-			printf("Power Button Disable : %s\n",
-			    s->power_disable_allowed ? al : na);
-			printf("Sleep Button Disabled: %s\n",
-			    tf(s->sleep_disabled));
-			printf("Diag Button Disabled : %s\n",
-			    tf(s->diag_disabled));
-			printf("Reset Button Disabled: %s\n",
-			    tf(s->reset_disabled));
-			printf("Power Button Disabled: %s\n",
-			    tf(s->power_disabled));
-		}
-	}
-	/* not printed by ipmitool: only when the BMC reports it */
-	if (s->identify_supported)
-		printf("Chassis Identify     : %s\n",
-		    chassis_identify_name(s->identify_state));
-}
-
-static void
-status_json(struct cli *c, const struct chassis_status *s)
-{
-	struct json *j = &c->js;
-
-	json_obj_begin(j, NULL);
-	json_str(j, "system_power", s->power_on ? "on" : "off");
-	json_bool(j, "power_overload", s->overload);
-	json_bool(j, "power_interlock", s->interlock);
-	json_bool(j, "main_power_fault", s->main_fault);
-	json_bool(j, "power_control_fault", s->control_fault);
-	json_str(j, "power_restore_policy",
-	    chassis_restore_name(s->restore_policy));
-	json_arr_begin(j, "last_power_event");
-	if (s->last_ac_failed)
-		json_str(j, NULL, "ac-failed");
-	if (s->last_overload)
-		json_str(j, NULL, "overload");
-	if (s->last_interlock)
-		json_str(j, NULL, "interlock");
-	if (s->last_fault)
-		json_str(j, NULL, "fault");
-	if (s->last_command)
-		json_str(j, NULL, "command");
-	json_arr_end(j);
-	json_bool(j, "chassis_intrusion", s->intrusion);
-	json_bool(j, "front_panel_lockout", s->lockout);
-	json_bool(j, "drive_fault", s->drive_fault);
-	json_bool(j, "cooling_fan_fault", s->fan_fault);
-	json_bool(j, "identify_supported", s->identify_supported);
-	if (s->identify_supported)
-		json_str(j, "identify_state",
-		    chassis_identify_name(s->identify_state));
-	else
-		json_null(j, "identify_state");
-	if (s->has_buttons) {
-		json_obj_begin(j, "front_panel");
-		json_bool(j, "sleep_button_disable_allowed",
-		    s->sleep_disable_allowed);
-		json_bool(j, "diag_button_disable_allowed",
-		    s->diag_disable_allowed);
-		json_bool(j, "reset_button_disable_allowed",
-		    s->reset_disable_allowed);
-		json_bool(j, "power_button_disable_allowed",
-		    s->power_disable_allowed);
-		json_bool(j, "sleep_button_disabled", s->sleep_disabled);
-		json_bool(j, "diag_button_disabled", s->diag_disabled);
-		json_bool(j, "reset_button_disabled", s->reset_disabled);
-		json_bool(j, "power_button_disabled", s->power_disabled);
-		json_obj_end(j);
-	} else
-		json_null(j, "front_panel");
-	json_hex(j, "raw", s->raw, s->raw_len);
-	json_obj_end(j);
-	json_end(j);
-}
+#include "shape.h"
 
 static int
 get_status(struct cli *c, struct chassis_status *s)
@@ -158,10 +40,13 @@ chassis_status(struct cli *c, int argc, char **argv)
 	}
 	if ((r = get_status(c, &s)) != CLI_OK)
 		return r;
-	if (c->json)
-		status_json(c, &s);
-	else
-		status_text(&s);
+	if (c->json) {
+		json_obj_begin(&c->js, NULL);
+		shape_chassis_json(&c->js, &s);
+		json_obj_end(&c->js);
+		json_end(&c->js);
+	} else
+		shape_chassis_text(stdout, &s);
 	return CLI_OK;
 }
 

@@ -16,7 +16,9 @@
  * than 623; $BMCWATCH_STATE_DIR moves the directory).
  *
  * `sel archive` is one archive-then-clear pass (bmc/selmon.c), the same
- * code the daemon runs, usable from cron.  --delete-entries deletes the
+ * code the daemon runs, usable from cron; `sel list` and `sel ack` read
+ * the SEL with selmon too (SELMON_LIST: nothing archived or moved), and
+ * print through the shapes of bmc/shape_sel.c.  --delete-entries deletes the
  * archived entries one by one instead of Clear SEL: slower, but safe on
  * BMCs whose reservations survive additions (see selmon.c).  The archive files are opened
  * and closed around every append, so logrotate can move them at any
@@ -28,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "cli.h"
 #include "cli_sdr.h"
@@ -36,11 +37,11 @@
 #include "sel.h"
 #include "selmon.h"
 #include "severity.h"
+#include "shape_sel.h"
 #include "store/archive.h"
 #include "store/state.h"
 #include "xmem.h"
 
-#define SEL_LIST_MAX	65536	/* Get SEL Entry per listing */
 #define SEL_ARCHIVE_DEFAULT	"/var/log/bmcwatch/sel.log"
 #define SEL_STATE_DIR		"/var/lib/bmcwatch"
 
@@ -78,21 +79,6 @@ sel_parse_id(const char *s, uint16_t *id)
 	return 0;
 }
 
-static void
-sel_ts_text(uint32_t ts, char *out, size_t len)
-{
-	struct tm tm;
-	time_t t = (time_t)ts;
-
-	if (ts == SEL_TS_UNSPECIFIED || ts == 0)
-		(void)snprintf(out, len, "never");
-	else if (ts <= SEL_TS_PREINIT_MAX)
-		(void)snprintf(out, len, "pre-init +%lus", (unsigned long)ts);
-	else if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		(void)snprintf(out, len, "%lu", (unsigned long)ts);
-}
-
 /* ---- sel info ---- */
 
 static int
@@ -111,29 +97,6 @@ sel_get_info(struct cli *c, struct sel_info *i)
 	return CLI_OK;
 }
 
-static void
-sel_sane_text(unsigned f, char *out, size_t len)
-{
-	out[0] = '\0';
-	if (f & SEL_SANE_ALWAYS_FULL)
-		(void)snprintf(out + strlen(out), len - strlen(out),
-		    "%sreports no free space with few entries", *out ?
-		    "; " : "");
-	if (f & SEL_SANE_OVER_16BIT)
-		(void)snprintf(out + strlen(out), len - strlen(out),
-		    "%sfree space field overflowed", *out ? "; " : "");
-	if (f & SEL_SANE_BAD_VERSION)
-		(void)snprintf(out + strlen(out), len - strlen(out),
-		    "%sunknown SEL version", *out ? "; " : "");
-	if (f & SEL_SANE_ALLOC)
-		(void)snprintf(out + strlen(out), len - strlen(out),
-		    "%sfree space disagrees with the allocation info",
-		    *out ? "; " : "");
-	if (f & SEL_SANE_NO_RESERVE)
-		(void)snprintf(out + strlen(out), len - strlen(out),
-		    "%sno Reserve SEL", *out ? "; " : "");
-}
-
 static int
 sel_cmd_info(struct cli *c, int argc, char **argv)
 {
@@ -141,10 +104,8 @@ sel_cmd_info(struct cli *c, int argc, char **argv)
 	struct sel_alloc a;
 	struct ipmi_req q;
 	struct ipmi_rsp rsp;
-	char add[40], erase[40], now[40], sane[200];
 	uint32_t t = 0;
-	int r, pct, have_alloc = 0, have_time = 0;
-	unsigned f;
+	int r, have_alloc = 0, have_time = 0;
 
 	(void)argv;
 	if (argc != 1) {
@@ -165,79 +126,15 @@ sel_cmd_info(struct cli *c, int argc, char **argv)
 		return -r;
 	have_time = rsp.ccode == IPMI_CC_OK &&
 	    sel_time_get_decode(rsp.data, rsp.len, &t) == IPMI_OK;
-	f = sel_info_check(&i, &pct);
-	if (have_alloc)
-		f |= sel_alloc_check(&i, &a);
-	sel_sane_text(f, sane, sizeof(sane));
-	sel_ts_text(i.last_add, add, sizeof(add));
-	sel_ts_text(i.last_erase, erase, sizeof(erase));
-	sel_ts_text(t, now, sizeof(now));
 	if (c->json) {
-		struct json *j = &c->js;
-
-		json_obj_begin(j, NULL);
-		(void)snprintf(add, sizeof(add), "%x.%x", i.version & 0x0f,
-		    i.version >> 4);
-		json_str(j, "version", add);
-		json_int(j, "entries", i.entries);
-		json_int(j, "free_bytes", i.free_bytes);
-		if (pct >= 0)
-			json_int(j, "percent_used", pct);
-		else
-			json_null(j, "percent_used");
-		sel_ts_text(i.last_add, add, sizeof(add));
-		json_str(j, "last_add", i.last_add == SEL_TS_UNSPECIFIED ?
-		    NULL : add);
-		json_str(j, "last_erase", erase);
-		json_bool(j, "overflow", (i.ops & SEL_OP_OVERFLOW) != 0);
-		json_bool(j, "supports_delete", (i.ops & SEL_OP_DELETE) != 0);
-		json_bool(j, "supports_partial_add",
-		    (i.ops & SEL_OP_PARTIAL_ADD) != 0);
-		json_bool(j, "supports_reserve", (i.ops & SEL_OP_RESERVE) != 0);
-		json_bool(j, "supports_allocation_info",
-		    (i.ops & SEL_OP_ALLOC_INFO) != 0);
-		if (have_alloc) {
-			json_obj_begin(j, "allocation");
-			json_int(j, "units", a.units);
-			json_int(j, "unit_size", a.unit_size);
-			json_int(j, "free_units", a.free_units);
-			json_int(j, "largest_free", a.largest_free);
-			json_int(j, "max_record_units", a.max_record_units);
-			json_obj_end(j);
-		}
-		json_str(j, "sel_time", have_time ? now : NULL);
-		json_str(j, "warnings", *sane ? sane : NULL);
-		json_obj_end(j);
-		json_end(j);
-		return CLI_OK;
-	}
-	printf("Version            : %x.%x\n", i.version & 0x0f,
-	    i.version >> 4);
-	printf("Entries            : %u\n", i.entries);
-	printf("Free Space         : %u bytes%s\n", i.free_bytes,
-	    i.free_bytes == 0xffff ? " or more" : "");
-	if (pct >= 0)
-		printf("Percent Used       : %d%%\n", pct);
-	else
-		printf("Percent Used       : unknown\n");
-	printf("Last Add Time      : %s\n", add);
-	printf("Last Erase Time    : %s\n", erase);
-	printf("Overflow           : %s\n", i.ops & SEL_OP_OVERFLOW ?
-	    "yes (events were dropped)" : "no");
-	printf("Supported Commands :%s%s%s%s\n",
-	    i.ops & SEL_OP_DELETE ? " Delete" : "",
-	    i.ops & SEL_OP_PARTIAL_ADD ? " Partial-Add" : "",
-	    i.ops & SEL_OP_RESERVE ? " Reserve" : "",
-	    i.ops & SEL_OP_ALLOC_INFO ? " Allocation-Info" : "");
-	if (have_alloc) {
-		printf("Allocation Units   : %u of %u bytes, %u free, largest "
-		    "free block %u\n", a.units, a.unit_size, a.free_units,
-		    a.largest_free);
-	}
-	if (have_time)
-		printf("SEL Time           : %s\n", now);
-	if (*sane)
-		printf("Warnings           : %s\n", sane);
+		json_obj_begin(&c->js, NULL);
+		shape_sel_info(&c->js, &i, have_alloc ? &a : NULL,
+		    have_time ? (int64_t)t : -1);
+		json_obj_end(&c->js);
+		json_end(&c->js);
+	} else
+		shape_sel_info_text(stdout, &i, have_alloc ? &a : NULL,
+		    have_time ? (int64_t)t : -1);
 	return CLI_OK;
 }
 
@@ -318,179 +215,129 @@ sel_model_close(struct sel_model *m)
 
 /* ---- sel list ---- */
 
-struct sel_item {
-	struct sel_rec	 rec;
-	struct sel_desc	 desc;
-	uint8_t		 open;		/* an open problem */
-	uint8_t		 acked;		/* acknowledged (--acks) */
+static const char *
+sel_bmc_name(const struct cli *c)
+{
+	if (c->cfg.iface == IPMI_IFACE_OPEN)
+		return "localhost";
+	return c->cfg.host;
+}
+
+/* the SEL as read, oldest first, with its open problems and acks */
+struct sel_list {
+	struct sel_rec	*rec;
+	struct sel_desc	*desc;
+	uint8_t		*open;
+	uint8_t		*acked;
+	size_t		 n;
+	size_t		 cap;
 };
 
 static void
-sel_print_json(struct json *j, const struct sel_item *it)
+sel_list_free(struct sel_list *l)
 {
-	const struct sel_rec *r = &it->rec;
-	const struct sel_desc *d = &it->desc;
-	char tm[40];
-
-	json_obj_begin(j, NULL);
-	json_int(j, "record_id", r->id);
-	sel_time_format(r, tm, sizeof(tm));
-	if (r->has_ts && !r->preinit && r->ts != SEL_TS_UNSPECIFIED)
-		json_str(j, "timestamp", tm);
-	else
-		json_null(j, "timestamp");
-	if (r->has_ts && r->preinit)
-		json_int(j, "preinit_seconds", r->ts);
-	json_str(j, "type", sel_kind_name(r->kind));
-	json_int(j, "record_type", r->type);
-	json_str(j, "sensor", d->sensor[0] ? d->sensor : NULL);
-	if (r->kind == SEL_KIND_SYSTEM) {
-		json_int(j, "generator_id", r->gen_id);
-		json_int(j, "sensor_type", r->sensor_type);
-		json_str(j, "sensor_type_name", d->type_name);
-		json_int(j, "sensor_number", r->sensor_num);
-		json_int(j, "event_type", r->event_type);
-		json_int(j, "offset", r->offset);
-		json_str(j, "direction", d->direction);
-		json_hex(j, "event_data", r->ed, 3);
-	} else {
-		json_null(j, "generator_id");
-		json_null(j, "sensor_type");
-		json_null(j, "sensor_type_name");
-		json_null(j, "sensor_number");
-		json_null(j, "event_type");
-		json_null(j, "offset");
-		json_null(j, "direction");
-		json_null(j, "event_data");
-		if (r->kind == SEL_KIND_OEM_TS)
-			json_int(j, "manufacturer_id", r->manufacturer);
-	}
-	if (d->has_reading)
-		json_num(j, "reading", d->reading, 2);
-	if (d->has_threshold)
-		json_num(j, "threshold", d->threshold, 2);
-	json_str(j, "event", d->event);
-	json_str(j, "severity", sel_sev_name(d->sev));
-	json_bool(j, "kernel_panic", d->panic);
-	json_bool(j, "open", it->open);
-	json_bool(j, "acknowledged", it->acked);
-	json_hex(j, "raw", r->raw, SEL_RECORD_LEN);
-	json_obj_end(j);
+	free(l->rec);
+	free(l->desc);
+	free(l->open);
+	free(l->acked);
+	memset(l, 0, sizeof(*l));
 }
 
 static void
-sel_print_text(const struct sel_item *it)
+sel_list_add(struct sel_list *l, const struct sel_rec *r,
+    const struct sel_desc *d)
 {
-	const struct sel_rec *r = &it->rec;
-	const struct sel_desc *d = &it->desc;
-	char tm[40];
-
-	sel_time_format(r, tm, sizeof(tm));
-	if (r->kind != SEL_KIND_SYSTEM) {
-		printf("%6u | %-20s | %-20s | %-18s | %-10s | %s | %s\n",
-		    r->id, tm, "-", sel_kind_name(r->kind), "-", d->event,
-		    sel_sev_name(d->sev));
-		return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		l->rec = xreallocarray(l->rec, l->cap, sizeof(*l->rec));
+		l->desc = xreallocarray(l->desc, l->cap, sizeof(*l->desc));
 	}
-	printf("%6u | %-20s | %-20s | %-18s | %-10s | %s | %s%s\n", r->id, tm,
-	    d->sensor[0] ? d->sensor : "-", d->type_name, d->direction,
-	    d->event, sel_sev_name(d->sev), it->open ? (it->acked ?
-	    " | open, acknowledged" : " | open") : "");
+	l->rec[l->n] = *r;
+	l->desc[l->n] = *d;
+	l->n++;
 }
 
-/* every entry, oldest first; *items malloc'ed */
+static void
+sel_list_on_entry(void *arg, const struct sel_rec *r,
+    const struct sel_desc *d)
+{
+	sel_list_add(arg, r, d);
+}
+
+/*
+ * Every entry, oldest first: a SELMON_LIST pass of the one SEL walker
+ * (bmc/selmon.c): Get SEL Info, then Get SEL Entry along the chain.
+ * Errors are said as for any other request.
+ */
 static int
 sel_read_all(struct cli *c, const struct sel_names *names,
-    struct sel_item **itemsp, size_t *np)
+    struct sel_list *l)
 {
-	struct sel_item *items = NULL;
-	struct sel_info info;
-	struct ipmi_req q;
-	struct ipmi_rsp rsp;
-	uint8_t raw[SEL_RECORD_LEN];
-	uint16_t id = SEL_ID_FIRST, next;
-	size_t n = 0, cap = 0;
-	char what[32];
-	int r, rc;
+	struct selmon_cfg cfg;
+	struct selmon_result r;
+	struct selmon *mon;
+	struct ipmi_tr *tr;
+	int rc;
 
-	*itemsp = NULL;
-	*np = 0;
-	if ((rc = sel_get_info(c, &info)) != CLI_OK)
+	memset(l, 0, sizeof(*l));
+	if ((rc = cli_connect(c)) != CLI_OK)
 		return rc;
-	while (info.entries > 0 && n < SEL_LIST_MAX) {
-		sel_get_req(&q, 0, id);
-		if ((r = cli_call(c, &q, &rsp)) != 0) {
-			rc = -r;
-			goto fail;
-		}
-		if (rsp.ccode == IPMI_CC_REQUESTED_DATA_NOT_PRESENT &&
-		    id == SEL_ID_FIRST)
-			break;		/* emptied meanwhile */
-		(void)snprintf(what, sizeof(what), "Get SEL Entry 0x%04x", id);
-		if (rsp.ccode != IPMI_CC_OK) {
-			rc = cli_ccode_error(c, &q, &rsp, what);
-			goto fail;
-		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			items = xreallocarray(items, cap, sizeof(*items));
-		}
-		memset(&items[n], 0, sizeof(items[n]));
-		if (sel_get_decode(rsp.data, rsp.len, &next, raw) !=
-		    IPMI_OK || sel_rec_decode(raw, sizeof(raw),
-		    &items[n].rec) != IPMI_OK) {
-			rc = cli_short_error(c, what, rsp.len,
-			    SEL_GET_RSP_LEN);
-			goto fail;
-		}
-		sel_describe(&items[n].rec, names, &items[n].desc);
-		n++;
-		if (next == SEL_ID_LAST || next == id)
-			break;
-		id = next;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.bmc = sel_bmc_name(c);
+	cfg.names = names;
+	cfg.on_list = sel_list_on_entry;
+	cfg.arg = l;
+	cfg.bridged = c->bridged;
+	cfg.target_chan = c->target_chan;
+	cfg.target_addr = c->target_addr;
+	mon = selmon_new(c->ev, c->conn, &cfg);
+	selmon_run(mon, SELMON_LIST, &r);
+	selmon_free(mon);
+	tr = conn_tr(c->conn);
+	switch (r.err) {
+	case SELMON_OK:
+		return CLI_OK;
+	case SELMON_E_TRANSPORT:
+		/* what the transport knows, as cli_call says it */
+		if (strcmp(ipmi_tr_error(tr), "no error") != 0)
+			fprintf(stderr, "bmcwatch: %s: %s\n", ipmi_tr_peer(tr),
+			    ipmi_tr_error(tr));
+		else
+			fprintf(stderr, "bmcwatch: %s\n", r.msg);
+		return CLI_ETRANSPORT;
+	case SELMON_E_PROTO:
+		fprintf(stderr, "bmcwatch: %s: %s\n", ipmi_tr_peer(tr), r.msg);
+		return CLI_ETRANSPORT;
+	default:
+		fprintf(stderr, "bmcwatch: %s: %s\n", ipmi_tr_peer(tr), r.msg);
+		return CLI_ECCODE;
 	}
-	*itemsp = items;
-	*np = n;
-	return CLI_OK;
-fail:
-	free(items);
-	return rc;
 }
 
-/* open problems, and the acknowledged ones among them */
+/* open problems, and the acknowledged entries */
 static int
-sel_mark(struct sel_item *items, size_t n, const char *acks)
+sel_mark(struct sel_list *l, const char *acks)
 {
-	struct sel_rec *recs = xreallocarray(NULL, n ? n : 1, sizeof(*recs));
-	struct sel_desc *descs = xreallocarray(NULL, n ? n : 1,
-	    sizeof(*descs));
-	uint8_t *open = xmalloc(n ? n : 1), (*ack)[SEL_RECORD_LEN] = NULL;
+	uint8_t (*ack)[SEL_RECORD_LEN] = NULL;
 	char err[512];
 	size_t i, k, nack = 0;
 	int rc = 0;
 
-	for (i = 0; i < n; i++) {
-		recs[i] = items[i].rec;
-		descs[i] = items[i].desc;
-	}
-	(void)selmon_open_problems(recs, descs, n, open);
-	for (i = 0; i < n; i++)
-		items[i].open = open[i];
+	l->open = xcalloc(l->n ? l->n : 1, 1);
+	l->acked = xcalloc(l->n ? l->n : 1, 1);
+	(void)selmon_open_problems(l->rec, l->desc, l->n, l->open);
 	if (acks != NULL) {
 		if (state_acks_load(acks, &ack, &nack, err, sizeof(err)) != 0) {
 			fprintf(stderr, "bmcwatch: --acks %s\n", err);
 			rc = -1;
 		}
-		for (i = 0; i < n; i++)
+		for (i = 0; i < l->n; i++)
 			for (k = 0; k < nack; k++)
-				if (memcmp(ack[k], items[i].rec.raw,
+				if (memcmp(ack[k], l->rec[i].raw,
 				    SEL_RECORD_LEN) == 0)
-					items[i].acked = 1;
+					l->acked[i] = 1;
 	}
 	free(ack);
-	free(recs);
-	free(descs);
-	free(open);
 	return rc;
 }
 
@@ -499,23 +346,24 @@ sel_cmd_list(struct cli *c, int argc, char **argv)
 {
 	struct cli_sdr_opts so;
 	struct sel_model m;
-	struct sel_item *items = NULL;
+	struct sel_list l;
 	const char *sevfile = NULL, *acks = NULL;
 	unsigned long last = 0;
-	size_t n = 0, i, from;
-	int k, r, rc = CLI_OK, only_open = 0;
+	unsigned flags = 0;
+	int k, r, rc = CLI_OK;
 
 	memset(&so, 0, sizeof(so));
 	memset(&m, 0, sizeof(m));
+	memset(&l, 0, sizeof(l));
 	for (k = 1; k < argc; k++) {
 		if ((r = cli_sdr_opt("sel list", argc, argv, &k, &so)) < 0)
 			return CLI_EUSAGE;
 		if (r == 1)
 			continue;
 		if (strcmp(argv[k], "--open") == 0)
-			only_open = 1;
+			flags |= SHAPE_SEL_OPEN_ONLY;
 		else if (strcmp(argv[k], "--last") == 0 && k + 1 < argc) {
-			if (sel_parse_ulong(argv[++k], 1, SEL_LIST_MAX,
+			if (sel_parse_ulong(argv[++k], 1, SELMON_LIST_MAX,
 			    &last) != 0) {
 				cli_usage_error("sel list", "bad --last '%s'",
 				    argv[k]);
@@ -534,33 +382,23 @@ sel_cmd_list(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = sel_model_open(c, &m, &so, sevfile)) != CLI_OK)
 		goto done;
-	if ((rc = sel_read_all(c, &m.names.names, &items, &n)) != CLI_OK)
+	if ((rc = sel_read_all(c, &m.names.names, &l)) != CLI_OK)
 		goto done;
-	if (sel_mark(items, n, acks) != 0) {
+	if (sel_mark(&l, acks) != 0) {
 		rc = CLI_EUSAGE;
 		goto done;
 	}
-	if (only_open) {
-		/* unacknowledged open problems only */
-		for (i = k = 0; i < n; i++)
-			if (items[i].open && !items[i].acked)
-				items[k++] = items[i];
-		n = (size_t)k;
-	}
-	from = last > 0 && n > last ? n - last : 0;
 	if (c->json) {
 		json_obj_begin(&c->js, NULL);
-		json_arr_begin(&c->js, "entries");
-		for (i = from; i < n; i++)
-			sel_print_json(&c->js, &items[i]);
-		json_arr_end(&c->js);
+		shape_sel_entries(&c->js, l.rec, l.desc, l.open, l.acked, l.n,
+		    flags, last);
 		json_obj_end(&c->js);
 		json_end(&c->js);
 	} else
-		for (i = from; i < n; i++)
-			sel_print_text(&items[i]);
+		shape_sel_entries_text(stdout, l.rec, l.desc, l.open, l.acked,
+		    l.n, flags, last);
 done:
-	free(items);
+	sel_list_free(&l);
 	sel_model_close(&m);
 	return rc;
 }
@@ -569,10 +407,10 @@ done:
 static int
 sel_cmd_ack(struct cli *c, int argc, char **argv)
 {
-	struct sel_item *items = NULL;
+	struct sel_list l;
 	const char *acks = NULL;
 	uint16_t id;
-	size_t n = 0, i;
+	size_t i;
 	char err[512];
 	int k, rc, nids = 0, found;
 
@@ -591,8 +429,10 @@ sel_cmd_ack(struct cli *c, int argc, char **argv)
 		cli_usage_error("sel ack", "usage: sel ack --acks FILE ID...");
 		return CLI_EUSAGE;
 	}
-	if ((rc = sel_read_all(c, NULL, &items, &n)) != CLI_OK)
+	if ((rc = sel_read_all(c, NULL, &l)) != CLI_OK) {
+		sel_list_free(&l);
 		return rc;
+	}
 	for (k = 1; k < argc; k++) {
 		if (strcmp(argv[k], "--acks") == 0) {
 			k++;
@@ -600,14 +440,14 @@ sel_cmd_ack(struct cli *c, int argc, char **argv)
 		}
 		(void)sel_parse_id(argv[k], &id);
 		found = 0;
-		for (i = 0; i < n && !found; i++)
-			if (items[i].rec.id == id) {
+		for (i = 0; i < l.n && !found; i++)
+			if (l.rec[i].id == id) {
 				found = 1;
-				if (state_ack_append(acks, items[i].rec.raw,
+				if (state_ack_append(acks, l.rec[i].raw,
 				    err, sizeof(err)) != 0) {
 					fprintf(stderr, "bmcwatch: sel ack: "
 					    "%s\n", err);
-					free(items);
+					sel_list_free(&l);
 					return CLI_EUSAGE;
 				}
 			}
@@ -617,7 +457,7 @@ sel_cmd_ack(struct cli *c, int argc, char **argv)
 			rc = CLI_ECCODE;
 		}
 	}
-	free(items);
+	sel_list_free(&l);
 	return rc;
 }
 
@@ -636,13 +476,6 @@ sel_exit(enum selmon_err e)
 	}
 }
 
-static const char *
-sel_bmc_name(const struct cli *c)
-{
-	if (c->cfg.iface == IPMI_IFACE_OPEN)
-		return "localhost";
-	return c->cfg.host;
-}
 
 /*
  * The default state file: one per BMC, by its name and, on a LAN port
@@ -688,6 +521,21 @@ sel_identity(const struct cli *c, struct sdr_cache *sc, char *buf,
 		(void)snprintf(buf, len, "%s@%s", key,
 		    ipmi_tr_peer(conn_tr(c->conn)));
 	return buf;
+}
+
+/*
+ * Where a pass touches the disk: inline, or with BMCWATCH_SEL_IO=worker
+ * on a work thread as the daemon does, so the tests run the kill loops
+ * both ways.  NULL: inline (also if no thread can be had).
+ */
+static struct work *
+sel_io(struct cli *c)
+{
+	const char *e = getenv("BMCWATCH_SEL_IO");
+
+	if (e == NULL || strcmp(e, "worker") != 0)
+		return NULL;
+	return work_new(c->ev, 1);
 }
 
 static void
@@ -784,9 +632,11 @@ sel_cmd_clear(struct cli *c, int argc, char **argv)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.bmc = sel_bmc_name(c);
 	cfg.state_path = state;
+	cfg.io = sel_io(c);
 	mon = selmon_new(c->ev, c->conn, &cfg);
 	selmon_run(mon, force ? SELMON_CLEAR_FORCE : SELMON_CLEAR_NOW, &r);
 	selmon_free(mon);
+	work_free(cfg.io);
 	if (r.err == SELMON_E_UNARCHIVED) {
 		fprintf(stderr, "bmcwatch: %s: sel clear: refusing: %s; run "
 		    "'bmcwatch sel archive' first, or add --force\n",
@@ -915,9 +765,11 @@ sel_cmd_archive(struct cli *c, int argc, char **argv)
 	cfg.names = &m.names.names;
 	/* who answers, found with the SDR cache (no request of its own) */
 	cfg.identity = sel_identity(c, m.sc, ident, sizeof(ident));
+	cfg.io = sel_io(c);
 	mon = selmon_new(c->ev, c->conn, &cfg);
 	selmon_run(mon, mode, &r);
 	selmon_free(mon);
+	work_free(cfg.io);
 	archive_free(arch);
 	sel_model_close(&m);
 	sel_report(c, "sel archive", &r);

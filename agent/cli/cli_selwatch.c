@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "sel.h"
 #include "selmon.h"
+#include "shape_sel.h"
 
 #define WATCH_MAX_S	(366UL * 24 * 3600)
 
@@ -28,37 +29,18 @@ struct watch {
 	volatile int	 stop;
 };
 
+/* one object per line (a stream, read line by line): the keys of sel
+ * list that one message carries (open and acknowledged belong to the
+ * SEL as a whole), plus when it came */
 static void
 watch_print_json(const struct sel_rec *r, const struct sel_desc *d,
     uint64_t ms)
 {
 	struct json j;
-	char tm[40];
 
-	/* one object per line: a stream, read line by line */
 	json_init(&j, stdout);
 	json_obj_begin(&j, NULL);
-	json_int(&j, "record_id", r->id);
-	sel_time_format(r, tm, sizeof(tm));
-	if (r->has_ts && !r->preinit && r->ts != SEL_TS_UNSPECIFIED)
-		json_str(&j, "timestamp", tm);
-	else
-		json_null(&j, "timestamp");
-	json_str(&j, "type", sel_kind_name(r->kind));
-	json_int(&j, "record_type", r->type);
-	if (r->kind == SEL_KIND_SYSTEM) {
-		json_int(&j, "generator_id", r->gen_id);
-		json_int(&j, "sensor_type", r->sensor_type);
-		json_str(&j, "sensor_type_name", d->type_name);
-		json_int(&j, "sensor_number", r->sensor_num);
-		json_int(&j, "event_type", r->event_type);
-		json_int(&j, "offset", r->offset);
-		json_str(&j, "direction", d->direction);
-		json_hex(&j, "event_data", r->ed, 3);
-	}
-	json_str(&j, "event", d->event);
-	json_str(&j, "severity", sel_sev_name(d->sev));
-	json_hex(&j, "raw", r->raw, SEL_RECORD_LEN);
+	shape_sel_entry(&j, r, d, -1, -1);
 	json_int(&j, "received_ms", (long long)ms);
 	json_obj_end(&j);
 	json_end(&j);
@@ -71,7 +53,6 @@ watch_on_event(void *arg, const uint8_t *rec, size_t len)
 	struct sel_rec r;
 	struct sel_desc d;
 	uint64_t ms = ev_now() - w->t0;
-	char tm[40], sensor[16];
 
 	if (sel_rec_decode(rec, len, &r) != IPMI_OK) {
 		fprintf(stderr, "bmcwatch: %s: event message of %zu bytes "
@@ -82,18 +63,8 @@ watch_on_event(void *arg, const uint8_t *rec, size_t len)
 	sel_describe(&r, &w->names.names, &d);
 	if (w->c->json)
 		watch_print_json(&r, &d, ms);
-	else {
-		sel_time_format(&r, tm, sizeof(tm));
-		if (r.kind == SEL_KIND_SYSTEM)
-			(void)snprintf(sensor, sizeof(sensor), "sensor 0x%02x",
-			    r.sensor_num);
-		else
-			(void)snprintf(sensor, sizeof(sensor), "-");
-		printf("%6u | %-20s | %-12s | %-18s | %-10s | %s | %s\n", r.id,
-		    tm, sensor, r.kind == SEL_KIND_SYSTEM ? d.type_name :
-		    sel_kind_name(r.kind), d.direction ? d.direction : "-",
-		    d.event, sel_sev_name(d.sev));
-	}
+	else
+		shape_sel_event_text(stdout, &r, &d);
 	(void)fflush(stdout);
 	w->seen++;
 	if (w->max > 0 && w->seen >= w->max)

@@ -17,8 +17,7 @@
 #include "evtext.h"
 #include "sensors.h"
 #include "severity.h"
-
-#define SENSORS_WORDS_MAX	15
+#include "shape.h"
 
 struct sensors_opts {
 	int		 verbose;
@@ -52,57 +51,16 @@ sensors_selected(const struct sensors_opts *o, const struct sensors_item *it)
 	return 1;
 }
 
-static const char *const thr_keys[SDR_THR_N] = {
-	"lnc", "lc", "lnr", "unc", "uc", "unr"
-};
-
 static void
 print_text(const struct sensors_opts *o, const struct sensors *s)
 {
-	static const int order[SDR_THR_N] = { SDR_THR_LNR, SDR_THR_LC,
-	    SDR_THR_LNC, SDR_THR_UNC, SDR_THR_UC, SDR_THR_UNR };
-	const char *words[SENSORS_WORDS_MAX];
-	char tmp[SENSORS_WORDS_MAX][16], unit[64], reading[32], note[160];
-	size_t i, n, k;
-	int t;
+	size_t i;
 
 	for (i = 0; i < sensors_count(s); i++) {
 		const struct sensors_item *it = sensors_get(s, i);
 
-		if (!sensors_selected(o, it))
-			continue;
-		sensors_unit(it, unit, sizeof(unit));
-		if (it->have_value)
-			(void)snprintf(reading, sizeof(reading), "%.*f",
-			    it->decimals, it->value);
-		else if (!it->threshold && it->note == SENSORS_NOTE_NONE)
-			(void)snprintf(reading, sizeof(reading), "discrete");
-		else
-			(void)snprintf(reading, sizeof(reading), "na");
-		printf("%-16s | %-10s | %-10s | %-14s |", it->name, reading,
-		    unit, sensor_sev_name(it->sev));
-		n = sensors_events(it, words, tmp, SENSORS_WORDS_MAX);
-		for (k = 0; k < n; k++)
-			printf("%s %s", k ? "," : "", words[k]);
-		if (it->note != SENSORS_NOTE_NONE) {
-			sensors_note_text(it, note, sizeof(note));
-			printf(" (%s)", note);
-		}
-		else if (it->events_disabled)
-			printf(" (event messages disabled)");
-		if (o->verbose && it->threshold && it->analog) {
-			printf(" |");
-			for (k = 0; k < SDR_THR_N; k++) {
-				t = order[k];
-				if (it->thr_mask & (1u << t))
-					printf(" %s=%.*f", thr_keys[t],
-					    it->decimals, it->thr[t]);
-			}
-			printf(" hyst=+%u/-%u", it->hyst_pos, it->hyst_neg);
-			if (it->mismatch)
-				printf(" (BMC state differs from thresholds)");
-		}
-		printf("\n");
+		if (sensors_selected(o, it))
+			shape_sensor_text(stdout, it, o->verbose);
 	}
 }
 
@@ -111,80 +69,15 @@ print_json(struct cli *c, const struct sensors_opts *o,
     const struct sensors *s)
 {
 	struct json *j = &c->js;
-	const char *words[SENSORS_WORDS_MAX];
-	char tmp[SENSORS_WORDS_MAX][16], unit[64], ent[16], note[160];
-	size_t i, n, k;
+	size_t i;
 
 	json_obj_begin(j, NULL);
 	json_arr_begin(j, "sensors");
 	for (i = 0; i < sensors_count(s); i++) {
 		const struct sensors_item *it = sensors_get(s, i);
 
-		if (!sensors_selected(o, it))
-			continue;
-		json_obj_begin(j, NULL);
-		json_str(j, "name", it->name);
-		json_int(j, "number", it->number);
-		json_int(j, "owner", it->owner);
-		json_int(j, "lun", it->lun);
-		json_int(j, "record_id", it->record_id);
-		json_str(j, "type", evtext_sensor_type(it->sensor_type));
-		(void)snprintf(ent, sizeof(ent), "%u.%u",
-		    (unsigned)it->entity_id,
-		    (unsigned)(it->entity_instance & 0x7f));
-		json_str(j, "entity", ent);
-		if (it->have_value)
-			json_num(j, "reading", it->value, it->decimals);
-		else
-			json_null(j, "reading");
-		sensors_unit(it, unit, sizeof(unit));
-		if (it->threshold && it->analog)
-			json_str(j, "unit", unit);
-		else
-			json_null(j, "unit");
-		/* how state and events read: comparison status or
-		 * discrete offsets (event/reading type 01h or not) */
-		json_str(j, "reading_type", it->threshold ? "threshold" :
-		    "discrete");
-		json_str(j, "state", sensor_sev_name(it->sev));
-		/* the BMC's state bits (offsets 0-14; threshold sensors:
-		 * comparison status), null without a reading */
-		if (it->note == SENSORS_NOTE_NONE && it->nstates > 0)
-			json_int(j, "state_bits", it->states);
-		else
-			json_null(j, "state_bits");
-		json_arr_begin(j, "events");
-		n = sensors_events(it, words, tmp, SENSORS_WORDS_MAX);
-		for (k = 0; k < n; k++)
-			json_str(j, NULL, words[k]);
-		json_arr_end(j);
-		json_obj_begin(j, "thresholds");
-		for (k = 0; k < SDR_THR_N; k++)
-			if (it->threshold && it->analog &&
-			    (it->thr_mask & (1u << k)))
-				json_num(j, thr_keys[k], it->thr[k],
-				    it->decimals);
-		json_obj_end(j);
-		if (it->note != SENSORS_NOTE_NONE) {
-			sensors_note_text(it, note, sizeof(note));
-			json_str(j, "note", note);
-		}
-		else if (it->events_disabled)
-			json_str(j, "note", "event messages disabled");
-		else
-			json_null(j, "note");
-		if (o->verbose && it->threshold && it->analog) {
-			json_arr_begin(j, "thresholds_settable");
-			for (k = 0; k < SDR_THR_N; k++)
-				if (SDR_THR_ACCESS(it->rec) == SDR_THRACC_SETTABLE &&
-				    (SDR_THR_SETTABLE(it->rec) & (1u << k)))
-					json_str(j, NULL, thr_keys[k]);
-			json_arr_end(j);
-			json_int(j, "hysteresis_positive", it->hyst_pos);
-			json_int(j, "hysteresis_negative", it->hyst_neg);
-			json_bool(j, "state_mismatch", it->mismatch);
-		}
-		json_obj_end(j);
+		if (sensors_selected(o, it))
+			shape_sensor_json(j, it, o->verbose);
 	}
 	json_arr_end(j);
 	json_obj_end(j);

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cmd_wdt.h"
+#include "shape.h"
 #include "watchdog.h"
 
 /* gap between the two Gets that tell whether someone else resets a
@@ -44,70 +45,12 @@ parse_secs(const char *s, unsigned min_ms, unsigned max_ms, unsigned *ms)
 }
 
 static void
-timer_text(const struct wdt_timer *t)
-{
-	unsigned i;
-
-	printf("Watchdog Timer Use:     %s (0x%02x)\n", wdt_use_name(t->use),
-	    t->raw[0]);
-	printf("Watchdog Timer Is:      %s\n", t->running ?
-	    "Started/Running" : "Stopped");
-	printf("Watchdog Timer Logging: %s\n", t->dont_log ? "Off" : "On");
-	printf("Watchdog Timer Action:  %s (0x%02x)\n",
-	    wdt_action_name(t->action), t->raw[1]);
-	printf("Pre-timeout interrupt:  %s\n", wdt_pre_name(t->pre_int));
-	printf("Pre-timeout interval:   %u seconds\n", t->pretimeout);
-	printf("Timer Expiration Flags: %s(0x%02x)\n", t->expired ? "" :
-	    "None ", t->expired);
-	for (i = 1; i < 6; i++)
-		if (t->expired & (1u << i))
-			printf("                        * %s\n",
-			    wdt_use_name((uint8_t)i));
-	printf("Initial Countdown:      %u.%u sec\n", t->initial / 10u,
-	    t->initial % 10u);
-	if (t->has_present)
-		printf("Present Countdown:      %u.%u sec\n", t->present / 10u,
-		    t->present % 10u);
-	else
-		printf("Present Countdown:      unknown (the BMC's answer "
-		    "stops short)\n");
-}
-
-static void
 timer_json(struct cli *c, const struct wdt_timer *t)
 {
-	struct json *j = &c->js;
-	unsigned i;
-
-	json_obj_begin(j, NULL);
-	json_str(j, "timer_use", wdt_use_key(t->use));
-	json_str(j, "timer_use_text", wdt_use_name(t->use));
-	json_bool(j, "running", t->running);
-	json_bool(j, "logging", !t->dont_log);
-	json_str(j, "action", wdt_action_key(t->action));
-	json_str(j, "action_text", wdt_action_name(t->action));
-	json_str(j, "pretimeout_interrupt", wdt_pre_key(t->pre_int));
-	json_int(j, "pretimeout_interval_s", t->pretimeout);
-	json_arr_begin(j, "expiration_flags");
-	for (i = 1; i < 6; i++)
-		if (t->expired & (1u << i))
-			json_str(j, NULL, wdt_use_key((uint8_t)i));
-	json_arr_end(j);
-	json_int(j, "expiration_flags_raw", t->expired);
-	json_num(j, "initial_countdown_s", t->initial / 10.0, 1);
-	if (t->has_present)
-		json_num(j, "present_countdown_s", t->present / 10.0, 1);
-	else
-		json_null(j, "present_countdown_s");
-	json_arr_begin(j, "quirks");
-	if (t->quirks & WDT_QUIRK_SHORT_GET)
-		json_str(j, NULL, "short-get");
-	if (t->quirks & WDT_QUIRK_LONG_GET)
-		json_str(j, NULL, "long-get");
-	json_arr_end(j);
-	json_hex(j, "raw", t->raw, t->raw_len);
-	json_obj_end(j);
-	json_end(j);
+	json_obj_begin(&c->js, NULL);
+	shape_wdt_json(&c->js, t);
+	json_obj_end(&c->js);
+	json_end(&c->js);
 }
 
 /* one Get through cli_call (which also opens the connection) */
@@ -190,7 +133,7 @@ wd_get(struct cli *c, int argc, char **argv)
 	if (c->json)
 		timer_json(c, &t);
 	else
-		timer_text(&t);
+		shape_wdt_text(stdout, &t);
 	return CLI_OK;
 }
 

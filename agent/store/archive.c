@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,12 @@
 #include "xmem.h"
 
 struct archive {
-	struct archive_cfg	 cfg;
+	struct archive_cfg	 cfg;		/* strings: our copies */
+	unsigned		 refs;		/* loop thread only */
+	int			 reopen;	/* atomic: close before the
+						 * next write */
+	/* touched only by the writer (the io worker while a write job
+	 * holds the archive) and by the last archive_free */
 	int			 fd;
 	int			 jfd;
 };
@@ -30,8 +36,19 @@ archive_new(const struct archive_cfg *cfg)
 	struct archive *a = xcalloc(1, sizeof(*a));
 
 	a->cfg = *cfg;
+	a->cfg.path = cfg->path != NULL ? xstrdup(cfg->path) : NULL;
+	a->cfg.json_path = cfg->json_path != NULL ?
+	    xstrdup(cfg->json_path) : NULL;
+	a->refs = 1;
 	a->fd = -1;
 	a->jfd = -1;
+	return a;
+}
+
+struct archive *
+archive_hold(struct archive *a)
+{
+	a->refs++;
 	return a;
 }
 
@@ -48,16 +65,19 @@ archive_close(struct archive *a)
 void
 archive_free(struct archive *a)
 {
-	if (a == NULL)
+	if (a == NULL || --a->refs > 0)
 		return;
 	archive_close(a);
+	free((char *)(uintptr_t)a->cfg.path);
+	free((char *)(uintptr_t)a->cfg.json_path);
 	free(a);
 }
 
 void
 archive_reopen(struct archive *a)
 {
-	archive_close(a);
+	/* the writer closes them: it may be writing right now */
+	__atomic_store_n(&a->reopen, 1, __ATOMIC_RELEASE);
 }
 
 /* open for appending (created 0640 if absent, its name made durable) */
@@ -323,7 +343,7 @@ archive_sev_pri(enum sel_sev s)
 }
 
 int
-archive_append(struct archive *a, const struct archive_entry *e, size_t n,
+archive_write(struct archive *a, const struct archive_entry *e, size_t n,
     char *err, size_t errlen)
 {
 	char line[ARCHIVE_LINE_MAX + 1];
@@ -331,6 +351,8 @@ archive_append(struct archive *a, const struct archive_entry *e, size_t n,
 	size_t len = 0, jlen = 0, i, l;
 	int rc = -1;
 
+	if (__atomic_exchange_n(&a->reopen, 0, __ATOMIC_ACQ_REL))
+		archive_close(a);
 	if (n == 0)
 		return 0;
 	if (a->fd < 0 && (a->fd = archive_open_file(a->cfg.path, err,
@@ -378,13 +400,6 @@ archive_append(struct archive *a, const struct archive_entry *e, size_t n,
 	if (archive_write_file(a->fd, a->cfg.path, buf, len, err,
 	    errlen) != 0)
 		goto done;
-	if (a->cfg.use_syslog)
-		for (i = 0; i < n; i++) {
-			archive_format(&e[i], line, sizeof(line) - 1);
-			log_record(a->cfg.facility,
-			    archive_sev_pri(e[i].desc->sev), NULL, "sel",
-			    "%s", line);
-		}
 	rc = 0;
 done:
 	free(buf);
@@ -393,6 +408,32 @@ done:
 	if (rc != 0 || a->cfg.reopen_each)
 		archive_close(a);
 	return rc;
+}
+
+void
+archive_log(const struct archive *a, const struct archive_entry *e,
+    size_t n)
+{
+	char line[ARCHIVE_LINE_MAX + 1];
+	size_t i;
+
+	if (!a->cfg.use_syslog)
+		return;
+	for (i = 0; i < n; i++) {
+		archive_format(&e[i], line, sizeof(line) - 1);
+		log_record(a->cfg.facility, archive_sev_pri(e[i].desc->sev),
+		    NULL, "sel", "%s", line);
+	}
+}
+
+int
+archive_append(struct archive *a, const struct archive_entry *e, size_t n,
+    char *err, size_t errlen)
+{
+	if (archive_write(a, e, n, err, errlen) != 0)
+		return -1;
+	archive_log(a, e, n);
+	return 0;
 }
 
 static int

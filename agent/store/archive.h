@@ -47,9 +47,15 @@ struct archive_entry {
 
 struct archive;
 
-/* Borrowed cfg strings must outlive the archive.  Never fails: files
- * are opened on first append. */
+/*
+ * The cfg strings are copied.  Never fails: files are opened on first
+ * append.  The archive is held by its creator; a write job running off
+ * the loop holds it too (archive_hold), so archive_free only drops a
+ * hold and the last one closes the files.  archive_new, _hold and _free
+ * run on the loop thread.
+ */
 struct archive	*archive_new(const struct archive_cfg *);
+struct archive	*archive_hold(struct archive *);
 void		 archive_free(struct archive *);
 
 /*
@@ -58,10 +64,19 @@ void		 archive_free(struct archive *);
  * ("PATH: No space left on device") in err otherwise.  Each file is
  * written under flock(LOCK_EX), so several bmcwatch processes may share
  * an archive; a torn last line left by a crash is cut off first.
+ * archive_append = archive_write, then archive_log.  archive_write
+ * touches nothing but the archive and its files (no log): it may run on
+ * a worker thread (agent/util/work.c), one write at a time per archive;
+ * archive_log, the syslog copy of each entry, runs on the loop.
  */
 int		 archive_append(struct archive *, const struct archive_entry *,
 		    size_t n, char *err, size_t errlen);
-/* close the files; the next append opens them again (SIGHUP) */
+int		 archive_write(struct archive *, const struct archive_entry *,
+		    size_t n, char *err, size_t errlen);
+void		 archive_log(const struct archive *,
+		    const struct archive_entry *, size_t n);
+/* close the files before the next write, which opens them again
+ * (SIGHUP, after logrotate); any thread, any time */
 void		 archive_reopen(struct archive *);
 
 /* Format one text line (without the newline) into buf. */

@@ -37,7 +37,9 @@
 #                         front of the running sim, to count or disturb
 #                         datagrams; sets RELAY_PORT, RELAY_PID, RELAY_STATS
 #   relay_stop            stop it (its stats file stays)
-#   relay_count KEY       a counter of the relay: to_bmc, from_bmc, dropped
+#   relay_count KEY       a counter of the relay: to_bmc, from_bmc, dropped,
+#                         open_session (RMCP+ Open Session Requests sent),
+#                         session_ok (RMCP+ sessions the BMC established)
 #
 # Environment, in:
 #   SIM_DIR        directory holding this file (found automatically under

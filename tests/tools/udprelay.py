@@ -21,10 +21,15 @@ and several clients can share one relay.
                    0000, dropped ones included)
   --port-file F    write the bound listen port (decimal, newline) to F once
                    ready
-  --stats-file F   write {"to_bmc": N, "from_bmc": N, "dropped": N} to F
-                   after every datagram and on SIGTERM/SIGINT (to_bmc and
-                   from_bmc count datagrams received from each side,
-                   dropped ones included); files are replaced atomically
+  --stats-file F   write {"to_bmc": N, "from_bmc": N, "dropped": N,
+                   "open_session": N, "session_ok": N} to F after every
+                   datagram and on SIGTERM/SIGINT (to_bmc and from_bmc
+                   count datagrams received from each side, dropped ones
+                   included; open_session counts RMCP+ Open Session
+                   Requests sent to the BMC, retransmissions included;
+                   session_ok the RAKP Message 4s the BMC answered with
+                   status 0, i.e. RMCP+ sessions it established); files
+                   are replaced atomically
 
 SIGTERM or SIGINT writes the stats and exits 0.  Standard library only.
 """
@@ -82,7 +87,8 @@ class Relay:
         self.client_of = {}     # that socket -> client address
         self.timers = []        # heap of (due, n, sock, data, addr)
         self.tick = itertools.count()
-        self.stats = {"to_bmc": 0, "from_bmc": 0, "dropped": 0}
+        self.stats = {"to_bmc": 0, "from_bmc": 0, "dropped": 0,
+                      "open_session": 0, "session_ok": 0}
         self.seen = 0           # datagrams counted for dropping
         self.dumped = 0
 
@@ -128,8 +134,23 @@ class Relay:
         except OSError:
             pass        # ICMP errors from an earlier datagram, full buffers
 
+    def count_session(self, direction, data):
+        # RMCP (06 00 ff 07), then the RMCP+ session header: auth type
+        # 06, payload type; the payload starts at byte 16 (IPMI v2.0
+        # 13.6, 13.17-13.23): message tag, status code
+        if len(data) < 6 or data[0] != 0x06 or data[3] != 0x07 or \
+                data[4] != 0x06:
+            return
+        ptype = data[5] & 0x3f
+        if direction == "to_bmc" and ptype == 0x10:
+            self.stats["open_session"] += 1
+        elif direction == "from_bmc" and ptype == 0x15 and \
+                len(data) >= 18 and data[17] == 0:
+            self.stats["session_ok"] += 1
+
     def received(self, direction, sock, data, addr):
         self.stats[direction] += 1
+        self.count_session(direction, data)
         self.dump(direction, data)
         if self.drop(direction):
             self.stats["dropped"] += 1

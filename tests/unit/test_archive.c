@@ -158,6 +158,52 @@ test_torn_first_line(void)
 	(void)unlink(text);
 }
 
+/*
+ * What the daemon leans on: the archive keeps its own copies of the
+ * paths (a reloaded config frees its own), a write job holds it past
+ * its owner's archive_free, and archive_reopen (SIGHUP after logrotate)
+ * makes the next write open the path again instead of the moved file.
+ */
+static void
+test_hold_copy_reopen(void)
+{
+	struct archive_cfg cfg;
+	struct archive *a;
+	struct sel_rec r;
+	struct sel_desc d;
+	struct archive_entry e;
+	char text[128], rot[140], err[256];
+
+	(void)snprintf(text, sizeof(text), "%s/held.log", tdir);
+	(void)snprintf(rot, sizeof(rot), "%s.1", text);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.path = text;		/* kept open between writes */
+	mkrec(7, &r, &d);
+	e.bmc = "bmc1";
+	e.rec = &r;
+	e.desc = &d;
+	e.gen = 1;
+	a = archive_new(&cfg);
+	memset(text + strlen(tdir), 'x', 4);	/* the caller's copy moves */
+	(void)snprintf(text, sizeof(text), "%s/held.log", tdir);
+	CHECK(archive_hold(a) == a);
+	archive_free(a);		/* the owner's hold */
+	CHECK_EQ(archive_write(a, &e, 1, err, sizeof(err)), 0);
+	CHECK_EQ(count_lines(text, NULL), 1);
+	/* rotated: without a reopen the line goes to the moved file */
+	CHECK_EQ(rename(text, rot), 0);
+	CHECK_EQ(archive_write(a, &e, 1, err, sizeof(err)), 0);
+	CHECK_EQ(count_lines(rot, NULL), 2);
+	CHECK_EQ(count_lines(text, NULL), -1);
+	archive_reopen(a);
+	CHECK_EQ(archive_write(a, &e, 1, err, sizeof(err)), 0);
+	CHECK_EQ(count_lines(text, NULL), 1);
+	CHECK_EQ(count_lines(rot, NULL), 2);
+	archive_free(a);		/* the job's: the last */
+	(void)unlink(text);
+	(void)unlink(rot);
+}
+
 int
 main(void)
 {
@@ -166,6 +212,7 @@ main(void)
 		return 1;
 	RUN(test_json_after_crash_between_writes);
 	RUN(test_torn_first_line);
+	RUN(test_hold_copy_reopen);
 	(void)rmdir(tdir);
 	return harness_end();
 }

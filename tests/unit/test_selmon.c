@@ -7,6 +7,12 @@
  * Clear SEL and entries that arrive while we work.  The model can live
  * in shared memory, so a child process killed with SIGKILL at a random
  * instant leaves it consistent for the next one (the crash loop).
+ *
+ * Every test runs twice: with the disk touched inline (cfg.io NULL, as
+ * the CLI does) and through a work instance with one thread (as the
+ * daemon does), where every state save and archive append happens off
+ * the loop while the pass waits.  test_blocked_disk shows the point of
+ * the second: a disk that does not answer holds the pass, not the loop.
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -15,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +38,7 @@
 #include "selmon.h"
 #include "store/archive.h"
 #include "store/state.h"
+#include "work.h"
 
 #define MODEL_LOG	30000
 
@@ -393,11 +401,14 @@ mtr_new(struct model *m)
 /* ---- a test bed: model + loop + archive + state in a temp dir ---- */
 
 static char tdir[256];
+/* 0: cfg.io NULL (inline); 1: a work instance with a thread */
+static int bed_threads;
 
 struct bed {
 	struct model		*m;
 	struct ev		*ev;
 	struct conn		*conn;
+	struct work		*io;
 	struct archive		*arch;
 	struct archive_cfg	 acfg;
 	struct selmon_cfg	 cfg;
@@ -429,6 +440,11 @@ bed_open(struct bed *b, struct model *m, const char *name)
 	    name);
 	b->ev = ev_new();
 	b->conn = conn_new(b->ev, mtr_new(m));
+	if (bed_threads && (b->io = work_new(b->ev, 1)) == NULL) {
+		perror("work_new");
+		exit(2);
+	}
+	b->cfg.io = b->io;
 	b->acfg.path = b->apath;
 	b->arch = archive_new(&b->acfg);
 	b->cfg.bmc = "bmc1";
@@ -456,6 +472,7 @@ bed_close(struct bed *b)
 {
 	selmon_free(b->mon);
 	archive_free(b->arch);
+	work_free(b->io);
 	conn_free(b->conn);
 	ev_free(b->ev);
 }
@@ -710,6 +727,7 @@ test_nothing_new_fake(void)
 	CHECK_EQ(state_save(path, &st, err, sizeof(err)), 0);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.state_path = path;
+	cfg.io = bed_threads ? work_new(ev, 1) : NULL;
 	mon = selmon_new(ev, c, &cfg);
 	selmon_run(mon, SELMON_READ, &r);
 	CHECK_EQ(r.err, SELMON_OK);
@@ -719,6 +737,7 @@ test_nothing_new_fake(void)
 	CHECK_EQ(r.overflow, 1);
 	CHECK_EQ(r.used_pct, 100);
 	selmon_free(mon);
+	work_free(cfg.io);
 	conn_free(c);
 	ev_free(ev);
 }
@@ -2306,17 +2325,328 @@ test_acks(void)
 	free(v);
 }
 
-int
-main(void)
-{
-	const char *t = getenv("TMPDIR");
+/* ---- issue 9: the one SEL walker (sel list, sel ack) ---- */
 
-	(void)snprintf(tdir, sizeof(tdir), "%s/test_selmon.XXXXXX",
-	    t ? t : "/tmp");
-	if (mkdtemp(tdir) == NULL) {
-		perror("mkdtemp");
-		return 1;
+struct listed {
+	unsigned	 n;
+	uint8_t		 raw[200][SEL_RECORD_LEN];
+	char		 event[200][SEL_TEXT_MAX];
+};
+
+static void
+on_list_cb(void *arg, const struct sel_rec *r, const struct sel_desc *d)
+{
+	struct listed *l = arg;
+
+	if (l->n < 200) {
+		memcpy(l->raw[l->n], r->raw, SEL_RECORD_LEN);
+		(void)snprintf(l->event[l->n], SEL_TEXT_MAX, "%s", d->event);
 	}
+	l->n++;
+}
+
+/* the bytes of a file, "" if absent */
+static char *
+file_bytes(const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len), *f = fopen(path, "r");
+	int ch;
+
+	while (f != NULL && (ch = fgetc(f)) != EOF)
+		(void)fputc(ch, o);
+	if (f != NULL)
+		(void)fclose(f);
+	(void)fclose(o);
+	return buf;
+}
+
+/*
+ * SELMON_LIST hands every entry over, oldest first, in Get SEL Info +
+ * one Get SEL Entry each, and keeps nothing: with a state and an archive
+ * configured, neither file changes, and the next archive pass behaves
+ * as if no listing had happened.
+ */
+static void
+test_list_keeps_nothing(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct listed *l = calloc(1, sizeof(*l));
+	struct selmon_names sn;
+	struct bed b;
+	char *st0, *ar0, *st1, *ar1;
+	unsigned i, n;
+
+	model_init(m, 100, 30);
+	bed_open(&b, m, "list");
+	selmon_names_init(&sn, NULL, NULL);
+	b.cfg.names = &sn.names;
+	b.cfg.on_list = on_list_cb;
+	b.cfg.arg = l;
+	bed_restart(&b);
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.new_entries, 30);
+	for (i = 0; i < 12; i++)
+		(void)model_add(m);
+	st0 = file_bytes(b.spath);
+	ar0 = file_bytes(b.apath);
+	n = bed_run(&b, SELMON_LIST, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(n, 1 + 42);
+	CHECK_EQ(l->n, 42);
+	CHECK_EQ(r.new_entries, 0);
+	CHECK_EQ(r.info.entries, 42);
+	for (i = 0; i < 42 && i < l->n; i++)
+		CHECK_MEM(l->raw[i], m->log[i], SEL_RECORD_LEN);
+	/* described with cfg.names */
+	CHECK(strncmp(l->event[0], "Upper Non-critical going high", 29) == 0);
+	st1 = file_bytes(b.spath);
+	ar1 = file_bytes(b.apath);
+	CHECK_STR(st1, st0);
+	CHECK_STR(ar1, ar0);
+	free(st0);
+	free(ar0);
+	free(st1);
+	free(ar1);
+	/* nothing moved: the archive pass finds the 12 as if unlisted */
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.new_entries, 12);
+	CHECK_EQ(r.skipped, 0);
+	CHECK_EQ(check_archive(b.apath, m), 42);
+	/* an empty SEL: one request */
+	l->n = 0;
+	m->start = m->nlog;
+	CHECK_EQ(bed_run(&b, SELMON_LIST, &r), 1);
+	CHECK_EQ(l->n, 0);
+	CHECK_EQ(r.err, SELMON_OK);
+	/* a lost answer mid-walk: the transport's error, the entries
+	 * before it handed over, still nothing written */
+	for (i = 0; i < 10; i++)
+		(void)model_add(m);
+	l->n = 0;
+	st0 = file_bytes(b.spath);
+	ar0 = file_bytes(b.apath);
+	m->fail_at = m->requests + 5;	/* info + 3 entries, then this */
+	(void)bed_run(&b, SELMON_LIST, &r);
+	m->fail_at = 0;
+	CHECK_EQ(r.err, SELMON_E_TRANSPORT);
+	CHECK_EQ(l->n, 3);
+	st1 = file_bytes(b.spath);
+	ar1 = file_bytes(b.apath);
+	CHECK_STR(st1, st0);
+	CHECK_STR(ar1, ar0);
+	free(st0);
+	free(ar0);
+	free(st1);
+	free(ar1);
+	bed_close(&b);
+	free(l);
+	(void)munmap(m, sizeof(*m));
+}
+
+/* ---- issue 9: the disk off the loop ---- */
+
+#define BOUND_MS	20000	/* a condition not met by then fails */
+
+/* a job on the io worker that blocks until a byte comes down a pipe:
+ * a disk that does not answer */
+static void
+block_run(void *arg)
+{
+	int *fd = arg;
+	char c;
+
+	(void)read(*fd, &c, 1);
+}
+
+struct pass_wait {
+	int			 done;
+	struct selmon_result	 r;
+};
+
+static void
+pass_done(void *arg, const struct selmon_result *r)
+{
+	struct pass_wait *w = arg;
+
+	w->r = *r;
+	w->done = 1;
+}
+
+static int64_t
+tick_cb(void *arg)
+{
+	(*(unsigned *)arg)++;
+	return 5;
+}
+
+/* run the loop until *ticks reaches n (bounded) */
+static void
+run_ticks(struct ev *ev, const unsigned *ticks, unsigned n)
+{
+	uint64_t end = ev_now() + BOUND_MS;
+
+	while (*ticks < n && ev_now() < end)
+		(void)ev_run_once(ev, 100);
+	CHECK(*ticks >= n);
+}
+
+/* an archive's lines without their generation tag (random per state) */
+static char *
+archive_untagged(const char *path)
+{
+	char line[2048], *out = NULL, *t;
+	size_t len = 0;
+	FILE *f = fopen(path, "r"), *o = open_memstream(&out, &len);
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		if ((t = strrchr(line, '\t')) != NULL)
+			*t = '\0';
+		fprintf(o, "%s\n", line);
+	}
+	if (f != NULL)
+		(void)fclose(f);
+	(void)fclose(o);
+	return out;
+}
+
+/*
+ * A disk that does not answer holds the pass, never the loop: with the
+ * io worker blocked (a job reading an empty pipe ahead of ours), a loop
+ * timer keeps firing, the pass reads the new entries and then waits for
+ * its archive job: no request is sent meanwhile (nothing is cleared, I1)
+ * and the archive is untouched.  Released, the pass ends as a pass on a
+ * quick disk does: the same archive lines as a reference run inline on
+ * an identical SEL.
+ */
+static void
+test_blocked_disk(void)
+{
+	struct model *m = model_new_shared(), *ref = model_new_shared();
+	struct selmon_result r;
+	struct pass_wait w;
+	struct ev_timer *t;
+	struct bed b, rb;
+	unsigned ticks = 0, req, i;
+	uint64_t end;
+	int p[2], threads = bed_threads;
+	char *a1, *a2;
+
+	model_init(m, 100, 40);
+	model_init(ref, 100, 40);
+	/* the reference: the same SEL, the disk inline */
+	bed_threads = 0;
+	bed_open(&rb, ref, "blockref");
+	bed_threads = 1;
+	bed_open(&b, m, "blocked");
+	bed_threads = threads;
+	CHECK(b.io != NULL);
+	(void)bed_run(&rb, SELMON_READ, &r);
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.new_entries, 40);
+	for (i = 0; i < 50; i++) {
+		(void)model_add(m);
+		(void)model_add(ref);
+	}
+	(void)bed_run(&rb, SELMON_CLEAR, &r);
+	CHECK_EQ(r.cleared, 1);
+	/* the disk stops answering */
+	CHECK_EQ(pipe(p), 0);
+	CHECK_EQ(work_submit(b.io, block_run, NULL, &p[0]), 0);
+	t = ev_timer_add(b.ev, 5, tick_cb, &ticks);
+	memset(&w, 0, sizeof(w));
+	CHECK_EQ(selmon_start(b.mon, SELMON_CLEAR, pass_done, &w), 0);
+	run_ticks(b.ev, &ticks, 40);
+	req = m->requests;
+	/* the read is done (the info, maybe the cursor, the 50 entries)
+	 * and the pass waits for the disk */
+	CHECK(m->gets >= 40 + 50);
+	run_ticks(b.ev, &ticks, 80);
+	CHECK_EQ(w.done, 0);
+	CHECK_EQ(m->requests, req);
+	CHECK_EQ(m->clears, 0);
+	CHECK_EQ(file_lines(b.apath), 40);
+	/* the disk answers again */
+	CHECK_EQ(write(p[1], "x", 1), 1);
+	end = ev_now() + BOUND_MS;
+	while (!w.done && ev_now() < end)
+		(void)ev_run_once(b.ev, 100);
+	CHECK_EQ(w.done, 1);
+	CHECK_EQ(w.r.err, SELMON_OK);
+	CHECK_EQ(w.r.new_entries, 50);
+	CHECK_EQ(w.r.cleared, 1);
+	CHECK_EQ(m->clears, 1);
+	CHECK_EQ(check_archive(b.apath, m), 90);
+	a1 = archive_untagged(b.apath);
+	a2 = archive_untagged(rb.apath);
+	CHECK(a1 != NULL && a2 != NULL && strcmp(a1, a2) == 0);
+	free(a1);
+	free(a2);
+	ev_timer_del(b.ev, t);
+	(void)close(p[0]);
+	(void)close(p[1]);
+	bed_close(&b);
+	bed_close(&rb);
+	(void)munmap(m, sizeof(*m));
+	(void)munmap(ref, sizeof(*ref));
+}
+
+/*
+ * A selmon freed while its disk job is in flight: the job is detached,
+ * ends on its own (its copies and its hold on the archive), and what it
+ * wrote is complete.
+ */
+static void
+test_free_while_writing(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct pass_wait w;
+	struct bed b;
+	unsigned i;
+	uint64_t end;
+	int p[2], threads = bed_threads;
+
+	model_init(m, 100, 10);
+	bed_threads = 1;
+	bed_open(&b, m, "freejob");
+	bed_threads = threads;
+	(void)bed_run(&b, SELMON_READ, &r);
+	for (i = 0; i < 20; i++)
+		(void)model_add(m);
+	CHECK_EQ(pipe(p), 0);
+	CHECK_EQ(work_submit(b.io, block_run, NULL, &p[0]), 0);
+	memset(&w, 0, sizeof(w));
+	CHECK_EQ(selmon_start(b.mon, SELMON_READ, pass_done, &w), 0);
+	/* until the 20 are read and the pass waits on its archive job */
+	end = ev_now() + BOUND_MS;
+	while (work_pending(b.io) < 2 && ev_now() < end)
+		(void)ev_run_once(b.ev, 100);
+	CHECK_EQ(work_pending(b.io), 2);
+	/* gone: selmon, then the archive (the job holds it) */
+	selmon_free(b.mon);
+	b.mon = NULL;
+	archive_free(b.arch);
+	b.arch = NULL;
+	CHECK_EQ(write(p[1], "x", 1), 1);
+	end = ev_now() + BOUND_MS;
+	while (work_pending(b.io) > 0 && ev_now() < end)
+		(void)ev_run_once(b.ev, 100);
+	CHECK_EQ(work_pending(b.io), 0);
+	CHECK_EQ(w.done, 0);		/* a freed selmon reports nothing */
+	CHECK_EQ(check_archive(b.apath, m), 30);
+	(void)close(p[0]);
+	(void)close(p[1]);
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+/* every test, in tdir */
+static void
+run_all(void)
+{
 	RUN(test_archive_format);
 	RUN(test_state_file);
 	RUN(test_incremental_counts);
@@ -2350,12 +2680,42 @@ main(void)
 	RUN(test_delete_interrupted_erase_moves);
 	RUN(test_force_without_archive_moves_nothing);
 	RUN(test_read_without_archive_moves_nothing);
+	RUN(test_list_keeps_nothing);
 	RUN(test_crash_loop);
 	RUN(test_crash_loop_delete);
+}
+
+int
+main(void)
+{
+	const char *t = getenv("TMPDIR");
+	char base[200];
+
+	(void)snprintf(base, sizeof(base), "%s/test_selmon.XXXXXX",
+	    t ? t : "/tmp");
+	if (mkdtemp(base) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	/* the same tests with the disk inline, then through a worker */
+	for (bed_threads = 0; bed_threads < 2; bed_threads++) {
+		(void)snprintf(tdir, sizeof(tdir), "%s/io%d", base,
+		    bed_threads);
+		if (mkdir(tdir, 0700) != 0) {
+			perror(tdir);
+			return 1;
+		}
+		printf("# cfg.io: %s\n", bed_threads ? "a work thread" :
+		    "NULL (inline)");
+		run_all();
+	}
+	/* a work thread in any case */
+	RUN(test_blocked_disk);
+	RUN(test_free_while_writing);
 	if (harness_failed == 0) {
 		char cmd[300];
 
-		(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tdir);
+		(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
 		(void)system(cmd);
 	}
 	return harness_end();

@@ -840,6 +840,75 @@ test_heartbeat(void)
 	ev_free(ev);
 }
 
+/* the gate withholds kicks while it says no, and only kicks */
+static int
+hb_gate(struct watchdog_hb *hb, void *arg)
+{
+	int *open = arg;
+
+	(void)hb;
+	return *open;
+}
+
+static void
+test_heartbeat_gate(void)
+{
+	struct fake_rule rules[] = {
+		{ 6, IPMI_CMD_GET_WATCHDOG_TIMER, NULL, 0, IPMI_OK, 0,
+		    get_stopped, sizeof(get_stopped), 1 },
+		{ 6, IPMI_CMD_GET_WATCHDOG_TIMER, NULL, 0, IPMI_OK, 0,
+		    get_running, sizeof(get_running), 0 },
+		{ 6, IPMI_CMD_SET_WATCHDOG_TIMER, NULL, 0, IPMI_OK, 0,
+		    NULL, 0, 0 },
+		{ 6, IPMI_CMD_RESET_WATCHDOG_TIMER, NULL, 0, IPMI_OK, 0,
+		    NULL, 0, 0 },
+	};
+	struct ev *ev = ev_new();
+	struct ipmi_tr *tr = fake_new(rules, 4);
+	struct conn *c = conn_new(ev, tr);
+	struct watchdog_hb hb;
+	struct hbseen s;
+	char err[400];
+	uint64_t end;
+	unsigned k;
+	int open = 0, i;
+
+	memset(&hb, 0, sizeof(hb));
+	memset(&s, 0, sizeof(s));
+	watchdog_cfg_default(&hb.cfg);
+	hb.cfg.timeout_ms = 3000;
+	hb.cfg.interval_ms = 100;
+	hb.gate = hb_gate;
+	hb.gate_arg = &open;
+	CHECK_EQ(watchdog_hb_start(&hb, ev, c, hb_event, &s, err,
+	    sizeof(err)), 0);
+	end = ev_now() + 550;
+	while (ev_now() < end)
+		(void)ev_run_once(ev, 50);
+	/* armed (the gate is not asked for that), never kicked */
+	CHECK_EQ(s.arms, 1);
+	CHECK_EQ(s.kicks, 0);
+	CHECK_EQ(fake_count(tr, 6, IPMI_CMD_RESET_WATCHDOG_TIMER), 1);
+	CHECK(hb.withheld >= 3 && hb.withheld <= 6);
+	/* the gate opens: kicks resume */
+	open = 1;
+	k = fake_count(tr, 6, IPMI_CMD_RESET_WATCHDOG_TIMER);
+	end = ev_now() + 350;
+	while (ev_now() < end)
+		(void)ev_run_once(ev, 50);
+	CHECK(s.kicks >= 2);
+	CHECK(fake_count(tr, 6, IPMI_CMD_RESET_WATCHDOG_TIMER) > k);
+	/* a stop is never withheld */
+	open = 0;
+	watchdog_hb_stop(&hb);
+	for (i = 0; i < 100 && s.stops == 0; i++)
+		(void)ev_run_once(ev, 50);
+	CHECK_EQ(s.stops, 1);
+	watchdog_hb_free(&hb);
+	conn_free(c);
+	ev_free(ev);
+}
+
 int
 main(void)
 {
@@ -858,5 +927,6 @@ main(void)
 	RUN(test_op_kick);
 	RUN(test_op_stop_get);
 	RUN(test_heartbeat);
+	RUN(test_heartbeat_gate);
 	return harness_end();
 }

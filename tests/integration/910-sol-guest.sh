@@ -13,7 +13,7 @@
 
 SOL_DIR=$TESTS_DIR/sol
 KDIR=$TOP/build/inband/kernel
-W=$(mktemp -d "${TMPDIR:-/tmp}/t710.XXXXXX")
+W=$(mktemp -d "${TMPDIR:-/tmp}/t910.XXXXXX")
 QEMU_PID=
 BG_PIDS=""
 cleanup() {

@@ -20,7 +20,7 @@
 . "$(dirname "$0")/lib.sh"
 
 SOL_DIR=$TESTS_DIR/sol
-W=$(mktemp -d "${TMPDIR:-/tmp}/t700.XXXXXX")
+W=$(mktemp -d "${TMPDIR:-/tmp}/t900.XXXXXX")
 PEER_PID=
 BG_PIDS=""
 cleanup() {

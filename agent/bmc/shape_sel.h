@@ -1,0 +1,81 @@
+/*
+ * The shapes of the SEL model: what `bmcwatch sel info | list | watch'
+ * print, in JSON and in text, written here once so that the CLI, the
+ * daemon's control socket and every later publisher print one truth.
+ *
+ * JSON: the functions write MEMBERS into an object the caller opened
+ * (json_obj_begin(j, NULL)) and closes; a caller may add members of its
+ * own before closing it (the daemon: "target", "age_s", "stale"; `sel
+ * watch': "received_ms").  The CLI's document is exactly
+ *
+ *	json_obj_begin(j, NULL); shape_sel_X(j, ...); json_obj_end(j);
+ *	json_end(j);
+ *
+ * Text: the lines the CLI prints, to f.  Errors on f are the caller's
+ * to find (ferror).  Pure otherwise: no request, no clock, no log.
+ */
+#ifndef SHAPE_SEL_H
+#define SHAPE_SEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "json.h"
+#include "sel.h"
+
+/*
+ * sel info: Get SEL Info, with the allocation (Get SEL Allocation Info;
+ * NULL when not supported or not read) and the SEL clock (Get SEL Time:
+ * 0..FFFFFFFFh, or < 0 when not read).  The warnings come from
+ * sel_info_check() and sel_alloc_check().
+ * JSON members: version entries free_bytes percent_used last_add
+ * last_erase overflow supports_delete supports_partial_add
+ * supports_reserve supports_allocation_info [allocation {units unit_size
+ * free_units largest_free max_record_units}] sel_time warnings.
+ */
+void	shape_sel_info(struct json *, const struct sel_info *,
+	    const struct sel_alloc *, int64_t sel_time);
+void	shape_sel_info_text(FILE *, const struct sel_info *,
+	    const struct sel_alloc *, int64_t sel_time);
+
+/* shape_sel_entries flags */
+#define SHAPE_SEL_OPEN_ONLY	0x01	/* unacknowledged open problems
+					 * only (sel list --open) */
+
+/*
+ * sel list: n entries, oldest first: rec[i] with its description
+ * desc[i] (sel_describe), open[i] (selmon_open_problems; NULL: none
+ * open) and acked[i] (acknowledged; NULL: none).  flags filter first,
+ * then last > 0 keeps only the newest `last' of what is left (sel list
+ * --last N).  JSON: the member "entries", an array of objects as
+ * shape_sel_entry writes them with their open and acked flags.  Text:
+ * one line per entry.
+ */
+void	shape_sel_entries(struct json *, const struct sel_rec *,
+	    const struct sel_desc *, const uint8_t *open,
+	    const uint8_t *acked, size_t n, unsigned flags, size_t last);
+void	shape_sel_entries_text(FILE *, const struct sel_rec *,
+	    const struct sel_desc *, const uint8_t *open,
+	    const uint8_t *acked, size_t n, unsigned flags, size_t last);
+
+/*
+ * One entry's members (the object is the caller's): record_id timestamp
+ * [preinit_seconds] type record_type sensor generator_id sensor_type
+ * sensor_type_name sensor_number event_type offset direction event_data
+ * (null for OEM records) [manufacturer_id] [reading] [threshold] event
+ * severity kernel_panic open acknowledged raw.  open and acked are 0 or
+ * 1, or -1 when not known (`sel watch' sees one event, not the SEL):
+ * the key is then left out.
+ */
+void	shape_sel_entry(struct json *, const struct sel_rec *,
+	    const struct sel_desc *, int open, int acked);
+
+/*
+ * `sel watch' in text: one line per event message.  The SDR is not read
+ * there, so the sensor goes by number.
+ */
+void	shape_sel_event_text(FILE *, const struct sel_rec *,
+	    const struct sel_desc *);
+
+#endif

@@ -1,0 +1,1719 @@
+/*
+ * One monitored BMC (see target.h for the runs, health, backoff and
+ * progress rules this file implements).
+ */
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chassis.h"
+#include "cmd_app.h"
+#include "cmd_chassis.h"
+#include "conn.h"
+#include "lan_crypto.h"
+#include "lan_udp.h"
+#include "log.h"
+#include "priv.h"
+#include "sdr_cache.h"
+#include "selmon.h"
+#include "sensors.h"
+#include "severity.h"
+#include "store/archive.h"
+#include "store/state.h"
+#include "store/store.h"
+#include "target.h"
+#include "watchdog.h"
+#include "work.h"
+#include "xmem.h"
+
+#define TARGET_BACKOFF_MIN_MS	2000
+#define TARGET_OWNER_WAIT_MS	1500	/* as bmcwatch watchdog set */
+#define TARGET_STUCK_EXTRA_MS	5000
+#define TARGET_STOP_POLL_MS	50
+
+enum target_run {
+	RUN_IDENT,
+	RUN_SEL,
+	RUN_SENSORS,
+	RUN_CHASSIS,
+	RUN_WDT,
+	RUN__N
+};
+#define RUN_BIT(r)	(1u << (r))
+#define RUN_POLLS	(RUN_BIT(RUN_SEL) | RUN_BIT(RUN_SENSORS) | \
+			    RUN_BIT(RUN_CHASSIS))
+
+static const char *const target_run_name[RUN__N] = {
+	[RUN_IDENT] = "identity",
+	[RUN_SEL] = "sel",
+	[RUN_SENSORS] = "sensors",
+	[RUN_CHASSIS] = "chassis",
+	[RUN_WDT] = "watchdog",
+};
+
+enum target_state {
+	TS_RESOLVING,		/* first address not known yet */
+	TS_POLLING,
+	TS_UNREACHABLE,
+	TS_STOPPING
+};
+
+enum target_outcome {
+	OUT_OK,			/* answered */
+	OUT_REFUSED,		/* answered, with an error */
+	OUT_NOANSWER		/* transport failure */
+};
+
+struct target_dns {
+	struct target	*t;	/* NULL: the target went away */
+	char		 host[256];
+	unsigned	 port;
+	struct sockaddr_storage addr;
+	socklen_t	 addrlen;
+	int		 rc;
+	char		 err[256];
+};
+
+struct target_ack {
+	struct target	*t;	/* NULL: the target went away */
+	char		*path;
+	uint8_t		 raw[SEL_RECORD_LEN];
+	uint16_t	 id;
+	int		 rc;
+	char		 err[256];
+};
+
+struct target {
+	struct target_env *env;
+	const struct conf_target *ct;
+	char		 name[CONF_NAME_MAX + 1];
+	struct store_target *st;
+	enum target_state state;
+	unsigned	 polled;	/* RUN_BIT: ran once */
+	int		 ready;
+
+	/* address */
+	struct target_dns *dns;
+	int		 probe_due;	/* probe once the name resolves */
+	int		 reconnect;	/* the address changed under a run */
+	struct sockaddr_storage addr;
+	socklen_t	 addrlen;
+
+	/* transport and subsystems (NULL while there is none) */
+	struct conn	*conn;
+	struct severity	*builtin;
+	struct sdr_cache *sdr;
+	struct sensors	*sens;
+	struct archive	*arch;
+	struct archive_cfg acfg;
+	struct selmon	*sel;
+	struct selmon_cfg selcfg;
+	struct selmon_names names;
+	char		 sel_ident[STATE_IDENTITY_MAX + 1];
+	char		 peer[300];
+	char		*sdr_dir;
+	char		*state_path;
+	char		*acks_path;
+	char		*archive_path;
+
+	/* runs */
+	struct ev_timer	*tick[RUN__N];
+	struct ev_timer	*probe;
+	unsigned	 pending;
+	int		 running;	/* enum target_run, -1 none */
+	uint64_t	 run_t0;
+	int		 sel_mode_next;	/* -1: the configured one */
+	int		 sel_mode;	/* of the pass running */
+	struct log_limit run_lim[RUN__N];
+
+	/* identity */
+	int		 ident_step;
+	struct ipmi_req	 ident_req;
+	struct shape_info ident;
+	/* chassis status and watchdog timer */
+	struct chassis_query cq;
+	struct watchdog_op wget;
+
+	/* heartbeat */
+	int		 hb_on;
+	struct watchdog_hb hb;
+	struct watchdog_owner owner;
+	int		 hb_withholding;
+	int		 hb_refused;
+	int		 hb_stopped;
+	int		 hb_stop_sent;
+	char		 hb_state[STORE_TEXT_MAX];
+	struct log_limit hb_lim;
+
+	/* health */
+	unsigned	 fails;
+	struct log_limit lim;
+	uint64_t	 backoff_ms;
+	uint64_t	 prog_sum;
+	uint64_t	 prog_ms;
+	int		 stuck;
+
+	/* control socket action */
+	struct ctl_action *act;
+	struct ipmi_req	 act_req;
+	int		 act_sel;	/* waiting for a clear pass */
+	struct target_ack *ack;
+
+	/* stop */
+	void		(*stop_done)(struct target *, void *);
+	void		*stop_arg;
+	struct ev_timer	*stop_timer;
+	int		 stop_phase;
+	uint64_t	 stop_deadline;
+};
+
+static void	target_dispatch(struct target *);
+static void	target_result(struct target *, enum target_run,
+		    enum target_outcome, const char *);
+static void	target_resolve(struct target *);
+static int	target_connect(struct target *, char *, size_t);
+
+static void
+target_now(struct store_when *w)
+{
+	store_now(w);
+}
+
+const char *
+target_name(const struct target *t)
+{
+	return t->name;
+}
+
+int
+target_ready(const struct target *t)
+{
+	return t->ready;
+}
+
+static void
+target_set_ready(struct target *t)
+{
+	if (t->ready)
+		return;
+	t->ready = 1;
+	if (t->env->ready != NULL)
+		t->env->ready(t->env->arg, t);
+}
+
+static char *
+target_path(const char *dir, const char *pre, const char *name,
+    const char *suf)
+{
+	size_t len = strlen(dir) + strlen(pre) + strlen(name) + strlen(suf) +
+	    2;
+	char *p = xmalloc(len);
+
+	(void)snprintf(p, len, "%s/%s%s%s", dir, pre, name, suf);
+	return p;
+}
+
+static int
+target_is_lan(const struct target *t)
+{
+	return t->ct->iface == CONF_IFACE_LAN ||
+	    t->ct->iface == CONF_IFACE_LANPLUS;
+}
+
+static const struct severity *
+target_severity(const struct target *t)
+{
+	return t->ct->severity != NULL ? t->ct->severity : t->builtin;
+}
+
+/* ---- the store ---------------------------------------------------------- */
+
+static void
+target_store_stats(struct target *t)
+{
+	if (t->st == NULL)
+		return;
+	if (t->conn != NULL)
+		t->st->health.tr = *ipmi_tr_stats(conn_tr(t->conn));
+	(void)snprintf(t->st->health.peer, sizeof(t->st->health.peer), "%s",
+	    t->peer);
+}
+
+static void
+target_store_hb(struct target *t)
+{
+	struct store_hb h;
+	struct store_when w;
+
+	if (t->st == NULL || !t->hb_on)
+		return;
+	memset(&h, 0, sizeof(h));
+	h.enabled = 1;
+	h.armed = t->hb.armed;
+	h.refused = t->hb_refused;
+	h.kicks = t->hb.kicks;
+	h.failures = t->hb.failures;
+	h.withheld = t->hb.withheld;
+	(void)snprintf(h.state, sizeof(h.state), "%s", t->hb_state);
+	target_now(&w);
+	store_set_hb(t->env->store, t->st, &h, &w);
+}
+
+/* ---- the checks of a watchdog block ------------------------------------ */
+
+/*
+ * check-file, check-pid, check-command and grace are health.c's
+ * (health_new, health_ok, health_failing); until it is in, this is the
+ * one place that asks them, and they count as passing: the heartbeat is
+ * gated on the daemon's progress alone (said at start).
+ */
+static int
+target_checks_ok(struct target *t, const char **failing)
+{
+	(void)t;
+	*failing = NULL;
+	return 1;
+}
+
+/* ---- heartbeat ---------------------------------------------------------- */
+
+static int
+target_hb_gate(struct watchdog_hb *hb, void *arg)
+{
+	struct target *t = arg;
+	const char *failing = NULL;
+	char why[256];
+	int ok = 1;
+
+	(void)hb;
+	why[0] = '\0';
+	if (t->env->progress != NULL && !t->env->progress(t->env->arg, why,
+	    sizeof(why)))
+		ok = 0;
+	else if (!target_checks_ok(t, &failing)) {
+		(void)snprintf(why, sizeof(why), "%s", failing ? failing :
+		    "a check fails");
+		ok = 0;
+	}
+	if (!ok && !t->hb_withholding) {
+		t->hb_withholding = 1;
+		log_target(LOG_CRIT, t->name, "watchdog", "withholding resets: "
+		    "%s: the BMC will %s in %.1f s unless this clears", why,
+		    wdt_action_name(t->hb.cfg.action),
+		    t->hb.cfg.timeout_ms / 1000.0);
+		(void)snprintf(t->hb_state, sizeof(t->hb_state), "withholding "
+		    "resets: %s", why);
+		target_store_hb(t);
+	} else if (ok && t->hb_withholding) {
+		t->hb_withholding = 0;
+		log_target(LOG_NOTICE, t->name, "watchdog", "resets resumed "
+		    "(%llu withheld)", (unsigned long long)t->hb.withheld);
+		(void)snprintf(t->hb_state, sizeof(t->hb_state), "resetting "
+		    "every %.1f s", t->hb.cfg.interval_ms / 1000.0);
+		target_store_hb(t);
+	}
+	return ok;
+}
+
+static void
+target_hb_event(struct watchdog_hb *hb, const struct watchdog_op *op,
+    void *arg)
+{
+	struct target *t = arg;
+	char msg[400];
+	uint64_t now = ev_now();
+
+	watchdog_op_errtext(op, msg, sizeof(msg));
+	switch (op->kind) {
+	case WATCHDOG_OP_ARM:
+		if (op->err == WATCHDOG_OK) {
+			t->hb_refused = 0;
+			log_recover(&t->hb_lim, t->name, "watchdog", "armed");
+			log_target(LOG_NOTICE, t->name, "watchdog", "armed: "
+			    "%.1f s, action %s, reset every %.1f s",
+			    hb->cfg.timeout_ms / 1000.0,
+			    wdt_action_name(hb->cfg.action),
+			    hb->cfg.interval_ms / 1000.0);
+			(void)snprintf(t->hb_state, sizeof(t->hb_state),
+			    "resetting every %.1f s",
+			    hb->cfg.interval_ms / 1000.0);
+		} else if (op->err == WATCHDOG_E_OWNER) {
+			char own[200];
+
+			watchdog_owner_text(&op->owner, own, sizeof(own));
+			t->hb_refused = 1;
+			(void)log_fail(&t->hb_lim, now, LOG_CRIT, t->name,
+			    "watchdog", "refusing to take the watchdog over: "
+			    "%s; not arming it (force yes in the watchdog "
+			    "block overrides)", own);
+			(void)snprintf(t->hb_state, sizeof(t->hb_state),
+			    "refused: %.300s", own);
+		} else {
+			(void)log_fail(&t->hb_lim, now, LOG_ERR, t->name,
+			    "watchdog", "cannot arm: %s", msg);
+			(void)snprintf(t->hb_state, sizeof(t->hb_state),
+			    "not armed: %.300s", msg);
+		}
+		break;
+	case WATCHDOG_OP_KICK:
+		if (op->err == WATCHDOG_OK) {
+			log_recover(&t->hb_lim, t->name, "watchdog",
+			    "resets work again");
+			if (op->reinit)
+				log_target(LOG_WARNING, t->name, "watchdog",
+				    "the timer was not initialised (the BMC "
+				    "restarted?): set it again");
+		} else
+			(void)log_fail(&t->hb_lim, now, LOG_ERR, t->name,
+			    "watchdog", "reset failed: %s", msg);
+		break;
+	case WATCHDOG_OP_STOP:
+		t->hb_stopped = 1;
+		if (op->err == WATCHDOG_OK) {
+			log_target(LOG_NOTICE, t->name, "watchdog",
+			    "disarmed: the timer is stopped");
+			(void)snprintf(t->hb_state, sizeof(t->hb_state),
+			    "stopped");
+		} else
+			log_target(LOG_ERR, t->name, "watchdog", "could not "
+			    "disarm: %s: the BMC will %s when it runs out",
+			    msg, wdt_action_name(hb->cfg.action));
+		break;
+	default:
+		break;
+	}
+	target_store_hb(t);
+}
+
+static void
+target_hb_start(struct target *t)
+{
+	char err[400];
+
+	if (!t->ct->watchdog.enabled || t->conn == NULL)
+		return;
+	memset(&t->hb, 0, sizeof(t->hb));
+	t->hb.cfg = t->ct->watchdog.cfg;
+	t->hb.force = t->ct->watchdog.force;
+	t->hb.owner_wait_ms = TARGET_OWNER_WAIT_MS;
+	if (t->ct->iface == CONF_IFACE_OPEN) {
+		/* the ipmi_watchdog driver or a /dev/watchdog holder */
+		memset(&t->owner, 0, sizeof(t->owner));
+		(void)watchdog_owner_local(NULL, &t->owner);
+		t->hb.local = &t->owner;
+	}
+	t->hb.gate = target_hb_gate;
+	t->hb.gate_arg = t;
+	if (watchdog_hb_start(&t->hb, t->env->ev, t->conn, target_hb_event, t,
+	    err, sizeof(err)) != 0) {
+		log_target(LOG_ERR, t->name, "watchdog", "%s", err);
+		return;
+	}
+	t->hb_on = 1;
+	t->hb_stopped = 0;
+	(void)snprintf(t->hb_state, sizeof(t->hb_state), "arming");
+	if (t->ct->watchdog.nchecks > 0)
+		log_target(LOG_WARNING, t->name, "watchdog", "%zu check(s) "
+		    "configured, but this build gates resets on the daemon's "
+		    "progress only", t->ct->watchdog.nchecks);
+	target_store_hb(t);
+}
+
+/* ---- transport ---------------------------------------------------------- */
+
+static void
+target_on_event(void *arg, const uint8_t *rec, size_t len)
+{
+	struct target *t = arg;
+
+	(void)rec;
+	(void)len;
+	/* the entry is in the SEL already: read it now */
+	log_target(LOG_DEBUG, t->name, "sel", "event message: SEL pass now");
+	if (t->state != TS_POLLING)
+		return;
+	t->pending |= RUN_BIT(RUN_SEL);
+	target_dispatch(t);
+}
+
+static void
+target_disconnect(struct target *t)
+{
+	if (t->hb_on) {
+		watchdog_hb_free(&t->hb);
+		t->hb_on = 0;
+	}
+	watchdog_op_cancel(&t->wget);
+	/* no callback runs from here on: the transport goes first */
+	conn_free(t->conn);
+	t->conn = NULL;
+	selmon_free(t->sel);
+	t->sel = NULL;
+	sensors_free(t->sens);
+	t->sens = NULL;
+	sdr_cache_free(t->sdr);
+	t->sdr = NULL;
+	archive_free(t->arch);
+	t->arch = NULL;
+	memset(&t->cq, 0, sizeof(t->cq));
+	if (t->running >= 0)
+		t->running = -1;
+}
+
+static int
+target_connect(struct target *t, char *err, size_t errlen)
+{
+	const struct conf_target *ct = t->ct;
+	struct ipmi_tr_cfg cfg;
+	struct ipmi_tr *tr;
+	char peer[300];
+	enum ipmi_err e;
+
+	if (conf_target_trcfg(ct, &cfg) != 0) {
+		(void)snprintf(err, errlen, "interface %s is not IPMI",
+		    conf_iface_name(ct->iface));
+		return -1;
+	}
+	/* conf_target_trcfg zeroes: no fd, no address yet */
+	cfg.fd = -1;
+	cfg.addrlen = 0;
+	if (ct->iface == CONF_IFACE_OPEN) {
+		if ((cfg.fd = priv_device(ct->device, err, errlen)) < 0) {
+			lcr_cleanse(&cfg, sizeof(cfg));
+			return -1;
+		}
+	} else {
+		memcpy(&cfg.addr, &t->addr, sizeof(cfg.addr));
+		cfg.addrlen = t->addrlen;
+	}
+	tr = ipmi_tr_new(&cfg, err, errlen);
+	lcr_cleanse(&cfg, sizeof(cfg));
+	if (tr == NULL)
+		return -1;
+	t->conn = conn_new(t->env->ev, tr);
+	(void)snprintf(t->peer, sizeof(t->peer), "%s", ipmi_tr_peer(tr));
+	if (ct->iface == CONF_IFACE_OPEN)
+		(void)snprintf(peer, sizeof(peer), "open-%s", ct->device ?
+		    ct->device : "default");
+	else
+		(void)snprintf(peer, sizeof(peer), "%s-%s-%u",
+		    ct->iface == CONF_IFACE_LAN ? "lan" : "lanplus",
+		    ct->hostname ? ct->hostname : "", ct->port);
+	t->sdr = sdr_cache_new(t->env->ev, t->conn, t->env->io, t->sdr_dir,
+	    peer);
+	sdr_cache_set_target(t->sdr, t->name);
+	t->sens = sensors_new(t->env->ev, t->conn, t->sdr,
+	    target_severity(t));
+	t->arch = archive_new(&t->acfg);
+	t->selcfg.archive = t->arch;
+	t->sel = selmon_new(t->env->ev, t->conn, &t->selcfg);
+	if (ct->iface == CONF_IFACE_OPEN && ct->in_band_events) {
+		if ((e = conn_set_event_cb(t->conn, target_on_event, t)) !=
+		    IPMI_OK)
+			log_target(LOG_WARNING, t->name, "sel", "no in-band "
+			    "events (%s): the SEL is read every %u s only",
+			    ipmi_tr_error(tr), ct->sel_interval_s);
+	}
+	target_hb_start(t);
+	target_store_stats(t);
+	return 0;
+}
+
+/* ---- identity run ------------------------------------------------------- */
+
+static void
+target_ident_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
+{
+	struct target *t = arg;
+	uint8_t g[16];
+	char msg[300], cc[IPMI_CCODE_TEXT_MAX];
+
+	if (t->running != RUN_IDENT)
+		return;
+	if (t->ident_step == 0) {
+		if (err != IPMI_OK) {
+			(void)snprintf(msg, sizeof(msg), "Get Device ID: %s",
+			    ipmi_tr_error(conn_tr(t->conn)));
+			target_result(t, RUN_IDENT, OUT_NOANSWER, msg);
+			return;
+		}
+		if (rsp->ccode != IPMI_CC_OK || app_devid_decode(rsp->data,
+		    rsp->len, &t->ident.d) != IPMI_OK) {
+			if (rsp->ccode != IPMI_CC_OK)
+				(void)snprintf(msg, sizeof(msg), "Get Device "
+				    "ID: %s", ipmi_ccode_fmt(cc, sizeof(cc),
+				    IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID,
+				    rsp->ccode));
+			else
+				(void)snprintf(msg, sizeof(msg), "Get Device "
+				    "ID: answer too short (%u bytes)",
+				    (unsigned)rsp->len);
+			target_result(t, RUN_IDENT, OUT_REFUSED, msg);
+			return;
+		}
+		t->ident.rawlen = rsp->len < sizeof(t->ident.raw) ? rsp->len :
+		    sizeof(t->ident.raw);
+		memcpy(t->ident.raw, rsp->data, t->ident.rawlen);
+	} else if (err == IPMI_OK && rsp->ccode == IPMI_CC_OK &&
+	    app_guid_decode(rsp->data, rsp->len, g) == IPMI_OK) {
+		if (t->ident_step == 1) {
+			t->ident.have_devguid = 1;
+			app_guid_format(g, t->ident.devguid);
+		} else {
+			t->ident.have_sysguid = 1;
+			app_guid_format(g, t->ident.sysguid);
+		}
+	}
+	if (++t->ident_step <= 2) {
+		app_guid_req(&t->ident_req, t->ident_step == 2);
+		if (conn_submit(t->conn, &t->ident_req, target_ident_rsp,
+		    t) == 0)
+			return;
+	}
+	if (t->st != NULL) {
+		struct store_when w;
+
+		target_now(&w);
+		store_set_ident(t->env->store, t->st, &t->ident, &w);
+	}
+	target_result(t, RUN_IDENT, OUT_OK, NULL);
+}
+
+static int
+target_ident_start(struct target *t)
+{
+	memset(&t->ident, 0, sizeof(t->ident));
+	t->ident_step = 0;
+	app_devid_req(&t->ident_req);
+	return conn_submit(t->conn, &t->ident_req, target_ident_rsp, t);
+}
+
+/* ---- sensors run ------------------------------------------------------- */
+
+static void
+target_sensors_done(void *arg, enum sensors_err e)
+{
+	struct target *t = arg;
+	struct store_when w;
+
+	if (t->running != RUN_SENSORS)
+		return;
+	target_now(&w);
+	if (t->st != NULL)
+		t->st->health.sweep_ms = w.mono_ms - t->run_t0;
+	switch (e) {
+	case SENSORS_OK:
+		if (t->st != NULL) {
+			store_set_sensors(t->env->store, t->st, t->sens, &w);
+			t->st->health.sweeps++;
+		}
+		target_result(t, RUN_SENSORS, OUT_OK, NULL);
+		break;
+	case SENSORS_E_TRANSPORT:
+		target_result(t, RUN_SENSORS, OUT_NOANSWER,
+		    sensors_detail(t->sens));
+		break;
+	default:
+		target_result(t, RUN_SENSORS, OUT_REFUSED,
+		    sensors_detail(t->sens));
+		break;
+	}
+}
+
+/* ---- SEL run ------------------------------------------------------------ */
+
+static void
+target_sel_entry(void *arg, const struct sel_rec *rec,
+    const struct sel_desc *desc)
+{
+	struct target *t = arg;
+	const struct conf *c = t->env->conf;
+	struct store_when w;
+
+	target_now(&w);
+	if (t->st != NULL)
+		store_sel_add(t->env->store, t->st, rec, desc, &w);
+	/* one syslog line per new entry, at its facility, from its level */
+	if (c->sel_syslog && (int)desc->sev >= (int)c->sel_syslog_severity) {
+		struct archive_entry e;
+		char line[ARCHIVE_LINE_MAX + 1];
+
+		memset(&e, 0, sizeof(e));
+		e.bmc = t->name;
+		e.rec = rec;
+		e.desc = desc;
+		archive_format(&e, line, sizeof(line));
+		log_record(c->sel_syslog_facility, desc->sev ==
+		    SEL_SEV_CRITICAL ? LOG_CRIT : desc->sev == SEL_SEV_WARNING ?
+		    LOG_WARNING : LOG_INFO, NULL, "sel", "%s", line);
+	}
+}
+
+static int
+target_sel_clearing(int mode)
+{
+	return mode != SELMON_READ;
+}
+
+static void
+target_sel_answer(struct target *t, const struct selmon_result *r)
+{
+	struct ctl_action *a = t->act;
+	char msg[1024];
+	int code = 0;
+
+	t->act = NULL;
+	t->act_sel = 0;
+	if (r->err == SELMON_E_TRANSPORT) {
+		code = CTL_EUNAVAIL;
+		(void)snprintf(msg, sizeof(msg), "%s: sel clear: %s", t->peer,
+		    r->msg);
+	} else if (r->err != SELMON_OK) {
+		code = CTL_EREFUSED;
+		(void)snprintf(msg, sizeof(msg), "%s: sel clear: %s: %s",
+		    t->peer, selmon_strerror(r->err), r->msg);
+	} else if (r->archive_only) {
+		code = CTL_EREFUSED;
+		(void)snprintf(msg, sizeof(msg), "%s: sel clear: not cleared: "
+		    "%s", t->peer, r->msg);
+	} else if (ctl_action_req(a)->json)
+		(void)snprintf(msg, sizeof(msg), "{\"cleared\":%s,"
+		    "\"cleared_entries\":%u,\"new_entries\":%u}\n",
+		    r->cleared ? "true" : "false", r->cleared_entries,
+		    r->new_entries);
+	else if (r->cleared)
+		(void)snprintf(msg, sizeof(msg), "sel clear: cleared %u "
+		    "entries\n", r->cleared_entries);
+	else
+		(void)snprintf(msg, sizeof(msg), "sel clear: the SEL is "
+		    "empty\n");
+	ctl_action_done(a, code, msg);
+}
+
+static void
+target_sel_done(void *arg, const struct selmon_result *r)
+{
+	struct target *t = arg;
+	struct store_when w;
+	enum target_outcome o;
+
+	if (t->running != RUN_SEL)
+		return;
+	target_now(&w);
+	if (t->st != NULL) {
+		t->st->health.sel_passes++;
+		if (r->err != SELMON_E_TRANSPORT && r->info.version != 0)
+			store_set_sel_info(t->env->store, t->st, &r->info,
+			    r->used_pct, &w);
+		if (r->cleared)
+			store_sel_cleared(t->env->store, t->st,
+			    r->cleared_entries, &w);
+		else if (target_sel_clearing(t->sel_mode) && r->err !=
+		    SELMON_OK && r->err != SELMON_E_TRANSPORT &&
+		    r->err != SELMON_E_ARCHIVE && r->err != SELMON_E_STATE)
+			store_sel_clear_failed(t->env->store, t->st, r->msg,
+			    &w);
+	}
+	if (r->cleared)
+		log_target(LOG_NOTICE, t->name, "sel", "%s", r->msg);
+	if (r->note[0] != '\0')
+		log_target(LOG_WARNING, t->name, "sel", "%s", r->note);
+	if (r->err == SELMON_OK && r->archive_only_new)
+		log_target(LOG_NOTICE, t->name, "sel", "%s", r->msg);
+	if (r->maybe_lost)
+		log_target(LOG_WARNING, t->name, "sel", "an entry may have "
+		    "been lost to the clear: %s", r->msg);
+	o = r->err == SELMON_E_TRANSPORT ? OUT_NOANSWER : r->err == SELMON_OK ?
+	    OUT_OK : OUT_REFUSED;
+	if (t->act != NULL && t->act_sel && target_sel_clearing(t->sel_mode) &&
+	    t->sel_mode == SELMON_CLEAR_NOW)
+		target_sel_answer(t, r);
+	{
+		char msg[400];
+
+		(void)snprintf(msg, sizeof(msg), "%s%s%s",
+		    r->err != SELMON_OK ? selmon_strerror(r->err) : "",
+		    r->err != SELMON_OK && r->msg[0] ? ": " : "",
+		    r->err != SELMON_OK ? r->msg : "");
+		target_result(t, RUN_SEL, o, msg);
+	}
+}
+
+static int
+target_sel_start(struct target *t)
+{
+	const char *key = sdr_cache_key(t->sdr);
+	const struct sdr_image *im = sdr_cache_image(t->sdr);
+
+	/* who answers: as `bmcwatch sel archive' names it */
+	if (key[0] == '\0')
+		t->selcfg.identity = NULL;
+	else {
+		if (strncmp(key, "guid-", 5) == 0)
+			(void)snprintf(t->sel_ident, sizeof(t->sel_ident),
+			    "%s", key);
+		else
+			(void)snprintf(t->sel_ident, sizeof(t->sel_ident),
+			    "%.100s@%.90s", key, t->peer);
+		t->selcfg.identity = t->sel_ident;
+	}
+	/* names from the SDR as it is now (no refresh runs meanwhile) */
+	selmon_names_init(&t->names, im != NULL && im->n > 0 ? im : NULL,
+	    target_severity(t));
+	t->sel_mode = t->sel_mode_next >= 0 ? t->sel_mode_next :
+	    (t->ct->sel_clear_at > 0 || t->ct->sel_clear_free > 0) ?
+	    SELMON_CLEAR : SELMON_READ;
+	t->sel_mode_next = -1;
+	return selmon_start(t->sel, t->sel_mode, target_sel_done, t);
+}
+
+/* ---- chassis and watchdog timer runs ------------------------------------ */
+
+static void
+target_chassis_done(struct chassis_query *q, void *arg)
+{
+	struct target *t = arg;
+	struct store_when w;
+	char msg[300], cc[IPMI_CCODE_TEXT_MAX];
+
+	if (t->running != RUN_CHASSIS)
+		return;
+	if (q->err != IPMI_OK) {
+		(void)snprintf(msg, sizeof(msg), "Get Chassis Status: %s",
+		    ipmi_tr_error(conn_tr(t->conn)));
+		target_result(t, RUN_CHASSIS, OUT_NOANSWER, msg);
+		return;
+	}
+	if (q->snap.status_state != CHASSIS_ITEM_OK) {
+		(void)snprintf(msg, sizeof(msg), "Get Chassis Status: %s",
+		    q->snap.status_state == CHASSIS_ITEM_BAD ? "answer too "
+		    "short" : ipmi_ccode_fmt(cc, sizeof(cc),
+		    IPMI_NETFN_CHASSIS, IPMI_CMD_GET_CHASSIS_STATUS,
+		    q->snap.status_ccode));
+		target_result(t, RUN_CHASSIS, OUT_REFUSED, msg);
+		return;
+	}
+	target_now(&w);
+	if (t->st != NULL) {
+		store_set_chassis(t->env->store, t->st, &q->snap.status, &w);
+		t->st->health.chassis_polls++;
+	}
+	target_result(t, RUN_CHASSIS, OUT_OK, NULL);
+}
+
+static void
+target_wdt_done(struct watchdog_op *op, void *arg)
+{
+	struct target *t = arg;
+	struct store_when w;
+	char msg[400];
+
+	if (t->running != RUN_WDT)
+		return;
+	if (op->err == WATCHDOG_OK) {
+		target_now(&w);
+		if (t->st != NULL)
+			store_set_wdt(t->env->store, t->st, &op->timer, &w);
+		target_result(t, RUN_WDT, OUT_OK, NULL);
+		return;
+	}
+	watchdog_op_errtext(op, msg, sizeof(msg));
+	target_result(t, RUN_WDT, op->err == WATCHDOG_E_TRANSPORT ?
+	    OUT_NOANSWER : OUT_REFUSED, msg);
+}
+
+/* ---- runs, health, backoff ---------------------------------------------- */
+
+static int
+target_run_start(struct target *t, enum target_run r)
+{
+	switch (r) {
+	case RUN_IDENT:
+		return target_ident_start(t);
+	case RUN_SEL:
+		return target_sel_start(t);
+	case RUN_SENSORS:
+		return sensors_sweep(t->sens, target_sensors_done, t);
+	case RUN_CHASSIS:
+		memset(&t->cq, 0, sizeof(t->cq));
+		t->cq.what = 0;
+		return chassis_query_start(&t->cq, t->conn,
+		    target_chassis_done, t);
+	case RUN_WDT:
+		watchdog_op_cancel(&t->wget);
+		memset(&t->wget, 0, sizeof(t->wget));
+		t->wget.kind = WATCHDOG_OP_GET;
+		return watchdog_op_start(&t->wget, t->env->ev, t->conn,
+		    target_wdt_done, t);
+	default:
+		return -1;
+	}
+}
+
+static void
+target_dispatch(struct target *t)
+{
+	static const enum target_run order[] = { RUN_IDENT, RUN_SEL,
+	    RUN_SENSORS, RUN_CHASSIS, RUN_WDT };
+	size_t i;
+
+	while (t->running < 0 && t->conn != NULL && t->pending != 0) {
+		enum target_run r = RUN__N;
+
+		if (t->state == TS_UNREACHABLE)
+			t->pending &= RUN_BIT(RUN_IDENT);
+		else if (t->state != TS_POLLING)
+			t->pending = 0;
+		for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+			if (!(t->pending & RUN_BIT(order[i])))
+				continue;
+			/* the first SEL pass knows who answers: after the
+			 * first sweep found the SDR cache key */
+			if (order[i] == RUN_SEL && !(t->polled &
+			    RUN_BIT(RUN_SENSORS)) && (t->pending &
+			    RUN_BIT(RUN_SENSORS)))
+				continue;
+			r = order[i];
+			break;
+		}
+		if (r == RUN__N)
+			return;
+		t->pending &= ~RUN_BIT(r);
+		t->running = (int)r;
+		t->run_t0 = ev_now();
+		t->prog_ms = t->run_t0;
+		if (target_run_start(t, r) != 0) {
+			t->running = -1;
+			log_target(LOG_DEBUG, t->name, target_run_name[r],
+			    "could not start (busy)");
+			if (t->st != NULL)
+				t->st->health.skipped++;
+		}
+	}
+}
+
+static int64_t
+target_on_tick(struct target *t, enum target_run r)
+{
+	unsigned iv = r == RUN_SENSORS ? t->ct->sensor_interval_s :
+	    r == RUN_SEL ? t->ct->sel_interval_s : t->ct->chassis_interval_s;
+
+	if (t->state != TS_POLLING)
+		return EV_STOP;
+	if ((t->pending & RUN_BIT(r)) || t->running == (int)r) {
+		if (t->st != NULL)
+			t->st->health.skipped++;
+	} else
+		t->pending |= RUN_BIT(r);
+	target_dispatch(t);
+	return (int64_t)iv * 1000;
+}
+
+static int64_t
+target_tick_sensors(void *arg)
+{
+	return target_on_tick(arg, RUN_SENSORS);
+}
+
+static int64_t
+target_tick_sel(void *arg)
+{
+	return target_on_tick(arg, RUN_SEL);
+}
+
+static int64_t
+target_tick_chassis(void *arg)
+{
+	return target_on_tick(arg, RUN_CHASSIS);
+}
+
+static int64_t
+target_tick_wdt(void *arg)
+{
+	return target_on_tick(arg, RUN_WDT);
+}
+
+/* every subsystem now, then at its interval */
+static void
+target_ticks_arm(struct target *t, int64_t delay)
+{
+	int r;
+
+	for (r = RUN_SEL; r < RUN__N; r++)
+		ev_timer_set(t->env->ev, t->tick[r], delay);
+}
+
+static void
+target_ticks_disarm(struct target *t)
+{
+	int r;
+
+	for (r = RUN_SEL; r < RUN__N; r++)
+		ev_timer_set(t->env->ev, t->tick[r], -1);
+}
+
+static void
+target_probe_arm(struct target *t)
+{
+	ev_timer_set(t->env->ev, t->probe, (int64_t)t->backoff_ms);
+}
+
+static void
+target_unreachable(struct target *t, const char *why)
+{
+	struct store_when w;
+
+	t->state = TS_UNREACHABLE;
+	t->pending = 0;
+	target_ticks_disarm(t);
+	target_now(&w);
+	if (t->st != NULL)
+		store_set_state(t->env->store, t->st, STORE_T_UNREACHABLE, why,
+		    &w);
+	log_target(LOG_WARNING, t->name, "target", "unreachable after %u "
+	    "failed polls (%s); probing every %.0f s, backing off to %u s",
+	    t->fails, why, TARGET_BACKOFF_MIN_MS / 1000.0,
+	    t->ct->backoff_max_s);
+	if (t->act != NULL) {
+		struct ctl_action *a = t->act;
+
+		t->act = NULL;
+		t->act_sel = 0;
+		ctl_action_done(a, CTL_EUNAVAIL, "the BMC became unreachable");
+	}
+	t->backoff_ms = TARGET_BACKOFF_MIN_MS;
+	target_set_ready(t);
+	/* the BMC may have moved */
+	if (target_is_lan(t))
+		target_resolve(t);
+	target_probe_arm(t);
+}
+
+static void
+target_recovered(struct target *t)
+{
+	struct store_when w;
+
+	t->state = TS_POLLING;
+	t->backoff_ms = TARGET_BACKOFF_MIN_MS;
+	ev_timer_set(t->env->ev, t->probe, -1);
+	target_now(&w);
+	if (t->st != NULL)
+		store_set_state(t->env->store, t->st, STORE_T_UP,
+		    "reachable again", &w);
+	target_ticks_arm(t, 0);
+}
+
+static void
+target_result(struct target *t, enum target_run r, enum target_outcome o,
+    const char *msg)
+{
+	struct store_when w;
+	uint64_t now = ev_now();
+
+	if (t->running == (int)r)
+		t->running = -1;
+	t->polled |= RUN_BIT(r);
+	target_now(&w);
+	target_store_stats(t);
+	if (t->state == TS_STOPPING)
+		return;
+	if (o == OUT_NOANSWER) {
+		t->fails++;
+		if (t->st != NULL)
+			store_run_failed(t->st, msg ? msg : "no answer", &w);
+		(void)log_fail(&t->lim, now, LOG_WARNING, t->name,
+		    target_run_name[r], "%s", msg ? msg : "no answer");
+		if (t->state == TS_POLLING &&
+		    t->fails >= t->ct->unreachable_after)
+			target_unreachable(t, msg ? msg : "no answer");
+		else if (t->state == TS_UNREACHABLE && r == RUN_IDENT) {
+			t->backoff_ms *= 2;
+			if (t->backoff_ms > t->ct->backoff_max_s * 1000ull)
+				t->backoff_ms = t->ct->backoff_max_s * 1000ull;
+			if (target_is_lan(t))
+				target_resolve(t);
+			target_probe_arm(t);
+		}
+	} else {
+		int was = t->state;
+
+		log_recover(&t->lim, t->name, "target", was == TS_UNREACHABLE ?
+		    "reachable again" : "answering again");
+		t->fails = 0;
+		if (t->st != NULL) {
+			store_run_ok(t->st, &w);
+			if (was == TS_POLLING)
+				store_set_state(t->env->store, t->st,
+				    STORE_T_UP, "", &w);
+		}
+		if (o == OUT_REFUSED)
+			(void)log_fail(&t->run_lim[r], now, LOG_WARNING,
+			    t->name, target_run_name[r], "%s", msg ? msg :
+			    "refused");
+		else
+			log_recover(&t->run_lim[r], t->name,
+			    target_run_name[r], "works again");
+		if (was == TS_UNREACHABLE)
+			target_recovered(t);
+	}
+	if ((t->polled & RUN_POLLS) == RUN_POLLS)
+		target_set_ready(t);
+	target_dispatch(t);
+}
+
+/* ---- name resolution ---------------------------------------------------- */
+
+static void
+target_dns_run(void *arg)
+{
+	struct target_dns *d = arg;
+
+	d->rc = lan_udp_resolve(d->host, d->port, &d->addr, &d->addrlen,
+	    d->err, sizeof(d->err));
+}
+
+static void
+target_start_polling(struct target *t)
+{
+	struct store_when w;
+
+	target_now(&w);
+	if (t->st != NULL)
+		store_set_state(t->env->store, t->st, STORE_T_STARTING, "",
+		    &w);
+	t->state = TS_POLLING;
+	t->pending |= RUN_BIT(RUN_IDENT);
+	target_ticks_arm(t, 0);
+	target_dispatch(t);
+}
+
+static void
+target_dns_done(void *arg)
+{
+	struct target_dns *d = arg;
+	struct target *t = d->t;
+	char err[300];
+
+	if (t == NULL) {
+		free(d);
+		return;
+	}
+	t->dns = NULL;
+	if (d->rc != 0) {
+		if (t->state == TS_RESOLVING) {
+			/* as a failed poll: unreachable after N, then
+			 * probes, each resolving again */
+			t->fails++;
+			(void)log_fail(&t->lim, ev_now(), LOG_WARNING, t->name,
+			    "target", "%s", d->err);
+			if (t->fails >= t->ct->unreachable_after) {
+				target_unreachable(t, d->err);
+				t->probe_due = 0;
+			} else {
+				t->backoff_ms = TARGET_BACKOFF_MIN_MS;
+				t->probe_due = 1;
+				target_probe_arm(t);
+			}
+		} else if (t->probe_due) {
+			t->probe_due = 0;
+			t->fails++;
+			(void)log_fail(&t->lim, ev_now(), LOG_WARNING, t->name,
+			    "target", "%s", d->err);
+			if (t->st != NULL) {
+				struct store_when w;
+
+				target_now(&w);
+				store_run_failed(t->st, d->err, &w);
+			}
+			t->backoff_ms *= 2;
+			if (t->backoff_ms > t->ct->backoff_max_s * 1000ull)
+				t->backoff_ms = t->ct->backoff_max_s * 1000ull;
+			target_probe_arm(t);
+		}
+		free(d);
+		return;
+	}
+	if (t->addrlen == d->addrlen && memcmp(&t->addr, &d->addr,
+	    d->addrlen) == 0 && t->conn != NULL) {
+		free(d);
+		if (t->probe_due) {
+			t->probe_due = 0;
+			t->pending |= RUN_BIT(RUN_IDENT);
+			target_dispatch(t);
+		}
+		return;
+	}
+	/* a first address, or the BMC moved: a new transport */
+	if (t->conn != NULL)
+		log_target(LOG_NOTICE, t->name, "target", "%s resolves to a new "
+		    "address: reconnecting", d->host);
+	memcpy(&t->addr, &d->addr, sizeof(t->addr));
+	t->addrlen = d->addrlen;
+	free(d);
+	if (t->conn != NULL && t->running >= 0) {
+		/* after the run in flight: the next probe reconnects */
+		t->reconnect = 1;
+		if (t->probe_due) {
+			t->probe_due = 0;
+			target_probe_arm(t);
+		}
+		return;
+	}
+	t->reconnect = 0;
+	target_disconnect(t);
+	if (target_connect(t, err, sizeof(err)) != 0) {
+		log_target(LOG_ERR, t->name, "target", "%s", err);
+		t->backoff_ms = t->ct->backoff_max_s * 1000ull;
+		target_probe_arm(t);
+		return;
+	}
+	if (t->state == TS_RESOLVING) {
+		target_start_polling(t);
+		return;
+	}
+	if (t->probe_due) {
+		t->probe_due = 0;
+		t->pending |= RUN_BIT(RUN_IDENT);
+		target_dispatch(t);
+	}
+}
+
+static void
+target_resolve(struct target *t)
+{
+	struct target_dns *d;
+
+	if (t->dns != NULL)
+		return;		/* one at a time */
+	d = xcalloc(1, sizeof(*d));
+	d->t = t;
+	(void)snprintf(d->host, sizeof(d->host), "%s", t->ct->hostname ?
+	    t->ct->hostname : "");
+	d->port = t->ct->port;
+	if (work_submit(t->env->dns, target_dns_run, target_dns_done,
+	    d) != 0) {
+		free(d);
+		log_target(LOG_WARNING, t->name, "target", "resolver queue "
+		    "full: trying again later");
+		return;
+	}
+	t->dns = d;
+}
+
+static int64_t
+target_on_probe(void *arg)
+{
+	struct target *t = arg;
+	char err[300];
+
+	if (t->state == TS_STOPPING)
+		return EV_STOP;
+	if (t->dns != NULL) {
+		t->probe_due = 1;	/* when the name is resolved */
+		return EV_STOP;
+	}
+	if (t->state == TS_RESOLVING) {
+		t->probe_due = 0;
+		target_resolve(t);
+		return EV_STOP;
+	}
+	if (t->reconnect && t->running < 0) {
+		t->reconnect = 0;
+		target_disconnect(t);
+	}
+	if (t->conn == NULL && target_connect(t, err, sizeof(err)) != 0) {
+		t->fails++;
+		(void)log_fail(&t->lim, ev_now(), LOG_ERR, t->name, "target",
+		    "%s", err);
+		t->backoff_ms *= 2;
+		if (t->backoff_ms > t->ct->backoff_max_s * 1000ull)
+			t->backoff_ms = t->ct->backoff_max_s * 1000ull;
+		return (int64_t)t->backoff_ms;
+	}
+	if (t->st != NULL)
+		t->st->health.probes++;
+	t->pending |= RUN_BIT(RUN_IDENT);
+	target_dispatch(t);
+	return EV_STOP;
+}
+
+/* ---- life --------------------------------------------------------------- */
+
+struct target *
+target_new(struct target_env *env, const struct conf_target *ct)
+{
+	const struct conf *c = env->conf;
+	struct target *t = xcalloc(1, sizeof(*t));
+	struct store_when w;
+	char err[300];
+
+	t->env = env;
+	t->ct = ct;
+	t->running = -1;
+	t->sel_mode_next = -1;
+	(void)snprintf(t->name, sizeof(t->name), "%s", ct->name);
+	t->builtin = severity_new();
+	t->sdr_dir = target_path(c->state_dir, "sdr", "", "");
+	t->state_path = target_path(c->state_dir, "sel-", t->name, ".state");
+	t->acks_path = target_path(c->state_dir, "sel-", t->name, ".acks");
+	t->archive_path = target_path(c->archive_dir, "sel-", t->name,
+	    ".log");
+	t->acfg.path = t->archive_path;
+	t->acfg.reopen_each = 0;
+	t->selcfg.bmc = t->name;
+	t->selcfg.state_path = t->state_path;
+	t->selcfg.archive_path = t->archive_path;
+	t->selcfg.clear_at = (int)ct->sel_clear_at;
+	t->selcfg.clear_free = ct->sel_clear_free;
+	t->selcfg.delete_entries = ct->sel_delete_entries;
+	t->selcfg.names = &t->names.names;
+	t->selcfg.on_entry = target_sel_entry;
+	t->selcfg.arg = t;
+	t->tick[RUN_SEL] = ev_timer_add(env->ev, -1, target_tick_sel, t);
+	t->tick[RUN_SENSORS] = ev_timer_add(env->ev, -1, target_tick_sensors,
+	    t);
+	t->tick[RUN_CHASSIS] = ev_timer_add(env->ev, -1, target_tick_chassis,
+	    t);
+	t->tick[RUN_WDT] = ev_timer_add(env->ev, -1, target_tick_wdt, t);
+	t->probe = ev_timer_add(env->ev, -1, target_on_probe, t);
+	t->backoff_ms = TARGET_BACKOFF_MIN_MS;
+	if ((t->st = store_target_add(env->store, t->name)) == NULL)
+		fatalx("target", "%s: twice in the store", t->name);
+	store_target_config(t->st, ct->sensor_interval_s, ct->sel_interval_s,
+	    ct->chassis_interval_s, ct->allow, conf_iface_name(ct->iface));
+	target_now(&w);
+	log_target(LOG_INFO, t->name, "target", "starting: %s %s%s",
+	    conf_iface_name(ct->iface), ct->iface == CONF_IFACE_OPEN ?
+	    (ct->device ? ct->device : "(probe /dev/ipmi0 ...)") :
+	    ct->hostname ? ct->hostname : "", "");
+	if (target_is_lan(t)) {
+		t->state = TS_RESOLVING;
+		store_set_state(env->store, t->st, STORE_T_RESOLVING, "", &w);
+		target_resolve(t);
+		return t;
+	}
+	if (target_connect(t, err, sizeof(err)) != 0) {
+		/* the node may come (modprobe): as an unreachable BMC */
+		log_target(LOG_ERR, t->name, "target", "%s", err);
+		t->state = TS_POLLING;
+		t->fails = ct->unreachable_after;
+		target_unreachable(t, err);
+		return t;
+	}
+	target_start_polling(t);
+	return t;
+}
+
+void
+target_rebind(struct target *t, const struct conf_target *ct)
+{
+	t->ct = ct;
+	if (t->sens != NULL)
+		sensors_set_severity(t->sens, target_severity(t));
+	if (t->st != NULL)
+		store_target_config(t->st, ct->sensor_interval_s,
+		    ct->sel_interval_s, ct->chassis_interval_s, ct->allow,
+		    conf_iface_name(ct->iface));
+}
+
+void
+target_reopen(struct target *t)
+{
+	if (t->arch != NULL)
+		archive_reopen(t->arch);
+}
+
+int
+target_stuck(struct target *t, uint64_t now, char *why, size_t len)
+{
+	const struct ipmi_tr_stats *s;
+	uint64_t sum, bound;
+
+	target_store_stats(t);
+	if (t->running < 0 || t->conn == NULL) {
+		t->stuck = 0;
+		goto done;
+	}
+	s = ipmi_tr_stats(conn_tr(t->conn));
+	sum = s->packets_out + s->packets_in + s->requests + s->retransmits;
+	bound = 2ull * t->ct->timeout_ms + TARGET_STUCK_EXTRA_MS;
+	if (sum != t->prog_sum) {
+		t->prog_sum = sum;
+		t->prog_ms = now;
+	}
+	if (now - t->prog_ms > bound) {
+		if (!t->stuck)
+			log_target(LOG_CRIT, t->name, "target", "%s run in "
+			    "flight for %.1f s without any progress: the "
+			    "daemon is not making progress (a bug)",
+			    target_run_name[t->running],
+			    (now - t->run_t0) / 1000.0);
+		t->stuck = 1;
+		(void)snprintf(why, len, "%s: %s run stuck for %.1f s",
+		    t->name, target_run_name[t->running],
+		    (now - t->prog_ms) / 1000.0);
+	} else
+		t->stuck = 0;
+done:
+	if (t->st != NULL)
+		t->st->health.stuck = t->stuck;
+	return t->stuck;
+}
+
+/* ---- control socket actions --------------------------------------------- */
+
+static const char *
+target_power_word(uint8_t c)
+{
+	static const char *const w[] = { "off", "on", "cycle", "reset",
+	    "diag", "soft" };
+
+	return c < sizeof(w) / sizeof(w[0]) ? w[c] : "?";
+}
+
+static void
+target_act_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
+{
+	struct target *t = arg;
+	struct ctl_action *a = t->act;
+	const struct ctl_req *r;
+	const char *what;
+	char msg[400], cc[IPMI_CCODE_TEXT_MAX];
+
+	if (a == NULL)
+		return;
+	t->act = NULL;
+	r = ctl_action_req(a);
+	what = r->verb == CTL_CHASSIS_POWER ? "Chassis Control" :
+	    "Chassis Identify";
+	if (err != IPMI_OK) {
+		(void)snprintf(msg, sizeof(msg), "%s: %s: %s", t->peer, what,
+		    ipmi_tr_error(conn_tr(t->conn)));
+		ctl_action_done(a, CTL_EUNAVAIL, msg);
+		return;
+	}
+	if (rsp->ccode != IPMI_CC_OK) {
+		(void)snprintf(msg, sizeof(msg), "%s: %s: %s", t->peer, what,
+		    ipmi_ccode_fmt(cc, sizeof(cc), t->act_req.netfn,
+		    t->act_req.cmd, rsp->ccode));
+		ctl_action_done(a, CTL_EREFUSED, msg);
+		return;
+	}
+	if (r->verb == CTL_CHASSIS_POWER) {
+		log_target(LOG_NOTICE, t->name, "chassis", "power %s (control "
+		    "socket)", target_power_word(r->power));
+		if (r->json)
+			(void)snprintf(msg, sizeof(msg), "{\"chassis_power_"
+			    "control\":\"%s\"}\n", target_power_word(r->power));
+		else
+			(void)snprintf(msg, sizeof(msg), "Chassis Power "
+			    "Control: %s\n", chassis_control_name(r->power));
+	} else if (r->json) {
+		if (r->identify_force)
+			(void)snprintf(msg, sizeof(msg), "{\"identify\":"
+			    "\"indefinite\"}\n");
+		else
+			(void)snprintf(msg, sizeof(msg), "{\"identify_"
+			    "seconds\":%d}\n", r->identify_s < 0 ? 15 :
+			    r->identify_s);
+	} else if (r->identify_force)
+		(void)snprintf(msg, sizeof(msg), "Chassis identify interval: "
+		    "indefinite\n");
+	else if (r->identify_s < 0)
+		(void)snprintf(msg, sizeof(msg), "Chassis identify interval: "
+		    "default (15 seconds)\n");
+	else if (r->identify_s == 0)
+		(void)snprintf(msg, sizeof(msg), "Chassis identify interval: "
+		    "off\n");
+	else
+		(void)snprintf(msg, sizeof(msg), "Chassis identify interval: "
+		    "%d seconds\n", r->identify_s);
+	ctl_action_done(a, 0, msg);
+}
+
+static void
+target_ack_run(void *arg)
+{
+	struct target_ack *k = arg;
+
+	k->rc = state_ack_append(k->path, k->raw, k->err, sizeof(k->err));
+}
+
+static void
+target_ack_done(void *arg)
+{
+	struct target_ack *k = arg;
+	struct target *t = k->t;
+	struct ctl_action *a;
+	char msg[400];
+
+	if (t != NULL) {
+		t->ack = NULL;
+		a = t->act;
+		t->act = NULL;
+		if (k->rc != 0) {
+			log_target(LOG_ERR, t->name, "sel", "ack: %s", k->err);
+			(void)snprintf(msg, sizeof(msg), "%s: sel ack: %s",
+			    t->name, k->err);
+			if (a != NULL)
+				ctl_action_done(a, CTL_EREFUSED, msg);
+		} else {
+			if (t->st != NULL)
+				(void)store_sel_ack(t->env->store, t->st,
+				    k->raw);
+			log_target(LOG_NOTICE, t->name, "sel", "entry 0x%04x "
+			    "acknowledged (control socket)", k->id);
+			(void)snprintf(msg, sizeof(msg), "sel ack: record "
+			    "0x%04x acknowledged\n", k->id);
+			if (a != NULL)
+				ctl_action_done(a, 0, msg);
+		}
+	}
+	free(k->path);
+	free(k);
+}
+
+static int
+target_act_ack(struct target *t, struct ctl_action *a, char *err,
+    size_t errlen)
+{
+	const struct ctl_req *r = ctl_action_req(a);
+	const struct store_sel_entry *e = NULL;
+	struct target_ack *k;
+	size_t i;
+
+	for (i = t->st != NULL ? t->st->nrecent : 0; i > 0; i--) {
+		const struct store_sel_entry *x = store_sel_recent(t->st,
+		    i - 1);
+
+		if (x->rec.id == r->sel_id) {
+			e = x;
+			break;
+		}
+	}
+	if (e == NULL) {
+		(void)snprintf(err, errlen, "%s: sel ack: no record 0x%04x "
+		    "among the %zu newest entries the daemon read", t->name,
+		    r->sel_id, t->st != NULL ? t->st->nrecent : 0);
+		return CTL_EREFUSED;
+	}
+	k = xcalloc(1, sizeof(*k));
+	k->t = t;
+	k->path = xstrdup(t->acks_path);
+	k->id = r->sel_id;
+	memcpy(k->raw, e->rec.raw, SEL_RECORD_LEN);
+	if (work_submit(t->env->io, target_ack_run, target_ack_done, k) != 0) {
+		free(k->path);
+		free(k);
+		(void)snprintf(err, errlen, "%s: sel ack: the disk queue is "
+		    "full; try again", t->name);
+		return CTL_EUNAVAIL;
+	}
+	t->ack = k;
+	t->act = a;
+	return 0;
+}
+
+int
+target_action(struct target *t, struct ctl_action *a, char *err,
+    size_t errlen)
+{
+	const struct ctl_req *r = ctl_action_req(a);
+
+	if (t->state != TS_POLLING || t->conn == NULL) {
+		(void)snprintf(err, errlen, "%s: %s: %s", t->name,
+		    ctl_verb_name(r->verb), t->state == TS_STOPPING ?
+		    "stopping" : "unreachable");
+		return CTL_EUNAVAIL;
+	}
+	if (t->act != NULL) {
+		(void)snprintf(err, errlen, "%s: %s: busy: another action is "
+		    "in flight", t->name, ctl_verb_name(r->verb));
+		return CTL_EREFUSED;
+	}
+	switch (r->verb) {
+	case CTL_CHASSIS_POWER:
+	case CTL_CHASSIS_IDENTIFY:
+		if (t->ct->iface != CONF_IFACE_OPEN &&
+		    chassis_priv_ok((uint8_t)t->ct->priv) != 0) {
+			(void)snprintf(err, errlen, "%s: %s: refused: needs "
+			    "the operator privilege, but the target's session "
+			    "is at %s level (privilege in bmcwatchd.conf)",
+			    t->name, ctl_verb_name(r->verb),
+			    ipmi_priv_name((uint8_t)t->ct->priv));
+			return CTL_EUSAGE;
+		}
+		if (r->verb == CTL_CHASSIS_POWER)
+			chassis_control_req(&t->act_req, r->power);
+		else
+			chassis_identify_req(&t->act_req, r->identify_s,
+			    r->identify_force);
+		if (conn_submit(t->conn, &t->act_req, target_act_rsp, t) != 0) {
+			(void)snprintf(err, errlen, "%s: %s: request queue "
+			    "full", t->name, ctl_verb_name(r->verb));
+			return CTL_EUNAVAIL;
+		}
+		t->act = a;
+		return 0;
+	case CTL_SEL_CLEAR:
+		t->act = a;
+		t->act_sel = 1;
+		t->sel_mode_next = SELMON_CLEAR_NOW;
+		/* a pass in flight runs with its own mode: the clear is the
+		 * next one */
+		t->pending |= RUN_BIT(RUN_SEL);
+		target_dispatch(t);
+		return 0;
+	case CTL_SEL_ACK:
+		return target_act_ack(t, a, err, errlen);
+	default:
+		(void)snprintf(err, errlen, "%s: not an action",
+		    ctl_verb_name(r->verb));
+		return CTL_EUSAGE;
+	}
+}
+
+/* ---- stop --------------------------------------------------------------- */
+
+/*
+ * The heartbeat on a stop: an operation in flight (an arm, a reset)
+ * finishes first; then a timer we armed is switched off, unless
+ * nowayout.  One we never armed (refused: another owner) is not ours to
+ * touch.
+ */
+static int64_t
+target_stop_poll(void *arg)
+{
+	struct target *t = arg;
+	uint64_t now = ev_now();
+
+	if (t->stop_phase == 1) {
+		if (t->hb.op.active && !t->hb_stop_sent &&
+		    now < t->stop_deadline)
+			return TARGET_STOP_POLL_MS;
+		if (t->hb.armed && !t->hb_stop_sent && !t->hb.op.active) {
+			t->hb_stop_sent = 1;
+			watchdog_hb_stop(&t->hb);
+		}
+		if (t->hb_stop_sent && !t->hb_stopped &&
+		    now < t->stop_deadline)
+			return TARGET_STOP_POLL_MS;
+		if (t->hb.armed && !t->hb_stopped)
+			log_target(LOG_WARNING, t->name, "watchdog", "no answer "
+			    "to the stop: the BMC will %s when the timer runs "
+			    "out", wdt_action_name(t->hb.cfg.action));
+		t->stop_phase = 2;
+		t->stop_deadline = now + t->ct->timeout_ms + 1000;
+		if (t->conn != NULL)
+			conn_close(t->conn);
+	}
+	if (t->stop_phase == 2) {
+		if (t->conn != NULL && !conn_idle(t->conn) &&
+		    now < t->stop_deadline)
+			return TARGET_STOP_POLL_MS;
+		if (t->conn != NULL && !conn_idle(t->conn))
+			log_target(LOG_WARNING, t->name, "target", "Close "
+			    "Session not answered");
+		t->stop_phase = 3;
+		t->stop_timer = NULL;
+		if (t->stop_done != NULL)
+			t->stop_done(t, t->stop_arg);
+		return EV_STOP;
+	}
+	return EV_STOP;
+}
+
+void
+target_stop(struct target *t, void (*done)(struct target *, void *),
+    void *arg)
+{
+	struct store_when w;
+	int r;
+
+	t->stop_done = done;
+	t->stop_arg = arg;
+	t->state = TS_STOPPING;
+	t->pending = 0;
+	for (r = RUN_SEL; r < RUN__N; r++)
+		ev_timer_set(t->env->ev, t->tick[r], -1);
+	ev_timer_set(t->env->ev, t->probe, -1);
+	target_now(&w);
+	if (t->act != NULL) {
+		struct ctl_action *a = t->act;
+
+		t->act = NULL;
+		ctl_action_done(a, CTL_EUNAVAIL, "the target is stopping");
+	}
+	if (t->ack != NULL) {
+		t->ack->t = NULL;
+		t->ack = NULL;
+	}
+	if (t->dns != NULL) {
+		t->dns->t = NULL;
+		t->dns = NULL;
+	}
+	/* out of the store now: a restarted namesake takes its place */
+	if (t->st != NULL) {
+		store_target_del(t->env->store, t->st);
+		t->st = NULL;
+	}
+	target_set_ready(t);
+	t->stop_phase = 2;
+	if (t->hb_on) {
+		/* no more kicks or arms from here on */
+		watchdog_hb_pause(&t->hb);
+		if (t->ct->watchdog.nowayout) {
+			if (t->hb.armed)
+				log_target(LOG_NOTICE, t->name, "watchdog",
+				    "left running (nowayout): the BMC will %s "
+				    "in %.1f s unless reset",
+				    wdt_action_name(t->hb.cfg.action),
+				    t->hb.cfg.timeout_ms / 1000.0);
+		} else if (t->hb.armed || t->hb.op.active) {
+			/* target_stop_poll: the op first, then the stop */
+			t->stop_phase = 1;
+			t->stop_deadline = ev_now() + 3ull *
+			    t->ct->timeout_ms + TARGET_OWNER_WAIT_MS + 1000;
+		}
+	}
+	if (t->stop_phase == 2) {
+		t->stop_deadline = ev_now() + t->ct->timeout_ms + 1000;
+		if (t->conn != NULL)
+			conn_close(t->conn);
+	}
+	t->stop_timer = ev_timer_add(t->env->ev, 0, target_stop_poll, t);
+}
+
+void
+target_free(struct target *t)
+{
+	int r;
+
+	if (t == NULL)
+		return;
+	if (t->dns != NULL)
+		t->dns->t = NULL;
+	if (t->ack != NULL)
+		t->ack->t = NULL;
+	if (t->act != NULL)
+		ctl_action_done(t->act, CTL_EUNAVAIL, "the target is gone");
+	for (r = RUN_SEL; r < RUN__N; r++)
+		ev_timer_del(t->env->ev, t->tick[r]);
+	ev_timer_del(t->env->ev, t->probe);
+	ev_timer_del(t->env->ev, t->stop_timer);
+	t->running = -1;
+	target_disconnect(t);
+	if (t->st != NULL)
+		store_target_del(t->env->store, t->st);
+	severity_free(t->builtin);
+	free(t->sdr_dir);
+	free(t->state_path);
+	free(t->acks_path);
+	free(t->archive_path);
+	free(t);
+}

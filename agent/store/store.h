@@ -1,0 +1,258 @@
+/*
+ * The daemon's in-memory picture of every target: what each BMC said
+ * last, and how the daemon is doing with it.  The pollers (daemon/
+ * target.c) write it; every reader (the control socket, later SNMP,
+ * Prometheus, webhooks) only reads it, so an answer never waits on a
+ * BMC.
+ *
+ * Items are copies, never pointers into a poller's state: a sensor is
+ * its struct sensors_item with its own copy of the SDR record (and
+ * item.rec points at that copy).  Every item carries a struct
+ * store_stamp: the CLOCK_MONOTONIC and wall-clock times it was read, and
+ * a generation bumped whenever it changed.  An item is stale when it is
+ * older than twice its poll interval, or was never read.
+ *
+ * Events (a sensor's state changed, a new SEL entry, SEL cleared or not,
+ * power changed, the watchdog expired, the heartbeat stopped or resumed,
+ * the BMC unreachable or back) are emitted by the update functions to
+ * the subscribers, synchronously, after the store has changed.  A
+ * subscriber must not add or remove targets from its callback.
+ *
+ * Times come in as a struct store_when, so tests drive the clock.
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cmd_chassis.h"
+#include "cmd_wdt.h"
+#include "sdr.h"
+#include "sel.h"
+#include "sensors.h"
+#include "shape.h"
+#include "transport.h"
+
+#define STORE_NAME_MAX		64	/* as a config target name */
+#define STORE_SEL_RECENT	256	/* newest SEL entries kept */
+#define STORE_SEL_OPEN_MAX	256	/* open problems kept */
+#define STORE_TEXT_MAX		320
+
+struct store_when {
+	uint64_t	mono_ms;	/* CLOCK_MONOTONIC, ms */
+	int64_t		wall_ms;	/* CLOCK_REALTIME, ms since 1970 */
+};
+/* the two clocks now */
+void		 store_now(struct store_when *);
+
+struct store_stamp {
+	struct store_when when;		/* mono_ms 0: never */
+	uint64_t	 gen;		/* bumped on every change */
+};
+/* ms since the item was read (0 if never) */
+uint64_t	 store_age_ms(const struct store_stamp *, uint64_t now_mono);
+/* 1 if never read, or read more than 2 x interval_s ago */
+int		 store_stale(const struct store_stamp *, unsigned interval_s,
+		    uint64_t now_mono);
+
+struct store_sensor {
+	struct sensors_item	 it;	/* it.rec points at rec below */
+	struct sdr_rec		 rec;
+};
+
+struct store_sel_entry {
+	struct sel_rec	 rec;
+	struct sel_desc	 desc;
+	struct store_when when;		/* when the daemon read it */
+	uint8_t		 acked;		/* acknowledged (sel ack) */
+};
+
+enum store_state {
+	STORE_T_STARTING,	/* not reached yet */
+	STORE_T_RESOLVING,	/* waiting for its address */
+	STORE_T_UP,
+	STORE_T_UNREACHABLE,
+	STORE_T_STOPPING
+};
+const char	*store_state_name(enum store_state);
+
+struct store_health {
+	enum store_state state;
+	struct store_stamp last_success;
+	struct store_stamp last_failure;
+	unsigned	 consecutive_errors;
+	char		 last_error[STORE_TEXT_MAX];
+	uint64_t	 unreachable_since_mono; /* 0: reachable */
+	uint64_t	 sweep_ms;	/* duration of the last sensor sweep */
+	uint64_t	 sweeps;	/* runs completed, by subsystem */
+	uint64_t	 sel_passes;
+	uint64_t	 chassis_polls;
+	uint64_t	 skipped;	/* runs not started: the previous
+					 * one was still in flight */
+	uint64_t	 probes;	/* while unreachable */
+	int		 stuck;		/* a run in flight that makes no
+					 * progress (see target.c) */
+	struct ipmi_tr_stats tr;
+	char		 peer[300];
+};
+
+struct store_hb {
+	int		 enabled;	/* a watchdog block */
+	int		 armed;
+	int		 refused;	/* another owner: not armed */
+	uint64_t	 kicks;
+	uint64_t	 failures;
+	uint64_t	 withheld;	/* kicks not sent: a gate failed */
+	char		 state[STORE_TEXT_MAX];	/* in words */
+	struct store_stamp stamp;
+};
+
+struct store_target {
+	char		 name[STORE_NAME_MAX + 1];
+	/* what the configuration says (store_target_config) */
+	unsigned	 sensor_interval_s;
+	unsigned	 sel_interval_s;
+	unsigned	 chassis_interval_s;
+	unsigned	 allow;		/* CONF_ALLOW_* bits, opaque here */
+	char		 iface[16];
+
+	/* identity: Get Device ID and GUIDs */
+	int		 have_ident;
+	struct shape_info ident;
+	struct store_stamp ident_t;
+
+	/* sensors, in SDR order */
+	struct store_sensor *sensors;
+	size_t		 nsensors;
+	struct store_stamp sensors_t;
+
+	/* SEL */
+	int		 have_sel;
+	struct sel_info	 sel_info;
+	int		 sel_used_pct;	/* -1 unknown */
+	struct store_stamp sel_t;
+	struct store_sel_entry *recent;	/* ring of STORE_SEL_RECENT */
+	size_t		 nrecent;
+	size_t		 recent_head;	/* index of the oldest */
+	struct store_sel_entry *open;	/* open problems, oldest first */
+	size_t		 nopen;
+	uint64_t	 open_dropped;	/* open ones pushed out by the cap */
+	uint64_t	 sel_archived;	/* entries archived by this daemon */
+	uint64_t	 sel_clears;
+	struct store_stamp sel_clear_t;	/* the last clear */
+	uint64_t	 sel_clear_failures;
+	char		 sel_clear_error[STORE_TEXT_MAX];
+
+	/* chassis status */
+	int		 have_chassis;
+	struct chassis_status chassis;
+	struct store_stamp chassis_t;
+
+	/* the watchdog timer (Get Watchdog Timer) and our heartbeat */
+	int		 have_wdt;
+	struct wdt_timer wdt;
+	struct store_stamp wdt_t;
+	struct store_hb	 hb;
+
+	struct store_health health;
+};
+
+enum store_ev_kind {
+	STORE_EV_SENSOR,	/* sensor's state changed */
+	STORE_EV_SEL,		/* a new SEL entry (archived) */
+	STORE_EV_SEL_CLEARED,
+	STORE_EV_SEL_CLEAR_FAILED,
+	STORE_EV_POWER,		/* system power changed */
+	STORE_EV_WATCHDOG,	/* an expiration flag appeared */
+	STORE_EV_HEARTBEAT,	/* the heartbeat stopped or resumed */
+	STORE_EV_UNREACHABLE,
+	STORE_EV_RECOVERED
+};
+const char	*store_ev_name(enum store_ev_kind);
+
+struct store_event {
+	enum store_ev_kind	 kind;
+	const struct store_target *t;
+	/* 0 info, 1 warning, 2 critical (the webhooks' min-severity) */
+	int			 level;
+	const char		*text;	/* in words, for a log line */
+	/* the item concerned, or NULL */
+	const struct store_sensor *sensor;
+	enum sensor_sev		 was;	/* SENSOR: the previous state */
+	const struct store_sel_entry *sel;
+};
+typedef void	store_event_fn(const struct store_event *, void *arg);
+
+struct store;
+
+struct store	*store_new(void);
+/* targets must all be deleted... or are freed with it */
+void		 store_free(struct store *);
+/* 0, or -1 if 16 subscribers are already there */
+int		 store_subscribe(struct store *, store_event_fn *, void *);
+void		 store_unsubscribe(struct store *, store_event_fn *, void *);
+
+/* A new, empty target (name copied, cut to STORE_NAME_MAX); NULL if
+ * one of that name exists.  Targets keep the order they were added. */
+struct store_target *store_target_add(struct store *, const char *name);
+void		 store_target_del(struct store *, struct store_target *);
+struct store_target *store_target_find(struct store *, const char *name);
+size_t		 store_ntargets(const struct store *);
+/* the i-th target, or NULL */
+const struct store_target *store_target_at(const struct store *, size_t);
+
+void		 store_target_config(struct store_target *, unsigned
+		    sensor_s, unsigned sel_s, unsigned chassis_s,
+		    unsigned allow, const char *iface);
+
+/* updates; when is the time of the reading */
+void		 store_set_ident(struct store *, struct store_target *,
+		    const struct shape_info *, const struct store_when *);
+/* the sweep's items, copied; a state change of a sensor seen before is
+ * an event */
+void		 store_set_sensors(struct store *, struct store_target *,
+		    const struct sensors *, const struct store_when *);
+/* the same from an array (tests, other sources); items[i].rec may be
+ * NULL (no record is copied then) */
+void		 store_set_sensor_items(struct store *, struct store_target *,
+		    const struct sensors_item *, size_t n,
+		    const struct store_when *);
+void		 store_set_sel_info(struct store *, struct store_target *,
+		    const struct sel_info *, int used_pct,
+		    const struct store_when *);
+/* a new entry, archived: kept in the recent ring, paired into the open
+ * problems (selmon_open_problems' rule) */
+void		 store_sel_add(struct store *, struct store_target *,
+		    const struct sel_rec *, const struct sel_desc *,
+		    const struct store_when *);
+void		 store_sel_cleared(struct store *, struct store_target *,
+		    unsigned entries, const struct store_when *);
+void		 store_sel_clear_failed(struct store *, struct store_target *,
+		    const char *why, const struct store_when *);
+/* an acknowledged entry leaves the open problems (and is marked in the
+ * recent ring); 1 if it was open */
+int		 store_sel_ack(struct store *, struct store_target *,
+		    const uint8_t raw[SEL_RECORD_LEN]);
+/* the i-th recent entry, oldest first, or NULL */
+const struct store_sel_entry *store_sel_recent(const struct store_target *,
+		    size_t i);
+void		 store_set_chassis(struct store *, struct store_target *,
+		    const struct chassis_status *, const struct store_when *);
+void		 store_set_wdt(struct store *, struct store_target *,
+		    const struct wdt_timer *, const struct store_when *);
+/* the heartbeat's state; a change of "kicking" (armed and not
+ * withholding) is an event, with state as its text */
+void		 store_set_hb(struct store *, struct store_target *,
+		    const struct store_hb *, const struct store_when *);
+
+/* health */
+void		 store_set_state(struct store *, struct store_target *,
+		    enum store_state, const char *why,
+		    const struct store_when *);
+void		 store_run_ok(struct store_target *,
+		    const struct store_when *);
+void		 store_run_failed(struct store_target *, const char *why,
+		    const struct store_when *);
+
+#endif

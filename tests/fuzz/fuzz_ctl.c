@@ -1,0 +1,80 @@
+/*
+ * Fuzz the control socket's request parser and frame reader
+ * (agent/daemon/ctl.c): ctl_parse() on the input as one request line,
+ * and line by line as a client would send them; ctl_frame_header() on
+ * the input as an answer.  Whatever parses must hold together: a known
+ * verb, a valid target name or none, keys within their bounds, a
+ * record ID in 1..FFFEh, an action exactly when an allow bit is needed.
+ * A refusal must say something.  Seeds: every verb and key, and the
+ * edges of the bounds (tests/fuzz/corpus/ctl/).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_chassis.h"
+#include "ctl.h"
+#include "fuzz.h"
+
+static void
+must(int cond)
+{
+	if (!cond)
+		abort();
+}
+
+static void
+one(const char *p, size_t len)
+{
+	struct ctl_req r;
+	char err[512];
+	size_t i, tl;
+
+	err[0] = '\0';
+	if (ctl_parse(p, len, &r, err, sizeof(err)) != 0) {
+		must(err[0] != '\0' && strlen(err) < sizeof(err));
+		return;
+	}
+	must(len <= CTL_LINE_MAX);
+	must(r.verb <= CTL_SEL_ACK);
+	tl = strlen(r.target);
+	must(tl <= CTL_NAME_MAX);
+	if (tl > 0)
+		must(r.target[0] != '.');
+	for (i = 0; i < tl; i++)
+		must(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789._-", r.target[i]) != NULL);
+	must(r.json == 0 || r.json == 1);
+	must(r.verbose == 0 || r.verbose == 1);
+	must(r.last <= 65536);
+	if (r.last > 0 || r.open_only)
+		must(r.verb == CTL_SEL_LIST);
+	if (r.verb == CTL_SEL_ACK)
+		must(r.sel_id >= 1 && r.sel_id <= 0xfffe);
+	if (r.verb == CTL_CHASSIS_POWER)
+		must(r.power <= CHASSIS_CTL_MAX);
+	if (r.verb == CTL_CHASSIS_IDENTIFY)
+		must(r.identify_s >= -1 && r.identify_s <= 255);
+	must(ctl_is_action(&r) == (ctl_allow_bit(&r) != 0));
+	must(strcmp(ctl_verb_name(r.verb), "?") != 0);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *p = (const char *)data;
+	const char *nl;
+	size_t off = 0, plen, hlen;
+	int code, r;
+
+	one(p, size);
+	while (off < size && (nl = memchr(p + off, '\n', size - off)) != NULL) {
+		one(p + off, (size_t)(nl - (p + off)));
+		off = (size_t)(nl - p) + 1;
+	}
+	r = ctl_frame_header(p, size, &code, &plen, &hlen);
+	must(r >= -1 && r <= 1);
+	if (r == 1)
+		must(hlen <= size && hlen <= 40 && code >= 0 && code <= 255 &&
+		    data[hlen - 1] == '\n');
+	return 0;
+}
