@@ -120,6 +120,8 @@ cli_ctl(struct cli *c, int argc, char **argv)
 	ssize_t n;
 	int fd, code = 0, got = 0;
 
+	if (argc > 0 && strcmp(argv[0], "sol") == 0)
+		return cli_sol_attach(c, argc, argv);
 	if (ctl_request(c, argc, argv, req, sizeof(req) - 1) != 0)
 		return CLI_EUSAGE;
 	len = strlen(req);

@@ -33,8 +33,12 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include "cli.h"
 #include "cmd_sol.h"
+#include "ctl.h"
 #include "solsess.h"
 #include "xmem.h"
 
@@ -45,9 +49,12 @@
 #define SOLCLI_FLUSH_MS		1000	/* last output after the end */
 #define SOLCLI_READ_MAX		512
 
+struct solatt;
+
 struct solcli {
 	struct cli	*c;
 	struct solsess	*s;
+	struct solatt	*att;		/* -S: the daemon's session instead */
 	/* terminal */
 	int		 tty;		/* stdin is a terminal */
 	int		 raw;		/* and we made it raw */
@@ -74,6 +81,26 @@ struct solcli {
 };
 
 static void	solcli_sync(struct solcli *);
+static size_t	solatt_put(struct solatt *, const uint8_t *, size_t);
+static void	solatt_break(struct solatt *);
+static size_t	solatt_room(const struct solatt *);
+
+/* keystrokes to the session (direct) or to the daemon (-S) */
+static void
+solcli_put(struct solcli *sc, const uint8_t *p, size_t n)
+{
+	if (sc->s != NULL)
+		(void)solsess_write(sc->s, p, n, ev_now());
+	else
+		(void)solatt_put(sc->att, p, n);
+}
+
+static size_t
+solcli_room(const struct solcli *sc)
+{
+	return sc->s != NULL ? solsess_write_room(sc->s) :
+	    solatt_room(sc->att);
+}
 
 /* A notice on stderr: in raw mode lines need their carriage return. */
 static void
@@ -206,7 +233,6 @@ solcli_keys(struct solcli *sc, const uint8_t *p, size_t n)
 {
 	uint8_t out[SOLCLI_READ_MAX * 2];
 	size_t o = 0, i;
-	uint64_t now = ev_now();
 
 	for (i = 0; i < n && !sc->quit; i++) {
 		uint8_t b = p[i];
@@ -220,9 +246,12 @@ solcli_keys(struct solcli *sc, const uint8_t *p, size_t n)
 			if (b == 'B') {
 				/* what was typed before the break first */
 				if (o > 0)
-					(void)solsess_write(sc->s, out, o, now);
+					solcli_put(sc, out, o);
 				o = 0;
-				solsess_send_break(sc->s, now);
+				if (sc->s != NULL)
+					solsess_send_break(sc->s, ev_now());
+				else
+					solatt_break(sc->att);
 				solcli_note(sc, "break sent");
 				continue;
 			}
@@ -243,7 +272,7 @@ solcli_keys(struct solcli *sc, const uint8_t *p, size_t n)
 		sc->at_bol = b == '\r' || b == '\n';
 	}
 	if (o > 0)
-		(void)solsess_write(sc->s, out, o, now);
+		solcli_put(sc, out, o);
 }
 
 static void
@@ -251,7 +280,7 @@ solcli_on_stdin(int fd, unsigned events, void *arg)
 {
 	struct solcli *sc = arg;
 	uint8_t buf[SOLCLI_READ_MAX];
-	size_t room = solsess_write_room(sc->s);
+	size_t room = solcli_room(sc);
 	ssize_t n;
 
 	(void)events;
@@ -293,7 +322,7 @@ solcli_sync(struct solcli *sc)
 
 	if (sc->in_w != NULL) {
 		want = sc->active && !sc->in_eof && !sc->quit &&
-		    solsess_write_room(sc->s) >= 2 ? EV_READ : 0;
+		    solcli_room(sc) >= 2 ? EV_READ : 0;
 		ev_fd_events(sc->c->ev, sc->in_w, want);
 	}
 	if (sc->out_w != NULL)
@@ -849,4 +878,334 @@ cli_sol(struct cli *c, int argc, char **argv)
 	    "[--instance N] | deactivate [--instance N] | info "
 	    "[--channel N]");
 	return CLI_EUSAGE;
+}
+
+/* ---- bmcwatch -S SOCKET sol TARGET: the daemon's session, shared ---- */
+
+#define SOLATT_IN_MAX	(CTL_SFRAME_MAX + 64)
+#define SOLATT_OUT_MAX	8192
+#define SOLATT_KEY_MAX	512	/* keystrokes in one frame (ctl.c's cap) */
+#define SOLATT_REPLAY_MAX 65536	/* the daemon keeps this much */
+
+struct solatt {
+	struct solcli	*sc;
+	int		 fd;
+	struct ev_fd	*w;
+	char		*in;
+	size_t		 inlen;
+	char		 out[SOLATT_OUT_MAX];
+	size_t		 outlen;
+	int		 answered;	/* the "ok" frame came */
+	int		 eof;
+	int		 ended;
+	int		 code;
+};
+
+static size_t
+solatt_room(const struct solatt *a)
+{
+	size_t r;
+
+	if (a == NULL || a->outlen + 32 >= SOLATT_OUT_MAX)
+		return 0;
+	r = SOLATT_OUT_MAX - a->outlen - 32;
+	/* a frame header for every SOLATT_KEY_MAX bytes */
+	return r - r / SOLATT_KEY_MAX * 16;
+}
+
+static size_t
+solatt_put(struct solatt *a, const uint8_t *p, size_t n)
+{
+	size_t done = 0, k, h;
+
+	while (done < n) {
+		k = n - done < SOLATT_KEY_MAX ? n - done : SOLATT_KEY_MAX;
+		if (a->outlen + k + 32 > SOLATT_OUT_MAX)
+			break;
+		h = ctl_sframe_put(a->out + a->outlen, 32, CTL_SF_KEY, 0, k);
+		memcpy(a->out + a->outlen + h, p + done, k);
+		a->outlen += h + k;
+		done += k;
+	}
+	return done;
+}
+
+static void
+solatt_break(struct solatt *a)
+{
+	if (a->outlen + 32 <= SOLATT_OUT_MAX)
+		a->outlen += ctl_sframe_put(a->out + a->outlen, 32,
+		    CTL_SF_BREAK, 0, 0);
+}
+
+static void
+solatt_end(struct solatt *a, int code)
+{
+	a->ended = 1;
+	a->code = code;
+}
+
+/* the daemon's frames; 0 when more bytes are needed */
+static void
+solatt_frames(struct solatt *a)
+{
+	struct solcli *sc = a->sc;
+	enum ctl_sframe type;
+	size_t plen, hl;
+	int code, r;
+
+	while (!a->ended && a->inlen > 0) {
+		r = ctl_sframe_header(a->in, a->inlen, &type, &code, &plen,
+		    &hl);
+		if (r < 0 || (r > 0 && !a->answered && type != CTL_SF_OK &&
+		    type != CTL_SF_ERR) || (r > 0 && (type == CTL_SF_KEY ||
+		    type == CTL_SF_BREAK || (type == CTL_SF_OK &&
+		    a->answered)))) {
+			solcli_note(sc, "%s: not a bmcwatchd console stream",
+			    sc->c->sock);
+			solatt_end(a, CLI_ETRANSPORT);
+			return;
+		}
+		if (r == 0 || a->inlen < hl + plen)
+			return;
+		switch (type) {
+		case CTL_SF_OK:
+			a->answered = 1;
+			fprintf(stderr, "bmcwatch: %.*s", (int)plen, a->in + hl);
+			if (plen == 0 || a->in[hl + plen - 1] != '\n')
+				fputc('\n', stderr);
+			if (sc->esc >= 0)
+				fprintf(stderr, "bmcwatch: %c? for help, %c. to "
+				    "detach\n", sc->esc, sc->esc);
+			(void)fflush(stderr);
+			sc->active = 1;
+			solcli_raw(sc);
+			break;
+		case CTL_SF_ERR:
+			if (sc->raw)
+				solcli_note(sc, "%.*s", (int)plen, a->in + hl);
+			else
+				fprintf(stderr, "bmcwatch: %.*s%s", (int)plen,
+				    a->in + hl, plen > 0 && a->in[hl + plen -
+				    1] == '\n' ? "" : "\n");
+			solatt_end(a, code);
+			break;
+		case CTL_SF_DATA:
+			if (sc->olen + plen > SOLCLI_OUT_MAX)
+				return;	/* when stdout took some */
+			memcpy(sc->obuf + sc->olen, a->in + hl, plen);
+			sc->olen += plen;
+			solcli_flush(sc);
+			break;
+		default:	/* NOTE */
+			solcli_note(sc, "%.*s", (int)plen, a->in + hl);
+			break;
+		}
+		memmove(a->in, a->in + hl + plen, a->inlen - hl - plen);
+		a->inlen -= hl + plen;
+	}
+}
+
+static void
+solatt_io(int fd, unsigned events, void *arg)
+{
+	struct solatt *a = arg;
+	ssize_t n;
+
+	if ((events & EV_WRITE) && a->outlen > 0) {
+		n = send(fd, a->out, a->outlen, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0) {
+			memmove(a->out, a->out + n, a->outlen - (size_t)n);
+			a->outlen -= (size_t)n;
+		} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			a->eof = 1;
+			a->outlen = 0;
+		}
+	}
+	if ((events & EV_READ) && !a->eof && a->inlen < SOLATT_IN_MAX) {
+		n = read(fd, a->in + a->inlen, SOLATT_IN_MAX - a->inlen);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+			a->eof = 1;
+		else if (n > 0)
+			a->inlen += (size_t)n;
+	}
+	solatt_frames(a);
+	if (a->eof && !a->ended) {
+		solcli_note(a->sc, "%s: the daemon closed the connection",
+		    a->sc->c->sock);
+		solatt_end(a, CLI_ETRANSPORT);
+	}
+}
+
+static void
+solatt_sync(struct solatt *a)
+{
+	unsigned want = 0;
+
+	solatt_frames(a);
+	if (!a->eof && a->inlen < SOLATT_IN_MAX &&
+	    a->sc->olen + CTL_SFRAME_MAX <= SOLCLI_OUT_MAX)
+		want |= EV_READ;
+	if (a->outlen > 0)
+		want |= EV_WRITE;
+	ev_fd_events(a->sc->c->ev, a->w, want);
+}
+
+/* the request line, sent whole (it is short) before the loop */
+static int
+solatt_connect(struct cli *c, const char *req)
+{
+	struct sockaddr_un sa;
+	size_t off = 0, len = strlen(req);
+	struct pollfd p;
+	ssize_t n;
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (strlen(c->sock) >= sizeof(sa.sun_path)) {
+		cli_usage_error("-S", "socket path too long");
+		return -1;
+	}
+	memcpy(sa.sun_path, c->sock, strlen(c->sock));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		fprintf(stderr, "bmcwatch: %s: %s (is bmcwatchd running?)\n",
+		    c->sock, strerror(errno));
+		if (fd >= 0)
+			(void)close(fd);
+		return -1;
+	}
+	while (off < len) {
+		p.fd = fd;
+		p.events = POLLOUT;
+		if (poll(&p, 1, 5000) <= 0) {
+			fprintf(stderr, "bmcwatch: %s: the daemon takes no "
+			    "request\n", c->sock);
+			(void)close(fd);
+			return -1;
+		}
+		n = send(fd, req + off, len - off, MSG_NOSIGNAL);
+		if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			fprintf(stderr, "bmcwatch: %s: %s\n", c->sock,
+			    strerror(errno));
+			(void)close(fd);
+			return -1;
+		}
+		if (n > 0)
+			off += (size_t)n;
+	}
+	return fd;
+}
+
+int
+cli_sol_attach(struct cli *c, int argc, char **argv)
+{
+	struct solcli sc;
+	struct solatt a;
+	const char *target = c->target;
+	char req[CTL_LINE_MAX];
+	unsigned long replay = 0;
+	int i, input = 1, sigs[] = { SIGINT, SIGTERM, SIGHUP }, rc;
+	size_t k;
+	char *end;
+
+	memset(&sc, 0, sizeof(sc));
+	memset(&a, 0, sizeof(a));
+	sc.c = c;
+	sc.esc = '~';
+	sc.at_bol = 1;
+	sc.out_fd = -1;
+	for (i = 1; i < argc; i++) {
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(argv[i], "--read-only") == 0)
+			input = 0;
+		else if (strcmp(argv[i], "--replay") == 0 && val != NULL &&
+		    val[0] >= '0' && val[0] <= '9') {
+			errno = 0;
+			replay = strtoul(val, &end, 10);
+			if (errno != 0 || *end != '\0' ||
+			    replay > SOLATT_REPLAY_MAX) {
+				cli_usage_error("sol", "--replay wants 0 to %u "
+				    "bytes", SOLATT_REPLAY_MAX);
+				return CLI_EUSAGE;
+			}
+			i++;
+		} else if ((strcmp(argv[i], "--escape-char") == 0 ||
+		    strcmp(argv[i], "-e") == 0) && val != NULL &&
+		    solcli_parse_esc(val, &sc.esc) == 0)
+			i++;
+		else if (argv[i][0] != '-' && target == NULL)
+			target = argv[i];
+		else {
+			cli_usage_error("sol", "with -S: sol TARGET "
+			    "[--read-only] [--replay BYTES] [--escape-char C]"
+			    " (bad or repeated '%s')", argv[i]);
+			return CLI_EUSAGE;
+		}
+	}
+	if (target != NULL && (strlen(target) > CTL_NAME_MAX ||
+	    strchr(target, ' ') != NULL || strchr(target, '=') != NULL)) {
+		cli_usage_error("sol", "bad target name '%s'", target);
+		return CLI_EUSAGE;
+	}
+	(void)snprintf(req, sizeof(req), "sol%s replay %lu%s%s\n", input ?
+	    " input" : "", replay, target ? " target=" : "",
+	    target ? target : "");
+	if ((c->ev = ev_new()) == NULL) {
+		fprintf(stderr, "bmcwatch: event loop: %s\n", strerror(errno));
+		return CLI_EUSAGE;
+	}
+	for (k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++)
+		if (ev_signal(c->ev, sigs[k], solcli_on_signal, &sc) != 0) {
+			fprintf(stderr, "bmcwatch: signals: %s\n",
+			    strerror(errno));
+			ev_free(c->ev);
+			c->ev = NULL;
+			return CLI_EUSAGE;
+		}
+	(void)signal(SIGPIPE, SIG_IGN);
+	if ((a.fd = solatt_connect(c, req)) < 0) {
+		ev_free(c->ev);
+		c->ev = NULL;
+		return CLI_ETRANSPORT;
+	}
+	a.sc = &sc;
+	a.code = CLI_OK;
+	a.in = xmalloc(SOLATT_IN_MAX);
+	sc.att = &a;
+	sc.tty = isatty(STDIN_FILENO) &&
+	    tcgetattr(STDIN_FILENO, &sc.saved) == 0;
+	sc.obuf = xmalloc(SOLCLI_OUT_MAX);
+	solcli_out_open(&sc);
+	a.w = ev_fd_add(c->ev, a.fd, EV_READ, solatt_io, &a);
+	sc.in_w = input ? ev_fd_add(c->ev, STDIN_FILENO, 0, solcli_on_stdin,
+	    &sc) : NULL;
+	sc.out_w = ev_fd_add(c->ev, sc.out_fd, 0, solcli_on_stdout, &sc);
+	while (!a.ended && !sc.quit && sc.wr_errno == 0) {
+		solcli_sync(&sc);
+		solatt_sync(&a);
+		if (ev_run_once(c->ev, -1) != 0)
+			break;
+	}
+	solcli_drain(&sc);
+	solcli_restore(&sc);
+	rc = sc.wr_errno != 0 ? CLI_EUSAGE : a.ended ? a.code : CLI_OK;
+	if (sc.wr_errno != 0)
+		fprintf(stderr, "bmcwatch: write error: %s\n",
+		    strerror(sc.wr_errno));
+	else if (!a.ended)
+		fprintf(stderr, "bmcwatch: detached\n");
+	ev_fd_del(c->ev, a.w);
+	ev_fd_del(c->ev, sc.in_w);
+	ev_fd_del(c->ev, sc.out_w);
+	(void)close(a.fd);
+	if (sc.out_own)
+		(void)close(sc.out_fd);
+	free(sc.obuf);
+	free(a.in);
+	ev_free(c->ev);
+	c->ev = NULL;
+	return rc;
 }

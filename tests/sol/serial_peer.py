@@ -13,6 +13,10 @@ ipmi_sim connects to (lan.conf: sol "tcp:127.0.0.1:PORT" 115200).
 --echo      send back what arrives, as a terminal in echo mode would,
             and after a carriage return the line "got <line>\\r\\n"
 --for S     exit after S seconds (default 600)
+--script DIR  send files on demand: a file DIR/send.N (N = 1, 2 ...,
+            renamed into place whole) is sent, paced at --rate bytes a
+            second, while connected; then DIR/sent.N is created
+--rate B    pace of --script sends (default 8000 bytes a second)
 
 It listens on 127.0.0.1, a free port written to --port-file once it
 listens, and serves one connection at a time (a new one replaces the
@@ -35,6 +39,8 @@ def main():
     ap.add_argument("--tick-ms", type=int, default=0)
     ap.add_argument("--echo", action="store_true")
     ap.add_argument("--for", dest="life", type=float, default=600)
+    ap.add_argument("--script")
+    ap.add_argument("--rate", type=int, default=8000)
     a = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
@@ -51,6 +57,9 @@ def main():
     conn = None
     line = b""
     tick = 0
+    nscript = 1
+    sending = b""
+    last_send = time.monotonic()
     next_tick = time.monotonic() + a.tick_ms / 1000.0
     end = time.monotonic() + a.life
 
@@ -63,6 +72,8 @@ def main():
 
     while time.monotonic() < end:
         wait = 0.2
+        if a.script:
+            wait = 0.02
         if a.tick_ms and conn is not None:
             wait = max(0.0, min(wait, next_tick - time.monotonic()))
         socks = [srv] + ([conn] if conn is not None else [])
@@ -95,6 +106,24 @@ def main():
                         out += b
                         line += b
                 send(out)
+        if a.script and conn is not None:
+            now = time.monotonic()
+            if not sending:
+                path = os.path.join(a.script, "send.%d" % nscript)
+                if os.path.exists(path):
+                    with open(path, "rb") as f:
+                        sending = f.read()
+                    last_send = now
+            if sending:
+                n = max(1, int((now - last_send) * a.rate))
+                if n > 0:
+                    send(sending[:n])
+                    sending = sending[n:]
+                    last_send = now
+                if not sending:
+                    open(os.path.join(a.script, "sent.%d" % nscript),
+                         "w").close()
+                    nscript += 1
         if a.tick_ms and conn is not None and \
                 time.monotonic() >= next_tick:
             tick += 1
