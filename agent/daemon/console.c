@@ -28,19 +28,19 @@
 #define CONSOLE_MARK_ROOM	(16u * 1024)	/* kept free for markers */
 
 /* The log file: shared by the console and its write jobs.  refs, owner
- * and path are the loop's; fd is touched only by jobs (one runs at a
- * time: the "io" worker has one thread); reopen by anyone. */
+ * and path are the loop's; fd is touched only by jobs (they run one at
+ * a time, in order: the "io" worker has one thread). */
 struct console_file {
 	struct console	*owner;		/* NULL once the console is gone */
 	unsigned	 refs;
 	char		*path;
 	char		*dir;
 	int		 fd;
-	int		 reopen;	/* atomic */
 };
 
 struct console_job {
 	struct console_file *f;
+	int		 reopen;	/* close and open before writing */
 	uint8_t		*p;
 	size_t		 len;
 	int		 rc;
@@ -51,6 +51,7 @@ struct console_job {
 struct console_client {
 	struct console_client *next;
 	struct ctl_stream *s;
+	long		 pid;		/* the peer's (for the log) */
 	int		 input;		/* keystrokes passed on */
 	int		 told;		/* "input is off" said once */
 	char		 why[160];	/* why input is off */
@@ -93,6 +94,7 @@ struct console {
 	int		 flush_armed;
 	int		 bol;		/* the log is at a line start */
 	struct log_limit disk_lim;
+	int		 reopen_next;	/* the next job reopens */
 	uint64_t	 lost;		/* bytes the disk refused */
 	char		 lost_why[200];
 
@@ -132,8 +134,7 @@ console_job_run(void *arg)
 	struct console_job *j = arg;
 	struct console_file *f = j->f;
 
-	if (__atomic_exchange_n(&f->reopen, 0, __ATOMIC_ACQ_REL) &&
-	    f->fd >= 0) {
+	if (j->reopen && f->fd >= 0) {
 		(void)close(f->fd);
 		f->fd = -1;
 	}
@@ -220,6 +221,7 @@ console_submit(struct console *c)
 	j->f = c->f;
 	j->p = c->buf;
 	j->len = c->blen;
+	j->reopen = c->reopen_next;
 	if (work_submit(c->env.io, console_job_run, console_job_done,
 	    j) != 0) {
 		free(j);	/* the queue is full: keep it, later */
@@ -229,6 +231,7 @@ console_submit(struct console *c)
 	}
 	c->f->refs++;
 	c->jobs++;
+	c->reopen_next = 0;
 	c->buf = c->spare != NULL ? c->spare : xmalloc(CONSOLE_BUF_MAX);
 	c->spare = NULL;
 	c->blen = 0;
@@ -404,7 +407,7 @@ console_send_all(struct console *c, enum ctl_sframe type, const void *p,
 		if (ctl_stream_send(k->s, type, p, n) != 0) {
 			log_target(LOG_NOTICE, c->name, "console", "client pid "
 			    "%ld dropped: it did not read its console fast "
-			    "enough", ctl_stream_pid(k->s));
+			    "enough", k->pid);
 			console_client_del(c, k);
 		}
 	}
@@ -512,6 +515,7 @@ console_attach(struct console *c, struct ctl_stream *s, char *err,
 	}
 	k = xcalloc(1, sizeof(*k));
 	k->s = s;
+	k->pid = ctl_stream_pid(s);
 	if (!r->sol_input)
 		(void)snprintf(k->why, sizeof(k->why), "attached read-only");
 	else if (!c->input)
@@ -892,11 +896,20 @@ console_kick(struct console *c)
 	console_retry_in(c, 0);
 }
 
+/*
+ * What waits goes to the file as it is (renamed by logrotate, say),
+ * ending on a marker; the next job opens the path again, and the new
+ * file starts with a marker: each file is whole lines.
+ */
 void
 console_reopen(struct console *c)
 {
-	if (c != NULL && c->f != NULL)
-		__atomic_store_n(&c->f->reopen, 1, __ATOMIC_RELEASE);
+	if (c == NULL || c->f == NULL || c->stopped)
+		return;
+	console_mark(c, "reopening the log (SIGHUP)");
+	console_submit(c);
+	c->reopen_next = 1;
+	console_mark(c, "log reopened (SIGHUP)");
 }
 
 void

@@ -1422,7 +1422,7 @@ static const char *const ctl_sframe_words[] = {
 #define CTL_SFRAME_WORDS (sizeof(ctl_sframe_words) / \
 			    sizeof(ctl_sframe_words[0]))
 
-/* a decimal of at most digits digits at buf[*i], ending at stop */
+/* a decimal of at most digits digits at buf[*i], before end */
 static int
 ctl_sframe_num(const char *buf, size_t *i, size_t end, unsigned digits,
     unsigned long long *v)
@@ -1436,6 +1436,9 @@ ctl_sframe_num(const char *buf, size_t *i, size_t end, unsigned digits,
 		*v = *v * 10 + (unsigned long long)(buf[*i] - '0');
 		(*i)++;
 	}
+	/* one spelling of each number: no leading zeros */
+	if (*i > start + 1 && buf[start] == '0')
+		return -1;
 	return *i > start ? 0 : -1;
 }
 

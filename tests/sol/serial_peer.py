@@ -58,6 +58,7 @@ def main():
     line = b""
     tick = 0
     nscript = 1
+    accepts = 0
     sending = b""
     last_send = time.monotonic()
     next_tick = time.monotonic() + a.tick_ms / 1000.0
@@ -84,6 +85,12 @@ def main():
                 conn.close()
             conn = c
             next_tick = time.monotonic() + a.tick_ms / 1000.0
+            accepts += 1
+            if a.script:
+                tmp = os.path.join(a.script, "accepts.tmp")
+                with open(tmp, "w") as f:
+                    f.write("%d\n" % accepts)
+                os.rename(tmp, os.path.join(a.script, "accepts"))
         elif conn is not None and conn in r:
             try:
                 d = conn.recv(4096)
