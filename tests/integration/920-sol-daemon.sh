@@ -10,7 +10,9 @@
 # - bmcwatch -S SOCKET sol TARGET: clients attach and detach (SIGTERM,
 #   SIGKILL) while the console is sent: each sees an unbroken run of it,
 #   the log loses and doubles nothing; --replay; keystrokes from root
-#   reach the serial port once, an unprivileged peer's do not (said);
+#   reach the serial port once, an unprivileged peer's do not (said); on
+#   a terminal (tests/sol/solpty.py): raw mode, a typed line echoed, ~?,
+#   ~. detaches and the terminal is restored;
 # - a client that never reads is dropped, the others and the log go on;
 # - SIGHUP after a rename (logrotate): the new file takes the rest;
 # - the sim stopped and started again: disconnected, gap and connected
@@ -195,8 +197,7 @@ bwcon --read-only --replay 100 >"$W/c.out" 2>"$W/c.err" </dev/null &
 cpid=$!
 BG_PIDS="$BG_PIDS $cpid"
 wait_for 10 grep -q 'input off' "$W/c.err"
-kill -KILL "$cpid"
-wait "$cpid" 2>/dev/null
+{ kill -KILL "$cpid"; wait "$cpid"; } 2>/dev/null
 check "payload 2b sent" wait_for 120 test -e "$S/sent.$NSEND"
 check "payload 2 (340 KB) logged byte for byte while clients came and went" \
     wait_for 30 log_is_tx "$LOG"
@@ -254,6 +255,16 @@ check_eq "the serial port got root's line once, nothing of uid 4242" \
     "$(python3 -c 'import sys; print(repr(open(sys.argv[1],"rb").read()[int(sys.argv[2]):]))' "$W/rx.bin" "$rx0")" \
     "b'echo from-root-$$\\r'"
 check "the log still equals what was sent (echoes included)" \
+    wait_for 20 log_is_tx "$LOG"
+# the same on a terminal: raw mode, a line typed and its echo, ~. detaches
+python3 "$SOL_DIR/solpty.py" --name "sol through the daemon" --timeout 30 \
+    --out "$W/pty.out" --err "$W/pty.err" raw "send:echo via-pty-$$\\r" \
+    "expect:got echo via-pty-$$" 'send:\r~?' 'send:~.' exit:0 -- \
+    "$BMCWATCH" -S "$W/ctl.sock" sol t1
+check_eq "a terminal through the daemon: raw, typed, echoed, ~. detaches, terminal restored" \
+    "$?" 0
+check "~? listed the escapes" grep -q 'B  send a break' "$W/pty.err"
+check "the log still equals what was sent (terminal session included)" \
     wait_for 20 log_is_tx "$LOG"
 
 # ---- a client that never reads is dropped; logging goes on ----

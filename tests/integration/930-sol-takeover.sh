@@ -7,6 +7,7 @@
 # - an operator deactivates the daemon's instance (ipmitool sol
 #   deactivate) and activates their own: the daemon yields and leaves it
 #   alone, then comes back after the operator leaves;
+# - without `input yes' a client is attached read-only and told why;
 # - takeover yes: a daemon started while ipmitool holds SOL takes it over
 #   once (said in the log); when the operator takes it back, the daemon
 #   yields and does not take it again (no fight), while ipmitool keeps
@@ -107,6 +108,15 @@ check "ipmitool gone: the daemon activates by itself" \
     wait_for 30 grep -q '# bmcwatch: connected' "$LOG"
 check "said as a recovery" grep -q 'console: connected again after' \
     "$W/d.log"
+# no `input yes': a root client is attached read-only, told why
+"$BMCWATCH" -S "$W/ctl.sock" sol t1 </dev/null >"$W/ro.out" 2>"$W/ro.err" &
+ropid=$!
+BG_PIDS="$BG_PIDS $ropid"
+check "without input yes keystrokes are off, said on attach" \
+    wait_for 10 grep -q 'input off: input is off for t1 (input yes in its sol block)' \
+    "$W/ro.err"
+kill -TERM "$ropid"
+wait "$ropid"
 
 # ---- the operator takes it; the daemon yields, then comes back ----
 sim_ipmitool sol deactivate >"$W/deact.out" 2>&1
