@@ -31,6 +31,7 @@
 #include "log.h"
 #include "notify.h"
 #include "priv.h"
+#include "spawn.h"
 #include "store/store.h"
 #include "target.h"
 #include "work.h"
@@ -55,6 +56,8 @@ struct daemon {
 	struct ev	*ev;
 	struct work	*io;
 	struct work	*dns;
+	struct work	*checks;	/* the watchdog's file checks */
+	struct spawn	*spawn;		/* SIGCHLD: check commands */
 	struct store	*store;
 	struct ctl	*ctl;
 	struct notify	 notify;
@@ -516,13 +519,16 @@ d_run_setup(struct daemon *d, int fd)
 
 	/* threads now: they start without privileges, signals blocked */
 	if ((d->io = work_new(d->ev, 1)) == NULL ||
-	    (d->dns = work_new(d->ev, 1)) == NULL)
+	    (d->dns = work_new(d->ev, 1)) == NULL ||
+	    (d->checks = work_new(d->ev, 1)) == NULL)
 		fatal("bmcwatchd", "worker threads");
 	d->store = store_new();
 	(void)store_subscribe(d->store, d_on_event, d);
 	d->env.ev = d->ev;
 	d->env.io = d->io;
 	d->env.dns = d->dns;
+	d->env.checks = d->checks;
+	d->env.spawn = d->spawn;
 	d->env.store = d->store;
 	d->env.conf = d->conf;
 	d->env.ready = d_on_ready;
@@ -589,6 +595,10 @@ d_shutdown(struct daemon *d)
 	/* what is queued for the disk gets there */
 	work_free(d->io);
 	work_free(d->dns);
+	/* a check blocked on a hung mount never ends: left to exit */
+	if (work_pending(d->checks) == 0)
+		work_free(d->checks);
+	spawn_free(d->spawn);
 	store_free(d->store);
 	for (i = 0; i < d->nretired; i++)
 		conf_free(d->retired[i]);
@@ -665,7 +675,8 @@ main(int argc, char **argv)
 	d.ev = ev_new();
 	if (ev_signal(d.ev, SIGTERM, d_on_signal, &d) != 0 ||
 	    ev_signal(d.ev, SIGINT, d_on_signal, &d) != 0 ||
-	    ev_signal(d.ev, SIGHUP, d_on_signal, &d) != 0)
+	    ev_signal(d.ev, SIGHUP, d_on_signal, &d) != 0 ||
+	    (d.spawn = spawn_new(d.ev)) == NULL)
 		fatal("bmcwatchd", "signals");
 	rc = priv_drop(d.conf->uid, d.conf->gid, err, sizeof(err));
 	if (rc < 0)

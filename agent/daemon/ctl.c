@@ -22,6 +22,7 @@
 #include "json.h"
 #include "log.h"
 #include "shape.h"
+#include "shape_sel.h"
 #include "store/store.h"
 #include "xmem.h"
 
@@ -724,6 +725,10 @@ ctl_health_json(struct json *j, const struct store_target *t, uint64_t now)
 		json_int(j, "failures", (long long)t->hb.failures);
 		json_int(j, "withheld", (long long)t->hb.withheld);
 		json_str(j, "state", t->hb.state);
+		if (t->hb.failing[0] != '\0')
+			json_str(j, "failing_check", t->hb.failing);
+		else
+			json_null(j, "failing_check");
 		json_obj_end(j);
 	} else
 		json_null(j, "heartbeat");
@@ -783,18 +788,69 @@ ctl_targets(struct store *s, const struct ctl_req *r, uint64_t now,
 }
 
 /*
- * The SEL answers are the shapes of `bmcwatch sel info|list`, which live
- * in cli_sel.c until they move beside the model (shape_sel.c): until
- * then the daemon does not answer them.
+ * The SEL answers: the shapes of `bmcwatch sel info|list` (shape_sel.c)
+ * over what the store keeps: the last Get SEL Info (no allocation, no
+ * SEL clock: not polled), the newest STORE_SEL_RECENT entries with their
+ * open and acknowledged flags, and, with open=1, every open problem the
+ * store holds (older ones than the ring included).
  */
 static int
 ctl_sel(const struct store_target *t, const struct ctl_req *r, uint64_t now,
     char **out, size_t *len)
 {
-	(void)now;
-	return ctl_err(out, len, CTL_EUSAGE, "%s: %s: not yet answered by "
-	    "bmcwatchd; ask the BMC with bmcwatch -H", t->name,
-	    ctl_verb_name(r->verb));
+	struct sel_rec *rec = NULL;
+	struct sel_desc *desc = NULL;
+	uint8_t *open = NULL, *acked = NULL;
+	struct ctl_out o;
+	size_t i, j, n = 0;
+
+	if (!t->have_sel)
+		return ctl_not_read(t, "SEL", out, len);
+	if (r->verb == CTL_SEL_LIST) {
+		n = r->open_only ? t->nopen : t->nrecent;
+		rec = xcalloc(n ? n : 1, sizeof(*rec));
+		desc = xcalloc(n ? n : 1, sizeof(*desc));
+		open = xcalloc(n ? n : 1, 1);
+		acked = xcalloc(n ? n : 1, 1);
+		for (i = 0; i < n; i++) {
+			const struct store_sel_entry *e = r->open_only ?
+			    &t->open[i] : store_sel_recent(t, i);
+
+			rec[i] = e->rec;
+			desc[i] = e->desc;
+			acked[i] = e->acked;
+			open[i] = r->open_only;
+			for (j = 0; !r->open_only && j < t->nopen; j++)
+				if (memcmp(t->open[j].rec.raw, e->rec.raw,
+				    SEL_RECORD_LEN) == 0)
+					open[i] = 1;
+		}
+	}
+	ctl_out_open(&o);
+	if (r->json) {
+		json_obj_begin(&o.j, NULL);
+		if (r->verb == CTL_SEL_INFO)
+			shape_sel_info(&o.j, &t->sel_info, NULL, -1);
+		else
+			shape_sel_entries(&o.j, rec, desc, open, acked, n,
+			    r->open_only ? SHAPE_SEL_OPEN_ONLY : 0, r->last);
+		ctl_tail(&o.j, t, &t->sel_t, t->sel_interval_s, now);
+		json_obj_end(&o.j);
+		json_end(&o.j);
+	} else {
+		if (r->verb == CTL_SEL_INFO)
+			shape_sel_info_text(o.f, &t->sel_info, NULL, -1);
+		else
+			shape_sel_entries_text(o.f, rec, desc, open, acked, n,
+			    r->open_only ? SHAPE_SEL_OPEN_ONLY : 0, r->last);
+		ctl_text_tail(o.f, t, &t->sel_t, t->sel_interval_s, now);
+	}
+	ctl_out_close(&o, out, len);
+	free(rec);
+	free(desc);
+	free(open);
+	free(acked);
+	return 0;
 }
 
 int

@@ -17,6 +17,7 @@
 #include "console.h"
 #include "lan_crypto.h"
 #include "lan_udp.h"
+#include "health.h"
 #include "log.h"
 #include "priv.h"
 #include "sdr_cache.h"
@@ -144,10 +145,14 @@ struct target {
 	struct watchdog_hb hb;
 	struct watchdog_owner owner;
 	int		 hb_withholding;
+	struct health	*health;	/* the block's checks, or NULL */
 	int		 hb_refused;
 	int		 hb_stopped;
 	int		 hb_stop_sent;
 	char		 hb_state[STORE_TEXT_MAX];
+	char		 hb_failing[STORE_TEXT_MAX];
+	int		 hb_gating;	/* this reset is withheld: counted
+					 * by watchdog.c after the gate */
 	struct log_limit hb_lim;
 
 	/* health */
@@ -262,8 +267,9 @@ target_store_hb(struct target *t)
 	h.refused = t->hb_refused;
 	h.kicks = t->hb.kicks;
 	h.failures = t->hb.failures;
-	h.withheld = t->hb.withheld;
+	h.withheld = t->hb.withheld + (unsigned)t->hb_gating;
 	(void)snprintf(h.state, sizeof(h.state), "%s", t->hb_state);
+	(void)snprintf(h.failing, sizeof(h.failing), "%s", t->hb_failing);
 	target_now(&w);
 	store_set_hb(t->env->store, t->st, &h, &w);
 }
@@ -271,17 +277,27 @@ target_store_hb(struct target *t)
 /* ---- the checks of a watchdog block ------------------------------------ */
 
 /*
- * check-file, check-pid, check-command and grace are health.c's
- * (health_new, health_ok, health_failing); until it is in, this is the
- * one place that asks them, and they count as passing: the heartbeat is
- * gated on the daemon's progress alone (said at start).
+ * check-file, check-pid and check-command run in health.c, started with
+ * the target (so grace counts from the daemon's start) and asked before
+ * every reset.  The first failing check goes to the store (the MIB's
+ * bmcwWatchdogFailingCheck) also while grace still lets resets through.
  */
 static int
 target_checks_ok(struct target *t, const char **failing)
 {
-	(void)t;
+	const char *f;
+
 	*failing = NULL;
-	return 1;
+	if (t->health == NULL)
+		return 1;
+	f = health_failing(t->health);
+	if (strcmp(f != NULL ? f : "", t->hb_failing) != 0) {
+		(void)snprintf(t->hb_failing, sizeof(t->hb_failing), "%s",
+		    f != NULL ? f : "");
+		target_store_hb(t);
+	}
+	*failing = f;
+	return health_ok(t->health);
 }
 
 /* ---- heartbeat ---------------------------------------------------------- */
@@ -320,6 +336,13 @@ target_hb_gate(struct watchdog_hb *hb, void *arg)
 		(void)snprintf(t->hb_state, sizeof(t->hb_state), "resetting "
 		    "every %.1f s", t->hb.cfg.interval_ms / 1000.0);
 		target_store_hb(t);
+	}
+	if (!ok) {
+		/* the store counts this reset withheld now, not at the
+		 * next event (there is none while resets are withheld) */
+		t->hb_gating = 1;
+		target_store_hb(t);
+		t->hb_gating = 0;
 	}
 	return ok;
 }
@@ -421,10 +444,6 @@ target_hb_start(struct target *t)
 	t->hb_on = 1;
 	t->hb_stopped = 0;
 	(void)snprintf(t->hb_state, sizeof(t->hb_state), "arming");
-	if (t->ct->watchdog.nchecks > 0)
-		log_target(LOG_WARNING, t->name, "watchdog", "%zu check(s) "
-		    "configured, but this build gates resets on the daemon's "
-		    "progress only", t->ct->watchdog.nchecks);
 	target_store_hb(t);
 }
 
@@ -1314,6 +1333,11 @@ target_new(struct target_env *env, const struct conf_target *ct)
 	t->selcfg.names = &t->names.names;
 	t->selcfg.on_entry = target_sel_entry;
 	t->selcfg.arg = t;
+	t->selcfg.io = env->io;
+	if (ct->watchdog.enabled && ct->watchdog.nchecks > 0 &&
+	    (t->health = health_new(env->ev, env->spawn, env->checks,
+	    &ct->watchdog, t->name)) == NULL)
+		fatalx("target", "%s: the watchdog's checks", t->name);
 	t->tick[RUN_SEL] = ev_timer_add(env->ev, -1, target_tick_sel, t);
 	t->tick[RUN_SENSORS] = ev_timer_add(env->ev, -1, target_tick_sensors,
 	    t);
@@ -1754,6 +1778,7 @@ target_free(struct target *t)
 	console_stop(t->con);
 	target_disconnect(t);
 	console_free(t->con);
+	health_free(t->health);
 	if (t->st != NULL)
 		store_target_del(t->env->store, t->st);
 	severity_free(t->builtin);

@@ -41,6 +41,7 @@
 #include "ctl.h"
 #include "ev.h"
 
+struct spawn;
 struct store;
 struct work;
 struct target;
@@ -49,6 +50,8 @@ struct target_env {
 	struct ev	*ev;
 	struct work	*io;		/* archive, state, caches, acks */
 	struct work	*dns;		/* getaddrinfo */
+	struct work	*checks;	/* the watchdog's file checks */
+	struct spawn	*spawn;		/* the watchdog's check commands */
 	struct store	*store;
 	const struct conf *conf;	/* the running one: paths, syslog */
 	/* once per target, when its first full poll is done (each

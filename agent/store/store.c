@@ -558,7 +558,8 @@ store_set_hb(struct store *s, struct store_target *t,
     const struct store_hb *h, const struct store_when *w)
 {
 	int was = store_hb_kicking(&t->hb), now = store_hb_kicking(h);
-	int changed = was != now || strcmp(t->hb.state, h->state) != 0;
+	int changed = was != now || strcmp(t->hb.state, h->state) != 0 ||
+	    strcmp(t->hb.failing, h->failing) != 0;
 	struct store_stamp st = t->hb.stamp;
 
 	t->hb = *h;

@@ -106,6 +106,8 @@ struct store_hb {
 	uint64_t	 failures;
 	uint64_t	 withheld;	/* kicks not sent: a gate failed */
 	char		 state[STORE_TEXT_MAX];	/* in words */
+	char		 failing[STORE_TEXT_MAX]; /* the first failing
+					 * check, "" while all pass */
 	struct store_stamp stamp;
 };
 

@@ -80,10 +80,32 @@ check_eq "the ack is recorded (the entry's raw bytes)" \
 d_ask --target a sel ack 999 >"$W/ack.out" 2>&1
 check_eq "sel ack of an entry it never read: exit 1" "$?" 1
 check "said" grep -q "no record 0x03e7" "$W/ack.out"
+d_ask --target a --json sel list --open >"$W/open.json" 2>&1
+check_eq "sel list --open through the socket: the one left, open" \
+    "$(jq_get "$W/open.json" '[(e["record_id"], e["open"], e["acknowledged"]) for e in d["entries"]]')" \
+    "[(2, True, False)]"
 sim_set_value 0x01 45 1 >/dev/null	# back: both deasserted
 check "4 entries archived" wait_for 10 lines 4
 closed() { [ "$(d_health a sel_open)" = 0 ]; }
 check "the deassertions close them" wait_for 10 closed
+# sel list and sel info through the socket against ipmitool's reading
+sim_ipmitool sel elist >"$W/elist.txt" 2>&1
+d_ask --target a --json sel list >"$W/list.json" 2>&1
+check_eq "sel list: ipmitool's record IDs, oldest first" \
+    "$(jq_get "$W/list.json" '[e["record_id"] for e in d["entries"]]')" \
+    "$(python3 -c 'import sys; print([int(l.split("|")[0], 16) for l in open(sys.argv[1]) if "|" in l])' "$W/elist.txt")"
+check_eq "sel list: none open, record 1 acknowledged" \
+    "$(jq_get "$W/list.json" '[(e["open"], e["acknowledged"]) for e in d["entries"]]')" \
+    "[(False, True), (False, False), (False, False), (False, False)]"
+check "sel list: the daemon's target, age and freshness" \
+    test "$(jq_get "$W/list.json" '(d["target"], d["stale"])')" = "('a', False)"
+d_ask --target a sel list >"$W/list.txt" 2>&1
+check "sel list text: one line per entry" test "$(grep -c 'CPU1 Temp' "$W/list.txt")" = 4
+d_ask --target a --json sel info >"$W/info.json" 2>&1
+sim_ipmitool sel info >"$W/info.txt" 2>&1
+check_eq "sel info: ipmitool's entry count" \
+    "$(jq_get "$W/info.json" 'd["entries"]')" \
+    "$(awk -F: '/^Entries/ {gsub(/ /, "", $2); print $2}' "$W/info.txt")"
 check_eq "the archive names the target and sensor" \
     "$(cut -f 2,4 "$A" | sort -u | tr '\t\n' ' ')" "a CPU1 Temp "
 check_eq "severities: warning, critical, info, info" \
