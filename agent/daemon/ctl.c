@@ -1005,7 +1005,7 @@ struct ctl {
 
 static void	ctl_client_io(int, unsigned, void *);
 static void	ctl_client_input(struct ctl_client *);
-static int	ctl_client_live(const struct ctl_client *);
+static int	ctl_client_live(const struct ctl *, const struct ctl_client *);
 static void	ctl_stream_gone(struct ctl_client *);
 static int	ctl_stream_request(struct ctl_client *, struct ctl_req *);
 static void	ctl_stream_input(struct ctl_client *);
@@ -1081,6 +1081,7 @@ void
 ctl_action_done(struct ctl_action *a, int code, const char *text)
 {
 	struct ctl_client *c = a->client;
+	struct ctl *ctl;
 
 	if (c != NULL) {
 		c->action = NULL;
@@ -1091,8 +1092,9 @@ ctl_action_done(struct ctl_action *a, int code, const char *text)
 			return;
 		}
 		/* requests that came in behind it */
+		ctl = c->ctl;
 		ctl_client_input(c);
-		if (ctl_client_live(c))
+		if (ctl_client_live(ctl, c))
 			ctl_client_sync(c);
 	}
 	free(a);
@@ -1166,12 +1168,13 @@ ctl_client_request(struct ctl_client *c, const char *line, size_t len)
 	return 0;
 }
 
+/* c may have been freed: compared, never read */
 static int
-ctl_client_live(const struct ctl_client *c)
+ctl_client_live(const struct ctl *ctl, const struct ctl_client *c)
 {
 	const struct ctl_client *x;
 
-	for (x = c->ctl->clients; x != NULL; x = x->next)
+	for (x = ctl->clients; x != NULL; x = x->next)
 		if (x == c)
 			return 1;
 	return 0;
@@ -1181,6 +1184,7 @@ ctl_client_live(const struct ctl_client *c)
 static void
 ctl_client_input(struct ctl_client *c)
 {
+	struct ctl *ctl = c->ctl;
 	char *nl;
 	size_t l;
 
@@ -1199,7 +1203,7 @@ ctl_client_input(struct ctl_client *c)
 			ctl_client_free(c);
 			return;
 		}
-		if (!ctl_client_live(c))
+		if (!ctl_client_live(ctl, c))
 			return;
 		memmove(c->in, nl + 1, c->inlen - l - 1);
 		c->inlen -= l + 1;
@@ -1223,6 +1227,7 @@ static void
 ctl_client_io(int fd, unsigned events, void *arg)
 {
 	struct ctl_client *c = arg;
+	struct ctl *ctl = c->ctl;
 	ssize_t n;
 
 	if (events & EV_WRITE) {
@@ -1253,7 +1258,7 @@ ctl_client_io(int fd, unsigned events, void *arg)
 		} else if (n > 0) {
 			c->inlen += (size_t)n;
 			ctl_client_input(c);
-			if (!ctl_client_live(c))
+			if (!ctl_client_live(ctl, c))
 				return;
 		}
 	}
@@ -1627,6 +1632,7 @@ ctl_stream_request(struct ctl_client *c, struct ctl_req *r)
 static void
 ctl_stream_input(struct ctl_client *c)
 {
+	struct ctl *ctl = c->ctl;
 	enum ctl_sframe type;
 	size_t plen, hl;
 	int code, r;
@@ -1648,7 +1654,7 @@ ctl_stream_input(struct ctl_client *c)
 		if (c->stream->ops != NULL && c->stream->ops->input != NULL) {
 			c->stream->ops->input(c->stream->arg, c->stream, type,
 			    (const uint8_t *)c->in + hl, plen);
-			if (!ctl_client_live(c))
+			if (!ctl_client_live(ctl, c))
 				return;
 		}
 		memmove(c->in, c->in + hl + plen, c->inlen - hl - plen);
