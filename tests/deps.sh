@@ -18,7 +18,8 @@
 # monitoring-plugins-contrib (check_ipmi_sensor, the peer of 830 and
 # make bench), openssl (the test CA and certificates of 850-redfish),
 # libjansson-dev and libcurl4-openssl-dev (agent/http/, the Redfish
-# client).
+# client), bsdutils (script(1): the terminal ipmitool sol activate
+# needs, in 900-sol).
 set -eu
 # dpkg-dev debhelper lintian: 690-deb-build (the Debian packages built
 # and linted)
@@ -30,7 +31,7 @@ dpkg-dev debhelper lintian
 snmpd snmp qemu-system-x86 busybox-static cpio kmod clang
 libfuzzer-14-dev libclang-rt-14-dev python3 iproute2 procps snmptrapd
 clang-format cppcheck smitools python3-yaml python3-cryptography
-prometheus icinga2-bin monitoring-plugins-contrib"
+prometheus icinga2-bin monitoring-plugins-contrib bsdutils"
 
 missing=""
 for p in $PKGS; do

@@ -14,7 +14,7 @@ struct conn {
 	struct ev_timer	*timer;
 };
 
-static void
+void
 conn_sync(struct conn *c)
 {
 	uint64_t dl = ipmi_tr_deadline(c->tr), now;

@@ -32,5 +32,9 @@ enum ipmi_err	 conn_call(struct conn *, const struct ipmi_req *,
 		    struct ipmi_rsp *);
 /* run the loop until the transport is idle (e.g. after conn_close) */
 void		 conn_drain(struct conn *);
+/* Re-arm the fd watch and the timer from the transport's fd and
+ * deadline: after calling the transport directly (ipmi_tr_submit,
+ * ipmi_tr_send_payload), as a payload protocol on it does. */
+void		 conn_sync(struct conn *);
 
 #endif

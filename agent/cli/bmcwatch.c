@@ -36,6 +36,9 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "sel", cli_selwatch, "sel info|list [--last N] [--open]|clear "
 	    "[--force]|archive [--archive F] [--state F] [--clear-at PCT]|ack "
 	    "ID|watch [--for S] [--count N]" },
+	/* Serial over LAN (cli_sol.c) */
+	{ "sol", cli_sol, "sol activate [--takeover] [--escape-char C] "
+	    "[--instance N]|deactivate [--instance N]|info [--channel N]" },
 };
 
 static void

@@ -96,5 +96,9 @@ int	cli_sdr(struct cli *, int, char **);
 int	cli_sel(struct cli *, int, char **);
 /* cli_selwatch.c: `sel watch', the rest to cli_sel */
 int	cli_selwatch(struct cli *, int, char **);
+/* cli_sol.c: Serial over LAN */
+int	cli_sol(struct cli *, int, char **);
+/* -S SOCKET sol TARGET: attach to bmcwatchd's console session */
+int	cli_sol_attach(struct cli *, int, char **);
 
 #endif

@@ -85,6 +85,8 @@ cli_ctl(struct cli *c, int argc, char **argv)
 	size_t plen = 0;
 	int code = 0;
 
+	if (argc > 0 && strcmp(argv[0], "sol") == 0)
+		return cli_sol_attach(c, argc, argv);
 	if (ctl_request(c, argc, argv, req, sizeof(req)) != 0)
 		return CLI_EUSAGE;
 	switch (ctl_client_ask(c->sock, req, c->sock_timeout_ms ?

@@ -324,6 +324,20 @@ d_action(void *arg, const char *name, struct ctl_action *a, char *err,
 	return target_action(x->t, a, err, errlen);
 }
 
+static int
+d_stream(void *arg, const char *name, struct ctl_stream *s, char *err,
+    size_t errlen)
+{
+	struct daemon *d = arg;
+	struct d_target *x = d_find(d, name);
+
+	if (x == NULL) {
+		(void)snprintf(err, errlen, "no target '%s'", name);
+		return CTL_EUSAGE;
+	}
+	return target_console(x->t, s, err, errlen);
+}
+
 /* ---- reload ------------------------------------------------------------- */
 
 static void
@@ -542,6 +556,7 @@ d_run_setup(struct daemon *d, int fd)
 	cc.group = d->conf->socket_gid;
 	cc.max_clients = d->conf->max_clients;
 	cc.action = d_action;
+	cc.stream = d_stream;
 	cc.arg = d;
 	d->ctl = ctl_new(d->ev, d->store, fd, &cc);
 	d->prom = prom_new(d->ev, d->store, d->io,

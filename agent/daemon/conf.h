@@ -143,7 +143,7 @@ struct conf_watchdog {
 	struct conf_loc	 loc;
 };
 
-/* sol { } (used by the SOL subsystem) */
+/* sol { }: the serial console (daemon/console.c) */
 struct conf_sol {
 	int		 enabled;	/* a sol block was given */
 	int		 log;		/* yes */

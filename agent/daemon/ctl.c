@@ -203,6 +203,9 @@ ctl_key(const struct ctl_word *w, struct ctl_req *r, unsigned *seen,
 	}
 }
 
+static int	ctl_verb_sol(const struct ctl_word *, size_t, struct ctl_req *,
+		    char *, size_t);
+
 /* the verb and its positional words; returns how many words it took,
  * or -1 with err */
 static int
@@ -214,6 +217,8 @@ ctl_verb(const struct ctl_word *w, size_t n, struct ctl_req *r, char *err,
 	int c;
 
 	ctl_wtext(&w[0], t, sizeof(t));
+	if (ctl_weq(&w[0], "sol"))
+		return ctl_verb_sol(w, n, r, err, errlen);
 	if (ctl_weq(&w[0], "sensors")) {
 		r->verb = CTL_SENSORS;
 		return 1;
@@ -318,7 +323,7 @@ ctl_verb(const struct ctl_word *w, size_t n, struct ctl_req *r, char *err,
 		return -1;
 	}
 	(void)snprintf(err, errlen, "unknown request '%s' (sensors, info, "
-	    "targets, chassis, watchdog, sel)", t);
+	    "targets, chassis, watchdog, sel, sol)", t);
 	return -1;
 }
 
@@ -393,7 +398,7 @@ ctl_parse(const char *line, size_t len, struct ctl_req *r, char *err,
 int
 ctl_is_action(const struct ctl_req *r)
 {
-	return r->verb >= CTL_CHASSIS_POWER;
+	return r->verb >= CTL_CHASSIS_POWER && r->verb <= CTL_SEL_ACK;
 }
 
 unsigned
@@ -429,6 +434,7 @@ ctl_verb_name(enum ctl_verb v)
 		[CTL_CHASSIS_IDENTIFY] = "chassis identify",
 		[CTL_SEL_CLEAR] = "sel clear",
 		[CTL_SEL_ACK] = "sel ack",
+		[CTL_SOL] = "sol",
 	};
 
 	if ((size_t)v < sizeof(names) / sizeof(names[0]) && names[v])
@@ -592,6 +598,45 @@ ctl_text_tail(FILE *f, const struct store_target *t,
 		    t->health.last_error);
 }
 
+/* the console (sol block) of a target in `targets' (bmcwConsoleTable) */
+static void
+ctl_console_json(struct json *j, const struct store_target *t)
+{
+	const struct store_console *c = &t->console;
+	char tm[40];
+
+	if (!c->enabled) {
+		json_null(j, "console");
+		return;
+	}
+	json_obj_begin(j, "console");
+	json_bool(j, "logging", c->logging);
+	json_bool(j, "input", c->input);
+	json_bool(j, "connected", c->connected);
+	json_str(j, "state", c->state);
+	if (c->conn_t.when.mono_ms != 0) {
+		ctl_iso(c->conn_t.when.wall_ms, tm, sizeof(tm));
+		json_str(j, "last_change", tm);
+	} else
+		json_null(j, "last_change");
+	json_int(j, "connects", (long long)c->connects);
+	json_int(j, "bytes", (long long)c->bytes);
+	json_int(j, "clients", (long long)c->clients);
+	json_int(j, "events", (long long)c->events);
+	json_int(j, "events_suppressed", (long long)c->events_suppressed);
+	if (c->event_t.when.mono_ms != 0) {
+		ctl_iso(c->event_t.when.wall_ms, tm, sizeof(tm));
+		json_str(j, "last_event", tm);
+		json_str(j, "last_event_rule", c->event_rule);
+		json_str(j, "last_event_text", c->event_text);
+	} else {
+		json_null(j, "last_event");
+		json_null(j, "last_event_rule");
+		json_null(j, "last_event_text");
+	}
+	json_obj_end(j);
+}
+
 static void
 ctl_health_json(struct json *j, const struct store_target *t, uint64_t now)
 {
@@ -661,6 +706,7 @@ ctl_health_json(struct json *j, const struct store_target *t, uint64_t now)
 		json_obj_end(j);
 	} else
 		json_null(j, "heartbeat");
+	ctl_console_json(j, t);
 	json_obj_end(j);
 }
 
@@ -953,6 +999,7 @@ struct ctl_client {
 	uint64_t	 last_ms;	/* last request or write progress */
 	struct ctl_action *action;	/* in flight */
 	struct ctl_watch *watch;	/* a watch stream */
+	struct ctl_stream *stream;	/* a stream request took it */
 };
 
 struct ctl {
@@ -966,6 +1013,7 @@ struct ctl {
 	unsigned	 max_clients;
 	ctl_action_fn	*action;
 	void		*arg;
+	ctl_stream_fn	*stream;
 	struct ctl_client *clients;
 	size_t		 nclients;
 	/* watch streams */
@@ -976,7 +1024,6 @@ struct ctl {
 
 static void	ctl_client_io(int, unsigned, void *);
 static void	ctl_client_input(struct ctl_client *);
-static int	ctl_client_live(const struct ctl_client *);
 static int	ctl_client_send(struct ctl_client *, int, const char *,
 		    size_t);
 static void	ctl_client_sync(struct ctl_client *);
@@ -986,6 +1033,10 @@ static void	ctl_watch_pump(struct ctl_client *);
 static void	ctl_watch_event(const struct store_event *, void *);
 static struct ctl_client *ctl_client_add(struct ctl *, int, uid_t, gid_t,
 		    pid_t, int);
+static int	ctl_client_live(const struct ctl *, const struct ctl_client *);
+static void	ctl_stream_gone(struct ctl_client *);
+static int	ctl_stream_request(struct ctl_client *, struct ctl_req *);
+static void	ctl_stream_input(struct ctl_client *);
 
 static void
 ctl_client_free(struct ctl_client *c)
@@ -1002,6 +1053,8 @@ ctl_client_free(struct ctl_client *c)
 	if (c->action != NULL)
 		c->action->client = NULL;	/* answered into nothing */
 	ctl_watch_free(c->watch);
+	if (c->stream != NULL)
+		ctl_stream_gone(c);
 	ev_fd_del(ctl->ev, c->w);
 	(void)close(c->fd);
 	free(c->out);
@@ -1057,6 +1110,7 @@ void
 ctl_action_done(struct ctl_action *a, int code, const char *text)
 {
 	struct ctl_client *c = a->client;
+	struct ctl *ctl;
 
 	if (c != NULL) {
 		c->action = NULL;
@@ -1067,8 +1121,9 @@ ctl_action_done(struct ctl_action *a, int code, const char *text)
 			return;
 		}
 		/* requests that came in behind it */
+		ctl = c->ctl;
 		ctl_client_input(c);
-		if (ctl_client_live(c))
+		if (ctl_client_live(ctl, c))
 			ctl_client_sync(c);
 	}
 	free(a);
@@ -1092,6 +1147,8 @@ ctl_client_request(struct ctl_client *c, const char *line, size_t len)
 		return ctl_client_send(c, CTL_EUSAGE, err, strlen(err));
 	if (r.verb == CTL_WATCH)
 		return ctl_watch_start(c);
+	if (r.verb == CTL_SOL)
+		return ctl_stream_request(c, &r);
 	if (!ctl_is_action(&r)) {
 		code = ctl_answer(ctl->store, &r, ev_now(), &out, &olen);
 		code = ctl_client_send(c, code, out, olen);
@@ -1142,12 +1199,13 @@ ctl_client_request(struct ctl_client *c, const char *line, size_t len)
 	return 0;
 }
 
+/* c may have been freed: compared, never read */
 static int
-ctl_client_live(const struct ctl_client *c)
+ctl_client_live(const struct ctl *ctl, const struct ctl_client *c)
 {
 	const struct ctl_client *x;
 
-	for (x = c->ctl->clients; x != NULL; x = x->next)
+	for (x = ctl->clients; x != NULL; x = x->next)
 		if (x == c)
 			return 1;
 	return 0;
@@ -1157,6 +1215,7 @@ ctl_client_live(const struct ctl_client *c)
 static void
 ctl_client_input(struct ctl_client *c)
 {
+	struct ctl *ctl = c->ctl;
 	char *nl;
 	size_t l;
 
@@ -1164,7 +1223,7 @@ ctl_client_input(struct ctl_client *c)
 		c->inlen = 0;
 		return;
 	}
-	while (c->action == NULL && !c->closing &&
+	while (c->action == NULL && !c->closing && c->stream == NULL &&
 	    (nl = memchr(c->in, '\n', c->inlen)) != NULL) {
 		l = (size_t)(nl - c->in);
 		if (c->requests >= CTL_REQUESTS_MAX) {
@@ -1179,10 +1238,15 @@ ctl_client_input(struct ctl_client *c)
 			ctl_client_free(c);
 			return;
 		}
-		if (!ctl_client_live(c))
+		if (!ctl_client_live(ctl, c))
 			return;
 		memmove(c->in, nl + 1, c->inlen - l - 1);
 		c->inlen -= l + 1;
+	}
+	if (c->stream != NULL) {
+		/* what came behind the request is the stream's */
+		ctl_stream_input(c);
+		return;
 	}
 	if (c->action == NULL && !c->closing && c->inlen > CTL_LINE_MAX) {
 		char m[64];
@@ -1198,6 +1262,7 @@ static void
 ctl_client_io(int fd, unsigned events, void *arg)
 {
 	struct ctl_client *c = arg;
+	struct ctl *ctl = c->ctl;
 	ssize_t n;
 
 	if (events & EV_WRITE) {
@@ -1230,7 +1295,7 @@ ctl_client_io(int fd, unsigned events, void *arg)
 		} else if (n > 0) {
 			c->inlen += (size_t)n;
 			ctl_client_input(c);
-			if (!ctl_client_live(c))
+			if (!ctl_client_live(ctl, c))
 				return;
 		}
 	}
@@ -1327,6 +1392,7 @@ ctl_idle(void *arg)
 	for (c = ctl->clients; c != NULL; c = next) {
 		next = c->next;
 		if (c->action == NULL && c->watch == NULL &&
+		    c->stream == NULL &&
 		    now - c->last_ms > CTL_IDLE_MS)
 			ctl_client_free(c);
 	}
@@ -1409,6 +1475,7 @@ ctl_new(struct ev *ev, struct store *store, int fd, const struct ctl_cfg *cfg)
 	ctl->max_clients = cfg->max_clients ? cfg->max_clients : 32;
 	ctl->action = cfg->action;
 	ctl->arg = cfg->arg;
+	ctl->stream = cfg->stream;
 	ctl->w = ev_fd_add(ev, fd, EV_READ, ctl_accept, ctl);
 	ctl->idle = ev_timer_add(ev, 1000, ctl_idle, ctl);
 	return ctl;
@@ -1661,4 +1728,283 @@ uint64_t
 ctl_watch_dropped(const struct ctl *ctl)
 {
 	return ctl->wdropped;
+}
+
+/* ---- streams (ctl.h, "Streams") --------------------------------------- */
+
+#define CTL_KEY_MAX	512	/* keystrokes in one frame from a client */
+
+struct ctl_stream {
+	struct ctl_client *c;
+	const struct ctl_stream_ops *ops;	/* NULL: not told any more */
+	void		*arg;
+	struct ctl_req	 req;
+};
+
+static const char *const ctl_sframe_words[] = {
+	[CTL_SF_OK] = "ok",
+	[CTL_SF_ERR] = "err",
+	[CTL_SF_DATA] = "data",
+	[CTL_SF_NOTE] = "note",
+	[CTL_SF_KEY] = "key",
+	[CTL_SF_BREAK] = "break",
+};
+#define CTL_SFRAME_WORDS (sizeof(ctl_sframe_words) / \
+			    sizeof(ctl_sframe_words[0]))
+
+/* a decimal of at most digits digits at buf[*i], before end */
+static int
+ctl_sframe_num(const char *buf, size_t *i, size_t end, unsigned digits,
+    unsigned long long *v)
+{
+	size_t start = *i;
+
+	*v = 0;
+	while (*i < end && buf[*i] >= '0' && buf[*i] <= '9') {
+		if (*i - start >= digits)
+			return -1;
+		*v = *v * 10 + (unsigned long long)(buf[*i] - '0');
+		(*i)++;
+	}
+	/* one spelling of each number: no leading zeros */
+	if (*i > start + 1 && buf[start] == '0')
+		return -1;
+	return *i > start ? 0 : -1;
+}
+
+int
+ctl_sframe_header(const char *buf, size_t len, enum ctl_sframe *type,
+    int *code, size_t *plen, size_t *hlen)
+{
+	const char *nl = memchr(buf, '\n', len < 40 ? len : 40);
+	unsigned long long n, cc = 0;
+	size_t i, end, w, wl;
+
+	if (nl == NULL)
+		return len >= 40 ? -1 : 0;
+	end = (size_t)(nl - buf);
+	for (w = 0; w < CTL_SFRAME_WORDS; w++) {
+		wl = strlen(ctl_sframe_words[w]);
+		if (end > wl && memcmp(buf, ctl_sframe_words[w], wl) == 0 &&
+		    buf[wl] == ' ')
+			break;
+	}
+	if (w == CTL_SFRAME_WORDS)
+		return -1;
+	i = wl + 1;
+	if (w == CTL_SF_ERR) {
+		if (ctl_sframe_num(buf, &i, end, 3, &cc) != 0 || cc == 0 ||
+		    cc > 255 || i >= end || buf[i] != ' ')
+			return -1;
+		i++;
+	}
+	if (ctl_sframe_num(buf, &i, end, 12, &n) != 0 || i != end ||
+	    n > CTL_SFRAME_MAX || (w == CTL_SF_BREAK && n != 0))
+		return -1;
+	*type = (enum ctl_sframe)w;
+	*code = (int)cc;
+	*plen = (size_t)n;
+	*hlen = end + 1;
+	return 1;
+}
+
+size_t
+ctl_sframe_put(char *buf, size_t cap, enum ctl_sframe type, int code,
+    size_t plen)
+{
+	int h;
+
+	if ((size_t)type >= CTL_SFRAME_WORDS)
+		return 0;
+	if (type == CTL_SF_ERR)
+		h = snprintf(buf, cap, "err %d %zu\n", code, plen);
+	else
+		h = snprintf(buf, cap, "%s %zu\n", ctl_sframe_words[type],
+		    plen);
+	return h < 0 || (size_t)h >= cap ? 0 : (size_t)h;
+}
+
+/* sol [input] [replay N] */
+static int
+ctl_verb_sol(const struct ctl_word *w, size_t n, struct ctl_req *r,
+    char *err, size_t errlen)
+{
+	unsigned long v;
+	size_t i = 1;
+
+	r->verb = CTL_SOL;
+	while (i < n && memchr(w[i].p, '=', w[i].len) == NULL) {
+		if (ctl_weq(&w[i], "input") && !r->sol_input) {
+			r->sol_input = 1;
+			i++;
+		} else if (ctl_weq(&w[i], "replay") && i + 1 < n &&
+		    ctl_wnum(&w[i + 1], 0, 0, STORE_CONSOLE_RING, &v) == 0) {
+			r->sol_replay = (unsigned)v;
+			i += 2;
+		} else {
+			(void)snprintf(err, errlen, "sol: [input] [replay "
+			    "BYTES (0-%u)] target=NAME", STORE_CONSOLE_RING);
+			return -1;
+		}
+	}
+	return (int)i;
+}
+
+static void
+ctl_stream_gone(struct ctl_client *c)
+{
+	struct ctl_stream *s = c->stream;
+
+	c->stream = NULL;
+	if (s->ops != NULL && s->ops->gone != NULL)
+		s->ops->gone(s->arg, s);
+	free(s);
+}
+
+static int
+ctl_stream_request(struct ctl_client *c, struct ctl_req *r)
+{
+	struct ctl *ctl = c->ctl;
+	const struct store_target *t;
+	struct ctl_stream *s;
+	char err[512], *out = NULL;
+	size_t olen = 0;
+	int code;
+
+	if (r->target[0] == '\0' && store_ntargets(ctl->store) == 1)
+		(void)snprintf(r->target, sizeof(r->target), "%s",
+		    store_target_at(ctl->store, 0)->name);
+	if ((code = ctl_find(ctl->store, r, &t, &out, &olen)) != 0) {
+		code = ctl_client_send(c, code, out, olen);
+		free(out);
+		return code;
+	}
+	if (ctl->stream == NULL || !t->console.enabled) {
+		(void)snprintf(err, sizeof(err), "%s: sol: no console: the "
+		    "target has no sol block in bmcwatchd.conf", t->name);
+		return ctl_client_send(c, CTL_EUSAGE, err, strlen(err));
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->c = c;
+	s->req = *r;
+	c->stream = s;
+	if ((code = ctl->stream(ctl->arg, t->name, s, err,
+	    sizeof(err))) != 0) {
+		c->stream = NULL;
+		free(s);
+		return ctl_client_send(c, code, err, strlen(err));
+	}
+	return 0;
+}
+
+/* the client's frames: keystrokes and breaks */
+static void
+ctl_stream_input(struct ctl_client *c)
+{
+	struct ctl *ctl = c->ctl;
+	enum ctl_sframe type;
+	size_t plen, hl;
+	int code, r;
+
+	while (c->stream != NULL && c->inlen > 0) {
+		r = ctl_sframe_header(c->in, c->inlen, &type, &code, &plen,
+		    &hl);
+		if (r == 0)
+			return;
+		if (r < 0 || (type != CTL_SF_KEY && type != CTL_SF_BREAK) ||
+		    plen > CTL_KEY_MAX) {
+			log_debug("ctl", "client pid %ld: not a key or break "
+			    "frame: dropped", (long)c->pid);
+			ctl_client_free(c);
+			return;
+		}
+		if (c->inlen < hl + plen)
+			return;
+		if (c->stream->ops != NULL && c->stream->ops->input != NULL) {
+			c->stream->ops->input(c->stream->arg, c->stream, type,
+			    (const uint8_t *)c->in + hl, plen);
+			if (!ctl_client_live(ctl, c))
+				return;
+		}
+		memmove(c->in, c->in + hl + plen, c->inlen - hl - plen);
+		c->inlen -= hl + plen;
+	}
+}
+
+void
+ctl_stream_accept(struct ctl_stream *s, const struct ctl_stream_ops *ops,
+    void *arg, const char *text)
+{
+	s->ops = ops;
+	s->arg = arg;
+	(void)ctl_client_send(s->c, 0, text, strlen(text));
+}
+
+const struct ctl_req *
+ctl_stream_req(const struct ctl_stream *s)
+{
+	return &s->req;
+}
+
+int
+ctl_stream_privileged(const struct ctl_stream *s)
+{
+	return s->c->privileged;
+}
+
+long
+ctl_stream_uid(const struct ctl_stream *s)
+{
+	return (long)s->c->uid;
+}
+
+long
+ctl_stream_pid(const struct ctl_stream *s)
+{
+	return (long)s->c->pid;
+}
+
+size_t
+ctl_stream_queued(const struct ctl_stream *s)
+{
+	return s->c->outlen - s->c->outoff;
+}
+
+int
+ctl_stream_send(struct ctl_stream *s, enum ctl_sframe type, const void *p,
+    size_t n)
+{
+	struct ctl_client *c = s->c;
+	size_t h;
+
+	if (c->outoff > 0) {
+		memmove(c->out, c->out + c->outoff, c->outlen - c->outoff);
+		c->outlen -= c->outoff;
+		c->outoff = 0;
+	}
+	if (c->outlen + n + 32 > CTL_STREAM_OUT_MAX) {
+		log_debug("ctl", "client pid %ld does not read its stream: "
+		    "dropped", (long)c->pid);
+		s->ops = NULL;
+		ctl_client_free(c);
+		return -1;
+	}
+	c->out = xreallocarray(c->out, c->outlen + n + 32, 1);
+	h = ctl_sframe_put(c->out + c->outlen, 32, type, 0, n);
+	memcpy(c->out + c->outlen + h, p, n);
+	c->outlen += h + n;
+	ev_fd_events(c->ctl->ev, c->w, EV_WRITE | (!c->eof && !c->closing ?
+	    EV_READ : 0));
+	return 0;
+}
+
+void
+ctl_stream_end(struct ctl_stream *s, int code, const char *msg)
+{
+	struct ctl_client *c = s->c;
+
+	s->ops = NULL;
+	(void)ctl_client_send(c, code, msg, strlen(msg));
+	c->closing = 1;
+	ctl_client_sync(c);
 }

@@ -64,7 +64,9 @@ enum ctl_verb {
 	CTL_CHASSIS_POWER,
 	CTL_CHASSIS_IDENTIFY,
 	CTL_SEL_CLEAR,
-	CTL_SEL_ACK
+	CTL_SEL_ACK,
+	/* streams (see "Streams" below) */
+	CTL_SOL
 };
 
 struct ctl_req {
@@ -78,6 +80,9 @@ struct ctl_req {
 	int		 identify_s;	/* -1: the BMC's default (15 s) */
 	int		 identify_force;
 	uint16_t	 sel_id;	/* sel ack */
+	/* sol: keystrokes asked for, console bytes to replay */
+	int		 sol_input;
+	unsigned	 sol_replay;
 };
 
 /*
@@ -135,12 +140,93 @@ typedef int	 ctl_action_fn(void *arg, const char *target,
 int		 ctl_listen(const char *path, unsigned mode, gid_t gid,
 		    char *err, size_t errlen);
 
+/* ---- Streams: a connection that stays open after its request ----
+ *
+ * sol [input] [replay N] target=NAME
+ *	attach to the target's serial console (daemon/console.c): the
+ *	answer "ok LEN\n" says how (a line of text), then the daemon sends
+ *	frames until either side closes:
+ *	    data LEN\n + console bytes, in order, none twice
+ *	    note LEN\n + a line for the user (connected, disconnected ...)
+ *	    err CODE LEN\n + why it ends (then the daemon closes)
+ *	and the client may send
+ *	    key LEN\n + keystrokes (with input, when allowed)
+ *	    break 0\n  a serial break
+ *	input needs the target's `input yes' and a privileged peer (as
+ *	actions); refused, the client is attached read-only and told so.
+ *	replay N: the last N console bytes the daemon kept first (at most
+ *	STORE_CONSOLE_RING).  A client that lets CTL_STREAM_OUT_MAX bytes
+ *	pile up is dropped, never waited for; idle streams are not.
+ */
+#define CTL_STREAM_OUT_MAX	(256u * 1024)
+#define CTL_SFRAME_MAX		65536	/* payload of one stream frame */
+
+enum ctl_sframe {
+	CTL_SF_OK,
+	CTL_SF_ERR,
+	CTL_SF_DATA,
+	CTL_SF_NOTE,
+	CTL_SF_KEY,
+	CTL_SF_BREAK
+};
+/*
+ * Parse a stream frame header ("data 12\n", "err 3 40\n" ...) at the
+ * start of buf: 1 with *type, *code (ERR), *plen and *hlen; 0 if more
+ * bytes are needed; -1 if it is none (or longer than CTL_SFRAME_MAX).
+ * Pure (both sides, and fuzzed).
+ */
+int		 ctl_sframe_header(const char *buf, size_t len,
+		    enum ctl_sframe *type, int *code, size_t *plen,
+		    size_t *hlen);
+/* "data 12\n": the header of a frame of type with plen bytes, into buf
+ * (at least 32 bytes): its length */
+size_t		 ctl_sframe_put(char *buf, size_t cap, enum ctl_sframe,
+		    int code, size_t plen);
+
+struct ctl_stream;
+struct ctl_stream_ops {
+	/* keystrokes (CTL_SF_KEY) or a break (CTL_SF_BREAK, n 0) */
+	void	(*input)(void *arg, struct ctl_stream *, enum ctl_sframe,
+		    const uint8_t *, size_t n);
+	/* the client is gone (closed, broke the protocol, the socket
+	 * stopping): forget the stream, which is freed after this */
+	void	(*gone)(void *arg, struct ctl_stream *);
+};
+/*
+ * A stream request for the named target (checked to exist): take it
+ * with ctl_stream_accept (0), or refuse (an exit code, err filled).
+ */
+typedef int	 ctl_stream_fn(void *arg, const char *target,
+		    struct ctl_stream *, char *err, size_t errlen);
+/* in ctl_stream_fn: text is the answer ("ok"); ops run from now on */
+void		 ctl_stream_accept(struct ctl_stream *,
+		    const struct ctl_stream_ops *, void *arg,
+		    const char *text);
+const struct ctl_req *ctl_stream_req(const struct ctl_stream *);
+/* the peer is root, the daemon's user or in the socket's group */
+int		 ctl_stream_privileged(const struct ctl_stream *);
+long		 ctl_stream_uid(const struct ctl_stream *);
+long		 ctl_stream_pid(const struct ctl_stream *);
+/* bytes queued for the client, not written yet */
+size_t		 ctl_stream_queued(const struct ctl_stream *);
+/*
+ * Queue a frame.  0; or -1 when the client let CTL_STREAM_OUT_MAX pile
+ * up: it is dropped at once (logged), gone is NOT called, and the
+ * stream must be forgotten.
+ */
+int		 ctl_stream_send(struct ctl_stream *, enum ctl_sframe,
+		    const void *, size_t);
+/* a last "err CODE" frame, then the connection closes once written;
+ * gone is not called: forget the stream */
+void		 ctl_stream_end(struct ctl_stream *, int code, const char *);
+
 struct ctl_cfg {
 	const char	*path;		/* removed by ctl_free */
 	gid_t		 group;		/* privileged group, (gid_t)-1 none */
 	unsigned	 max_clients;
 	ctl_action_fn	*action;
 	void		*arg;
+	ctl_stream_fn	*stream;	/* NULL: no streams */
 };
 
 struct ctl;

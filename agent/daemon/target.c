@@ -17,6 +17,7 @@
 #include "cmd_app.h"
 #include "cmd_chassis.h"
 #include "conn.h"
+#include "console.h"
 #include "fileio.h"
 #include "lan_crypto.h"
 #include "lan_udp.h"
@@ -168,6 +169,9 @@ struct target {
 	uint64_t	 prog_ms;
 	int		 stuck;
 
+	/* the serial console (sol block), NULL without one */
+	struct console	*con;
+
 	/* control socket action */
 	struct ctl_action *act;
 	struct ipmi_req	 act_req;
@@ -204,6 +208,7 @@ static void	target_rf_close(struct target *);
 static void	target_result(struct target *, enum target_run,
 		    enum target_outcome, const char *);
 static void	target_resolve(struct target *);
+static void	target_console_new(struct target *);
 static int	target_connect(struct target *, char *, size_t);
 
 static void
@@ -496,6 +501,7 @@ target_disconnect(struct target *t)
 		t->hb_on = 0;
 	}
 	watchdog_op_cancel(&t->wget);
+	console_set_conn(t->con, NULL);
 	/* no callback runs from here on: the transport goes first */
 	conn_free(t->conn);
 	t->conn = NULL;
@@ -570,6 +576,7 @@ target_connect(struct target *t, char *err, size_t errlen)
 			    ipmi_tr_error(tr), ct->sel_interval_s);
 	}
 	target_hb_start(t);
+	console_set_conn(t->con, t->conn);
 	target_store_stats(t);
 	return 0;
 }
@@ -1060,6 +1067,7 @@ target_recovered(struct target *t)
 		store_set_state(t->env->store, t->st, STORE_T_UP,
 		    "reachable again", &w);
 	target_ticks_arm(t, 0);
+	console_kick(t->con);
 }
 
 static void
@@ -1301,6 +1309,38 @@ target_on_probe(void *arg)
 	return EV_STOP;
 }
 
+/* ---- the serial console (console.c) ----------------------------------- */
+
+static void
+target_console_new(struct target *t)
+{
+	struct console_env ce;
+
+	if (!t->ct->sol.enabled || t->ct->iface != CONF_IFACE_LANPLUS)
+		return;
+	memset(&ce, 0, sizeof(ce));
+	ce.ev = t->env->ev;
+	ce.io = t->env->io;
+	ce.store = t->env->store;
+	ce.st = t->st;
+	ce.name = t->name;
+	ce.archive_dir = t->env->conf->archive_dir;
+	ce.backoff_max_s = t->ct->backoff_max_s;
+	t->con = console_new(&ce, &t->ct->sol);
+}
+
+int
+target_console(struct target *t, struct ctl_stream *s, char *err,
+    size_t errlen)
+{
+	if (t->con == NULL) {
+		(void)snprintf(err, errlen, "%s: sol: no console: the target "
+		    "has no sol block", t->name);
+		return CTL_EUSAGE;
+	}
+	return console_attach(t->con, s, err, errlen);
+}
+
 /* ---- life --------------------------------------------------------------- */
 
 struct target *
@@ -1352,6 +1392,7 @@ target_new(struct target_env *env, const struct conf_target *ct)
 		fatalx("target", "%s: twice in the store", t->name);
 	store_target_config(t->st, ct->sensor_interval_s, ct->sel_interval_s,
 	    ct->chassis_interval_s, ct->allow, conf_iface_name(ct->iface));
+	target_console_new(t);
 	target_now(&w);
 	log_target(LOG_INFO, t->name, "target", "starting: %s %s%s",
 	    conf_iface_name(ct->iface), ct->iface == CONF_IFACE_OPEN ?
@@ -1392,6 +1433,7 @@ target_reopen(struct target *t)
 {
 	if (t->arch != NULL)
 		archive_reopen(t->arch);
+	console_reopen(t->con);
 }
 
 int
@@ -1409,9 +1451,10 @@ target_stuck(struct target *t, uint64_t now, char *why, size_t len)
 		sum = t->rf_prog + redfish_stats(t->rf)->requests +
 		    redfish_stats(t->rf)->bytes_in;
 	else {
+		/* SOL payloads flowing are no progress of the run */
 		s = ipmi_tr_stats(conn_tr(t->conn));
 		sum = s->packets_out + s->packets_in + s->requests +
-		    s->retransmits;
+		    s->retransmits - s->payloads_out - s->payloads_in;
 	}
 	bound = 2ull * t->ct->timeout_ms + TARGET_STUCK_EXTRA_MS;
 	if (sum != t->prog_sum) {
@@ -2193,6 +2236,8 @@ target_stop(struct target *t, void (*done)(struct target *, void *),
 		t->dns->t = NULL;
 		t->dns = NULL;
 	}
+	/* before the store entry goes: Close Session ends its payload */
+	console_stop(t->con);
 	/* out of the store now: a restarted namesake takes its place */
 	if (t->st != NULL) {
 		store_target_del(t->env->store, t->st);
@@ -2248,7 +2293,9 @@ target_free(struct target *t)
 	ev_timer_del(t->env->ev, t->probe);
 	ev_timer_del(t->env->ev, t->stop_timer);
 	t->running = -1;
+	console_stop(t->con);
 	target_disconnect(t);
+	console_free(t->con);
 	health_free(t->health);
 	if (t->st != NULL)
 		store_target_del(t->env->store, t->st);

@@ -85,5 +85,9 @@ void		 target_reopen(struct target *);
 /* a control socket action (ctl_action_fn) for this target */
 int		 target_action(struct target *, struct ctl_action *,
 		    char *err, size_t errlen);
+/* a control socket `sol' stream for this target's console
+ * (ctl_stream_fn) */
+int		 target_console(struct target *, struct ctl_stream *,
+		    char *err, size_t errlen);
 
 #endif

@@ -715,25 +715,6 @@ wh_kick(struct wh *w)
 
 /* ---- events ------------------------------------------------------------ */
 
-static const char *
-wh_kind(enum store_ev_kind k)
-{
-	static const char *const names[] = {
-		[STORE_EV_SENSOR] = "sensor",
-		[STORE_EV_SEL] = "sel",
-		[STORE_EV_SEL_CLEARED] = "sel-cleared",
-		[STORE_EV_SEL_CLEAR_FAILED] = "sel-clear-failed",
-		[STORE_EV_POWER] = "power",
-		[STORE_EV_WATCHDOG] = "watchdog",
-		[STORE_EV_HEARTBEAT] = "heartbeat",
-		[STORE_EV_UNREACHABLE] = "unreachable",
-		[STORE_EV_RECOVERED] = "recovered",
-	};
-
-	return (size_t)k < sizeof(names) / sizeof(names[0]) && names[k] ?
-	    names[k] : "other";
-}
-
 static unsigned
 wh_bit(enum store_ev_kind k)
 {
@@ -747,6 +728,7 @@ wh_bit(enum store_ev_kind k)
 		[STORE_EV_HEARTBEAT] = CONF_EV_HEARTBEAT,
 		[STORE_EV_UNREACHABLE] = CONF_EV_UNREACHABLE,
 		[STORE_EV_RECOVERED] = CONF_EV_RECOVERED,
+		[STORE_EV_CONSOLE] = CONF_EV_CONSOLE,
 	};
 
 	return (size_t)k < sizeof(bits) / sizeof(bits[0]) ? bits[k] : 0;
@@ -783,7 +765,7 @@ wh_doc(struct webhook_set *ws, const struct store_event *e, size_t *len)
 	json_str(&j, "idempotency_key", key);
 	json_str(&j, "target", e->t != NULL ? e->t->name : NULL);
 	json_str(&j, "time", tstr);
-	json_str(&j, "kind", wh_kind(e->kind));
+	json_str(&j, "kind", store_ev_name(e->kind));
 	json_str(&j, "severity", wh_level(e->level));
 	json_str(&j, "text", e->text);
 	json_obj_begin(&j, "details");
@@ -830,7 +812,7 @@ wh_on_event(const struct store_event *e, void *arg)
 			continue;
 		if (doc == NULL)
 			doc = wh_doc(ws, e, &len);
-		wh_enqueue(w, doc, len, wh_kind(e->kind));
+		wh_enqueue(w, doc, len, store_ev_name(e->kind));
 	}
 	free(doc);
 }

@@ -6,6 +6,12 @@
 #include "fake.h"
 
 #define FAKE_LOG	1024
+#define FAKE_REQS	64	/* requests kept whole */
+
+struct fake_pl {
+	uint8_t			 p[IPMI_TR_PAYLOAD_MAX];
+	size_t			 len;
+};
 
 struct fake {
 	struct ipmi_tr		 tr;
@@ -16,6 +22,9 @@ struct fake {
 	uint16_t		 log[FAKE_LOG];	/* netfn << 8 | cmd */
 	unsigned		 nlog;
 	unsigned		 total;
+	struct ipmi_req		 reqs[FAKE_REQS];
+	struct fake_pl		*pl;		/* FAKE_PAYLOADS, when used */
+	unsigned		 npl;
 };
 
 static const struct fake_rule *
@@ -51,6 +60,8 @@ fake_start(struct ipmi_tr *tr, uint64_t now)
 	const struct ipmi_req *q = ipmi_tr_cur(tr);
 	const struct fake_rule *r = fake_match(f, q);
 
+	if (f->total < FAKE_REQS)
+		f->reqs[f->total] = *q;
 	f->total++;
 	if (f->nlog < FAKE_LOG)
 		f->log[f->nlog++] = (uint16_t)(q->netfn << 8 | q->cmd);
@@ -103,9 +114,34 @@ fake_close(struct ipmi_tr *tr, uint64_t now)
 	ipmi_tr_closed(tr);
 }
 
+static enum ipmi_err
+fake_payload_send(struct ipmi_tr *tr, uint8_t ptype, const uint8_t *p,
+    size_t len, uint64_t now)
+{
+	struct fake *f = (struct fake *)tr;
+
+	(void)ptype;
+	(void)now;
+	if (tr->sid == 0)
+		return IPMI_E_SESSION;
+	tr->stats.packets_out++;
+	if (f->pl == NULL && (f->pl = calloc(FAKE_PAYLOADS,
+	    sizeof(*f->pl))) == NULL)
+		return IPMI_E_IO;
+	if (f->npl < FAKE_PAYLOADS) {
+		memcpy(f->pl[f->npl].p, p, len);
+		f->pl[f->npl].len = len;
+	}
+	f->npl++;
+	return IPMI_OK;
+}
+
 static void
 fake_free(struct ipmi_tr *tr)
 {
+	struct fake *f = (struct fake *)tr;
+
+	free(f->pl);
 	ipmi_tr_base_fini(tr);
 	free(tr);
 }
@@ -118,6 +154,7 @@ static const struct ipmi_tr_ops fake_ops = {
 	.close = fake_close,
 	.free = fake_free,
 	.input = NULL,
+	.payload_send = fake_payload_send,
 };
 
 struct ipmi_tr *
@@ -150,4 +187,54 @@ fake_count(const struct ipmi_tr *tr, unsigned netfn, unsigned cmd)
 		    (cmd == FAKE_ANY || (f->log[i] & 0xff) == cmd))
 			c++;
 	return c;
+}
+
+const struct ipmi_req *
+fake_req(const struct ipmi_tr *tr, unsigned n)
+{
+	const struct fake *f = (const struct fake *)tr;
+
+	return n < f->total && n < FAKE_REQS ? &f->reqs[n] : NULL;
+}
+
+void
+fake_set_session(struct ipmi_tr *tr, uint32_t sid, uint16_t port, int cipher)
+{
+	tr->sid = sid;
+	tr->cfg.port = port;
+	tr->cipher = cipher;
+}
+
+unsigned
+fake_payloads(const struct ipmi_tr *tr)
+{
+	return ((const struct fake *)tr)->npl;
+}
+
+const uint8_t *
+fake_payload(const struct ipmi_tr *tr, unsigned n, size_t *len)
+{
+	const struct fake *f = (const struct fake *)tr;
+
+	if (n >= f->npl || n >= FAKE_PAYLOADS || f->pl == NULL)
+		return NULL;
+	*len = f->pl[n].len;
+	return f->pl[n].p;
+}
+
+int
+fake_payload_in(struct ipmi_tr *tr, uint8_t ptype, const uint8_t *p,
+    size_t len)
+{
+	tr->stats.packets_in++;
+	return ipmi_tr_payload(tr, ptype, p, len);
+}
+
+void
+fake_session_end(struct ipmi_tr *tr)
+{
+	if (tr->sid == 0)
+		return;
+	tr->sid = 0;
+	ipmi_tr_payload_ended(tr);
 }

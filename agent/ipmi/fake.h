@@ -34,5 +34,27 @@ struct ipmi_tr	*fake_new(struct fake_rule *rules, size_t n);
 /* requests seen for netfn/cmd (FAKE_ANY counts all) */
 unsigned	 fake_count(const struct ipmi_tr *, unsigned netfn,
 		    unsigned cmd);
+/* the data of the n-th request seen (0-based), NULL past the end */
+const struct ipmi_req *fake_req(const struct ipmi_tr *, unsigned n);
+
+/*
+ * Payloads (Serial over LAN) for code that uses ipmi_tr_send_payload
+ * and ipmi_tr_set_payload_cb: the fake then plays an RMCP+ session with
+ * the BMC's session id sid (0: none open, sends fail with
+ * IPMI_E_SESSION), UDP port port and cipher suite cipher.  Sent
+ * payloads are kept (the first FAKE_PAYLOADS) for the test to read;
+ * received ones are whatever the test hands in.
+ */
+#define FAKE_PAYLOADS	512
+void		 fake_set_session(struct ipmi_tr *, uint32_t sid, uint16_t port,
+		    int cipher);
+unsigned	 fake_payloads(const struct ipmi_tr *);
+/* the n-th payload sent, NULL past the end */
+const uint8_t	*fake_payload(const struct ipmi_tr *, unsigned n, size_t *len);
+/* deliver one as if received: 0, or -1 if nobody listens for ptype */
+int		 fake_payload_in(struct ipmi_tr *, uint8_t ptype,
+		    const uint8_t *, size_t);
+/* the session ends: the payload owner is told, the session id is 0 */
+void		 fake_session_end(struct ipmi_tr *);
 
 #endif

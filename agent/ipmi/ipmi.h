@@ -48,6 +48,15 @@
 #define IPMI_CMD_CLOSE_SESSION			0x3c
 #define IPMI_CMD_SEND_MESSAGE			0x34
 #define IPMI_CMD_GET_MESSAGE			0x33
+/* RMCP+ payload commands, section 24 */
+#define IPMI_CMD_ACTIVATE_PAYLOAD		0x48
+#define IPMI_CMD_DEACTIVATE_PAYLOAD		0x49
+#define IPMI_CMD_GET_PAYLOAD_ACTIVATION_STATUS	0x4a
+#define IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO	0x4b
+
+/* Transport commands, section 26 (Serial over LAN configuration). */
+#define IPMI_CMD_SET_SOL_CONFIG			0x21
+#define IPMI_CMD_GET_SOL_CONFIG			0x22
 
 /* Chassis commands, section 28. */
 #define IPMI_CMD_GET_CHASSIS_CAPABILITIES	0x00

@@ -23,6 +23,17 @@
  * the whole Send Message (same rqSeq, so a late answer still matches),
  * as ipmitool does; once the BMC accepted, a timeout means the target is
  * silent, not that the session is lost.
+ *
+ * Payloads (section 13.27; Serial over LAN is payload type 01h) travel
+ * in the open session beside the requests: lp_send_payload wraps one as
+ * lp_xmit wraps a request, with the session's integrity and
+ * confidentiality, but without touching the request in flight, its
+ * retransmission copy or its deadline; a received one of the type the
+ * owner asked for is authenticated, checked against the same sequence
+ * window, decrypted and handed over whatever is in flight.  While the
+ * owner listens for them the idle session is kept alive, and a session
+ * that ends (lost, closed) is reported to it once, after its state is
+ * reset.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -131,40 +142,58 @@ lp_wipe_keys(struct lanplus *lp)
 static void
 lp_reset(struct lanplus *lp)
 {
+	int was_open = lp->tr.sid != 0;
+
 	lp_wipe_keys(lp);
 	lp->st = LP_CLOSED;
 	lp->flight = LPF_NONE;
 	lp->bmc_sid = 0;
+	lp->tr.sid = 0;
 	lp->out_seq = 0;
 	memset(&lp->win, 0, sizeof(lp->win));
 	lp->tr.deadline = 0;
 	lp->tr.cipher = -1;
+	/* last: the owner may queue a request from its callback */
+	if (was_open)
+		ipmi_tr_payload_ended(&lp->tr);
+}
+
+/* Idle keepalive period: the configured one, or a default one while
+ * the owner listens for payloads (an activated SOL payload dies with
+ * the session). */
+static unsigned
+lp_keepalive_ms(const struct lanplus *lp)
+{
+	if (lp->tr.cfg.keepalive_ms != 0)
+		return lp->tr.cfg.keepalive_ms;
+	return lp->tr.payload_fn != NULL ? IPMI_TR_PAYLOAD_KEEPALIVE_MS : 0;
 }
 
 /* Nothing in flight: only the keepalive of an open session is due. */
 static void
 lp_idle(struct lanplus *lp, uint64_t now)
 {
+	unsigned ka = lp_keepalive_ms(lp);
+
 	lp->flight = LPF_NONE;
-	lp->tr.deadline = lp->st == LP_OPEN && lp->tr.cfg.keepalive_ms ?
-	    now + lp->tr.cfg.keepalive_ms : 0;
+	lp->tr.deadline = lp->st == LP_OPEN && ka ? now + ka : 0;
 }
 
 /* ---- output ---- */
 
 /*
- * Wrap lp->msg (payload type lp->ptype) into a packet and send it.
- * In a session with integrity the auth code trailer is added; with
- * confidentiality the payload is AES-CBC-128 encrypted under K2 with a
- * fresh IV and the pad of section 13.29.
+ * Wrap a payload of type ptype into a packet and send it.  In a session
+ * with integrity the auth code trailer is added; with confidentiality
+ * the payload is AES-CBC-128 encrypted under K2 with a fresh IV and the
+ * pad of section 13.29.  Outside a session (setup) it goes as it is.
  */
 static enum ipmi_err
-lp_xmit(struct lanplus *lp, uint64_t now)
+lp_wrap_send(struct lanplus *lp, uint8_t ptype, const uint8_t *msg,
+    size_t mlen)
 {
 	uint8_t pkt[LAN_PKT_MAX], body[LAN_PKT_MAX];
-	const uint8_t *payload = lp->msg;
-	size_t plen = lp->mlen, icv_len = 0, icv_off = 0;
-	uint8_t ptype = lp->ptype;
+	const uint8_t *payload = msg;
+	size_t plen = mlen, icv_len = 0, icv_off = 0;
 	uint32_t sid = 0, seq = 0;
 	int n;
 
@@ -180,7 +209,7 @@ lp_xmit(struct lanplus *lp, uint64_t now)
 				return IPMI_E_LENGTH;
 			if (lcr_random(body, 16) != 0)
 				return IPMI_E_IO;
-			memcpy(body + 16, lp->msg, plen);
+			memcpy(body + 16, msg, plen);
 			for (i = 0; i < pad; i++)
 				body[16 + plen + i] = (uint8_t)(i + 1);
 			body[16 + plen + pad] = (uint8_t)pad;
@@ -218,7 +247,6 @@ lp_xmit(struct lanplus *lp, uint64_t now)
 			return IPMI_E_IO;
 	}
 	lp->tr.stats.packets_out++;
-	lp->tr.deadline = now + lp->attempt_ms;
 	if (lan_udp_send(lp->tr.fd, pkt, (size_t)n) != 0 &&
 	    errno != ECONNREFUSED && errno != EAGAIN) {
 		ipmi_tr_seterr(&lp->tr, lp_step[lp->st], "send: %s",
@@ -226,6 +254,15 @@ lp_xmit(struct lanplus *lp, uint64_t now)
 		return IPMI_E_IO;
 	}
 	return IPMI_OK;
+}
+
+/* Send lp->msg (payload type lp->ptype), the message in flight, and
+ * give it an attempt's time. */
+static enum ipmi_err
+lp_xmit(struct lanplus *lp, uint64_t now)
+{
+	lp->tr.deadline = now + lp->attempt_ms;
+	return lp_wrap_send(lp, lp->ptype, lp->msg, lp->mlen);
 }
 
 /* Start sending a new message (first try). */
@@ -423,6 +460,7 @@ lp_setup_next(struct lanplus *lp, uint64_t now)
 		/* FALLTHROUGH */
 	case LP_SETPRIV:
 		lp->st = LP_OPEN;
+		lp->tr.sid = lp->bmc_sid;
 		lp_idle(lp, now);
 		lp->tr.err[0] = '\0';
 		lp->tr.stats.sessions++;
@@ -916,13 +954,23 @@ lp_input(struct lanplus *lp, const uint8_t *pkt, size_t len, uint64_t now)
 	size_t icv = lp->in_session ? lcr_integ_len(lp->alg.integ) : 0;
 
 	if (lan_decode(pkt, len, icv, &pk) != IPMI_OK ||
-	    pk.rmcp_class != RMCP_CLASS_IPMI || lp->flight == LPF_NONE)
+	    pk.rmcp_class != RMCP_CLASS_IPMI)
+		goto drop;
+	if (lp->in_session && pk.sid != 0 && pk.ptype != RMCPP_PT_IPMI) {
+		/* a payload (SOL): whatever request is in flight */
+		if (lp->st != LP_OPEN || lp->tr.payload_fn == NULL ||
+		    pk.ptype != lp->tr.payload_type ||
+		    lp_unwrap(lp, pkt, &pk, plain, &plen) != 0 ||
+		    ipmi_tr_payload(&lp->tr, pk.ptype, plain, plen) != 0)
+			goto drop;
+		return;
+	}
+	if (lp->flight == LPF_NONE)
 		goto drop;
 	if (lp->in_session && pk.sid != 0) {
 		int t;
 
-		if (pk.ptype != RMCPP_PT_IPMI ||
-		    lp_unwrap(lp, pkt, &pk, plain, &plen) != 0 ||
+		if (lp_unwrap(lp, pkt, &pk, plain, &plen) != 0 ||
 		    (t = lp_take_msg(lp, plain, plen, now)) < 0)
 			goto drop;
 		if (t == 0)
@@ -1029,7 +1077,7 @@ lp_timeout(struct ipmi_tr *tr, uint64_t now)
 
 	if (lp->flight == LPF_NONE) {
 		/* idle in an open session: keepalive */
-		if (lp->st == LP_OPEN && tr->cfg.keepalive_ms) {
+		if (lp->st == LP_OPEN && lp_keepalive_ms(lp)) {
 			struct ipmi_req req;
 
 			app_devid_req(&req);
@@ -1112,6 +1160,20 @@ lp_close(struct ipmi_tr *tr, uint64_t now)
 	lp_send_close(lp, 0, now);
 }
 
+static enum ipmi_err
+lp_send_payload(struct ipmi_tr *tr, uint8_t ptype, const uint8_t *p,
+    size_t len, uint64_t now)
+{
+	struct lanplus *lp = (struct lanplus *)tr;
+
+	(void)now;
+	if (lp->st != LP_OPEN || !lp->in_session)
+		return IPMI_E_SESSION;
+	if (ptype == RMCPP_PT_IPMI || ptype > 0x3f)
+		return IPMI_E_UNSUPPORTED;
+	return lp_wrap_send(lp, ptype, p, len);
+}
+
 static void
 lp_free(struct ipmi_tr *tr)
 {
@@ -1133,6 +1195,7 @@ static const struct ipmi_tr_ops lanplus_ops = {
 	.close = lp_close,
 	.free = lp_free,
 	.input = lp_input_op,
+	.payload_send = lp_send_payload,
 };
 
 struct ipmi_tr *

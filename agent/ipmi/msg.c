@@ -141,6 +141,31 @@ static const struct {
 	/* 28.11 Get System Boot Options */
 	{ IPMI_NETFN_CHASSIS, IPMI_CMD_GET_SYSTEM_BOOT_OPTIONS, 0x80,
 	    "Parameter not supported" },
+	/* 24.1 Activate Payload, 24.2 Deactivate Payload */
+	{ IPMI_NETFN_APP, IPMI_CMD_ACTIVATE_PAYLOAD, 0x80,
+	    "Payload already active on another session" },
+	{ IPMI_NETFN_APP, IPMI_CMD_ACTIVATE_PAYLOAD, 0x81,
+	    "Payload type is disabled" },
+	{ IPMI_NETFN_APP, IPMI_CMD_ACTIVATE_PAYLOAD, 0x82,
+	    "Payload activation limit reached" },
+	{ IPMI_NETFN_APP, IPMI_CMD_ACTIVATE_PAYLOAD, 0x83,
+	    "Cannot activate payload with encryption" },
+	{ IPMI_NETFN_APP, IPMI_CMD_ACTIVATE_PAYLOAD, 0x84,
+	    "Cannot activate payload without encryption" },
+	{ IPMI_NETFN_APP, IPMI_CMD_DEACTIVATE_PAYLOAD, 0x80,
+	    "Payload already deactivated" },
+	{ IPMI_NETFN_APP, IPMI_CMD_DEACTIVATE_PAYLOAD, 0x81,
+	    "Payload type is disabled" },
+	/* 26.2 Set / 26.3 Get SOL Configuration Parameters */
+	{ IPMI_NETFN_TRANSPORT, IPMI_CMD_SET_SOL_CONFIG, 0x80,
+	    "Parameter not supported" },
+	{ IPMI_NETFN_TRANSPORT, IPMI_CMD_SET_SOL_CONFIG, 0x81,
+	    "Attempt to set the 'set in progress' value when not in the "
+	    "'set complete' state" },
+	{ IPMI_NETFN_TRANSPORT, IPMI_CMD_SET_SOL_CONFIG, 0x82,
+	    "Attempt to write read-only parameter" },
+	{ IPMI_NETFN_TRANSPORT, IPMI_CMD_GET_SOL_CONFIG, 0x80,
+	    "Parameter not supported" },
 	/* 35.9 Get Sensor Thresholds etc. use generic codes only */
 };
 

@@ -248,6 +248,65 @@ ipmi_tr_event(struct ipmi_tr *tr, const uint8_t *rec, size_t len)
 	tr->event_fn(tr->event_arg, rec, len);
 }
 
+enum ipmi_err
+ipmi_tr_set_payload_cb(struct ipmi_tr *tr, uint8_t ptype, ipmi_payload_fn *fn,
+    void *arg)
+{
+	if (tr->ops->payload_send == NULL)
+		return IPMI_E_UNSUPPORTED;
+	tr->payload_fn = fn;
+	tr->payload_arg = fn != NULL ? arg : NULL;
+	tr->payload_type = ptype;
+	return IPMI_OK;
+}
+
+enum ipmi_err
+ipmi_tr_send_payload(struct ipmi_tr *tr, uint8_t ptype, const uint8_t *p,
+    size_t len, uint64_t now)
+{
+	enum ipmi_err e;
+
+	if (tr->ops->payload_send == NULL)
+		return IPMI_E_UNSUPPORTED;
+	if (len > IPMI_TR_PAYLOAD_MAX)
+		return IPMI_E_LENGTH;
+	if (tr->closing || tr->closed)
+		return IPMI_E_CLOSED;
+	if ((e = tr->ops->payload_send(tr, ptype, p, len, now)) == IPMI_OK)
+		tr->stats.payloads_out++;
+	return e;
+}
+
+int
+ipmi_tr_payload(struct ipmi_tr *tr, uint8_t ptype, const uint8_t *p,
+    size_t len)
+{
+	if (tr->payload_fn == NULL || ptype != tr->payload_type)
+		return -1;
+	tr->stats.payloads_in++;
+	tr->payload_fn(tr->payload_arg, ptype, p, len);
+	return 0;
+}
+
+void
+ipmi_tr_payload_ended(struct ipmi_tr *tr)
+{
+	if (tr->payload_fn != NULL)
+		tr->payload_fn(tr->payload_arg, tr->payload_type, NULL, 0);
+}
+
+uint32_t
+ipmi_tr_session_id(const struct ipmi_tr *tr)
+{
+	return tr->sid;
+}
+
+uint16_t
+ipmi_tr_port(const struct ipmi_tr *tr)
+{
+	return tr->cfg.port;
+}
+
 int
 ipmi_tr_idle(const struct ipmi_tr *tr)
 {

@@ -105,6 +105,15 @@ typedef void	ipmi_done_fn(void *arg, enum ipmi_err err,
 /* An event message from the BMC: rec is the 16-byte SEL record (record
  * ID, type, then the event as Get SEL Entry returns it, section 31.6). */
 typedef void	ipmi_event_fn(void *arg, const uint8_t *rec, size_t len);
+/*
+ * A payload of another type than IPMI messages arrived in the session
+ * (Serial over LAN, payload type 01h, section 15.9): data is the payload
+ * as the BMC sent it, already authenticated and decrypted.  data NULL
+ * (len 0): the session it belongs to ended (lost, closed, or failed to
+ * open again); whatever was activated in it is gone.
+ */
+typedef void	ipmi_payload_fn(void *arg, uint8_t ptype, const uint8_t *data,
+		    size_t len);
 
 struct ipmi_tr_stats {
 	uint64_t	requests;	/* user requests completed */
@@ -116,6 +125,8 @@ struct ipmi_tr_stats {
 	uint64_t	dropped;	/* received and discarded (bad auth,
 					 * stale sequence, garbage) */
 	uint64_t	events;		/* event messages delivered */
+	uint64_t	payloads_out;	/* payload datagrams sent (SOL) */
+	uint64_t	payloads_in;	/* payloads delivered to the owner */
 };
 
 struct ipmi_tr;
@@ -159,6 +170,39 @@ int		 ipmi_tr_input(struct ipmi_tr *, const uint8_t *, size_t,
 enum ipmi_err	 ipmi_tr_set_event_cb(struct ipmi_tr *, ipmi_event_fn *,
 		    void *arg);
 
+/*
+ * Payloads beside IPMI messages in an RMCP+ session (IPMI v2.0 section
+ * 13.27: payload type 01h, Serial over LAN), for a payload activated
+ * with Activate Payload; only lanplus has them (IPMI_E_UNSUPPORTED
+ * elsewhere).  They travel in the session like IPMI messages, with the
+ * session's integrity and confidentiality algorithms, but the transport
+ * neither retransmits nor matches them: the payload protocol does.
+ *
+ * ipmi_tr_set_payload_cb: fn is called from inside ipmi_tr_readable()
+ * (or ipmi_tr_input) for each payload of type ptype received in the open
+ * session, and once with data NULL when that session ends (it may submit
+ * requests or send payloads; it must not free the transport).  While a
+ * callback is set the idle session is kept alive (keepalive_ms, or every
+ * IPMI_TR_PAYLOAD_KEEPALIVE_MS when that is 0).  fn NULL stops them.
+ * One payload type at a time.
+ *
+ * ipmi_tr_send_payload: wrap one payload (at most IPMI_TR_PAYLOAD_MAX
+ * bytes) into a session packet and send it now.  Never queued, never
+ * calls back.  IPMI_OK; IPMI_E_SESSION when no session is open (set one
+ * up with a request first); IPMI_E_LENGTH; IPMI_E_IO (ipmi_tr_error()).
+ */
+#define IPMI_TR_PAYLOAD_MAX		300
+#define IPMI_TR_PAYLOAD_KEEPALIVE_MS	15000
+enum ipmi_err	 ipmi_tr_set_payload_cb(struct ipmi_tr *, uint8_t ptype,
+		    ipmi_payload_fn *, void *arg);
+enum ipmi_err	 ipmi_tr_send_payload(struct ipmi_tr *, uint8_t ptype,
+		    const uint8_t *, size_t, uint64_t now);
+/* The BMC's id of the open session (what Get Payload Instance Info
+ * names as a payload's owner), 0 when none is open. */
+uint32_t	 ipmi_tr_session_id(const struct ipmi_tr *);
+/* LAN: the BMC's UDP port the transport talks to; 0 for `open'. */
+uint16_t	 ipmi_tr_port(const struct ipmi_tr *);
+
 /* Start a graceful close (Close Session); pending requests fail with
  * IPMI_E_CLOSED.  ipmi_tr_idle() turns true once it is done. */
 void		 ipmi_tr_close(struct ipmi_tr *, uint64_t now);
@@ -194,6 +238,9 @@ struct ipmi_tr_ops {
 			    uint64_t now);
 	/* start (on != 0) or stop event messages (NULL: none) */
 	enum ipmi_err	(*events)(struct ipmi_tr *, int on);
+	/* send one payload in the open session (NULL: no payloads) */
+	enum ipmi_err	(*payload_send)(struct ipmi_tr *, uint8_t ptype,
+			    const uint8_t *, size_t, uint64_t now);
 };
 
 struct ipmi_tr_pending {
@@ -219,6 +266,10 @@ struct ipmi_tr {
 	uint8_t			 authtype;
 	ipmi_event_fn		*event_fn;
 	void			*event_arg;
+	ipmi_payload_fn		*payload_fn;
+	void			*payload_arg;
+	uint8_t			 payload_type;
+	uint32_t		 sid;		/* the BMC's session id */
 	char			 peer[300];
 	char			 err[256];
 };
@@ -232,6 +283,12 @@ void		 ipmi_tr_complete(struct ipmi_tr *, enum ipmi_err,
 void		 ipmi_tr_fail_all(struct ipmi_tr *, enum ipmi_err);
 /* Hand one received event message to the owner (if it asked). */
 void		 ipmi_tr_event(struct ipmi_tr *, const uint8_t *, size_t);
+/* Hand one received payload to the owner: 0, or -1 when nobody asked
+ * for ptype (the caller counts it dropped). */
+int		 ipmi_tr_payload(struct ipmi_tr *, uint8_t ptype,
+		    const uint8_t *, size_t);
+/* The session ended: tell the payload owner (if any) once. */
+void		 ipmi_tr_payload_ended(struct ipmi_tr *);
 /* The graceful close finished. */
 void		 ipmi_tr_closed(struct ipmi_tr *);
 /* Record "step: message" as the last error (printf-style). */

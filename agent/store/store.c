@@ -85,6 +85,7 @@ store_ev_name(enum store_ev_kind k)
 		[STORE_EV_HEARTBEAT] = "heartbeat",
 		[STORE_EV_UNREACHABLE] = "unreachable",
 		[STORE_EV_RECOVERED] = "recovered",
+		[STORE_EV_CONSOLE] = "console",
 	};
 
 	if ((size_t)k < sizeof(names) / sizeof(names[0]) && names[k])
@@ -144,6 +145,7 @@ store_target_free(struct store_target *t)
 	free(t->sensors);
 	free(t->recent);
 	free(t->open);
+	free(t->console.ring);
 	free(t);
 }
 
@@ -695,4 +697,99 @@ store_run_refused(struct store_target *t, const char *why,
 	(void)snprintf(t->health.last_error, sizeof(t->health.last_error),
 	    "%s", why);
 	store_stamp_set(&t->health.last_failure, w, 1);
+}
+
+/* ---- the console ---------------------------------------------------- */
+
+void
+store_console_config(struct store_target *t, int enabled, int logging,
+    int input)
+{
+	t->console.enabled = enabled;
+	t->console.logging = logging;
+	t->console.input = input;
+	if (enabled && t->console.ring == NULL)
+		t->console.ring = xmalloc(STORE_CONSOLE_RING);
+}
+
+void
+store_console_state(struct store_target *t, int connected,
+    const char *state, const struct store_when *w)
+{
+	struct store_console *c = &t->console;
+
+	if (connected && !c->connected)
+		c->connects++;
+	if (connected != c->connected || c->conn_t.when.mono_ms == 0)
+		store_stamp_set(&c->conn_t, w, 1);
+	c->connected = connected;
+	(void)snprintf(c->state, sizeof(c->state), "%s", state);
+}
+
+void
+store_console_data(struct store_target *t, const uint8_t *p, size_t n)
+{
+	struct store_console *c = &t->console;
+	size_t at, k;
+
+	if (c->ring == NULL)
+		return;
+	/* only the last STORE_CONSOLE_RING bytes can stay */
+	if (n > STORE_CONSOLE_RING) {
+		c->bytes += n - STORE_CONSOLE_RING;
+		p += n - STORE_CONSOLE_RING;
+		n = STORE_CONSOLE_RING;
+	}
+	while (n > 0) {
+		at = (size_t)(c->bytes % STORE_CONSOLE_RING);
+		k = STORE_CONSOLE_RING - at < n ? STORE_CONSOLE_RING - at : n;
+		memcpy(c->ring + at, p, k);
+		c->bytes += k;
+		p += k;
+		n -= k;
+	}
+}
+
+long
+store_console_read(const struct store_target *t, uint64_t off, uint8_t *out,
+    size_t cap)
+{
+	const struct store_console *c = &t->console;
+	size_t at, k, done = 0;
+
+	if (c->ring == NULL || off > c->bytes || (c->bytes >
+	    STORE_CONSOLE_RING && off < c->bytes - STORE_CONSOLE_RING))
+		return -1;
+	while (done < cap && off < c->bytes) {
+		at = (size_t)(off % STORE_CONSOLE_RING);
+		k = STORE_CONSOLE_RING - at;
+		if (k > c->bytes - off)
+			k = (size_t)(c->bytes - off);
+		if (k > cap - done)
+			k = cap - done;
+		memcpy(out + done, c->ring + at, k);
+		done += k;
+		off += k;
+	}
+	return (long)done;
+}
+
+void
+store_console_event(struct store *s, struct store_target *t,
+    const char *rule, const char *line, const struct store_when *w)
+{
+	struct store_console *c = &t->console;
+	struct store_event e;
+
+	c->events++;
+	store_stamp_set(&c->event_t, w, 1);
+	(void)snprintf(c->event_rule, sizeof(c->event_rule), "%s", rule);
+	(void)snprintf(c->event_text, sizeof(c->event_text), "%s", line);
+	memset(&e, 0, sizeof(e));
+	e.kind = STORE_EV_CONSOLE;
+	e.t = t;
+	e.level = 2;
+	e.text = c->event_text;
+	e.rule = c->event_rule;
+	store_emit(s, &e);
 }

@@ -39,6 +39,7 @@
 #define STORE_SEL_RECENT	256	/* newest SEL entries kept */
 #define STORE_SEL_OPEN_MAX	256	/* open problems kept */
 #define STORE_TEXT_MAX		320
+#define STORE_CONSOLE_RING	(64u * 1024)	/* console bytes kept */
 
 struct store_when {
 	uint64_t	mono_ms;	/* CLOCK_MONOTONIC, ms */
@@ -119,7 +120,29 @@ struct store_hb {
 	struct store_stamp stamp;
 };
 
-#define STORE_EV_N	9	/* kinds of enum store_ev_kind */
+#define STORE_EV_N	10	/* kinds of enum store_ev_kind */
+/* the serial console (SOL) of a target with a sol block (MIB
+ * bmcwConsoleTable); written by daemon/console.c */
+struct store_console {
+	int		 enabled;	/* a sol block: the row exists */
+	int		 logging;	/* log yes */
+	int		 input;		/* input yes */
+	int		 connected;	/* our SOL payload is active */
+	struct store_stamp conn_t;	/* connected last changed */
+	char		 state[STORE_TEXT_MAX];	/* in words */
+	uint64_t	 connects;	/* activations */
+	uint64_t	 bytes;		/* received since start */
+	uint64_t	 events;	/* pattern matches reported */
+	uint64_t	 events_suppressed; /* ... over the rate limit */
+	struct store_stamp event_t;	/* the last one */
+	char		 event_rule[STORE_TEXT_MAX];
+	char		 event_text[STORE_TEXT_MAX];
+	size_t		 clients;	/* attached through the socket */
+	/* the newest STORE_CONSOLE_RING bytes: byte k of the stream
+	 * (k < bytes) is at ring[k % STORE_CONSOLE_RING] while
+	 * k >= bytes - STORE_CONSOLE_RING */
+	uint8_t		*ring;
+};
 
 struct store_target {
 	char		 name[STORE_NAME_MAX + 1];
@@ -178,6 +201,7 @@ struct store_target {
 	 * (SNMP counters) */
 	uint64_t	 ev_count[STORE_EV_N];
 	int64_t		 ev_wall_ms[STORE_EV_N];
+	struct store_console console;
 };
 
 enum store_ev_kind {
@@ -189,9 +213,10 @@ enum store_ev_kind {
 	STORE_EV_WATCHDOG,	/* an expiration flag appeared */
 	STORE_EV_HEARTBEAT,	/* the heartbeat stopped or resumed */
 	STORE_EV_UNREACHABLE,
-	STORE_EV_RECOVERED
+	STORE_EV_RECOVERED,
+	STORE_EV_CONSOLE	/* a console pattern matched a line */
 };
-_Static_assert(STORE_EV_N == STORE_EV_RECOVERED + 1, "STORE_EV_N");
+_Static_assert(STORE_EV_N == STORE_EV_CONSOLE + 1, "STORE_EV_N");
 const char	*store_ev_name(enum store_ev_kind);
 
 struct store_event {
@@ -204,6 +229,7 @@ struct store_event {
 	const struct store_sensor *sensor;
 	enum sensor_sev		 was;	/* SENSOR: the previous state */
 	const struct store_sel_entry *sel;
+	const char		*rule;	/* CONSOLE: the pattern */
 };
 typedef void	store_event_fn(const struct store_event *, void *arg);
 
@@ -306,6 +332,28 @@ void		 store_run_failed(struct store_target *, const char *why,
 /* the BMC answered, with an error: last_error and last_failure say so,
  * the count of consecutive failures (unreachability) is not touched */
 void		 store_run_refused(struct store_target *, const char *why,
+		    const struct store_when *);
+
+/* the console (daemon/console.c) */
+void		 store_console_config(struct store_target *, int enabled,
+		    int logging, int input);
+/* connected or not, with the state in words */
+void		 store_console_state(struct store_target *, int connected,
+		    const char *state, const struct store_when *);
+/* console bytes, in order: into the ring, counted */
+void		 store_console_data(struct store_target *, const uint8_t *,
+		    size_t);
+/*
+ * Copy stream bytes from offset off (0 = the first byte since start) to
+ * out, at most cap: how many; 0 when off is the end; -1 when off is no
+ * longer (or never was) in the ring.
+ */
+long		 store_console_read(const struct store_target *, uint64_t off,
+		    uint8_t *out, size_t cap);
+/* a pattern matched: counted, kept as the last event, emitted
+ * (STORE_EV_CONSOLE, critical) with the line as its text */
+void		 store_console_event(struct store *, struct store_target *,
+		    const char *rule, const char *line,
 		    const struct store_when *);
 
 #endif

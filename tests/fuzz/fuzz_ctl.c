@@ -5,7 +5,9 @@
  * the input as an answer.  Whatever parses must hold together: a known
  * verb, a valid target name or none, keys within their bounds, a
  * record ID in 1..FFFEh, an action exactly when an allow bit is needed.
- * A refusal must say something.  Seeds: every verb and key, and the
+ * A refusal must say something.  The stream frames of `sol'
+ * (ctl_sframe_header) likewise, both sides' kinds.  Seeds: every verb
+ * and key, and the
  * edges of the bounds (tests/fuzz/corpus/ctl/).
  */
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include "cmd_chassis.h"
 #include "ctl.h"
 #include "fuzz.h"
+#include "store/store.h"
 
 static void
 must(int cond)
@@ -35,7 +38,12 @@ one(const char *p, size_t len)
 		return;
 	}
 	must(len <= CTL_LINE_MAX);
-	must(r.verb <= CTL_SEL_ACK);
+	must(r.verb <= CTL_SOL);
+	if (r.verb == CTL_SOL)
+		must(r.sol_replay <= STORE_CONSOLE_RING && (r.sol_input == 0 ||
+		    r.sol_input == 1));
+	else
+		must(r.sol_replay == 0 && r.sol_input == 0);
 	tl = strlen(r.target);
 	must(tl <= CTL_NAME_MAX);
 	if (tl > 0)
@@ -76,5 +84,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r == 1)
 		must(hlen <= size && hlen <= 40 && code >= 0 && code <= 255 &&
 		    data[hlen - 1] == '\n');
+	/* stream frames, one after another as a reader takes them */
+	off = 0;
+	while (off < size) {
+		enum ctl_sframe t;
+		char h[40];
+
+		r = ctl_sframe_header(p + off, size - off, &t, &code, &plen,
+		    &hlen);
+		must(r >= -1 && r <= 1);
+		if (r != 1)
+			break;
+		must(hlen <= 40 && hlen <= size - off && p[off + hlen - 1] ==
+		    '\n' && plen <= CTL_SFRAME_MAX && t <= CTL_SF_BREAK);
+		must((t == CTL_SF_ERR) == (code != 0) && code <= 255);
+		must(t != CTL_SF_BREAK || plen == 0);
+		/* what the writer puts there reads back the same */
+		must(ctl_sframe_put(h, sizeof(h), t, code, plen) == hlen &&
+		    memcmp(h, p + off, hlen) == 0);
+		if (plen > size - off - hlen)
+			break;
+		off += hlen + plen;
+	}
 	return 0;
 }

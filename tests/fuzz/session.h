@@ -15,6 +15,9 @@
  *			bit 15	   the clock jumps to the deadline and
  *				   ipmi_tr_timeout() runs before it
  *
+ * A lanplus transport listens for SOL payloads (type 01h): one that
+ * passes the session's checks is decoded as a SOL packet.
+ *
  * The transport is opened with three requests queued (Get Device ID,
  * Get Chassis Status, a bridged Get Device ID that must be refused);
  * Get Device ID starts at once.  Each datagram is fed with
@@ -49,6 +52,7 @@
 
 #include <openssl/rand.h>
 
+#include "cmd_sol.h"
 #include "ipmi.h"
 #include "lan_rmcp.h"
 #include "transport.h"
@@ -105,7 +109,19 @@ struct fz_sess {
 	uint64_t	 now;
 	unsigned	 done;		/* done callbacks run */
 	unsigned	 ok;		/* ... with a response */
+	unsigned	 payloads;	/* SOL payloads taken, session ends */
 };
+
+static void
+fz_payload(void *arg, uint8_t ptype, const uint8_t *p, size_t len)
+{
+	struct fz_sess *s = arg;
+	struct sol_pkt k;
+
+	s->payloads++;
+	if (p != NULL && ptype == SOL_PAYLOAD_TYPE && len <= LAN_PKT_MAX)
+		(void)sol_pkt_decode(p, len, &k);
+}
 
 static void
 fz_done(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
@@ -166,6 +182,9 @@ fz_open(struct fz_sess *s, enum ipmi_iface iface, uint8_t sel, uint16_t port,
 	}
 	if ((s->tr = ipmi_tr_new(&cfg, err, errlen)) == NULL)
 		return -1;
+	if (iface == IPMI_IFACE_LANPLUS)
+		(void)ipmi_tr_set_payload_cb(s->tr, SOL_PAYLOAD_TYPE,
+		    fz_payload, s);
 	ipmi_req_init(&req, IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, NULL, 0);
 	(void)ipmi_tr_submit(s->tr, &req, fz_done, s, s->now);
 	ipmi_req_init(&req, IPMI_NETFN_CHASSIS, IPMI_CMD_GET_CHASSIS_STATUS,

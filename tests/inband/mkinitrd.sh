@@ -2,7 +2,7 @@
 # Build a gzip'd newc initramfs that runs one test script against
 # /dev/ipmi0 and powers the guest off:
 #
-#	tests/inband/mkinitrd.sh [-k KERNELDIR] -s SCRIPT OUT.cpio.gz [BINARY...]
+#	tests/inband/mkinitrd.sh [-k KERNELDIR] [-n] -s SCRIPT OUT.cpio.gz [BINARY...]
 #
 # KERNELDIR is what kernel.sh made (default build/inband/kernel); its
 # modules are loaded with insmod in dependency order.  Each BINARY (static,
@@ -13,21 +13,25 @@
 #	INBAND-END rc=N
 # on the console (ttyS0), then powers off.  If /dev/ipmi0 does not appear
 # within about 30 s, it prints "INBAND-NODEV" and still runs the script.
+# -n: a guest without IPMI (the Serial over LAN tests): no modules are
+# loaded or needed, nothing waits for /dev/ipmi0.
 set -eu
 
 KDIR=build/inband/kernel
 SCRIPT=
-while getopts k:s: opt; do
+NOIPMI=
+while getopts k:ns: opt; do
 	case $opt in
 	k)	KDIR=$OPTARG ;;
+	n)	NOIPMI=1 ;;
 	s)	SCRIPT=$OPTARG ;;
-	*)	echo "usage: $0 [-k KERNELDIR] -s SCRIPT OUT.cpio.gz [BINARY...]" >&2
+	*)	echo "usage: $0 [-k KERNELDIR] [-n] -s SCRIPT OUT.cpio.gz [BINARY...]" >&2
 		exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 if [ $# -lt 1 ] || [ -z "$SCRIPT" ]; then
-	echo "usage: $0 [-k KERNELDIR] -s SCRIPT OUT.cpio.gz [BINARY...]" >&2
+	echo "usage: $0 [-k KERNELDIR] [-n] -s SCRIPT OUT.cpio.gz [BINARY...]" >&2
 	exit 2
 fi
 OUT=$1
@@ -55,6 +59,7 @@ command -v cpio >/dev/null 2>&1 || {
 }
 
 MODS="ipmi_msghandler ipmi_devintf ipmi_si ipmi_watchdog"
+[ -n "$NOIPMI" ] && MODS=
 for m in $MODS; do
 	[ -s "$KDIR/modules/$m.ko" ] || {
 		echo "mkinitrd.sh: $KDIR/modules/$m.ko missing (run kernel.sh)" >&2
@@ -85,6 +90,7 @@ for b in "$@"; do
 	cp "$b" "$STAGE/bin/"
 done
 cp "$SCRIPT" "$STAGE/test.sh"
+[ -n "$NOIPMI" ] && : >"$STAGE/noipmi"
 
 cat >"$STAGE/init" <<'INIT'
 #!/bin/sh
@@ -95,15 +101,17 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t tmpfs tmpfs /tmp
 echo "INBAND-BOOTED $(uname -r)"
-for m in ipmi_msghandler ipmi_devintf ipmi_si; do
+[ -e /noipmi ] || for m in ipmi_msghandler ipmi_devintf ipmi_si; do
 	insmod /lib/modules/$m.ko || echo "INBAND-INSMOD-FAILED $m"
 done
 i=0
+[ -e /noipmi ] && i=300
 while [ ! -c /dev/ipmi0 ] && [ $i -lt 300 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-[ -c /dev/ipmi0 ] || { echo "INBAND-NODEV"; dmesg | grep -i ipmi; }
+[ -c /dev/ipmi0 ] || [ -e /noipmi ] ||
+    { echo "INBAND-NODEV"; dmesg | grep -i ipmi; }
 echo "INBAND-BEGIN"
 cd /tmp
 sh /test.sh

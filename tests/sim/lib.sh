@@ -48,6 +48,12 @@
 #   SIM_RUNDIR     run directory to use (default: mktemp -d in ${TMPDIR:-/tmp})
 #   SIM_VMPORT     "auto" or a port number: also open the system-interface
 #                  ("VM" codec) serial port for a QEMU ipmi-bmc-extern guest
+#   SIM_SOL        Serial over LAN: the serial device behind the BMC's SOL
+#                  payload, "tcp:127.0.0.1:PORT" (a TCP server the sim
+#                  connects to at start, e.g. a QEMU guest's
+#                  -serial tcp:...,server=on) or "telnet:..."; empty: no
+#                  SOL (ipmi_sim then answers C1h to Activate Payload)
+#   SIM_SOL_OPTS   more words for the sol line (history=SIZE ...)
 #   SIM_KEEP=1     sim_stop keeps the run directory (a SIM_RUNDIR that
 #                  existed before sim_start is never removed)
 #   SIM_START_TIMEOUT  seconds to wait for the sim to answer (default 30)
@@ -92,6 +98,8 @@ SIM_PORT=${SIM_PORT:-}
 SIM_CONSOLE=${SIM_CONSOLE:-}
 SIM_RUNDIR=${SIM_RUNDIR:-}
 SIM_VMPORT=${SIM_VMPORT:-}
+SIM_SOL=${SIM_SOL:-}
+SIM_SOL_OPTS=${SIM_SOL_OPTS:-}
 
 _sim_err() {
 	echo "sim: $*" >&2
@@ -244,7 +252,15 @@ sim_start() {
 		else
 			_sim_vmsed='/#@VM@/d'
 		fi
-		sed -e "$_sim_vmsed" -e "s|@PORT@|$SIM_PORT|g" \
+		# SOL (SIM_SOL): the #@SOL@ line, kept only when asked for
+		if [ -n "$SIM_SOL" ]; then
+			_sim_solsed='s|^\([[:space:]]*\)#@SOL@ |\1|'
+		else
+			_sim_solsed='/#@SOL@/d'
+		fi
+		sed -e "$_sim_vmsed" -e "$_sim_solsed" \
+			-e "s|@SOLDEV@|$SIM_SOL|g" -e "s|@SOLOPTS@|$SIM_SOL_OPTS|g" \
+			-e "s|@PORT@|$SIM_PORT|g" \
 			-e "s|@CONSOLEPORT@|$SIM_CONSOLE|g" \
 			-e "s|@VMPORT@|$SIM_VMPORT|g" -e "s|@RUNDIR@|$SIM_RUNDIR|g" \
 			-e "s|@SIMDIR@|$SIM_DIR|g" \

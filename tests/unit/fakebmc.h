@@ -13,6 +13,8 @@
  *          Cipher Suites, 22.18 Set Session Privilege, 22.19 Close
  *   6.12.3, 22.7  Send Message with response tracking to a satellite
  *          controller on IPMB channel 0 (answer shapes: FBB_*)
+ *   13.27  payload type 01h (SOL) in the session, wrapped like IPMI
+ *          messages: kept as received, answered if asked
  *   table 22-20 cipher suite ids
  *
  * Every field is assembled here by hand; from bmcwatch only the
@@ -445,6 +447,14 @@ struct fbmc {
 	uint8_t		 devid_rqseq[FB_LOG];
 	int		 ndevid;
 	char		 why[128];	/* first failed check */
+	/* SOL payloads (type 01h) received in the session, decrypted */
+	uint8_t		 sol_in[FB_LOG][64];
+	size_t		 sol_in_len[FB_LOG];
+	int		 nsol_in;
+	int		 sol_echo;	/* answer each with 'E' + its bytes */
+	int		 sol_forge;	/* FBF_* copies before the echo */
+	int		 sol_first;	/* a SOL payload "PRE" before the next
+					 * Get Device ID answer */
 	/* Send Message seen: count, last channel byte, inner fields */
 	int		 sendmsgs;
 	uint8_t		 sm_chan, sm_rssa, sm_netfn, sm_lun, sm_rqsa, sm_seq;
@@ -511,10 +521,11 @@ fb_send_plain(struct fbmc *b, uint8_t ptype, const uint8_t *p, size_t n)
 	    out));
 }
 
-/* an answer in the session; forged copies first if asked */
+/* a payload of type ptype in the session; forged copies first if
+ * asked */
 static void
-fb_send_sess(struct fbmc *b, const uint8_t *m, size_t ml, int forge,
-    const uint8_t *fm, size_t fml)
+fb_send_sess_pt(struct fbmc *b, uint8_t ptype, const uint8_t *m, size_t ml,
+    int forge, const uint8_t *fm, size_t fml)
 {
 	struct fb_sess *s = &b->s;
 	uint8_t out[600], iv[16];
@@ -522,23 +533,23 @@ fb_send_sess(struct fbmc *b, const uint8_t *m, size_t ml, int forge,
 	(void)lcr_random(iv, sizeof(iv));
 	/* forged copies carry fm, an altered answer: taking one shows */
 	if ((forge & FBF_BADICV) && s->integ != 0) {
-		fb_send(b, out, fb_wrap(s, b->pw, 0, s->msid, s->out_seq + 1,
+		fb_send(b, out, fb_wrap(s, b->pw, ptype, s->msid, s->out_seq + 1,
 		    fm, fml, iv, FBW_BADICV, out));
 		b->forged++;
 	}
 	if ((forge & FBF_BADPAD) && s->conf != 0) {
-		fb_send(b, out, fb_wrap(s, b->pw, 0, s->msid, ++s->out_seq,
+		fb_send(b, out, fb_wrap(s, b->pw, ptype, s->msid, ++s->out_seq,
 		    fm, fml, iv, FBW_BADPAD, out));
 		b->forged++;
 	}
 	if ((forge & FBF_BADLEN) && s->conf != 0) {
-		fb_send(b, out, fb_wrap(s, b->pw, 0, s->msid, ++s->out_seq,
+		fb_send(b, out, fb_wrap(s, b->pw, ptype, s->msid, ++s->out_seq,
 		    fm, fml, iv, FBW_BADLEN, out));
 		b->forged++;
 	}
 	if ((forge & FBF_REPLAY) && s->out_seq > 0) {
 		/* the right answer's bytes altered, under a used seq */
-		fb_send(b, out, fb_wrap(s, b->pw, 0, s->msid, s->out_seq, fm,
+		fb_send(b, out, fb_wrap(s, b->pw, ptype, s->msid, s->out_seq, fm,
 		    fml, iv, 0, out));
 		b->forged++;
 	}
@@ -546,23 +557,31 @@ fb_send_sess(struct fbmc *b, const uint8_t *m, size_t ml, int forge,
 		struct fb_sess p = *s;
 
 		p.integ = p.conf = 0;
-		fb_send(b, out, fb_wrap(&p, b->pw, 0, s->msid, ++s->out_seq,
+		fb_send(b, out, fb_wrap(&p, b->pw, ptype, s->msid, ++s->out_seq,
 		    fm, fml, iv, 0, out));
 		b->forged++;
 	}
 	if ((forge & FBF_NOENC) && s->conf != 0) {
-		fb_send(b, out, fb_wrap(s, b->pw, 0, s->msid, ++s->out_seq,
+		fb_send(b, out, fb_wrap(s, b->pw, ptype, s->msid, ++s->out_seq,
 		    fm, fml, iv, FBW_NOFLAG, out));
 		b->forged++;
 	}
 	if (forge & FBF_WRONGSID) {
-		fb_send(b, out, fb_wrap(s, b->pw, 0, s->msid ^ 0x00010000u,
+		fb_send(b, out, fb_wrap(s, b->pw, ptype, s->msid ^ 0x00010000u,
 		    ++s->out_seq, fm, fml, iv, 0, out));
 		b->forged++;
 	}
 	(void)lcr_random(iv, sizeof(iv));
-	fb_send(b, out, fb_wrap(s, b->pw, 0, s->msid, ++s->out_seq, m, ml, iv,
+	fb_send(b, out, fb_wrap(s, b->pw, ptype, s->msid, ++s->out_seq, m, ml, iv,
 	    0, out));
+}
+
+/* an answer in the session; forged copies first if asked */
+static void
+fb_send_sess(struct fbmc *b, const uint8_t *m, size_t ml, int forge,
+    const uint8_t *fm, size_t fml)
+{
+	fb_send_sess_pt(b, 0, m, ml, forge, fm, fml);
 }
 
 static void
@@ -840,14 +859,14 @@ fb_session(struct fbmc *b, const uint8_t *in, size_t n)
 	size_t plen, ml, dl = 0, fml, il = fb_icvlen(s->integ), end;
 	const uint8_t *pl;
 	uint32_t seq;
-	uint8_t cc = 0;
+	uint8_t cc = 0, ptype = in[5] & 0x3f;
 	int forge = 0;
 
 	plen = (size_t)in[14] | (size_t)in[15] << 8;
 	pl = in + 16;
 	seq = fb_rd32(in + 10);
 	end = 16 + plen;
-	if (s->state != FBS_ACTIVE || end > n || (in[5] & 0x3f) != 0) {
+	if (s->state != FBS_ACTIVE || end > n || (ptype != 0 && ptype != 1)) {
 		fb_bad(b, "no such session or payload type");
 		return;
 	}
@@ -916,6 +935,23 @@ fb_session(struct fbmc *b, const uint8_t *in, size_t n)
 		}
 		memcpy(plain, pl, plen);
 	}
+	if (ptype == 1) {
+		uint8_t e[80], fe[80];
+
+		if (b->nsol_in < FB_LOG && plen <= sizeof(b->sol_in[0])) {
+			memcpy(b->sol_in[b->nsol_in], plain, plen);
+			b->sol_in_len[b->nsol_in++] = plen;
+		}
+		if (b->sol_echo && plen < sizeof(e)) {
+			e[0] = 'E';
+			memcpy(e + 1, plain, plen);
+			memcpy(fe, e, plen + 1);
+			fe[0] = 'F';	/* what a forger would say */
+			fb_send_sess_pt(b, 1, e, plen + 1, b->sol_forge, fe,
+			    plen + 1);
+		}
+		return;
+	}
 	if (fb_reqmsg(plain, plen, &q) != 0 || q.netfn != 0x06) {
 		fb_bad(b, "in-session IPMI message");
 		return;
@@ -944,6 +980,11 @@ fb_session(struct fbmc *b, const uint8_t *in, size_t n)
 		memcpy(d, fb_devid, sizeof(fb_devid));
 		dl = sizeof(fb_devid);
 		forge = b->forge;
+		if (b->sol_first) {
+			b->sol_first = 0;
+			fb_send_sess_pt(b, 1, (const uint8_t *)"PRE", 3, 0,
+			    NULL, 0);
+		}
 		break;
 	case 0x3c:	/* Close Session */
 		b->closes++;

@@ -5,7 +5,10 @@
  * and the server on a real Unix socket in a temporary directory, driven
  * by the event loop: several requests per connection, the bounds
  * (request size, requests per connection, clients), actions refused or
- * handed over and answered later, a client gone before its answer.
+ * handed over and answered later, a client gone before its answer;
+ * streams (sol): the verb, stream frames both ways, a stream taken by
+ * the daemon, keystrokes and breaks in, a bad frame, a reader that does
+ * not read dropped, an end said.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -535,6 +538,257 @@ test_server(void)
 	ev_free(ev);
 }
 
+/* ---- streams ---- */
+
+/* write all of a string */
+static int
+wr(int fd, const char *p)
+{
+	return write(fd, p, strlen(p)) == (ssize_t)strlen(p);
+}
+
+static void
+test_sol_parse(void)
+{
+	struct ctl_req r;
+	char err[256];
+
+	CHECK_EQ(parse("sol input replay 100 target=db7", &r, err), 0);
+	CHECK_EQ(r.verb, CTL_SOL);
+	CHECK_EQ(r.sol_input, 1);
+	CHECK_EQ(r.sol_replay, 100);
+	CHECK_STR(r.target, "db7");
+	CHECK(!ctl_is_action(&r));
+	CHECK_EQ(ctl_allow_bit(&r), 0);
+	CHECK_STR(ctl_verb_name(r.verb), "sol");
+	CHECK_EQ(parse("sol", &r, err), 0);
+	CHECK_EQ(r.sol_input, 0);
+	CHECK_EQ(r.sol_replay, 0);
+	CHECK_EQ(parse("sol replay 65536", &r, err), 0);
+	CHECK_EQ(parse("sol replay 65537", &r, err), -1);
+	CHECK(strstr(err, "sol: [input] [replay BYTES (0-65536)]") != NULL);
+	CHECK_EQ(parse("sol input input", &r, err), -1);
+	CHECK_EQ(parse("sol replay", &r, err), -1);
+	CHECK_EQ(parse("sol please", &r, err), -1);
+	CHECK_EQ(parse("sensors input", &r, err), -1);
+}
+
+static void
+test_sframes(void)
+{
+	static const char *const bad[] = { "data 012\n", "break 1\n",
+	    "err 0 1\n", "err 256 1\n", "key -1\n", "data 65537\n",
+	    "data\n", "data 1 \n", "nope 1\n", "ok 1 2\n", "data 1x\n" };
+	enum ctl_sframe t;
+	char h[40];
+	size_t plen, hlen, i;
+	int code;
+
+	CHECK_EQ(ctl_sframe_header("data 12\nabc", 11, &t, &code, &plen,
+	    &hlen), 1);
+	CHECK(t == CTL_SF_DATA && plen == 12 && hlen == 8 && code == 0);
+	CHECK_EQ(ctl_sframe_header("err 3 7\nbye", 11, &t, &code, &plen,
+	    &hlen), 1);
+	CHECK(t == CTL_SF_ERR && code == 3 && plen == 7 && hlen == 8);
+	CHECK_EQ(ctl_sframe_header("break 0\n", 8, &t, &code, &plen, &hlen),
+	    1);
+	CHECK(t == CTL_SF_BREAK && plen == 0);
+	CHECK_EQ(ctl_sframe_header("note 4", 6, &t, &code, &plen, &hlen), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK_EQ(ctl_sframe_header(bad[i], strlen(bad[i]), &t, &code,
+		    &plen, &hlen), -1);
+	CHECK_EQ(ctl_sframe_put(h, sizeof(h), CTL_SF_KEY, 0, 512), 8);
+	CHECK(memcmp(h, "key 512\n", 8) == 0);
+	CHECK_EQ(ctl_sframe_put(h, sizeof(h), CTL_SF_ERR, 3, 0), 8);
+	CHECK(memcmp(h, "err 3 0\n", 8) == 0);
+	CHECK_EQ(ctl_sframe_put(h, 4, CTL_SF_DATA, 0, 100), 0);
+}
+
+struct strm {
+	struct ctl_stream *s;
+	int		 accepts;
+	int		 keys;
+	int		 breaks;
+	int		 gone;
+	char		 got[64];
+};
+
+static void
+strm_input(void *arg, struct ctl_stream *s, enum ctl_sframe t,
+    const uint8_t *p, size_t n)
+{
+	struct strm *x = arg;
+
+	(void)s;
+	if (t == CTL_SF_BREAK)
+		x->breaks++;
+	else {
+		x->keys++;
+		(void)snprintf(x->got, sizeof(x->got), "%.*s", (int)n,
+		    (const char *)p);
+	}
+}
+
+static void
+strm_gone(void *arg, struct ctl_stream *s)
+{
+	struct strm *x = arg;
+
+	(void)s;
+	x->gone++;
+	x->s = NULL;
+}
+
+static const struct ctl_stream_ops strm_ops = { strm_input, strm_gone };
+
+static int
+on_stream(void *arg, const char *target, struct ctl_stream *s, char *err,
+    size_t errlen)
+{
+	struct strm *x = arg;
+
+	if (strcmp(target, "db7") != 0) {
+		(void)snprintf(err, errlen, "%s: no", target);
+		return CTL_EUSAGE;
+	}
+	x->accepts++;
+	x->s = s;
+	ctl_stream_accept(s, &strm_ops, x, "attached\n");
+	return 0;
+}
+
+/* run the loop until fd gave want bytes (or EOF, or a bound) */
+static size_t
+drain(struct ev *ev, int fd, char *buf, size_t cap, size_t want, int *eof)
+{
+	size_t len = 0;
+	int i;
+
+	*eof = 0;
+	for (i = 0; i < 400 && len < want; i++) {
+		ssize_t n;
+
+		(void)ev_run_once(ev, 5);
+		n = read(fd, buf + len, cap - len - 1);
+		if (n == 0) {
+			*eof = 1;
+			break;
+		}
+		if (n > 0)
+			len += (size_t)n;
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+static void
+test_streams(void)
+{
+	char dir[] = "/tmp/test_ctl.XXXXXX", path[128], err[256];
+	static char buf[1 << 20], big[60000];
+	struct ev *ev = ev_new();
+	struct store *s = fixture();
+	struct ctl_cfg cfg;
+	struct strm x;
+	struct ctl *ctl;
+	int lfd, fd, eof, i, rc = 0;
+	size_t n;
+
+	store_console_config(store_target_find(s, "db7"), 1, 1, 1);
+	CHECK(mkdtemp(dir) != NULL);
+	(void)snprintf(path, sizeof(path), "%s/ctl.sock", dir);
+	lfd = ctl_listen(path, 0600, (gid_t)-1, err, sizeof(err));
+	CHECK(lfd >= 0);
+	memset(&x, 0, sizeof(x));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.path = path;
+	cfg.group = (gid_t)-1;
+	cfg.max_clients = 4;
+	cfg.stream = on_stream;
+	cfg.arg = &x;
+	ctl = ctl_new(ev, s, lfd, &cfg);
+
+	/* a target without a console: refused, the connection stays */
+	fd = client(path);
+	CHECK(wr(fd, "sol target=local\n"));
+	n = drain(ev, fd, buf, sizeof(buf), 10, &eof);
+	CHECK(strncmp(buf, "err 2 ", 6) == 0);
+	CHECK(strstr(buf, "local: sol: no console") != NULL);
+	CHECK_EQ(x.accepts, 0);
+	/* taken: the answer, data out, keys and a break in (also behind
+	 * the request in the same write) */
+	CHECK(wr(fd, "sol input target=db7\nkey 2\nhi"));
+	n = drain(ev, fd, buf, sizeof(buf), 14, &eof);
+	CHECK_STR(buf, "ok 9\nattached\n");
+	CHECK_EQ(x.accepts, 1);
+	CHECK(x.s != NULL && ctl_stream_req(x.s)->sol_input == 1);
+	CHECK(x.s != NULL && ctl_stream_privileged(x.s));
+	CHECK_EQ(x.keys, 1);
+	CHECK_STR(x.got, "hi");
+	if (x.s != NULL)
+		CHECK_EQ(ctl_stream_send(x.s, CTL_SF_DATA, "abc", 3), 0);
+	n = drain(ev, fd, buf, sizeof(buf), 9, &eof);
+	CHECK_STR(buf, "data 3\nabc");
+	CHECK(wr(fd, "break 0\nkey 1\n"));
+	(void)drain(ev, fd, buf, sizeof(buf), 1, &eof);
+	CHECK_EQ(x.breaks, 1);
+	CHECK(wr(fd, "Z"));
+	(void)drain(ev, fd, buf, sizeof(buf), 1, &eof);
+	CHECK_EQ(x.keys, 2);
+	CHECK_STR(x.got, "Z");
+	/* not stream frames: dropped, gone told */
+	CHECK(wr(fd, "sensors\n"));
+	n = drain(ev, fd, buf, sizeof(buf), 1, &eof);
+	CHECK(eof && n == 0);
+	CHECK_EQ(x.gone, 1);
+	CHECK_EQ(ctl_clients(ctl), 0);
+	(void)close(fd);
+
+	/* a reader that does not read: dropped at the bound, not told */
+	fd = client(path);
+	CHECK(wr(fd, "sol target=db7\n"));
+	(void)drain(ev, fd, buf, sizeof(buf), 14, &eof);
+	CHECK(x.s != NULL);
+	memset(big, 'x', sizeof(big));
+	for (i = 0; i < 1000 && x.s != NULL; i++) {
+		rc = ctl_stream_send(x.s, CTL_SF_DATA, big, sizeof(big));
+		if (rc != 0)
+			break;
+		(void)ev_run_once(ev, 0);
+	}
+	CHECK_EQ(rc, -1);
+	CHECK(i * sizeof(big) <= 4u * 1024 * 1024);
+	CHECK_EQ(x.gone, 1);
+	CHECK_EQ(ctl_clients(ctl), 0);
+	(void)close(fd);
+
+	/* the daemon ends it: an err frame, then the close; not told */
+	fd = client(path);
+	CHECK(wr(fd, "sol target=db7\n"));
+	(void)drain(ev, fd, buf, sizeof(buf), 14, &eof);
+	CHECK(x.s != NULL);
+	if (x.s != NULL)
+		ctl_stream_end(x.s, CTL_EUNAVAIL, "db7: stopping");
+	n = drain(ev, fd, buf, sizeof(buf), 1000, &eof);
+	CHECK_STR(buf, "err 3 13\ndb7: stopping");
+	CHECK(eof);
+	CHECK_EQ(x.gone, 1);
+	(void)close(fd);
+
+	/* gone told when the client closes */
+	fd = client(path);
+	CHECK(wr(fd, "sol target=db7\n"));
+	(void)drain(ev, fd, buf, sizeof(buf), 14, &eof);
+	(void)close(fd);
+	for (i = 0; i < 100 && x.gone < 2; i++)
+		(void)ev_run_once(ev, 5);
+	CHECK_EQ(x.gone, 2);
+	ctl_free(ctl);
+	store_free(s);
+	ev_free(ev);
+	(void)rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -545,5 +799,8 @@ main(void)
 	RUN(test_frames);
 	RUN(test_answers);
 	RUN(test_server);
+	RUN(test_sol_parse);
+	RUN(test_sframes);
+	RUN(test_streams);
 	return harness_end();
 }

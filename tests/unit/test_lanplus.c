@@ -1360,6 +1360,180 @@ test_bridge_failures(void)
 	(void)close(b.fd);
 }
 
+/* ---- payloads (SOL, type 01h) beside the requests ---- */
+
+struct plrec {
+	int		 calls;		/* payloads delivered */
+	int		 ended;		/* session-ended calls */
+	uint8_t		 ptype;
+	uint8_t		 last[64];
+	size_t		 len;
+};
+
+static void
+pl_cb(void *arg, uint8_t ptype, const uint8_t *p, size_t n)
+{
+	struct plrec *pr = arg;
+
+	if (p == NULL) {
+		pr->ended++;
+		return;
+	}
+	pr->calls++;
+	pr->ptype = ptype;
+	pr->len = n < sizeof(pr->last) ? n : sizeof(pr->last);
+	memcpy(pr->last, p, pr->len);
+}
+
+static void
+run_payload_suite(int id)
+{
+	const struct fb_suite *su = fb_suite_by_id(id);
+	static const uint8_t sol[] = { 0x01, 0x00, 0x00, 0x00, 'h', 'i' };
+	struct ipmi_tr_cfg cfg;
+	struct ipmi_tr *tr;
+	struct fbmc b;
+	struct res r;
+	struct plrec pr;
+	uint16_t port;
+	int auth0, enc0;
+
+	if (fb_start(&b, &port) != 0 || su == NULL)
+		return;
+	memset(&pr, 0, sizeof(pr));
+	b.accept = 1u << id;
+	base_cfg(&cfg, port, id);
+	if ((tr = mk_tr(&cfg)) == NULL)
+		goto out;
+	/* no session yet: nothing to send it in */
+	CHECK_EQ(ipmi_tr_send_payload(tr, 1, sol, sizeof(sol), g_now),
+	    IPMI_E_SESSION);
+	CHECK_EQ(ipmi_tr_set_payload_cb(tr, 1, pl_cb, &pr), IPMI_OK);
+	CHECK_EQ(ipmi_tr_session_id(tr), 0);
+	CHECK_EQ(ipmi_tr_port(tr), port);
+	devid(tr, &b, &r);
+	CHECK(res_devid_ok(&r));
+	CHECK_EQ(ipmi_tr_session_id(tr), b.s.csid);
+	/* ours arrives decrypted and checked as the suite demands */
+	auth0 = b.auth_ok;
+	enc0 = b.enc_ok;
+	b.sol_echo = 1;
+	CHECK_EQ(ipmi_tr_send_payload(tr, 1, sol, sizeof(sol), g_now),
+	    IPMI_OK);
+	pump(tr, &b, g_now + 1000, &pr.calls);
+	CHECK_EQ(b.nsol_in, 1);
+	CHECK_EQ(b.sol_in_len[0], sizeof(sol));
+	CHECK_MEM(b.sol_in[0], sol, sizeof(sol));
+	CHECK_EQ(b.auth_ok - auth0, su->integ ? 1 : 0);
+	CHECK_EQ(b.enc_ok - enc0, su->conf ? 1 : 0);
+	/* and its answer reaches us the same way */
+	CHECK_EQ(pr.calls, 1);
+	CHECK_EQ(pr.ptype, 1);
+	CHECK_EQ(pr.len, sizeof(sol) + 1);
+	CHECK_EQ(pr.last[0], 'E');
+	CHECK_MEM(pr.last + 1, sol, sizeof(sol));
+	CHECK_EQ(ipmi_tr_stats(tr)->payloads_out, 1);
+	CHECK_EQ(ipmi_tr_stats(tr)->payloads_in, 1);
+	/* a payload before the answer to the request in flight: both
+	 * taken, the request matched as ever */
+	b.sol_first = 1;
+	devid(tr, &b, &r);
+	CHECK(res_devid_ok(&r));
+	CHECK_EQ(pr.calls, 2);
+	CHECK_EQ(pr.len, 3);
+	CHECK_MEM(pr.last, "PRE", 3);
+	/* forged copies of a payload are dropped, the real one taken */
+	b.sol_forge = FBF_BADICV | FBF_WRONGSID | FBF_REPLAY | FBF_PLAIN |
+	    FBF_BADPAD | FBF_NOENC;
+	b.forged = 0;
+	CHECK_EQ(ipmi_tr_send_payload(tr, 1, sol, sizeof(sol), g_now),
+	    IPMI_OK);
+	pump(tr, &b, g_now + 1000, NULL);
+	CHECK_EQ(pr.calls, 3);
+	CHECK_EQ(pr.last[0], 'E');
+	CHECK(b.forged >= 2);
+	CHECK_EQ((int)ipmi_tr_stats(tr)->dropped, b.forged);
+	/* a payload of a type nobody listens for is dropped */
+	b.sol_forge = 0;
+	CHECK_EQ(ipmi_tr_set_payload_cb(tr, 2, pl_cb, &pr), IPMI_OK);
+	CHECK_EQ(ipmi_tr_send_payload(tr, 1, sol, sizeof(sol), g_now),
+	    IPMI_OK);
+	pump(tr, &b, g_now + 200, NULL);
+	CHECK_EQ(pr.calls, 3);
+	CHECK_EQ(ipmi_tr_set_payload_cb(tr, 1, pl_cb, &pr), IPMI_OK);
+	/* IPMI messages are not payloads to send this way */
+	CHECK_EQ(ipmi_tr_send_payload(tr, 0, sol, sizeof(sol), g_now),
+	    IPMI_E_UNSUPPORTED);
+	/* the close ends the session: said once */
+	CHECK_EQ(pr.ended, 0);
+	close_tr(tr, &b);
+	CHECK_EQ(pr.ended, 1);
+	CHECK_EQ(b.bad, 0);
+	fb_report(&b);
+	ipmi_tr_free(tr);
+out:
+	(void)close(b.fd);
+}
+
+static void
+test_payload_suites(void)
+{
+	static const int ids[] = { 1, 2, 3, 8, 11, 17 };
+	size_t i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		run_payload_suite(ids[i]);
+}
+
+/* While someone listens for payloads the idle session is kept alive,
+ * and a session that stops answering is reported lost once. */
+static void
+test_payload_keepalive(void)
+{
+	struct ipmi_tr_cfg cfg;
+	struct ipmi_tr *tr;
+	struct fbmc b;
+	struct res r;
+	struct plrec pr;
+	uint16_t port;
+
+	if (fb_start(&b, &port) != 0)
+		return;
+	memset(&pr, 0, sizeof(pr));
+	base_cfg(&cfg, port, 3);
+	cfg.keepalive_ms = 0;
+	if ((tr = mk_tr(&cfg)) == NULL)
+		goto out;
+	devid(tr, &b, &r);
+	CHECK_EQ(ipmi_tr_deadline(tr), 0);	/* nobody listens: none */
+	CHECK_EQ(ipmi_tr_set_payload_cb(tr, 1, pl_cb, &pr), IPMI_OK);
+	devid(tr, &b, &r);
+	CHECK_EQ(ipmi_tr_deadline(tr), g_now + IPMI_TR_PAYLOAD_KEEPALIVE_MS);
+	b.devids = 0;
+	pump(tr, &b, g_now + 2 * IPMI_TR_PAYLOAD_KEEPALIVE_MS + 100, NULL);
+	CHECK_EQ(b.devids, 2);
+	CHECK_EQ(pr.ended, 0);
+	/* unanswered keepalive: the session is gone, said once */
+	b.silent = 1;
+	pump(tr, &b, g_now + IPMI_TR_PAYLOAD_KEEPALIVE_MS + 1000, NULL);
+	CHECK_EQ(pr.ended, 1);
+	CHECK_EQ(ipmi_tr_session_id(tr), 0);
+	CHECK_EQ(ipmi_tr_send_payload(tr, 1, (const uint8_t *)"x", 1, g_now),
+	    IPMI_E_SESSION);
+	/* no longer listening: no keepalive after the next session */
+	CHECK_EQ(ipmi_tr_set_payload_cb(tr, 1, NULL, NULL), IPMI_OK);
+	b.silent = 0;
+	b.s.state = FBS_NONE;
+	devid(tr, &b, &r);
+	CHECK(res_devid_ok(&r));
+	CHECK_EQ(ipmi_tr_deadline(tr), 0);
+	close_tr(tr, &b);
+	CHECK_EQ(pr.ended, 1);
+	ipmi_tr_free(tr);
+out:
+	(void)close(b.fd);
+}
+
 int
 main(void)
 {
@@ -1399,5 +1573,7 @@ main(void)
 	RUN(test_close_in_flight);
 	RUN(test_bridge_shapes);
 	RUN(test_bridge_failures);
+	RUN(test_payload_suites);
+	RUN(test_payload_keepalive);
 	return harness_end();
 }

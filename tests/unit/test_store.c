@@ -2,7 +2,7 @@
  * Unit tests for the daemon's store (agent/store/store.c): copies that
  * own their SDR record, ages and staleness on a driven clock, the
  * events each update emits (and only those), the SEL ring and the open
- * problems paired with selmon's rule.
+ * problems paired with selmon's rule, the console's ring and events.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -427,6 +427,73 @@ test_subscribers(void)
 	store_free(s);
 }
 
+/* the console: a ring of the newest bytes read back by stream offset,
+ * connected changes counted, events emitted with their pattern */
+static void
+test_console(void)
+{
+	struct store *s = store_new();
+	struct store_target *t = store_target_add(s, "c1");
+	struct store_when w = at(1000);
+	struct evlog l;
+	static uint8_t big[STORE_CONSOLE_RING + 1000], out[STORE_CONSOLE_RING];
+	uint8_t b[16];
+	size_t i;
+
+	memset(&l, 0, sizeof(l));
+	CHECK_EQ(store_subscribe(s, on_event, &l), 0);
+	/* no sol block: no ring, nothing kept */
+	store_console_data(t, (const uint8_t *)"x", 1);
+	CHECK_EQ(t->console.bytes, 0);
+	CHECK_EQ(store_console_read(t, 0, b, sizeof(b)), -1);
+	store_console_config(t, 1, 1, 0);
+	CHECK(t->console.enabled && t->console.logging && !t->console.input);
+	store_console_data(t, (const uint8_t *)"hello ", 6);
+	store_console_data(t, (const uint8_t *)"world", 5);
+	CHECK_EQ(t->console.bytes, 11);
+	CHECK_EQ(store_console_read(t, 0, b, sizeof(b)), 11);
+	CHECK_MEM(b, "hello world", 11);
+	CHECK_EQ(store_console_read(t, 6, b, 3), 3);
+	CHECK_MEM(b, "wor", 3);
+	CHECK_EQ(store_console_read(t, 11, b, sizeof(b)), 0);
+	CHECK_EQ(store_console_read(t, 12, b, sizeof(b)), -1);
+	/* more than the ring: the oldest go, offsets stay the stream's */
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)(i * 7 + 3);
+	store_console_data(t, big, sizeof(big));
+	CHECK_EQ(t->console.bytes, 11 + sizeof(big));
+	CHECK_EQ(store_console_read(t, 11, b, sizeof(b)), -1);
+	CHECK_EQ(store_console_read(t, 11 + 1000, out, sizeof(out)),
+	    STORE_CONSOLE_RING);
+	CHECK_MEM(out, big + 1000, STORE_CONSOLE_RING);
+	/* a read across the wrap point */
+	store_console_data(t, (const uint8_t *)"tail", 4);
+	CHECK_EQ(store_console_read(t, t->console.bytes - 10, b, 10), 10);
+	CHECK_MEM(b, big + sizeof(big) - 6, 6);
+	CHECK_MEM(b + 6, "tail", 4);
+	CHECK_EQ(l.n, 0);
+	/* connected: counted once per change */
+	store_console_state(t, 1, "connected", &w);
+	store_console_state(t, 1, "connected", &w);
+	CHECK_EQ(t->console.connects, 1);
+	store_console_state(t, 0, "waiting", &w);
+	store_console_state(t, 1, "connected", &w);
+	CHECK_EQ(t->console.connects, 2);
+	CHECK_STR(t->console.state, "connected");
+	CHECK_EQ(l.n, 0);
+	/* an event: kept as the last, emitted critical with its rule */
+	store_console_event(s, t, "Kernel panic", "Kernel panic - not "
+	    "syncing: x", &w);
+	CHECK_EQ(l.n, 1);
+	CHECK_EQ(l.kinds[0], STORE_EV_CONSOLE);
+	CHECK_EQ(l.levels[0], 2);
+	CHECK_STR(l.texts[0], "Kernel panic - not syncing: x");
+	CHECK_STR(t->console.event_rule, "Kernel panic");
+	CHECK_EQ(t->console.events, 1);
+	CHECK_STR(store_ev_name(STORE_EV_CONSOLE), "console");
+	store_free(s);
+}
+
 int
 main(void)
 {
@@ -438,5 +505,6 @@ main(void)
 	RUN(test_chassis_wdt);
 	RUN(test_health);
 	RUN(test_subscribers);
+	RUN(test_console);
 	return harness_end();
 }

@@ -1,0 +1,345 @@
+#!/bin/bash
+# bmcwatchd logs a console unattended: ipmi_sim's SOL with a scripted
+# serial port behind it (tests/sol/serial_peer.py --script: files sent on
+# demand, every byte it sent kept in tx.bin), bmcwatchd with a sol block,
+# its log read back by tests/sol/conlog.py (format checked):
+# - the log's console bytes equal what the serial port sent, byte for
+#   byte (binary, long lines, lines without CR), at every step below;
+# - "Kernel panic" and "Oops" lines are console events in the store
+#   (`targets --json`: count, rule, text);
+# - bmcwatch -S SOCKET sol TARGET: clients attach and detach (SIGTERM,
+#   SIGKILL) while the console is sent: each sees an unbroken run of it,
+#   the log loses and doubles nothing; --replay; keystrokes from root
+#   reach the serial port once, an unprivileged peer's do not (said); on
+#   a terminal (tests/sol/solpty.py): raw mode, a typed line echoed, ~?,
+#   ~. detaches and the terminal is restored;
+# - a client that never reads is dropped, the others and the log go on;
+# - SIGHUP after a rename (logrotate): the new file takes the rest;
+# - the sim stopped and started again: disconnected, gap and connected
+#   in the log, the console logged again afterwards;
+# - SIGTERM: "logging stopped", no sanitizer report.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/daemon_lib.sh"
+
+SOL_DIR=$TESTS_DIR/sol
+PEER_PID=
+BG_PIDS=""
+D_SIMS=""
+cleanup() {
+	for p in $BG_PIDS; do
+		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	sim_stop
+	if [ -n "$PEER_PID" ]; then
+		kill -TERM "$PEER_PID" 2>/dev/null
+		wait "$PEER_PID" 2>/dev/null
+	fi
+	d_cleanup
+}
+trap cleanup EXIT
+d_setup
+LOG=$W/archive/console/t1.log
+S=$W/script
+mkdir -p "$S"
+
+# console data of the logs (in order) to FILE; markers on stdout
+conlog() {
+	_cd=$1
+	shift
+	python3 "$SOL_DIR/conlog.py" --data "$_cd" "$@"
+}
+# the logs' console bytes equal everything the serial port sent
+log_is_tx() {
+	conlog "$W/data.bin" "$@" >"$W/marks.txt" || return 1
+	cmp -s "$W/data.bin" "$W/tx.bin"
+}
+# why not, for a failure
+log_vs_tx() {
+	conlog "$W/data.bin" "$@" >"$W/marks.txt"
+	python3 - "$W/data.bin" "$W/tx.bin" <<'PY'
+import sys
+a = open(sys.argv[1], "rb").read()
+b = open(sys.argv[2], "rb").read()
+n = min(len(a), len(b))
+i = next((k for k in range(n) if a[k] != b[k]), n)
+print("# log %d console bytes, serial port sent %d; same for the first %d;"
+      " log %r, sent %r" % (len(a), len(b), i, a[i:i + 30], b[i:i + 30]))
+PY
+}
+# send N FILE: the serial port sends FILE (paced); wait until sent
+NSEND=0
+send_file() {
+	NSEND=$((NSEND + 1))
+	cp "$1" "$S/tmp"
+	mv "$S/tmp" "$S/send.$NSEND"
+	wait_for 120 test -e "$S/sent.$NSEND"
+}
+# mkpayload FILE SEED KB: console-like lines plus binary and long ones
+mkpayload() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import random, sys
+r = random.Random(int(sys.argv[2]))
+out = bytearray()
+while len(out) < int(sys.argv[3]) * 1024:
+    k = r.randrange(10)
+    if k == 0:
+        out += bytes(r.randrange(1, 255) for _ in range(r.randrange(1, 80)))
+    elif k == 1:
+        out += b"x" * r.randrange(600, 2000) + b"\r\n"
+    elif k == 2:
+        out += b"no carriage return %d\n" % r.randrange(10**6)
+    else:
+        out += b"[%8.3f] line %d\tof the console\r\n" % (
+            r.random() * 100, r.randrange(10**6))
+open(sys.argv[1], "wb").write(out)
+PY
+}
+# connections the sim made to the serial port (at start, at activation)
+accepts() {
+	cat "$S/accepts" 2>/dev/null || echo 0
+}
+accepts_ge() {
+	[ "$(accepts)" -ge "$1" ]
+}
+marks() {
+	conlog "$W/data.bin" "$@" >"$W/marks.txt" 2>/dev/null
+	cut -d' ' -f2- "$W/marks.txt"
+}
+nmarks() {
+	marks "$LOG" | grep -c "$1"
+}
+ttarget() {
+	d_health t1 "$1"
+}
+
+python3 "$SOL_DIR/serial_peer.py" --port-file "$W/peer.port" --echo \
+    --rx "$W/rx.bin" --tx "$W/tx.bin" --script "$S" --rate 60000 \
+    --for 900 &
+PEER_PID=$!
+wait_for 5 test -s "$W/peer.port" || { not_ok "serial peer up"; exit 1; }
+: >"$W/rx.bin"
+: >"$W/tx.bin"
+SIM_SOL="tcp:127.0.0.1:$(cat "$W/peer.port")"
+SIM_RUNDIR=$W/sim
+mkdir -p "$SIM_RUNDIR"
+sim_start || { not_ok "sim_start with SOL"; exit 1; }
+
+d_conf "$W/d.conf" "socket-mode 0666"
+d_target t1 "$SIM_PORT" "backoff-max 4
+	sol {
+		log yes  input yes  timestamps yes
+		pattern \"Kernel panic - not syncing\"
+		pattern \"^Oops: \"
+	}" >>"$W/d.conf"
+"$BMCWATCHD" -n -f "$W/d.conf" 2>"$W/n.err"
+check_eq "the configuration checks" "$?" 0
+d_start "$W/d.conf" || { not_ok "bmcwatchd up"; exit 1; }
+
+check "the daemon activates SOL: 'connected' in the console log" \
+    wait_for 30 grep -q '# bmcwatch: connected' "$LOG"
+check "the sim is connected to the serial port" wait_for 30 accepts_ge 1
+check_eq "targets --json: console connected, logging, input on" \
+    "$(ttarget console.connected) $(ttarget console.logging) $(ttarget console.input)" \
+    "True True True"
+
+# ---- the log equals what was sent ----
+mkpayload "$W/p1" 1 48
+printf 'Kernel panic - not syncing: Fatal exception in interrupt\r\n' >>"$W/p1"
+printf 'a line\r\nOops: 0002 [#1] PREEMPT SMP NOPTI\r\nCall Trace:\r\n' \
+    >>"$W/p1"
+send_file "$W/p1" || not_ok "serial port sent payload 1"
+check "payload 1 (48 KB: binary, long lines, lines without CR) logged byte for byte" \
+    wait_for 30 log_is_tx "$LOG"
+log_is_tx "$LOG" || log_vs_tx "$LOG"
+check "every log line is 'TIME | bytes' or a marker (conlog.py)" \
+    conlog "$W/data.bin" "$LOG" >/dev/null
+check_eq "console events in the store: 2 (panic, Oops)" \
+    "$(ttarget console.events)" 2
+check_eq "the last one: its rule and line" \
+    "$(ttarget console.last_event_rule) | $(ttarget console.last_event_text)" \
+    "^Oops:  | Oops: 0002 [#1] PREEMPT SMP NOPTI"
+check "both logged with their pattern" grep -q \
+    'console: pattern "Kernel panic - not syncing": Kernel panic - not syncing: Fatal exception in interrupt' \
+    "$W/d.log"
+check_eq "bytes counted in the store" "$(ttarget console.bytes)" \
+    "$(stat -c %s "$W/tx.bin")"
+
+# ---- clients attach and detach while the console is logged ----
+# (exec: started with &, $! is the client itself)
+bwcon() {
+	exec "$BMCWATCH" -S "$W/ctl.sock" sol t1 "$@"
+}
+bwcon --read-only >"$W/a.out" 2>"$W/a.err" </dev/null &
+apid=$!
+BG_PIDS="$BG_PIDS $apid"
+check "client A attached (read-only, said)" wait_for 10 grep -q \
+    'input off: attached read-only' "$W/a.err"
+mkpayload "$W/p2a" 2 40
+mkpayload "$W/p2b" 3 300
+cat "$W/p2a" "$W/p2b" >"$W/p2"
+send_file "$W/p2a" || not_ok "serial port sent payload 2a"
+check "A has exactly what was sent since it attached" \
+    wait_for 20 cmp -s "$W/a.out" "$W/p2a"
+bwcon --read-only >"$W/b.out" 2>"$W/b.err" </dev/null &
+bpid=$!
+BG_PIDS="$BG_PIDS $bpid"
+wait_for 10 grep -q 'input off' "$W/b.err"
+NSEND=$((NSEND + 1))
+cp "$W/p2b" "$S/tmp"
+mv "$S/tmp" "$S/send.$NSEND"
+wait_for 20 test "$(stat -c %s "$W/b.out")" -gt 30000
+kill -TERM "$apid"
+wait "$apid"
+check_eq "client A detaches on SIGTERM while the console flows, exit 0" \
+    "$?" 0
+bwcon --read-only --replay 100 >"$W/c.out" 2>"$W/c.err" </dev/null &
+cpid=$!
+BG_PIDS="$BG_PIDS $cpid"
+wait_for 10 grep -q 'input off' "$W/c.err"
+{ kill -KILL "$cpid"; wait "$cpid"; } 2>/dev/null
+check "payload 2b sent" wait_for 120 test -e "$S/sent.$NSEND"
+check "payload 2 (340 KB) logged byte for byte while clients came and went" \
+    wait_for 30 log_is_tx "$LOG"
+log_is_tx "$LOG" || log_vs_tx "$LOG"
+check "A (SIGTERM mid-payload) had an unbroken run from where it attached" \
+    python3 -c 'import sys; p=open(sys.argv[1],"rb").read(); a=open(sys.argv[2],"rb").read(); sys.exit(0 if len(a) > 40960 and p.startswith(a) else 1)' \
+    "$W/p2" "$W/a.out"
+check "B (attached between 2a and 2b) has an unbroken run to the end" \
+    wait_for 20 python3 -c 'import sys; p=open(sys.argv[1],"rb").read(); b=open(sys.argv[2],"rb").read(); sys.exit(0 if len(b) >= 300 * 1024 and p.endswith(b) else 1)' \
+    "$W/p2" "$W/b.out"
+check "C (--replay 100, then SIGKILL) began with the 100 bytes before it" \
+    python3 -c 'import sys; t=open(sys.argv[1],"rb").read(); c=open(sys.argv[2],"rb").read(); sys.exit(0 if len(c) >= 100 and t.find(c) >= 0 else 1)' \
+    "$W/tx.bin" "$W/c.out"
+check "B is the one client left (C's death seen)" \
+    wait_for 10 test "$(ttarget console.clients)" = 1
+kill -TERM "$bpid"
+wait "$bpid"
+check "the daemon logged the attaches and detaches" \
+    grep -q 'console: client pid .* detached' "$W/d.log"
+
+# ---- keystrokes: root yes, an unprivileged peer no ----
+rx0=$(stat -c %s "$W/rx.bin")
+mkfifo "$W/k.in"
+"$BMCWATCH" -S "$W/ctl.sock" sol t1 <"$W/k.in" >"$W/k.out" 2>"$W/k.err" &
+kpid=$!
+BG_PIDS="$BG_PIDS $kpid"
+exec 4>"$W/k.in"
+check "root attaches with input on" wait_for 10 grep -q 'input on' \
+    "$W/k.err"
+printf 'echo from-root-%s\r' "$$" >&4
+check "root's keystrokes reached the serial port, its echo came back" \
+    wait_for 20 grep -q "got echo from-root-$$" "$W/k.out"
+exec 4>&-
+kill -TERM "$kpid"
+wait "$kpid"
+touch "$W/u.out" "$W/u.err"
+chmod 666 "$W/u.out" "$W/u.err"
+mkfifo "$W/u.in"
+chmod 666 "$W/u.in"
+setpriv --reuid=4242 --regid=4242 --clear-groups "$BMCWATCH" \
+    -S "$W/ctl.sock" sol t1 <"$W/u.in" >"$W/u.out" 2>"$W/u.err" &
+upid=$!
+BG_PIDS="$BG_PIDS $upid"
+exec 4>"$W/u.in"
+check "uid 4242 attaches read-only: not privileged, said" \
+    wait_for 10 grep -q "input off: uid 4242 is neither root nor in the socket's group" \
+    "$W/u.err"
+printf 'echo from-4242\r' >&4
+check "its keystrokes are refused, said once" \
+    wait_for 10 grep -q "keystrokes are not passed on" "$W/u.err"
+exec 4>&-
+kill -TERM "$upid"
+wait "$upid"
+check_eq "the serial port got root's line once, nothing of uid 4242" \
+    "$(python3 -c 'import sys; print(repr(open(sys.argv[1],"rb").read()[int(sys.argv[2]):]))' "$W/rx.bin" "$rx0")" \
+    "b'echo from-root-$$\\r'"
+check "the log still equals what was sent (echoes included)" \
+    wait_for 20 log_is_tx "$LOG"
+# the same on a terminal: raw mode, a line typed and its echo, ~. detaches
+python3 "$SOL_DIR/solpty.py" --name "sol through the daemon" --timeout 30 \
+    --out "$W/pty.out" --err "$W/pty.err" raw "send:echo via-pty-$$\\r" \
+    "expect:got echo via-pty-$$" 'send:\r~?' 'send:~.' exit:0 -- \
+    "$BMCWATCH" -S "$W/ctl.sock" sol t1
+check_eq "a terminal through the daemon: raw, typed, echoed, ~. detaches, terminal restored" \
+    "$?" 0
+check "~? listed the escapes" grep -q 'B  send a break' "$W/pty.err"
+check "the log still equals what was sent (terminal session included)" \
+    wait_for 20 log_is_tx "$LOG"
+
+# ---- a client that never reads is dropped; logging goes on ----
+python3 - "$W/ctl.sock" "$W/slow.ready" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"sol replay 65536 target=t1\n")
+open(sys.argv[2], "w").close()
+time.sleep(600)
+PY
+spid=$!
+BG_PIDS="$BG_PIDS $spid"
+wait_for 10 test -e "$W/slow.ready"
+"$BMCWATCH" -S "$W/ctl.sock" sol t1 --read-only >"$W/e.out" 2>"$W/e.err" </dev/null &
+epid=$!
+BG_PIDS="$BG_PIDS $epid"
+wait_for 10 grep -q 'input off' "$W/e.err"
+mkpayload "$W/p3" 4 640
+send_file "$W/p3" || not_ok "serial port sent payload 3"
+check "the client that never reads was dropped (logged)" \
+    wait_for 20 grep -q 'client pid [0-9]* dropped: it did not read' \
+    "$W/d.log"
+check "payload 3 (640 KB) logged byte for byte meanwhile" \
+    wait_for 30 log_is_tx "$LOG"
+log_is_tx "$LOG" || log_vs_tx "$LOG"
+check "the reading client got all of payload 3" \
+    wait_for 20 python3 -c 'import sys; p=open(sys.argv[1],"rb").read(); e=open(sys.argv[2],"rb").read(); sys.exit(0 if e.endswith(p) else 1)' \
+    "$W/p3" "$W/e.out"
+kill -TERM "$epid"
+wait "$epid"
+kill "$spid" 2>/dev/null
+wait "$spid" 2>/dev/null
+
+# ---- SIGHUP after logrotate's rename ----
+mv "$LOG" "$LOG.1"
+kill -HUP "$DPID"
+wait_for 10 grep -q 'reloaded' "$W/d.log"
+mkpayload "$W/p4" 5 8
+send_file "$W/p4" || not_ok "serial port sent payload 4"
+check "after SIGHUP a new log takes the rest; together they equal what was sent" \
+    wait_for 30 log_is_tx "$LOG.1" "$LOG"
+check_eq "the new log holds just the rest" \
+    "$(conlog "$W/p4.log" "$LOG" >/dev/null; cmp -s "$W/p4.log" "$W/p4" && echo same)" \
+    same
+
+# ---- the sim stops and comes back ----
+acc0=$(accepts)
+sim_stop
+check "the BMC gone: 'disconnected' in the log" \
+    wait_for 60 grep -q '# bmcwatch: disconnected' "$LOG"
+check_eq "targets: console not connected" "$(ttarget console.connected)" \
+    False
+(cd "$SIM_RUNDIR" && exec ipmi_sim -c lan.conf -f sim.emu -p -n \
+    </dev/null >sim2.log 2>&1) &
+SIM_PID=$!
+check "the sim answers again on its port" \
+    wait_for 30 sim_ipmitool -N 1 -R 1 raw 6 1
+check "reconnected: a gap, then 'connected' again" \
+    wait_for 60 bash -c "[ \"\$(grep -c '# bmcwatch: connected' '$LOG')\" -ge 1 ]"
+check "the gap is said with its length" \
+    grep -Eq '# bmcwatch: gap: [0-9.]+ s without the console' "$LOG"
+check "the sim connected to the serial port again" \
+    wait_for 30 accepts_ge $((acc0 + 1))
+mkpayload "$W/p5" 6 16
+send_file "$W/p5" || not_ok "serial port sent payload 5"
+check "after the restart the console is logged byte for byte again" \
+    wait_for 30 log_is_tx "$LOG.1" "$LOG"
+log_is_tx "$LOG.1" "$LOG" || log_vs_tx "$LOG.1" "$LOG"
+
+# ---- stop ----
+d_stop
+check_eq "SIGTERM: exit 0" "$D_RC" 0
+check "'logging stopped' is the last line" \
+    bash -c "tail -n 1 '$LOG' | grep -q '# bmcwatch: logging stopped'"
+check "no sanitizer report" d_san_clean
+show_file "$W/marks.txt"
+finish
