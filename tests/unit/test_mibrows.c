@@ -63,6 +63,7 @@ fixture_sensors(struct sensors_item *it, struct sdr_rec *r, size_t n,
 		it[i].threshold = 1;
 		it[i].analog = 1;
 		r[i].unit_base = 4;
+		it[i].unit_base = 4;	/* the item carries its unit */
 		it[i].entity_id = 0x0a;		/* power supply 1 */
 		it[i].entity_instance = 1;
 		it[i].have_value = 1;

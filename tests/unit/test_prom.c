@@ -38,6 +38,7 @@ item(struct sensors_item *it, struct sdr_rec *r, const char *name,
 	it->threshold = unit >= 0;
 	it->analog = unit >= 0;
 	r->unit_base = (uint8_t)(unit >= 0 ? unit : 0);
+	it->unit_base = r->unit_base;	/* the item carries its unit */
 	it->have_value = !isnan(v);
 	it->value = v;
 	it->decimals = 1;

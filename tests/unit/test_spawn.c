@@ -286,10 +286,16 @@ test_child_environment(void)
 	script("sig", "exec grep -E '^Sig(Blk|Ign)' /proc/self/status", path,
 	    sizeof(path));
 	(void)run1(ev, sp, path, &o, &g);
+	/* signals 32 and 33 are glibc's own (SIGCANCEL, SIGSETXID):
+	 * sigaction refuses them, so an ignore inherited from our parent
+	 * (GNU make's children have it) stays, and glibc sets its own
+	 * handlers in the exec'ed program anyway */
 	CHECK(strstr(g.out, "SigBlk:\t0000000000000000\n") != NULL);
-	CHECK(strstr(g.out, "SigIgn:\t0000000000000000\n") != NULL);
-	if (strstr(g.out, "SigIgn:\t0000000000000000\n") == NULL ||
-	    strstr(g.out, "SigBlk:\t0000000000000000\n") == NULL)
+	CHECK(strstr(g.out, "SigIgn:\t0000000000000000\n") != NULL ||
+	    strstr(g.out, "SigIgn:\t0000000180000000\n") != NULL ||
+	    strstr(g.out, "SigIgn:\t0000000080000000\n") != NULL ||
+	    strstr(g.out, "SigIgn:\t0000000100000000\n") != NULL);
+	if (strstr(g.out, "SigBlk:\t0000000000000000\n") == NULL)
 		printf("# the child's /proc status (exit %d, %zu bytes): "
 		    "%s\n", g.ex.status, g.ex.outlen, g.out);
 	script("stdin", "readlink /proc/$$/fd/0", path, sizeof(path));
