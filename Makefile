@@ -60,6 +60,20 @@ LIB_SRCS = $(wildcard agent/util/*.c agent/ipmi/*.c agent/bmc/*.c \
 	   agent/snmp/wire.c agent/snmp/mibrows.c \
 	   $(filter-out $(DAEMON_MAIN),$(wildcard agent/daemon/*.c)) \
 	   agent/ev.c agent/log.c $(PLUGIN_LIB_SRCS)
+# NO_CURL=1: without libcurl (agent/http/http_none.c refuses every
+# client): the static programs of the in-band QEMU guest, which a static
+# libcurl and its dependencies cannot be linked into
+ifeq ($(NO_CURL),1)
+LIB_SRCS := $(filter-out agent/http/http.c,$(LIB_SRCS))
+CURL_LIBS =
+# agent/util/json.c and jansson both export json_null, json_int ...:
+# harmless when jansson is a shared library (it binds its own), a clash
+# when it is an archive.  Without HTTP jansson's code never runs, so
+# the first definition (ours) may stand.  (To do: rename json.c's API.)
+JANSSON_LIBS += -Wl,--allow-multiple-definition
+else
+LIB_SRCS := $(filter-out agent/http/http_none.c,$(LIB_SRCS))
+endif
 # the check plugins' shared code (np_ psrc_ pjson_): in the library, so
 # unit tests and fuzzers reach it; each plugin is one main file
 PLUGIN_LIB_SRCS = plugins/np.c plugins/pjson.c plugins/psrc.c

@@ -38,9 +38,9 @@ inband_prepare() {
 		    "(apt-get install libssl-dev)" >&2
 		return 77 ;;
 	esac
-	make -s BUILD=build/static LDFLAGS=-static build/static/bmcwatch \
+	make -s BUILD=build/static LDFLAGS=-static NO_CURL=1 build/static/bmcwatch \
 	    >"$1/static-build.log" 2>&1 && return 0
-	echo "static build (make BUILD=build/static LDFLAGS=-static):" \
+	echo "static build (make BUILD=build/static LDFLAGS=-static NO_CURL=1):" \
 	    "see $1/static-build.log" >&2
 	grep -v 'statically linked applications requires' \
 	    "$1/static-build.log" | tail -n 20 | sed 's/^/# /' >&2

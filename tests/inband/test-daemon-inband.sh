@@ -30,7 +30,7 @@ command -v python3 >/dev/null 2>&1 || skip "python3 not found"
 inband_require "$OUT" skip notok
 BWD=${INBAND_BMCWATCHD:-build/static/bmcwatchd}
 if [ -z "${INBAND_BMCWATCHD:-}" ]; then
-	make -s BUILD=build/static LDFLAGS=-static build/static/bmcwatchd \
+	make -s BUILD=build/static LDFLAGS=-static NO_CURL=1 build/static/bmcwatchd \
 	    >"$OUT/static-build.log" 2>&1 ||
 	    { notok "static bmcwatchd (see $OUT/static-build.log)"; exit 1; }
 fi
