@@ -31,7 +31,10 @@ d_target a "$SIMPORT_a" 'sensor-interval 1  sel-interval 1
 	backoff-max 2' >>"$W/d.conf"
 d_start "$W/d.conf" || exit 1
 check "A up" wait_for 20 d_state a up
-check "the textfile is written" wait_for 10 test -s "$P"
+# written once the first sweep is in (a file from before it holds the
+# chassis and SEL alone)
+check "the textfile is written, sensors in it" wait_for 20 grep -q \
+    '^ipmi_temperature_celsius{' "$P"
 
 # promtool: parse errors exit 1; lint findings exit 3 with one line each
 promtool_ok() {
