@@ -60,6 +60,13 @@ LIB_SRCS = $(wildcard agent/util/*.c agent/ipmi/*.c agent/bmc/*.c \
 	   agent/snmp/wire.c agent/snmp/mibrows.c \
 	   $(filter-out $(DAEMON_MAIN),$(wildcard agent/daemon/*.c)) \
 	   agent/ev.c agent/log.c $(PLUGIN_LIB_SRCS)
+# the check plugins' shared code (np_ psrc_ pjson_): in the library, so
+# unit tests and fuzzers reach it; each plugin is one main file
+PLUGIN_LIB_SRCS = plugins/np.c plugins/pjson.c plugins/psrc.c
+PLUGIN_NAMES = check_bmc_sensors check_bmc_sel check_bmc_chassis \
+	   check_bmc_watchdog check_bmc_agent
+PLUGINS	= $(PLUGIN_NAMES:%=$(BUILD)/%)
+PLUGINDIR ?= $(PREFIX)/lib/nagios/plugins
 # NO_CURL=1: without libcurl (agent/http/http_none.c refuses every
 # client): the static programs of the in-band QEMU guest, which a static
 # libcurl and its dependencies cannot be linked into
@@ -74,13 +81,6 @@ JANSSON_LIBS += -Wl,--allow-multiple-definition
 else
 LIB_SRCS := $(filter-out agent/http/http_none.c,$(LIB_SRCS))
 endif
-# the check plugins' shared code (np_ psrc_ pjson_): in the library, so
-# unit tests and fuzzers reach it; each plugin is one main file
-PLUGIN_LIB_SRCS = plugins/np.c plugins/pjson.c plugins/psrc.c
-PLUGIN_NAMES = check_bmc_sensors check_bmc_sel check_bmc_chassis \
-	   check_bmc_watchdog check_bmc_agent
-PLUGINS	= $(PLUGIN_NAMES:%=$(BUILD)/%)
-PLUGINDIR ?= $(PREFIX)/lib/nagios/plugins
 CLI_SRCS = $(wildcard agent/cli/*.c)
 LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS = $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
