@@ -106,6 +106,10 @@ scenarios() {
 	else same "$_t: CPU1 Temp above unc" 0; fi
 	sim_set_value 0x02 97 >/dev/null	# CPU2 Temp > uc 95
 	sim_set_value 0x10 0xdd >/dev/null	# P12V 13.26 > uc 13.2
+	# the exit code is 2 already (CPU2 Temp): wait for the sweep that
+	# read P12V's new value too
+	p12v_crit() { plug check_bmc_sensors -v; grep -q '^CRITICAL: P12V ' "$W/p.out"; }
+	wait_for 30 p12v_crit
 	if [ "$_t" = builtin ]; then same "$_t: CPU2 Temp and P12V above uc" 2 2 "CPU1 Temp"
 	else same "$_t: CPU2 Temp and P12V above uc" 2; fi
 	sim_set_value 0x01 45 >/dev/null
