@@ -59,6 +59,7 @@ struct ps {
 	char		 tstate[32];
 	char		 terr[256];
 	uint64_t	 sweep_s;
+	uint64_t	 tlast;		/* bmcwTargetLastSuccess */
 };
 
 static const uint32_t ps_target_entry[] = { BMCW_TARGET_ENTRY_OID };
@@ -312,6 +313,7 @@ ps_target(struct psrc *s, enum psrc_item it, char *err, size_t errlen)
 	(void)snprintf(p->terr, sizeof(p->terr), "%s",
 	    ps_str(r, BMCW_TARGET_LAST_ERROR));
 	p->sweep_s = (uint64_t)ps_int(r, BMCW_TARGET_SWEEP_INTERVAL, 1);
+	p->tlast = (uint64_t)ps_int(r, BMCW_TARGET_LAST_SUCCESS, 0);
 	p->have_target = 1;
 	ps_tab_free(&t);
 	return PSRC_OK;
@@ -327,8 +329,10 @@ ps_not_read(struct psrc *s, const char *what, char *err, size_t errlen)
 	return PSRC_EUNAVAIL;
 }
 
-/* the members every item ends with: target, age_s, stale (an
- * unreachable BMC, or for sensors no sweep for twice the interval) */
+/* the members every item ends with: target, age_s, stale: the BMC
+ * unreachable, or no success with it for twice the sensor interval (the
+ * MIB has no chassis or SEL interval), or for sensors no sweep for
+ * twice it */
 static void
 ps_tail(struct psrc *s, struct pjson *doc, uint64_t stamp, uint64_t every)
 {
@@ -338,6 +342,9 @@ ps_tail(struct psrc *s, struct pjson *doc, uint64_t stamp, uint64_t every)
 	int stale = stamp == 0 || !p->reachable;
 
 	if (every > 0 && stamp != 0 && age > 2.0 * (double)every)
+		stale = 1;
+	if (p->tlast != 0 && now > p->tlast &&
+	    (double)(now - p->tlast) > 2.0 * (double)p->sweep_s)
 		stale = 1;
 	pjson_add(doc, "target", pjson_new_str(p->tname));
 	pjson_add(doc, "age_s", pjson_new_num(age));

@@ -19,6 +19,7 @@ struct snmpget {
 };
 
 static int snmpget_inited;
+static int snmpget_open_count;	/* the library is shut down with the last */
 
 static void
 snmpget_init(void)
@@ -42,6 +43,15 @@ snmpget_init(void)
 	(void)setenv("MIBDIRS", "/nonexistent", 1);
 	snmp_disable_log();
 	init_snmp("check_bmc");
+}
+
+static void
+snmpget_shutdown(void)
+{
+	if (!snmpget_inited)
+		return;
+	snmp_shutdown("check_bmc");
+	snmpget_inited = 0;
 }
 
 static void
@@ -203,6 +213,7 @@ snmpget_open(const struct snmpget_cfg *c, char *err, size_t errlen)
 	free(s.securityPrivProto);
 	explicit_bzero(s.securityAuthKey, sizeof(s.securityAuthKey));
 	explicit_bzero(s.securityPrivKey, sizeof(s.securityPrivKey));
+	snmpget_open_count++;
 	return g;
 fail:
 	free(s.securityAuthProto);
@@ -210,6 +221,8 @@ fail:
 	explicit_bzero(s.securityAuthKey, sizeof(s.securityAuthKey));
 	explicit_bzero(s.securityPrivKey, sizeof(s.securityPrivKey));
 	free(g);
+	if (snmpget_open_count == 0)
+		snmpget_shutdown();
 	return NULL;
 }
 
@@ -381,4 +394,6 @@ snmpget_close(struct snmpget *g)
 	if (g->sess != NULL)
 		(void)snmp_sess_close(g->sess);
 	free(g);
+	if (--snmpget_open_count == 0)
+		snmpget_shutdown();
 }
