@@ -634,6 +634,13 @@ ctl_console_json(struct json *j, const struct store_target *t)
 		json_null(j, "last_event_rule");
 		json_null(j, "last_event_text");
 	}
+	json_int(j, "gaps", (long long)c->gaps);
+	json_int(j, "log_waiting", (long long)c->log_waiting);
+	json_bool(j, "log_failing", c->log_failing);
+	if (c->log_error[0] != '\0')
+		json_str(j, "log_error", c->log_error);
+	else
+		json_null(j, "log_error");
 	json_obj_end(j);
 }
 
