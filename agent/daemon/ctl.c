@@ -600,7 +600,7 @@ ctl_text_tail(FILE *f, const struct store_target *t,
 
 /* the console (sol block) of a target in `targets' (bmcwConsoleTable) */
 static void
-ctl_console_json(struct json *j, const struct store_target *t)
+ctl_console_json(struct json *j, const struct store_target *t, uint64_t now)
 {
 	const struct store_console *c = &t->console;
 	char tm[40];
@@ -629,8 +629,12 @@ ctl_console_json(struct json *j, const struct store_target *t)
 		json_str(j, "last_event", tm);
 		json_str(j, "last_event_rule", c->event_rule);
 		json_str(j, "last_event_text", c->event_text);
+		/* for check_bmc_console: how long ago */
+		json_num(j, "last_event_age_s", store_age_ms(&c->event_t,
+		    now) / 1000.0, 1);
 	} else {
 		json_null(j, "last_event");
+		json_null(j, "last_event_age_s");
 		json_null(j, "last_event_rule");
 		json_null(j, "last_event_text");
 	}
@@ -713,7 +717,7 @@ ctl_health_json(struct json *j, const struct store_target *t, uint64_t now)
 		json_obj_end(j);
 	} else
 		json_null(j, "heartbeat");
-	ctl_console_json(j, t);
+	ctl_console_json(j, t, now);
 	json_obj_end(j);
 }
 

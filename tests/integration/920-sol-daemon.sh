@@ -6,7 +6,9 @@
 # - the log's console bytes equal what the serial port sent, byte for
 #   byte (binary, long lines, lines without CR), at every step below;
 # - "Kernel panic" and "Oops" lines are console events in the store
-#   (`targets --json`: count, rule, text);
+#   (`targets --json`: count, rule, text), CRITICAL in check_bmc_console
+#   (its pattern and line) until older than --max-age; a burst of them
+#   gives at most 10 events a minute, the rest counted as suppressed;
 # - bmcwatch -S SOCKET sol TARGET: clients attach and detach (SIGTERM,
 #   SIGKILL) while the console is sent: each sees an unbroken run of it,
 #   the log loses and doubles nothing; --replay; keystrokes from root
@@ -15,11 +17,13 @@
 #   ~. detaches and the terminal is restored;
 # - a client that never reads is dropped, the others and the log go on;
 # - SIGHUP after a rename (logrotate): the new file takes the rest;
-# - the sim stopped and started again: disconnected, gap and connected
-#   in the log, the console logged again afterwards;
+# - the sim stopped and started again: disconnected (a WARNING in
+#   check_bmc_console), gap and connected in the log, the console logged
+#   again afterwards;
 # - SIGTERM: "logging stopped", no sanitizer report.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/daemon_lib.sh"
+. "$(dirname "$0")/plugin_lib.sh"
 
 SOL_DIR=$TESTS_DIR/sol
 PEER_PID=
@@ -164,6 +168,29 @@ check "both logged with their pattern" grep -q \
     "$W/d.log"
 check_eq "bytes counted in the store" "$(ttarget console.bytes)" \
     "$(stat -c %s "$W/tx.bin")"
+p_state "check_bmc_console: the Oops is a recent console event" 2 \
+    '^BMC CONSOLE CRITICAL - 1 console, 1 with a recent event: t1: console event [0-9]+ s ago, pattern "\^Oops: ": Oops: 0002 \[#1\]' \
+    check_bmc_console
+p_state "check_bmc_console --max-age 1: OK once it is older" 0 \
+    '^BMC CONSOLE OK - 1 console, 0 with a recent event' \
+    check_bmc_console --max-age 1
+check "perfdata: the events and gaps counters" \
+    grep -q "| 't1 events'=2c;;;0; 't1 gaps'=0c;;;0;" "$W/p.out"
+
+# ---- the event rate: 10 a minute, the rest counted ----
+python3 -c 'import sys
+for i in range(15):
+    sys.stdout.write("Oops: burst %d\r\n" % i)' >"$W/burst"
+send_file "$W/burst" || not_ok "serial port sent the burst"
+check "the burst logged byte for byte" wait_for 30 log_is_tx "$LOG"
+ev=$(ttarget console.events)
+sup=$(ttarget console.events_suppressed)
+# 2 events came before within the minute, unless a slow machine took
+# longer than that since the first: then the window started again
+check_eq "15 matching lines: events + suppressed = 2 + 15, at least 5 suppressed" \
+    "$((ev + sup)) $([ "$sup" -ge 5 ] && echo 5+)" "17 5+"
+check_eq "one log line per event, none for the suppressed" \
+    "$(grep -c 'pattern "^Oops: ": Oops: burst' "$W/d.log")" "$((ev - 2))"
 
 # ---- clients attach and detach while the console is logged ----
 # (exec: started with &, $! is the client itself)
@@ -318,6 +345,11 @@ check "the BMC gone: 'disconnected' in the log" \
     wait_for 60 grep -q '# bmcwatch: disconnected' "$LOG"
 check_eq "targets: console not connected" "$(ttarget console.connected)" \
     False
+p_state "check_bmc_console: a console not connected is a WARNING" 1 \
+    '^BMC CONSOLE WARNING - 1 console, 0 with a recent event: t1: console not connected: ' \
+    check_bmc_console --max-age 1
+p_state "check_bmc_console --disconnected-ok: OK" 0 '^BMC CONSOLE OK' \
+    check_bmc_console --max-age 1 --disconnected-ok
 (cd "$SIM_RUNDIR" && exec ipmi_sim -c lan.conf -f sim.emu -p -n \
     </dev/null >sim2.log 2>&1) &
 SIM_PID=$!
