@@ -468,7 +468,7 @@ reader_pump(struct bmc *b, struct reader *r)
 	ssize_t n;
 	int code, k;
 
-	(void)ev_run_once(b->ev, 0);
+	(void)ev_run_once(b->ev, 2);
 	while ((n = read(r->fd, r->raw + r->rlen, sizeof(r->raw) -
 	    r->rlen)) > 0)
 		r->rlen += (size_t)n;
