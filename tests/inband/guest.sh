@@ -217,6 +217,7 @@ solguest_start() {
 	_sg_nr=-no-reboot
 	[ "${4:-}" = reboot ] && _sg_nr=
 	SERIAL=$(_sim_freeports tcp)
+	# shellcheck disable=SC2034 # read by sim_start
 	SIM_SOL="tcp:127.0.0.1:$SERIAL"
 	# shellcheck disable=SC2086 # _sg_nr: nothing or one word
 	qemu-system-x86_64 -machine pc -accel tcg -cpu max -m 256 -smp 1 \

@@ -35,6 +35,7 @@ if [ -z "${INBAND_BMCWATCHD:-}" ]; then
 	    { notok "static bmcwatchd (see $OUT/static-build.log)"; exit 1; }
 fi
 
+# shellcheck disable=SC2034 # read by inband_sim
 SIM_DIR=$ROOT/tests/sim
 inband_sim || { notok "ipmi_sim started"; exit 1; }
 trap inband_cleanup EXIT

@@ -32,6 +32,7 @@ command -v python3 >/dev/null 2>&1 || skip "python3 not found"
 . "$INB/guest.sh"
 inband_require "$OUT" skip notok
 
+# shellcheck disable=SC2034 # read by inband_sim
 SIM_DIR=$ROOT/tests/sim
 inband_sim || { notok "ipmi_sim started"; exit 1; }
 trap inband_cleanup EXIT

@@ -22,6 +22,7 @@
 . "$TESTS_DIR/inband/guest.sh"
 
 SOL_DIR=$TESTS_DIR/sol
+# shellcheck disable=SC2034 # read by d_cleanup
 D_SIMS=""
 KPID=
 cleanup() {

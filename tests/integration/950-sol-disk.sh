@@ -18,6 +18,7 @@
 [ "$(id -u)" = 0 ] || skip_all "needs root (a mount namespace, tmpfs)"
 command -v unshare >/dev/null || skip_all "no unshare"
 command -v nsenter >/dev/null || skip_all "no nsenter"
+# shellcheck disable=SC2034 # read by d_cleanup
 D_SIMS=""
 cleanup() {
 	sim_stop

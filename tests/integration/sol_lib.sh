@@ -26,6 +26,7 @@ sol_peer_start() {
 	wait_for 5 test -s "$W/peer.port" || return 1
 	: >"$W/rx.bin"
 	: >"$W/tx.bin"
+	# shellcheck disable=SC2034 # read by sim_start
 	SIM_SOL="tcp:127.0.0.1:$(cat "$W/peer.port")"
 }
 
