@@ -44,7 +44,7 @@ umask 022
 d_conf "$W/d.conf" "snmp yes" "agentx-socket \"$S/agentx.sock\""
 d_target a "$SIMPORT_a" "sensor-interval 1  sel-interval 1
 	chassis-interval 1  timeout 1  retries 1  unreachable-after 100
-	watchdog { timeout 30  interval 2  action none }" >>"$W/d.conf"
+	watchdog { timeout 600  interval 2  action none }" >>"$W/d.conf"
 d_start "$W/d.conf" || exit 1
 check "target a up" wait_for 20 d_state a up
 ns=$(d_ask --json --target a sensors | python3 -c \
