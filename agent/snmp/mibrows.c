@@ -303,11 +303,11 @@ mr_target_row(FILE *f, const struct store_target *t)
 	    t->health.consecutive_errors);
 	mr_str(f, BMCW_TARGET_LAST_ERROR, t->health.last_error);
 	mr_u(f, BMCW_TARGET_REQUESTS, WIRE_COUNTER64, t->health.tr.requests);
-	/* request errors and completion-code errors: not counted by the
-	 * store yet (0); retransmits are the transport's */
-	mr_u(f, BMCW_TARGET_REQUEST_ERRORS, WIRE_COUNTER, 0);
+	mr_u(f, BMCW_TARGET_REQUEST_ERRORS, WIRE_COUNTER,
+	    t->health.req_errors);
 	mr_u(f, BMCW_TARGET_RETRIES, WIRE_COUNTER, t->health.tr.retransmits);
-	mr_u(f, BMCW_TARGET_CCODE_ERRORS, WIRE_COUNTER, 0);
+	mr_u(f, BMCW_TARGET_CCODE_ERRORS, WIRE_COUNTER,
+	    t->health.ccode_errors);
 	mr_u(f, BMCW_TARGET_SESSION_OPENS, WIRE_COUNTER, t->health.tr.sessions);
 	mr_u(f, BMCW_TARGET_SWEEP_DURATION, WIRE_GAUGE, t->health.sweep_ms);
 	mr_u(f, BMCW_TARGET_SWEEP_INTERVAL, WIRE_UNSIGNED,
@@ -319,9 +319,8 @@ mr_target_row(FILE *f, const struct store_target *t)
 	    t->ev_count[STORE_EV_SENSOR]);
 	mr_u(f, BMCW_TARGET_LAST_STATE_CHANGE, WIRE_UNSIGNED,
 	    mr_secs(t->ev_wall_ms[STORE_EV_SENSOR]));
-	/* the SDR's last change is not in the store yet: when the sensor
-	 * list was first read */
-	mr_u(f, BMCW_TARGET_SDR_LAST_CHANGE, WIRE_UNSIGNED, 0);
+	mr_u(f, BMCW_TARGET_SDR_LAST_CHANGE, WIRE_UNSIGNED,
+	    mr_secs(t->sdr_change_wall_ms));
 	wire_put_num(f, "c", BMCW_TARGET_ENT_PHYS_INDEX, WIRE_ENT,
 	    BMCW_CHASSIS_KEY);
 }
@@ -613,20 +612,21 @@ mr_sel_row(FILE *f, const struct store_target *t)
 	    si->last_erase : 0);
 	mr_u(f, BMCW_SEL_LAST_READ, WIRE_UNSIGNED,
 	    mr_secs(t->sel_t.when.wall_ms));
-	/* entries numbered since the daemon started (not persisted yet) */
 	mr_u(f, BMCW_SEL_LAST_SEQUENCE, WIRE_UNSIGNED, t->sel_seq);
 	mr_u(f, BMCW_SEL_ARCHIVED, WIRE_COUNTER, t->sel_archived);
-	mr_int(f, BMCW_SEL_CLEAR_AT, 0);
+	mr_int(f, BMCW_SEL_CLEAR_AT, t->sel_clear_at);
 	mr_u(f, BMCW_SEL_LAST_CLEAR, WIRE_UNSIGNED,
 	    mr_secs(t->sel_clear_t.when.wall_ms));
-	mr_u(f, BMCW_SEL_LAST_CLEAR_COUNT, WIRE_GAUGE, 0);
+	mr_u(f, BMCW_SEL_LAST_CLEAR_COUNT, WIRE_GAUGE,
+	    t->sel_last_clear_count);
 	mr_u(f, BMCW_SEL_CLEARS, WIRE_COUNTER, t->sel_clears);
 	mr_u(f, BMCW_SEL_CLEAR_FAILURES, WIRE_COUNTER, t->sel_clear_failures);
 	mr_str(f, BMCW_SEL_LAST_CLEAR_ERROR, t->sel_clear_error);
-	mr_u(f, BMCW_SEL_FOREIGN_CLEARS, WIRE_COUNTER, 0);
+	mr_u(f, BMCW_SEL_FOREIGN_CLEARS, WIRE_COUNTER, t->sel_foreign_clears);
 	mr_u(f, BMCW_SEL_OPEN_PROBLEMS, WIRE_GAUGE, t->nopen);
-	mr_int(f, BMCW_SEL_NEARLY_FULL_AT, 0);
-	mr_u(f, BMCW_SEL_NEARLY_FULL_EVENTS, WIRE_COUNTER, 0);
+	mr_int(f, BMCW_SEL_NEARLY_FULL_AT, t->sel_nearly_full_at);
+	mr_u(f, BMCW_SEL_NEARLY_FULL_EVENTS, WIRE_COUNTER,
+	    t->ev_count[STORE_EV_SEL_NEARLY_FULL]);
 	/* filled in by the subagent, which rate-limits selEntryAdded */
 	mr_u(f, BMCW_SEL_NOTIFY_SUPPRESSED, WIRE_COUNTER, 0);
 }
@@ -688,12 +688,15 @@ mr_chassis_row(FILE *f, const struct store_target *t)
 	    (c->reset_disabled ? 4u : 0) | (c->power_disabled ? 8u : 0), 4);
 	wire_put_bytes(f, "c", BMCW_CHASSIS_STATUS_RAW, c->raw,
 	    c->raw_len <= sizeof(c->raw) ? c->raw_len : 0);
-	/* restart cause, power-on hours, boot device: not polled by the
-	 * daemon */
-	mr_int(f, BMCW_CHASSIS_RESTART_CAUSE, -1);
-	mr_str(f, BMCW_CHASSIS_RESTART_CAUSE_TEXT, "");
-	mr_int(f, BMCW_CHASSIS_POWER_ON_MINUTES, -1);
-	mr_str(f, BMCW_CHASSIS_BOOT_DEVICE, "");
+	/* asked once a minute (daemon/target.c); unsupported: -1, "" */
+	mr_int(f, BMCW_CHASSIS_RESTART_CAUSE, t->have_chassis_x ?
+	    t->chassis_restart : -1);
+	mr_str(f, BMCW_CHASSIS_RESTART_CAUSE_TEXT, t->have_chassis_x ?
+	    t->chassis_restart_text : "");
+	mr_int(f, BMCW_CHASSIS_POWER_ON_MINUTES, t->have_chassis_x ?
+	    t->chassis_poh_min : -1);
+	mr_str(f, BMCW_CHASSIS_BOOT_DEVICE, t->have_chassis_x ?
+	    t->chassis_bootdev : "");
 	mr_u(f, BMCW_CHASSIS_POWER_CHANGES, WIRE_COUNTER,
 	    t->ev_count[STORE_EV_POWER]);
 	mr_u(f, BMCW_CHASSIS_LAST_POWER_CHANGE, WIRE_UNSIGNED,
@@ -744,7 +747,8 @@ mr_wdt_row(FILE *f, const struct store_target *t)
 	mr_u(f, BMCW_WATCHDOG_LAST_EXPIRY, WIRE_UNSIGNED,
 	    mr_secs(t->ev_wall_ms[STORE_EV_WATCHDOG]));
 	mr_int(f, BMCW_WATCHDOG_HEARTBEAT, mr_hb_state(&t->hb));
-	mr_u(f, BMCW_WATCHDOG_HB_INTERVAL, WIRE_UNSIGNED, 0);
+	mr_u(f, BMCW_WATCHDOG_HB_INTERVAL, WIRE_UNSIGNED, t->hb.enabled ?
+	    t->hb.interval_ms : 0);
 	mr_u(f, BMCW_WATCHDOG_LAST_RESET, WIRE_UNSIGNED,
 	    t->hb.kicks > 0 ? mr_secs(t->hb.stamp.when.wall_ms) : 0);
 	mr_u(f, BMCW_WATCHDOG_RESETS, WIRE_COUNTER, t->hb.kicks);
@@ -865,7 +869,9 @@ mibrows_sig(const struct store_target *t)
 		t->sel_t.gen, t->sel_t.when.mono_ms, t->chassis_t.gen,
 		t->chassis_t.when.mono_ms, t->wdt_t.gen, t->hb.stamp.gen,
 		t->hb.kicks, t->sel_clear_t.gen, t->sel_archived,
-		t->sel_clear_failures, t->nopen,
+		t->sel_clear_failures, t->nopen, t->chassis_x_t.gen,
+		t->sdr_change_wall_ms, t->sel_foreign_clears,
+		t->health.req_errors, t->health.ccode_errors,
 		t->health.last_success.gen, t->health.last_failure.gen,
 		(uint64_t)t->health.state, t->health.consecutive_errors,
 		t->health.sweeps, t->nsensors,
@@ -939,6 +945,9 @@ mibrows_event(FILE *f, const struct store_event *e)
 	case STORE_EV_SEL_CLEAR_FAILED:
 		n = 5;
 		break;
+	case STORE_EV_SEL_NEARLY_FULL:
+		n = 3;
+		break;
 	case STORE_EV_POWER:
 		if (!t->have_chassis)
 			return 0;
@@ -1003,7 +1012,7 @@ mibrows_event(FILE *f, const struct store_event *e)
 		break;
 	case STORE_EV_SEL_CLEARED:
 		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_LAST_CLEAR_COUNT,
-		    WIRE_GAUGE, 0);
+		    WIRE_GAUGE, t->sel_last_clear_count);
 		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_ARCHIVED,
 		    WIRE_COUNTER, (int64_t)t->sel_archived);
 		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_CLEARS,
@@ -1011,6 +1020,16 @@ mibrows_event(FILE *f, const struct store_event *e)
 		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_LAST_CLEAR,
 		    WIRE_UNSIGNED, (int64_t)mr_secs(
 		    t->sel_clear_t.when.wall_ms));
+		break;
+	case STORE_EV_SEL_NEARLY_FULL:
+		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_USED_PERCENT,
+		    WIRE_INT, t->sel_used_pct);
+		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_ENTRIES,
+		    WIRE_GAUGE, t->sel_info.entries);
+		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_FREE_BYTES,
+		    WIRE_GAUGE, t->sel_info.free_bytes);
+		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_NEARLY_FULL_AT,
+		    WIRE_INT, t->sel_nearly_full_at);
 		break;
 	case STORE_EV_SEL_CLEAR_FAILED:
 		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_CLEAR_FAILURES,
