@@ -709,8 +709,15 @@ target_sel_entry(void *arg, const struct sel_rec *rec,
 	struct store_when w;
 
 	target_now(&w);
-	if (t->st != NULL)
+	if (t->st != NULL) {
+		/* SEL sequence numbers (the MIB's index) go on from the
+		 * count the state file kept: not 1 again after a restart */
+		uint64_t base = selmon_archived(t->sel);
+
+		if (base <= UINT32_MAX - 1 && t->st->sel_seq < base)
+			t->st->sel_seq = (uint32_t)base;
 		store_sel_add(t->env->store, t->st, rec, desc, &w);
+	}
 	/* one syslog line per new entry, at its facility, from its level */
 	if (c->sel_syslog && (int)desc->sev >= (int)c->sel_syslog_severity) {
 		struct archive_entry e;
@@ -780,6 +787,11 @@ target_sel_done(void *arg, const struct selmon_result *r)
 	target_now(&w);
 	if (t->st != NULL) {
 		t->st->health.sel_passes++;
+		if (selmon_archived(t->sel) <= UINT32_MAX &&
+		    t->st->sel_seq < selmon_archived(t->sel)) {
+			t->st->sel_seq = (uint32_t)selmon_archived(t->sel);
+			t->st->sel_t.gen++;	/* a new snapshot */
+		}
 		if (r->cleared)
 			store_sel_clear_ours(t->st);
 		if (r->err != SELMON_E_TRANSPORT && r->info.version != 0)

@@ -18,7 +18,9 @@
 #     Last Del Time moved), not the daemon's own clear, whose entry count
 #     is bmcwSelLastClearCount; bmcwSelClearAt and bmcwSelNearlyFullAt
 #     are the configured values;
-#   - bmcwWatchdogHbInterval is the configured heartbeat interval (ms).
+#   - bmcwWatchdogHbInterval is the configured heartbeat interval (ms);
+#   - SEL sequence numbers (bmcwSelLastSequence, the index of
+#     bmcwSelEntryTable) go on after a daemon restart.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/daemon_lib.sh"
 . "$(dirname "$0")/snmp_lib.sh"
@@ -125,6 +127,26 @@ kill -STOP "$SIMPID_a"
 rerr() { [ "$(sval "$MIB.1.2.1.19.1" 2>/dev/null)" -gt 0 ]; }
 check "bmcwTargetRequestErrors grows while the sim is frozen" wait_for 15 rerr
 kill -CONT "$SIMPID_a"
+up() { [ "$(sval "$MIB.1.2.1.12.1" 2>/dev/null)" = 1 ]; }
+check "reachable again" wait_for 20 up
+
+# SEL sequence numbers go on after a restart (the state file's count)
+seq1=$(sval "$MIB.1.4.1.8.1")
+check "bmcwSelLastSequence counts the entries read ($seq1)" test "$seq1" -ge 7
+d_stop
+check_eq "stopped: exit 0" "$D_RC" 0
+d_start "$W/d.conf" || exit 1
+lastseq() { [ "$(sval "$MIB.1.4.1.8.1" 2>/dev/null)" = "$1" ]; }
+check "restarted: bmcwSelLastSequence $seq1 again (not 0)" \
+    wait_for 20 lastseq "$seq1"
+printf 'sel_add 0x20 0xe1 0x%02x 0x43 9 8 7 6 5 4 3 2 1 0 0\n' 1 2 >"$W/cmds"
+python3 "$TESTS_DIR/integration/sel_console.py" "$SIMCON_a" <"$W/cmds" \
+    >/dev/null
+check "two new entries: bmcwSelLastSequence $((seq1 + 2))" \
+    wait_for 15 lastseq $((seq1 + 2))
+check_eq "their rows are $((seq1 + 1)) and $((seq1 + 2)), not 1 and 2" \
+    "$(swalk "$MIB.1.5.1.2.1" | sed 's/^[^ ]*\.\([0-9]*\) = .*/\1/' | tr '\n' ' ')" \
+    "$((seq1 + 1)) $((seq1 + 2)) "
 d_stop
 check "no sanitizer report" d_san_clean
 finish
