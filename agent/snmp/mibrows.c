@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conf.h"
 #include "evtext.h"
 #include "store/store.h"
 #include "snmp/mibrows.h"
@@ -763,6 +764,57 @@ mr_wdt_row(FILE *f, const struct store_target *t)
 	    mr_secs(t->wdt_t.when.wall_ms));
 }
 
+/* a DisplayString of at most max octets: control characters and bytes
+ * above 7Eh become spaces */
+static void
+mr_display(FILE *f, const char *pfx, unsigned col, const char *s,
+    size_t max)
+{
+	char buf[STORE_TEXT_MAX + 1];
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i < max && i < sizeof(buf) - 1; i++)
+		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : ' ';
+	buf[i] = '\0';
+	wire_put_str(f, pfx, col, buf);
+}
+
+/* bmcwControlTable: what the configuration allows (the subagent keeps
+ * the rest of the row: the lock, the actions it accepted) */
+static void
+mr_control_row(FILE *f, const struct store_target *t)
+{
+	fprintf(f, "R %u 0\n", WIRE_TAB_CONTROL);
+	mr_bits(f, "c", BMCW_CONTROL_ALLOWED,
+	    (t->allow & CONF_ALLOW_POWER ?
+	    1u << BMCW_CONTROL_ALLOWED_POWER : 0) |
+	    (t->allow & CONF_ALLOW_IDENTIFY ?
+	    1u << BMCW_CONTROL_ALLOWED_IDENTIFY : 0) |
+	    (t->allow & CONF_ALLOW_SEL_CLEAR ?
+	    1u << BMCW_CONTROL_ALLOWED_SEL_CLEAR : 0), 3);
+}
+
+/* bmcwConsoleTable: a row for a target with a sol block */
+static void
+mr_console_row(FILE *f, const struct store_target *t)
+{
+	const struct store_console *c = &t->console;
+
+	if (!c->enabled)
+		return;
+	fprintf(f, "R %u 0\n", WIRE_TAB_CONSOLE);
+	mr_int(f, BMCW_CONSOLE_LOGGING, mr_truth(c->logging));
+	mr_int(f, BMCW_CONSOLE_CONNECTED, mr_truth(c->connected));
+	mr_u(f, BMCW_CONSOLE_LAST_CONN_CHANGE, WIRE_UNSIGNED,
+	    mr_secs(c->conn_t.when.wall_ms));
+	mr_u(f, BMCW_CONSOLE_BYTES, WIRE_COUNTER64, c->bytes);
+	mr_u(f, BMCW_CONSOLE_EVENTS, WIRE_COUNTER, c->events);
+	mr_u(f, BMCW_CONSOLE_LAST_EVENT_TIME, WIRE_UNSIGNED,
+	    mr_secs(c->event_t.when.wall_ms));
+	mr_display(f, "c", BMCW_CONSOLE_LAST_EVENT_RULE, c->event_rule, 64);
+	mr_display(f, "c", BMCW_CONSOLE_LAST_EVENT_TEXT, c->event_text, 255);
+}
+
 /* the sensor key of a system event record's generator, -1 for others */
 static int64_t
 mr_sel_key(const struct sel_rec *r)
@@ -857,6 +909,8 @@ mibrows_target(FILE *f, const struct store_target *t)
 	mr_sel_entries(f, t);
 	mr_chassis_row(f, t);
 	mr_wdt_row(f, t);
+	mr_control_row(f, t);
+	mr_console_row(f, t);
 	mr_entity_rows(f, t);
 }
 
@@ -871,7 +925,10 @@ mibrows_sig(const struct store_target *t)
 		t->hb.kicks, t->sel_clear_t.gen, t->sel_archived,
 		t->sel_clear_failures, t->nopen, t->chassis_x_t.gen,
 		t->sdr_change_wall_ms, t->sel_foreign_clears,
-		t->health.req_errors, t->health.ccode_errors,
+		t->health.req_errors, t->health.ccode_errors, t->allow,
+		(uint64_t)t->console.enabled, (uint64_t)t->console.logging,
+		(uint64_t)t->console.connected, t->console.conn_t.gen,
+		t->console.events,	/* bytes: with the next sweep */
 		t->health.last_success.gen, t->health.last_failure.gen,
 		(uint64_t)t->health.state, t->health.consecutive_errors,
 		t->health.sweeps, t->nsensors,
@@ -966,6 +1023,11 @@ mibrows_event(FILE *f, const struct store_event *e)
 		break;
 	case STORE_EV_RECOVERED:
 		n = 10;
+		break;
+	case STORE_EV_CONSOLE:
+		if (!t->console.enabled)
+			return 0;
+		n = 11;
 		break;
 	default:
 		return 0;
@@ -1079,6 +1141,15 @@ mibrows_event(FILE *f, const struct store_event *e)
 		mr_vb_num(f, WIRE_TAB_TARGET, 0,
 		    BMCW_TARGET_UNREACHABLE_EVENTS, WIRE_COUNTER,
 		    (int64_t)t->ev_count[STORE_EV_UNREACHABLE]);
+		break;
+	case STORE_EV_CONSOLE:
+		(void)snprintf(p, sizeof(p), "v %u 0", WIRE_TAB_CONSOLE);
+		mr_display(f, p, BMCW_CONSOLE_LAST_EVENT_RULE,
+		    e->rule != NULL ? e->rule : t->console.event_rule, 64);
+		mr_display(f, p, BMCW_CONSOLE_LAST_EVENT_TEXT,
+		    e->text != NULL ? e->text : t->console.event_text, 255);
+		mr_vb_num(f, WIRE_TAB_CONSOLE, 0, BMCW_CONSOLE_EVENTS,
+		    WIRE_COUNTER, (int64_t)t->console.events);
 		break;
 	case STORE_EV_RECOVERED:
 		mr_vb_num(f, WIRE_TAB_TARGET, 0,

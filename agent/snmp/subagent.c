@@ -19,8 +19,10 @@
  * its index across restarts, reloads and reordering.
  */
 #include <sys/select.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,6 +60,33 @@
 
 struct sa_target;
 
+/*
+ * bmcwControlTable's state of a target, kept here (the daemon sends only
+ * bmcwControlAllowed): the TestAndIncr lock, the actions accepted and
+ * their outcome.  An accepted action is a request on a connection of its
+ * own to the daemon's control socket (-S), as `bmcwatch -S` sends it;
+ * the answer, when it comes, is the result.  Nothing here waits for it.
+ */
+#define SA_ACT_IN_MAX	4096
+struct sa_ctl {
+	long		 lock;		/* 0..2147483647 */
+	long		 power;		/* the last accepted, BmcwPowerAction */
+	long		 identify;	/* the last accepted */
+	char		 action[65];
+	uint32_t	 action_time;
+	char		 result[256];
+	uint32_t	 requests, refused, failures;
+	int		 fd;		/* the action's connection, -1 */
+	char		 in[SA_ACT_IN_MAX];
+	size_t		 inlen;
+	/* a SET between its phases: the connection ACTION opened and
+	 * what COMMIT sends on it */
+	int		 pend_fd;
+	char		 pend_line[192];
+	char		 pend_action[65];
+	long		 pend_power, pend_identify;
+};
+
 /* one row: the daemon's cells, filed under a tdata table */
 struct sa_row {
 	struct sa_row	*next;		/* of its target */
@@ -76,6 +105,7 @@ struct sa_target {
 	time_t		 sel_window;
 	unsigned	 sel_sent;
 	uint64_t	 sel_suppressed;
+	struct sa_ctl	 ctl;
 };
 
 struct sa_tab {
@@ -113,6 +143,12 @@ static struct sa_tab sa_tabs[] = {
 	TAB(WIRE_TAB_WATCHDOG, "bmcwWatchdogTable", 0, 0,
 	    BMCW_WATCHDOG_TABLE_MIN_COL, BMCW_WATCHDOG_TABLE_MAX_COL,
 	    BMCW_WATCHDOG_TABLE_OID),
+	TAB(WIRE_TAB_CONTROL, "bmcwControlTable", 0, 0,
+	    BMCW_CONTROL_TABLE_MIN_COL, BMCW_CONTROL_TABLE_MAX_COL,
+	    BMCW_CONTROL_TABLE_OID),
+	TAB(WIRE_TAB_CONSOLE, "bmcwConsoleTable", 0, 0,
+	    BMCW_CONSOLE_TABLE_MIN_COL, BMCW_CONSOLE_TABLE_MAX_COL,
+	    BMCW_CONSOLE_TABLE_OID),
 	/* ENTITY-MIB entPhysicalTable, ENTITY-SENSOR-MIB entPhySensorTable */
 	TAB(WIRE_TAB_ENT, "entPhysicalTable", 0, 1, 2, 16,
 	    1, 3, 6, 1, 2, 1, 47, 1, 1, 1),
@@ -126,6 +162,8 @@ static struct {
 	char		*in;
 	size_t		 inlen;
 	const char	*index_file;
+	const char	*ctl_path;	/* the daemon's control socket, or
+					 * NULL: no actions */
 	struct sa_target *targets;
 	unsigned	 sel_burst;	/* selEntryAdded per window */
 	unsigned	 sel_window_s;
@@ -281,6 +319,9 @@ sa_target(const char *name, int create)
 		return NULL;
 	t = xcalloc(1, sizeof(*t));
 	(void)snprintf(t->name, sizeof(t->name), "%s", name);
+	t->ctl.fd = -1;
+	t->ctl.pend_fd = -1;
+	t->ctl.power = BMCW_POWER_ACTION_NO_ACTION;
 	t->tidx = sa_index_of(name);
 	t->next = sa.targets;
 	sa.targets = t;
@@ -317,6 +358,10 @@ sa_target_gone(const char *name)
 		if (strcmp(t->name, name) == 0) {
 			*pp = t->next;
 			sa_rows_clear(t);
+			if (t->ctl.fd >= 0)
+				(void)close(t->ctl.fd);
+			if (t->ctl.pend_fd >= 0)
+				(void)close(t->ctl.pend_fd);
 			free(t);
 			sa.ent_last_change = netsnmp_get_agent_uptime();
 			return;
@@ -377,6 +422,501 @@ sa_snapshot(struct wire_msg *m)
 	}
 	if (after != before)
 		sa.ent_last_change = netsnmp_get_agent_uptime();
+}
+
+
+/* ---- bmcwControlTable --------------------------------------------------- */
+
+#define SA_LOCK_MAX	2147483647L
+
+static struct sa_target *
+sa_target_by_index(unsigned long tidx)
+{
+	struct sa_target *t;
+
+	for (t = sa.targets; t != NULL; t = t->next)
+		if (t->tidx != 0 && t->tidx == tidx)
+			return t;
+	return NULL;
+}
+
+/* the target index of a request (from its table info, never from the
+ * row: a snapshot may replace the rows between the phases of a SET) */
+static unsigned long
+sa_req_tidx(netsnmp_request_info *req)
+{
+	netsnmp_table_request_info *ti = netsnmp_extract_table_info(req);
+
+	if (ti == NULL || ti->indexes == NULL ||
+	    ti->indexes->val.integer == NULL)
+		return 0;
+	return (unsigned long)*ti->indexes->val.integer;
+}
+
+static unsigned
+sa_req_col(netsnmp_request_info *req)
+{
+	netsnmp_table_request_info *ti = netsnmp_extract_table_info(req);
+
+	return ti != NULL ? ti->colnum : 0;
+}
+
+/* the cells the daemon sent for a per-target table, or NULL */
+static const struct wire_row *
+sa_target_row(const struct sa_target *t, unsigned tab)
+{
+	const struct sa_row *r;
+
+	for (r = t->rows; r != NULL; r = r->next)
+		if (r->tab == tab && r->w.sub == 0)
+			return &r->w;
+	return NULL;
+}
+
+static int
+sa_is_action(unsigned col)
+{
+	return col == BMCW_CONTROL_POWER || col == BMCW_CONTROL_IDENTIFY ||
+	    col == BMCW_CONTROL_SEL_CLEAR;
+}
+
+static const char *
+sa_col_name(unsigned col)
+{
+	switch (col) {
+	case BMCW_CONTROL_LOCK:
+		return "bmcwControlLock";
+	case BMCW_CONTROL_POWER:
+		return "bmcwControlPower";
+	case BMCW_CONTROL_IDENTIFY:
+		return "bmcwControlIdentify";
+	case BMCW_CONTROL_SEL_CLEAR:
+		return "bmcwControlSelClear";
+	default:
+		return "a read-only column of bmcwControlTable";
+	}
+}
+
+/* the error-status as RFC 3416 names it */
+static const char *
+sa_errname(int err)
+{
+	switch (err) {
+	case SNMP_ERR_WRONGTYPE:
+		return "wrongType";
+	case SNMP_ERR_WRONGVALUE:
+		return "wrongValue";
+	case SNMP_ERR_NOCREATION:
+		return "noCreation";
+	case SNMP_ERR_INCONSISTENTVALUE:
+		return "inconsistentValue";
+	case SNMP_ERR_RESOURCEUNAVAILABLE:
+		return "resourceUnavailable";
+	case SNMP_ERR_NOTWRITABLE:
+		return "notWritable";
+	default:
+		return "genErr";
+	}
+}
+
+/* a SET refused: named in the log, counted, the error set */
+static void
+sa_refuse(netsnmp_agent_request_info *ri, netsnmp_request_info *req,
+    struct sa_target *t, int err, const char *why)
+{
+	unsigned col = sa_req_col(req);
+
+	if (t != NULL) {
+		t->ctl.refused++;
+		log_target(LOG_NOTICE, t->name, "snmp", "SET %s refused "
+		    "(%s): %s", sa_col_name(col), sa_errname(err), why);
+	} else
+		log_warnx("snmp", "SET %s.%lu refused (%s): %s",
+		    sa_col_name(col), sa_req_tidx(req), sa_errname(err), why);
+	netsnmp_set_request_error(ri, req, err);
+}
+
+static long
+sa_req_long(netsnmp_request_info *req)
+{
+	netsnmp_variable_list *vb = req->requestvb;
+
+	return vb->val.integer != NULL ? *vb->val.integer : 0;
+}
+
+/* RESERVE1: the type and the value of one varbind */
+static int
+sa_set_check(netsnmp_request_info *req, const char **why)
+{
+	netsnmp_variable_list *vb = req->requestvb;
+	unsigned col = sa_req_col(req);
+	long v, lo, hi;
+
+	switch (col) {
+	case BMCW_CONTROL_LOCK:
+		lo = 0;
+		hi = SA_LOCK_MAX;
+		break;
+	case BMCW_CONTROL_POWER:
+		lo = BMCW_POWER_ACTION_POWER_OFF;
+		hi = BMCW_POWER_ACTION_SOFT_OFF;
+		break;
+	case BMCW_CONTROL_IDENTIFY:
+		lo = -1;
+		hi = 255;
+		break;
+	case BMCW_CONTROL_SEL_CLEAR:
+		lo = BMCW_CONTROL_SEL_CLEAR_CLEAR;
+		hi = BMCW_CONTROL_SEL_CLEAR_CLEAR;
+		break;
+	default:
+		*why = "not writable";
+		return SNMP_ERR_NOTWRITABLE;
+	}
+	if (vb->type != ASN_INTEGER || vb->val.integer == NULL) {
+		*why = "not an INTEGER";
+		return SNMP_ERR_WRONGTYPE;
+	}
+	v = *vb->val.integer;
+	if (v < lo || v > hi) {
+		*why = col == BMCW_CONTROL_POWER ||
+		    col == BMCW_CONTROL_SEL_CLEAR ? (v == 1 ?
+		    "noAction(1) is no action" : "not an action") :
+		    "out of range";
+		return SNMP_ERR_WRONGVALUE;
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+/* RESERVE2: allowed, locked, not busy, reachable */
+static int
+sa_set_allowed(struct sa_target *t, netsnmp_request_info *req,
+    netsnmp_request_info *reqs, char *why, size_t len)
+{
+	static const unsigned bit[] = {
+		[BMCW_CONTROL_POWER] = BMCW_CONTROL_ALLOWED_POWER,
+		[BMCW_CONTROL_IDENTIFY] = BMCW_CONTROL_ALLOWED_IDENTIFY,
+		[BMCW_CONTROL_SEL_CLEAR] = BMCW_CONTROL_ALLOWED_SEL_CLEAR,
+	};
+	static const char *const allow[] = {
+		[BMCW_CONTROL_POWER] = "power",
+		[BMCW_CONTROL_IDENTIFY] = "identify",
+		[BMCW_CONTROL_SEL_CLEAR] = "sel-clear",
+	};
+	const struct wire_row *w;
+	const struct wire_val *v;
+	netsnmp_request_info *o;
+	unsigned col = sa_req_col(req), ocol;
+	int locked = 0;
+
+	if (col == BMCW_CONTROL_LOCK) {
+		if (sa_req_long(req) != t->ctl.lock) {
+			(void)snprintf(why, len, "lock %ld is not the current "
+			    "%ld", sa_req_long(req), t->ctl.lock);
+			return SNMP_ERR_INCONSISTENTVALUE;
+		}
+		return SNMP_ERR_NOERROR;
+	}
+	w = sa_target_row(t, WIRE_TAB_CONTROL);
+	v = w != NULL ? wire_row_col(w, BMCW_CONTROL_ALLOWED) : NULL;
+	if (v == NULL || v->slen < 1 || v->s == NULL ||
+	    !(v->s[0] & (0x80u >> bit[col]))) {
+		(void)snprintf(why, len, "not allowed for this target "
+		    "(allow %s in bmcwatchd.conf)", allow[col]);
+		return SNMP_ERR_NOTWRITABLE;
+	}
+	if (sa.ctl_path == NULL) {
+		(void)snprintf(why, len, "no control socket (-S)");
+		return SNMP_ERR_NOTWRITABLE;
+	}
+	for (o = reqs; o != NULL; o = o->next) {
+		if (o == req || sa_req_tidx(o) != t->tidx)
+			continue;
+		ocol = sa_req_col(o);
+		if (ocol == BMCW_CONTROL_LOCK)
+			locked = 1;
+		else if (sa_is_action(ocol)) {
+			(void)snprintf(why, len, "one action per SET");
+			return SNMP_ERR_INCONSISTENTVALUE;
+		}
+	}
+	if (!locked) {
+		(void)snprintf(why, len, "bmcwControlLock not in the same "
+		    "SET");
+		return SNMP_ERR_INCONSISTENTVALUE;
+	}
+	if (t->ctl.fd >= 0) {
+		(void)snprintf(why, len, "%s still in progress",
+		    t->ctl.action);
+		return SNMP_ERR_INCONSISTENTVALUE;
+	}
+	w = sa_target_row(t, WIRE_TAB_TARGET);
+	v = w != NULL ? wire_row_col(w, BMCW_TARGET_REACHABLE) : NULL;
+	if (v == NULL || v->i != 1) {
+		(void)snprintf(why, len, "the BMC is unreachable");
+		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+/* ACTION: the request line, and a connection to send it on */
+static int
+sa_set_prepare(struct sa_target *t, netsnmp_request_info *req, char *why,
+    size_t len)
+{
+	static const char *const power[] = {
+		[BMCW_POWER_ACTION_POWER_OFF] = "off",
+		[BMCW_POWER_ACTION_POWER_ON] = "on",
+		[BMCW_POWER_ACTION_POWER_CYCLE] = "cycle",
+		[BMCW_POWER_ACTION_HARD_RESET] = "reset",
+		[BMCW_POWER_ACTION_DIAG_INTERRUPT] = "diag",
+		[BMCW_POWER_ACTION_SOFT_OFF] = "soft",
+	};
+	struct sockaddr_un sun;
+	struct sa_ctl *c = &t->ctl;
+	long v = sa_req_long(req);
+	int fd;
+
+	switch (sa_req_col(req)) {
+	case BMCW_CONTROL_POWER:
+		(void)snprintf(c->pend_action, sizeof(c->pend_action),
+		    "chassis power %s", power[v]);
+		c->pend_power = v;
+		break;
+	case BMCW_CONTROL_IDENTIFY:
+		if (v < 0)
+			(void)snprintf(c->pend_action, sizeof(c->pend_action),
+			    "chassis identify force");
+		else if (v == 0)
+			(void)snprintf(c->pend_action, sizeof(c->pend_action),
+			    "chassis identify off");
+		else
+			(void)snprintf(c->pend_action, sizeof(c->pend_action),
+			    "chassis identify %ld", v);
+		c->pend_identify = v;
+		break;
+	default:
+		(void)snprintf(c->pend_action, sizeof(c->pend_action),
+		    "sel clear");
+		break;
+	}
+	(void)snprintf(c->pend_line, sizeof(c->pend_line), "%s target=%s\n",
+	    c->pend_action, t->name);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(sa.ctl_path) >= sizeof(sun.sun_path)) {
+		(void)snprintf(why, len, "%s: path too long", sa.ctl_path);
+		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	}
+	(void)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s",
+	    sa.ctl_path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) < 0 || connect(fd, (struct sockaddr *)&sun,
+	    sizeof(sun)) != 0) {
+		(void)snprintf(why, len, "%s: %s", sa.ctl_path,
+		    strerror(errno));
+		if (fd >= 0)
+			(void)close(fd);
+		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	}
+	c->pend_fd = fd;
+	return SNMP_ERR_NOERROR;
+}
+
+/* COMMIT: send it (the answer is read by the loop: sa_ctl_input) */
+static void
+sa_set_commit(struct sa_target *t, netsnmp_request_info *req)
+{
+	struct sa_ctl *c = &t->ctl;
+	size_t n = strlen(c->pend_line);
+	unsigned col = sa_req_col(req);
+
+	if (col == BMCW_CONTROL_LOCK) {
+		c->lock = c->lock >= SA_LOCK_MAX ? 0 : c->lock + 1;
+		return;
+	}
+	if (c->pend_fd < 0)
+		return;
+	(void)snprintf(c->action, sizeof(c->action), "%s", c->pend_action);
+	c->action_time = (uint32_t)time(NULL);
+	c->requests++;
+	if (col == BMCW_CONTROL_POWER)
+		c->power = c->pend_power;
+	else if (col == BMCW_CONTROL_IDENTIFY)
+		c->identify = c->pend_identify;
+	if (write(c->pend_fd, c->pend_line, n) != (ssize_t)n) {
+		(void)snprintf(c->result, sizeof(c->result), "not sent to "
+		    "bmcwatchd: %s", strerror(errno));
+		c->failures++;
+		(void)close(c->pend_fd);
+	} else {
+		(void)snprintf(c->result, sizeof(c->result), "in progress");
+		c->fd = c->pend_fd;
+		c->inlen = 0;
+	}
+	c->pend_fd = -1;
+	log_target(LOG_NOTICE, t->name, "snmp", "SET accepted: %s",
+	    c->action);
+}
+
+static void
+sa_set_release(struct sa_target *t)
+{
+	if (t->ctl.pend_fd >= 0)
+		(void)close(t->ctl.pend_fd);
+	t->ctl.pend_fd = -1;
+}
+
+static int
+sa_control_set(netsnmp_agent_request_info *ri, netsnmp_request_info *reqs)
+{
+	netsnmp_request_info *req;
+	struct sa_target *t;
+	const char *cwhy;
+	char why[300];
+	int err;
+
+	for (req = reqs; req != NULL; req = req->next) {
+		if (req->processed)
+			continue;
+		t = sa_target_by_index(sa_req_tidx(req));
+		switch (ri->mode) {
+		case MODE_SET_RESERVE1:
+			cwhy = "no such target";
+			if (t == NULL)
+				sa_refuse(ri, req, NULL, SNMP_ERR_NOCREATION,
+				    cwhy);
+			else if ((err = sa_set_check(req, &cwhy)) !=
+			    SNMP_ERR_NOERROR)
+				sa_refuse(ri, req, t, err, cwhy);
+			break;
+		case MODE_SET_RESERVE2:
+			if (t == NULL)
+				sa_refuse(ri, req, NULL,
+				    SNMP_ERR_RESOURCEUNAVAILABLE,
+				    "the target is gone");
+			else if ((err = sa_set_allowed(t, req, reqs, why,
+			    sizeof(why))) != SNMP_ERR_NOERROR)
+				sa_refuse(ri, req, t, err, why);
+			break;
+		case MODE_SET_ACTION:
+			if (t == NULL)
+				sa_refuse(ri, req, NULL,
+				    SNMP_ERR_RESOURCEUNAVAILABLE,
+				    "the target is gone");
+			else if (sa_is_action(sa_req_col(req)) &&
+			    (err = sa_set_prepare(t, req, why,
+			    sizeof(why))) != SNMP_ERR_NOERROR)
+				sa_refuse(ri, req, t, err, why);
+			break;
+		case MODE_SET_COMMIT:
+			if (t != NULL)
+				sa_set_commit(t, req);
+			break;
+		default:	/* FREE, UNDO */
+			if (t != NULL)
+				sa_set_release(t);
+			break;
+		}
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+/* a column of bmcwControlTable that the subagent keeps */
+static int
+sa_control_val(const struct sa_target *t, unsigned col, struct wire_val *v)
+{
+	const struct sa_ctl *c = &t->ctl;
+
+	memset(v, 0, sizeof(*v));
+	v->col = (uint8_t)col;
+	v->type = WIRE_INT;
+	switch (col) {
+	case BMCW_CONTROL_LOCK:
+		v->i = c->lock;
+		break;
+	case BMCW_CONTROL_POWER:
+		v->i = c->power;
+		break;
+	case BMCW_CONTROL_IDENTIFY:
+		v->i = c->identify;
+		break;
+	case BMCW_CONTROL_SEL_CLEAR:
+		v->i = BMCW_CONTROL_SEL_CLEAR_NO_ACTION;
+		break;
+	case BMCW_CONTROL_IN_PROGRESS:
+		v->i = c->fd >= 0 ? 1 : 2;
+		break;
+	case BMCW_CONTROL_LAST_ACTION:
+	case BMCW_CONTROL_LAST_RESULT:
+		v->type = WIRE_STRING;
+		v->s = (uint8_t *)(uintptr_t)(col == BMCW_CONTROL_LAST_ACTION ?
+		    c->action : c->result);
+		v->slen = strlen((const char *)v->s);
+		break;
+	case BMCW_CONTROL_LAST_TIME:
+		v->type = WIRE_UNSIGNED;
+		v->u = c->action_time;
+		break;
+	case BMCW_CONTROL_REQUESTS:
+	case BMCW_CONTROL_REFUSED:
+	case BMCW_CONTROL_FAILURES:
+		v->type = WIRE_COUNTER;
+		v->u = col == BMCW_CONTROL_REQUESTS ? c->requests :
+		    col == BMCW_CONTROL_REFUSED ? c->refused : c->failures;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+/* the daemon's answer to an action: its result */
+static void
+sa_ctl_input(struct sa_target *t)
+{
+	struct sa_ctl *c = &t->ctl;
+	size_t plen, hlen, k;
+	ssize_t n;
+	int code, h;
+
+	n = read(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n > 0) {
+		c->inlen += (size_t)n;
+		h = ctl_frame_header(c->in, c->inlen, &code, &plen, &hlen);
+		if (h == 0 || (h > 0 && c->inlen - hlen < plen &&
+		    c->inlen < sizeof(c->in)))
+			return;		/* more to come */
+		if (h < 0) {
+			(void)snprintf(c->result, sizeof(c->result), "not an "
+			    "answer from bmcwatchd");
+			c->failures++;
+		} else if (code == 0)
+			(void)snprintf(c->result, sizeof(c->result), "ok");
+		else {
+			if (plen > c->inlen - hlen)
+				plen = c->inlen - hlen;
+			for (k = plen; k > 0 && (c->in[hlen + k - 1] == '\n' ||
+			    c->in[hlen + k - 1] == ' '); k--)
+				;
+			(void)snprintf(c->result, sizeof(c->result), "%.*s",
+			    (int)k, c->in + hlen);
+			for (k = 0; c->result[k] != '\0'; k++)
+				if ((unsigned char)c->result[k] < 0x20)
+					c->result[k] = ' ';
+			c->failures++;
+		}
+	} else {
+		(void)snprintf(c->result, sizeof(c->result), "no answer: "
+		    "bmcwatchd closed the connection");
+		c->failures++;
+	}
+	log_target(LOG_INFO, t->name, "snmp", "%s: %s", c->action,
+	    c->result);
+	(void)close(c->fd);
+	c->fd = -1;
 }
 
 /* ---- handlers ----------------------------------------------------------- */
@@ -447,6 +987,9 @@ sa_table_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 
 	(void)h;
 	(void)reg;
+	if (ri->mode != MODE_GET && ri->mode != MODE_GETNEXT &&
+	    ri->mode != MODE_GETBULK)
+		return sa_control_set(ri, reqs);
 	for (req = reqs; req != NULL; req = req->next) {
 		if (req->processed || ri->mode != MODE_GET)
 			continue;
@@ -456,7 +999,15 @@ sa_table_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 			netsnmp_set_request_error(ri, req, SNMP_NOSUCHINSTANCE);
 			continue;
 		}
-		if (r->tab == WIRE_TAB_SEL_INFO &&
+		if (r->tab == WIRE_TAB_CONTROL &&
+		    ti->colnum != BMCW_CONTROL_ALLOWED) {
+			if (sa_control_val(r->tgt, ti->colnum, &sup) != 0) {
+				netsnmp_set_request_error(ri, req,
+				    SNMP_NOSUCHINSTANCE);
+				continue;
+			}
+			v = &sup;
+		} else if (r->tab == WIRE_TAB_SEL_INFO &&
 		    ti->colnum == BMCW_SEL_NOTIFY_SUPPRESSED) {
 			memset(&sup, 0, sizeof(sup));
 			sup.type = WIRE_COUNTER;
@@ -560,6 +1111,7 @@ sa_register(void)
 		tb->td = netsnmp_tdata_create_table(tb->name, 0);
 		reg = netsnmp_create_handler_registration(tb->name,
 		    sa_table_handler, tb->base, tb->baselen,
+		    tb->tab == WIRE_TAB_CONTROL ? HANDLER_CAN_RWRITE :
 		    HANDLER_CAN_RONLY);
 		ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
 		if (tb->ent)
@@ -797,7 +1349,8 @@ static void
 sa_usage(void)
 {
 	fprintf(stderr, "usage: %s -s FD -x AGENTX-SOCKET -i INDEX-FILE "
-	    "[-r SEL-TRAPS-PER-MINUTE] [-T START] [-e FD] [-d] [-v]\n",
+	    "[-S CONTROL-SOCKET] [-r SEL-TRAPS-PER-MINUTE] [-T START] "
+	    "[-e FD] [-d] [-v]\n",
 	    SA_NAME);
 	exit(2);
 }
@@ -819,6 +1372,7 @@ int
 main(int argc, char **argv)
 {
 	const char *agentx = NULL;
+	struct sa_target *t;
 	fd_set r;
 	struct timeval tv;
 	int ch, debug = 0, verbose = 0, errfd = -1, n, block, k;
@@ -826,7 +1380,7 @@ main(int argc, char **argv)
 
 	sa.fd = -1;
 	sa.sel_recent_max = 256;
-	while ((ch = getopt(argc, argv, "de:i:r:s:T:vx:")) != -1) {
+	while ((ch = getopt(argc, argv, "de:i:r:S:s:T:vx:")) != -1) {
 		switch (ch) {
 		case 'd':
 			debug = 1;
@@ -842,6 +1396,9 @@ main(int argc, char **argv)
 			break;
 		case 's':
 			sa.fd = (int)sa_num(optarg, 1024);
+			break;
+		case 'S':
+			sa.ctl_path = optarg;
 			break;
 		case 'T':
 			sa.start_time = (uint32_t)sa_num(optarg, UINT32_MAX);
@@ -920,6 +1477,12 @@ main(int argc, char **argv)
 		FD_SET(sa.fd, &r);
 		if (sa.fd >= n)
 			n = sa.fd + 1;
+		for (t = sa.targets; t != NULL; t = t->next)
+			if (t->ctl.fd >= 0 && t->ctl.fd < FD_SETSIZE) {
+				FD_SET(t->ctl.fd, &r);
+				if (t->ctl.fd >= n)
+					n = t->ctl.fd + 1;
+			}
 		k = select(n, &r, NULL, NULL, block ? NULL : &tv);
 		if (k < 0) {
 			if (errno == EINTR)
@@ -932,6 +1495,12 @@ main(int argc, char **argv)
 				if (sa_input() != 0)
 					break;
 			}
+			for (t = sa.targets; t != NULL; t = t->next)
+				if (t->ctl.fd >= 0 && t->ctl.fd < FD_SETSIZE &&
+				    FD_ISSET(t->ctl.fd, &r)) {
+					FD_CLR(t->ctl.fd, &r);
+					sa_ctl_input(t);
+				}
 			snmp_read(&r);
 		} else
 			snmp_timeout();

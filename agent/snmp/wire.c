@@ -22,6 +22,8 @@ wire_tab_ok(unsigned t)
 	case WIRE_TAB_SEL_ENTRY:
 	case WIRE_TAB_SEL_PROBLEM:
 	case WIRE_TAB_CHASSIS:
+	case WIRE_TAB_CONTROL:
+	case WIRE_TAB_CONSOLE:
 	case WIRE_TAB_WATCHDOG:
 	case WIRE_TAB_ENT:
 	case WIRE_TAB_ENT_SENSOR:

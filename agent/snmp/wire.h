@@ -54,6 +54,10 @@
 #define WIRE_TAB_SEL_PROBLEM	6u	/* bmcwSelProblemTable */
 #define WIRE_TAB_CHASSIS	7u	/* bmcwChassisTable */
 #define WIRE_TAB_WATCHDOG	8u	/* bmcwWatchdogTable */
+#define WIRE_TAB_CONTROL	9u	/* bmcwControlTable: the daemon sends
+					 * bmcwControlAllowed, the subagent
+					 * keeps the rest */
+#define WIRE_TAB_CONSOLE	10u	/* bmcwConsoleTable */
 #define WIRE_TAB_ENT		47u	/* ENTITY-MIB entPhysicalTable */
 #define WIRE_TAB_ENT_SENSOR	99u	/* entPhySensorTable */
 /* 1 if t is one of the above */
