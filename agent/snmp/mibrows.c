@@ -946,6 +946,35 @@ mibrows_sig(const struct store_target *t)
 }
 
 void
+mibrows_webhook(FILE *f, const struct store_webhook *w)
+{
+	fprintf(f, "W %s\nR %u 0\n", w->name, WIRE_TAB_WEBHOOK);
+	mr_str(f, BMCW_WEBHOOK_NAME, w->name);
+	mr_u(f, BMCW_WEBHOOK_QUEUE_DEPTH, WIRE_GAUGE, w->queued);
+	mr_u(f, BMCW_WEBHOOK_DELIVERED, WIRE_COUNTER, w->delivered);
+	mr_u(f, BMCW_WEBHOOK_FAILED, WIRE_COUNTER, w->failures);
+	mr_u(f, BMCW_WEBHOOK_DROPPED, WIRE_COUNTER, w->dropped);
+	mr_u(f, BMCW_WEBHOOK_LAST_DELIVERY, WIRE_UNSIGNED,
+	    mr_secs(w->last_delivery_wall_ms));
+	mr_display(f, "c", BMCW_WEBHOOK_LAST_ERROR, w->last_error, 255);
+}
+
+uint64_t
+mibrows_webhook_sig(const struct store_webhook *w)
+{
+	uint64_t h = 1469598103934665603ull;
+	uint64_t v[] = { w->queued, w->delivered, w->failures, w->dropped,
+	    (uint64_t)w->last_delivery_wall_ms };
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		h = (h ^ v[i]) * 1099511628211ull;
+	for (i = 0; w->last_error[i] != '\0'; i++)
+		h = (h ^ (uint8_t)w->last_error[i]) * 1099511628211ull;
+	return h;
+}
+
+void
 mibrows_general(FILE *f)
 {
 	wire_put_u64(f, "G", 4, WIRE_UNSIGNED, STORE_SEL_RECENT);

@@ -149,6 +149,10 @@ static struct sa_tab sa_tabs[] = {
 	TAB(WIRE_TAB_CONSOLE, "bmcwConsoleTable", 0, 0,
 	    BMCW_CONSOLE_TABLE_MIN_COL, BMCW_CONSOLE_TABLE_MAX_COL,
 	    BMCW_CONSOLE_TABLE_OID),
+	/* indexed by bmcwWebhookIndex, not by target */
+	TAB(WIRE_TAB_WEBHOOK, "bmcwWebhookTable", 0, 0,
+	    BMCW_WEBHOOK_TABLE_MIN_COL, BMCW_WEBHOOK_TABLE_MAX_COL,
+	    BMCW_WEBHOOK_TABLE_OID),
 	/* ENTITY-MIB entPhysicalTable, ENTITY-SENSOR-MIB entPhySensorTable */
 	TAB(WIRE_TAB_ENT, "entPhysicalTable", 0, 1, 2, 16,
 	    1, 3, 6, 1, 2, 1, 47, 1, 1, 1),
@@ -157,11 +161,22 @@ static struct sa_tab sa_tabs[] = {
 };
 #define SA_NTABS	(sizeof(sa_tabs) / sizeof(sa_tabs[0]))
 
+/* a webhook's row (bmcwWebhookTable) */
+struct sa_hook {
+	struct sa_hook	*next;
+	char		 name[WIRE_NAME_MAX + 1];
+	unsigned	 idx;		/* 0: no index left: not served */
+	struct sa_row	*row;
+};
+#define SA_HOOK_MAX	255	/* bmcwWebhookIndex 1..255 */
+
 static struct {
 	int		 fd;		/* to bmcwatchd */
 	char		*in;
 	size_t		 inlen;
 	const char	*index_file;
+	char		*hook_index_file;	/* index_file.webhooks */
+	struct sa_hook	*hooks;
 	const char	*ctl_path;	/* the daemon's control socket, or
 					 * NULL: no actions */
 	struct sa_target *targets;
@@ -212,9 +227,10 @@ sa_timestamp(int64_t wall_ms)
 
 /* ---- target indexes ----------------------------------------------------- */
 
-/* "INDEX NAME" lines; 0, or -1 (logged) */
+/* "INDEX NAME" lines of file; 0, or -1 (logged) */
 static int
-sa_index_load(unsigned *used, char (*names)[WIRE_NAME_MAX + 1], size_t max)
+sa_index_load(const char *file, unsigned *used,
+    char (*names)[WIRE_NAME_MAX + 1], size_t max)
 {
 	char *buf, *line, *nl, *sp;
 	ssize_t n;
@@ -222,10 +238,10 @@ sa_index_load(unsigned *used, char (*names)[WIRE_NAME_MAX + 1], size_t max)
 	char *end;
 	int fd;
 
-	if ((fd = open(sa.index_file, O_RDONLY | O_CLOEXEC)) < 0) {
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		log_warn("snmp", "%s", sa.index_file);
+		log_warn("snmp", "%s", file);
 		return -1;
 	}
 	buf = xmalloc(SA_INDEX_MAX + 1);
@@ -233,7 +249,7 @@ sa_index_load(unsigned *used, char (*names)[WIRE_NAME_MAX + 1], size_t max)
 	(void)close(fd);
 	if (n < 0 || (size_t)n > SA_INDEX_MAX) {
 		log_warnx("snmp", "%s: unreadable or larger than %u bytes",
-		    sa.index_file, SA_INDEX_MAX);
+		    file, SA_INDEX_MAX);
 		free(buf);
 		return -1;
 	}
@@ -251,7 +267,7 @@ sa_index_load(unsigned *used, char (*names)[WIRE_NAME_MAX + 1], size_t max)
 		    v > BMCW_TARGET_ID_MAX || v > max ||
 		    strlen(end + 1) > WIRE_NAME_MAX) {
 			log_warnx("snmp", "%s: bad line '%.40s' ignored",
-			    sa.index_file, line);
+			    file, line);
 			continue;
 		}
 		sp = end + 1;
@@ -262,9 +278,11 @@ sa_index_load(unsigned *used, char (*names)[WIRE_NAME_MAX + 1], size_t max)
 	return 0;
 }
 
-/* the index of name: from the file, or the lowest free one (saved) */
+/* the index of name in file (1..max): from the file, or the lowest
+ * free one (saved); what is a target or a webhook */
 static unsigned
-sa_index_of(const char *name)
+sa_index_of(const char *file, const char *what, const char *name,
+    unsigned max)
 {
 	static unsigned used[BMCW_TARGET_ID_MAX];
 	static char names[BMCW_TARGET_ID_MAX][WIRE_NAME_MAX + 1];
@@ -274,17 +292,16 @@ sa_index_of(const char *name)
 	unsigned i, free_i = 0;
 
 	memset(used, 0, sizeof(used));
-	(void)sa_index_load(used, names, BMCW_TARGET_ID_MAX);
-	for (i = 0; i < BMCW_TARGET_ID_MAX; i++) {
+	(void)sa_index_load(file, used, names, max);
+	for (i = 0; i < max; i++) {
 		if (used[i] && strcmp(names[i], name) == 0)
 			return i + 1;
 		if (!used[i] && free_i == 0)
 			free_i = i + 1;
 	}
 	if (free_i == 0) {
-		log_warnx("snmp", "target %s: all %d SNMP indexes taken: not "
-		    "served (free one in %s)", name, BMCW_TARGET_ID_MAX,
-		    sa.index_file);
+		log_warnx("snmp", "%s %s: all %u SNMP indexes taken: not "
+		    "served (free one in %s)", what, name, max, file);
 		return 0;
 	}
 	used[free_i - 1] = 1;
@@ -294,13 +311,13 @@ sa_index_of(const char *name)
 		if (used[i])
 			len += (size_t)snprintf(out + len, cap - len, "%u %s\n",
 			    i + 1, names[i]);
-	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", sa.index_file);
-	if (fileio_replace(sa.index_file, tmp, out, len, 0644, err,
+	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", file);
+	if (fileio_replace(file, tmp, out, len, 0644, err,
 	    sizeof(err)) != 0)
-		log_warnx("snmp", "target %s: index %u not saved: %s", name,
+		log_warnx("snmp", "%s %s: index %u not saved: %s", what, name,
 		    free_i, err);
 	else
-		log_info("snmp", "target %s: SNMP index %u", name, free_i);
+		log_info("snmp", "%s %s: SNMP index %u", what, name, free_i);
 	free(out);
 	return free_i;
 }
@@ -322,31 +339,95 @@ sa_target(const char *name, int create)
 	t->ctl.fd = -1;
 	t->ctl.pend_fd = -1;
 	t->ctl.power = BMCW_POWER_ACTION_NO_ACTION;
-	t->tidx = sa_index_of(name);
+	t->tidx = sa_index_of(sa.index_file, "target", name,
+	    BMCW_TARGET_ID_MAX);
 	t->next = sa.targets;
 	sa.targets = t;
 	return t;
 }
 
 static void
+sa_row_free(struct sa_row *r)
+{
+	struct sa_tab *tb = sa_tab(r->tab);
+	size_t k;
+
+	if (r->row != NULL && tb != NULL && tb->td != NULL)
+		(void)netsnmp_tdata_remove_and_delete_row(tb->td, r->row);
+	for (k = 0; k < r->w.nv; k++)
+		free(r->w.v[k].s);
+	free(r->w.v);
+	free(r);
+}
+
+static void
 sa_rows_clear(struct sa_target *t)
 {
 	struct sa_row *r, *next;
-	struct sa_tab *tb;
-	size_t k;
 
 	for (r = t->rows; r != NULL; r = next) {
 		next = r->next;
-		tb = sa_tab(r->tab);
-		if (r->row != NULL && tb != NULL && tb->td != NULL)
-			(void)netsnmp_tdata_remove_and_delete_row(tb->td,
-			    r->row);
-		for (k = 0; k < r->w.nv; k++)
-			free(r->w.v[k].s);
-		free(r->w.v);
-		free(r);
+		sa_row_free(r);
 	}
 	t->rows = NULL;
+}
+
+/* ---- webhooks ----------------------------------------------------------- */
+
+static void
+sa_webhook(struct wire_msg *m)
+{
+	struct sa_tab *tb = sa_tab(WIRE_TAB_WEBHOOK);
+	struct sa_hook *h;
+	struct sa_row *r;
+	u_long ix;
+
+	for (h = sa.hooks; h != NULL; h = h->next)
+		if (strcmp(h->name, m->name) == 0)
+			break;
+	if (h == NULL) {
+		h = xcalloc(1, sizeof(*h));
+		(void)snprintf(h->name, sizeof(h->name), "%s", m->name);
+		h->idx = sa_index_of(sa.hook_index_file, "webhook", m->name,
+		    SA_HOOK_MAX);
+		h->next = sa.hooks;
+		sa.hooks = h;
+	}
+	if (h->row != NULL)
+		sa_row_free(h->row);
+	h->row = NULL;
+	if (h->idx == 0 || m->nrows != 1 || m->rows[0].tab !=
+	    WIRE_TAB_WEBHOOK || tb == NULL || tb->td == NULL)
+		return;
+	r = xcalloc(1, sizeof(*r));
+	r->tab = WIRE_TAB_WEBHOOK;
+	r->w = m->rows[0];
+	m->rows[0].v = NULL;
+	m->rows[0].nv = 0;
+	r->row = netsnmp_tdata_create_row();
+	r->row->data = r;
+	ix = h->idx;
+	netsnmp_tdata_row_add_index(r->row, ASN_UNSIGNED, &ix, sizeof(ix));
+	if (netsnmp_tdata_add_row(tb->td, r->row) != SNMPERR_SUCCESS) {
+		netsnmp_tdata_delete_row(r->row);
+		r->row = NULL;
+	}
+	h->row = r;
+}
+
+static void
+sa_webhook_gone(const char *name)
+{
+	struct sa_hook **pp, *h;
+
+	for (pp = &sa.hooks; (h = *pp) != NULL; pp = &h->next)
+		if (strcmp(h->name, name) == 0) {
+			*pp = h->next;
+			if (h->row != NULL)
+				sa_row_free(h->row);
+			free(h);
+			return;
+		}
 }
 
 static void
@@ -1268,6 +1349,12 @@ sa_message(const char *p, size_t len)
 	case WIRE_NOTIFY:
 		sa_notify(&m);
 		break;
+	case WIRE_WEBHOOK:
+		sa_webhook(&m);
+		break;
+	case WIRE_WEBHOOK_GONE:
+		sa_webhook_gone(m.name);
+		break;
 	default:
 		break;
 	}
@@ -1416,6 +1503,13 @@ main(int argc, char **argv)
 	if (sa.fd < 3 || agentx == NULL || sa.index_file == NULL ||
 	    optind != argc)
 		sa_usage();
+	{
+		size_t len = strlen(sa.index_file) + sizeof(".webhooks");
+
+		sa.hook_index_file = xmalloc(len);
+		(void)snprintf(sa.hook_index_file, len, "%s.webhooks",
+		    sa.index_file);
+	}
 	/* a burst per window, as bmcwNotifySelEntryBurst (0..1000) says */
 	sa.sel_window_s = SA_SEL_WINDOW_S;
 	sa.sel_burst = rate;

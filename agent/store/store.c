@@ -167,15 +167,23 @@ store_free(struct store *s)
 void
 store_set_webhook(struct store *s, const struct store_webhook *w)
 {
+	struct store_when now;
+	int64_t last;
 	size_t i;
 
+	store_now(&now);
 	for (i = 0; i < s->nwh; i++)
 		if (strcmp(s->wh[i].name, w->name) == 0) {
+			last = w->delivered > s->wh[i].delivered ?
+			    now.wall_ms : s->wh[i].last_delivery_wall_ms;
 			s->wh[i] = *w;
+			s->wh[i].last_delivery_wall_ms = last;
 			return;
 		}
 	s->wh = xreallocarray(s->wh, s->nwh + 1, sizeof(*s->wh));
-	s->wh[s->nwh++] = *w;
+	s->wh[s->nwh] = *w;
+	s->wh[s->nwh++].last_delivery_wall_ms = w->delivered > 0 ?
+	    now.wall_ms : 0;
 }
 
 void

@@ -338,6 +338,9 @@ struct store_webhook {
 	uint64_t	 dropped;	/* by the overflow policy */
 	unsigned	 attempt;	/* of the head event, 0: none failed */
 	char		 last_error[STORE_TEXT_MAX];
+	/* set by the store (the caller's value is ignored): when
+	 * delivered last grew, wall-clock ms, 0 never */
+	int64_t		 last_delivery_wall_ms;
 };
 void		 store_set_webhook(struct store *,
 		    const struct store_webhook *);
