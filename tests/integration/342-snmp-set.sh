@@ -78,7 +78,9 @@ check_eq "nothing reached the BMC" \
 
 # power off, with the lock
 sset3 "$C.1.1" i 0 "$C.3.1" i 2 >"$W/set.out" 2>&1
-check "lock 0 + powerOff(2): accepted" test $? = 0
+rc=$?
+check "lock 0 + powerOff(2): accepted" test "$rc" = 0
+[ "$rc" = 0 ] || sed 's/^/#   | /' "$W/set.out"
 check_eq "bmcwControlLock advanced to 1" "$(sval "$C.1.1")" 1
 check_eq "bmcwControlLastAction" "$(sval "$C.7.1")" '"chassis power off"'
 result_ok() { [ "$(sval "$C.9.1" 2>/dev/null)" = '"ok"' ]; }
@@ -106,7 +108,9 @@ python3 "$TESTS_DIR/integration/sel_console.py" "$SIMCON_a" <"$W/cmds" \
 n=$(sim_ipmitool sel info | sed -n 's/^Entries *: //p')
 check "ipmitool: $n entries (4 at least)" test "$n" -ge 4
 sset3 "$C.1.1" i 1 "$C.5.1" i 2 >"$W/set.out" 2>&1
-check "lock 1 + selClear(2): accepted" test $? = 0
+rc=$?
+check "lock 1 + selClear(2): accepted" test "$rc" = 0
+[ "$rc" = 0 ] || sed 's/^/#   | /' "$W/set.out"
 check "bmcwControlLastResult ok" wait_for 15 result_ok
 check_eq "ipmitool: the SEL is empty" \
     "$(sim_ipmitool sel info | sed -n 's/^Entries *: //p')" 0

@@ -102,7 +102,7 @@ sval() {
 
 sset3() {
 	snmpset -v3 -l authPriv -u testrw -a SHA-256 -A testauthpass \
-	    -x AES -X testprivpass -t 3 -r 0 -On -Oe \
+	    -x AES -X testprivpass -t 10 -r 0 -On -Oe \
 	    "udp:127.0.0.1:$SNMP_PORT" "$@"
 }
 
