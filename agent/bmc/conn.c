@@ -6,12 +6,25 @@
 
 static void	conn_on_fd(int, unsigned, void *);
 
+/* a request in flight: the caller's callback, counted on the way back
+ * (a fixed pool: no allocation per request, nothing left behind when
+ * the transport is freed with requests pending) */
+#define CONN_SLOTS	(2 * IPMI_TR_QUEUE)
+struct conn_slot {
+	struct conn	*c;
+	ipmi_done_fn	*done;
+	void		*arg;
+	int		 used;
+};
+
 struct conn {
 	struct ev	*ev;
 	struct ipmi_tr	*tr;
 	struct ev_fd	*fdw;
 	int		 fd;
 	struct ev_timer	*timer;
+	struct conn_stats stats;
+	struct conn_slot slots[CONN_SLOTS];
 };
 
 void
@@ -87,14 +100,54 @@ conn_tr(struct conn *c)
 	return c->tr;
 }
 
+static void
+conn_counted(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
+{
+	struct conn_slot *sl = arg;
+	struct conn *c = sl->c;
+	ipmi_done_fn *done = sl->done;
+	void *darg = sl->arg;
+
+	sl->used = 0;
+	if (err != IPMI_OK)
+		c->stats.failed++;
+	else if (rsp != NULL && rsp->ccode != 0)
+		c->stats.ccode++;
+	done(darg, err, rsp);
+}
+
 int
 conn_submit(struct conn *c, const struct ipmi_req *req, ipmi_done_fn *done,
     void *arg)
 {
-	int r = ipmi_tr_submit(c->tr, req, done, arg, ev_now());
+	struct conn_slot *sl = NULL;
+	size_t i;
+	int r;
 
+	for (i = 0; i < CONN_SLOTS; i++)
+		if (!c->slots[i].used) {
+			sl = &c->slots[i];
+			break;
+		}
+	if (sl == NULL)		/* more than the queue holds: uncounted */
+		r = ipmi_tr_submit(c->tr, req, done, arg, ev_now());
+	else {
+		sl->c = c;
+		sl->done = done;
+		sl->arg = arg;
+		sl->used = 1;
+		if ((r = ipmi_tr_submit(c->tr, req, conn_counted, sl,
+		    ev_now())) != 0)
+			sl->used = 0;
+	}
 	conn_sync(c);
 	return r;
+}
+
+const struct conn_stats *
+conn_stats(const struct conn *c)
+{
+	return &c->stats;
 }
 
 enum ipmi_err

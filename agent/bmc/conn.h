@@ -11,6 +11,15 @@
 
 struct conn;
 
+/* what came back to conn_submit's callers */
+struct conn_stats {
+	uint64_t	failed;		/* no valid answer: timeout after the
+					 * retries, transport or session
+					 * failure, malformed answer */
+	uint64_t	ccode;		/* answers with a completion code
+					 * other than 00h */
+};
+
 /* takes ownership of tr */
 struct conn	*conn_new(struct ev *, struct ipmi_tr *);
 void		 conn_free(struct conn *);
@@ -36,5 +45,6 @@ void		 conn_drain(struct conn *);
  * deadline: after calling the transport directly (ipmi_tr_submit,
  * ipmi_tr_send_payload), as a payload protocol on it does. */
 void		 conn_sync(struct conn *);
+const struct conn_stats *conn_stats(const struct conn *);
 
 #endif

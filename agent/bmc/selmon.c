@@ -2081,3 +2081,9 @@ selmon_open_problems(const struct sel_rec *r, const struct sel_desc *d,
 	free(used);
 	return count;
 }
+
+uint64_t
+selmon_archived(const struct selmon *m)
+{
+	return m->st.archived;
+}

@@ -166,6 +166,14 @@ int		 selmon_start(struct selmon *, int mode, selmon_done_fn *,
 /* Sequential callers: start a pass and run the loop until it ends. */
 void		 selmon_run(struct selmon *, int mode, struct selmon_result *);
 const char	*selmon_strerror(enum selmon_err);
+/*
+ * Entries archived from this BMC in total, as its state file keeps the
+ * count (0 before the state is loaded).  From inside on_entry: the
+ * count before the batch that entry is in, so the k-th entry of a batch
+ * (1, 2 ...) is entry number selmon_archived() + k of this BMC, a
+ * number that survives restarts.
+ */
+uint64_t	 selmon_archived(const struct selmon *);
 
 /*
  * Open problems (pairing, section 29.7): an assertion above "info" is

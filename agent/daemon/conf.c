@@ -689,6 +689,7 @@ tgt_init(struct conf_target *t)
 	t->backoff_max_s = 300;
 	t->in_band_events = 1;
 	t->sel_clear_at = 75;		/* as `bmcwatch sel archive` */
+	t->sel_nearly_full = 90;
 	sol_init(&t->sol);
 	wd_init(&t->watchdog);
 }
@@ -1259,6 +1260,8 @@ static const struct kw kws_target[] = {
 	{ "sel-delete-entries", kw_enum, ST_INT, T(sel_delete_entries), 0,
 	    0, en_yesno, IF_IPMI, 0 },
 	{ "sel-interval", kw_uint, ST_UINT, T(sel_interval_s), 1, 86400,
+	    NULL, IF_ALL, 0 },
+	{ "sel-nearly-full", kw_uint, ST_UINT, T(sel_nearly_full), 0, 100,
 	    NULL, IF_ALL, 0 },
 	{ "sensor-interval", kw_uint, ST_UINT, T(sensor_interval_s), 1,
 	    86400, NULL, IF_ALL, 0 },

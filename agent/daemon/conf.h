@@ -195,6 +195,7 @@ struct conf_target {
 	/* SEL */
 	unsigned	 sel_clear_at;		/* 75 %, 0 = never */
 	unsigned	 sel_clear_free;	/* 0 = off */
+	unsigned	 sel_nearly_full;	/* 90 %, 0 = off */
 	int		 sel_delete_entries;	/* no */
 	char		*severity_file;		/* NULL: built-in table */
 	const struct severity *severity;	/* loaded (owned by the

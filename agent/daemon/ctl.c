@@ -1549,6 +1549,8 @@ struct ctl_watch {
 	int		 general_sent;
 	struct ctl_wsent *sent;		/* what the reader has, by target */
 	size_t		 nsent;
+	struct ctl_wsent *hsent;	/* ... by webhook */
+	size_t		 nhsent;
 };
 
 static void
@@ -1561,6 +1563,7 @@ ctl_watch_free(struct ctl_watch *w)
 	for (i = 0; i < w->nev; i++)
 		free(w->evq[(w->evhead + i) % CTL_WATCH_EVQ]);
 	free(w->sent);
+	free(w->hsent);
 	free(w);
 }
 
@@ -1625,6 +1628,57 @@ ctl_watch_sent(struct ctl_watch *w, const char *name)
 	return NULL;
 }
 
+/* the webhooks' rows (bmcwWebhookTable) as they change, and their
+ * going; 1 if a message was queued */
+static int
+ctl_watch_webhooks(struct ctl_client *c)
+{
+	struct ctl_watch *w = c->watch;
+	struct store *s = c->ctl->store;
+	const struct store_webhook *wh;
+	struct ctl_wsent *e;
+	struct ctl_out o;
+	char *buf;
+	size_t i, k, n = store_nwebhooks(s), len;
+	uint64_t sig;
+
+	for (i = 0; i < n; i++) {
+		wh = store_webhook_at(s, i);
+		sig = mibrows_webhook_sig(wh);
+		for (e = NULL, k = 0; k < w->nhsent && e == NULL; k++)
+			if (strcmp(w->hsent[k].name, wh->name) == 0)
+				e = &w->hsent[k];
+		if (e != NULL && e->sig == sig)
+			continue;
+		if (e == NULL) {
+			w->hsent = xreallocarray(w->hsent, w->nhsent + 1,
+			    sizeof(*w->hsent));
+			e = &w->hsent[w->nhsent++];
+			(void)snprintf(e->name, sizeof(e->name), "%s",
+			    wh->name);
+		}
+		e->sig = sig;
+		ctl_out_open(&o);
+		mibrows_webhook(o.f, wh);
+		ctl_out_close(&o, &buf, &len);
+		return ctl_watch_send(c, buf, len) == 0;
+	}
+	for (i = 0; i < w->nhsent; i++) {
+		for (k = 0; k < n; k++)
+			if (strcmp(store_webhook_at(s, k)->name,
+			    w->hsent[i].name) == 0)
+				break;
+		if (k < n)
+			continue;
+		ctl_out_open(&o);
+		fprintf(o.f, "Y %s\n", w->hsent[i].name);
+		ctl_out_close(&o, &buf, &len);
+		w->hsent[i] = w->hsent[--w->nhsent];
+		return ctl_watch_send(c, buf, len) == 0;
+	}
+	return 0;
+}
+
 /* the next message, if there is one; 1 if one was queued */
 static int
 ctl_watch_next(struct ctl_client *c)
@@ -1680,7 +1734,7 @@ ctl_watch_next(struct ctl_client *c)
 		w->sent[i] = w->sent[--w->nsent];
 		return ctl_watch_send(c, buf, len) == 0;
 	}
-	return 0;
+	return ctl_watch_webhooks(c);
 }
 
 /* queue messages while less than CTL_WATCH_SOFT bytes are unread */

@@ -32,6 +32,7 @@ struct snmpchild {
 	int		 enabled;
 	char		*agentx;
 	char		*index_file;
+	char		*socket;	/* the control socket: SETs (-S) */
 	unsigned	 rate;
 	pid_t		 pid;
 	uint64_t	 started_ms;
@@ -108,7 +109,7 @@ snmpchild_start(struct snmpchild *s)
 {
 	struct spawn_opts o;
 	char fdarg[16], errarg[16], rate[16], start[24], err[256];
-	char *argv[20];
+	char *argv[22];
 	int sv[2], n = 0, v;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0,
@@ -127,6 +128,8 @@ snmpchild_start(struct snmpchild *s)
 	argv[n++] = s->agentx;
 	argv[n++] = (char *)(uintptr_t)"-i";
 	argv[n++] = s->index_file;
+	argv[n++] = (char *)(uintptr_t)"-S";
+	argv[n++] = s->socket;
 	argv[n++] = (char *)(uintptr_t)"-r";
 	argv[n++] = rate;
 	argv[n++] = (char *)(uintptr_t)"-T";
@@ -141,7 +144,7 @@ snmpchild_start(struct snmpchild *s)
 	}
 	if (log_to_stderr())
 		argv[n++] = (char *)(uintptr_t)"-d";
-	for (v = log_verbosity(); v > 0 && n < 18; v--)
+	for (v = log_verbosity(); v > 0 && n < 20; v--)
 		argv[n++] = (char *)(uintptr_t)"-v";
 	argv[n] = NULL;
 	s->pid = spawn_start(s->sp, argv, &o, snmpchild_exit, s, err,
@@ -203,7 +206,7 @@ snmpchild_conf(struct snmpchild *s, const struct conf *c)
 	same = s->enabled == (c->snmp != 0) && s->agentx != NULL &&
 	    strcmp(s->agentx, c->agentx_socket) == 0 &&
 	    strcmp(s->index_file, idx) == 0 && s->rate ==
-	    c->snmp_sel_trap_rate;
+	    c->snmp_sel_trap_rate && strcmp(s->socket, c->socket) == 0;
 	if (same && (s->pid > 0 || !s->enabled)) {
 		free(idx);
 		return;
@@ -211,6 +214,8 @@ snmpchild_conf(struct snmpchild *s, const struct conf *c)
 	snmpchild_stop(s);
 	free(s->agentx);
 	free(s->index_file);
+	free(s->socket);
+	s->socket = xstrdup(c->socket);
 	s->agentx = xstrdup(c->agentx_socket);
 	s->index_file = idx;
 	s->rate = c->snmp_sel_trap_rate;
@@ -240,5 +245,6 @@ snmpchild_free(struct snmpchild *s)
 	free(s->prog);
 	free(s->agentx);
 	free(s->index_file);
+	free(s->socket);
 	free(s);
 }

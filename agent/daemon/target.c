@@ -41,6 +41,9 @@
 #define TARGET_OWNER_WAIT_MS	1500	/* as bmcwatch watchdog set */
 #define TARGET_STUCK_EXTRA_MS	5000
 #define TARGET_STOP_POLL_MS	50
+/* restart cause, POH counter, boot flags: asked once a minute (the POH
+ * counter counts minutes) */
+#define TARGET_CHASSIS_X_MS	60000
 #define PATH_MAX_TARGET		4096
 
 enum target_run {
@@ -144,6 +147,12 @@ struct target {
 	struct shape_info ident;
 	/* chassis status and watchdog timer */
 	struct chassis_query cq;
+	/* restart cause, POH counter, boot flags: asked with the status
+	 * every TARGET_CHASSIS_X_MS and after a power change; what the BMC
+	 * does not support (C1h...) not again on this connection */
+	uint64_t	 cx_due_ms;
+	unsigned	 cx_unsup;	/* CHASSIS_Q_* */
+	int		 cx_power;	/* -1 unknown */
 	struct watchdog_op wget;
 
 	/* heartbeat */
@@ -271,8 +280,11 @@ target_store_stats(struct target *t)
 {
 	if (t->st == NULL)
 		return;
-	if (t->conn != NULL)
+	if (t->conn != NULL) {
 		t->st->health.tr = *ipmi_tr_stats(conn_tr(t->conn));
+		t->st->health.req_errors = conn_stats(t->conn)->failed;
+		t->st->health.ccode_errors = conn_stats(t->conn)->ccode;
+	}
 	if (t->rf != NULL) {
 		t->st->health.tr.requests = redfish_stats(t->rf)->requests;
 		t->st->health.tr.sessions = redfish_stats(t->rf)->sessions;
@@ -552,6 +564,8 @@ target_connect(struct target *t, char *err, size_t errlen)
 	if (tr == NULL)
 		return -1;
 	t->conn = conn_new(t->env->ev, tr);
+	t->cx_due_ms = 0;
+	t->cx_unsup = 0;
 	(void)snprintf(t->peer, sizeof(t->peer), "%s", ipmi_tr_peer(tr));
 	if (ct->iface == CONF_IFACE_OPEN)
 		(void)snprintf(peer, sizeof(peer), "open-%s", ct->device ?
@@ -667,6 +681,8 @@ target_sensors_done(void *arg, enum sensors_err e)
 	case SENSORS_OK:
 		if (t->st != NULL) {
 			store_set_sensors(t->env->store, t->st, t->sens, &w);
+			store_set_sdr_gen(t->st, sdr_cache_generation(t->sdr),
+			    &w);
 			t->st->health.sweeps++;
 		}
 		target_result(t, RUN_SENSORS, OUT_OK, NULL);
@@ -693,8 +709,15 @@ target_sel_entry(void *arg, const struct sel_rec *rec,
 	struct store_when w;
 
 	target_now(&w);
-	if (t->st != NULL)
+	if (t->st != NULL) {
+		/* SEL sequence numbers (the MIB's index) go on from the
+		 * count the state file kept: not 1 again after a restart */
+		uint64_t base = selmon_archived(t->sel);
+
+		if (base <= UINT32_MAX - 1 && t->st->sel_seq < base)
+			t->st->sel_seq = (uint32_t)base;
 		store_sel_add(t->env->store, t->st, rec, desc, &w);
+	}
 	/* one syslog line per new entry, at its facility, from its level */
 	if (c->sel_syslog && (int)desc->sev >= (int)c->sel_syslog_severity) {
 		struct archive_entry e;
@@ -764,6 +787,13 @@ target_sel_done(void *arg, const struct selmon_result *r)
 	target_now(&w);
 	if (t->st != NULL) {
 		t->st->health.sel_passes++;
+		if (selmon_archived(t->sel) <= UINT32_MAX &&
+		    t->st->sel_seq < selmon_archived(t->sel)) {
+			t->st->sel_seq = (uint32_t)selmon_archived(t->sel);
+			t->st->sel_t.gen++;	/* a new snapshot */
+		}
+		if (r->cleared)
+			store_sel_clear_ours(t->st);
 		if (r->err != SELMON_E_TRANSPORT && r->info.version != 0)
 			store_set_sel_info(t->env->store, t->st, &r->info,
 			    r->used_pct, &w);
@@ -856,6 +886,21 @@ target_chassis_done(struct chassis_query *q, void *arg)
 		return;
 	}
 	target_now(&w);
+	if (q->what != 0) {
+		t->cx_due_ms = ev_now() + TARGET_CHASSIS_X_MS;
+		if (q->snap.restart_state == CHASSIS_ITEM_UNSUPPORTED)
+			t->cx_unsup |= CHASSIS_Q_RESTART;
+		if (q->snap.poh_state == CHASSIS_ITEM_UNSUPPORTED)
+			t->cx_unsup |= CHASSIS_Q_POH;
+		if (q->snap.boot_state == CHASSIS_ITEM_UNSUPPORTED)
+			t->cx_unsup |= CHASSIS_Q_BOOTDEV;
+		if (t->st != NULL)
+			store_set_chassis_extra(t->st, &q->snap, &w);
+	}
+	/* a power change: the restart cause (and the rest) asked again */
+	if (t->cx_power >= 0 && t->cx_power != q->snap.status.power_on)
+		t->cx_due_ms = 0;
+	t->cx_power = q->snap.status.power_on;
 	if (t->st != NULL) {
 		store_set_chassis(t->env->store, t->st, &q->snap.status, &w);
 		t->st->health.chassis_polls++;
@@ -900,7 +945,8 @@ target_run_start(struct target *t, enum target_run r)
 		return sensors_sweep(t->sens, target_sensors_done, t);
 	case RUN_CHASSIS:
 		memset(&t->cq, 0, sizeof(t->cq));
-		t->cq.what = 0;
+		t->cq.what = ev_now() >= t->cx_due_ms ? CHASSIS_Q_ALL &
+		    ~t->cx_unsup : 0;
 		return chassis_query_start(&t->cq, t->conn,
 		    target_chassis_done, t);
 	case RUN_WDT:
@@ -1392,6 +1438,8 @@ target_new(struct target_env *env, const struct conf_target *ct)
 		fatalx("target", "%s: twice in the store", t->name);
 	store_target_config(t->st, ct->sensor_interval_s, ct->sel_interval_s,
 	    ct->chassis_interval_s, ct->allow, conf_iface_name(ct->iface));
+	store_target_sel_config(t->st, ct->sel_clear_at, ct->sel_nearly_full);
+	t->cx_power = -1;
 	target_console_new(t);
 	target_now(&w);
 	log_target(LOG_INFO, t->name, "target", "starting: %s %s%s",
@@ -1422,10 +1470,13 @@ target_rebind(struct target *t, const struct conf_target *ct)
 	t->ct = ct;
 	if (t->sens != NULL)
 		sensors_set_severity(t->sens, target_severity(t));
-	if (t->st != NULL)
+	if (t->st != NULL) {
 		store_target_config(t->st, ct->sensor_interval_s,
 		    ct->sel_interval_s, ct->chassis_interval_s, ct->allow,
 		    conf_iface_name(ct->iface));
+		store_target_sel_config(t->st, ct->sel_clear_at,
+		    ct->sel_nearly_full);
+	}
 }
 
 void

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conf.h"
 #include "evtext.h"
 #include "store/store.h"
 #include "snmp/mibrows.h"
@@ -303,11 +304,11 @@ mr_target_row(FILE *f, const struct store_target *t)
 	    t->health.consecutive_errors);
 	mr_str(f, BMCW_TARGET_LAST_ERROR, t->health.last_error);
 	mr_u(f, BMCW_TARGET_REQUESTS, WIRE_COUNTER64, t->health.tr.requests);
-	/* request errors and completion-code errors: not counted by the
-	 * store yet (0); retransmits are the transport's */
-	mr_u(f, BMCW_TARGET_REQUEST_ERRORS, WIRE_COUNTER, 0);
+	mr_u(f, BMCW_TARGET_REQUEST_ERRORS, WIRE_COUNTER,
+	    t->health.req_errors);
 	mr_u(f, BMCW_TARGET_RETRIES, WIRE_COUNTER, t->health.tr.retransmits);
-	mr_u(f, BMCW_TARGET_CCODE_ERRORS, WIRE_COUNTER, 0);
+	mr_u(f, BMCW_TARGET_CCODE_ERRORS, WIRE_COUNTER,
+	    t->health.ccode_errors);
 	mr_u(f, BMCW_TARGET_SESSION_OPENS, WIRE_COUNTER, t->health.tr.sessions);
 	mr_u(f, BMCW_TARGET_SWEEP_DURATION, WIRE_GAUGE, t->health.sweep_ms);
 	mr_u(f, BMCW_TARGET_SWEEP_INTERVAL, WIRE_UNSIGNED,
@@ -319,9 +320,8 @@ mr_target_row(FILE *f, const struct store_target *t)
 	    t->ev_count[STORE_EV_SENSOR]);
 	mr_u(f, BMCW_TARGET_LAST_STATE_CHANGE, WIRE_UNSIGNED,
 	    mr_secs(t->ev_wall_ms[STORE_EV_SENSOR]));
-	/* the SDR's last change is not in the store yet: when the sensor
-	 * list was first read */
-	mr_u(f, BMCW_TARGET_SDR_LAST_CHANGE, WIRE_UNSIGNED, 0);
+	mr_u(f, BMCW_TARGET_SDR_LAST_CHANGE, WIRE_UNSIGNED,
+	    mr_secs(t->sdr_change_wall_ms));
 	wire_put_num(f, "c", BMCW_TARGET_ENT_PHYS_INDEX, WIRE_ENT,
 	    BMCW_CHASSIS_KEY);
 }
@@ -613,20 +613,21 @@ mr_sel_row(FILE *f, const struct store_target *t)
 	    si->last_erase : 0);
 	mr_u(f, BMCW_SEL_LAST_READ, WIRE_UNSIGNED,
 	    mr_secs(t->sel_t.when.wall_ms));
-	/* entries numbered since the daemon started (not persisted yet) */
 	mr_u(f, BMCW_SEL_LAST_SEQUENCE, WIRE_UNSIGNED, t->sel_seq);
 	mr_u(f, BMCW_SEL_ARCHIVED, WIRE_COUNTER, t->sel_archived);
-	mr_int(f, BMCW_SEL_CLEAR_AT, 0);
+	mr_int(f, BMCW_SEL_CLEAR_AT, t->sel_clear_at);
 	mr_u(f, BMCW_SEL_LAST_CLEAR, WIRE_UNSIGNED,
 	    mr_secs(t->sel_clear_t.when.wall_ms));
-	mr_u(f, BMCW_SEL_LAST_CLEAR_COUNT, WIRE_GAUGE, 0);
+	mr_u(f, BMCW_SEL_LAST_CLEAR_COUNT, WIRE_GAUGE,
+	    t->sel_last_clear_count);
 	mr_u(f, BMCW_SEL_CLEARS, WIRE_COUNTER, t->sel_clears);
 	mr_u(f, BMCW_SEL_CLEAR_FAILURES, WIRE_COUNTER, t->sel_clear_failures);
 	mr_str(f, BMCW_SEL_LAST_CLEAR_ERROR, t->sel_clear_error);
-	mr_u(f, BMCW_SEL_FOREIGN_CLEARS, WIRE_COUNTER, 0);
+	mr_u(f, BMCW_SEL_FOREIGN_CLEARS, WIRE_COUNTER, t->sel_foreign_clears);
 	mr_u(f, BMCW_SEL_OPEN_PROBLEMS, WIRE_GAUGE, t->nopen);
-	mr_int(f, BMCW_SEL_NEARLY_FULL_AT, 0);
-	mr_u(f, BMCW_SEL_NEARLY_FULL_EVENTS, WIRE_COUNTER, 0);
+	mr_int(f, BMCW_SEL_NEARLY_FULL_AT, t->sel_nearly_full_at);
+	mr_u(f, BMCW_SEL_NEARLY_FULL_EVENTS, WIRE_COUNTER,
+	    t->ev_count[STORE_EV_SEL_NEARLY_FULL]);
 	/* filled in by the subagent, which rate-limits selEntryAdded */
 	mr_u(f, BMCW_SEL_NOTIFY_SUPPRESSED, WIRE_COUNTER, 0);
 }
@@ -688,12 +689,15 @@ mr_chassis_row(FILE *f, const struct store_target *t)
 	    (c->reset_disabled ? 4u : 0) | (c->power_disabled ? 8u : 0), 4);
 	wire_put_bytes(f, "c", BMCW_CHASSIS_STATUS_RAW, c->raw,
 	    c->raw_len <= sizeof(c->raw) ? c->raw_len : 0);
-	/* restart cause, power-on hours, boot device: not polled by the
-	 * daemon */
-	mr_int(f, BMCW_CHASSIS_RESTART_CAUSE, -1);
-	mr_str(f, BMCW_CHASSIS_RESTART_CAUSE_TEXT, "");
-	mr_int(f, BMCW_CHASSIS_POWER_ON_MINUTES, -1);
-	mr_str(f, BMCW_CHASSIS_BOOT_DEVICE, "");
+	/* asked once a minute (daemon/target.c); unsupported: -1, "" */
+	mr_int(f, BMCW_CHASSIS_RESTART_CAUSE, t->have_chassis_x ?
+	    t->chassis_restart : -1);
+	mr_str(f, BMCW_CHASSIS_RESTART_CAUSE_TEXT, t->have_chassis_x ?
+	    t->chassis_restart_text : "");
+	mr_int(f, BMCW_CHASSIS_POWER_ON_MINUTES, t->have_chassis_x ?
+	    t->chassis_poh_min : -1);
+	mr_str(f, BMCW_CHASSIS_BOOT_DEVICE, t->have_chassis_x ?
+	    t->chassis_bootdev : "");
 	mr_u(f, BMCW_CHASSIS_POWER_CHANGES, WIRE_COUNTER,
 	    t->ev_count[STORE_EV_POWER]);
 	mr_u(f, BMCW_CHASSIS_LAST_POWER_CHANGE, WIRE_UNSIGNED,
@@ -758,6 +762,57 @@ mr_wdt_row(FILE *f, const struct store_target *t)
 	mr_str(f, BMCW_WATCHDOG_LAST_ERROR, t->hb.state);
 	mr_u(f, BMCW_WATCHDOG_LAST_UPDATE, WIRE_UNSIGNED,
 	    mr_secs(t->wdt_t.when.wall_ms));
+}
+
+/* a DisplayString of at most max octets: control characters and bytes
+ * above 7Eh become spaces */
+static void
+mr_display(FILE *f, const char *pfx, unsigned col, const char *s,
+    size_t max)
+{
+	char buf[STORE_TEXT_MAX + 1];
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i < max && i < sizeof(buf) - 1; i++)
+		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : ' ';
+	buf[i] = '\0';
+	wire_put_str(f, pfx, col, buf);
+}
+
+/* bmcwControlTable: what the configuration allows (the subagent keeps
+ * the rest of the row: the lock, the actions it accepted) */
+static void
+mr_control_row(FILE *f, const struct store_target *t)
+{
+	fprintf(f, "R %u 0\n", WIRE_TAB_CONTROL);
+	mr_bits(f, "c", BMCW_CONTROL_ALLOWED,
+	    (t->allow & CONF_ALLOW_POWER ?
+	    1u << BMCW_CONTROL_ALLOWED_POWER : 0) |
+	    (t->allow & CONF_ALLOW_IDENTIFY ?
+	    1u << BMCW_CONTROL_ALLOWED_IDENTIFY : 0) |
+	    (t->allow & CONF_ALLOW_SEL_CLEAR ?
+	    1u << BMCW_CONTROL_ALLOWED_SEL_CLEAR : 0), 3);
+}
+
+/* bmcwConsoleTable: a row for a target with a sol block */
+static void
+mr_console_row(FILE *f, const struct store_target *t)
+{
+	const struct store_console *c = &t->console;
+
+	if (!c->enabled)
+		return;
+	fprintf(f, "R %u 0\n", WIRE_TAB_CONSOLE);
+	mr_int(f, BMCW_CONSOLE_LOGGING, mr_truth(c->logging));
+	mr_int(f, BMCW_CONSOLE_CONNECTED, mr_truth(c->connected));
+	mr_u(f, BMCW_CONSOLE_LAST_CONN_CHANGE, WIRE_UNSIGNED,
+	    mr_secs(c->conn_t.when.wall_ms));
+	mr_u(f, BMCW_CONSOLE_BYTES, WIRE_COUNTER64, c->bytes);
+	mr_u(f, BMCW_CONSOLE_EVENTS, WIRE_COUNTER, c->events);
+	mr_u(f, BMCW_CONSOLE_LAST_EVENT_TIME, WIRE_UNSIGNED,
+	    mr_secs(c->event_t.when.wall_ms));
+	mr_display(f, "c", BMCW_CONSOLE_LAST_EVENT_RULE, c->event_rule, 64);
+	mr_display(f, "c", BMCW_CONSOLE_LAST_EVENT_TEXT, c->event_text, 255);
 }
 
 /* the sensor key of a system event record's generator, -1 for others */
@@ -854,6 +909,8 @@ mibrows_target(FILE *f, const struct store_target *t)
 	mr_sel_entries(f, t);
 	mr_chassis_row(f, t);
 	mr_wdt_row(f, t);
+	mr_control_row(f, t);
+	mr_console_row(f, t);
 	mr_entity_rows(f, t);
 }
 
@@ -866,7 +923,12 @@ mibrows_sig(const struct store_target *t)
 		t->sel_t.gen, t->sel_t.when.mono_ms, t->chassis_t.gen,
 		t->chassis_t.when.mono_ms, t->wdt_t.gen, t->hb.stamp.gen,
 		t->hb.kicks, t->sel_clear_t.gen, t->sel_archived,
-		t->sel_clear_failures, t->nopen,
+		t->sel_clear_failures, t->nopen, t->chassis_x_t.gen,
+		t->sdr_change_wall_ms, t->sel_foreign_clears,
+		t->health.req_errors, t->health.ccode_errors, t->allow,
+		(uint64_t)t->console.enabled, (uint64_t)t->console.logging,
+		(uint64_t)t->console.connected, t->console.conn_t.gen,
+		t->console.events,	/* bytes: with the next sweep */
 		t->health.last_success.gen, t->health.last_failure.gen,
 		(uint64_t)t->health.state, t->health.consecutive_errors,
 		t->health.sweeps, t->nsensors,
@@ -880,6 +942,35 @@ mibrows_sig(const struct store_target *t)
 		}
 	for (i = 0; i < STORE_EV_N; i++)
 		h = (h ^ t->ev_count[i]) * 1099511628211ull;
+	return h;
+}
+
+void
+mibrows_webhook(FILE *f, const struct store_webhook *w)
+{
+	fprintf(f, "W %s\nR %u 0\n", w->name, WIRE_TAB_WEBHOOK);
+	mr_str(f, BMCW_WEBHOOK_NAME, w->name);
+	mr_u(f, BMCW_WEBHOOK_QUEUE_DEPTH, WIRE_GAUGE, w->queued);
+	mr_u(f, BMCW_WEBHOOK_DELIVERED, WIRE_COUNTER, w->delivered);
+	mr_u(f, BMCW_WEBHOOK_FAILED, WIRE_COUNTER, w->failures);
+	mr_u(f, BMCW_WEBHOOK_DROPPED, WIRE_COUNTER, w->dropped);
+	mr_u(f, BMCW_WEBHOOK_LAST_DELIVERY, WIRE_UNSIGNED,
+	    mr_secs(w->last_delivery_wall_ms));
+	mr_display(f, "c", BMCW_WEBHOOK_LAST_ERROR, w->last_error, 255);
+}
+
+uint64_t
+mibrows_webhook_sig(const struct store_webhook *w)
+{
+	uint64_t h = 1469598103934665603ull;
+	uint64_t v[] = { w->queued, w->delivered, w->failures, w->dropped,
+	    (uint64_t)w->last_delivery_wall_ms };
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		h = (h ^ v[i]) * 1099511628211ull;
+	for (i = 0; w->last_error[i] != '\0'; i++)
+		h = (h ^ (uint8_t)w->last_error[i]) * 1099511628211ull;
 	return h;
 }
 
@@ -940,6 +1031,9 @@ mibrows_event(FILE *f, const struct store_event *e)
 	case STORE_EV_SEL_CLEAR_FAILED:
 		n = 5;
 		break;
+	case STORE_EV_SEL_NEARLY_FULL:
+		n = 3;
+		break;
 	case STORE_EV_POWER:
 		if (!t->have_chassis)
 			return 0;
@@ -958,6 +1052,11 @@ mibrows_event(FILE *f, const struct store_event *e)
 		break;
 	case STORE_EV_RECOVERED:
 		n = 10;
+		break;
+	case STORE_EV_CONSOLE:
+		if (!t->console.enabled)
+			return 0;
+		n = 11;
 		break;
 	default:
 		return 0;
@@ -1004,7 +1103,7 @@ mibrows_event(FILE *f, const struct store_event *e)
 		break;
 	case STORE_EV_SEL_CLEARED:
 		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_LAST_CLEAR_COUNT,
-		    WIRE_GAUGE, 0);
+		    WIRE_GAUGE, t->sel_last_clear_count);
 		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_ARCHIVED,
 		    WIRE_COUNTER, (int64_t)t->sel_archived);
 		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_CLEARS,
@@ -1012,6 +1111,16 @@ mibrows_event(FILE *f, const struct store_event *e)
 		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_LAST_CLEAR,
 		    WIRE_UNSIGNED, (int64_t)mr_secs(
 		    t->sel_clear_t.when.wall_ms));
+		break;
+	case STORE_EV_SEL_NEARLY_FULL:
+		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_USED_PERCENT,
+		    WIRE_INT, t->sel_used_pct);
+		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_ENTRIES,
+		    WIRE_GAUGE, t->sel_info.entries);
+		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_FREE_BYTES,
+		    WIRE_GAUGE, t->sel_info.free_bytes);
+		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_NEARLY_FULL_AT,
+		    WIRE_INT, t->sel_nearly_full_at);
 		break;
 	case STORE_EV_SEL_CLEAR_FAILED:
 		mr_vb_num(f, WIRE_TAB_SEL_INFO, 0, BMCW_SEL_CLEAR_FAILURES,
@@ -1061,6 +1170,15 @@ mibrows_event(FILE *f, const struct store_event *e)
 		mr_vb_num(f, WIRE_TAB_TARGET, 0,
 		    BMCW_TARGET_UNREACHABLE_EVENTS, WIRE_COUNTER,
 		    (int64_t)t->ev_count[STORE_EV_UNREACHABLE]);
+		break;
+	case STORE_EV_CONSOLE:
+		(void)snprintf(p, sizeof(p), "v %u 0", WIRE_TAB_CONSOLE);
+		mr_display(f, p, BMCW_CONSOLE_LAST_EVENT_RULE,
+		    e->rule != NULL ? e->rule : t->console.event_rule, 64);
+		mr_display(f, p, BMCW_CONSOLE_LAST_EVENT_TEXT,
+		    e->text != NULL ? e->text : t->console.event_text, 255);
+		mr_vb_num(f, WIRE_TAB_CONSOLE, 0, BMCW_CONSOLE_EVENTS,
+		    WIRE_COUNTER, (int64_t)t->console.events);
 		break;
 	case STORE_EV_RECOVERED:
 		mr_vb_num(f, WIRE_TAB_TARGET, 0,

@@ -23,6 +23,11 @@ uint64_t	 mibrows_sig(const struct store_target *);
 /* the notification message of an event; 0 if the MIB has none for it
  * (nothing written) */
 int		 mibrows_event(FILE *, const struct store_event *);
+/* a webhook's message ("W name" and its bmcwWebhookTable row), and a
+ * signature that changes when it would */
+struct store_webhook;
+void		 mibrows_webhook(FILE *, const struct store_webhook *);
+uint64_t	 mibrows_webhook_sig(const struct store_webhook *);
 /* the general scalars the daemon knows ("G" lines) */
 void		 mibrows_general(FILE *);
 

@@ -19,8 +19,10 @@
  * its index across restarts, reloads and reordering.
  */
 #include <sys/select.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,6 +60,33 @@
 
 struct sa_target;
 
+/*
+ * bmcwControlTable's state of a target, kept here (the daemon sends only
+ * bmcwControlAllowed): the TestAndIncr lock, the actions accepted and
+ * their outcome.  An accepted action is a request on a connection of its
+ * own to the daemon's control socket (-S), as `bmcwatch -S` sends it;
+ * the answer, when it comes, is the result.  Nothing here waits for it.
+ */
+#define SA_ACT_IN_MAX	4096
+struct sa_ctl {
+	long		 lock;		/* 0..2147483647 */
+	long		 power;		/* the last accepted, BmcwPowerAction */
+	long		 identify;	/* the last accepted */
+	char		 action[65];
+	uint32_t	 action_time;
+	char		 result[256];
+	uint32_t	 requests, refused, failures;
+	int		 fd;		/* the action's connection, -1 */
+	char		 in[SA_ACT_IN_MAX];
+	size_t		 inlen;
+	/* a SET between its phases: the connection ACTION opened and
+	 * what COMMIT sends on it */
+	int		 pend_fd;
+	char		 pend_line[192];
+	char		 pend_action[65];
+	long		 pend_power, pend_identify;
+};
+
 /* one row: the daemon's cells, filed under a tdata table */
 struct sa_row {
 	struct sa_row	*next;		/* of its target */
@@ -76,6 +105,7 @@ struct sa_target {
 	time_t		 sel_window;
 	unsigned	 sel_sent;
 	uint64_t	 sel_suppressed;
+	struct sa_ctl	 ctl;
 };
 
 struct sa_tab {
@@ -113,6 +143,16 @@ static struct sa_tab sa_tabs[] = {
 	TAB(WIRE_TAB_WATCHDOG, "bmcwWatchdogTable", 0, 0,
 	    BMCW_WATCHDOG_TABLE_MIN_COL, BMCW_WATCHDOG_TABLE_MAX_COL,
 	    BMCW_WATCHDOG_TABLE_OID),
+	TAB(WIRE_TAB_CONTROL, "bmcwControlTable", 0, 0,
+	    BMCW_CONTROL_TABLE_MIN_COL, BMCW_CONTROL_TABLE_MAX_COL,
+	    BMCW_CONTROL_TABLE_OID),
+	TAB(WIRE_TAB_CONSOLE, "bmcwConsoleTable", 0, 0,
+	    BMCW_CONSOLE_TABLE_MIN_COL, BMCW_CONSOLE_TABLE_MAX_COL,
+	    BMCW_CONSOLE_TABLE_OID),
+	/* indexed by bmcwWebhookIndex, not by target */
+	TAB(WIRE_TAB_WEBHOOK, "bmcwWebhookTable", 0, 0,
+	    BMCW_WEBHOOK_TABLE_MIN_COL, BMCW_WEBHOOK_TABLE_MAX_COL,
+	    BMCW_WEBHOOK_TABLE_OID),
 	/* ENTITY-MIB entPhysicalTable, ENTITY-SENSOR-MIB entPhySensorTable */
 	TAB(WIRE_TAB_ENT, "entPhysicalTable", 0, 1, 2, 16,
 	    1, 3, 6, 1, 2, 1, 47, 1, 1, 1),
@@ -121,11 +161,24 @@ static struct sa_tab sa_tabs[] = {
 };
 #define SA_NTABS	(sizeof(sa_tabs) / sizeof(sa_tabs[0]))
 
+/* a webhook's row (bmcwWebhookTable) */
+struct sa_hook {
+	struct sa_hook	*next;
+	char		 name[WIRE_NAME_MAX + 1];
+	unsigned	 idx;		/* 0: no index left: not served */
+	struct sa_row	*row;
+};
+#define SA_HOOK_MAX	255	/* bmcwWebhookIndex 1..255 */
+
 static struct {
 	int		 fd;		/* to bmcwatchd */
 	char		*in;
 	size_t		 inlen;
 	const char	*index_file;
+	char		*hook_index_file;	/* index_file.webhooks */
+	struct sa_hook	*hooks;
+	const char	*ctl_path;	/* the daemon's control socket, or
+					 * NULL: no actions */
 	struct sa_target *targets;
 	unsigned	 sel_burst;	/* selEntryAdded per window */
 	unsigned	 sel_window_s;
@@ -174,9 +227,10 @@ sa_timestamp(int64_t wall_ms)
 
 /* ---- target indexes ----------------------------------------------------- */
 
-/* "INDEX NAME" lines; 0, or -1 (logged) */
+/* "INDEX NAME" lines of file; 0, or -1 (logged) */
 static int
-sa_index_load(unsigned *used, char (*names)[WIRE_NAME_MAX + 1], size_t max)
+sa_index_load(const char *file, unsigned *used,
+    char (*names)[WIRE_NAME_MAX + 1], size_t max)
 {
 	char *buf, *line, *nl, *sp;
 	ssize_t n;
@@ -184,10 +238,10 @@ sa_index_load(unsigned *used, char (*names)[WIRE_NAME_MAX + 1], size_t max)
 	char *end;
 	int fd;
 
-	if ((fd = open(sa.index_file, O_RDONLY | O_CLOEXEC)) < 0) {
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		log_warn("snmp", "%s", sa.index_file);
+		log_warn("snmp", "%s", file);
 		return -1;
 	}
 	buf = xmalloc(SA_INDEX_MAX + 1);
@@ -195,7 +249,7 @@ sa_index_load(unsigned *used, char (*names)[WIRE_NAME_MAX + 1], size_t max)
 	(void)close(fd);
 	if (n < 0 || (size_t)n > SA_INDEX_MAX) {
 		log_warnx("snmp", "%s: unreadable or larger than %u bytes",
-		    sa.index_file, SA_INDEX_MAX);
+		    file, SA_INDEX_MAX);
 		free(buf);
 		return -1;
 	}
@@ -213,7 +267,7 @@ sa_index_load(unsigned *used, char (*names)[WIRE_NAME_MAX + 1], size_t max)
 		    v > BMCW_TARGET_ID_MAX || v > max ||
 		    strlen(end + 1) > WIRE_NAME_MAX) {
 			log_warnx("snmp", "%s: bad line '%.40s' ignored",
-			    sa.index_file, line);
+			    file, line);
 			continue;
 		}
 		sp = end + 1;
@@ -224,9 +278,11 @@ sa_index_load(unsigned *used, char (*names)[WIRE_NAME_MAX + 1], size_t max)
 	return 0;
 }
 
-/* the index of name: from the file, or the lowest free one (saved) */
+/* the index of name in file (1..max): from the file, or the lowest
+ * free one (saved); what is a target or a webhook */
 static unsigned
-sa_index_of(const char *name)
+sa_index_of(const char *file, const char *what, const char *name,
+    unsigned max)
 {
 	static unsigned used[BMCW_TARGET_ID_MAX];
 	static char names[BMCW_TARGET_ID_MAX][WIRE_NAME_MAX + 1];
@@ -236,17 +292,16 @@ sa_index_of(const char *name)
 	unsigned i, free_i = 0;
 
 	memset(used, 0, sizeof(used));
-	(void)sa_index_load(used, names, BMCW_TARGET_ID_MAX);
-	for (i = 0; i < BMCW_TARGET_ID_MAX; i++) {
+	(void)sa_index_load(file, used, names, max);
+	for (i = 0; i < max; i++) {
 		if (used[i] && strcmp(names[i], name) == 0)
 			return i + 1;
 		if (!used[i] && free_i == 0)
 			free_i = i + 1;
 	}
 	if (free_i == 0) {
-		log_warnx("snmp", "target %s: all %d SNMP indexes taken: not "
-		    "served (free one in %s)", name, BMCW_TARGET_ID_MAX,
-		    sa.index_file);
+		log_warnx("snmp", "%s %s: all %u SNMP indexes taken: not "
+		    "served (free one in %s)", what, name, max, file);
 		return 0;
 	}
 	used[free_i - 1] = 1;
@@ -256,13 +311,13 @@ sa_index_of(const char *name)
 		if (used[i])
 			len += (size_t)snprintf(out + len, cap - len, "%u %s\n",
 			    i + 1, names[i]);
-	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", sa.index_file);
-	if (fileio_replace(sa.index_file, tmp, out, len, 0644, err,
+	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", file);
+	if (fileio_replace(file, tmp, out, len, 0644, err,
 	    sizeof(err)) != 0)
-		log_warnx("snmp", "target %s: index %u not saved: %s", name,
+		log_warnx("snmp", "%s %s: index %u not saved: %s", what, name,
 		    free_i, err);
 	else
-		log_info("snmp", "target %s: SNMP index %u", name, free_i);
+		log_info("snmp", "%s %s: SNMP index %u", what, name, free_i);
 	free(out);
 	return free_i;
 }
@@ -281,31 +336,98 @@ sa_target(const char *name, int create)
 		return NULL;
 	t = xcalloc(1, sizeof(*t));
 	(void)snprintf(t->name, sizeof(t->name), "%s", name);
-	t->tidx = sa_index_of(name);
+	t->ctl.fd = -1;
+	t->ctl.pend_fd = -1;
+	t->ctl.power = BMCW_POWER_ACTION_NO_ACTION;
+	t->tidx = sa_index_of(sa.index_file, "target", name,
+	    BMCW_TARGET_ID_MAX);
 	t->next = sa.targets;
 	sa.targets = t;
 	return t;
 }
 
 static void
+sa_row_free(struct sa_row *r)
+{
+	struct sa_tab *tb = sa_tab(r->tab);
+	size_t k;
+
+	if (r->row != NULL && tb != NULL && tb->td != NULL)
+		(void)netsnmp_tdata_remove_and_delete_row(tb->td, r->row);
+	for (k = 0; k < r->w.nv; k++)
+		free(r->w.v[k].s);
+	free(r->w.v);
+	free(r);
+}
+
+static void
 sa_rows_clear(struct sa_target *t)
 {
 	struct sa_row *r, *next;
-	struct sa_tab *tb;
-	size_t k;
 
 	for (r = t->rows; r != NULL; r = next) {
 		next = r->next;
-		tb = sa_tab(r->tab);
-		if (r->row != NULL && tb != NULL && tb->td != NULL)
-			(void)netsnmp_tdata_remove_and_delete_row(tb->td,
-			    r->row);
-		for (k = 0; k < r->w.nv; k++)
-			free(r->w.v[k].s);
-		free(r->w.v);
-		free(r);
+		sa_row_free(r);
 	}
 	t->rows = NULL;
+}
+
+/* ---- webhooks ----------------------------------------------------------- */
+
+static void
+sa_webhook(struct wire_msg *m)
+{
+	struct sa_tab *tb = sa_tab(WIRE_TAB_WEBHOOK);
+	struct sa_hook *h;
+	struct sa_row *r;
+	u_long ix;
+
+	for (h = sa.hooks; h != NULL; h = h->next)
+		if (strcmp(h->name, m->name) == 0)
+			break;
+	if (h == NULL) {
+		h = xcalloc(1, sizeof(*h));
+		(void)snprintf(h->name, sizeof(h->name), "%s", m->name);
+		h->idx = sa_index_of(sa.hook_index_file, "webhook", m->name,
+		    SA_HOOK_MAX);
+		h->next = sa.hooks;
+		sa.hooks = h;
+	}
+	if (h->row != NULL)
+		sa_row_free(h->row);
+	h->row = NULL;
+	if (h->idx == 0 || m->nrows != 1 || m->rows[0].tab !=
+	    WIRE_TAB_WEBHOOK || tb == NULL || tb->td == NULL)
+		return;
+	r = xcalloc(1, sizeof(*r));
+	r->tab = WIRE_TAB_WEBHOOK;
+	r->w = m->rows[0];
+	m->rows[0].v = NULL;
+	m->rows[0].nv = 0;
+	r->row = netsnmp_tdata_create_row();
+	r->row->data = r;
+	ix = h->idx;
+	netsnmp_tdata_row_add_index(r->row, ASN_UNSIGNED, &ix, sizeof(ix));
+	if (netsnmp_tdata_add_row(tb->td, r->row) != SNMPERR_SUCCESS) {
+		netsnmp_tdata_delete_row(r->row);
+		r->row = NULL;
+	}
+	h->row = r;
+}
+
+static void
+sa_webhook_gone(const char *name)
+{
+	struct sa_hook **pp, *h;
+
+	for (pp = &sa.hooks; (h = *pp) != NULL; pp = &h->next)
+		if (strcmp(h->name, name) == 0) {
+			*pp = h->next;
+			if (h->row != NULL)
+				sa_row_free(h->row);
+			free(h);
+			return;
+		}
 }
 
 static void
@@ -317,6 +439,10 @@ sa_target_gone(const char *name)
 		if (strcmp(t->name, name) == 0) {
 			*pp = t->next;
 			sa_rows_clear(t);
+			if (t->ctl.fd >= 0)
+				(void)close(t->ctl.fd);
+			if (t->ctl.pend_fd >= 0)
+				(void)close(t->ctl.pend_fd);
 			free(t);
 			sa.ent_last_change = netsnmp_get_agent_uptime();
 			return;
@@ -377,6 +503,501 @@ sa_snapshot(struct wire_msg *m)
 	}
 	if (after != before)
 		sa.ent_last_change = netsnmp_get_agent_uptime();
+}
+
+
+/* ---- bmcwControlTable --------------------------------------------------- */
+
+#define SA_LOCK_MAX	2147483647L
+
+static struct sa_target *
+sa_target_by_index(unsigned long tidx)
+{
+	struct sa_target *t;
+
+	for (t = sa.targets; t != NULL; t = t->next)
+		if (t->tidx != 0 && t->tidx == tidx)
+			return t;
+	return NULL;
+}
+
+/* the target index of a request (from its table info, never from the
+ * row: a snapshot may replace the rows between the phases of a SET) */
+static unsigned long
+sa_req_tidx(netsnmp_request_info *req)
+{
+	netsnmp_table_request_info *ti = netsnmp_extract_table_info(req);
+
+	if (ti == NULL || ti->indexes == NULL ||
+	    ti->indexes->val.integer == NULL)
+		return 0;
+	return (unsigned long)*ti->indexes->val.integer;
+}
+
+static unsigned
+sa_req_col(netsnmp_request_info *req)
+{
+	netsnmp_table_request_info *ti = netsnmp_extract_table_info(req);
+
+	return ti != NULL ? ti->colnum : 0;
+}
+
+/* the cells the daemon sent for a per-target table, or NULL */
+static const struct wire_row *
+sa_target_row(const struct sa_target *t, unsigned tab)
+{
+	const struct sa_row *r;
+
+	for (r = t->rows; r != NULL; r = r->next)
+		if (r->tab == tab && r->w.sub == 0)
+			return &r->w;
+	return NULL;
+}
+
+static int
+sa_is_action(unsigned col)
+{
+	return col == BMCW_CONTROL_POWER || col == BMCW_CONTROL_IDENTIFY ||
+	    col == BMCW_CONTROL_SEL_CLEAR;
+}
+
+static const char *
+sa_col_name(unsigned col)
+{
+	switch (col) {
+	case BMCW_CONTROL_LOCK:
+		return "bmcwControlLock";
+	case BMCW_CONTROL_POWER:
+		return "bmcwControlPower";
+	case BMCW_CONTROL_IDENTIFY:
+		return "bmcwControlIdentify";
+	case BMCW_CONTROL_SEL_CLEAR:
+		return "bmcwControlSelClear";
+	default:
+		return "a read-only column of bmcwControlTable";
+	}
+}
+
+/* the error-status as RFC 3416 names it */
+static const char *
+sa_errname(int err)
+{
+	switch (err) {
+	case SNMP_ERR_WRONGTYPE:
+		return "wrongType";
+	case SNMP_ERR_WRONGVALUE:
+		return "wrongValue";
+	case SNMP_ERR_NOCREATION:
+		return "noCreation";
+	case SNMP_ERR_INCONSISTENTVALUE:
+		return "inconsistentValue";
+	case SNMP_ERR_RESOURCEUNAVAILABLE:
+		return "resourceUnavailable";
+	case SNMP_ERR_NOTWRITABLE:
+		return "notWritable";
+	default:
+		return "genErr";
+	}
+}
+
+/* a SET refused: named in the log, counted, the error set */
+static void
+sa_refuse(netsnmp_agent_request_info *ri, netsnmp_request_info *req,
+    struct sa_target *t, int err, const char *why)
+{
+	unsigned col = sa_req_col(req);
+
+	if (t != NULL) {
+		t->ctl.refused++;
+		log_target(LOG_NOTICE, t->name, "snmp", "SET %s refused "
+		    "(%s): %s", sa_col_name(col), sa_errname(err), why);
+	} else
+		log_warnx("snmp", "SET %s.%lu refused (%s): %s",
+		    sa_col_name(col), sa_req_tidx(req), sa_errname(err), why);
+	netsnmp_set_request_error(ri, req, err);
+}
+
+static long
+sa_req_long(netsnmp_request_info *req)
+{
+	netsnmp_variable_list *vb = req->requestvb;
+
+	return vb->val.integer != NULL ? *vb->val.integer : 0;
+}
+
+/* RESERVE1: the type and the value of one varbind */
+static int
+sa_set_check(netsnmp_request_info *req, const char **why)
+{
+	netsnmp_variable_list *vb = req->requestvb;
+	unsigned col = sa_req_col(req);
+	long v, lo, hi;
+
+	switch (col) {
+	case BMCW_CONTROL_LOCK:
+		lo = 0;
+		hi = SA_LOCK_MAX;
+		break;
+	case BMCW_CONTROL_POWER:
+		lo = BMCW_POWER_ACTION_POWER_OFF;
+		hi = BMCW_POWER_ACTION_SOFT_OFF;
+		break;
+	case BMCW_CONTROL_IDENTIFY:
+		lo = -1;
+		hi = 255;
+		break;
+	case BMCW_CONTROL_SEL_CLEAR:
+		lo = BMCW_CONTROL_SEL_CLEAR_CLEAR;
+		hi = BMCW_CONTROL_SEL_CLEAR_CLEAR;
+		break;
+	default:
+		*why = "not writable";
+		return SNMP_ERR_NOTWRITABLE;
+	}
+	if (vb->type != ASN_INTEGER || vb->val.integer == NULL) {
+		*why = "not an INTEGER";
+		return SNMP_ERR_WRONGTYPE;
+	}
+	v = *vb->val.integer;
+	if (v < lo || v > hi) {
+		*why = col == BMCW_CONTROL_POWER ||
+		    col == BMCW_CONTROL_SEL_CLEAR ? (v == 1 ?
+		    "noAction(1) is no action" : "not an action") :
+		    "out of range";
+		return SNMP_ERR_WRONGVALUE;
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+/* RESERVE2: allowed, locked, not busy, reachable */
+static int
+sa_set_allowed(struct sa_target *t, netsnmp_request_info *req,
+    netsnmp_request_info *reqs, char *why, size_t len)
+{
+	static const unsigned bit[] = {
+		[BMCW_CONTROL_POWER] = BMCW_CONTROL_ALLOWED_POWER,
+		[BMCW_CONTROL_IDENTIFY] = BMCW_CONTROL_ALLOWED_IDENTIFY,
+		[BMCW_CONTROL_SEL_CLEAR] = BMCW_CONTROL_ALLOWED_SEL_CLEAR,
+	};
+	static const char *const allow[] = {
+		[BMCW_CONTROL_POWER] = "power",
+		[BMCW_CONTROL_IDENTIFY] = "identify",
+		[BMCW_CONTROL_SEL_CLEAR] = "sel-clear",
+	};
+	const struct wire_row *w;
+	const struct wire_val *v;
+	netsnmp_request_info *o;
+	unsigned col = sa_req_col(req), ocol;
+	int locked = 0;
+
+	if (col == BMCW_CONTROL_LOCK) {
+		if (sa_req_long(req) != t->ctl.lock) {
+			(void)snprintf(why, len, "lock %ld is not the current "
+			    "%ld", sa_req_long(req), t->ctl.lock);
+			return SNMP_ERR_INCONSISTENTVALUE;
+		}
+		return SNMP_ERR_NOERROR;
+	}
+	w = sa_target_row(t, WIRE_TAB_CONTROL);
+	v = w != NULL ? wire_row_col(w, BMCW_CONTROL_ALLOWED) : NULL;
+	if (v == NULL || v->slen < 1 || v->s == NULL ||
+	    !(v->s[0] & (0x80u >> bit[col]))) {
+		(void)snprintf(why, len, "not allowed for this target "
+		    "(allow %s in bmcwatchd.conf)", allow[col]);
+		return SNMP_ERR_NOTWRITABLE;
+	}
+	if (sa.ctl_path == NULL) {
+		(void)snprintf(why, len, "no control socket (-S)");
+		return SNMP_ERR_NOTWRITABLE;
+	}
+	for (o = reqs; o != NULL; o = o->next) {
+		if (o == req || sa_req_tidx(o) != t->tidx)
+			continue;
+		ocol = sa_req_col(o);
+		if (ocol == BMCW_CONTROL_LOCK)
+			locked = 1;
+		else if (sa_is_action(ocol)) {
+			(void)snprintf(why, len, "one action per SET");
+			return SNMP_ERR_INCONSISTENTVALUE;
+		}
+	}
+	if (!locked) {
+		(void)snprintf(why, len, "bmcwControlLock not in the same "
+		    "SET");
+		return SNMP_ERR_INCONSISTENTVALUE;
+	}
+	if (t->ctl.fd >= 0) {
+		(void)snprintf(why, len, "%s still in progress",
+		    t->ctl.action);
+		return SNMP_ERR_INCONSISTENTVALUE;
+	}
+	w = sa_target_row(t, WIRE_TAB_TARGET);
+	v = w != NULL ? wire_row_col(w, BMCW_TARGET_REACHABLE) : NULL;
+	if (v == NULL || v->i != 1) {
+		(void)snprintf(why, len, "the BMC is unreachable");
+		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+/* ACTION: the request line, and a connection to send it on */
+static int
+sa_set_prepare(struct sa_target *t, netsnmp_request_info *req, char *why,
+    size_t len)
+{
+	static const char *const power[] = {
+		[BMCW_POWER_ACTION_POWER_OFF] = "off",
+		[BMCW_POWER_ACTION_POWER_ON] = "on",
+		[BMCW_POWER_ACTION_POWER_CYCLE] = "cycle",
+		[BMCW_POWER_ACTION_HARD_RESET] = "reset",
+		[BMCW_POWER_ACTION_DIAG_INTERRUPT] = "diag",
+		[BMCW_POWER_ACTION_SOFT_OFF] = "soft",
+	};
+	struct sockaddr_un sun;
+	struct sa_ctl *c = &t->ctl;
+	long v = sa_req_long(req);
+	int fd;
+
+	switch (sa_req_col(req)) {
+	case BMCW_CONTROL_POWER:
+		(void)snprintf(c->pend_action, sizeof(c->pend_action),
+		    "chassis power %s", power[v]);
+		c->pend_power = v;
+		break;
+	case BMCW_CONTROL_IDENTIFY:
+		if (v < 0)
+			(void)snprintf(c->pend_action, sizeof(c->pend_action),
+			    "chassis identify force");
+		else if (v == 0)
+			(void)snprintf(c->pend_action, sizeof(c->pend_action),
+			    "chassis identify off");
+		else
+			(void)snprintf(c->pend_action, sizeof(c->pend_action),
+			    "chassis identify %ld", v);
+		c->pend_identify = v;
+		break;
+	default:
+		(void)snprintf(c->pend_action, sizeof(c->pend_action),
+		    "sel clear");
+		break;
+	}
+	(void)snprintf(c->pend_line, sizeof(c->pend_line), "%s target=%s\n",
+	    c->pend_action, t->name);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(sa.ctl_path) >= sizeof(sun.sun_path)) {
+		(void)snprintf(why, len, "%s: path too long", sa.ctl_path);
+		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	}
+	(void)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s",
+	    sa.ctl_path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) < 0 || connect(fd, (struct sockaddr *)&sun,
+	    sizeof(sun)) != 0) {
+		(void)snprintf(why, len, "%s: %s", sa.ctl_path,
+		    strerror(errno));
+		if (fd >= 0)
+			(void)close(fd);
+		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	}
+	c->pend_fd = fd;
+	return SNMP_ERR_NOERROR;
+}
+
+/* COMMIT: send it (the answer is read by the loop: sa_ctl_input) */
+static void
+sa_set_commit(struct sa_target *t, netsnmp_request_info *req)
+{
+	struct sa_ctl *c = &t->ctl;
+	size_t n = strlen(c->pend_line);
+	unsigned col = sa_req_col(req);
+
+	if (col == BMCW_CONTROL_LOCK) {
+		c->lock = c->lock >= SA_LOCK_MAX ? 0 : c->lock + 1;
+		return;
+	}
+	if (c->pend_fd < 0)
+		return;
+	(void)snprintf(c->action, sizeof(c->action), "%s", c->pend_action);
+	c->action_time = (uint32_t)time(NULL);
+	c->requests++;
+	if (col == BMCW_CONTROL_POWER)
+		c->power = c->pend_power;
+	else if (col == BMCW_CONTROL_IDENTIFY)
+		c->identify = c->pend_identify;
+	if (write(c->pend_fd, c->pend_line, n) != (ssize_t)n) {
+		(void)snprintf(c->result, sizeof(c->result), "not sent to "
+		    "bmcwatchd: %s", strerror(errno));
+		c->failures++;
+		(void)close(c->pend_fd);
+	} else {
+		(void)snprintf(c->result, sizeof(c->result), "in progress");
+		c->fd = c->pend_fd;
+		c->inlen = 0;
+	}
+	c->pend_fd = -1;
+	log_target(LOG_NOTICE, t->name, "snmp", "SET accepted: %s",
+	    c->action);
+}
+
+static void
+sa_set_release(struct sa_target *t)
+{
+	if (t->ctl.pend_fd >= 0)
+		(void)close(t->ctl.pend_fd);
+	t->ctl.pend_fd = -1;
+}
+
+static int
+sa_control_set(netsnmp_agent_request_info *ri, netsnmp_request_info *reqs)
+{
+	netsnmp_request_info *req;
+	struct sa_target *t;
+	const char *cwhy;
+	char why[300];
+	int err;
+
+	for (req = reqs; req != NULL; req = req->next) {
+		if (req->processed)
+			continue;
+		t = sa_target_by_index(sa_req_tidx(req));
+		switch (ri->mode) {
+		case MODE_SET_RESERVE1:
+			cwhy = "no such target";
+			if (t == NULL)
+				sa_refuse(ri, req, NULL, SNMP_ERR_NOCREATION,
+				    cwhy);
+			else if ((err = sa_set_check(req, &cwhy)) !=
+			    SNMP_ERR_NOERROR)
+				sa_refuse(ri, req, t, err, cwhy);
+			break;
+		case MODE_SET_RESERVE2:
+			if (t == NULL)
+				sa_refuse(ri, req, NULL,
+				    SNMP_ERR_RESOURCEUNAVAILABLE,
+				    "the target is gone");
+			else if ((err = sa_set_allowed(t, req, reqs, why,
+			    sizeof(why))) != SNMP_ERR_NOERROR)
+				sa_refuse(ri, req, t, err, why);
+			break;
+		case MODE_SET_ACTION:
+			if (t == NULL)
+				sa_refuse(ri, req, NULL,
+				    SNMP_ERR_RESOURCEUNAVAILABLE,
+				    "the target is gone");
+			else if (sa_is_action(sa_req_col(req)) &&
+			    (err = sa_set_prepare(t, req, why,
+			    sizeof(why))) != SNMP_ERR_NOERROR)
+				sa_refuse(ri, req, t, err, why);
+			break;
+		case MODE_SET_COMMIT:
+			if (t != NULL)
+				sa_set_commit(t, req);
+			break;
+		default:	/* FREE, UNDO */
+			if (t != NULL)
+				sa_set_release(t);
+			break;
+		}
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+/* a column of bmcwControlTable that the subagent keeps */
+static int
+sa_control_val(const struct sa_target *t, unsigned col, struct wire_val *v)
+{
+	const struct sa_ctl *c = &t->ctl;
+
+	memset(v, 0, sizeof(*v));
+	v->col = (uint8_t)col;
+	v->type = WIRE_INT;
+	switch (col) {
+	case BMCW_CONTROL_LOCK:
+		v->i = c->lock;
+		break;
+	case BMCW_CONTROL_POWER:
+		v->i = c->power;
+		break;
+	case BMCW_CONTROL_IDENTIFY:
+		v->i = c->identify;
+		break;
+	case BMCW_CONTROL_SEL_CLEAR:
+		v->i = BMCW_CONTROL_SEL_CLEAR_NO_ACTION;
+		break;
+	case BMCW_CONTROL_IN_PROGRESS:
+		v->i = c->fd >= 0 ? 1 : 2;
+		break;
+	case BMCW_CONTROL_LAST_ACTION:
+	case BMCW_CONTROL_LAST_RESULT:
+		v->type = WIRE_STRING;
+		v->s = (uint8_t *)(uintptr_t)(col == BMCW_CONTROL_LAST_ACTION ?
+		    c->action : c->result);
+		v->slen = strlen((const char *)v->s);
+		break;
+	case BMCW_CONTROL_LAST_TIME:
+		v->type = WIRE_UNSIGNED;
+		v->u = c->action_time;
+		break;
+	case BMCW_CONTROL_REQUESTS:
+	case BMCW_CONTROL_REFUSED:
+	case BMCW_CONTROL_FAILURES:
+		v->type = WIRE_COUNTER;
+		v->u = col == BMCW_CONTROL_REQUESTS ? c->requests :
+		    col == BMCW_CONTROL_REFUSED ? c->refused : c->failures;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+/* the daemon's answer to an action: its result */
+static void
+sa_ctl_input(struct sa_target *t)
+{
+	struct sa_ctl *c = &t->ctl;
+	size_t plen, hlen, k;
+	ssize_t n;
+	int code, h;
+
+	n = read(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n > 0) {
+		c->inlen += (size_t)n;
+		h = ctl_frame_header(c->in, c->inlen, &code, &plen, &hlen);
+		if (h == 0 || (h > 0 && c->inlen - hlen < plen &&
+		    c->inlen < sizeof(c->in)))
+			return;		/* more to come */
+		if (h < 0) {
+			(void)snprintf(c->result, sizeof(c->result), "not an "
+			    "answer from bmcwatchd");
+			c->failures++;
+		} else if (code == 0)
+			(void)snprintf(c->result, sizeof(c->result), "ok");
+		else {
+			if (plen > c->inlen - hlen)
+				plen = c->inlen - hlen;
+			for (k = plen; k > 0 && (c->in[hlen + k - 1] == '\n' ||
+			    c->in[hlen + k - 1] == ' '); k--)
+				;
+			(void)snprintf(c->result, sizeof(c->result), "%.*s",
+			    (int)k, c->in + hlen);
+			for (k = 0; c->result[k] != '\0'; k++)
+				if ((unsigned char)c->result[k] < 0x20)
+					c->result[k] = ' ';
+			c->failures++;
+		}
+	} else {
+		(void)snprintf(c->result, sizeof(c->result), "no answer: "
+		    "bmcwatchd closed the connection");
+		c->failures++;
+	}
+	log_target(LOG_INFO, t->name, "snmp", "%s: %s", c->action,
+	    c->result);
+	(void)close(c->fd);
+	c->fd = -1;
 }
 
 /* ---- handlers ----------------------------------------------------------- */
@@ -447,6 +1068,9 @@ sa_table_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 
 	(void)h;
 	(void)reg;
+	if (ri->mode != MODE_GET && ri->mode != MODE_GETNEXT &&
+	    ri->mode != MODE_GETBULK)
+		return sa_control_set(ri, reqs);
 	for (req = reqs; req != NULL; req = req->next) {
 		if (req->processed || ri->mode != MODE_GET)
 			continue;
@@ -456,7 +1080,15 @@ sa_table_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 			netsnmp_set_request_error(ri, req, SNMP_NOSUCHINSTANCE);
 			continue;
 		}
-		if (r->tab == WIRE_TAB_SEL_INFO &&
+		if (r->tab == WIRE_TAB_CONTROL &&
+		    ti->colnum != BMCW_CONTROL_ALLOWED) {
+			if (sa_control_val(r->tgt, ti->colnum, &sup) != 0) {
+				netsnmp_set_request_error(ri, req,
+				    SNMP_NOSUCHINSTANCE);
+				continue;
+			}
+			v = &sup;
+		} else if (r->tab == WIRE_TAB_SEL_INFO &&
 		    ti->colnum == BMCW_SEL_NOTIFY_SUPPRESSED) {
 			memset(&sup, 0, sizeof(sup));
 			sup.type = WIRE_COUNTER;
@@ -560,6 +1192,7 @@ sa_register(void)
 		tb->td = netsnmp_tdata_create_table(tb->name, 0);
 		reg = netsnmp_create_handler_registration(tb->name,
 		    sa_table_handler, tb->base, tb->baselen,
+		    tb->tab == WIRE_TAB_CONTROL ? HANDLER_CAN_RWRITE :
 		    HANDLER_CAN_RONLY);
 		ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
 		if (tb->ent)
@@ -716,6 +1349,12 @@ sa_message(const char *p, size_t len)
 	case WIRE_NOTIFY:
 		sa_notify(&m);
 		break;
+	case WIRE_WEBHOOK:
+		sa_webhook(&m);
+		break;
+	case WIRE_WEBHOOK_GONE:
+		sa_webhook_gone(m.name);
+		break;
 	default:
 		break;
 	}
@@ -797,7 +1436,8 @@ static void
 sa_usage(void)
 {
 	fprintf(stderr, "usage: %s -s FD -x AGENTX-SOCKET -i INDEX-FILE "
-	    "[-r SEL-TRAPS-PER-MINUTE] [-T START] [-e FD] [-d] [-v]\n",
+	    "[-S CONTROL-SOCKET] [-r SEL-TRAPS-PER-MINUTE] [-T START] "
+	    "[-e FD] [-d] [-v]\n",
 	    SA_NAME);
 	exit(2);
 }
@@ -819,6 +1459,7 @@ int
 main(int argc, char **argv)
 {
 	const char *agentx = NULL;
+	struct sa_target *t;
 	fd_set r;
 	struct timeval tv;
 	int ch, debug = 0, verbose = 0, errfd = -1, n, block, k;
@@ -826,7 +1467,7 @@ main(int argc, char **argv)
 
 	sa.fd = -1;
 	sa.sel_recent_max = 256;
-	while ((ch = getopt(argc, argv, "de:i:r:s:T:vx:")) != -1) {
+	while ((ch = getopt(argc, argv, "de:i:r:S:s:T:vx:")) != -1) {
 		switch (ch) {
 		case 'd':
 			debug = 1;
@@ -842,6 +1483,9 @@ main(int argc, char **argv)
 			break;
 		case 's':
 			sa.fd = (int)sa_num(optarg, 1024);
+			break;
+		case 'S':
+			sa.ctl_path = optarg;
 			break;
 		case 'T':
 			sa.start_time = (uint32_t)sa_num(optarg, UINT32_MAX);
@@ -859,6 +1503,13 @@ main(int argc, char **argv)
 	if (sa.fd < 3 || agentx == NULL || sa.index_file == NULL ||
 	    optind != argc)
 		sa_usage();
+	{
+		size_t len = strlen(sa.index_file) + sizeof(".webhooks");
+
+		sa.hook_index_file = xmalloc(len);
+		(void)snprintf(sa.hook_index_file, len, "%s.webhooks",
+		    sa.index_file);
+	}
 	/* a burst per window, as bmcwNotifySelEntryBurst (0..1000) says */
 	sa.sel_window_s = SA_SEL_WINDOW_S;
 	sa.sel_burst = rate;
@@ -920,6 +1571,12 @@ main(int argc, char **argv)
 		FD_SET(sa.fd, &r);
 		if (sa.fd >= n)
 			n = sa.fd + 1;
+		for (t = sa.targets; t != NULL; t = t->next)
+			if (t->ctl.fd >= 0 && t->ctl.fd < FD_SETSIZE) {
+				FD_SET(t->ctl.fd, &r);
+				if (t->ctl.fd >= n)
+					n = t->ctl.fd + 1;
+			}
 		k = select(n, &r, NULL, NULL, block ? NULL : &tv);
 		if (k < 0) {
 			if (errno == EINTR)
@@ -932,6 +1589,12 @@ main(int argc, char **argv)
 				if (sa_input() != 0)
 					break;
 			}
+			for (t = sa.targets; t != NULL; t = t->next)
+				if (t->ctl.fd >= 0 && t->ctl.fd < FD_SETSIZE &&
+				    FD_ISSET(t->ctl.fd, &r)) {
+					FD_CLR(t->ctl.fd, &r);
+					sa_ctl_input(t);
+				}
 			snmp_read(&r);
 		} else
 			snmp_timeout();

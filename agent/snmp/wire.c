@@ -22,6 +22,9 @@ wire_tab_ok(unsigned t)
 	case WIRE_TAB_SEL_ENTRY:
 	case WIRE_TAB_SEL_PROBLEM:
 	case WIRE_TAB_CHASSIS:
+	case WIRE_TAB_CONTROL:
+	case WIRE_TAB_CONSOLE:
+	case WIRE_TAB_WEBHOOK:
 	case WIRE_TAB_WATCHDOG:
 	case WIRE_TAB_ENT:
 	case WIRE_TAB_ENT_SENSOR:
@@ -366,10 +369,13 @@ wp_line(struct wp *w, struct wire_msg *m, int *have_kind, size_t *caprows,
 	case 'T':
 	case 'X':
 	case 'N':
+	case 'W':
+	case 'Y':
 		if (*have_kind)
 			return wp_fail(w, "a second '%c' line", k);
 		*have_kind = 1;
 		m->kind = k == 'T' ? WIRE_SNAPSHOT : k == 'X' ? WIRE_GONE :
+		    k == 'W' ? WIRE_WEBHOOK : k == 'Y' ? WIRE_WEBHOOK_GONE :
 		    WIRE_NOTIFY;
 		if (k == 'N') {
 			if (wp_u64(w, "notification", 255, &u) != 0)
@@ -382,7 +388,8 @@ wp_line(struct wp *w, struct wire_msg *m, int *have_kind, size_t *caprows,
 			return wp_fail(w, "junk after the name");
 		return 0;
 	case 'R':
-		if (m->kind != WIRE_SNAPSHOT || !*have_kind)
+		if ((m->kind != WIRE_SNAPSHOT && m->kind != WIRE_WEBHOOK) ||
+		    !*have_kind)
 			return wp_fail(w, "a row outside a snapshot");
 		if (m->nrows >= WIRE_ROWS_MAX)
 			return wp_fail(w, "more than %d rows", WIRE_ROWS_MAX);

@@ -15,6 +15,9 @@
  *				SEL sequence, 0 for per-target tables)
  *	c COL TYPE VALUE	a cell of the row above
  *	X NAME			target NAME is gone
+ *	W NAME			webhook NAME: its row (table 11, index 0)
+ *				below replaces what it had
+ *	Y NAME			webhook NAME is gone
  *	N NUM NAME		notification NUM (bmcwNotifications.NUM)
  *				about target NAME, varbinds below
  *	v TAB SUB COL TYPE VALUE  a varbind of it: column COL of row SUB
@@ -54,6 +57,12 @@
 #define WIRE_TAB_SEL_PROBLEM	6u	/* bmcwSelProblemTable */
 #define WIRE_TAB_CHASSIS	7u	/* bmcwChassisTable */
 #define WIRE_TAB_WATCHDOG	8u	/* bmcwWatchdogTable */
+#define WIRE_TAB_CONTROL	9u	/* bmcwControlTable: the daemon sends
+					 * bmcwControlAllowed, the subagent
+					 * keeps the rest */
+#define WIRE_TAB_CONSOLE	10u	/* bmcwConsoleTable */
+#define WIRE_TAB_WEBHOOK	11u	/* bmcwWebhookTable (in a W
+					 * message) */
 #define WIRE_TAB_ENT		47u	/* ENTITY-MIB entPhysicalTable */
 #define WIRE_TAB_ENT_SENSOR	99u	/* entPhySensorTable */
 /* 1 if t is one of the above */
@@ -94,7 +103,9 @@ enum wire_kind {
 	WIRE_SNAPSHOT,	/* T */
 	WIRE_GONE,	/* X */
 	WIRE_NOTIFY,	/* N */
-	WIRE_GENERAL	/* G only */
+	WIRE_GENERAL,	/* G only */
+	WIRE_WEBHOOK,	/* W */
+	WIRE_WEBHOOK_GONE	/* Y */
 };
 
 /* a notification varbind: a column of a row */

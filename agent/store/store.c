@@ -86,6 +86,7 @@ store_ev_name(enum store_ev_kind k)
 		[STORE_EV_UNREACHABLE] = "unreachable",
 		[STORE_EV_RECOVERED] = "recovered",
 		[STORE_EV_CONSOLE] = "console",
+		[STORE_EV_SEL_NEARLY_FULL] = "sel-nearly-full",
 	};
 
 	if ((size_t)k < sizeof(names) / sizeof(names[0]) && names[k])
@@ -166,15 +167,23 @@ store_free(struct store *s)
 void
 store_set_webhook(struct store *s, const struct store_webhook *w)
 {
+	struct store_when now;
+	int64_t last;
 	size_t i;
 
+	store_now(&now);
 	for (i = 0; i < s->nwh; i++)
 		if (strcmp(s->wh[i].name, w->name) == 0) {
+			last = w->delivered > s->wh[i].delivered ?
+			    now.wall_ms : s->wh[i].last_delivery_wall_ms;
 			s->wh[i] = *w;
+			s->wh[i].last_delivery_wall_ms = last;
 			return;
 		}
 	s->wh = xreallocarray(s->wh, s->nwh + 1, sizeof(*s->wh));
-	s->wh[s->nwh++] = *w;
+	s->wh[s->nwh] = *w;
+	s->wh[s->nwh++].last_delivery_wall_ms = w->delivered > 0 ?
+	    now.wall_ms : 0;
 }
 
 void
@@ -434,11 +443,31 @@ store_set_sel_info(struct store *s, struct store_target *t,
 	int changed = !t->have_sel || memcmp(&t->sel_info, in,
 	    sizeof(*in)) != 0 || t->sel_used_pct != used_pct;
 
-	(void)s;
+	char text[STORE_TEXT_MAX];
+
+	/* the erase time moved: our clear, or someone else's */
+	if (t->have_sel && in->last_erase != t->sel_info.last_erase) {
+		if (t->sel_erase_ours)
+			t->sel_erase_ours = 0;
+		else
+			t->sel_foreign_clears++;
+	}
 	t->sel_info = *in;
 	t->sel_used_pct = used_pct;
 	t->have_sel = 1;
 	store_stamp_set(&t->sel_t, w, changed);
+	if (t->sel_nearly_full_at == 0 || used_pct < 0)
+		return;
+	if ((unsigned)used_pct < t->sel_nearly_full_at)
+		t->sel_nearly_full_armed = 1;
+	else if (t->sel_nearly_full_armed) {
+		t->sel_nearly_full_armed = 0;
+		(void)snprintf(text, sizeof(text), "SEL %d%% full (nearly "
+		    "full at %u%%): %u entries, %u bytes free", used_pct,
+		    t->sel_nearly_full_at, (unsigned)in->entries,
+		    (unsigned)in->free_bytes);
+		store_emit_simple(s, t, STORE_EV_SEL_NEARLY_FULL, 1, text);
+	}
 }
 
 const struct store_sel_entry *
@@ -555,6 +584,7 @@ store_sel_cleared(struct store *s, struct store_target *t, unsigned entries,
 	char text[STORE_TEXT_MAX];
 
 	t->sel_clears++;
+	t->sel_last_clear_count = entries;
 	store_stamp_set(&t->sel_clear_t, w, 1);
 	t->sel_clear_error[0] = '\0';
 	(void)snprintf(text, sizeof(text), "SEL cleared: %u entries, every "
@@ -813,4 +843,65 @@ store_console_event(struct store *s, struct store_target *t,
 	e.text = c->event_text;
 	e.rule = c->event_rule;
 	store_emit(s, &e);
+}
+
+/* ---- SDR, SEL and chassis facts for the MIB ----------------------------- */
+
+void
+store_set_sdr_gen(struct store_target *t, uint32_t gen,
+    const struct store_when *w)
+{
+	if (t->sdr_change_wall_ms != 0 && gen == t->sdr_gen)
+		return;
+	t->sdr_gen = gen;
+	t->sdr_change_wall_ms = w->wall_ms > 0 ? w->wall_ms : 1;
+}
+
+void
+store_target_sel_config(struct store_target *t, unsigned clear_at,
+    unsigned nearly_full_at)
+{
+	t->sel_clear_at = clear_at;
+	if (nearly_full_at != t->sel_nearly_full_at)
+		t->sel_nearly_full_armed = 1;
+	t->sel_nearly_full_at = nearly_full_at;
+}
+
+void
+store_sel_clear_ours(struct store_target *t)
+{
+	t->sel_erase_ours = 1;
+}
+
+void
+store_set_chassis_extra(struct store_target *t,
+    const struct chassis_snapshot *c, const struct store_when *w)
+{
+	int restart = -1, changed;
+	int64_t poh = -1;
+	const char *rtext = "", *boot = "";
+	uint64_t m;
+
+	if (c->restart_state == CHASSIS_ITEM_OK) {
+		restart = c->restart.cause & 0x0f;
+		rtext = chassis_restart_name(c->restart.cause);
+	}
+	if (c->poh_state == CHASSIS_ITEM_OK) {
+		m = chassis_poh_minutes(&c->poh);
+		poh = m > INT32_MAX ? INT32_MAX : (int64_t)m;
+	}
+	if (c->boot_state == CHASSIS_ITEM_OK)
+		boot = chassis_bootdev_key(c->boot.device);
+	changed = !t->have_chassis_x || restart != t->chassis_restart ||
+	    poh != t->chassis_poh_min ||
+	    strcmp(rtext, t->chassis_restart_text) != 0 ||
+	    strcmp(boot, t->chassis_bootdev) != 0;
+	t->have_chassis_x = 1;
+	t->chassis_restart = restart;
+	(void)snprintf(t->chassis_restart_text,
+	    sizeof(t->chassis_restart_text), "%s", rtext);
+	t->chassis_poh_min = poh;
+	(void)snprintf(t->chassis_bootdev, sizeof(t->chassis_bootdev), "%s",
+	    boot);
+	store_stamp_set(&t->chassis_x_t, w, changed);
 }

@@ -104,6 +104,10 @@ struct store_health {
 					 * progress (see target.c) */
 	struct ipmi_tr_stats tr;
 	char		 peer[300];
+	/* requests of the polls that got no valid answer, answers with a
+	 * completion code other than 00h (conn_stats) */
+	uint64_t	 req_errors;
+	uint64_t	 ccode_errors;
 };
 
 struct store_hb {
@@ -120,7 +124,7 @@ struct store_hb {
 	struct store_stamp stamp;
 };
 
-#define STORE_EV_N	10	/* kinds of enum store_ev_kind */
+#define STORE_EV_N	11	/* kinds of enum store_ev_kind */
 /* the serial console (SOL) of a target with a sol block (MIB
  * bmcwConsoleTable); written by daemon/console.c */
 struct store_console {
@@ -207,6 +211,26 @@ struct store_target {
 	uint64_t	 ev_count[STORE_EV_N];
 	int64_t		 ev_wall_ms[STORE_EV_N];
 	struct store_console console;
+
+	/* SDR, SEL and chassis facts the MIB shows (store_set_sdr_gen,
+	 * store_target_sel_config, store_set_chassis_extra) */
+	uint32_t	 sdr_gen;	/* the SDR image's generation */
+	int64_t		 sdr_change_wall_ms; /* when it (first) came or
+					 * changed, 0 never */
+	unsigned	 sel_clear_at;	/* percent, 0 never (config) */
+	unsigned	 sel_nearly_full_at; /* percent, 0 off (config) */
+	int		 sel_nearly_full_armed;
+	unsigned	 sel_last_clear_count;	/* entries the last clear
+					 * by us removed */
+	uint64_t	 sel_foreign_clears;	/* erased by someone else */
+	int		 sel_erase_ours;	/* our clear: the next move of
+					 * the erase time is ours */
+	int		 have_chassis_x;
+	int		 chassis_restart;	/* cause code, -1 unsupported */
+	char		 chassis_restart_text[64];
+	int64_t		 chassis_poh_min;	/* -1 unsupported */
+	char		 chassis_bootdev[32];	/* "" unsupported */
+	struct store_stamp chassis_x_t;
 };
 
 enum store_ev_kind {
@@ -219,9 +243,10 @@ enum store_ev_kind {
 	STORE_EV_HEARTBEAT,	/* the heartbeat stopped or resumed */
 	STORE_EV_UNREACHABLE,
 	STORE_EV_RECOVERED,
-	STORE_EV_CONSOLE	/* a console pattern matched a line */
+	STORE_EV_CONSOLE,	/* a console pattern matched a line */
+	STORE_EV_SEL_NEARLY_FULL	/* the SEL filled to sel-nearly-full */
 };
-_Static_assert(STORE_EV_N == STORE_EV_CONSOLE + 1, "STORE_EV_N");
+_Static_assert(STORE_EV_N == STORE_EV_SEL_NEARLY_FULL + 1, "STORE_EV_N");
 const char	*store_ev_name(enum store_ev_kind);
 
 struct store_event {
@@ -318,6 +343,9 @@ struct store_webhook {
 	uint64_t	 dropped;	/* by the overflow policy */
 	unsigned	 attempt;	/* of the head event, 0: none failed */
 	char		 last_error[STORE_TEXT_MAX];
+	/* set by the store (the caller's value is ignored): when
+	 * delivered last grew, wall-clock ms, 0 never */
+	int64_t		 last_delivery_wall_ms;
 };
 void		 store_set_webhook(struct store *,
 		    const struct store_webhook *);
@@ -364,5 +392,25 @@ void		 store_console_log(struct store_target *, uint64_t waiting,
 void		 store_console_event(struct store *, struct store_target *,
 		    const char *rule, const char *line,
 		    const struct store_when *);
+
+/*
+ * SDR, SEL and chassis facts for the MIB (snmp2's block).
+ * store_set_sdr_gen: the generation of the SDR image the last sweep
+ * used; a new one is an SDR change (the first one too).
+ * store_target_sel_config: sel-clear-at and sel-nearly-full; the SEL
+ * info that fills it to nearly_full_at or above emits
+ * STORE_EV_SEL_NEARLY_FULL once, armed again below.
+ * store_sel_clear_ours: the next move of the SEL's erase time is our
+ * clear (else store_set_sel_info counts a foreign clear).
+ * store_set_chassis_extra: restart cause, POH and boot device of a
+ * chassis query (those the BMC did not answer: unsupported).
+ */
+void		 store_set_sdr_gen(struct store_target *, uint32_t gen,
+		    const struct store_when *);
+void		 store_target_sel_config(struct store_target *,
+		    unsigned clear_at, unsigned nearly_full_at);
+void		 store_sel_clear_ours(struct store_target *);
+void		 store_set_chassis_extra(struct store_target *,
+		    const struct chassis_snapshot *, const struct store_when *);
 
 #endif

@@ -66,7 +66,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	must(m.kind == WIRE_SNAPSHOT || m.kind == WIRE_GONE ||
-	    m.kind == WIRE_NOTIFY || m.kind == WIRE_GENERAL);
+	    m.kind == WIRE_NOTIFY || m.kind == WIRE_GENERAL ||
+	    m.kind == WIRE_WEBHOOK || m.kind == WIRE_WEBHOOK_GONE);
 	n = strlen(m.name);
 	must(n <= WIRE_NAME_MAX);
 	must((m.kind == WIRE_GENERAL) == (n == 0));
@@ -74,7 +75,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		must(strchr("abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
 		    m.name[i]) != NULL);
-	must(m.kind == WIRE_SNAPSHOT || m.nrows == 0);
+	must(m.kind == WIRE_SNAPSHOT || m.kind == WIRE_WEBHOOK ||
+	    m.nrows == 0);
 	must(m.kind == WIRE_NOTIFY || m.nvbs == 0);
 	must(m.nrows <= WIRE_ROWS_MAX && m.nvbs <= WIRE_COLS_MAX &&
 	    m.ngen <= WIRE_COLS_MAX);

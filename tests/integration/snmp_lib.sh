@@ -12,6 +12,8 @@
 #   snmptrapd_stop
 #   sget OID / swalk OID   snmpget / snmpwalk -v2c -On -Oe against it
 #   sval OID            the value alone (snmpget -Oqv)
+#   sset3 OID T V ...   snmpset as the SNMPv3 user testrw at authPriv
+#                       (the only one snmpd lets write)
 #   snmp_cleanup        stop both (for the EXIT trap, with d_cleanup)
 # The config templates are tests/snmp/*.conf.in.
 SNMPD_PID=
@@ -97,6 +99,12 @@ sget() {
 
 sval() {
 	snmpget -v2c -c public -t 2 -r 1 -Oqv -Oe "udp:127.0.0.1:$SNMP_PORT" "$@"
+}
+
+sset3() {
+	snmpset -v3 -l authPriv -u testrw -a SHA-256 -A testauthpass \
+	    -x AES -X testprivpass -t 10 -r 0 -On -Oe \
+	    "udp:127.0.0.1:$SNMP_PORT" "$@"
 }
 
 swalk() {

@@ -454,6 +454,9 @@ static const struct kwcase kwcases[] = {
 	    "retries: \"11\" out of range 0..10" },
 	{ CONF_CTX_TARGET, "sel-clear-at", W_PLUS, "sel-clear-at 0",
 	    "sel-clear-at 101", "sel-clear-at: \"101\" out of range 0..100" },
+	{ CONF_CTX_TARGET, "sel-nearly-full", W_PLUS, "sel-nearly-full 60",
+	    "sel-nearly-full 101", "sel-nearly-full: \"101\" out of range "
+	    "0..100" },
 	{ CONF_CTX_TARGET, "sel-clear-free", W_PLUS, "sel-clear-free 64",
 	    "sel-clear-free 65536", "sel-clear-free: \"65536\" out of range "
 	    "0..65535" },

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "ctl.h"
 #include "ev.h"
 #include "harness.h"
@@ -484,6 +485,82 @@ test_watch(void)
 	(void)rmdir(dir);
 }
 
+/* bmcwControlAllowed, the console row, a webhook's message */
+static void
+test_control_console_webhook(void)
+{
+	struct store_target *t;
+	struct store *s = fixture(&t);
+	struct store_webhook wh;
+	struct store_when w;
+	struct wire_msg m;
+	const struct wire_row *r;
+	const struct wire_val *v;
+	char *buf = NULL, text[400];
+	size_t len = 0;
+	FILE *f;
+
+	store_target_config(t, 10, 10, 10, CONF_ALLOW_POWER |
+	    CONF_ALLOW_SEL_CLEAR, "lanplus");
+	store_console_config(t, 1, 1, 0);
+	w.mono_ms = 5;
+	w.wall_ms = 1700000005000LL;
+	store_console_state(t, 1, "connected", &w);
+	store_console_data(t, (const uint8_t *)"abc", 3);
+	/* a line longer than the MIB's 255, with a control character */
+	memset(text, 'x', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	text[3] = '\t';
+	store_console_event(s, t, "panic", text, &w);
+	f = open_memstream(&buf, &len);
+	mibrows_target(f, t);
+	CHECK(fclose(f) == 0);
+	CHECK(parse(buf, len, &m) == 0);
+	r = row(&m, WIRE_TAB_CONTROL, 0);
+	v = r != NULL ? wire_row_col(r, BMCW_CONTROL_ALLOWED) : NULL;
+	/* power(0) and selClear(2): 1010 0000 */
+	CHECK(v != NULL && v->slen == 1 && v->s[0] == 0xa0);
+	r = row(&m, WIRE_TAB_CONSOLE, 0);
+	CHECK(r != NULL);
+	CHECK_EQ(ival(r, BMCW_CONSOLE_LOGGING), 1);
+	CHECK_EQ(ival(r, BMCW_CONSOLE_CONNECTED), 1);
+	CHECK_EQ(ival(r, BMCW_CONSOLE_LAST_CONN_CHANGE), 1700000005);
+	CHECK_EQ(ival(r, BMCW_CONSOLE_EVENTS), 1);
+	CHECK_STR(sval(r, BMCW_CONSOLE_LAST_EVENT_RULE), "panic");
+	v = r != NULL ? wire_row_col(r, BMCW_CONSOLE_LAST_EVENT_TEXT) : NULL;
+	CHECK(v != NULL && v->slen == 255 && v->s[3] == ' ');
+	v = r != NULL ? wire_row_col(r, BMCW_CONSOLE_BYTES) : NULL;
+	CHECK(v != NULL && v->type == WIRE_COUNTER64 && v->u == 3);
+	wire_msg_free(&m);
+	free(buf);
+	buf = NULL;
+
+	memset(&wh, 0, sizeof(wh));
+	(void)snprintf(wh.name, sizeof(wh.name), "rx");
+	wh.queued = 2;
+	wh.delivered = 7;
+	wh.failures = 1;
+	(void)snprintf(wh.last_error, sizeof(wh.last_error), "HTTP 500");
+	store_set_webhook(s, &wh);
+	f = open_memstream(&buf, &len);
+	mibrows_webhook(f, store_webhook_at(s, 0));
+	CHECK(fclose(f) == 0);
+	CHECK(parse(buf, len, &m) == 0);
+	CHECK_EQ(m.kind, WIRE_WEBHOOK);
+	CHECK_STR(m.name, "rx");
+	r = row(&m, WIRE_TAB_WEBHOOK, 0);
+	CHECK_STR(sval(r, BMCW_WEBHOOK_NAME), "rx");
+	CHECK_EQ(ival(r, BMCW_WEBHOOK_QUEUE_DEPTH), 2);
+	CHECK_EQ(ival(r, BMCW_WEBHOOK_DELIVERED), 7);
+	CHECK_EQ(ival(r, BMCW_WEBHOOK_FAILED), 1);
+	CHECK_STR(sval(r, BMCW_WEBHOOK_LAST_ERROR), "HTTP 500");
+	/* delivered grew: the store stamped it */
+	CHECK(ival(r, BMCW_WEBHOOK_LAST_DELIVERY) > 1700000000);
+	wire_msg_free(&m);
+	free(buf);
+	store_free(s);
+}
+
 int
 main(void)
 {
@@ -491,5 +568,6 @@ main(void)
 	RUN(test_snapshot);
 	RUN(test_notifications);
 	RUN(test_watch);
+	RUN(test_control_console_webhook);
 	return harness_end();
 }

@@ -515,10 +515,85 @@ test_console(void)
 	store_free(s);
 }
 
+/* SDR changes, foreign clears, the nearly-full edge, chassis extras */
+static void
+test_mib_facts(void)
+{
+	struct store *s = store_new();
+	struct store_target *t = store_target_add(s, "mf");
+	struct sel_info in;
+	struct chassis_snapshot c;
+	struct evlog l;
+	struct store_when w = at(1000), w2 = at(9000);
+
+	memset(&l, 0, sizeof(l));
+	(void)store_subscribe(s, on_event, &l);
+	/* the first generation is a change, the same one is not */
+	store_set_sdr_gen(t, 7, &w);
+	CHECK_EQ(t->sdr_change_wall_ms, w.wall_ms);
+	store_set_sdr_gen(t, 7, &w2);
+	CHECK_EQ(t->sdr_change_wall_ms, w.wall_ms);
+	store_set_sdr_gen(t, 8, &w2);
+	CHECK_EQ(t->sdr_change_wall_ms, w2.wall_ms);
+
+	/* nearly full at 50: once on the way up, again after a fall */
+	store_target_sel_config(t, 75, 50);
+	memset(&in, 0, sizeof(in));
+	in.entries = 10;
+	in.last_erase = 100;
+	store_set_sel_info(s, t, &in, 10, &w);
+	CHECK_EQ(l.n, 0);
+	in.entries = 60;
+	store_set_sel_info(s, t, &in, 60, &w);
+	store_set_sel_info(s, t, &in, 61, &w);
+	CHECK_EQ(l.n, 1);
+	CHECK_EQ(l.kinds[0], STORE_EV_SEL_NEARLY_FULL);
+	CHECK_EQ(t->ev_count[STORE_EV_SEL_NEARLY_FULL], 1);
+	CHECK_STR(store_ev_name(STORE_EV_SEL_NEARLY_FULL), "sel-nearly-full");
+	/* our clear: the erase time moves, not foreign */
+	store_sel_clear_ours(t);
+	store_sel_cleared(s, t, 60, &w);
+	CHECK_EQ(t->sel_last_clear_count, 60);
+	in.entries = 0;
+	in.last_erase = 200;
+	store_set_sel_info(s, t, &in, 0, &w);
+	CHECK_EQ(t->sel_foreign_clears, 0);
+	/* someone else's */
+	in.last_erase = 300;
+	store_set_sel_info(s, t, &in, 0, &w);
+	CHECK_EQ(t->sel_foreign_clears, 1);
+	/* armed again below: a second edge */
+	in.entries = 55;
+	store_set_sel_info(s, t, &in, 55, &w);
+	CHECK_EQ(t->ev_count[STORE_EV_SEL_NEARLY_FULL], 2);
+	/* 0: off */
+	store_target_sel_config(t, 75, 0);
+	store_set_sel_info(s, t, &in, 1, &w);
+	store_set_sel_info(s, t, &in, 99, &w);
+	CHECK_EQ(t->ev_count[STORE_EV_SEL_NEARLY_FULL], 2);
+
+	/* chassis extras: unsupported items read -1 / "" */
+	memset(&c, 0, sizeof(c));
+	c.restart_state = CHASSIS_ITEM_UNSUPPORTED;
+	c.poh_state = CHASSIS_ITEM_OK;
+	c.poh.minutes_per_count = 60;
+	c.poh.count = 3;
+	c.boot_state = CHASSIS_ITEM_OK;
+	c.boot.device = 1;		/* PXE */
+	store_set_chassis_extra(t, &c, &w);
+	CHECK(t->have_chassis_x);
+	CHECK_EQ(t->chassis_restart, -1);
+	CHECK_STR(t->chassis_restart_text, "");
+	CHECK_EQ(t->chassis_poh_min, 180);
+	CHECK_STR(t->chassis_bootdev, chassis_bootdev_key(1));
+	store_free(s);
+}
+
 int
 main(void)
 {
 	RUN(test_targets);
+	RUN(test_mib_facts);
 	RUN(test_ages);
 	RUN(test_sensors);
 	RUN(test_sel);
