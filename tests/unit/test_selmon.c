@@ -1014,6 +1014,9 @@ test_corrupt_state_and_torn_line(void)
 	(void)bed_run(&b, SELMON_READ, &r);
 	CHECK_EQ(r.err, SELMON_OK);
 	CHECK(strstr(r.msg, "corrupt") != NULL);
+	/* said in the note too: what the daemon logs */
+	CHECK(strstr(r.note, b.spath) != NULL);
+	CHECK(strstr(r.note, "corrupt") != NULL);
 	CHECK_EQ(r.skipped, 20);
 	CHECK_EQ(r.new_entries, 1);
 	CHECK_EQ(check_archive(b.apath, m), 21);
