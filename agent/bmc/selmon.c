@@ -759,6 +759,18 @@ selmon_new(struct ev *ev, struct conn *conn, const struct selmon_cfg *cfg)
 	return m;
 }
 
+int
+selmon_set_identity(struct selmon *m, const char *identity)
+{
+	if (m->running)
+		return -1;
+	state_identity_copy(m->ident, identity);
+	/* a state already loaded: is it (still) this BMC's? */
+	m->same_bmc = m->st_loaded && m->st_valid && m->ident[0] != '\0' &&
+	    strcmp(m->st.identity, m->ident) == 0;
+	return 0;
+}
+
 void
 selmon_free(struct selmon *m)
 {
