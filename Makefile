@@ -65,7 +65,7 @@ LIB_SRCS = $(wildcard agent/util/*.c agent/ipmi/*.c agent/bmc/*.c \
 # unit tests and fuzzers reach it; each plugin is one main file
 PLUGIN_LIB_SRCS = plugins/np.c plugins/pjson.c plugins/psrc.c
 PLUGIN_NAMES = check_bmc_sensors check_bmc_sel check_bmc_chassis \
-	   check_bmc_watchdog check_bmc_agent
+	   check_bmc_watchdog check_bmc_agent check_bmc_console
 PLUGINS	= $(PLUGIN_NAMES:%=$(BUILD)/%)
 PLUGINDIR ?= $(PREFIX)/lib/nagios/plugins
 # NO_CURL=1: without libcurl (agent/http/http_none.c refuses every
@@ -150,16 +150,18 @@ deps:
 	@sh tests/deps.sh
 
 # everything, plain and then under ASan+UBSan; one summary line at the end
+# both builds use every CPU; so do the tests (tests/run: JOBS)
+NPROC	:= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 check: deps
-	$(MAKE) tests
-	$(MAKE) SAN=1 tests
-	@sh tests/run
+	$(MAKE) -j$(NPROC) tests
+	$(MAKE) -j$(NPROC) SAN=1 tests
+	@bash tests/run
 
 unit: tests
-	@sh tests/run unit
+	@bash tests/run unit
 
 integration: tests
-	@sh tests/run integration
+	@bash tests/run integration
 
 demo: deps all
 	@sh tests/demo.sh
