@@ -1,5 +1,6 @@
 # bmcwatch -- plain GNU make.  `make`, `make check`, `make demo`,
-# `make bench`, `make fuzz`, `make lint`, `make install`, `make clean`,
+# `make bench`, `make fuzz`, `make lint`, `make tidy`, `make soak`,
+# `make install`, `make clean`,
 # `make fresh-check` (the README's commands on a minimal Debian 12 root).
 # SAN=1 builds with AddressSanitizer + UBSan into build/san/.
 
@@ -97,7 +98,7 @@ PROGS	= $(BUILD)/bmcwatch $(BUILD)/bmcwatchd $(BUILD)/bmcwatch-snmp
 SNMP_MAIN = agent/snmp/subagent.c
 SNMP_LIBS = -lnetsnmpagent -lnetsnmp
 
-.PHONY: all check demo bench soak fuzz lint install clean deps tests unit \
+.PHONY: all check demo bench soak fuzz lint tidy install clean deps tests unit \
 	integration check-san fresh-check
 
 all: $(PROGS) $(PLUGINS)
@@ -177,24 +178,47 @@ SOAK_SECONDS ?= 3600
 soak: deps all
 	@SOAK_SECONDS=$(SOAK_SECONDS) bash tests/soak.sh
 
-# libFuzzer builds (clang); run each for FUZZTIME seconds
+# libFuzzer builds (clang): the library compiled once (build/fuzz/obj/,
+# -fsanitize=fuzzer-no-link), each target linked with the fuzzer's main.
+# `make fuzz` runs every target (tests/fuzz/run.sh) for FUZZTIME seconds
+# or FUZZRUNS executions, whichever comes first (FUZZRUNS=0: no limit),
+# FUZZ=NAME... only those; one line of figures per target (executions,
+# coverage, features, corpus, seconds, result); a crash, leak or timeout
+# stops it with the input saved under build/fuzz/artifacts/.
 FUZZTIME ?= 60
+FUZZRUNS ?= 0
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -pthread \
-	-fsanitize=fuzzer,address,undefined -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc \
-	-Iagent/daemon -Iagent/http -Iplugins $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+	$(FUZZ_SAN) -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc \
+	-Iagent/daemon -Iagent/http -Iplugins
+FUZZ_OBJS = $(LIB_SRCS:%.c=build/fuzz/obj/%.o)
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS)
+build/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(CURL_CFLAGS) \
+	    $(JANSSON_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/fuzz/libfuzz.a: $(FUZZ_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libfuzz.a $(wildcard tests/fuzz/*.h)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libfuzz.a \
+	    $(LDLIBS)
 
 fuzz: $(FUZZ_BINS)
-	@for f in $(FUZZ_BINS); do n=$${f##*/fuzz_}; \
-	    mkdir -p build/fuzz/corpus/$$n; \
-	    $$f -max_total_time=$(FUZZTIME) build/fuzz/corpus/$$n \
-	        tests/fuzz/corpus/$$n || exit 1; done
+	@FUZZTIME=$(FUZZTIME) FUZZRUNS=$(FUZZRUNS) sh tests/fuzz/run.sh \
+	    $(FUZZ)
 
 lint:
 	@sh tests/lint.sh
+
+# clang-tidy with .clang-tidy's checks (tests/tidy.sh): every finding,
+# the count per directory; agent/ipmi, agent/util and tests/unit must
+# have none.  TIDY_FILES=... only those files.
+tidy:
+	@sh tests/tidy.sh $(TIDY_FILES)
 
 # the README's quick start, run as root in a minimal Debian 12 root made
 # with debootstrap (cached); not part of check (tests/fresh/run.sh)

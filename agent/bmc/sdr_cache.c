@@ -53,6 +53,9 @@ struct sdr_cache {
 	unsigned		 cache_writes;	/* of them, cache + alias */
 	int			 dirty;		/* the last cache write failed */
 	struct log_limit	 wlimit;
+	/* a repository that changes under every read (a BMC rewriting
+	 * it): the first change logged, repeats summarised */
+	struct log_limit	 climit;
 	enum sdr_cache_state	 st;
 	int			 running;
 	int			 fixed;		/* --sdr-file image */
@@ -543,7 +546,10 @@ sdr_cache_load(struct sdr_cache *c, const struct sdr_repo_info *info)
 		sdr_image_clear(&im);
 		free(buf);
 		c->stats.disk_rejects++;
-		log_debug("sdr", "%s: repository changed, rebuilding", path);
+		/* a cache in memory: the caller says it, once */
+		if (!c->valid)
+			log_target(LOG_DEBUG, c->target, "sdr", "%s: "
+			    "repository changed, rebuilding", path);
 		return 0;
 	}
 	sdr_image_clear(&c->img);
@@ -559,7 +565,8 @@ sdr_cache_load(struct sdr_cache *c, const struct sdr_repo_info *info)
 bad:
 	free(buf);
 	c->stats.disk_rejects++;
-	log_warnx("sdr", "SDR cache %s: %s: ignored, rebuilding", path, why);
+	log_target(LOG_WARNING, c->target, "sdr", "SDR cache %s: %s: "
+	    "ignored, rebuilding", path, why);
 	/* never trusted again; the rebuild writes a new one */
 	(void)unlink(path);
 	return -1;
@@ -1003,6 +1010,11 @@ sdr_cache_on_info(struct sdr_cache *c, const struct ipmi_rsp *rsp)
 	if (c->valid && info.add_ts == c->img_info.add_ts &&
 	    info.erase_ts == c->img_info.erase_ts &&
 	    info.count == c->img_info.count) {
+		/* after changes not logged: how many; else quietly */
+		if (c->climit.quiet > 0)
+			log_recover(&c->climit, c->target, "sdr", "SDR "
+			    "repository unchanged again");
+		c->climit.fails = 0;
 		sdr_cache_finish(c, SDR_CACHE_OK);
 		return;
 	}
@@ -1021,8 +1033,9 @@ sdr_cache_on_info(struct sdr_cache *c, const struct ipmi_rsp *rsp)
 		return;
 	}
 	if (c->valid)
-		log_info("sdr", "SDR repository changed (additions %08x -> "
-		    "%08x, erase %08x -> %08x, %u -> %u records): rebuilding",
+		(void)log_fail(&c->climit, ev_now(), LOG_INFO, c->target,
+		    "sdr", "SDR repository changed (additions %08x -> %08x, "
+		    "erase %08x -> %08x, %u -> %u records): rebuilding",
 		    c->img_info.add_ts, info.add_ts, c->img_info.erase_ts,
 		    info.erase_ts, c->img_info.count, info.count);
 	sdr_cache_walk_start(c);

@@ -599,9 +599,14 @@ selmon_loaded(struct selmon *m, struct selmon_job *j)
 		m->st_loaded = 1;
 		m->st = j->st;		/* zeroed when absent or corrupt */
 		m->st_valid = j->st_rc == 0;
-		if (j->st_rc < 0)	/* a full re-read; the seen set dedups */
+		if (j->st_rc < 0) {	/* a full re-read; the seen set dedups */
 			(void)snprintf(m->res.msg, sizeof(m->res.msg),
 			    "state: %s: reading the whole SEL", j->st_err);
+			/* msg may be replaced by the pass's end (a clear):
+			 * the note stays, for the daemon's log */
+			(void)snprintf(m->res.note, sizeof(m->res.note), "%s",
+			    m->res.msg);
+		}
 		m->same_bmc = m->st_valid && m->ident[0] != '\0' &&
 		    strcmp(m->st.identity, m->ident) == 0;
 	}
@@ -752,6 +757,18 @@ selmon_new(struct ev *ev, struct conn *conn, const struct selmon_cfg *cfg)
 	m->timer = ev_timer_add(ev, -1, selmon_poll_cb, m);
 	m->fin = ev_timer_add(ev, -1, selmon_fin_cb, m);
 	return m;
+}
+
+int
+selmon_set_identity(struct selmon *m, const char *identity)
+{
+	if (m->running)
+		return -1;
+	state_identity_copy(m->ident, identity);
+	/* a state already loaded: is it (still) this BMC's? */
+	m->same_bmc = m->st_loaded && m->st_valid && m->ident[0] != '\0' &&
+	    strcmp(m->st.identity, m->ident) == 0;
+	return 0;
 }
 
 void

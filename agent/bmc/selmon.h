@@ -159,6 +159,10 @@ struct selmon;
 struct selmon	*selmon_new(struct ev *, struct conn *,
 		    const struct selmon_cfg *);
 void		 selmon_free(struct selmon *);
+/* The BMC's identity from now on (cfg.identity's, copied; NULL:
+ * unknown), for a caller that learns it after selmon_new (the daemon,
+ * from the SDR cache).  -1 while a pass runs. */
+int		 selmon_set_identity(struct selmon *, const char *);
 /* Start a pass; done is called once at its end, from the loop.  -1 if
  * a pass is already running. */
 int		 selmon_start(struct selmon *, int mode, selmon_done_fn *,

@@ -849,6 +849,9 @@ target_sel_start(struct target *t)
 			    "%.100s@%.90s", key, t->peer);
 		t->selcfg.identity = t->sel_ident;
 	}
+	/* the selmon keeps a copy, made when it was created (before the
+	 * SDR cache knew the BMC) */
+	(void)selmon_set_identity(t->sel, t->selcfg.identity);
 	/* names from the SDR as it is now (no refresh runs meanwhile) */
 	selmon_names_init(&t->names, im != NULL && im->n > 0 ? im : NULL,
 	    target_severity(t));

@@ -167,8 +167,8 @@ static const char *const sol_param_names[SOL_PARAM_COUNT] = {
 	[SOL_PARAM_SET_IN_PROGRESS] = "Set In Progress",
 	[SOL_PARAM_ENABLE] = "SOL Enable",
 	[SOL_PARAM_AUTH] = "SOL Authentication",
-	[SOL_PARAM_ACCUMULATE] = "Character Accumulate Interval & Send "
-	    "Threshold",
+	[SOL_PARAM_ACCUMULATE] =
+	    "Character Accumulate Interval & Send Threshold",
 	[SOL_PARAM_RETRY] = "SOL Retry",
 	[SOL_PARAM_BAUD_NV] = "SOL non-volatile bit rate",
 	[SOL_PARAM_BAUD] = "SOL volatile bit rate",

@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,18 +95,22 @@ static const struct ipmi_tr_ops kcs_ops = {
 static int
 ipmidev_major(void)
 {
-	char line[128], name[64];
+	char line[128], *end;
 	FILE *fp;
-	int major = -1, m;
+	int major = -1;
+	long m;
 
 	if ((fp = fopen("/proc/devices", "re")) == NULL)
 		return -1;
+	/* "NNN name\n" lines (the number right-aligned) */
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		if (strncmp(line, "Block", 5) == 0)
 			break;
-		if (sscanf(line, "%d %63s", &m, name) == 2 &&
-		    strcmp(name, "ipmidev") == 0) {
-			major = m;
+		errno = 0;
+		m = strtol(line, &end, 10);
+		if (end != line && errno == 0 && m >= 0 && m <= INT_MAX &&
+		    *end == ' ' && strcmp(end + 1, "ipmidev\n") == 0) {
+			major = (int)m;
 			break;
 		}
 	}

@@ -1,7 +1,9 @@
 #!/bin/bash
 # bmcwatchd against a hostile BMC (tests/hostile/hostile_bmc.py: RMCP+
 # sessions opened by the book, suite 3 here, then misbehaving on
-# command) next to an honest simulated one (ipmi_sim).  For every
+# command) next to an honest simulated one (ipmi_sim); the daemon holds
+# two sessions with it, one of suite 3 (HMAC-SHA1, AES) and one of
+# suite 17 (HMAC-SHA256, AES), and every check below holds for both.  For every
 # misbehaviour -- truncated and oversized packets, another session id,
 # replayed and out-of-window sequence numbers, a wrong AuthCode, wrong
 # integrity and AES pads, completion codes C0h/C3h/D5h/FFh on every
@@ -54,14 +56,19 @@ hstat() {
 POLL='sensor-interval 1  sel-interval 2  chassis-interval 1
 	timeout 1  retries 1  unreachable-after 3  backoff-max 2'
 d_conf "$W/d.conf"
-{ d_target sim "$SIMPORT_a" "$POLL"; d_target evil "$HP" "$POLL"; } \
-    >>"$W/d.conf"
+{ d_target sim "$SIMPORT_a" "$POLL"; d_target evil "$HP" "$POLL"
+  d_target evil17 "$HP" "$POLL" | sed 's/cipher-suite 3 /cipher-suite 17 /'
+} >>"$W/d.conf"
+grep -q 'cipher-suite 17 ' "$W/d.conf" || { not_ok "a suite 17 target"; exit 1; }
+EVILS="evil evil17"
 d_start "$W/d.conf" || exit 1
 
 check "sim up" wait_for 20 d_state sim up
-check "evil up (a correct RMCP+ session with the hostile BMC)" \
-    wait_for 20 d_state evil up
-check "evil's sensors fresh" wait_for 20 d_fresh evil sensors
+for e in $EVILS; do
+	check "$e up (a correct RMCP+ session with the hostile BMC)" \
+	    wait_for 20 d_state $e up
+	check "$e's sensors fresh" wait_for 20 d_fresh $e sensors
+done
 check "sim's sensors fresh" wait_for 20 d_fresh sim sensors
 
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$DPID/status"; }
@@ -72,9 +79,9 @@ RSSMAX=$RSS0
 FDMAX=$FD0
 echo "# start: RSS ${RSS0} kB, ${FD0} fds"
 
-err_has() { d_health evil last_error | grep -q "$1"; }
+err_has() { d_health "$1" last_error | grep -q "$2"; }
 mis_past() { [ "$(hstat misbehaved)" -ge "$1" ]; }
-recovered() { d_state evil up && d_fresh evil sensors; }
+recovered() { d_state "$1" up && d_fresh "$1" sensors; }
 loglines() { wc -l <"$W/d.log"; }
 
 # phase MODE EXPECT [PATTERN]: EXPECT is
@@ -91,26 +98,37 @@ phase() {
 	# shellcheck disable=SC2086
 	h mode $_m >/dev/null || { not_ok "$_m: control"; return; }
 	case $_e in
-	down)
-		check "$_m: evil unreachable" wait_for 30 d_state evil unreachable
-		check "$_m: last_error names the failure" err_has "no response" ;;
-	err)
-		check "$_m: last_error says '$_p'" wait_for 30 err_has "$_p" ;;
 	fresh)
-		check "$_m: 30 misbehaviours seen" wait_for 30 mis_past $((_n0 + 30))
-		check "$_m: evil's sensors still fresh" d_fresh evil sensors
-		check "$_m: evil still up" d_state evil up ;;
+		check "$_m: 30 misbehaviours seen" wait_for 30 mis_past $((_n0 + 30)) ;;
 	any)
 		check "$_m: 20 misbehaviours seen" wait_for 40 mis_past $((_n0 + 20)) ;;
 	esac
+	for _ev in $EVILS; do
+		case $_e in
+		down)
+			check "$_m: $_ev unreachable" wait_for 30 d_state $_ev unreachable
+			check "$_m: $_ev: last_error names the failure" \
+			    err_has $_ev "no response" ;;
+		err)
+			check "$_m: $_ev: last_error says '$_p'" \
+			    wait_for 30 err_has $_ev "$_p" ;;
+		fresh)
+			check "$_m: $_ev's sensors still fresh" d_fresh $_ev sensors
+			check "$_m: $_ev still up" d_state $_ev up ;;
+		esac
+	done
 	check "$_m: daemon alive" d_alive
 	check "$_m: sim's sensors fresh" d_fresh sim sensors
 	check "$_m: sim up" d_state sim up
 	h mode good >/dev/null
-	check "$_m: evil recovers once the BMC behaves" wait_for 40 recovered
+	for _ev in $EVILS; do
+		check "$_m: $_ev recovers once the BMC behaves" \
+		    wait_for 40 recovered $_ev
+	done
 	_l=$(( $(loglines) - _l0 ))
-	echo "# $_m: $(( ($(now_ms) - _t0) / 1000 )) s, $_l log lines, last_error: $(d_health evil last_error)"
-	check "$_m: the log does not flood ($_l lines <= 60)" test "$_l" -le 60
+	echo "# $_m: $(( ($(now_ms) - _t0) / 1000 )) s, $_l log lines, last_error: $(d_health evil last_error) / $(d_health evil17 last_error)"
+	check "$_m: the log does not flood ($_l lines <= 120 for 2 targets)" \
+	    test "$_l" -le 120
 	_r=$(rss) _f=$(fds)
 	echo "# after $_m: RSS $_r kB, $_f fds"
 	[ "$_r" -gt "$RSSMAX" ] && RSSMAX=$_r
@@ -139,8 +157,10 @@ phase flood any
 # sent in one of those sessions
 for m in rakp2bad rakp4bad downgrade; do
 	h mode silence >/dev/null
-	wait_for 30 d_state evil unreachable ||
-	    not_ok "$m: evil unreachable before the set-up attack"
+	for e in $EVILS; do
+		wait_for 30 d_state $e unreachable ||
+		    not_ok "$m: $e unreachable before the set-up attack"
+	done
 	case $m in
 	rakp2bad) pat="RAKP2" ;;
 	rakp4bad) pat="RAKP4" ;;
@@ -148,22 +168,32 @@ for m in rakp2bad rakp4bad downgrade; do
 	esac
 	q0=$(hstat reqs)
 	h mode $m >/dev/null
-	check "$m: last_error says '$pat'" wait_for 30 err_has "$pat"
+	for e in $EVILS; do
+		check "$m: $e: last_error says '$pat'" \
+		    wait_for 30 err_has $e "$pat"
+	done
 	check "$m: the next probe fails too" \
-	    wait_for 30 mis_past $(($(hstat misbehaved) + 1))
+	    wait_for 30 mis_past $(($(hstat misbehaved) + 2))
 	check_eq "$m: no request in a session the daemon should refuse" \
 	    "$(hstat reqs)" "$q0"
-	check "$m: still unreachable" d_state evil unreachable
+	for e in $EVILS; do
+		check "$m: $e still unreachable" d_state $e unreachable
+	done
 	check "$m: sim's sensors fresh" d_fresh sim sensors
 	h mode good >/dev/null
-	check "$m: evil recovers once the BMC behaves" wait_for 40 recovered
+	for e in $EVILS; do
+		check "$m: $e recovers once the BMC behaves" \
+		    wait_for 40 recovered $e
+	done
 done
 
 # no SEL entry of evil archived twice, vanishing entries or not
-A=$W/archive/sel-evil.log
-check "evil's SEL archived" test -s "$A"
-check_eq "no archive line twice" "$(sort "$A" | uniq -d | wc -l)" 0
-echo "# evil: $(wc -l <"$A") archive lines"
+for e in $EVILS; do
+	A=$W/archive/sel-$e.log
+	check "$e's SEL archived" test -s "$A"
+	check_eq "$e: no archive line twice" "$(sort "$A" | uniq -d | wc -l)" 0
+	echo "# $e: $(wc -l <"$A") archive lines"
+done
 
 echo "# end: RSS ${RSS0} -> max ${RSSMAX} kB, fds ${FD0} -> max ${FDMAX}"
 echo "# hostile BMC: $(h stats)"

@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "ev.h"
 #include "harness.h"
+#include "logcap.h"
 #include "health.h"
 #include "log.h"
 #include "spawn.h"
@@ -33,48 +34,6 @@
 #define INTERVAL_MS	200
 
 static char tdir[256];
-
-/* ---- stderr capture (the log) ---- */
-
-static FILE *cap;
-static int saved_fd = -1;
-static char logbuf[16384];
-
-static void
-cap_begin(void)
-{
-	cap = tmpfile();
-	fflush(stderr);
-	saved_fd = dup(2);
-	(void)dup2(fileno(cap), 2);
-}
-
-static const char *
-cap_end(void)
-{
-	size_t n;
-
-	fflush(stderr);
-	(void)dup2(saved_fd, 2);
-	(void)close(saved_fd);
-	rewind(cap);
-	n = fread(logbuf, 1, sizeof(logbuf) - 1, cap);
-	logbuf[n] = '\0';
-	fclose(cap);
-	return logbuf;
-}
-
-static int
-count(const char *s, const char *needle)
-{
-	int n = 0;
-
-	while ((s = strstr(s, needle)) != NULL) {
-		n++;
-		s++;
-	}
-	return n;
-}
 
 /* ---- a bed: loop, reaper, fs worker, one watchdog block ---- */
 
@@ -314,7 +273,7 @@ test_file(void)
 	(void)unlink(path);
 	bed_open(&b);
 	bed_check(&b, CONF_CHECK_FILE, path, 0, 0);
-	cap_begin();
+	logcap_begin();
 	bed_start(&b);
 	CHECK(bed_until_failing(&b, "missing"));
 	CHECK_EQ(health_ok(b.h), 0);		/* grace 0 */
@@ -323,13 +282,13 @@ test_file(void)
 	write_file(path, "x");
 	CHECK(bed_until(&b, is_passing));
 	CHECK_EQ(health_ok(b.h), 1);
-	log = cap_end();
+	log = logcap_end();
 	/* the failure, the grace passed (0 s), the recovery */
-	CHECK_EQ(count(log, "tgt1: watchdog: check-file "), 3);
-	CHECK_EQ(count(log, "missing\n"), 1);
+	CHECK_EQ(logcap_count(log, "tgt1: watchdog: check-file "), 3);
+	CHECK_EQ(logcap_count(log, "missing\n"), 1);
 	CHECK(strstr(log, "passes after ") != NULL);
-	CHECK_EQ(count(log, "no longer reset"), 1);
-	CHECK_EQ(count(log, "reset again"), 1);
+	CHECK_EQ(logcap_count(log, "no longer reset"), 1);
+	CHECK_EQ(logcap_count(log, "reset again"), 1);
 	health_free(b.h);
 	/* max-age: a file last written 100 s ago is stale; touched, fresh */
 	b.w.nchecks = 0;
@@ -485,13 +444,13 @@ test_pid_reused(void)
 	age_file(path, 3600 * 24 * 365);
 	bed_open(&b);
 	bed_check(&b, CONF_CHECK_PID, path, 0, 0);
-	cap_begin();
+	logcap_begin();
 	bed_start(&b);
 	(void)bed_until(&b, is_passing);
 	bed_ticks(&b, 3 * INTERVAL_MS / 5);
-	log = cap_end();
+	log = logcap_end();
 	CHECK(health_failing(b.h) == NULL);
-	CHECK_EQ(count(log, "the pidfile may be stale"), 1);
+	CHECK_EQ(logcap_count(log, "the pidfile may be stale"), 1);
 	bed_close(&b);
 	check_no_zombie();
 }

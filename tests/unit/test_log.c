@@ -10,57 +10,19 @@
 
 #include "harness.h"
 #include "log.h"
+#include "logcap.h"
 
-static char out[8192];
-
-/* run the logging calls with stderr redirected to a temp file */
-static FILE *cap;
-static int saved_fd = -1;
-
-static void
-cap_begin(void)
-{
-	cap = tmpfile();
-	fflush(stderr);
-	saved_fd = dup(2);
-	(void)dup2(fileno(cap), 2);
-}
-
-static const char *
-cap_end(void)
-{
-	size_t n;
-
-	fflush(stderr);
-	(void)dup2(saved_fd, 2);
-	(void)close(saved_fd);
-	rewind(cap);
-	n = fread(out, 1, sizeof(out) - 1, cap);
-	out[n] = '\0';
-	fclose(cap);
-	return out;
-}
-
-static int
-count_lines(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		if (*s == '\n')
-			n++;
-	return n;
-}
+static const char *out;
 
 static void
 test_target_named(void)
 {
 	log_init("bmcwatchd", 1, 0);
-	cap_begin();
+	logcap_begin();
 	log_target(LOG_WARNING, "db7", "sel", "archive: %s", "disk full");
 	log_target(LOG_INFO, "db7", "sel", "not shown without -v");
 	log_warnx("ctl", "no target here");
-	cap_end();
+	out = logcap_end();
 	CHECK_STR(out, "bmcwatchd: db7: sel: archive: disk full\n"
 	    "bmcwatchd: ctl: no target here\n");
 }
@@ -74,7 +36,7 @@ test_limit(void)
 
 	memset(&l, 0, sizeof(l));
 	log_init("bmcwatchd", 1, 0);
-	cap_begin();
+	logcap_begin();
 	for (i = 0; i < 100; i++, now += 1000)	/* one a second */
 		logged += log_fail(&l, now, LOG_WARNING, "db7", "poll",
 		    "no answer");
@@ -85,8 +47,8 @@ test_limit(void)
 	CHECK_EQ(logged, 2);
 	log_recover(&l, "db7", "poll", "answering again");
 	log_recover(&l, "db7", "poll", "answering again");	/* once */
-	cap_end();
-	CHECK_EQ(count_lines(out), 3);
+	out = logcap_end();
+	CHECK_EQ(logcap_count(out, "\n"), 3);
 	CHECK(strstr(out, "bmcwatchd: db7: poll: no answer\n") == out);
 	CHECK(strstr(out, "no answer (99 more failures not logged, 101 in a "
 	    "row)\n") != NULL);

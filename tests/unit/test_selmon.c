@@ -1014,6 +1014,9 @@ test_corrupt_state_and_torn_line(void)
 	(void)bed_run(&b, SELMON_READ, &r);
 	CHECK_EQ(r.err, SELMON_OK);
 	CHECK(strstr(r.msg, "corrupt") != NULL);
+	/* said in the note too: what the daemon logs */
+	CHECK(strstr(r.note, b.spath) != NULL);
+	CHECK(strstr(r.note, "corrupt") != NULL);
 	CHECK_EQ(r.skipped, 20);
 	CHECK_EQ(r.new_entries, 1);
 	CHECK_EQ(check_archive(b.apath, m), 21);
@@ -1726,6 +1729,48 @@ test_other_bmc_identity(void)
 	CHECK_EQ(r.new_bmc, 0);
 	CHECK_EQ(r.note[0], '\0');
 	CHECK_EQ(r.new_entries, 1);
+	bed_close(&b);
+	(void)munmap(m, sizeof(*m));
+}
+
+/*
+ * The daemon learns the identity after selmon_new (from the SDR cache):
+ * selmon_set_identity before a pass.  The state then names the BMC, and
+ * another BMC set the same way later is told apart.  (bmcwatchd wrote
+ * "identity -" on every state before: 783-daemon-sel-state found it.)
+ */
+static void
+test_identity_set_late(void)
+{
+	struct model *m = model_new_shared();
+	struct selmon_result r;
+	struct state_sel st;
+	struct bed b;
+	char err[256];
+
+	model_init(m, 100, 5);
+	bed_open(&b, m, "lateid");	/* cfg.identity NULL, as the daemon */
+	CHECK_EQ(selmon_set_identity(b.mon, "guid-aaaa"), 0);
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.new_entries, 5);
+	CHECK_EQ(state_load(b.spath, &st, err, sizeof(err)), 0);
+	CHECK_STR(st.identity, "guid-aaaa");
+	/* the same BMC, a pass later: nothing new, nothing said */
+	(void)model_add(m);
+	CHECK_EQ(selmon_set_identity(b.mon, "guid-aaaa"), 0);
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.new_bmc, 0);
+	CHECK_EQ(r.new_entries, 1);
+	/* restarted, then another BMC answers under the name */
+	bed_restart(&b);
+	CHECK_EQ(selmon_set_identity(b.mon, "guid-bbbb"), 0);
+	(void)bed_run(&b, SELMON_READ, &r);
+	CHECK_EQ(r.err, SELMON_OK);
+	CHECK_EQ(r.new_bmc, 1);
+	CHECK(strstr(r.note, "guid-bbbb") != NULL);
+	CHECK(strstr(r.note, "guid-aaaa") != NULL);
+	CHECK_EQ(state_load(b.spath, &st, err, sizeof(err)), 0);
+	CHECK_STR(st.identity, "guid-bbbb");
 	bed_close(&b);
 	(void)munmap(m, sizeof(*m));
 }
@@ -2659,6 +2704,7 @@ run_all(void)
 	RUN(test_unwritable_archive);
 	RUN(test_no_clear_support);
 	RUN(test_corrupt_state_and_torn_line);
+	RUN(test_identity_set_late);
 	RUN(test_overflow_reported);
 	RUN(test_wrapping_sel);
 	RUN(test_unsure_full_not_wrapping);

@@ -16,6 +16,7 @@
 #include "fake.h"
 #include "harness.h"
 #include "log.h"
+#include "logcap.h"
 #include "sdr_cache.h"
 #include "sensors.h"
 #include "transport.h"
@@ -458,6 +459,47 @@ test_walk(void)
 	CHECK_EQ(sdr_cache_generation(c), 2);
 	/* the learned read size is kept: no more shrinking */
 	CHECK_EQ(st->shrinks, 2);
+	sdr_cache_free(c);
+	conn_free(cn);
+	ev_free(ev);
+}
+
+/* a repository that changes under every read (hostile BMC "sdrchange",
+ * 780): the first change logged, naming the target; the repeats
+ * summarised once it holds still (the log grew by two lines a second
+ * per target, unnamed, before) */
+static void
+test_walk_changes_logged_once(void)
+{
+	struct ev *ev = ev_new();
+	struct repo *r = repo_new();
+	struct conn *cn;
+	struct sdr_cache *c;
+	const char *log;
+	int i;
+
+	fill(r);
+	cn = conn_new(ev, &r->tr);
+	c = sdr_cache_new(ev, cn, NULL, NULL, NULL);
+	sdr_cache_set_target(c, "bmc7");
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	log_init("bmcwatchd", 1, 1);		/* info shown */
+	logcap_begin();
+	for (i = 0; i < 10; i++) {
+		r->add_ts++;
+		CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	}
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);	/* unchanged */
+	r->add_ts++;					/* once more */
+	CHECK_EQ(run_refresh(ev, c), SDR_CACHE_OK);
+	log = logcap_end();
+	log_init("bmcwatchd", 1, 0);
+	CHECK_EQ(sdr_cache_stats(c)->walks, 12);
+	CHECK_EQ(logcap_count(log, "bmcwatchd: bmc7: sdr: SDR repository "
+	    "changed ("), 2);
+	CHECK_EQ(logcap_count(log, "bmcwatchd: bmc7: sdr: SDR repository "
+	    "unchanged again after 10 failures\n"), 1);
+	CHECK_EQ(logcap_count(log, "\n"), 3);
 	sdr_cache_free(c);
 	conn_free(cn);
 	ev_free(ev);
@@ -1575,6 +1617,7 @@ main(void)
 {
 	log_init("test_sensors", 1, 0);
 	RUN(test_walk);
+	RUN(test_walk_changes_logged_once);
 	RUN(test_walk_cancelled);
 	RUN(test_walk_small_reads);
 	RUN(test_device_sdrs);

@@ -1,0 +1,54 @@
+#!/bin/sh
+# `make fuzz`: every libFuzzer target (build/fuzz/fuzz_NAME, or only the
+# NAMEs given) in turn, each for FUZZTIME seconds or FUZZRUNS executions
+# (0: no limit), whichever first, starting from tests/fuzz/corpus/NAME;
+# new inputs go to build/fuzz/corpus/NAME (minimise them into the seed
+# corpus with tests/fuzz/minimise.sh), the log to build/fuzz/log/NAME.
+# One line per target: executions, edges covered (cov), features (ft),
+# corpus size, seconds, executions per second, peak RSS, result; the
+# lines are appended to build/fuzz/results.txt too.  A crash, leak,
+# timeout (-timeout=10 s per input) or out-of-memory stops here, exit 1,
+# with the input in build/fuzz/artifacts/.
+FUZZTIME=${FUZZTIME:-60}
+FUZZRUNS=${FUZZRUNS:-0}
+cd "$(dirname "$0")/../.." || exit 1
+if [ $# = 0 ]; then
+	set -- $(ls tests/fuzz/fuzz_*.c | sed 's|.*/fuzz_||; s|\.c$||')
+fi
+mkdir -p build/fuzz/log build/fuzz/artifacts
+fmt='%-16s %11s %6s %7s %6s %7s %8s %7s  %s\n'
+printf "$fmt" target execs cov ft corpus seconds exec/s rss_mb result
+for n in "$@"; do
+	b=build/fuzz/fuzz_$n
+	[ -x "$b" ] || { echo "$b: not built (make build/fuzz/fuzz_$n)" >&2; exit 1; }
+	mkdir -p "build/fuzz/corpus/$n"
+	runs=
+	[ "$FUZZRUNS" -gt 0 ] && runs=-runs=$FUZZRUNS
+	t0=$(date +%s)
+	# shellcheck disable=SC2086
+	"$b" -max_total_time="$FUZZTIME" $runs -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix="build/fuzz/artifacts/$n-" \
+	    "build/fuzz/corpus/$n" "tests/fuzz/corpus/$n" \
+	    >"build/fuzz/log/$n" 2>&1
+	rc=$?
+	t1=$(date +%s)
+	res=ok
+	if [ "$rc" != 0 ]; then
+		res="FAILED (exit $rc): $(grep -m1 -E 'ERROR: |runtime error|Timeout|out-of-memory' "build/fuzz/log/$n" | cut -c1-80)"
+	fi
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "build/fuzz/log/$n")
+	eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "build/fuzz/log/$n")
+	rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "build/fuzz/log/$n")
+	last=$(grep -E '^#[0-9]+' "build/fuzz/log/$n" | grep ' cov: ' | tail -n 1)
+	cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+	ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
+	corp=$(echo "$last" | sed -n 's/.* corp: \([0-9]*\)\/.*/\1/p')
+	line=$(printf "$fmt" "$n" "${execs:-?}" "${cov:-?}" "${ft:-?}" \
+	    "${corp:-?}" $((t1 - t0)) "${eps:-?}" "${rss:-?}" "$res")
+	echo "$line"
+	echo "$(date -u +%Y-%m-%dT%H:%MZ) $line" >>build/fuzz/results.txt
+	if [ "$rc" != 0 ]; then
+		tail -n 30 "build/fuzz/log/$n" >&2
+		exit 1
+	fi
+done

@@ -1,0 +1,59 @@
+#!/bin/sh
+# `make tidy`: clang-tidy (the checks in .clang-tidy, and why) over the
+# C files given, or over agent/, plugins/, tests/unit/ and tests/fuzz/;
+# TIDY_JOBS files at a time (default 2).  Prints every finding, then the
+# count per directory.  Exit 1 if a directory of TIDY_ZERO (default
+# agent/ipmi agent/util tests/unit: kept at zero) has a finding, or
+# clang-tidy is missing; TIDY_ZERO=all: any finding fails.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+TIDY=${CLANG_TIDY:-clang-tidy}
+ZERO=${TIDY_ZERO:-agent/ipmi agent/util tests/unit}
+command -v "$TIDY" >/dev/null 2>&1 || {
+	echo "tidy: $TIDY not found (apt-get install clang-tidy)" >&2
+	exit 2
+}
+if [ $# = 0 ]; then
+	set -- $(find agent plugins tests/unit tests/fuzz tests/redfish \
+	    -name '*.c' | sort)
+fi
+# the Makefile's flags less the warnings (clang-tidy's own checks run)
+# (net-snmp's only for agent/snmp/, the one place that includes it)
+FLAGS="-std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -pthread -Iagent
+-Iagent/util -Iagent/ipmi -Iagent/bmc -Iagent/daemon -Iagent/http -Iplugins
+-Itests/unit -Itests/fuzz $(pkg-config --cflags libcurl jansson 2>/dev/null)"
+SNMPFLAGS=$(net-snmp-config --base-cflags 2>/dev/null | tr ' ' '\n' |
+    grep -E '^-[ID]' | grep -v FORTIFY | tr '\n' ' ')
+out=$(mktemp "${TMPDIR:-/tmp}/tidy.XXXXXX") || exit 2
+trap 'rm -f "$out" "$out.f"' EXIT
+export TIDY FLAGS SNMPFLAGS
+# shellcheck disable=SC2016
+printf '%s\n' "$@" | xargs -P "${TIDY_JOBS:-2}" -n 1 sh -c '
+	x=
+	case $0 in agent/snmp/*) x=$SNMPFLAGS ;; esac
+	# shellcheck disable=SC2086
+	"$TIDY" --quiet "$0" -- $FLAGS $x 2>/dev/null' >"$out"
+# one finding per "file:line:col: warning|error: ... [check]" line,
+# counted once (a header's finding is reported by every includer)
+grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error): ' "$out" |
+    sed "s|^$(pwd)/||" | sort -u >"$out.f"
+cat "$out.f"
+n=$(grep -c . "$out.f")
+echo "tidy: $n findings in $# files"
+if [ "$n" -gt 0 ]; then
+	sed 's|^\([^:]*\)/[^/:]*:.*|\1|' "$out.f" | sort | uniq -c |
+	    sed 's/^/tidy:   /'
+	sed -n 's/.*\[\([^]]*\)\]$/\1/p' "$out.f" | sort | uniq -c |
+	    sort -rn | sed 's/^/tidy:   /'
+fi
+rc=0
+for d in $ZERO; do
+	if [ "$d" = all ]; then
+		[ "$n" -gt 0 ] && rc=1
+	elif grep -q "^$d/" "$out.f"; then
+		echo "tidy: $d must have no finding"
+		rc=1
+	fi
+done
+rm -f "$out.f"
+exit $rc
