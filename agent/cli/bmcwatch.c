@@ -827,7 +827,7 @@ main(int argc, char **argv)
 			    "packets_out=%llu packets_in=%llu "
 			    "retransmits=%llu sessions=%llu dropped=%llu "
 			    "inflight_max=%llu reordered=%llu "
-			    "window_fallbacks=%llu\n",
+			    "window_fallbacks=%llu window_restores=%llu\n",
 			    (unsigned long long)st->requests,
 			    (unsigned long long)st->packets_out,
 			    (unsigned long long)st->packets_in,
@@ -836,7 +836,8 @@ main(int argc, char **argv)
 			    (unsigned long long)st->dropped,
 			    (unsigned long long)st->inflight_max,
 			    (unsigned long long)st->reordered,
-			    (unsigned long long)st->window_fallbacks);
+			    (unsigned long long)st->window_fallbacks,
+			    (unsigned long long)st->window_restores);
 		conn_free(c.conn);
 	}
 	ev_free(c.ev);

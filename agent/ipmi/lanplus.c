@@ -36,10 +36,13 @@
  * keepalive, bridged requests) never overlap: a bridged request waits
  * until the slots are empty.  A slot out of tries means the session is
  * lost: every slot fails and the next request opens a new session.  The
- * window falls to 1 for the life of the transport the first time the
- * BMC leaves an answer out (a retransmission) or answers out of order
- * while more than one request was in flight: some BMCs serve one
- * request at a time and drop what arrives meanwhile.
+ * window falls to 1 the first time the BMC leaves an answer out (a
+ * retransmission) or answers out of order while more than one request
+ * was in flight: some BMCs serve one request at a time and drop what
+ * arrives meanwhile.  After LP_WIN_RESTORE requests in a row answered at
+ * the first try, the full window is tried again (a lost datagram or a
+ * busy spell must not cost the window for good; a BMC that cannot
+ * pipeline costs one retransmission per LP_WIN_RESTORE requests).
  *
  * Payloads (section 13.27; Serial over LAN is payload type 01h) travel
  * in the open session beside the requests: lp_send_payload wraps one as
@@ -104,6 +107,7 @@ static const int lp_fallback[] = { 17, 3 };
 
 #define LP_SEQ_WINDOW	16
 #define LP_SUITES_MAX	64
+#define LP_WIN_RESTORE	512
 
 /* a request in flight beside others (the window) */
 struct lp_slot {
@@ -153,6 +157,9 @@ struct lanplus {
 	struct lp_slot	 slot[IPMI_TR_WINDOW_MAX];
 	unsigned	 nslot;		/* slots in use */
 	unsigned	 win_cur;	/* window now: win_max, or 1 */
+	unsigned	 win_max;	/* cfg.max_outstanding */
+	unsigned	 clean;		/* answered at the first try in a
+					 * row since the window fell */
 	uint32_t	 order;
 };
 
@@ -899,6 +906,7 @@ lp_win_fallback(struct lanplus *lp)
 {
 	if (lp->win_cur > 1) {
 		lp->win_cur = 1;
+		lp->clean = 0;
 		lp->tr.stats.window_fallbacks++;
 	}
 }
@@ -1038,6 +1046,14 @@ lp_on_rsp(struct lanplus *lp, uint64_t now)
 	lp_idle(lp, now);
 	switch (f) {
 	case LPF_USER:
+		if (lp->win_cur < lp->win_max) {
+			lp->clean = lp->tries == 1 ? lp->clean + 1 : 0;
+			if (lp->clean >= LP_WIN_RESTORE) {
+				lp->win_cur = lp->win_max;
+				lp->clean = 0;
+				lp->tr.stats.window_restores++;
+			}
+		}
 		ipmi_tr_complete(&lp->tr, IPMI_OK, now);
 		return;
 	case LPF_KEEPALIVE:
@@ -1481,6 +1497,7 @@ lanplus_new(const struct ipmi_tr_cfg *cfg, char *err, size_t errlen)
 	lp->win_cur = cfg->max_outstanding == 0 ? 1 : cfg->max_outstanding;
 	if (lp->win_cur > IPMI_TR_WINDOW_MAX)
 		lp->win_cur = IPMI_TR_WINDOW_MAX;
+	lp->win_max = lp->win_cur;
 	memcpy(lp->kuid, cfg->password, cfg->pwlen);
 	if (lcr_random(&lp->rq_seq, 1) != 0)
 		lp->rq_seq = 0;

@@ -76,10 +76,11 @@ struct ipmi_tr_cfg {
 	/*
 	 * lanplus: requests in flight at once in the open session, 1 to
 	 * IPMI_TR_WINDOW_MAX (0 = 1).  Bridged requests and session setup
-	 * always go one at a time.  The transport falls back to 1 for
-	 * good once the BMC leaves an answer out (a retransmission was
-	 * needed) or answers out of order while more than one was in
-	 * flight.  lan and open: always 1.
+	 * always go one at a time.  The transport falls back to 1 once
+	 * the BMC leaves an answer out (a retransmission was needed) or
+	 * answers out of order while more than one was in flight, and
+	 * opens the window again after 512 requests in a row answered at
+	 * the first try.  lan and open: always 1.
 	 */
 	unsigned	 max_outstanding;
 	unsigned	 allow_none;	/* permit suite 0 / auth type NONE */
@@ -147,6 +148,7 @@ struct ipmi_tr_stats {
 	uint64_t	reordered;	/* answers that overtook an older
 					 * request in flight */
 	uint64_t	window_fallbacks; /* times the window fell to 1 */
+	uint64_t	window_restores; /* times it was opened again */
 };
 
 struct ipmi_tr;

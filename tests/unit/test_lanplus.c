@@ -1676,7 +1676,8 @@ test_window_inorder_dup(void)
 }
 
 /* A lost answer: that request alone is sent again (same rqSeq), its
- * answer completes it, and the window falls to 1. */
+ * answer completes it, and the window falls to 1; 512 requests in a row
+ * answered at the first try open it again. */
 static void
 test_window_lost(void)
 {
@@ -1708,6 +1709,16 @@ test_window_lost(void)
 		CHECK_EQ(ipmi_tr_stats(tr)->window_fallbacks, 1);
 		CHECK_EQ(ipmi_tr_window(tr), 1);
 		CHECK_EQ(ipmi_tr_stats(tr)->sessions, 1);
+		/* 511 clean answers keep it at 1, the 512th opens it again */
+		for (i = 0; i < 511; i++) {
+			devid(tr, &b, &r[0]);
+			CHECK(res_devid_ok(&r[0]));
+		}
+		CHECK_EQ(ipmi_tr_window(tr), 1);
+		devid(tr, &b, &r[0]);
+		CHECK_EQ(ipmi_tr_window(tr), 4);
+		CHECK_EQ(ipmi_tr_stats(tr)->window_restores, 1);
+		CHECK_EQ(ipmi_tr_stats(tr)->retransmits, 1);
 		close_tr(tr, &b);
 		CHECK_EQ(b.bad, 0);
 		fb_report(&b);
