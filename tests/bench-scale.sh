@@ -31,12 +31,12 @@ cleanup() {
 	[ -n "$DPID" ] && wait "$DPID" 2>/dev/null
 	for f in "$T"/sim*/info; do
 		[ -f "$f" ] || continue
-		read -r _ pid <"$f"
+		read -r _ pid _ <"$f"
 		kill -TERM "$pid" 2>/dev/null
 	done
 	for f in "$T"/sim*/info; do
 		[ -f "$f" ] || continue
-		read -r _ pid <"$f"
+		read -r _ pid _ <"$f"
 		_n=0
 		while [ "$_n" -lt 30 ] && kill -0 "$pid" 2>/dev/null; do
 			_n=$((_n + 1))
@@ -49,16 +49,50 @@ cleanup() {
 trap cleanup EXIT
 python3 tests/sim/mkbig.py "$T/cfg" "${BENCH_EXTRA:-90}" >/dev/null || exit 1
 
-# start the sims, 8 at a time; each subshell leaves "PORT PID" behind
-start_one() {
-	SIM_RUNDIR=$T/sim$1
+# the first sim the full way (tests/sim/lib.sh: its configuration
+# compiled and validated); the others start from its files with their
+# own ports and run directory, 8 at a time, each subshell leaving
+# "PORT PID" behind
+start_first() {
+	SIM_RUNDIR=$T/sim000
 	mkdir -p "$SIM_RUNDIR"
-	SIM_PID=
 	sim_start "$T/cfg/big.emu" >"$SIM_RUNDIR/start.log" 2>&1 || exit 1
-	echo "$SIM_PORT $SIM_PID" >"$SIM_RUNDIR/info"
+	echo "$SIM_PORT $SIM_PID $SIM_CONSOLE" >"$SIM_RUNDIR/info"
+}
+start_one() {
+	d=$T/sim$1
+	read -r port0 _ cons0 <"$T/sim000/info"
+	mkdir -p "$d"
+	for try in 1 2 3; do
+		# shellcheck disable=SC2046
+		set -- $(_sim_freeports udp tcp)
+		sed "s|$T/sim000|$d|g" "$T/sim000/sim.emu" >"$d/sim.emu"
+		cp "$T/sim000/sdr.emu" "$d/sdr.emu"
+		sed "s|$T/sim000|$d|g; s|127.0.0.1 $port0\$|127.0.0.1 $1|;
+		    s|127.0.0.1 $cons0\$|127.0.0.1 $2|" "$T/sim000/lan.conf" \
+		    >"$d/lan.conf"
+		(cd "$d" && exec ipmi_sim -c lan.conf -f sim.emu -p -n \
+		    </dev/null >sim.log 2>&1) &
+		pid=$!
+		n=0
+		while [ "$n" -lt 300 ] && kill -0 "$pid" 2>/dev/null; do
+			if ipmitool -I lanplus -C 3 -H 127.0.0.1 -p "$1" \
+			    -U admin -f "$T/sim000/pw.admin" -L ADMINISTRATOR \
+			    -N 1 -R 1 raw 6 1 >/dev/null 2>&1; then
+				echo "$1 $pid $2" >"$d/info"
+				return 0
+			fi
+			n=$((n + 1))
+			sleep 0.1
+		done
+		kill -KILL "$pid" 2>/dev/null
+		echo "try $try: ipmi_sim did not answer on $1" >>"$d/start.log"
+	done
+	return 1
 }
 t0=$(date +%s)
-i=0
+( start_first ) || { cat "$T/sim000/start.log"; exit 1; }
+i=1
 while [ "$i" -lt "$NS" ]; do
 	j=0
 	while [ "$j" -lt 8 ] && [ "$i" -lt "$NS" ]; do
@@ -71,13 +105,13 @@ done
 up=$(ls "$T"/sim*/info 2>/dev/null | wc -l)
 if [ "$up" -ne "$NS" ]; then
 	echo "bench-scale: only $up of $NS sims started"
-	cat "$T"/sim*/start.log | tail -20
+	cat "$T"/sim*/start.log 2>/dev/null | tail -20
 	exit 1
 fi
 sims_s=$(( $(date +%s) - t0 ))
 sim_rss=0
 for f in "$T"/sim*/info; do
-	read -r _ pid <"$f"
+	read -r _ pid _ <"$f"
 	r=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status")
 	sim_rss=$((sim_rss + ${r:-0}))
 done
@@ -99,7 +133,7 @@ conf() {
 	k=0
 	for f in "$T"/sim*/info; do
 		[ "$k" -lt "$1" ] || break
-		read -r port _ <"$f"
+		read -r port _ _ <"$f"
 		cat <<EOC
 target "bmc$k" {
 	interface lanplus  host "127.0.0.1"  port $port
