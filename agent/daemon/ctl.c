@@ -600,7 +600,7 @@ ctl_text_tail(FILE *f, const struct store_target *t,
 
 /* the console (sol block) of a target in `targets' (bmcwConsoleTable) */
 static void
-ctl_console_json(struct json *j, const struct store_target *t)
+ctl_console_json(struct json *j, const struct store_target *t, uint64_t now)
 {
 	const struct store_console *c = &t->console;
 	char tm[40];
@@ -629,11 +629,22 @@ ctl_console_json(struct json *j, const struct store_target *t)
 		json_str(j, "last_event", tm);
 		json_str(j, "last_event_rule", c->event_rule);
 		json_str(j, "last_event_text", c->event_text);
+		/* for check_bmc_console: how long ago */
+		json_num(j, "last_event_age_s", store_age_ms(&c->event_t,
+		    now) / 1000.0, 1);
 	} else {
 		json_null(j, "last_event");
+		json_null(j, "last_event_age_s");
 		json_null(j, "last_event_rule");
 		json_null(j, "last_event_text");
 	}
+	json_int(j, "gaps", (long long)c->gaps);
+	json_int(j, "log_waiting", (long long)c->log_waiting);
+	json_bool(j, "log_failing", c->log_failing);
+	if (c->log_error[0] != '\0')
+		json_str(j, "log_error", c->log_error);
+	else
+		json_null(j, "log_error");
 	json_obj_end(j);
 }
 
@@ -710,7 +721,7 @@ ctl_health_json(struct json *j, const struct store_target *t, uint64_t now)
 		json_obj_end(j);
 	} else
 		json_null(j, "heartbeat");
-	ctl_console_json(j, t);
+	ctl_console_json(j, t, now);
 	json_obj_end(j);
 }
 
