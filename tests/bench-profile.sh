@@ -9,8 +9,11 @@
 # without it.  Not a test: nothing fails.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null ||
-    { echo "bench-profile: valgrind not installed: skipped"; exit 0; }
+if ! command -v valgrind >/dev/null ||
+    ! command -v callgrind_annotate >/dev/null; then
+	echo "bench-profile: valgrind not installed: skipped"
+	exit 0
+fi
 SIM_DIR=$PWD/tests/sim
 export SIM_DIR
 . tests/sim/lib.sh

@@ -102,7 +102,8 @@ while [ "$i" -lt "$NS" ]; do
 	done
 	wait
 done
-up=$(ls "$T"/sim*/info 2>/dev/null | wc -l)
+up=0
+for f in "$T"/sim*/info; do [ -f "$f" ] && up=$((up + 1)); done
 if [ "$up" -ne "$NS" ]; then
 	echo "bench-scale: only $up of $NS sims started"
 	cat "$T"/sim*/start.log 2>/dev/null | tail -20
