@@ -2,7 +2,8 @@
 # runs (tests/sim/lib.sh) and with B (bmcwatch), T (a scratch directory)
 # and RUNS set.  Every tool talks to the sim through a UDP relay that
 # counts the datagrams it sends to the BMC, session setup included, so
-# all are counted the same way.
+# all are counted the same way; RELAY_ARGS are the relay's options
+# (e.g. --delay-ms 10 for a BMC far away).
 #   bench_cleanup         stop the relay and the sim, remove T (EXIT trap)
 #   RP, PW, FICONF        the relay's port, the admin password file, and
 #                         a FreeIPMI config file holding the password
@@ -18,7 +19,9 @@ bench_cleanup() {
 	rm -rf "$T"
 }
 trap bench_cleanup EXIT
-relay_start || { echo "bench: the UDP relay did not start" >&2; exit 1; }
+# shellcheck disable=SC2086
+relay_start ${RELAY_ARGS:-} ||
+    { echo "bench: the UDP relay did not start" >&2; exit 1; }
 RP=$RELAY_PORT
 PW=$(sim_pwfile admin)
 FICONF=$(sim_freeipmi_conf admin)

@@ -19,7 +19,8 @@
 # make bench), openssl (the test CA and certificates of 850-redfish),
 # libjansson-dev and libcurl4-openssl-dev (agent/http/, the Redfish
 # client), bsdutils (script(1): the terminal ipmitool sol activate
-# needs, in 900-sol).
+# needs, in 900-sol), valgrind (callgrind: instructions per sensor per
+# sweep in make bench, tests/bench-profile.sh).
 set -eu
 # dpkg-dev debhelper lintian: 690-deb-build (the Debian packages built
 # and linted)
@@ -31,7 +32,7 @@ dpkg-dev debhelper lintian
 snmpd snmp qemu-system-x86 busybox-static cpio kmod clang
 libfuzzer-14-dev libclang-rt-14-dev python3 iproute2 procps snmptrapd
 clang-format cppcheck smitools python3-yaml python3-cryptography
-prometheus icinga2-bin monitoring-plugins-contrib bsdutils"
+prometheus icinga2-bin monitoring-plugins-contrib bsdutils valgrind"
 
 missing=""
 for p in $PKGS; do

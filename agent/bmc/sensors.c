@@ -22,6 +22,21 @@ enum sensors_state {
 	SS_THR_FACTORS
 };
 
+/*
+ * The readings go several at a time: as many as the transport keeps in
+ * flight (ipmi_tr_window(), 1 unless the session pipelines), each with
+ * the item it reads.  Thresholds (once per repository change) go one by
+ * one as before.
+ */
+#define SENSORS_PIPE_MAX	IPMI_TR_WINDOW_MAX
+
+struct sensors_rq {
+	struct sensors		*s;
+	size_t			 idx;		/* the item */
+	enum sensors_state	 st;		/* SS_READING, SS_FACTORS */
+	int			 used;
+};
+
 struct sensors {
 	struct ev		*ev;
 	struct conn		*conn;
@@ -38,7 +53,13 @@ struct sensors {
 	size_t			 n;
 	uint32_t		 gen;
 	int			 have_gen;
-	size_t			 cur;		/* item being worked on */
+	size_t			 cur;		/* item being worked on
+						 * (thresholds) */
+	size_t			 next;		/* next item to read */
+	unsigned		 inflight;	/* readings asked, not back */
+	int			 aborted;	/* the BMC is gone: ask no
+						 * more this sweep */
+	struct sensors_rq	 rq[SENSORS_PIPE_MAX];
 	int			 thr_dirty;	/* thresholds read: save */
 	int			 thr_idx;	/* SS_THR_FACTORS: threshold */
 
@@ -49,6 +70,8 @@ struct sensors {
 static void	sensors_on_rsp(void *, enum ipmi_err, const struct ipmi_rsp *);
 static void	sensors_thresh_next(struct sensors *);
 static void	sensors_read_next(struct sensors *);
+static void	sensors_on_read_rsp(void *, enum ipmi_err,
+		    const struct ipmi_rsp *);
 
 const char *
 sensors_note_name(enum sensors_note n)
@@ -539,6 +562,9 @@ sensors_thresh_next(struct sensors *s)
 		sensors_thr_save(s);
 		s->thr_dirty = 0;
 	}
+	s->next = 0;
+	s->inflight = 0;
+	s->aborted = 0;
 	sensors_read_next(s);
 }
 
@@ -736,13 +762,70 @@ sensors_failed(struct sensors_item *it, enum sensors_note note)
 	}
 }
 
+/* requests of the reading phase kept in flight at once */
+static unsigned
+sensors_depth(const struct sensors *s)
+{
+	unsigned w = ipmi_tr_window(conn_tr(s->conn));
+
+	return w < 1 ? 1 : w > SENSORS_PIPE_MAX ? SENSORS_PIPE_MAX : w;
+}
+
+/* The BMC is gone (a direct request failed) or the queue is full: what
+ * was not asked yet is not read this sweep; what is in flight comes
+ * back (answer or error) before the sweep ends. */
+static void
+sensors_read_abort(struct sensors *s, enum ipmi_err err)
+{
+	if (!s->aborted) {
+		sensors_setdetail(s, "%s", ipmi_tr_error(conn_tr(s->conn)));
+		if (strcmp(s->detail, "no error") == 0)
+			sensors_setdetail(s, "%s", ipmi_strerror(err));
+	}
+	s->aborted = 1;
+	for (; s->next < s->n; s->next++)
+		sensors_no_reading(&s->items[s->next], SENSORS_NOTE_NOT_READ);
+}
+
+/* Ask for item idx in a free request slot; -1 (nothing asked) when the
+ * transport's queue is full. */
+static int
+sensors_rq_submit(struct sensors *s, size_t idx, struct ipmi_req *q,
+    enum sensors_state st)
+{
+	struct sensors_rq *rq = NULL;
+	unsigned i;
+
+	for (i = 0; i < SENSORS_PIPE_MAX && rq == NULL; i++)
+		if (!s->rq[i].used)
+			rq = &s->rq[i];
+	if (rq == NULL || conn_submit(s->conn, q, sensors_on_read_rsp, rq) !=
+	    0) {
+		sensors_no_reading(&s->items[idx], SENSORS_NOTE_NOT_READ);
+		sensors_setdetail(s, "request queue full");
+		s->aborted = 1;
+		sensors_read_abort(s, IPMI_E_BUSY);
+		return -1;
+	}
+	rq->s = s;
+	rq->idx = idx;
+	rq->st = st;
+	rq->used = 1;
+	s->inflight++;
+	return 0;
+}
+
+/* Keep the pipe full; the sweep ends when nothing is left to ask and
+ * everything asked came back. */
 static void
 sensors_read_next(struct sensors *s)
 {
 	struct ipmi_req q;
+	unsigned depth = sensors_depth(s);
 
-	for (; s->cur < s->n; s->cur++) {
-		struct sensors_item *it = &s->items[s->cur];
+	while (!s->aborted && s->inflight < depth && s->next < s->n) {
+		size_t idx = s->next++;
+		struct sensors_item *it = &s->items[idx];
 
 		if (it->owner & 1) {
 			/* a software ID owns it: nothing to ask */
@@ -757,16 +840,17 @@ sensors_read_next(struct sensors *s)
 		sensor_reading_req(&q, it->number);
 		sensors_address(it, &q);
 		s->stats.reading++;
-		(void)sensors_submit(s, &q, SS_READING);
-		return;
+		(void)sensors_rq_submit(s, idx, &q, SS_READING);
 	}
-	sensors_finish(s, SENSORS_OK);
+	if (s->inflight == 0 && (s->aborted || s->next >= s->n))
+		sensors_finish(s, s->aborted ? SENSORS_E_TRANSPORT :
+		    SENSORS_OK);
 }
 
 static void
-sensors_on_reading(struct sensors *s, const struct ipmi_rsp *rsp)
+sensors_on_reading(struct sensors *s, size_t idx, const struct ipmi_rsp *rsp)
 {
-	struct sensors_item *it = &s->items[s->cur];
+	struct sensors_item *it = &s->items[idx];
 	struct sensor_reading r;
 	struct ipmi_req q;
 
@@ -778,7 +862,7 @@ sensors_on_reading(struct sensors *s, const struct ipmi_rsp *rsp)
 		it->rsp_len = rsp->len;
 		sensors_failed(it, rsp->ccode != IPMI_CC_OK ?
 		    SENSORS_NOTE_CCODE : SENSORS_NOTE_BAD_ANSWER);
-		goto next;
+		return;
 	}
 	it->ccode = 0;
 	it->fails = 0;
@@ -788,11 +872,11 @@ sensors_on_reading(struct sensors *s, const struct ipmi_rsp *rsp)
 	it->events_disabled = !r.events_enabled;
 	if (!r.scanning_enabled) {
 		sensors_no_reading(it, SENSORS_NOTE_SCAN_DISABLED);
-		goto next;
+		return;
 	}
 	if (r.unavailable) {
 		sensors_no_reading(it, SENSORS_NOTE_UNAVAILABLE);
-		goto next;
+		return;
 	}
 	if (sensors_analog_thr(it) && sensor_is_nonlinear(it->rec) &&
 	    !(it->nl_valid &&
@@ -800,20 +884,17 @@ sensors_on_reading(struct sensors *s, const struct ipmi_rsp *rsp)
 		sensor_factors_req(&q, it->number, r.raw);
 		sensors_address(it, &q);
 		s->stats.factors++;
-		(void)sensors_submit(s, &q, SS_FACTORS);
+		(void)sensors_rq_submit(s, idx, &q, SS_FACTORS);
 		return;
 	}
 	sensors_evaluate(s, it, it->nl_valid && sensor_is_nonlinear(it->rec) ?
 	    &it->nl_f : NULL);
-next:
-	s->cur++;
-	sensors_read_next(s);
 }
 
 static void
-sensors_on_factors(struct sensors *s, const struct ipmi_rsp *rsp)
+sensors_on_factors(struct sensors *s, size_t idx, const struct ipmi_rsp *rsp)
 {
-	struct sensors_item *it = &s->items[s->cur];
+	struct sensors_item *it = &s->items[idx];
 	uint8_t next;
 
 	if (rsp->ccode != IPMI_CC_OK || sensor_factors_decode(rsp->data,
@@ -830,8 +911,6 @@ sensors_on_factors(struct sensors *s, const struct ipmi_rsp *rsp)
 			it->nl_hi = 0xff;
 		sensors_evaluate(s, it, &it->nl_f);
 	}
-	s->cur++;
-	sensors_read_next(s);
 }
 
 static void
@@ -868,6 +947,35 @@ sensors_bridge_err(enum ipmi_err err)
 	}
 }
 
+/* A reading (or its factors) came back, in any order. */
+static void
+sensors_on_read_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
+{
+	struct sensors_rq *rq = arg;
+	struct sensors *s = rq->s;
+	struct sensors_item *it = &s->items[rq->idx];
+
+	rq->used = 0;
+	s->inflight--;
+	if (err != IPMI_OK) {
+		/* a bridged request may fail alone; a direct one means the
+		 * BMC is gone and the rest would only wait for timeouts */
+		if (it->owner == IPMI_BMC_SLAVE_ADDR ||
+		    !sensors_bridge_err(err)) {
+			sensors_no_reading(it, SENSORS_NOTE_NOT_READ);
+			sensors_read_abort(s, err);
+		} else {
+			sensors_failed(it, SENSORS_NOTE_NO_ANSWER);
+			if (err == IPMI_E_UNSUPPORTED)
+				it->note = SENSORS_NOTE_NO_BRIDGE;
+		}
+	} else if (rq->st == SS_READING)
+		sensors_on_reading(s, rq->idx, rsp);
+	else
+		sensors_on_factors(s, rq->idx, rsp);
+	sensors_read_next(s);
+}
+
 static void
 sensors_on_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 {
@@ -882,31 +990,15 @@ sensors_on_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 			sensors_abort(s, err);
 			return;
 		}
-		switch (s->st) {
-		case SS_THRESH:
-			sensors_on_thresh(s, NULL);
-			return;
-		case SS_THR_FACTORS:
+		if (s->st == SS_THR_FACTORS)
 			sensors_on_thr_factors(s, NULL);
-			return;
-		default:
-			sensors_failed(it, SENSORS_NOTE_NO_ANSWER);
-			if (err == IPMI_E_UNSUPPORTED)
-				it->note = SENSORS_NOTE_NO_BRIDGE;
-			s->cur++;
-			sensors_read_next(s);
-			return;
-		}
+		else
+			sensors_on_thresh(s, NULL);
+		return;
 	}
 	switch (s->st) {
 	case SS_THRESH:
 		sensors_on_thresh(s, rsp);
-		break;
-	case SS_READING:
-		sensors_on_reading(s, rsp);
-		break;
-	case SS_FACTORS:
-		sensors_on_factors(s, rsp);
 		break;
 	case SS_THR_FACTORS:
 		sensors_on_thr_factors(s, rsp);

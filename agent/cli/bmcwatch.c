@@ -55,7 +55,8 @@ usage(FILE *f)
 	    "[-A md5|password|none]\n"
 	    "                [-d N | --device PATH] [--allow-none] "
 	    "[--target-chan N --target-addr A]\n"
-	    "                [--json] [--stats] [-v] COMMAND ...\n"
+	    "                [--max-outstanding N] [--json] [--stats] [-v] "
+	    "COMMAND ...\n"
 	    "       bmcwatch -I redfish -H host[:port]|URL -U user "
 	    "-f password-file|-E\n"
 	    "                [--ca-file F] [--insecure] [-t timeout-s] "
@@ -331,6 +332,7 @@ enum {
 	OPT_TARGET,
 	OPT_CA_FILE,
 	OPT_INSECURE,
+	OPT_MAXOUT,
 	OPT_HELP
 };
 
@@ -344,6 +346,7 @@ static const struct option longopts[] = {
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
+	{ "max-outstanding", required_argument, NULL, OPT_MAXOUT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -563,6 +566,14 @@ parse_opts(struct cli *c, int argc, char **argv)
 		case OPT_ALLOW_NONE:
 			cfg->allow_none = 1;
 			break;
+		case OPT_MAXOUT:
+			if (parse_uint(optarg, 1, IPMI_TR_WINDOW_MAX, &v) != 0) {
+				cli_usage_error("--max-outstanding", "bad count "
+				    "'%s' (1-%d)", optarg, IPMI_TR_WINDOW_MAX);
+				return -1;
+			}
+			cfg->max_outstanding = (unsigned)v;
+			break;
 		case OPT_TCHAN:
 			if (parse_uint(optarg, 0, 15, &v) != 0) {
 				cli_usage_error("--target-chan", "bad channel "
@@ -642,6 +653,8 @@ parse_opts(struct cli *c, int argc, char **argv)
 		return -1;
 	}
 	cfg->retries = (unsigned)retries;
+	if (cfg->max_outstanding == 0)
+		cfg->max_outstanding = IPMI_TR_WINDOW_DEFAULT;
 	if (total_ms == 0)
 		total_ms = 4000;
 	/* -t bounds one request, retransmissions included */
@@ -812,13 +825,19 @@ main(int argc, char **argv)
 		if (c.stats)
 			fprintf(stderr, "bmcwatch: stats: requests=%llu "
 			    "packets_out=%llu packets_in=%llu "
-			    "retransmits=%llu sessions=%llu dropped=%llu\n",
+			    "retransmits=%llu sessions=%llu dropped=%llu "
+			    "inflight_max=%llu reordered=%llu "
+			    "window_fallbacks=%llu window_restores=%llu\n",
 			    (unsigned long long)st->requests,
 			    (unsigned long long)st->packets_out,
 			    (unsigned long long)st->packets_in,
 			    (unsigned long long)st->retransmits,
 			    (unsigned long long)st->sessions,
-			    (unsigned long long)st->dropped);
+			    (unsigned long long)st->dropped,
+			    (unsigned long long)st->inflight_max,
+			    (unsigned long long)st->reordered,
+			    (unsigned long long)st->window_fallbacks,
+			    (unsigned long long)st->window_restores);
 		conn_free(c.conn);
 	}
 	ev_free(c.ev);

@@ -684,7 +684,7 @@ tgt_init(struct conf_target *t)
 	t->sensor_interval_s = 30;
 	t->sel_interval_s = 60;
 	t->chassis_interval_s = 30;
-	t->max_outstanding = 1;
+	t->max_outstanding = IPMI_TR_WINDOW_DEFAULT;
 	t->unreachable_after = 3;
 	t->backoff_max_s = 300;
 	t->in_band_events = 1;
@@ -2875,6 +2875,7 @@ conf_target_trcfg(const struct conf_target *t, struct ipmi_tr_cfg *cfg)
 		return -1;
 	}
 	cfg->retries = t->retries;
+	cfg->max_outstanding = t->max_outstanding;
 	cfg->timeout_ms = t->timeout_ms / (t->retries + 1);
 	return 0;
 }

@@ -187,8 +187,8 @@ struct conf_target {
 	unsigned	 sensor_interval_s;	/* 30 */
 	unsigned	 sel_interval_s;	/* 60 */
 	unsigned	 chassis_interval_s;	/* 30 */
-	unsigned	 max_outstanding;	/* 1 (used by the
-						 * performance work) */
+	unsigned	 max_outstanding;	/* IPMI_TR_WINDOW_DEFAULT (lanplus
+						 * requests in flight) */
 	unsigned	 unreachable_after;	/* 3 failed polls */
 	unsigned	 backoff_max_s;		/* 300 */
 	int		 in_band_events;	/* open: yes */

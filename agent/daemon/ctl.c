@@ -691,6 +691,10 @@ ctl_health_json(struct json *j, const struct store_target *t, uint64_t now)
 	json_int(j, "sessions", (long long)h->tr.sessions);
 	json_int(j, "dropped", (long long)h->tr.dropped);
 	json_int(j, "events", (long long)h->tr.events);
+	json_int(j, "inflight_max", (long long)h->tr.inflight_max);
+	json_int(j, "reordered", (long long)h->tr.reordered);
+	json_int(j, "window_fallbacks", (long long)h->tr.window_fallbacks);
+	json_int(j, "window_restores", (long long)h->tr.window_restores);
 	json_obj_end(j);
 	json_int(j, "sensors", (long long)t->nsensors);
 	json_int(j, "sel_open", (long long)t->nopen);

@@ -21,9 +21,15 @@
  *   caller gives it: callers pass the 20-byte zero-padded password, as
  *   ipmitool does.
  */
-#include <limits.h>
-#include <string.h>
+#include <sys/types.h>
 
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -72,6 +78,73 @@ static const EVP_MD *lcr_md(uint8_t);
 static int lcr_aes_cbc(int, const uint8_t *, const uint8_t *,
     const uint8_t *, size_t, uint8_t *);
 
+/*
+ * The algorithms, fetched once (bench/results.md: OpenSSL 3 looks an
+ * algorithm up by name, with locks and property matching, at every
+ * one-shot HMAC() and at every context init given a legacy EVP_sha1()
+ * style object: the larger part of the instructions of a warm sweep).
+ * An HMAC context per digest is kept with its digest set; each MAC
+ * duplicates it and sets the key.  Kept for the life of the process;
+ * NULL where a fetch failed (then the one-shot path as before).
+ */
+#define LCR_NALG	3	/* SHA1, MD5, SHA256 */
+static pthread_once_t	 lcr_once = PTHREAD_ONCE_INIT;
+static EVP_MD		*lcr_mds[LCR_NALG];
+static EVP_MAC_CTX	*lcr_hmacs[LCR_NALG];
+static EVP_CIPHER	*lcr_aes;
+
+static void
+lcr_fetch(void)
+{
+	static const char *const names[LCR_NALG] = { "SHA1", "MD5",
+	    "SHA256" };
+	OSSL_PARAM p[2];
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *ctx;
+	int i;
+
+	for (i = 0; i < LCR_NALG; i++) {
+		lcr_mds[i] = EVP_MD_fetch(NULL, names[i], NULL);
+		if (mac == NULL || (ctx = EVP_MAC_CTX_new(mac)) == NULL)
+			continue;
+		p[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+		    (char *)(uintptr_t)names[i], 0);
+		p[1] = OSSL_PARAM_construct_end();
+		if (EVP_MAC_CTX_set_params(ctx, p) == 1)
+			lcr_hmacs[i] = ctx;
+		else
+			EVP_MAC_CTX_free(ctx);
+	}
+	EVP_MAC_free(mac);	/* the contexts hold their own reference */
+	lcr_aes = EVP_CIPHER_fetch(NULL, "AES-128-CBC", NULL);
+}
+
+/* index into lcr_mds / lcr_hmacs, -1 for none */
+static int
+lcr_alg_idx(uint8_t auth_alg)
+{
+	(void)pthread_once(&lcr_once, lcr_fetch);
+	switch (auth_alg) {
+	case LCR_AUTH_HMAC_SHA1:
+		return 0;
+	case LCR_AUTH_HMAC_MD5:
+		return 1;
+	case LCR_AUTH_HMAC_SHA256:
+		return 2;
+	default:
+		return -1;
+	}
+}
+
+/* MD5, fetched */
+static const EVP_MD *
+lcr_md5(void)
+{
+	int i = lcr_alg_idx(LCR_AUTH_HMAC_MD5);
+
+	return lcr_mds[i] != NULL ? lcr_mds[i] : EVP_md5();
+}
+
 int
 lcr_suite(int id, struct lcr_suite *s)
 {
@@ -87,6 +160,10 @@ lcr_suite(int id, struct lcr_suite *s)
 static const EVP_MD *
 lcr_md(uint8_t auth_alg)
 {
+	int i = lcr_alg_idx(auth_alg);
+
+	if (i >= 0 && lcr_mds[i] != NULL)
+		return lcr_mds[i];
 	switch (auth_alg) {
 	case LCR_AUTH_HMAC_SHA1:
 		return EVP_sha1();
@@ -120,6 +197,9 @@ lcr_hmac(uint8_t auth_alg, const uint8_t *key, size_t keylen,
 {
 	const EVP_MD *md;
 	unsigned int mdlen = 0;
+	EVP_MAC_CTX *ctx;
+	size_t ml = 0;
+	int i;
 
 	if ((md = lcr_md(auth_alg)) == NULL || out == NULL ||
 	    (key == NULL && keylen > 0) || (data == NULL && len > 0) ||
@@ -129,7 +209,21 @@ lcr_hmac(uint8_t auth_alg, const uint8_t *key, size_t keylen,
 		key = lcr_empty;
 	if (data == NULL || len == 0)
 		data = lcr_empty;
-	if (HMAC(md, key, (int)keylen, data, len, out, &mdlen) == NULL)
+	i = lcr_alg_idx(auth_alg);
+	if (lcr_hmacs[i] != NULL) {
+		if ((ctx = EVP_MAC_CTX_dup(lcr_hmacs[i])) == NULL)
+			return -1;
+		if (EVP_MAC_init(ctx, key, keylen, NULL) != 1 ||
+		    EVP_MAC_update(ctx, data, len) != 1 ||
+		    EVP_MAC_final(ctx, out, &ml, lcr_auth_len(auth_alg)) !=
+		    1) {
+			EVP_MAC_CTX_free(ctx);
+			return -1;
+		}
+		EVP_MAC_CTX_free(ctx);
+		mdlen = (unsigned int)ml;
+	} else if (HMAC(md, key, (int)keylen, data, len, out, &mdlen) ==
+	    NULL)
 		return -1;
 	if (mdlen != lcr_auth_len(auth_alg)) {
 		OPENSSL_cleanse(out, mdlen);
@@ -195,7 +289,7 @@ lcr_integ(uint8_t integ_alg, const uint8_t *k1, size_t k1len,
 		if (k1len > 0)
 			memcpy(pw, k1, k1len);
 		if ((ctx = EVP_MD_CTX_new()) == NULL ||
-		    EVP_DigestInit_ex(ctx, EVP_md5(), NULL) != 1 ||
+		    EVP_DigestInit_ex(ctx, lcr_md5(), NULL) != 1 ||
 		    EVP_DigestUpdate(ctx, pw, sizeof(pw)) != 1 ||
 		    EVP_DigestUpdate(ctx, data, len) != 1 ||
 		    EVP_DigestUpdate(ctx, pw, sizeof(pw)) != 1 ||
@@ -232,9 +326,10 @@ lcr_aes_cbc(int enc, const uint8_t *key, const uint8_t *iv,
 		return 0;
 	if (in == NULL || out == NULL)
 		return -1;
+	(void)pthread_once(&lcr_once, lcr_fetch);
 	if ((ctx = EVP_CIPHER_CTX_new()) == NULL ||
-	    EVP_CipherInit_ex(ctx, EVP_aes_128_cbc(), NULL, key, iv,
-	    enc) != 1 ||
+	    EVP_CipherInit_ex(ctx, lcr_aes != NULL ? lcr_aes :
+	    EVP_aes_128_cbc(), NULL, key, iv, enc) != 1 ||
 	    EVP_CIPHER_CTX_set_padding(ctx, 0) != 1 ||
 	    EVP_CipherUpdate(ctx, out, &outl, in, (int)len) != 1 ||
 	    outl < 0 || (size_t)outl != len ||
@@ -283,7 +378,7 @@ lcr_md5_authcode(const uint8_t pw[16], uint32_t session_id,
 	seq[2] = (uint8_t)(session_seq >> 16);
 	seq[3] = (uint8_t)(session_seq >> 24);
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(ctx, EVP_md5(), NULL) != 1 ||
+	    EVP_DigestInit_ex(ctx, lcr_md5(), NULL) != 1 ||
 	    EVP_DigestUpdate(ctx, pw, LCR_PW16) != 1 ||
 	    EVP_DigestUpdate(ctx, sid, sizeof(sid)) != 1 ||
 	    EVP_DigestUpdate(ctx, data, len) != 1 ||
@@ -337,14 +432,42 @@ lcr_kn(uint8_t auth_alg, const uint8_t *sik, uint8_t n, uint8_t *kn)
 	return lcr_hmac(auth_alg, sik, len, c, sizeof(c), kn, NULL);
 }
 
+/*
+ * Random bytes from OpenSSL's DRBG, drawn LCR_RAND_POOL at a time: one
+ * RAND_bytes call costs about as much as the rest of a packet (its
+ * locks and DRBG bookkeeping), and every encrypted packet needs a fresh
+ * 16-byte IV.  Per thread, wiped as handed out, refilled in a process
+ * other than the one that filled it (a fork must not repeat IVs).
+ */
+#define LCR_RAND_POOL	512
+static _Thread_local uint8_t	lcr_pool[LCR_RAND_POOL];
+static _Thread_local size_t	lcr_pool_left;
+static _Thread_local pid_t	lcr_pool_pid;
+
 int
 lcr_random(uint8_t *buf, size_t len)
 {
+	size_t off;
+
 	if (len == 0)
 		return 0;
 	if (buf == NULL || len > INT_MAX)
 		return -1;
-	return RAND_bytes(buf, (int)len) == 1 ? 0 : -1;
+	if (len > LCR_RAND_POOL / 4)
+		return RAND_bytes(buf, (int)len) == 1 ? 0 : -1;
+	if (lcr_pool_left < len || lcr_pool_pid != getpid()) {
+		OPENSSL_cleanse(lcr_pool, sizeof(lcr_pool));
+		lcr_pool_left = 0;
+		if (RAND_bytes(lcr_pool, (int)sizeof(lcr_pool)) != 1)
+			return -1;
+		lcr_pool_left = sizeof(lcr_pool);
+		lcr_pool_pid = getpid();
+	}
+	off = sizeof(lcr_pool) - lcr_pool_left;
+	memcpy(buf, lcr_pool + off, len);
+	OPENSSL_cleanse(lcr_pool + off, len);
+	lcr_pool_left -= len;
+	return 0;
 }
 
 int

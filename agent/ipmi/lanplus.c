@@ -24,6 +24,26 @@
  * as ipmitool does; once the BMC accepted, a timeout means the target is
  * silent, not that the session is lost.
  *
+ * Several requests in flight (cfg.max_outstanding > 1): in the open
+ * session a request that is not bridged leaves the queue for a slot of
+ * its own (ipmi_tr_take), with its own rqSeq (none in use twice), tries
+ * and timer; up to the window are sent back to back.  An answer is
+ * matched to the slot with its rqSeq, netFn and command, in whatever
+ * order it comes; a second answer to the same request (the BMC
+ * answering a retransmission too) finds no slot and is dropped, a
+ * replayed packet fails the session sequence window (16, section
+ * 6.12.13) first.  Slots and the single in-flight message (setup,
+ * keepalive, bridged requests) never overlap: a bridged request waits
+ * until the slots are empty.  A slot out of tries means the session is
+ * lost: every slot fails and the next request opens a new session.  The
+ * window falls to 1 the first time the BMC leaves an answer out (a
+ * retransmission) or answers out of order while more than one request
+ * was in flight: some BMCs serve one request at a time and drop what
+ * arrives meanwhile.  After LP_WIN_RESTORE requests in a row answered at
+ * the first try, the full window is tried again (a lost datagram or a
+ * busy spell must not cost the window for good; a BMC that cannot
+ * pipeline costs one retransmission per LP_WIN_RESTORE requests).
+ *
  * Payloads (section 13.27; Serial over LAN is payload type 01h) travel
  * in the open session beside the requests: lp_send_payload wraps one as
  * lp_xmit wraps a request, with the session's integrity and
@@ -87,6 +107,17 @@ static const int lp_fallback[] = { 17, 3 };
 
 #define LP_SEQ_WINDOW	16
 #define LP_SUITES_MAX	64
+#define LP_WIN_RESTORE	512
+
+/* a request in flight beside others (the window) */
+struct lp_slot {
+	struct ipmi_tr_pending p;
+	uint64_t	 deadline;
+	uint32_t	 order;		/* sent as the order-th */
+	unsigned	 tries;
+	uint8_t		 seq;		/* its rqSeq */
+	uint8_t		 used;
+};
 
 struct lanplus {
 	struct ipmi_tr	 tr;
@@ -122,10 +153,20 @@ struct lanplus {
 	uint8_t		 suites[LP_SUITES_MAX * 16];
 	size_t		 suites_len;
 	uint8_t		 suites_idx;
+	/* the window: requests in flight beside each other */
+	struct lp_slot	 slot[IPMI_TR_WINDOW_MAX];
+	unsigned	 nslot;		/* slots in use */
+	unsigned	 win_cur;	/* window now: win_max, or 1 */
+	unsigned	 win_max;	/* cfg.max_outstanding */
+	unsigned	 clean;		/* answered at the first try in a
+					 * row since the window fell */
+	uint32_t	 order;
 };
 
 static void	lp_setup_next(struct lanplus *, uint64_t);
 static void	lp_send_user(struct lanplus *, uint64_t);
+static void	lp_dispatch(struct lanplus *, uint64_t);
+static void	lp_win_fail_all(struct lanplus *, enum ipmi_err);
 
 static void
 lp_wipe_keys(struct lanplus *lp)
@@ -153,7 +194,8 @@ lp_reset(struct lanplus *lp)
 	memset(&lp->win, 0, sizeof(lp->win));
 	lp->tr.deadline = 0;
 	lp->tr.cipher = -1;
-	/* last: the owner may queue a request from its callback */
+	/* the owner may queue requests from these callbacks */
+	lp_win_fail_all(lp, IPMI_E_SESSION);
 	if (was_open)
 		ipmi_tr_payload_ended(&lp->tr);
 }
@@ -464,8 +506,7 @@ lp_setup_next(struct lanplus *lp, uint64_t now)
 		lp_idle(lp, now);
 		lp->tr.err[0] = '\0';
 		lp->tr.stats.sessions++;
-		if (ipmi_tr_cur(&lp->tr) != NULL)
-			lp_send_user(lp, now);
+		lp_dispatch(lp, now);
 		return;
 	case LP_OPEN:
 	case LP_CLOSING:
@@ -754,6 +795,219 @@ lp_send_user(struct lanplus *lp, uint64_t now)
 	}
 }
 
+/* ---- the window: several requests in flight ---- */
+
+/* the slots' earliest deadline, or the idle one when they are empty */
+static void
+lp_win_arm(struct lanplus *lp, uint64_t now)
+{
+	uint64_t dl = 0;
+	unsigned i;
+
+	if (lp->flight != LPF_NONE)
+		return;
+	if (lp->nslot == 0) {
+		lp_idle(lp, now);
+		return;
+	}
+	for (i = 0; i < IPMI_TR_WINDOW_MAX; i++)
+		if (lp->slot[i].used && (dl == 0 || lp->slot[i].deadline < dl))
+			dl = lp->slot[i].deadline;
+	lp->tr.deadline = dl;
+}
+
+/* Empty slot i and hand its request back to the owner. */
+static void
+lp_win_finish(struct lanplus *lp, unsigned i, enum ipmi_err e)
+{
+	struct ipmi_tr_pending p = lp->slot[i].p;
+
+	lp->slot[i].used = 0;
+	lp->nslot--;
+	ipmi_tr_finish(&lp->tr, &p, e, &lp->tr.rsp);
+}
+
+/* Fail every request in a slot (the session is gone or closing); a
+ * callback may submit (queued) or close (finds the rest failed). */
+static void
+lp_win_fail_all(struct lanplus *lp, enum ipmi_err e)
+{
+	unsigned i;
+
+	for (i = 0; i < IPMI_TR_WINDOW_MAX && lp->nslot > 0; i++)
+		if (lp->slot[i].used)
+			lp_win_finish(lp, i, e);
+}
+
+static enum ipmi_err
+lp_win_xmit(struct lanplus *lp, struct lp_slot *sl, uint64_t now)
+{
+	uint8_t msg[LAN_PKT_MAX];
+	int n;
+
+	n = ipmi_msg_encode(msg, sizeof(msg), IPMI_BMC_SLAVE_ADDR,
+	    IPMI_REMOTE_SWID, sl->seq, &sl->p.req);
+	if (n < 0) {
+		ipmi_tr_seterr(&lp->tr, "request", "request too long");
+		return IPMI_E_LENGTH;
+	}
+	sl->deadline = now + lp->tr.cfg.timeout_ms;
+	return lp_wrap_send(lp, RMCPP_PT_IPMI, msg, (size_t)n);
+}
+
+/* an rqSeq no slot holds (at most IPMI_TR_WINDOW_MAX of 64 are) */
+static uint8_t
+lp_win_seq(struct lanplus *lp)
+{
+	unsigned i;
+	int busy;
+
+	do {
+		lp->rq_seq = (lp->rq_seq + 1) & 0x3f;
+		busy = 0;
+		for (i = 0; i < IPMI_TR_WINDOW_MAX; i++)
+			if (lp->slot[i].used && lp->slot[i].seq == lp->rq_seq)
+				busy = 1;
+	} while (busy);
+	return lp->rq_seq;
+}
+
+/* Move q[head] (busy) into a free slot and send it. */
+static void
+lp_win_send(struct lanplus *lp, uint64_t now)
+{
+	struct lp_slot *sl = NULL;
+	enum ipmi_err e;
+	unsigned i;
+
+	for (i = 0; i < IPMI_TR_WINDOW_MAX && sl == NULL; i++)
+		if (!lp->slot[i].used)
+			sl = &lp->slot[i];
+	if (sl == NULL) {	/* lp_ready said there was room */
+		ipmi_tr_complete(&lp->tr, IPMI_E_BUSY, now);
+		return;
+	}
+	ipmi_tr_take(&lp->tr, &sl->p);
+	sl->used = 1;
+	lp->nslot++;
+	sl->seq = lp_win_seq(lp);
+	sl->tries = 1;
+	sl->order = ++lp->order;
+	if ((e = lp_win_xmit(lp, sl, now)) != IPMI_OK) {
+		lp_win_finish(lp, (unsigned)(sl - lp->slot), e);
+		lp_win_arm(lp, now);
+		return;
+	}
+	lp_win_arm(lp, now);
+}
+
+static void
+lp_win_fallback(struct lanplus *lp)
+{
+	if (lp->win_cur > 1) {
+		lp->win_cur = 1;
+		lp->clean = 0;
+		lp->tr.stats.window_fallbacks++;
+	}
+}
+
+/* An IPMI message in the session while slots are in flight: the slot
+ * it answers completes; -1 to drop it. */
+static int
+lp_win_input(struct lanplus *lp, const uint8_t *p, size_t len, uint64_t now)
+{
+	struct ipmi_msg_hdr h;
+	struct lp_slot *sl;
+	unsigned i, k;
+
+	if (lp->nslot == 0 ||
+	    ipmi_msg_decode_rsp(p, len, &h, &lp->tr.rsp) != IPMI_OK)
+		return -1;
+	for (i = 0; i < IPMI_TR_WINDOW_MAX; i++) {
+		sl = &lp->slot[i];
+		if (sl->used && sl->seq == h.rq_seq &&
+		    h.netfn == (sl->p.req.netfn | 1) && h.cmd == sl->p.req.cmd)
+			break;
+	}
+	if (i == IPMI_TR_WINDOW_MAX)
+		return -1;
+	for (k = 0; k < IPMI_TR_WINDOW_MAX; k++)
+		if (lp->slot[k].used && lp->slot[k].order < sl->order) {
+			/* an older request is still unanswered */
+			lp->tr.stats.reordered++;
+			lp_win_fallback(lp);
+			break;
+		}
+	lp_win_finish(lp, i, IPMI_OK);
+	lp_win_arm(lp, now);
+	return 0;
+}
+
+/* A slot's timer ran out: resend it, or give the session up. */
+static void
+lp_win_timeout(struct lanplus *lp, uint64_t now)
+{
+	struct lp_slot *sl;
+	enum ipmi_err e;
+	unsigned i;
+
+	for (i = 0; i < IPMI_TR_WINDOW_MAX; i++) {
+		sl = &lp->slot[i];
+		if (!sl->used || sl->deadline > now)
+			continue;
+		if (sl->tries < lp->tr.cfg.retries + 1) {
+			sl->tries++;
+			lp->tr.stats.retransmits++;
+			lp_win_fallback(lp);
+			if ((e = lp_win_xmit(lp, sl, now)) == IPMI_OK)
+				continue;
+		} else {
+			e = IPMI_E_TIMEOUT;
+			if (strstr(lp->tr.err, "refused") == NULL)
+				ipmi_tr_seterr(&lp->tr, lp_step[lp->st],
+				    "no response after %u tries", sl->tries);
+		}
+		/* a session that stops answering is presumed lost: every
+		 * slot fails, the next request sets up a new session */
+		lp_win_fail_all(lp, e);
+		lp_reset(lp);
+		return;
+	}
+	lp_win_arm(lp, now);
+}
+
+/* q[head] (busy) goes now: into a slot, or alone as before */
+static void
+lp_dispatch(struct lanplus *lp, uint64_t now)
+{
+	const struct ipmi_req *req = ipmi_tr_cur(&lp->tr);
+
+	if (req == NULL || lp->flight != LPF_NONE)
+		return;
+	if (lp->win_cur > 1 && !req->bridged)
+		lp_win_send(lp, now);
+	else
+		lp_send_user(lp, now);
+}
+
+static int
+lp_ready(const struct ipmi_tr *tr)
+{
+	const struct lanplus *lp = (const struct lanplus *)tr;
+
+	if (lp->nslot == 0)
+		return 1;
+	/* a bridged request goes alone, once the slots are empty */
+	return lp->flight == LPF_NONE && lp->nslot < lp->win_cur &&
+	    !tr->q[tr->head].req.bridged;
+}
+
+static unsigned
+lp_window(const struct ipmi_tr *tr)
+{
+	return ((const struct lanplus *)tr)->win_cur;
+}
+
 /* Close Session answered or timed out. */
 static void
 lp_closed(struct lanplus *lp)
@@ -792,11 +1046,18 @@ lp_on_rsp(struct lanplus *lp, uint64_t now)
 	lp_idle(lp, now);
 	switch (f) {
 	case LPF_USER:
+		if (lp->win_cur < lp->win_max) {
+			lp->clean = lp->tries == 1 ? lp->clean + 1 : 0;
+			if (lp->clean >= LP_WIN_RESTORE) {
+				lp->win_cur = lp->win_max;
+				lp->clean = 0;
+				lp->tr.stats.window_restores++;
+			}
+		}
 		ipmi_tr_complete(&lp->tr, IPMI_OK, now);
 		return;
 	case LPF_KEEPALIVE:
-		if (ipmi_tr_cur(&lp->tr) != NULL)
-			lp_send_user(lp, now);
+		lp_dispatch(lp, now);
 		return;
 	case LPF_NONE:
 		return;
@@ -965,13 +1226,19 @@ lp_input(struct lanplus *lp, const uint8_t *pkt, size_t len, uint64_t now)
 			goto drop;
 		return;
 	}
-	if (lp->flight == LPF_NONE)
+	if (lp->flight == LPF_NONE && lp->nslot == 0)
 		goto drop;
 	if (lp->in_session && pk.sid != 0) {
 		int t;
 
-		if (lp_unwrap(lp, pkt, &pk, plain, &plen) != 0 ||
-		    (t = lp_take_msg(lp, plain, plen, now)) < 0)
+		if (lp_unwrap(lp, pkt, &pk, plain, &plen) != 0)
+			goto drop;
+		if (lp->flight == LPF_NONE) {
+			if (lp_win_input(lp, plain, plen, now) != 0)
+				goto drop;
+			return;
+		}
+		if ((t = lp_take_msg(lp, plain, plen, now)) < 0)
 			goto drop;
 		if (t == 0)
 			lp_on_rsp(lp, now);
@@ -1035,7 +1302,7 @@ lp_start(struct ipmi_tr *tr, uint64_t now)
 		return IPMI_OK;
 	}
 	if (lp->st == LP_OPEN)
-		lp_send_user(lp, now);
+		lp_dispatch(lp, now);
 	return IPMI_OK;
 }
 
@@ -1075,6 +1342,10 @@ lp_timeout(struct ipmi_tr *tr, uint64_t now)
 	struct lanplus *lp = (struct lanplus *)tr;
 	enum ipmi_err e;
 
+	if (lp->flight == LPF_NONE && lp->nslot > 0) {
+		lp_win_timeout(lp, now);
+		return;
+	}
 	if (lp->flight == LPF_NONE) {
 		/* idle in an open session: keepalive */
 		if (lp->st == LP_OPEN && lp_keepalive_ms(lp)) {
@@ -1149,6 +1420,7 @@ lp_close(struct ipmi_tr *tr, uint64_t now)
 {
 	struct lanplus *lp = (struct lanplus *)tr;
 
+	lp_win_fail_all(lp, IPMI_E_CLOSED);
 	if (lp->st != LP_OPEN) {
 		lp_reset(lp);
 		ipmi_tr_closed(tr);
@@ -1196,6 +1468,8 @@ static const struct ipmi_tr_ops lanplus_ops = {
 	.free = lp_free,
 	.input = lp_input_op,
 	.payload_send = lp_send_payload,
+	.ready = lp_ready,
+	.window = lp_window,
 };
 
 struct ipmi_tr *
@@ -1220,6 +1494,10 @@ lanplus_new(const struct ipmi_tr_cfg *cfg, char *err, size_t errlen)
 	}
 	ipmi_tr_base_init(&lp->tr, &lanplus_ops, cfg);
 	lp->auto_suite = cfg->cipher == IPMI_CIPHER_AUTO;
+	lp->win_cur = cfg->max_outstanding == 0 ? 1 : cfg->max_outstanding;
+	if (lp->win_cur > IPMI_TR_WINDOW_MAX)
+		lp->win_cur = IPMI_TR_WINDOW_MAX;
+	lp->win_max = lp->win_cur;
 	memcpy(lp->kuid, cfg->password, cfg->pwlen);
 	if (lcr_random(&lp->rq_seq, 1) != 0)
 		lp->rq_seq = 0;

@@ -17,10 +17,17 @@
  * ipmi_tr_deadline() answers 1, a monotonic time long past, so that the
  * owner calls ipmi_tr_timeout() at once, which starts it.
  */
+static int
+can_start(const struct ipmi_tr *tr)
+{
+	return !tr->busy && tr->count > 0 && !tr->closing && !tr->closed &&
+	    (tr->ops->ready == NULL || tr->ops->ready(tr));
+}
+
 static uint64_t
 kick_deadline(const struct ipmi_tr *tr)
 {
-	return (!tr->busy && tr->count > 0 && !tr->closed) ? 1 : 0;
+	return can_start(tr) ? 1 : 0;
 }
 
 void
@@ -125,12 +132,16 @@ start_next(struct ipmi_tr *tr, uint64_t now)
 {
 	enum ipmi_err e;
 
-	while (!tr->busy && tr->count > 0 && !tr->closing && !tr->closed) {
+	while (can_start(tr)) {
 		tr->busy = 1;
+		if (tr->stats.inflight_max == 0)
+			tr->stats.inflight_max = 1;
 		e = tr->ops->start(tr, now);
-		if (e == IPMI_OK)
+		if (e == IPMI_OK && tr->busy)
 			break;
-		ipmi_tr_complete(tr, e, now);
+		/* taken into a slot of the transport's own: the next */
+		if (e != IPMI_OK)
+			ipmi_tr_complete(tr, e, now);
 	}
 }
 
@@ -181,6 +192,31 @@ ipmi_tr_complete(struct ipmi_tr *tr, enum ipmi_err e, uint64_t now)
 	if (e == IPMI_OK)
 		tr->stats.requests++;
 	p.done(p.arg, e, e == IPMI_OK ? &tr->rsp : NULL);
+}
+
+void
+ipmi_tr_take(struct ipmi_tr *tr, struct ipmi_tr_pending *p)
+{
+	*p = tr->q[tr->head];
+	tr->head = (tr->head + 1) % IPMI_TR_QUEUE;
+	tr->count--;
+	tr->busy = 0;
+	tr->inflight++;
+	if (tr->inflight > tr->stats.inflight_max)
+		tr->stats.inflight_max = tr->inflight;
+}
+
+void
+ipmi_tr_finish(struct ipmi_tr *tr, struct ipmi_tr_pending *p,
+    enum ipmi_err e, const struct ipmi_rsp *rsp)
+{
+	struct ipmi_tr_pending c = *p;
+
+	if (tr->inflight > 0)
+		tr->inflight--;
+	if (e == IPMI_OK)
+		tr->stats.requests++;
+	c.done(c.arg, e, e == IPMI_OK ? rsp : NULL);
 }
 
 void
@@ -310,7 +346,14 @@ ipmi_tr_port(const struct ipmi_tr *tr)
 int
 ipmi_tr_idle(const struct ipmi_tr *tr)
 {
-	return tr->count == 0 && !tr->busy && !tr->closing;
+	return tr->count == 0 && !tr->busy && tr->inflight == 0 &&
+	    !tr->closing;
+}
+
+unsigned
+ipmi_tr_window(const struct ipmi_tr *tr)
+{
+	return tr->ops->window != NULL ? tr->ops->window(tr) : 1;
 }
 
 void

@@ -9,7 +9,10 @@
  * clock (callers pass now in ms of CLOCK_MONOTONIC) or logs: failures are
  * reported through the done callback and ipmi_tr_error().
  *
- * Requests are queued (IPMI_TR_QUEUE deep) and sent one at a time.  A
+ * Requests are queued (IPMI_TR_QUEUE deep) and sent one at a time, or
+ * (lanplus, max_outstanding > 1) up to max_outstanding at once in the
+ * open session, each with its own rqSeq and retransmission timer and
+ * answered in whatever order the answers arrive (ipmi_tr_window()).  A
  * session transport opens its session on the first request, re-opens it
  * after a session loss, keeps it alive while idle, and closes it on
  * ipmi_tr_close().
@@ -25,6 +28,10 @@
 #include "ipmi.h"
 
 #define IPMI_TR_QUEUE		32
+#define IPMI_TR_WINDOW_MAX	16	/* max_outstanding at most */
+/* what the CLI and bmcwatchd ask for unless told otherwise (bench/results.md
+ * has the measurement behind it) */
+#define IPMI_TR_WINDOW_DEFAULT	8
 #define IPMI_PASSWORD_MAX	20	/* RMCP+ passwords: 20 bytes */
 #define IPMI_KG_MAX		20
 
@@ -66,6 +73,16 @@ struct ipmi_tr_cfg {
 	unsigned	 timeout_ms;	/* per attempt, default 1000 */
 	unsigned	 retries;	/* retransmissions per request, default 3 */
 	unsigned	 keepalive_ms;	/* idle keepalive period, 0 = none */
+	/*
+	 * lanplus: requests in flight at once in the open session, 1 to
+	 * IPMI_TR_WINDOW_MAX (0 = 1).  Bridged requests and session setup
+	 * always go one at a time.  The transport falls back to 1 once
+	 * the BMC leaves an answer out (a retransmission was needed) or
+	 * answers out of order while more than one was in flight, and
+	 * opens the window again after 512 requests in a row answered at
+	 * the first try.  lan and open: always 1.
+	 */
+	unsigned	 max_outstanding;
 	unsigned	 allow_none;	/* permit suite 0 / auth type NONE */
 	uint32_t	 workarounds;	/* IPMI_WA_* */
 	/*
@@ -127,6 +144,11 @@ struct ipmi_tr_stats {
 	uint64_t	events;		/* event messages delivered */
 	uint64_t	payloads_out;	/* payload datagrams sent (SOL) */
 	uint64_t	payloads_in;	/* payloads delivered to the owner */
+	uint64_t	inflight_max;	/* most requests in flight at once */
+	uint64_t	reordered;	/* answers that overtook an older
+					 * request in flight */
+	uint64_t	window_fallbacks; /* times the window fell to 1 */
+	uint64_t	window_restores; /* times it was opened again */
 };
 
 struct ipmi_tr;
@@ -144,6 +166,11 @@ void		 ipmi_tr_free(struct ipmi_tr *);
  */
 int		 ipmi_tr_submit(struct ipmi_tr *, const struct ipmi_req *,
 		    ipmi_done_fn *, void *arg, uint64_t now);
+
+/* Requests the transport keeps in flight at once right now: 1, or (lanplus)
+ * max_outstanding until it fell back to 1.  A caller with many independent
+ * requests (the sensor sweep) keeps this many submitted. */
+unsigned	 ipmi_tr_window(const struct ipmi_tr *);
 
 /* fd to poll for input, or -1 when there is none right now. */
 int		 ipmi_tr_fd(const struct ipmi_tr *);
@@ -241,6 +268,12 @@ struct ipmi_tr_ops {
 	/* send one payload in the open session (NULL: no payloads) */
 	enum ipmi_err	(*payload_send)(struct ipmi_tr *, uint8_t ptype,
 			    const uint8_t *, size_t, uint64_t now);
+	/* (NULL: always) may q[head] start now?  A transport with
+	 * requests of its own in flight (ipmi_tr_take) says no while its
+	 * window is full; start then runs once it says yes */
+	int		(*ready)(const struct ipmi_tr *);
+	/* (NULL: 1) the window ipmi_tr_window() reports */
+	unsigned	(*window)(const struct ipmi_tr *);
 };
 
 struct ipmi_tr_pending {
@@ -256,6 +289,8 @@ struct ipmi_tr {
 	int			 fd;
 	uint64_t		 deadline;
 	int			 busy;		/* q[head] is in flight */
+	unsigned		 inflight;	/* taken (ipmi_tr_take), not
+						 * finished yet */
 	int			 closing;
 	int			 closed;
 	unsigned		 head, count;
@@ -279,6 +314,15 @@ const struct ipmi_req *ipmi_tr_cur(const struct ipmi_tr *);
 /* Finish the request in flight: with tr->rsp on IPMI_OK. */
 void		 ipmi_tr_complete(struct ipmi_tr *, enum ipmi_err,
 		    uint64_t now);
+/*
+ * A transport with several requests in flight: from inside ops->start
+ * (tr->busy set for q[head]), move q[head] out of the queue into p, a
+ * slot of its own; busy is cleared and inflight counted.  It later
+ * finishes p exactly once with ipmi_tr_finish (rsp on IPMI_OK).
+ */
+void		 ipmi_tr_take(struct ipmi_tr *, struct ipmi_tr_pending *p);
+void		 ipmi_tr_finish(struct ipmi_tr *, struct ipmi_tr_pending *p,
+		    enum ipmi_err, const struct ipmi_rsp *);
 /* Fail every queued request (session could not be opened). */
 void		 ipmi_tr_fail_all(struct ipmi_tr *, enum ipmi_err);
 /* Hand one received event message to the owner (if it asked). */

@@ -459,6 +459,19 @@ struct fbmc {
 	int		 sendmsgs;
 	uint8_t		 sm_chan, sm_rssa, sm_netfn, sm_lun, sm_rqsa, sm_seq;
 	uint8_t		 sm_outer_seq, sm_cmd;
+	/*
+	 * Several requests in flight (the model of a pipelining BMC): with
+	 * hold set, every datagram the fake would send is kept in held[]
+	 * instead; the test sends them with fb_release in the order it
+	 * likes, twice, late or never.  echos counts Master Write-Read
+	 * requests, which this fake answers with the write data as the
+	 * read data, so each answer names its request.
+	 */
+	int		 hold;
+	uint8_t		 held[FB_LOG][600];
+	size_t		 held_len[FB_LOG];
+	int		 nheld;
+	int		 echos;
 };
 
 static void
@@ -507,8 +520,28 @@ fb_set_list(struct fbmc *b, const int *ids, size_t n)
 static void
 fb_send(struct fbmc *b, const uint8_t *p, size_t n)
 {
+	if (b->hold) {
+		if (b->nheld < FB_LOG && n <= sizeof(b->held[0])) {
+			memcpy(b->held[b->nheld], p, n);
+			b->held_len[b->nheld++] = n;
+		} else
+			fb_bad(b, "too many answers held");
+		return;
+	}
 	(void)sendto(b->fd, p, n, 0, (const struct sockaddr *)&b->peer,
 	    b->peerlen);
+}
+
+/* send held answer i now (again, if it went before) */
+static void
+fb_release(struct fbmc *b, int i)
+{
+	if (i < 0 || i >= b->nheld) {
+		fb_bad(b, "no such held answer");
+		return;
+	}
+	(void)sendto(b->fd, b->held[i], b->held_len[i], 0,
+	    (const struct sockaddr *)&b->peer, b->peerlen);
 }
 
 /* a message outside a session, in an RMCP+ packet with session id 0 */
@@ -994,6 +1027,11 @@ fb_session(struct fbmc *b, const uint8_t *in, size_t n)
 	case 0x34:	/* Send Message */
 		fb_sendmsg(b, &q);
 		return;
+	case 0x52:	/* Master Write-Read: the write data read back */
+		b->echos++;
+		dl = q.dl < sizeof(d) ? q.dl : sizeof(d);
+		memcpy(d, q.d, dl);
+		break;
 	default:
 		cc = 0xc1;
 		break;

@@ -275,7 +275,7 @@ test_defaults(void)
 		CHECK_EQ(t->sel_clear_at, 75);
 		CHECK_EQ(t->sel_clear_free, 0);
 		CHECK_EQ(t->sel_delete_entries, 0);
-		CHECK_EQ(t->max_outstanding, 1);
+		CHECK_EQ(t->max_outstanding, IPMI_TR_WINDOW_DEFAULT);
 		CHECK_EQ(t->unreachable_after, 3);
 		CHECK_EQ(t->backoff_max_s, 300);
 		CHECK_EQ(t->in_band_events, 1);

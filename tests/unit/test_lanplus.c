@@ -1534,6 +1534,344 @@ out:
 	(void)close(b.fd);
 }
 
+/* ---- several requests in flight (max_outstanding) ---- */
+
+/* Master Write-Read that the fake answers with its own data: request i
+ * carries 0xa0 + i, 0x10 + i */
+static void
+echo_req(struct ipmi_req *q, int i)
+{
+	memset(q, 0, sizeof(*q));
+	q->netfn = 0x06;
+	q->cmd = 0x52;
+	q->len = 2;
+	q->data[0] = (uint8_t)(0xa0 + i);
+	q->data[1] = (uint8_t)(0x10 + i);
+}
+
+static int
+res_echo_ok(const struct res *r, int i)
+{
+	return r->calls == 1 && r->err == IPMI_OK && r->rsp.netfn == 0x07 &&
+	    r->rsp.cmd == 0x52 && r->rsp.ccode == 0 && r->rsp.len == 2 &&
+	    r->rsp.data[0] == 0xa0 + i && r->rsp.data[1] == 0x10 + i;
+}
+
+/* a session opened with one Get Device ID, window w */
+static struct ipmi_tr *
+win_open(struct fbmc *b, uint16_t port, unsigned w)
+{
+	struct ipmi_tr_cfg cfg;
+	struct ipmi_tr *tr;
+	struct res r;
+
+	base_cfg(&cfg, port, 3);
+	cfg.max_outstanding = w;
+	if ((tr = mk_tr(&cfg)) == NULL)
+		return NULL;
+	devid(tr, b, &r);
+	CHECK(res_devid_ok(&r));
+	CHECK_EQ(ipmi_tr_window(tr), w);
+	return tr;
+}
+
+static void
+win_submit(struct ipmi_tr *tr, struct res *r, int from, int to)
+{
+	struct ipmi_req q;
+	int i;
+
+	for (i = from; i < to; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		echo_req(&q, i);
+		CHECK_EQ(ipmi_tr_submit(tr, &q, cb, &r[i], g_now), 0);
+	}
+}
+
+/* The window bounds what is sent before an answer; answers released in
+ * reverse order each complete their own request; the reorder makes the
+ * window fall to 1, and the rest go one by one. */
+static void
+test_window_reorder(void)
+{
+	struct ipmi_tr *tr;
+	struct fbmc b;
+	struct res r[10];
+	uint16_t port;
+	int i;
+
+	if (fb_start(&b, &port) != 0)
+		return;
+	if ((tr = win_open(&b, port, 4)) != NULL) {
+		b.hold = 1;
+		win_submit(tr, r, 0, 10);
+		pump(tr, &b, g_now + 50, NULL);
+		CHECK_EQ(b.echos, 4);		/* the window, no more */
+		CHECK_EQ(b.nheld, 4);
+		CHECK_EQ(ipmi_tr_stats(tr)->inflight_max, 4);
+		for (i = 3; i >= 0; i--)
+			fb_release(&b, i);
+		b.hold = 0;
+		pump(tr, &b, g_now + 10000, &r[9].calls);
+		for (i = 0; i < 10; i++)
+			CHECK(res_echo_ok(&r[i], i));
+		/* three answers overtook an older request */
+		CHECK_EQ(ipmi_tr_stats(tr)->reordered, 3);
+		CHECK_EQ(ipmi_tr_stats(tr)->window_fallbacks, 1);
+		CHECK_EQ(ipmi_tr_window(tr), 1);
+		CHECK_EQ(ipmi_tr_stats(tr)->retransmits, 0);
+		CHECK_EQ(ipmi_tr_stats(tr)->requests, 11);
+		CHECK_EQ(ipmi_tr_stats(tr)->sessions, 1);
+		CHECK_EQ(b.echos, 10);
+		close_tr(tr, &b);
+		CHECK_EQ(b.bad, 0);
+		fb_report(&b);
+		ipmi_tr_free(tr);
+	}
+	(void)close(b.fd);
+}
+
+/* In order and without loss the window stays; every rqSeq in flight is
+ * distinct and a duplicated answer (the same datagram twice: a replay)
+ * is dropped. */
+static void
+test_window_inorder_dup(void)
+{
+	struct ipmi_tr *tr;
+	struct fbmc b;
+	struct res r[12];
+	uint16_t port;
+	int i;
+
+	if (fb_start(&b, &port) != 0)
+		return;
+	if ((tr = win_open(&b, port, 8)) != NULL) {
+		b.hold = 1;
+		win_submit(tr, r, 0, 8);
+		pump(tr, &b, g_now + 50, NULL);
+		CHECK_EQ(b.nheld, 8);
+		for (i = 0; i < 8; i++) {
+			fb_release(&b, i);
+			fb_release(&b, i);	/* duplicated on the way */
+		}
+		pump(tr, &b, g_now + 50, NULL);
+		for (i = 0; i < 8; i++)
+			CHECK(res_echo_ok(&r[i], i));
+		CHECK_EQ(ipmi_tr_stats(tr)->dropped, 8);
+		CHECK_EQ(ipmi_tr_stats(tr)->reordered, 0);
+		CHECK_EQ(ipmi_tr_window(tr), 8);
+		b.hold = 0;
+		win_submit(tr, r, 8, 12);
+		pump(tr, &b, g_now + 10000, &r[11].calls);
+		for (i = 8; i < 12; i++)
+			CHECK(res_echo_ok(&r[i], i));
+		CHECK_EQ(ipmi_tr_stats(tr)->retransmits, 0);
+		CHECK_EQ(ipmi_tr_stats(tr)->window_fallbacks, 0);
+		close_tr(tr, &b);
+		CHECK_EQ(b.bad, 0);
+		fb_report(&b);
+		ipmi_tr_free(tr);
+	}
+	(void)close(b.fd);
+}
+
+/* A lost answer: that request alone is sent again (same rqSeq), its
+ * answer completes it, and the window falls to 1; 512 requests in a row
+ * answered at the first try open it again. */
+static void
+test_window_lost(void)
+{
+	struct ipmi_tr *tr;
+	struct fbmc b;
+	struct res r[4];
+	uint16_t port;
+	uint64_t t0;
+	int i;
+
+	if (fb_start(&b, &port) != 0)
+		return;
+	if ((tr = win_open(&b, port, 4)) != NULL) {
+		b.hold = 1;
+		t0 = g_now;
+		win_submit(tr, r, 0, 4);
+		pump(tr, &b, g_now + 50, NULL);
+		CHECK_EQ(b.nheld, 4);
+		for (i = 0; i < 3; i++)		/* the last one is lost */
+			fb_release(&b, i);
+		b.hold = 0;
+		pump(tr, &b, g_now + 10000, &r[3].calls);
+		for (i = 0; i < 4; i++)
+			CHECK(res_echo_ok(&r[i], i));
+		CHECK_EQ(g_now - t0, 100);	/* one attempt's time */
+		CHECK_EQ(b.echos, 5);
+		CHECK_EQ(ipmi_tr_stats(tr)->retransmits, 1);
+		CHECK_EQ(ipmi_tr_stats(tr)->reordered, 0);
+		CHECK_EQ(ipmi_tr_stats(tr)->window_fallbacks, 1);
+		CHECK_EQ(ipmi_tr_window(tr), 1);
+		CHECK_EQ(ipmi_tr_stats(tr)->sessions, 1);
+		/* 511 clean answers keep it at 1, the 512th opens it again */
+		for (i = 0; i < 511; i++) {
+			devid(tr, &b, &r[0]);
+			CHECK(res_devid_ok(&r[0]));
+		}
+		CHECK_EQ(ipmi_tr_window(tr), 1);
+		devid(tr, &b, &r[0]);
+		CHECK_EQ(ipmi_tr_window(tr), 4);
+		CHECK_EQ(ipmi_tr_stats(tr)->window_restores, 1);
+		CHECK_EQ(ipmi_tr_stats(tr)->retransmits, 1);
+		close_tr(tr, &b);
+		CHECK_EQ(b.bad, 0);
+		fb_report(&b);
+		ipmi_tr_free(tr);
+	}
+	(void)close(b.fd);
+}
+
+/* Late answers: both requests time out and are sent again; the first
+ * answers (late) complete them, the answers to the retransmissions find
+ * nothing to complete and are dropped. */
+static void
+test_window_late(void)
+{
+	struct ipmi_tr *tr;
+	struct fbmc b;
+	struct res r[2];
+	uint16_t port;
+
+	if (fb_start(&b, &port) != 0)
+		return;
+	if ((tr = win_open(&b, port, 2)) != NULL) {
+		b.hold = 1;
+		win_submit(tr, r, 0, 2);
+		pump(tr, &b, g_now + 150, NULL);	/* one retransmission */
+		CHECK_EQ(b.echos, 4);
+		CHECK_EQ(b.nheld, 4);
+		CHECK_EQ(r[0].calls + r[1].calls, 0);
+		fb_release(&b, 1);
+		fb_release(&b, 0);
+		pump(tr, &b, g_now + 50, NULL);
+		CHECK(res_echo_ok(&r[0], 0));
+		CHECK(res_echo_ok(&r[1], 1));
+		fb_release(&b, 2);
+		fb_release(&b, 3);
+		pump(tr, &b, g_now + 50, NULL);
+		CHECK_EQ(r[0].calls, 1);
+		CHECK_EQ(r[1].calls, 1);
+		CHECK_EQ(ipmi_tr_stats(tr)->dropped, 2);
+		CHECK_EQ(ipmi_tr_stats(tr)->retransmits, 2);
+		CHECK_EQ(ipmi_tr_stats(tr)->requests, 3);
+		b.hold = 0;
+		close_tr(tr, &b);
+		CHECK_EQ(b.bad, 0);
+		fb_report(&b);
+		ipmi_tr_free(tr);
+	}
+	(void)close(b.fd);
+}
+
+/* A BMC that stops answering with requests in flight: all of them fail
+ * once one is out of tries, and the next request opens a new session;
+ * closing with requests in flight or queued fails them with
+ * IPMI_E_CLOSED. */
+static void
+test_window_lost_session_close(void)
+{
+	struct ipmi_tr *tr;
+	struct fbmc b;
+	struct res r[3], d;
+	uint16_t port;
+	uint64_t t0;
+	int i;
+
+	if (fb_start(&b, &port) != 0)
+		return;
+	if ((tr = win_open(&b, port, 4)) != NULL) {
+		b.silent = 1;
+		t0 = g_now;
+		win_submit(tr, r, 0, 3);
+		pump(tr, &b, g_now + 10000, &r[2].calls);
+		for (i = 0; i < 3; i++) {
+			CHECK_EQ(r[i].calls, 1);
+			CHECK_EQ(r[i].err, IPMI_E_TIMEOUT);
+		}
+		CHECK_EQ(g_now - t0, 300);	/* 3 tries of 100 ms */
+		CHECK_STR(ipmi_tr_error(tr), "request: no response after 3 "
+		    "tries");
+		CHECK(ipmi_tr_idle(tr));
+		b.silent = 0;
+		b.s.state = FBS_NONE;
+		devid(tr, &b, &d);
+		CHECK(res_devid_ok(&d));
+		CHECK_EQ(ipmi_tr_stats(tr)->sessions, 2);
+		/* the retransmissions made the window fall to 1, for good */
+		CHECK_EQ(ipmi_tr_window(tr), 1);
+
+		/* one in flight, two queued: all fail on close */
+		b.hold = 1;
+		win_submit(tr, r, 0, 3);
+		pump(tr, &b, g_now + 50, NULL);
+		CHECK_EQ(b.nheld, 1);
+		CHECK(!ipmi_tr_idle(tr));
+		ipmi_tr_close(tr, g_now);
+		for (i = 0; i < 3; i++) {
+			CHECK_EQ(r[i].calls, 1);
+			CHECK_EQ(r[i].err, IPMI_E_CLOSED);
+		}
+		b.hold = 0;
+		pump(tr, &b, g_now + 10000, NULL);
+		CHECK(ipmi_tr_idle(tr));
+		CHECK_EQ(b.closes, 1);
+		CHECK_EQ(b.bad, 0);
+		fb_report(&b);
+		ipmi_tr_free(tr);
+	}
+	(void)close(b.fd);
+}
+
+/* A bridged request goes alone: after the slots ahead of it are
+ * answered, and the window goes on after it. */
+static void
+test_window_bridged(void)
+{
+	struct ipmi_tr *tr;
+	struct fbmc b;
+	struct res r[6], br;
+	struct ipmi_req q;
+	uint16_t port;
+	int i;
+
+	if (fb_start(&b, &port) != 0)
+		return;
+	b.bridge = FBB_EMBED;
+	if ((tr = win_open(&b, port, 4)) != NULL) {
+		win_submit(tr, r, 0, 3);
+		memset(&br, 0, sizeof(br));
+		memset(&q, 0, sizeof(q));
+		q.netfn = 0x04;
+		q.cmd = 0x2d;
+		q.len = 1;
+		q.data[0] = 0x05;
+		q.bridged = 1;
+		q.target_chan = 0;
+		q.target_addr = FB_SAT_ADDR;
+		CHECK_EQ(ipmi_tr_submit(tr, &q, cb, &br, g_now), 0);
+		win_submit(tr, r, 3, 6);
+		pump(tr, &b, g_now + 10000, &r[5].calls);
+		for (i = 0; i < 6; i++)
+			CHECK(res_echo_ok(&r[i], i));
+		CHECK_EQ(br.calls, 1);
+		CHECK_EQ(br.err, IPMI_OK);
+		CHECK_EQ(b.sendmsgs, 1);
+		CHECK_EQ(ipmi_tr_window(tr), 4);
+		CHECK_EQ(ipmi_tr_stats(tr)->retransmits, 0);
+		close_tr(tr, &b);
+		CHECK_EQ(b.bad, 0);
+		fb_report(&b);
+		ipmi_tr_free(tr);
+	}
+	(void)close(b.fd);
+}
+
 int
 main(void)
 {
@@ -1575,5 +1913,11 @@ main(void)
 	RUN(test_bridge_failures);
 	RUN(test_payload_suites);
 	RUN(test_payload_keepalive);
+	RUN(test_window_reorder);
+	RUN(test_window_inorder_dup);
+	RUN(test_window_lost);
+	RUN(test_window_late);
+	RUN(test_window_lost_session_close);
+	RUN(test_window_bridged);
 	return harness_end();
 }

@@ -383,7 +383,7 @@ mtr_free(struct ipmi_tr *tr)
 
 static const struct ipmi_tr_ops mtr_ops = {
 	"model", mtr_start, mtr_readable, mtr_timeout, mtr_close, mtr_free,
-	NULL, NULL, NULL
+	NULL, NULL, NULL, NULL, NULL
 };
 
 static struct ipmi_tr *

@@ -36,6 +36,7 @@ struct repo {
 	int		 no_guid;
 	int		 device;	/* Device SDRs only */
 	int		 dead;		/* every request times out */
+	int		 dead_readings;	/* every Get Sensor Reading too */
 	int		 no_bridge;	/* bridged requests: unsupported */
 	uint8_t		 rd[256][4];
 	uint8_t		 rdlen[256];
@@ -47,6 +48,17 @@ struct repo {
 	struct ipmi_req	 bridged;	/* last bridged request */
 	int		 have;
 	enum ipmi_err	 perr;
+	/*
+	 * window > 1: a pipelining transport's model.  Up to window
+	 * requests are taken (ipmi_tr_take) and answered together on the
+	 * next loop turn, in reverse order if asked.
+	 */
+	unsigned	 window;
+	int		 reverse;
+	struct ipmi_tr_pending wq[IPMI_TR_WINDOW_MAX];
+	struct ipmi_rsp	 wrsp[IPMI_TR_WINDOW_MAX];
+	enum ipmi_err	 werr[IPMI_TR_WINDOW_MAX];
+	unsigned	 nw, max_inflight;
 };
 
 static int
@@ -221,12 +233,59 @@ repo_start(struct ipmi_tr *tr, uint64_t now)
 	struct repo *r = (struct repo *)tr;
 
 	r->perr = r->dead ? IPMI_E_TIMEOUT : IPMI_OK;
+	if (r->dead_readings && ipmi_tr_cur(tr)->cmd ==
+	    IPMI_CMD_GET_SENSOR_READING)
+		r->perr = IPMI_E_TIMEOUT;
 	if (r->no_bridge && ipmi_tr_cur(tr)->bridged)
 		r->perr = IPMI_E_UNSUPPORTED;
 	repo_answer(r, ipmi_tr_cur(tr));
-	r->have = 1;
 	tr->deadline = now ? now : 1;
+	if (r->window > 1) {
+		r->wrsp[r->nw] = tr->rsp;
+		r->werr[r->nw] = r->perr;
+		ipmi_tr_take(tr, &r->wq[r->nw]);
+		if (++r->nw > r->max_inflight)
+			r->max_inflight = r->nw;
+		return IPMI_OK;
+	}
+	r->have = 1;
 	return IPMI_OK;
+}
+
+static int
+repo_ready(const struct ipmi_tr *tr)
+{
+	const struct repo *r = (const struct repo *)tr;
+
+	return r->window <= 1 || r->nw < r->window;
+}
+
+static unsigned
+repo_window(const struct ipmi_tr *tr)
+{
+	const struct repo *r = (const struct repo *)tr;
+
+	return r->window > 1 ? r->window : 1;
+}
+
+/* the window's answers, all at once (a callback may queue more) */
+static void
+repo_window_answer(struct repo *r)
+{
+	struct ipmi_tr_pending q[IPMI_TR_WINDOW_MAX];
+	struct ipmi_rsp rsp[IPMI_TR_WINDOW_MAX];
+	enum ipmi_err e[IPMI_TR_WINDOW_MAX];
+	unsigned n = r->nw, i, k;
+
+	memcpy(q, r->wq, sizeof(q));
+	memcpy(rsp, r->wrsp, sizeof(rsp));
+	memcpy(e, r->werr, sizeof(e));
+	r->nw = 0;
+	for (i = 0; i < n; i++) {
+		k = r->reverse ? n - 1 - i : i;
+		r->tr.rsp = rsp[k];
+		ipmi_tr_finish(&r->tr, &q[k], e[k], &r->tr.rsp);
+	}
 }
 
 static void
@@ -235,6 +294,10 @@ repo_timeout(struct ipmi_tr *tr, uint64_t now)
 	struct repo *r = (struct repo *)tr;
 
 	tr->deadline = 0;
+	if (r->nw > 0) {
+		repo_window_answer(r);
+		return;
+	}
 	if (!r->have)
 		return;
 	r->have = 0;
@@ -265,6 +328,7 @@ repo_free(struct ipmi_tr *tr)
 static const struct ipmi_tr_ops repo_ops = {
 	.name = "repo", .start = repo_start, .readable = repo_nop,
 	.timeout = repo_timeout, .close = repo_close, .free = repo_free,
+	.ready = repo_ready, .window = repo_window,
 };
 
 static struct repo *
@@ -1612,6 +1676,114 @@ test_two_bmcs(void)
 	ev_free(ev);
 }
 
+/* the fixture of test_sweep_window */
+static void
+fill_window(struct repo *r)
+{
+	fill(r);
+	repo_add(r, REC_SAT);
+	repo_add(r, REC_NL);
+	repo_add(r, REC_DIMM);
+	repo_reading(r, 0x01, "5a c0 08");
+	memcpy(r->thr[0x01], "\x3f\x05\x03\x01\x50\x5f\x64", 7);
+	repo_reading(r, 0x10, "c8 c0 00");
+	memcpy(r->thr[0x10], "\x3f\xbe\xb4\xaa\xd2\xdc\xe6", 7);
+	repo_reading(r, 0x33, "00 c0 09 00");
+	repo_reading(r, 0x60, "54 c0 00");
+	repo_reading(r, 0x61, "90 c0");
+	repo_reading(r, 0x70, "00 c0 00 00");
+	repo_reading(r, 0x71, "00 e0 00 00");
+	repo_reading(r, 0x72, "00 80 00 00");
+}
+
+/*
+ * Readings several at a time (a transport with a window of 4 answering
+ * each batch in reverse order): every item ends exactly as in a sweep
+ * one request at a time, with the same requests; a BMC that stops
+ * answering ends the sweep once what is in flight came back, asking
+ * nothing more.
+ */
+static void
+test_sweep_window(void)
+{
+	struct ev *ev = ev_new();
+	struct repo *r1 = repo_new(), *r4 = repo_new();
+	struct conn *c1, *c4;
+	struct sdr_cache *s1, *s4;
+	struct severity *sev = severity_new();
+	struct sensors *w1, *w4;
+	const struct sensors_item *a, *b;
+	unsigned k, before;
+	size_t i;
+
+	fill_window(r1);
+	fill_window(r4);
+	r4->window = 4;
+	r4->reverse = 1;
+	c1 = conn_new(ev, &r1->tr);
+	c4 = conn_new(ev, &r4->tr);
+	s1 = sdr_cache_new(ev, c1, NULL, NULL, NULL);
+	s4 = sdr_cache_new(ev, c4, NULL, NULL, NULL);
+	w1 = sensors_new(ev, c1, s1, sev);
+	w4 = sensors_new(ev, c4, s4, sev);
+	for (k = 0; k < 3; k++) {
+		if (k == 1) {	/* the non-linear one moves: factors again */
+			repo_reading(r1, 0x61, "10 c0");
+			repo_reading(r4, 0x61, "10 c0");
+		}
+		CHECK_EQ(run_sweep(ev, w1), SENSORS_OK);
+		CHECK_EQ(run_sweep(ev, w4), SENSORS_OK);
+		CHECK_EQ(sensors_count(w4), 8);
+		CHECK_EQ(sensors_count(w1), sensors_count(w4));
+		for (i = 0; i < sensors_count(w1); i++) {
+			a = sensors_get(w1, i);
+			b = sensors_get(w4, i);
+			CHECK_STR(a->name, b->name);
+			CHECK_EQ(a->have_value, b->have_value);
+			CHECK(a->value == b->value);
+			CHECK_EQ(a->sev, b->sev);
+			CHECK_EQ(a->note, b->note);
+			CHECK_EQ(a->states, b->states);
+		}
+	}
+	a = find(w4, "CPU1 Temp");
+	CHECK(a != NULL && a->have_value && fabs(a->value - 90) < 1e-9);
+	a = find(w4, "PNL");
+	CHECK(a != NULL && fabs(a->value - 0x10 * 0.2) < 1e-9);
+	for (k = 0; k < 256; k++) {
+		CHECK_EQ(r1->count[0][k], r4->count[0][k]);
+		CHECK_EQ(r1->count[1][k], r4->count[1][k]);
+	}
+	CHECK_EQ(r4->count[0][IPMI_CMD_GET_SENSOR_READING], 3 * 8);
+	CHECK_EQ(r4->max_inflight, 4);
+	CHECK_EQ(r1->max_inflight, 0);
+
+	before = r4->count[0][IPMI_CMD_GET_SENSOR_READING];
+	r4->dead_readings = 1;
+	CHECK_EQ(run_sweep(ev, w4), SENSORS_E_TRANSPORT);
+	/* the first 4 (answered last first); the 4th is the satellite's,
+	 * whose failure is its own: one more goes before the 3 direct
+	 * failures end the sweep */
+	CHECK_EQ(r4->count[0][IPMI_CMD_GET_SENSOR_READING] - before, 5);
+	for (i = 0; i < sensors_count(w4); i++)
+		CHECK(!sensors_get(w4, i)->have_value);
+	CHECK(!sensors_busy(w4));
+	CHECK(conn_idle(c4));
+	r4->dead_readings = 0;
+	CHECK_EQ(run_sweep(ev, w4), SENSORS_OK);
+	a = find(w4, "CPU1 Temp");
+	CHECK(a != NULL && a->have_value);
+
+	sensors_free(w1);
+	sensors_free(w4);
+	sdr_cache_free(s1);
+	sdr_cache_free(s4);
+	severity_free(sev);
+	conn_free(c1);
+	conn_free(c4);
+	ev_free(ev);
+}
+
 int
 main(void)
 {
@@ -1633,5 +1805,6 @@ main(void)
 	RUN(test_nonlinear_thresholds_disk);
 	RUN(test_exclude);
 	RUN(test_two_bmcs);
+	RUN(test_sweep_window);
 	return harness_end();
 }

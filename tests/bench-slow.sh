@@ -1,0 +1,88 @@
+#!/bin/bash
+# Slow BMC benchmark (issue 15): a relay adds 10 ms to every datagram
+# each way (tests/tools/udprelay.py --delay-ms 10), as a BMC that takes
+# 20 ms a request would; on a simulated BMC with about 120 sensors
+# (tests/sim/mkbig.py), in the same run: a warm sweep (SDR cache
+# filled) by bmcwatch with 1, 4, 8 (the default) and 16 requests in
+# flight, each a new process and session, and per sweep in a held
+# session (the daemon's path: 11 sweeps in one session less one sweep,
+# divided by 10); against `ipmitool sensor list` and `ipmi-sensors` with
+# its SDR cache.  Requests are datagrams to the BMC counted by the relay
+# (session setup included).  Wall time: median of BENCH_RUNS (default
+# 5).  Not a test: nothing fails, it prints a table and ratios.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+SIM_DIR=$PWD/tests/sim
+export SIM_DIR
+. tests/sim/lib.sh
+B=${BMCWATCH:-build/bmcwatch}
+RUNS=${BENCH_RUNS:-5}
+DELAY=${BENCH_DELAY_MS:-10}
+T=$(mktemp -d "${TMPDIR:-/tmp}/bw-bench-slow.XXXXXX")
+python3 tests/sim/mkbig.py "$T/cfg" "${BENCH_EXTRA:-90}" || exit 1
+sim_start "$T/cfg/big.emu" || exit 1
+RELAY_ARGS="--delay-ms $DELAY"
+. tests/bench-lib.sh
+
+fir() { ipmi-sensors -D LAN_2_0 -I 3 -W opensesspriv -h "127.0.0.1:$RP" \
+    -u admin --config-file "$FICONF" -l ADMIN --sdr-cache-directory "$1" \
+    --output-sensor-state; }
+
+N=$("$B" -I lanplus -H "$SIM_HOST" -p "$SIM_PORT" -U admin -f "$PW" -C 3 \
+    sensors --no-sdr-cache | wc -l)
+# fill both SDR caches (through the relay: the cache knows its peer)
+bwr sensors --sdr-cache "$T/bwc" >/dev/null 2>&1
+mkdir -p "$T/fic"
+fir "$T/fic" >/dev/null 2>&1
+
+for w in 1 4 8 16; do
+	measure "bmcwatch warm, $w in flight" ':' \
+	    bwr --max-outstanding "$w" sensors --sdr-cache "$T/bwc"
+done
+measure "bmcwatch 11 sweeps, 8 in flight" ':' \
+    bwr --max-outstanding 8 sensors --sdr-cache "$T/bwc" --sweeps 11
+measure "bmcwatch 11 sweeps, 16 in flight" ':' \
+    bwr --max-outstanding 16 sensors --sdr-cache "$T/bwc" --sweeps 11
+measure "ipmitool sensor list" ':' itr sensor list
+measure "ipmi-sensors, warm cache" ':' fir "$T/fic"
+bwr --stats sensors --sdr-cache "$T/bwc" --sweeps 2 >/dev/null \
+    2>"$T/bw-stats.txt"
+
+python3 - "$RESULTS" "$N" "$DELAY" "$T/bw-stats.txt" <<'PY'
+import statistics, sys
+res, n, delay = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+rows = []
+for line in open(res):
+    name, reqs, times = line.rstrip("\n").split("|")
+    r = [int(x) for x in reqs.split()]
+    t = [int(x) / 1000.0 for x in times.split()]
+    rows.append((name, statistics.median(r), statistics.median(t)))
+d = {r[0]: r for r in rows}
+for w in (8, 16):
+    one = d["bmcwatch warm, %d in flight" % w]
+    many = d["bmcwatch 11 sweeps, %d in flight" % w]
+    rows.append(("bmcwatch held session, %d in flight" % w,
+                 (many[1] - one[1]) / 10.0, max(many[2] - one[2], 0) / 10.0))
+d = {r[0]: r for r in rows}
+print("Slow BMC: %s ms added each way by a relay; simulated BMC with %d "
+      "sensors, lanplus suite 3" % (delay, n))
+print("requests = datagrams to the BMC (session setup included); "
+      "time = median wall ms")
+print("%-42s %9s %9s" % ("", "requests", "ms"))
+for name, req, ms in rows:
+    print("%-42s %9.1f %9.1f" % (name, req, ms))
+print("ratios (peer time / bmcwatch time):")
+for peer in ("ipmitool sensor list", "ipmi-sensors, warm cache"):
+    for ours in ("bmcwatch warm, 8 in flight",
+                 "bmcwatch held session, 8 in flight",
+                 "bmcwatch held session, 16 in flight"):
+        print("  %-26s / %-36s %6.1fx" % (peer, ours,
+              d[peer][2] / max(d[ours][2], 1e-9)))
+print("goal: warm sweep of ~120 sensors under 500 ms: %.0f ms in a new "
+      "session, %.0f ms in a held one (8 in flight)"
+      % (d["bmcwatch warm, 8 in flight"][2],
+         d["bmcwatch held session, 8 in flight"][2]))
+for line in open(sys.argv[4]):
+    if "stats:" in line:
+        print("bmcwatch --stats: %s" % line.split("bmcwatch: ")[1].strip())
+PY
