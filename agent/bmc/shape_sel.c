@@ -78,7 +78,7 @@ shape_sel_info_words(const struct sel_info *i, const struct sel_alloc *a,
 }
 
 void
-shape_sel_info(struct json *j, const struct sel_info *i,
+shape_sel_info(struct jsonw *j, const struct sel_info *i,
     const struct sel_alloc *a, int64_t sel_time)
 {
 	struct shape_sel_info_words w;
@@ -87,34 +87,34 @@ shape_sel_info(struct json *j, const struct sel_info *i,
 	shape_sel_info_words(i, a, sel_time, &w);
 	(void)snprintf(ver, sizeof(ver), "%x.%x", i->version & 0x0f,
 	    i->version >> 4);
-	json_str(j, "version", ver);
-	json_int(j, "entries", i->entries);
-	json_int(j, "free_bytes", i->free_bytes);
+	jsonw_str(j, "version", ver);
+	jsonw_int(j, "entries", i->entries);
+	jsonw_int(j, "free_bytes", i->free_bytes);
 	if (w.pct >= 0)
-		json_int(j, "percent_used", w.pct);
+		jsonw_int(j, "percent_used", w.pct);
 	else
-		json_null(j, "percent_used");
-	json_str(j, "last_add", i->last_add == SEL_TS_UNSPECIFIED ? NULL :
+		jsonw_null(j, "percent_used");
+	jsonw_str(j, "last_add", i->last_add == SEL_TS_UNSPECIFIED ? NULL :
 	    w.add);
-	json_str(j, "last_erase", w.erase);
-	json_bool(j, "overflow", (i->ops & SEL_OP_OVERFLOW) != 0);
-	json_bool(j, "supports_delete", (i->ops & SEL_OP_DELETE) != 0);
-	json_bool(j, "supports_partial_add",
+	jsonw_str(j, "last_erase", w.erase);
+	jsonw_bool(j, "overflow", (i->ops & SEL_OP_OVERFLOW) != 0);
+	jsonw_bool(j, "supports_delete", (i->ops & SEL_OP_DELETE) != 0);
+	jsonw_bool(j, "supports_partial_add",
 	    (i->ops & SEL_OP_PARTIAL_ADD) != 0);
-	json_bool(j, "supports_reserve", (i->ops & SEL_OP_RESERVE) != 0);
-	json_bool(j, "supports_allocation_info",
+	jsonw_bool(j, "supports_reserve", (i->ops & SEL_OP_RESERVE) != 0);
+	jsonw_bool(j, "supports_allocation_info",
 	    (i->ops & SEL_OP_ALLOC_INFO) != 0);
 	if (a != NULL) {
-		json_obj_begin(j, "allocation");
-		json_int(j, "units", a->units);
-		json_int(j, "unit_size", a->unit_size);
-		json_int(j, "free_units", a->free_units);
-		json_int(j, "largest_free", a->largest_free);
-		json_int(j, "max_record_units", a->max_record_units);
-		json_obj_end(j);
+		jsonw_obj_begin(j, "allocation");
+		jsonw_int(j, "units", a->units);
+		jsonw_int(j, "unit_size", a->unit_size);
+		jsonw_int(j, "free_units", a->free_units);
+		jsonw_int(j, "largest_free", a->largest_free);
+		jsonw_int(j, "max_record_units", a->max_record_units);
+		jsonw_obj_end(j);
 	}
-	json_str(j, "sel_time", sel_time >= 0 ? w.now : NULL);
-	json_str(j, "warnings", w.sane[0] ? w.sane : NULL);
+	jsonw_str(j, "sel_time", sel_time >= 0 ? w.now : NULL);
+	jsonw_str(j, "warnings", w.sane[0] ? w.sane : NULL);
 }
 
 void
@@ -153,55 +153,55 @@ shape_sel_info_text(FILE *f, const struct sel_info *i,
 }
 
 void
-shape_sel_entry(struct json *j, const struct sel_rec *r,
+shape_sel_entry(struct jsonw *j, const struct sel_rec *r,
     const struct sel_desc *d, int open, int acked)
 {
 	char tm[40];
 
-	json_int(j, "record_id", r->id);
+	jsonw_int(j, "record_id", r->id);
 	sel_time_format(r, tm, sizeof(tm));
 	if (r->has_ts && !r->preinit && r->ts != SEL_TS_UNSPECIFIED)
-		json_str(j, "timestamp", tm);
+		jsonw_str(j, "timestamp", tm);
 	else
-		json_null(j, "timestamp");
+		jsonw_null(j, "timestamp");
 	if (r->has_ts && r->preinit)
-		json_int(j, "preinit_seconds", r->ts);
-	json_str(j, "type", sel_kind_name(r->kind));
-	json_int(j, "record_type", r->type);
-	json_str(j, "sensor", d->sensor[0] ? d->sensor : NULL);
+		jsonw_int(j, "preinit_seconds", r->ts);
+	jsonw_str(j, "type", sel_kind_name(r->kind));
+	jsonw_int(j, "record_type", r->type);
+	jsonw_str(j, "sensor", d->sensor[0] ? d->sensor : NULL);
 	if (r->kind == SEL_KIND_SYSTEM) {
-		json_int(j, "generator_id", r->gen_id);
-		json_int(j, "sensor_type", r->sensor_type);
-		json_str(j, "sensor_type_name", d->type_name);
-		json_int(j, "sensor_number", r->sensor_num);
-		json_int(j, "event_type", r->event_type);
-		json_int(j, "offset", r->offset);
-		json_str(j, "direction", d->direction);
-		json_hex(j, "event_data", r->ed, 3);
+		jsonw_int(j, "generator_id", r->gen_id);
+		jsonw_int(j, "sensor_type", r->sensor_type);
+		jsonw_str(j, "sensor_type_name", d->type_name);
+		jsonw_int(j, "sensor_number", r->sensor_num);
+		jsonw_int(j, "event_type", r->event_type);
+		jsonw_int(j, "offset", r->offset);
+		jsonw_str(j, "direction", d->direction);
+		jsonw_hex(j, "event_data", r->ed, 3);
 	} else {
-		json_null(j, "generator_id");
-		json_null(j, "sensor_type");
-		json_null(j, "sensor_type_name");
-		json_null(j, "sensor_number");
-		json_null(j, "event_type");
-		json_null(j, "offset");
-		json_null(j, "direction");
-		json_null(j, "event_data");
+		jsonw_null(j, "generator_id");
+		jsonw_null(j, "sensor_type");
+		jsonw_null(j, "sensor_type_name");
+		jsonw_null(j, "sensor_number");
+		jsonw_null(j, "event_type");
+		jsonw_null(j, "offset");
+		jsonw_null(j, "direction");
+		jsonw_null(j, "event_data");
 		if (r->kind == SEL_KIND_OEM_TS)
-			json_int(j, "manufacturer_id", r->manufacturer);
+			jsonw_int(j, "manufacturer_id", r->manufacturer);
 	}
 	if (d->has_reading)
-		json_num(j, "reading", d->reading, 2);
+		jsonw_num(j, "reading", d->reading, 2);
 	if (d->has_threshold)
-		json_num(j, "threshold", d->threshold, 2);
-	json_str(j, "event", d->event);
-	json_str(j, "severity", sel_sev_name(d->sev));
-	json_bool(j, "kernel_panic", d->panic);
+		jsonw_num(j, "threshold", d->threshold, 2);
+	jsonw_str(j, "event", d->event);
+	jsonw_str(j, "severity", sel_sev_name(d->sev));
+	jsonw_bool(j, "kernel_panic", d->panic);
 	if (open >= 0)
-		json_bool(j, "open", open);
+		jsonw_bool(j, "open", open);
 	if (acked >= 0)
-		json_bool(j, "acknowledged", acked);
-	json_hex(j, "raw", r->raw, SEL_RECORD_LEN);
+		jsonw_bool(j, "acknowledged", acked);
+	jsonw_hex(j, "raw", r->raw, SEL_RECORD_LEN);
 }
 
 /* entry i passes the filter */
@@ -231,22 +231,22 @@ shape_sel_from(const uint8_t *open, const uint8_t *acked, size_t n,
 }
 
 void
-shape_sel_entries(struct json *j, const struct sel_rec *r,
+shape_sel_entries(struct jsonw *j, const struct sel_rec *r,
     const struct sel_desc *d, const uint8_t *open, const uint8_t *acked,
     size_t n, unsigned flags, size_t last)
 {
 	size_t i;
 
-	json_arr_begin(j, "entries");
+	jsonw_arr_begin(j, "entries");
 	for (i = shape_sel_from(open, acked, n, flags, last); i < n; i++) {
 		if (!shape_sel_pick(open, acked, flags, i))
 			continue;
-		json_obj_begin(j, NULL);
+		jsonw_obj_begin(j, NULL);
 		shape_sel_entry(j, &r[i], &d[i], open != NULL && open[i],
 		    acked != NULL && acked[i]);
-		json_obj_end(j);
+		jsonw_obj_end(j);
 	}
-	json_arr_end(j);
+	jsonw_arr_end(j);
 }
 
 void

@@ -4,12 +4,12 @@
  * daemon's control socket and every later publisher print one truth.
  *
  * JSON: the functions write MEMBERS into an object the caller opened
- * (json_obj_begin(j, NULL)) and closes; a caller may add members of its
+ * (jsonw_obj_begin(j, NULL)) and closes; a caller may add members of its
  * own before closing it (the daemon: "target", "age_s", "stale"; `sel
  * watch': "received_ms").  The CLI's document is exactly
  *
- *	json_obj_begin(j, NULL); shape_sel_X(j, ...); json_obj_end(j);
- *	json_end(j);
+ *	jsonw_obj_begin(j, NULL); shape_sel_X(j, ...); jsonw_obj_end(j);
+ *	jsonw_end(j);
  *
  * Text: the lines the CLI prints, to f.  Errors on f are the caller's
  * to find (ferror).  Pure otherwise: no request, no clock, no log.
@@ -21,7 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "json.h"
+#include "jsonw.h"
 #include "sel.h"
 
 /*
@@ -34,7 +34,7 @@
  * supports_reserve supports_allocation_info [allocation {units unit_size
  * free_units largest_free max_record_units}] sel_time warnings.
  */
-void	shape_sel_info(struct json *, const struct sel_info *,
+void	shape_sel_info(struct jsonw *, const struct sel_info *,
 	    const struct sel_alloc *, int64_t sel_time);
 void	shape_sel_info_text(FILE *, const struct sel_info *,
 	    const struct sel_alloc *, int64_t sel_time);
@@ -52,7 +52,7 @@ void	shape_sel_info_text(FILE *, const struct sel_info *,
  * shape_sel_entry writes them with their open and acked flags.  Text:
  * one line per entry.
  */
-void	shape_sel_entries(struct json *, const struct sel_rec *,
+void	shape_sel_entries(struct jsonw *, const struct sel_rec *,
 	    const struct sel_desc *, const uint8_t *open,
 	    const uint8_t *acked, size_t n, unsigned flags, size_t last);
 void	shape_sel_entries_text(FILE *, const struct sel_rec *,
@@ -68,7 +68,7 @@ void	shape_sel_entries_text(FILE *, const struct sel_rec *,
  * 1, or -1 when not known (`sel watch' sees one event, not the SEL):
  * the key is then left out.
  */
-void	shape_sel_entry(struct json *, const struct sel_rec *,
+void	shape_sel_entry(struct jsonw *, const struct sel_rec *,
 	    const struct sel_desc *, int open, int acked);
 
 /*

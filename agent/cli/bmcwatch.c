@@ -768,7 +768,7 @@ main(int argc, char **argv)
 		}
 		argc = o;
 		argv[argc] = NULL;
-		json_init(&c.js, stdout);
+		jsonw_init(&c.js, stdout);
 		c.ev = ev_new();
 		rc = cli_redfish(&c, argc - optind, argv + optind);
 		ev_free(c.ev);
@@ -800,7 +800,7 @@ main(int argc, char **argv)
 		argc = o;
 		argv[argc] = NULL;
 	}
-	json_init(&c.js, stdout);
+	jsonw_init(&c.js, stdout);
 	c.ev = ev_new();
 	rc = cmd->fn(&c, argc - optind, argv + optind);
 	if (c.conn != NULL) {

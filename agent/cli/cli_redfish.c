@@ -102,7 +102,7 @@ rf_fail(struct rf_cli *r, const char *which, enum redfish_err e)
 static int
 rf_sensors(struct rf_cli *r, int argc, char **argv)
 {
-	struct json *j = &r->c->js;
+	struct jsonw *j = &r->c->js;
 	const char *name = NULL;
 	enum redfish_err e;
 	int verbose = r->c->verbose, type = -1, i;
@@ -135,8 +135,8 @@ rf_sensors(struct rf_cli *r, int argc, char **argv)
 	if ((e = RF_RUN(r, redfish_sensors(r->rf, rf_done, r))) != REDFISH_OK)
 		return rf_fail(r, "sensors", e);
 	if (r->c->json) {
-		json_obj_begin(j, NULL);
-		json_arr_begin(j, "sensors");
+		jsonw_obj_begin(j, NULL);
+		jsonw_arr_begin(j, "sensors");
 	}
 	for (k = 0; k < redfish_sensors_count(r->rf); k++) {
 		const struct sensors_item *it = redfish_sensor(r->rf, k);
@@ -151,9 +151,9 @@ rf_sensors(struct rf_cli *r, int argc, char **argv)
 			shape_sensor_text(stdout, it, verbose);
 	}
 	if (r->c->json) {
-		json_arr_end(j);
-		json_obj_end(j);
-		json_end(j);
+		jsonw_arr_end(j);
+		jsonw_obj_end(j);
+		jsonw_end(j);
 	}
 	/* a sensor resource skipped or malformed: said, not fatal */
 	if (redfish_detail(r->rf, "sensors")[0] != '\0')
@@ -168,7 +168,7 @@ static int
 rf_chassis(struct rf_cli *r, int argc, char **argv)
 {
 	const struct chassis_snapshot *s;
-	struct json *j = &r->c->js;
+	struct jsonw *j = &r->c->js;
 	enum redfish_err e;
 	const char *type;
 	int ctl;
@@ -193,11 +193,11 @@ rf_chassis(struct rf_cli *r, int argc, char **argv)
 		    REDFISH_OK)
 			return rf_fail(r, "action", e);
 		if (r->c->json) {
-			json_obj_begin(j, NULL);
-			json_str(j, "chassis_power_control", argv[2]);
-			json_str(j, "reset_type", type);
-			json_obj_end(j);
-			json_end(j);
+			jsonw_obj_begin(j, NULL);
+			jsonw_str(j, "chassis_power_control", argv[2]);
+			jsonw_str(j, "reset_type", type);
+			jsonw_obj_end(j);
+			jsonw_end(j);
 		} else
 			printf("Chassis Power Control: %s (ResetType %s)\n",
 			    chassis_control_name((uint8_t)ctl), type);
@@ -208,22 +208,22 @@ rf_chassis(struct rf_cli *r, int argc, char **argv)
 	s = redfish_chassis_snapshot(r->rf);
 	if (strcmp(argv[1], "power") == 0) {
 		if (r->c->json) {
-			json_obj_begin(j, NULL);
-			json_str(j, "system_power", s->status.power_on ? "on" :
+			jsonw_obj_begin(j, NULL);
+			jsonw_str(j, "system_power", s->status.power_on ? "on" :
 			    "off");
-			json_obj_end(j);
-			json_end(j);
+			jsonw_obj_end(j);
+			jsonw_end(j);
 		} else
 			printf("Chassis Power is %s\n", s->status.power_on ?
 			    "on" : "off");
 		return CLI_OK;
 	}
 	if (r->c->json) {
-		json_obj_begin(j, NULL);
+		jsonw_obj_begin(j, NULL);
 		shape_chassis_json(j, &s->status, s->missing, s->has_health ?
 		    s->health : -1);
-		json_obj_end(j);
-		json_end(j);
+		jsonw_obj_end(j);
+		jsonw_end(j);
 	} else
 		shape_chassis_text(stdout, &s->status, s->missing,
 		    s->has_health ? s->health : -1);
@@ -235,7 +235,7 @@ rf_chassis(struct rf_cli *r, int argc, char **argv)
 static int
 rf_watchdog(struct rf_cli *r, int argc, char **argv)
 {
-	struct json *j = &r->c->js;
+	struct jsonw *j = &r->c->js;
 	enum redfish_err e;
 
 	if (argc != 2 || strcmp(argv[1], "get") != 0) {
@@ -247,10 +247,10 @@ rf_watchdog(struct rf_cli *r, int argc, char **argv)
 	    REDFISH_OK)
 		return rf_fail(r, "watchdog", e);
 	if (r->c->json) {
-		json_obj_begin(j, NULL);
+		jsonw_obj_begin(j, NULL);
 		shape_wdt_json(j, redfish_watchdog_timer(r->rf));
-		json_obj_end(j);
-		json_end(j);
+		jsonw_obj_end(j);
+		jsonw_end(j);
 	} else
 		shape_wdt_text(stdout, redfish_watchdog_timer(r->rf));
 	return CLI_OK;
@@ -262,7 +262,7 @@ static int
 rf_info(struct rf_cli *r, int argc, char **argv)
 {
 	struct shape_info si;
-	struct json *j = &r->c->js;
+	struct jsonw *j = &r->c->js;
 	enum redfish_err e;
 
 	(void)argv;
@@ -274,10 +274,10 @@ rf_info(struct rf_cli *r, int argc, char **argv)
 		return rf_fail(r, "info", e);
 	redfish_info_shape(redfish_info_get(r->rf), &si);
 	if (r->c->json) {
-		json_obj_begin(j, NULL);
+		jsonw_obj_begin(j, NULL);
 		shape_info_json(j, &si);
-		json_obj_end(j);
-		json_end(j);
+		jsonw_obj_end(j);
+		jsonw_end(j);
 	} else
 		shape_info_text(stdout, &si);
 	return CLI_OK;
@@ -292,7 +292,7 @@ rf_info(struct rf_cli *r, int argc, char **argv)
  * services read.
  */
 static void
-rf_sel_info_json(struct json *j, struct redfish *rf)
+rf_sel_info_json(struct jsonw *j, struct redfish *rf)
 {
 	size_t i, n = redfish_log_count(rf), ns = redfish_log_service_count(rf);
 	long max = 0;
@@ -316,44 +316,44 @@ rf_sel_info_json(struct json *j, struct redfish *rf)
 		}
 		max += s->max_records;
 	}
-	json_null(j, "version");
-	json_int(j, "entries", (long long)n);
-	json_null(j, "free_bytes");
+	jsonw_null(j, "version");
+	jsonw_int(j, "entries", (long long)n);
+	jsonw_null(j, "free_bytes");
 	if (max > 0)
-		json_int(j, "percent_used", (long long)(n * 100 /
+		jsonw_int(j, "percent_used", (long long)(n * 100 /
 		    (size_t)max));
 	else
-		json_null(j, "percent_used");
-	json_str(j, "last_add", newest >= 0 ? ts : NULL);
-	json_null(j, "last_erase");
-	json_null(j, "overflow");
-	json_null(j, "supports_delete");
-	json_null(j, "supports_partial_add");
-	json_null(j, "supports_reserve");
-	json_null(j, "supports_allocation_info");
-	json_null(j, "sel_time");
-	json_str(j, "warnings", NULL);
-	json_arr_begin(j, "log_services");
+		jsonw_null(j, "percent_used");
+	jsonw_str(j, "last_add", newest >= 0 ? ts : NULL);
+	jsonw_null(j, "last_erase");
+	jsonw_null(j, "overflow");
+	jsonw_null(j, "supports_delete");
+	jsonw_null(j, "supports_partial_add");
+	jsonw_null(j, "supports_reserve");
+	jsonw_null(j, "supports_allocation_info");
+	jsonw_null(j, "sel_time");
+	jsonw_str(j, "warnings", NULL);
+	jsonw_arr_begin(j, "log_services");
 	for (i = 0; i < ns; i++) {
 		const struct redfish_log_service *s = redfish_log_service(rf, i);
 
-		json_obj_begin(j, NULL);
-		json_str(j, "path", s->path);
-		json_str(j, "owner", s->owner == REDFISH_LOG_SYSTEM ?
+		jsonw_obj_begin(j, NULL);
+		jsonw_str(j, "path", s->path);
+		jsonw_str(j, "owner", s->owner == REDFISH_LOG_SYSTEM ?
 		    "system" : "manager");
-		json_int(j, "entries", s->entries_read);
+		jsonw_int(j, "entries", s->entries_read);
 		if (s->max_records >= 0)
-			json_int(j, "max_records", s->max_records);
+			jsonw_int(j, "max_records", s->max_records);
 		else
-			json_null(j, "max_records");
-		json_str(j, "overwrite_policy", s->overwrite[0] ?
+			jsonw_null(j, "max_records");
+		jsonw_str(j, "overwrite_policy", s->overwrite[0] ?
 		    s->overwrite : NULL);
-		json_bool(j, "clear_supported", s->clear_target[0] != '\0' &&
+		jsonw_bool(j, "clear_supported", s->clear_target[0] != '\0' &&
 		    !s->wraps);
-		json_bool(j, "truncated", s->truncated);
-		json_obj_end(j);
+		jsonw_bool(j, "truncated", s->truncated);
+		jsonw_obj_end(j);
 	}
-	json_arr_end(j);
+	jsonw_arr_end(j);
 }
 
 static void
@@ -389,7 +389,7 @@ rf_sel_archive(struct rf_cli *r, int argc, char **argv)
 	struct archive *arch;
 	struct archive_entry *ae = NULL;
 	struct redfish_cursor cur, next;
-	struct json *j = &r->c->js;
+	struct jsonw *j = &r->c->js;
 	const char *bmc = r->c->rf_host, *state = NULL, *dir;
 	char spath[1024], tmp[1100], err[512];
 	unsigned long clear_at = 0;
@@ -486,10 +486,10 @@ rf_sel_archive(struct rf_cli *r, int argc, char **argv)
 		goto done;
 	}
 	if (r->c->json) {
-		json_obj_begin(j, NULL);
-		json_int(j, "archived", (long long)n);
-		json_str(j, "archive", acfg.path);
-		json_arr_begin(j, "log_services");
+		jsonw_obj_begin(j, NULL);
+		jsonw_int(j, "archived", (long long)n);
+		jsonw_str(j, "archive", acfg.path);
+		jsonw_arr_begin(j, "log_services");
 	} else
 		printf("archived %zu entries to %s\n", n, acfg.path);
 	for (i = 0; i < redfish_log_service_count(r->rf); i++) {
@@ -522,24 +522,24 @@ rf_sel_archive(struct rf_cli *r, int argc, char **argv)
 			rc = rf_exit(e);
 		}
 		if (r->c->json) {
-			json_obj_begin(j, NULL);
-			json_str(j, "path", path);
-			json_int(j, "entries", sv->entries_read);
+			jsonw_obj_begin(j, NULL);
+			jsonw_str(j, "path", path);
+			jsonw_int(j, "entries", sv->entries_read);
 			if (pct >= 0)
-				json_int(j, "percent_used", pct);
+				jsonw_int(j, "percent_used", pct);
 			else
-				json_null(j, "percent_used");
-			json_str(j, "result", what);
-			json_obj_end(j);
+				jsonw_null(j, "percent_used");
+			jsonw_str(j, "result", what);
+			jsonw_obj_end(j);
 		} else
 			printf("%s: %u entries: %s\n", path, sv->entries_read,
 			    what);
 	}
 	if (r->c->json) {
-		json_arr_end(j);
-		json_int(j, "cleared", cleared);
-		json_obj_end(j);
-		json_end(j);
+		jsonw_arr_end(j);
+		jsonw_int(j, "cleared", cleared);
+		jsonw_obj_end(j);
+		jsonw_end(j);
 	}
 done:
 	free(ae);
@@ -553,7 +553,7 @@ rf_sel(struct rf_cli *r, int argc, char **argv)
 	struct sel_rec *rec = NULL;
 	struct sel_desc *desc = NULL;
 	uint8_t *open = NULL;
-	struct json *j = &r->c->js;
+	struct jsonw *j = &r->c->js;
 	enum redfish_err e;
 	unsigned long last = 0;
 	size_t i, n;
@@ -589,10 +589,10 @@ rf_sel(struct rf_cli *r, int argc, char **argv)
 		return rf_fail(r, "logs", e);
 	if (!list) {
 		if (r->c->json) {
-			json_obj_begin(j, NULL);
+			jsonw_obj_begin(j, NULL);
 			rf_sel_info_json(j, r->rf);
-			json_obj_end(j);
-			json_end(j);
+			jsonw_obj_end(j);
+			jsonw_end(j);
 		} else
 			rf_sel_info_text(r->rf);
 		return CLI_OK;
@@ -607,10 +607,10 @@ rf_sel(struct rf_cli *r, int argc, char **argv)
 	}
 	(void)selmon_open_problems(rec, desc, n, open);
 	if (r->c->json) {
-		json_obj_begin(j, NULL);
+		jsonw_obj_begin(j, NULL);
 		shape_sel_entries(j, rec, desc, open, NULL, n, 0, last);
-		json_obj_end(j);
-		json_end(j);
+		jsonw_obj_end(j);
+		jsonw_end(j);
 	} else
 		shape_sel_entries_text(stdout, rec, desc, open, NULL, n, 0,
 		    last);

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "http.h"
-#include "json.h"
+#include "jsonw.h"
 #include "redfish.h"
 #include "rfjson.h"
 #include "rfmap.h"
@@ -850,7 +850,7 @@ rf_discover(struct redfish *rf)
 static int
 rf_login_body(const struct redfish *rf, char *buf, size_t cap, size_t *len)
 {
-	struct json j;
+	struct jsonw j;
 	FILE *f;
 	long n;
 	int bad;
@@ -858,11 +858,11 @@ rf_login_body(const struct redfish *rf, char *buf, size_t cap, size_t *len)
 	if ((f = fmemopen(buf, cap, "w")) == NULL)
 		return -1;
 	(void)setvbuf(f, NULL, _IONBF, 0);
-	json_init(&j, f);
-	json_obj_begin(&j, NULL);
-	json_str(&j, "UserName", rf->user);
-	json_str(&j, "Password", rf->password);
-	json_obj_end(&j);
+	jsonw_init(&j, f);
+	jsonw_obj_begin(&j, NULL);
+	jsonw_str(&j, "UserName", rf->user);
+	jsonw_str(&j, "Password", rf->password);
+	jsonw_obj_end(&j);
 	n = ftell(f);
 	bad = ferror(f) || n < 0 || (size_t)n + 1 >= cap;
 	(void)fclose(f);
