@@ -152,6 +152,103 @@ shape_sel_info_text(FILE *f, const struct sel_info *i,
 		fprintf(f, "Warnings           : %s\n", w.sane);
 }
 
+unsigned long
+shape_rf_sel_entries(const struct shape_rf_sel *r)
+{
+	unsigned long n = 0;
+	size_t i;
+
+	for (i = 0; i < r->nsvcs && i < SHAPE_RF_LOG_SERVICES; i++)
+		n += r->svc[i].entries;
+	return n;
+}
+
+int
+shape_rf_sel_pct(const struct shape_rf_sel *r)
+{
+	unsigned long max = 0;
+	size_t i;
+
+	for (i = 0; i < r->nsvcs && i < SHAPE_RF_LOG_SERVICES; i++) {
+		if (r->svc[i].max_records <= 0)
+			return -1;
+		max += (unsigned long)r->svc[i].max_records;
+	}
+	return max > 0 ? (int)(shape_rf_sel_entries(r) * 100 / max) : -1;
+}
+
+static void
+shape_rf_last_add(const struct shape_rf_sel *r, char *out, size_t len)
+{
+	struct sel_rec rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.has_ts = 1;
+	rec.ts = r->last_add;
+	sel_time_format(&rec, out, len);
+}
+
+void
+shape_rf_sel_info(struct jsonw *j, const struct shape_rf_sel *r)
+{
+	char ts[40];
+	size_t i;
+	int pct = shape_rf_sel_pct(r);
+
+	shape_rf_last_add(r, ts, sizeof(ts));
+	jsonw_null(j, "version");
+	jsonw_int(j, "entries", (long long)shape_rf_sel_entries(r));
+	jsonw_null(j, "free_bytes");
+	if (pct >= 0)
+		jsonw_int(j, "percent_used", pct);
+	else
+		jsonw_null(j, "percent_used");
+	jsonw_str(j, "last_add", r->has_last_add ? ts : NULL);
+	jsonw_null(j, "last_erase");
+	jsonw_null(j, "overflow");
+	jsonw_null(j, "supports_delete");
+	jsonw_null(j, "supports_partial_add");
+	jsonw_null(j, "supports_reserve");
+	jsonw_null(j, "supports_allocation_info");
+	jsonw_null(j, "sel_time");
+	jsonw_str(j, "warnings", NULL);
+	jsonw_arr_begin(j, "log_services");
+	for (i = 0; i < r->nsvcs && i < SHAPE_RF_LOG_SERVICES; i++) {
+		const struct shape_rf_log_svc *s = &r->svc[i];
+
+		jsonw_obj_begin(j, NULL);
+		jsonw_str(j, "path", s->path);
+		jsonw_str(j, "owner", s->manager ? "manager" : "system");
+		jsonw_int(j, "entries", s->entries);
+		if (s->max_records >= 0)
+			jsonw_int(j, "max_records", s->max_records);
+		else
+			jsonw_null(j, "max_records");
+		jsonw_str(j, "overwrite_policy", s->overwrite[0] ?
+		    s->overwrite : NULL);
+		jsonw_bool(j, "clear_supported", s->clear_supported);
+		jsonw_bool(j, "truncated", s->truncated);
+		jsonw_obj_end(j);
+	}
+	jsonw_arr_end(j);
+}
+
+void
+shape_rf_sel_info_text(FILE *f, const struct shape_rf_sel *r)
+{
+	size_t i;
+
+	fprintf(f, "Entries          : %lu\n", shape_rf_sel_entries(r));
+	for (i = 0; i < r->nsvcs && i < SHAPE_RF_LOG_SERVICES; i++) {
+		const struct shape_rf_log_svc *s = &r->svc[i];
+
+		fprintf(f, "Log Service      : %s (%s, %u entries, %s%s)\n",
+		    s->path, s->manager ? "manager" : "system", s->entries,
+		    s->overwrite[0] ? s->overwrite : "overwrite policy not "
+		    "said", s->clear_supported ? ", ClearLog" : "");
+	}
+}
+
 void
 shape_sel_entry(struct jsonw *j, const struct sel_rec *r,
     const struct sel_desc *d, int open, int acked)

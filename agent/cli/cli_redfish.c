@@ -286,94 +286,6 @@ rf_info(struct rf_cli *r, int argc, char **argv)
 /* ---- sel ----------------------------------------------------------- */
 
 /*
- * sel info over Redfish: the members of `sel info' that a log service
- * can fill (entries, percent_used from MaxNumberOfRecords, last_add
- * from the newest Created), the IPMI-only ones null, and the log
- * services read.
- */
-static void
-rf_sel_info_json(struct jsonw *j, struct redfish *rf)
-{
-	size_t i, n = redfish_log_count(rf), ns = redfish_log_service_count(rf);
-	long max = 0;
-	int64_t newest = -1;
-	char ts[40];
-
-	for (i = 0; i < n; i++) {
-		const struct redfish_log_entry *e = redfish_log_entry(rf, i);
-
-		if (e->has_created && e->created_s > newest) {
-			newest = e->created_s;
-			sel_time_format(&e->rec, ts, sizeof(ts));
-		}
-	}
-	for (i = 0; i < ns; i++) {
-		const struct redfish_log_service *s = redfish_log_service(rf, i);
-
-		if (s->max_records <= 0) {
-			max = -1;
-			break;
-		}
-		max += s->max_records;
-	}
-	jsonw_null(j, "version");
-	jsonw_int(j, "entries", (long long)n);
-	jsonw_null(j, "free_bytes");
-	if (max > 0)
-		jsonw_int(j, "percent_used", (long long)(n * 100 /
-		    (size_t)max));
-	else
-		jsonw_null(j, "percent_used");
-	jsonw_str(j, "last_add", newest >= 0 ? ts : NULL);
-	jsonw_null(j, "last_erase");
-	jsonw_null(j, "overflow");
-	jsonw_null(j, "supports_delete");
-	jsonw_null(j, "supports_partial_add");
-	jsonw_null(j, "supports_reserve");
-	jsonw_null(j, "supports_allocation_info");
-	jsonw_null(j, "sel_time");
-	jsonw_str(j, "warnings", NULL);
-	jsonw_arr_begin(j, "log_services");
-	for (i = 0; i < ns; i++) {
-		const struct redfish_log_service *s = redfish_log_service(rf, i);
-
-		jsonw_obj_begin(j, NULL);
-		jsonw_str(j, "path", s->path);
-		jsonw_str(j, "owner", s->owner == REDFISH_LOG_SYSTEM ?
-		    "system" : "manager");
-		jsonw_int(j, "entries", s->entries_read);
-		if (s->max_records >= 0)
-			jsonw_int(j, "max_records", s->max_records);
-		else
-			jsonw_null(j, "max_records");
-		jsonw_str(j, "overwrite_policy", s->overwrite[0] ?
-		    s->overwrite : NULL);
-		jsonw_bool(j, "clear_supported", s->clear_target[0] != '\0' &&
-		    !s->wraps);
-		jsonw_bool(j, "truncated", s->truncated);
-		jsonw_obj_end(j);
-	}
-	jsonw_arr_end(j);
-}
-
-static void
-rf_sel_info_text(struct redfish *rf)
-{
-	size_t i, ns = redfish_log_service_count(rf);
-
-	printf("Entries          : %zu\n", redfish_log_count(rf));
-	for (i = 0; i < ns; i++) {
-		const struct redfish_log_service *s = redfish_log_service(rf, i);
-
-		printf("Log Service      : %s (%s, %u entries, %s%s)\n",
-		    s->path, s->owner == REDFISH_LOG_SYSTEM ? "system" :
-		    "manager", s->entries_read, s->overwrite[0] ?
-		    s->overwrite : "overwrite policy not said",
-		    s->clear_target[0] && !s->wraps ? ", ClearLog" : "");
-	}
-}
-
-/*
  * sel archive over Redfish: the entries after the cursor (--state,
  * default $BMCWATCH_STATE_DIR/redfish-BMC.cursor) appended to the
  * archive and fsynced, then the cursor saved (tmp + fsync + rename),
@@ -554,6 +466,7 @@ rf_sel(struct rf_cli *r, int argc, char **argv)
 	struct sel_desc *desc = NULL;
 	uint8_t *open = NULL;
 	struct jsonw *j = &r->c->js;
+	struct shape_rf_sel shp;
 	enum redfish_err e;
 	unsigned long last = 0;
 	size_t i, n;
@@ -589,12 +502,15 @@ rf_sel(struct rf_cli *r, int argc, char **argv)
 		return rf_fail(r, "logs", e);
 	if (!list) {
 		if (r->c->json) {
+			redfish_sel_shape(r->rf, &shp);
 			jsonw_obj_begin(j, NULL);
-			rf_sel_info_json(j, r->rf);
+			shape_rf_sel_info(j, &shp);
 			jsonw_obj_end(j);
 			jsonw_end(j);
-		} else
-			rf_sel_info_text(r->rf);
+		} else {
+			redfish_sel_shape(r->rf, &shp);
+			shape_rf_sel_info_text(stdout, &shp);
+		}
 		return CLI_OK;
 	}
 	n = redfish_log_count(r->rf);

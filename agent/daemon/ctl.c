@@ -802,7 +802,7 @@ ctl_targets(struct store *s, const struct ctl_req *r, uint64_t now,
 /*
  * The SEL answers: the shapes of `bmcwatch sel info|list` (shape_sel.c)
  * over what the store keeps: the last Get SEL Info (no allocation, no
- * SEL clock: not polled), the newest STORE_SEL_RECENT entries with their
+ * SEL clock: not polled) or a Redfish target's log services, the newest STORE_SEL_RECENT entries with their
  * open and acknowledged flags, and, with open=1, every open problem the
  * store holds (older ones than the ring included).
  */
@@ -841,7 +841,9 @@ ctl_sel(const struct store_target *t, const struct ctl_req *r, uint64_t now,
 	ctl_out_open(&o);
 	if (r->json) {
 		jsonw_obj_begin(&o.j, NULL);
-		if (r->verb == CTL_SEL_INFO)
+		if (r->verb == CTL_SEL_INFO && t->have_rf_sel)
+			shape_rf_sel_info(&o.j, &t->rf_sel);
+		else if (r->verb == CTL_SEL_INFO)
 			shape_sel_info(&o.j, &t->sel_info, NULL, -1);
 		else
 			shape_sel_entries(&o.j, rec, desc, open, acked, n,
@@ -850,7 +852,9 @@ ctl_sel(const struct store_target *t, const struct ctl_req *r, uint64_t now,
 		jsonw_obj_end(&o.j);
 		jsonw_end(&o.j);
 	} else {
-		if (r->verb == CTL_SEL_INFO)
+		if (r->verb == CTL_SEL_INFO && t->have_rf_sel)
+			shape_rf_sel_info_text(o.f, &t->rf_sel);
+		else if (r->verb == CTL_SEL_INFO)
 			shape_sel_info_text(o.f, &t->sel_info, NULL, -1);
 		else
 			shape_sel_entries_text(o.f, rec, desc, open, acked, n,

@@ -1420,6 +1420,12 @@ rf_l_entry_doc(struct redfish *rf, struct rf_op *op, size_t svc,
 	e->service = (unsigned)svc;
 	rf->nentries++;
 	rf->svcs[svc].entries_read++;
+	if (e->has_created && (!rf->svcs[svc].has_newest ||
+	    e->created_s > rf->svcs[svc].newest_s)) {
+		rf->svcs[svc].has_newest = 1;
+		rf->svcs[svc].newest_s = e->created_s;
+		rf->svcs[svc].newest_ts = e->rec.ts;
+	}
 }
 
 static void
@@ -2159,6 +2165,38 @@ redfish_logs_cursor(const struct redfish *rf,
 		(void)snprintf(cs->id, sizeof(cs->id), "%s", e->id);
 	}
 	*out = cur;
+}
+
+_Static_assert(SHAPE_RF_LOG_SERVICES == REDFISH_LOG_SERVICES &&
+    SHAPE_RF_PATH_MAX == REDFISH_PATH_MAX, "shape_rf_sel");
+
+void
+redfish_sel_shape(const struct redfish *rf, struct shape_rf_sel *out)
+{
+	size_t i, n = redfish_log_service_count(rf);
+	int64_t newest = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n && i < SHAPE_RF_LOG_SERVICES; i++) {
+		const struct redfish_log_service *s = &rf->svcs[i];
+		struct shape_rf_log_svc *o = &out->svc[i];
+
+		(void)snprintf(o->path, sizeof(o->path), "%s", s->path);
+		o->manager = s->owner == REDFISH_LOG_MANAGER;
+		o->entries = s->entries_read;
+		o->max_records = s->max_records;
+		(void)snprintf(o->overwrite, sizeof(o->overwrite), "%s",
+		    s->overwrite);
+		o->clear_supported = s->clear_target[0] != '\0' && !s->wraps;
+		o->truncated = s->truncated;
+		if (s->has_newest && (!out->has_last_add ||
+		    s->newest_s > newest)) {
+			out->has_last_add = 1;
+			newest = s->newest_s;
+			out->last_add = s->newest_ts;
+		}
+		out->nsvcs++;
+	}
 }
 
 int

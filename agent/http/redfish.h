@@ -52,6 +52,7 @@
 #include "sel.h"
 #include "sensors.h"
 #include "shape.h"
+#include "shape_sel.h"
 
 #define REDFISH_PATH_MAX	256	/* an @odata.id we follow */
 #define REDFISH_ID_MAX		64
@@ -146,6 +147,9 @@ struct redfish_log_service {
 	unsigned	 entries_read;	/* all of them, before the cursor */
 	int		 truncated;	/* more than REDFISH_LOG_MAX, or pages
 					 * past REDFISH_PAGES_MAX */
+	int		 has_newest;	/* an entry with Created was read */
+	int64_t		 newest_s;	/* the newest Created */
+	uint32_t	 newest_ts;	/* ... as its entry's rec.ts */
 };
 
 /*
@@ -256,6 +260,13 @@ const struct redfish_log_service *redfish_log_service(
  * once they are archived */
 void		 redfish_logs_cursor(const struct redfish *,
 		    const struct redfish_cursor *since, struct redfish_cursor *);
+
+/*
+ * The log services of the last listing as `sel info' shows them
+ * (shape_sel.h), whatever the cursor left out of the entries.
+ */
+void		 redfish_sel_shape(const struct redfish *,
+		    struct shape_rf_sel *);
 
 /*
  * LogService.ClearLog on the service at path (an @odata.id as listed).

@@ -81,6 +81,8 @@ class Server:
             args.append("--no-sessions")
         if opts.get("no_expand"):
             args.append("--no-expand")
+        if opts.get("clear_snapshot"):
+            args += ["--clear-snapshot", opts["clear_snapshot"]]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
                                      stderr=open(os.path.join(
                                          self.dir, "server.err"), "w"))
