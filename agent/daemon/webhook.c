@@ -270,21 +270,35 @@ wh_job_run(void *arg)
 {
 	struct wh_job *j = arg;
 	char tmp[WH_PATH_MAX], line[32];
+	struct stat sb;
 	int fd, n;
 
 	j->rc = 0;
+	memset(&sb, 0, sizeof(sb));
 	switch (j->kind) {
 	case WH_LOAD:
 		wh_load_run(j);
 		break;
 	case WH_APPEND:
+		/* a line cut by a failed write (ENOSPC, EFBIG) is cut off
+		 * again: glued to the next one it would read back as a
+		 * well-formed line holding a broken document */
 		if ((fd = open(j->qpath, O_WRONLY | O_APPEND | O_CREAT |
-		    O_CLOEXEC, 0600)) < 0 ||
+		    O_CLOEXEC, 0600)) < 0 || fstat(fd, &sb) != 0 ||
 		    fileio_write_all(fd, j->data, j->len) != 0 ||
 		    fsync(fd) != 0) {
-			(void)snprintf(j->err, sizeof(j->err), "%s: %s",
-			    j->qpath, strerror(errno));
+			(void)snprintf(j->err, sizeof(j->err), "%s: %s (the "
+			    "event is sent all the same, but would not be "
+			    "again after a restart)", j->qpath,
+			    strerror(errno));
 			j->rc = -1;
+			if (fd >= 0 && S_ISREG(sb.st_mode) &&
+			    ftruncate(fd, sb.st_size) != 0) {
+				size_t k = strlen(j->err);
+
+				(void)snprintf(j->err + k, sizeof(j->err) - k,
+				    "; not cut back: %s", strerror(errno));
+			}
 		}
 		if (fd >= 0)
 			(void)close(fd);
