@@ -288,12 +288,32 @@ rf_info(struct rf_cli *r, int argc, char **argv)
 /*
  * sel archive over Redfish: the entries after the cursor (--state,
  * default $BMCWATCH_STATE_DIR/redfish-BMC.cursor) appended to the
- * archive and fsynced, then the cursor saved (tmp + fsync + rename),
- * then with --clear-at PCT each log service at least PCT % full (of its
- * MaxNumberOfRecords) cleared with LogService.ClearLog: never one whose
- * OverWritePolicy is WrapsWhenFull (it never fills; clearing it only
- * loses entries), never before its entries are on the disk.
+ * archive and fsynced, then the cursor saved (tmp + fsync + rename).
+ * With --clear-at PCT or --clear-free N the daemon's policy
+ * (redfish_clear_due): listed again until a listing finds nothing new
+ * (at most RF_CLEAR_ROUNDS), then each log service due cleared with
+ * LogService.ClearLog and dropped from the cursor (its Ids may start
+ * over): never one whose OverWritePolicy is WrapsWhenFull, never before
+ * its entries are on the disk.
  */
+#define RF_CLEAR_ROUNDS	5
+
+/* the cursor to the file; 0, or -1 said */
+static int
+rf_cursor_save(const char *state, const struct redfish_cursor *cur)
+{
+	char tmp[1100], err[512];
+
+	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", state);
+	if (fileio_replace(state, tmp, cur, sizeof(*cur), 0600, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "bmcwatch: sel archive: %s (archived, nothing "
+		    "cleared)\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 rf_sel_archive(struct rf_cli *r, int argc, char **argv)
 {
@@ -303,13 +323,14 @@ rf_sel_archive(struct rf_cli *r, int argc, char **argv)
 	struct redfish_cursor cur, next;
 	struct jsonw *j = &r->c->js;
 	const char *bmc = r->c->rf_host, *state = NULL, *dir;
-	char spath[1024], tmp[1100], err[512];
-	unsigned long clear_at = 0;
+	char spath[1024], err[512];
+	unsigned long clear_at = 0, clear_free = 0, v;
 	enum redfish_err e;
-	size_t i, n, k;
+	size_t i, n, k, total = 0;
 	ssize_t got;
 	char *end;
-	int fd, have = 0, rc = CLI_OK, cleared = 0;
+	unsigned round;
+	int fd, have = 0, rc = CLI_OK, cleared = 0, settled = 0;
 
 	memset(&acfg, 0, sizeof(acfg));
 	acfg.path = "/var/log/bmcwatch/sel.log";
@@ -325,17 +346,26 @@ rf_sel_archive(struct rf_cli *r, int argc, char **argv)
 			state = argv[++i];
 		else if (strcmp(argv[i], "--bmc") == 0)
 			bmc = argv[++i];
-		else if (strcmp(argv[i], "--clear-at") == 0) {
-			clear_at = strtoul(argv[++i], &end, 10);
-			if (*argv[i] == '\0' || *end != '\0' || clear_at > 100) {
-				cli_usage_error("sel archive", "bad --clear-at "
-				    "'%s' (0-100 %%, 0 = off)", argv[i]);
+		else if (strcmp(argv[i], "--clear-at") == 0 ||
+		    strcmp(argv[i], "--clear-free") == 0) {
+			int at = argv[i][8] == 'a';
+
+			v = strtoul(argv[++i], &end, 10);
+			if (*argv[i] == '\0' || *end != '\0' || (at && v > 100) ||
+			    v > 65535) {
+				cli_usage_error("sel archive", "bad %s '%s' (%s)",
+				    argv[i - 1], argv[i], at ? "0-100 %, 0 = "
+				    "off" : "records, 0 = off");
 				return CLI_EUSAGE;
 			}
+			if (at)
+				clear_at = v;
+			else
+				clear_free = v;
 		} else {
 			cli_usage_error("sel archive", "unknown option '%s' "
 			    "(over redfish: --archive, --state, --bmc, "
-			    "--clear-at)", argv[i]);
+			    "--clear-at, --clear-free)", argv[i]);
 			return CLI_EUSAGE;
 		}
 	}
@@ -368,65 +398,96 @@ rf_sel_archive(struct rf_cli *r, int argc, char **argv)
 		    strerror(errno));
 		return CLI_EUSAGE;
 	}
-	if ((e = RF_RUN(r, redfish_logs(r->rf, have ? &cur : NULL, rf_done,
-	    r))) != REDFISH_OK)
-		return rf_fail(r, "logs", e);
-	n = redfish_log_count(r->rf);
 	/* a file size limit must fail the write, not kill us in it */
 	(void)signal(SIGXFSZ, SIG_IGN);
 	arch = archive_new(&acfg);
-	ae = xcalloc(n + 1, sizeof(*ae));
-	for (i = 0; i < n; i++) {
-		ae[i].bmc = bmc;
-		ae[i].rec = &redfish_log_entry(r->rf, i)->rec;
-		ae[i].desc = &redfish_log_entry(r->rf, i)->desc;
-	}
-	if (n > 0 && archive_append(arch, ae, n, err, sizeof(err)) != 0) {
-		fprintf(stderr, "bmcwatch: sel archive: %s (nothing cleared, "
-		    "the cursor not moved)\n", err);
-		rc = CLI_ECCODE;
-		goto done;
-	}
-	redfish_logs_cursor(r->rf, have ? &cur : NULL, &next);
-	next.version = REDFISH_CURSOR_VERSION;
-	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", state);
-	if (fileio_replace(state, tmp, &next, sizeof(next), 0600, err,
-	    sizeof(err)) != 0) {
-		fprintf(stderr, "bmcwatch: sel archive: %s (archived, nothing "
-		    "cleared)\n", err);
-		rc = CLI_ECCODE;
-		goto done;
+	for (round = 1; ; round++) {
+		const char *why;
+
+		if ((e = RF_RUN(r, redfish_logs(r->rf, have ? &cur : NULL,
+		    rf_done, r))) != REDFISH_OK) {
+			rc = rf_fail(r, "logs", e);
+			goto done;
+		}
+		n = redfish_log_count(r->rf);
+		free(ae);
+		ae = xcalloc(n + 1, sizeof(*ae));
+		for (i = 0; i < n; i++) {
+			ae[i].bmc = bmc;
+			ae[i].rec = &redfish_log_entry(r->rf, i)->rec;
+			ae[i].desc = &redfish_log_entry(r->rf, i)->desc;
+		}
+		if (n > 0 && archive_append(arch, ae, n, err, sizeof(err)) !=
+		    0) {
+			fprintf(stderr, "bmcwatch: sel archive: %s (nothing "
+			    "cleared, the cursor not moved)\n", err);
+			rc = CLI_ECCODE;
+			goto done;
+		}
+		total += n;
+		redfish_logs_cursor(r->rf, have ? &cur : NULL, &next);
+		next.version = REDFISH_CURSOR_VERSION;
+		if (rf_cursor_save(state, &next) != 0) {
+			rc = CLI_ECCODE;
+			goto done;
+		}
+		cur = next;
+		have = 1;
+		if (n == 0) {
+			settled = 1;	/* nothing new: what is there is
+					 * archived */
+			break;
+		}
+		if (clear_at == 0 && clear_free == 0)
+			break;
+		for (i = k = 0; i < redfish_log_service_count(r->rf); i++)
+			k += (size_t)redfish_clear_due(redfish_log_service(
+			    r->rf, i), 0, (unsigned)clear_at,
+			    (unsigned)clear_free, &why);
+		if (k == 0 || round >= RF_CLEAR_ROUNDS)
+			break;
 	}
 	if (r->c->json) {
 		jsonw_obj_begin(j, NULL);
-		jsonw_int(j, "archived", (long long)n);
+		jsonw_int(j, "archived", (long long)total);
 		jsonw_str(j, "archive", acfg.path);
 		jsonw_arr_begin(j, "log_services");
 	} else
-		printf("archived %zu entries to %s\n", n, acfg.path);
+		printf("archived %zu entries to %s\n", total, acfg.path);
 	for (i = 0; i < redfish_log_service_count(r->rf); i++) {
 		const struct redfish_log_service *sv =
 		    redfish_log_service(r->rf, i);
 		char path[REDFISH_PATH_MAX];
-		const char *what;
+		const char *what, *why;
+		uint32_t c;
 		int pct = sv->max_records > 0 ? (int)((uint64_t)sv->entries_read
 		    * 100 / (uint64_t)sv->max_records) : -1;
 
 		(void)snprintf(path, sizeof(path), "%s", sv->path);
-		if (clear_at == 0)
-			what = "kept (no --clear-at)";
-		else if (sv->wraps)
-			what = "kept (WrapsWhenFull: never cleared)";
-		else if (sv->clear_target[0] == '\0')
-			what = "kept (no ClearLog action)";
-		else if (pct < 0)
-			what = "kept (MaxNumberOfRecords not said)";
-		else if (pct < (int)clear_at)
-			what = "kept (below --clear-at)";
+		if (clear_at == 0 && clear_free == 0)
+			what = "kept (no --clear-at or --clear-free)";
+		else if (!redfish_clear_due(sv, 0, (unsigned)clear_at,
+		    (unsigned)clear_free, &why))
+			what = why != NULL ? why : pct < 0 ? "kept "
+			    "(MaxNumberOfRecords not said)" : "kept (below the "
+			    "threshold)";
+		else if (!settled)
+			what = "kept (entries kept arriving: listed "
+			    "5 times)";
 		else if ((e = RF_RUN(r, redfish_clear_log(r->rf, path,
 		    rf_done, r))) == REDFISH_OK) {
 			what = "cleared";
 			cleared++;
+			for (c = 0; c < cur.n; c++)
+				if (strcmp(cur.svc[c].path, path) == 0) {
+					memmove(&cur.svc[c], &cur.svc[c + 1],
+					    (cur.n - c - 1) *
+					    sizeof(cur.svc[0]));
+					cur.n--;
+					break;
+				}
+			if (rf_cursor_save(state, &cur) != 0)
+				rc = CLI_ECCODE;
 		} else {
 			fprintf(stderr, "bmcwatch: sel archive: %s\n",
 			    redfish_detail(r->rf, "action"));

@@ -2068,36 +2068,17 @@ static int
 target_rf_due(struct target *t, size_t i, int look)
 {
 	const struct redfish_log_service *s = redfish_log_service(t->rf, i);
-	const struct conf_target *ct = t->ct;
 	const char *no = NULL;
-	int due, pct;
+	int due;
 
-	if (s == NULL || s->entries_read == 0 || t->rf_sel_mode == SELMON_READ)
+	if (s == NULL || t->rf_sel_mode == SELMON_READ)
 		return 0;
-	pct = s->max_records > 0 ? (int)((uint64_t)s->entries_read * 100 /
-	    (uint64_t)s->max_records) : -1;
-	if (t->rf_sel_mode == SELMON_CLEAR_NOW)
-		due = 1;
-	else if (s->max_records <= 0)
-		due = 0;	/* no fill level: never by the policy */
-	else
-		due = (ct->sel_clear_at > 0 && pct >= (int)ct->sel_clear_at) ||
-		    (ct->sel_clear_free > 0 && (uint64_t)s->max_records -
-		    s->entries_read < ct->sel_clear_free);
-	if (!due)
-		return 0;
-	if (s->wraps)
-		no = "OverWritePolicy WrapsWhenFull (it never fills; "
-		    "clearing it would only lose entries): never cleared";
-	else if (s->clear_target[0] == '\0')
-		no = "no LogService.ClearLog action: archived only";
-	else if (s->truncated)
-		no = "more entries than one pass reads: not cleared (some "
-		    "are not archived)";
-	else if (t->arch == NULL)
+	due = redfish_clear_due(s, t->rf_sel_mode == SELMON_CLEAR_NOW,
+	    t->ct->sel_clear_at, t->ct->sel_clear_free, &no);
+	if (due && t->arch == NULL)
 		no = "no archive: not cleared";
-	if (no == NULL)
-		return 1;
+	else if (no == NULL)
+		return due;
 	if (look)
 		return 0;
 	target_rf_sel_why(t, "%s: %s", s->path, no);

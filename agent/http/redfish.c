@@ -2200,6 +2200,38 @@ redfish_sel_shape(const struct redfish *rf, struct shape_rf_sel *out)
 }
 
 int
+redfish_clear_due(const struct redfish_log_service *s, int now,
+    unsigned clear_at, unsigned clear_free, const char **why)
+{
+	int due, pct;
+
+	*why = NULL;
+	if (s->entries_read == 0)
+		return 0;
+	pct = s->max_records > 0 ? (int)((uint64_t)s->entries_read * 100 /
+	    (uint64_t)s->max_records) : -1;
+	if (now)
+		due = 1;
+	else if (s->max_records <= 0)
+		due = 0;
+	else
+		due = (clear_at > 0 && pct >= (int)clear_at) ||
+		    (clear_free > 0 && (uint64_t)s->max_records -
+		    s->entries_read < clear_free);
+	if (!due)
+		return 0;
+	if (s->wraps)
+		*why = "OverWritePolicy WrapsWhenFull (it never fills; "
+		    "clearing it would only lose entries): never cleared";
+	else if (s->clear_target[0] == '\0')
+		*why = "no LogService.ClearLog action: archived only";
+	else if (s->truncated)
+		*why = "more entries than one listing reads: not cleared "
+		    "(some are not archived)";
+	return *why == NULL;
+}
+
+int
 redfish_clear_log(struct redfish *rf, const char *path,
     redfish_done_fn *done, void *arg)
 {

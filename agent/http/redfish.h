@@ -269,6 +269,22 @@ void		 redfish_sel_shape(const struct redfish *,
 		    struct shape_rf_sel *);
 
 /*
+ * The archive-then-clear policy for one log service of the last
+ * listing (the SEL's sel-clear-at / sel-clear-free, over
+ * MaxNumberOfRecords): 1 when it is to be cleared now.  0 otherwise,
+ * with *why NULL when it is simply not due, or saying why not when it
+ * would be: its OverWritePolicy is WrapsWhenFull (it never fills;
+ * clearing only loses entries), it has no ClearLog action, or it holds
+ * more entries than a listing reads (some are not archived).  now: asked
+ * to clear (sel clear): due with any entry.  Without now a service that
+ * does not say its MaxNumberOfRecords is never due.  The caller clears
+ * only right after a listing that found nothing not yet archived.
+ */
+int		 redfish_clear_due(const struct redfish_log_service *,
+		    int now, unsigned clear_at, unsigned clear_free,
+		    const char **why);
+
+/*
  * LogService.ClearLog on the service at path (an @odata.id as listed).
  * Re-reads the service first: REDFISH_E_REFUSED when its OverWritePolicy
  * is WrapsWhenFull (it never fills: clearing only loses entries),

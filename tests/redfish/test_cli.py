@@ -223,7 +223,8 @@ def test_sel_archive(tmp):
     sysl = "/redfish/v1/Systems/437XR1138R2/LogServices/Log1"
     srv = T.Server(tmp, "cli-archive", overlay={
         mgr: {"OverWritePolicy": "NeverOverWrites", "MaxNumberOfRecords": 2},
-        sysl: {"MaxNumberOfRecords": 2}})
+        sysl: {"MaxNumberOfRecords": 2}},
+        clear_snapshot=os.path.join(tmp, "cli-archive", "sel.log"))
     arch = os.path.join(srv.dir, "sel.log")
     state = os.path.join(srv.dir, "cursor")
     extra = ["--archive", arch, "--state", state, "--bmc", "rf-bmc"]
@@ -256,6 +257,25 @@ def test_sel_archive(tmp):
              "--clear-at 50: the full NeverOverWrites log cleared (one "
              "ClearLog), the WrapsWhenFull one never", out + err +
              json.dumps(posts))
+        # two new entries fill it; a third arrives right after the
+        # first listing: archived before the ClearLog, not lost to it
+        srv.reset_log()
+        T.add_entries(srv, [T.log_entry(mgr, 1, "2016-01-01T00:00:01Z",
+                                        "cli one"),
+                            T.log_entry(mgr, 2, "2016-01-01T00:00:02Z",
+                                        "cli two")],
+                      [T.log_entry(mgr, 3, "2016-01-01T00:00:03Z",
+                                   "cli between")])
+        rc, out, err, _ = bmcwatch(srv, "sel", "archive", "--json",
+                                   "--clear-at", "50", *extra)
+        d = jdoc(out)
+        posts = [x for x in srv.log() if "ClearLog" in x["path"]]
+        snap = posts[0]["body"].get("snapshot") or "" if posts else ""
+        T.ok(rc == 0 and d["archived"] == 3 and len(posts) == 1 and
+             all(m in snap for m in ("cli one", "cli two", "cli between")),
+             "--clear-at: listed again until nothing is new; the ClearLog "
+             "only once all three entries (one arriving between listings) "
+             "are in the archive", out + err + json.dumps(posts))
     finally:
         srv.stop()
 

@@ -29,7 +29,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_redfish as T  # noqa: E402
@@ -40,19 +39,11 @@ MGRL = "/redfish/v1/Managers/BMC/LogServices/Log"
 
 
 def entry(i, created, msg):
-    return {"@odata.id": "%s/Entries/%s" % (MGRL, i),
-            "@odata.type": "#LogEntry.v1_14_0.LogEntry", "Id": str(i),
-            "Name": "Log Entry %s" % i, "EntryType": "Event",
-            "Severity": "Warning", "Created": created, "Message": msg}
+    return T.log_entry(MGRL, i, created, msg)
 
 
 def add(srv, entries=(), after_get=()):
-    req = urllib.request.Request(
-        "http://127.0.0.1:%d/_test/add" % srv.port,
-        data=json.dumps({"entries": list(entries),
-                         "after_get": list(after_get)}).encode(),
-        method="POST")
-    urllib.request.urlopen(req, timeout=10).read()
+    T.add_entries(srv, entries, after_get)
 
 
 def main():

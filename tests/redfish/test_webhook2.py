@@ -30,7 +30,6 @@ import ssl
 import sys
 import tempfile
 import threading
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -108,19 +107,11 @@ class Receiver:
 
 
 def entry(i, msg):
-    return {"@odata.id": "%s/Entries/%s" % (MGRL, i),
-            "@odata.type": "#LogEntry.v1_14_0.LogEntry", "Id": str(i),
-            "Name": "Log Entry %s" % i, "EntryType": "Event",
-            "Severity": "Warning",
-            "Created": "2016-01-01T00:00:%02d+00:00" % i, "Message": msg}
+    return T.log_entry(MGRL, i, "2016-01-01T00:00:%02d+00:00" % i, msg)
 
 
 def add(srv, *entries):
-    req = urllib.request.Request(
-        "http://127.0.0.1:%d/_test/add" % srv.port,
-        data=json.dumps({"entries": list(entries)}).encode(),
-        method="POST")
-    urllib.request.urlopen(req, timeout=10).read()
+    T.add_entries(srv, entries)
 
 
 def hook(name, url, w, extra=""):
