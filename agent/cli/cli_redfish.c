@@ -164,6 +164,43 @@ rf_sensors(struct rf_cli *r, int argc, char **argv)
 
 /* ---- chassis ------------------------------------------------------- */
 
+/*
+ * chassis identify over Redfish: the system's LocationIndicatorActive
+ * or IndicatorLED switched (redfish_identify); Redfish has no interval,
+ * so only force (on) and off (or 0), in the IPMI side's shapes.
+ */
+static int
+rf_identify(struct rf_cli *r, int argc, char **argv)
+{
+	struct jsonw *j = &r->c->js;
+	enum redfish_err e;
+	int on;
+
+	if (argc != 3 || (strcmp(argv[2], "force") != 0 &&
+	    strcmp(argv[2], "off") != 0 && strcmp(argv[2], "0") != 0)) {
+		cli_usage_error("chassis identify", "over redfish: force or "
+		    "off (a timed identify has no Redfish equivalent: "
+		    "LocationIndicatorActive and IndicatorLED are on or off)");
+		return CLI_EUSAGE;
+	}
+	on = strcmp(argv[2], "force") == 0;
+	if ((e = RF_RUN(r, redfish_identify(r->rf, on, rf_done, r))) !=
+	    REDFISH_OK)
+		return rf_fail(r, "action", e);
+	if (r->c->json) {
+		jsonw_obj_begin(j, NULL);
+		if (on)
+			jsonw_str(j, "identify", "indefinite");
+		else
+			jsonw_int(j, "identify_seconds", 0);
+		jsonw_obj_end(j);
+		jsonw_end(j);
+	} else
+		printf("Chassis identify interval: %s\n", on ? "indefinite" :
+		    "off");
+	return CLI_OK;
+}
+
 static int
 rf_chassis(struct rf_cli *r, int argc, char **argv)
 {
@@ -173,12 +210,15 @@ rf_chassis(struct rf_cli *r, int argc, char **argv)
 	const char *type;
 	int ctl;
 
+	if (argc >= 2 && strcmp(argv[1], "identify") == 0)
+		return rf_identify(r, argc, argv);
 	if (argc < 2 || (strcmp(argv[1], "status") == 0 && argc != 2) ||
 	    (strcmp(argv[1], "power") == 0 && argc != 3) ||
 	    (strcmp(argv[1], "status") != 0 &&
 	    strcmp(argv[1], "power") != 0)) {
-		cli_usage_error("chassis", "over redfish: status, or power "
-		    "on|off|soft|cycle|reset|diag|status");
+		cli_usage_error("chassis", "over redfish: status, power "
+		    "on|off|soft|cycle|reset|diag|status, or identify "
+		    "force|off");
 		return CLI_EUSAGE;
 	}
 	if (strcmp(argv[1], "power") == 0 && strcmp(argv[2], "status") != 0) {

@@ -2416,10 +2416,25 @@ target_rf_act_done(void *arg, enum redfish_err e)
 	t->act = NULL;
 	r = ctl_action_req(a);
 	if (e != REDFISH_OK) {
-		(void)snprintf(msg, sizeof(msg), "%s: chassis power: %s",
-		    t->peer, redfish_detail(t->rf, "action"));
+		(void)snprintf(msg, sizeof(msg), "%s: %s: %s", t->peer,
+		    ctl_verb_name(r->verb), redfish_detail(t->rf, "action"));
 		ctl_action_done(a, e == REDFISH_E_HTTP ? CTL_EUNAVAIL :
 		    CTL_EREFUSED, msg);
+		return;
+	}
+	if (r->verb == CTL_CHASSIS_IDENTIFY) {
+		log_target(LOG_NOTICE, t->name, "chassis", "identify %s "
+		    "(control socket)", r->identify_force ? "on" : "off");
+		/* the IPMI side's shapes */
+		if (r->json)
+			(void)snprintf(msg, sizeof(msg), "%s\n",
+			    r->identify_force ? "{\"identify\":\"indefinite\"}" :
+			    "{\"identify_seconds\":0}");
+		else
+			(void)snprintf(msg, sizeof(msg), "Chassis identify "
+			    "interval: %s\n", r->identify_force ? "indefinite" :
+			    "off");
+		ctl_action_done(a, 0, msg);
 		return;
 	}
 	log_target(LOG_NOTICE, t->name, "chassis", "power %s (control socket, "
@@ -2457,14 +2472,23 @@ target_rf_action(struct target *t, struct ctl_action *a, char *err,
 	case CTL_SEL_ACK:
 		return target_act_ack(t, a, err, errlen);
 	case CTL_CHASSIS_IDENTIFY:
-		/* Redfish's LocationIndicatorActive (or the older
-		 * IndicatorLED) is a switch: Chassis Identify's interval
-		 * has no counterpart there */
-		(void)snprintf(err, errlen, "%s: chassis identify: not over "
-		    "Redfish: Chassis Identify has no Redfish equivalent "
-		    "here (the service's LocationIndicatorActive is not "
-		    "driven by bmcwatch)", t->name);
-		return CTL_EREFUSED;
+		/* a switch in Redfish: on (force) or off, no interval */
+		if (!r->identify_force && r->identify_s != 0) {
+			(void)snprintf(err, errlen, "%s: chassis identify: a "
+			    "timed identify (%d s) has no Redfish equivalent "
+			    "(LocationIndicatorActive and IndicatorLED are on "
+			    "or off): use force (on) or off", t->name,
+			    r->identify_s < 0 ? 15 : r->identify_s);
+			return CTL_EUSAGE;
+		}
+		if (redfish_identify(t->rf, r->identify_force,
+		    target_rf_act_done, t) != 0) {
+			(void)snprintf(err, errlen, "%s: chassis identify: "
+			    "busy", t->name);
+			return CTL_EREFUSED;
+		}
+		t->act = a;
+		return 0;
 	default:
 		(void)snprintf(err, errlen, "%s: %s: not an action",
 		    t->name, ctl_verb_name(r->verb));

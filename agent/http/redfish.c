@@ -87,7 +87,8 @@ struct rf_call {
 
 enum rf_action {
 	RF_ACT_CLEAR,
-	RF_ACT_RESET
+	RF_ACT_RESET,
+	RF_ACT_IDENTIFY
 };
 
 struct rf_op {
@@ -105,6 +106,7 @@ struct rf_op {
 	enum rf_action	 action;
 	char		 path[REDFISH_PATH_MAX];
 	char		 type[32];
+	int		 identify_on;
 	int		 has_since;
 	struct redfish_cursor since;
 	/* progress */
@@ -1700,10 +1702,10 @@ rf_a_posted(struct redfish *rf, struct rf_call *c, const struct rf_res *res)
 }
 
 static void
-rf_a_post(struct redfish *rf, struct rf_op *op, const char *target,
-    const char *body)
+rf_a_send(struct redfish *rf, struct rf_op *op, const char *method,
+    const char *target, const char *body)
 {
-	struct rf_call *c = rf_call_new(rf, op, "POST", target, rf_a_posted);
+	struct rf_call *c = rf_call_new(rf, op, method, target, rf_a_posted);
 
 	c->json = 0;
 	c->body_len = strlen(body);
@@ -1734,7 +1736,7 @@ rf_a_service(struct redfish *rf, struct rf_call *c, const struct rf_res *res)
 		    "LogService.ClearLog action", rf->base, c->path);
 		rf_op_fail(op, REDFISH_E_UNSUPPORTED, text);
 	} else
-		rf_a_post(rf, op, s.clear_target, "{}");
+		rf_a_send(rf, op, "POST", s.clear_target, "{}");
 }
 
 static void
@@ -1766,8 +1768,40 @@ rf_a_system(struct redfish *rf, struct rf_call *c, const struct rf_res *res)
 		/* op->type is letters only (redfish_reset) */
 		(void)snprintf(body, sizeof(body), "{\"ResetType\": \"%s\"}",
 		    op->type);
-		rf_a_post(rf, op, target, body);
+		rf_a_send(rf, op, "POST", target, body);
 	}
+}
+
+/*
+ * The identify LED of the system: LocationIndicatorActive (Redfish
+ * 2020.3 on) when the system has it, else IndicatorLED (Lit or Off),
+ * PATCHed on the system.
+ */
+static void
+rf_a_identify(struct redfish *rf, struct rf_call *c, const struct rf_res *res)
+{
+	struct rf_op *op = c->op;
+	char text[REDFISH_ERR_MAX];
+	const char *body;
+	int b;
+
+	if (rf_res_bad(op, res))
+		return;
+	if (rfjson_bool(rfjson_get(res->doc, "LocationIndicatorActive"), &b)
+	    == 0)
+		body = op->identify_on ? "{\"LocationIndicatorActive\": true}" :
+		    "{\"LocationIndicatorActive\": false}";
+	else if (rfjson_str(rfjson_get(res->doc, "IndicatorLED")) != NULL)
+		body = op->identify_on ? "{\"IndicatorLED\": \"Lit\"}" :
+		    "{\"IndicatorLED\": \"Off\"}";
+	else {
+		(void)snprintf(text, sizeof(text), "%s%s: neither "
+		    "LocationIndicatorActive nor IndicatorLED", rf->base,
+		    c->path);
+		rf_op_fail(op, REDFISH_E_UNSUPPORTED, text);
+		return;
+	}
+	rf_a_send(rf, op, "PATCH", c->path, body);
 }
 
 static void
@@ -1808,7 +1842,9 @@ rf_op_go(struct redfish *rf, struct rf_op *op)
 		if (op->action == RF_ACT_CLEAR)
 			rf_get(rf, op, op->path, rf_a_service, 0, 0);
 		else if (rf_system_path(rf) != NULL)
-			rf_get(rf, op, rf_system_path(rf), rf_a_system, 0, 0);
+			rf_get(rf, op, rf_system_path(rf),
+			    op->action == RF_ACT_IDENTIFY ? rf_a_identify :
+			    rf_a_system, 0, 0);
 		else
 			rf_op_fail(op, REDFISH_E_UNSUPPORTED,
 			    "no Systems members");
@@ -2259,6 +2295,19 @@ redfish_reset(struct redfish *rf, const char *type, redfish_done_fn *done,
 			return -1;
 	(void)snprintf(op->type, sizeof(op->type), "%s", type);
 	op->action = RF_ACT_RESET;
+	return rf_op_start(rf, RF_ACTION, done, arg);
+}
+
+int
+redfish_identify(struct redfish *rf, int on, redfish_done_fn *done,
+    void *arg)
+{
+	struct rf_op *op = &rf->op[RF_ACTION];
+
+	if (op->active || rf->closing)
+		return -1;
+	op->identify_on = on != 0;
+	op->action = RF_ACT_IDENTIFY;
 	return rf_op_start(rf, RF_ACTION, done, arg);
 }
 

@@ -300,6 +300,14 @@ int		 redfish_clear_log(struct redfish *, const char *path,
  */
 int		 redfish_reset(struct redfish *, const char *type,
 		    redfish_done_fn *, void *);
+/*
+ * The system's identify LED on (on 1) or off: LocationIndicatorActive
+ * PATCHed when the system has it, else IndicatorLED Lit or Off;
+ * REDFISH_E_UNSUPPORTED with neither.  Redfish has no timed identify
+ * (IPMI's interval).  Shares its slot with redfish_clear_log.
+ */
+int		 redfish_identify(struct redfish *, int on,
+		    redfish_done_fn *, void *);
 /* the ResetType for an IPMI Chassis Control (CHASSIS_CTL_*), NULL if
  * none: on On, off ForceOff, soft GracefulShutdown, reset ForceRestart,
  * cycle PowerCycle, diag Nmi */

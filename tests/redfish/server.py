@@ -32,6 +32,9 @@
                "/_test/expire": PATH drops
                every session just before PATH is answered, once (the
                client must log in again).
+  PATCH        IndicatorLED (Lit, Blinking, Off) and
+               LocationIndicatorActive (a boolean) of a system or chassis
+               that has them: 204; anything else 400.
   test hooks   POST /_test/add (no auth) {"entries": [LogEntry, ...],
                "after_get": [LogEntry, ...]}: the entries are added to
                the log their @odata.id names now, the after_get ones
@@ -455,6 +458,33 @@ class Handler(BaseHTTPRequestHandler):
             self.send_empty(204, auth, logbody=body)
             return
         self.send_json(405, redfish_error("not an action"), auth)
+
+    def do_PATCH(self):
+        st = self.server.state
+        path = urllib.parse.urlsplit(self.path).path.rstrip("/")
+        raw = self.read_body()
+        auth = self.authed()
+        if auth is None:
+            self.send_json(401, redfish_error("authentication required"),
+                           self.auth_kind())
+            return
+        doc = st.docs.get(path)
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            self.send_json(400, redfish_error("malformed JSON"), auth)
+            return
+        good = {"IndicatorLED": lambda v: v in ("Lit", "Blinking", "Off"),
+                "LocationIndicatorActive": lambda v: isinstance(v, bool)}
+        if doc is None or not body or any(
+                k not in good or k not in doc or not good[k](v)
+                for k, v in body.items()):
+            self.send_json(400, redfish_error("property not writable"),
+                           auth, logbody=body)
+            return
+        with LOCK:
+            doc.update(body)
+        self.send_empty(204, auth, logbody=body)
 
     def login(self, raw):
         st = self.server.state

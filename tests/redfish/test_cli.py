@@ -132,6 +132,31 @@ def test_chassis(srv, tls):
          not [x for x in srv.log() if "Reset" in x["path"]],
          "chassis power cycle: PowerCycle not allowed by the system: exit "
          "1, nothing posted", err)
+    srv.reset_log()
+    rc, out, err, _ = bmcwatch(srv, "chassis", "identify", "force",
+                               "--json", extra=tls)
+    rc2, out2, _, _ = bmcwatch(srv, "chassis", "status", "--json",
+                               extra=tls)
+    patches = [(x["path"], x["body"], x["status"]) for x in srv.log()
+               if x["method"] == "PATCH"]
+    T.ok(rc == 0 and jdoc(out) == {"identify": "indefinite"} and
+         patches == [("/redfish/v1/Systems/437XR1138R2",
+                      {"IndicatorLED": "Lit"}, 204)] and
+         (jdoc(out2) or {}).get("identify_state") == "indefinite on",
+         "chassis identify force: the system's IndicatorLED PATCHed to "
+         "Lit, chassis status then says indefinite on",
+         out + err + out2 + json.dumps(patches))
+    rc, out, err, _ = bmcwatch(srv, "chassis", "identify", "off", "--json",
+                               extra=tls)
+    patches = [x["body"] for x in srv.log() if x["method"] == "PATCH"]
+    T.ok(rc == 0 and jdoc(out) == {"identify_seconds": 0} and
+         patches[-1:] == [{"IndicatorLED": "Off"}],
+         "chassis identify off: IndicatorLED Off", out + err)
+    rc, out, err, _ = bmcwatch(srv, "chassis", "identify", "10", extra=tls)
+    T.ok(rc == 2 and "no Redfish equivalent" in err and
+         len([x for x in srv.log() if x["method"] == "PATCH"]) == 2,
+         "chassis identify 10: a usage error (no timed identify in "
+         "Redfish), nothing sent", err)
 
 
 def test_info(srv, tls):

@@ -126,10 +126,41 @@ def main():
         T.ok(rc == 0 and "0x0002 acknowledged" in out and acked == [2],
              "socket sel ack 2: acknowledged, shown in sel list",
              out + err + out2)
+        srv.reset_log()
         rc, out, err = d.ask("--target", "rf1", "chassis", "identify")
-        T.ok(rc != 0 and "no Redfish equivalent" in err,
-             "chassis identify: refused, saying Redfish has no "
-             "equivalent", "rc %d %s%s" % (rc, out, err))
+        T.ok(rc != 0 and "no Redfish equivalent" in err and
+             not [x for x in srv.log() if x["method"] == "PATCH"],
+             "chassis identify (timed, 15 s): refused, saying Redfish has "
+             "no equivalent; nothing sent", "rc %d %s%s" % (rc, out, err))
+        rc, out, err = d.ask("--target", "rf1", "--json", "chassis",
+                             "identify", "force")
+        patches = [x for x in srv.log() if x["method"] == "PATCH"]
+        T.ok(rc == 0 and json.loads(out) == {"identify": "indefinite"} and
+             [(x["path"], x["body"], x["status"]) for x in patches] ==
+             [("/redfish/v1/Systems/437XR1138R2", {"IndicatorLED": "Lit"},
+               204)],
+             "chassis identify force: the system's IndicatorLED PATCHed "
+             "to Lit", out + err + json.dumps(patches))
+
+        def ident():
+            rc, out, _ = d.ask("--target", "rf1", "--json", "chassis",
+                               "status")
+            return json.loads(out).get("identify_state") if rc == 0 \
+                else None
+        try:
+            T.wait_for(lambda: ident() == "indefinite on", 30,
+                       "identify on")
+        except RuntimeError:
+            pass
+        seen_on = ident()
+        rc, out, err = d.ask("--target", "rf1", "chassis", "identify",
+                             "off")
+        patches = [x for x in srv.log() if x["method"] == "PATCH"]
+        T.ok(rc == 0 and patches[-1]["body"] == {"IndicatorLED": "Off"}
+             and seen_on == "indefinite on",
+             "chassis identify off: IndicatorLED Off; the chassis status "
+             "showed it on in between", "%s %s%s%s" % (seen_on, out, err,
+                                                     json.dumps(patches)))
 
         # past the threshold, one more arriving between two listings
         e2 = entry(2, "2015-03-14T01:00:00+06:00", "second entry")
