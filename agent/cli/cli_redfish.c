@@ -391,11 +391,11 @@ rf_sel_archive(struct rf_cli *r, int argc, char **argv)
 			int at = argv[i][8] == 'a';
 
 			v = strtoul(argv[++i], &end, 10);
-			if (*argv[i] == '\0' || *end != '\0' || (at && v > 100) ||
-			    v > 65535) {
-				cli_usage_error("sel archive", "bad %s '%s' (%s)",
-				    argv[i - 1], argv[i], at ? "0-100 %, 0 = "
-				    "off" : "records, 0 = off");
+			if (*argv[i] == '\0' || *end != '\0' ||
+			    (at && v > 100) || v > 65535) {
+				cli_usage_error("sel archive", "bad %s '%s' "
+				    "(%s)", argv[i - 1], argv[i], at ? "0-100 "
+				    "%, 0 = off" : "records, 0 = off");
 				return CLI_EUSAGE;
 			}
 			if (at)

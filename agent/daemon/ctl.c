@@ -802,8 +802,9 @@ ctl_targets(struct store *s, const struct ctl_req *r, uint64_t now,
 /*
  * The SEL answers: the shapes of `bmcwatch sel info|list` (shape_sel.c)
  * over what the store keeps: the last Get SEL Info (no allocation, no
- * SEL clock: not polled) or a Redfish target's log services, the newest STORE_SEL_RECENT entries with their
- * open and acknowledged flags, and, with open=1, every open problem the
+ * SEL clock: not polled) or a Redfish target's log services, the
+ * newest STORE_SEL_RECENT entries with their open and acknowledged
+ * flags, and, with open=1, every open problem the
  * store holds (older ones than the ring included).
  */
 static int

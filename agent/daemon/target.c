@@ -2151,14 +2151,14 @@ target_rf_sel_finish(struct target *t, enum target_outcome o,
 			(void)snprintf(msg, sizeof(msg), "%s", buf);
 			free(buf);
 		} else if (t->rf_cleared > 0)
-			(void)snprintf(msg, sizeof(msg), "sel clear: cleared %u "
-			    "entries (%u log service%s)%s%s\n",
+			(void)snprintf(msg, sizeof(msg), "sel clear: cleared "
+			    "%u entries (%u log service%s)%s%s\n",
 			    t->rf_cleared_entries, t->rf_cleared,
 			    t->rf_cleared == 1 ? "" : "s", t->rf_sel_msg[0] ?
 			    "; kept: " : "", t->rf_sel_msg);
 		else
-			(void)snprintf(msg, sizeof(msg), "sel clear: the SEL is "
-			    "empty\n");
+			(void)snprintf(msg, sizeof(msg), "sel clear: the SEL "
+			    "is empty\n");
 		ctl_action_done(a, code, msg);
 	}
 	target_result(t, RUN_SEL, o, o == OUT_OK ? NULL : err);
@@ -2428,7 +2428,8 @@ target_rf_act_done(void *arg, enum redfish_err e)
 		/* the IPMI side's shapes */
 		if (r->json)
 			(void)snprintf(msg, sizeof(msg), "%s\n",
-			    r->identify_force ? "{\"identify\":\"indefinite\"}" :
+			    r->identify_force ?
+			    "{\"identify\":\"indefinite\"}" :
 			    "{\"identify_seconds\":0}");
 		else
 			(void)snprintf(msg, sizeof(msg), "Chassis identify "
