@@ -64,7 +64,7 @@ LIB_SRCS = $(wildcard agent/util/*.c agent/ipmi/*.c agent/bmc/*.c \
 # unit tests and fuzzers reach it; each plugin is one main file
 PLUGIN_LIB_SRCS = plugins/np.c plugins/pjson.c plugins/psrc.c
 PLUGIN_NAMES = check_bmc_sensors check_bmc_sel check_bmc_chassis \
-	   check_bmc_watchdog check_bmc_agent
+	   check_bmc_watchdog check_bmc_agent check_bmc_console
 PLUGINS	= $(PLUGIN_NAMES:%=$(BUILD)/%)
 PLUGINDIR ?= $(PREFIX)/lib/nagios/plugins
 # NO_CURL=1: without libcurl (agent/http/http_none.c refuses every

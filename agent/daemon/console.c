@@ -46,6 +46,8 @@ struct console_job {
 	int		 rc;
 	int		 err_no;
 	const char	*what;		/* "open", "write", "fsync" */
+	int		 kept;		/* failed, and nothing of it is in
+					 * the file: it can be written again */
 };
 
 struct console_client {
@@ -90,6 +92,13 @@ struct console {
 	size_t		 blen;
 	uint8_t		*spare;
 	unsigned	 jobs;		/* in flight */
+	size_t		 inflight;	/* their bytes (blen + inflight is
+					 * bounded by CONSOLE_BUF_MAX) */
+	int		 disk_bad;	/* the last write was refused */
+	uint64_t	 held_since;	/* since then (monotonic ms), 0 */
+	int		 stalled;	/* the BMC's bytes left unacked */
+	uint64_t	 stall_since;
+	char		 stall_why[200];
 	struct ev_timer	*flush;
 	int		 flush_armed;
 	int		 bol;		/* the log is at a line start */
@@ -113,6 +122,8 @@ static void	console_mark(struct console *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	console_note(struct console *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+static void	console_gap(struct console *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 
 /* ---- the log file (the "io" worker) ------------------------------------ */
 
@@ -133,6 +144,8 @@ console_job_run(void *arg)
 {
 	struct console_job *j = arg;
 	struct console_file *f = j->f;
+	struct stat sb;
+	off_t at = -1;
 
 	if (j->reopen && f->fd >= 0) {
 		(void)close(f->fd);
@@ -143,6 +156,7 @@ console_job_run(void *arg)
 			j->rc = -1;
 			j->err_no = errno;
 			j->what = "mkdir";
+			j->kept = 1;
 			return;
 		}
 		f->fd = open(f->path, O_WRONLY | O_APPEND | O_CREAT |
@@ -151,13 +165,19 @@ console_job_run(void *arg)
 			j->rc = -1;
 			j->err_no = errno;
 			j->what = "open";
+			j->kept = 1;
 			return;
 		}
 	}
+	if (fstat(f->fd, &sb) == 0)
+		at = sb.st_size;
 	if (fileio_write_all(f->fd, j->p, j->len) != 0) {
 		j->rc = -1;
 		j->err_no = errno;
 		j->what = "write";
+		/* what got there is cut off again: the whole job can be
+		 * written later, never a byte twice */
+		j->kept = at >= 0 && ftruncate(f->fd, at) == 0;
 		/* open it again next time: it may have been fixed */
 		(void)close(f->fd);
 		f->fd = -1;
@@ -170,6 +190,37 @@ console_job_run(void *arg)
 	}
 }
 
+/* a job failed: held in front of what came since, or lost */
+static void
+console_refused(struct console *c, struct console_job *j)
+{
+	char why[STORE_TEXT_MAX];
+
+	(void)snprintf(why, sizeof(why), "%s: %s: %s", j->f->path, j->what,
+	    strerror(j->err_no));
+	(void)log_fail(&c->disk_lim, ev_now(), LOG_ERR, c->name, "console",
+	    "%s%s", why, j->kept && !c->stopped && c->jobs == 0 ?
+	    "; holding the console output until the disk takes it" : "");
+	if (strcmp(j->what, "fsync") == 0)
+		return;		/* written; whether it lasts is the disk's */
+	(void)snprintf(c->lost_why, sizeof(c->lost_why), "%s: %s", j->what,
+	    strerror(j->err_no));
+	if (!j->kept || c->stopped || c->jobs > 0) {
+		/* part of it may be there, or later bytes went ahead */
+		c->lost += j->len;
+		return;
+	}
+	/* blen + inflight stays within CONSOLE_BUF_MAX: it fits */
+	memmove(c->buf + j->len, c->buf, c->blen);
+	memcpy(c->buf, j->p, j->len);
+	c->blen += j->len;
+	c->disk_bad = 1;
+	if (c->held_since == 0)
+		c->held_since = ev_now();
+	if (c->env.st != NULL)
+		store_console_log(c->env.st, c->blen + c->inflight, why);
+}
+
 static void
 console_job_done(void *arg)
 {
@@ -178,25 +229,30 @@ console_job_done(void *arg)
 
 	if (c != NULL) {
 		c->jobs--;
-		if (j->rc != 0) {
-			(void)log_fail(&c->disk_lim, ev_now(), LOG_ERR, c->name,
-			    "console", "%s: %s: %s", j->f->path, j->what,
-			    strerror(j->err_no));
-			/* a write may have got part of it there */
-			if (strcmp(j->what, "fsync") != 0) {
-				c->lost += j->len;
-				(void)snprintf(c->lost_why, sizeof(c->lost_why),
-				    "%s: %s", j->what, strerror(j->err_no));
-			}
-		} else {
+		c->inflight -= j->len;
+		if (j->rc != 0)
+			console_refused(c, j);
+		else {
 			log_recover(&c->disk_lim, c->name, "console",
 			    "the console log is written again");
+			c->disk_bad = 0;
+			if (c->held_since != 0) {
+				console_mark(c, "held: the disk refused the log "
+				    "for %.1f s (%s); the console output of "
+				    "that time was kept and is above",
+				    (ev_now() - c->held_since) / 1000.0,
+				    c->lost_why);
+				c->held_since = 0;
+			}
 			if (c->lost > 0) {
-				console_mark(c, "gap: %llu bytes of console "
+				console_gap(c, "gap: %llu bytes of console "
 				    "output could not be written (%s)",
 				    (unsigned long long)c->lost, c->lost_why);
 				c->lost = 0;
 			}
+			if (c->env.st != NULL)
+				store_console_log(c->env.st, c->blen +
+				    c->inflight, NULL);
 		}
 		if (c->spare == NULL) {
 			c->spare = j->p;
@@ -231,6 +287,7 @@ console_submit(struct console *c)
 	}
 	c->f->refs++;
 	c->jobs++;
+	c->inflight += c->blen;
 	c->reopen_next = 0;
 	c->buf = c->spare != NULL ? c->spare : xmalloc(CONSOLE_BUF_MAX);
 	c->spare = NULL;
@@ -248,13 +305,14 @@ console_on_flush(void *arg)
 	return EV_STOP;
 }
 
-/* one write at a time: now, when enough waits, else on the timer */
+/* one write at a time: now, when enough waits, else on the timer (a
+ * disk that refused the last one is tried again only on the timer) */
 static void
 console_flush_maybe(struct console *c, int now)
 {
 	if (c->blen == 0 || c->jobs > 0)
 		return;
-	if (now || c->blen >= CONSOLE_FLUSH_BYTES) {
+	if (!c->disk_bad && (now || c->blen >= CONSOLE_FLUSH_BYTES)) {
 		console_submit(c);
 		return;
 	}
@@ -309,11 +367,26 @@ console_mark(struct console *c, const char *fmt, ...)
 	    cut ? "\n" : "", ts, text, cut ? " [newline added]" : "");
 	if (n < 0 || (size_t)n >= sizeof(line))
 		n = (int)sizeof(line) - 1;
-	if (c->blen + (size_t)n > CONSOLE_BUF_MAX)
+	if (c->inflight + c->blen + (size_t)n > CONSOLE_BUF_MAX)
 		return;		/* the disk is far behind: said by it */
 	console_put(c, line, (size_t)n);
 	c->bol = 1;
 	console_flush_maybe(c, 0);
+}
+
+/* a gap marker: console output is missing here (counted in the store) */
+static void
+console_gap(struct console *c, const char *fmt, ...)
+{
+	char text[CONSOLE_MARK_MAX - 80];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (c->env.st != NULL)
+		c->env.st->console.gaps++;
+	console_mark(c, "%s", text);
 }
 
 /* ---- patterns ------------------------------------------------------------ */
@@ -322,7 +395,7 @@ static void
 console_match(struct console *c)
 {
 	struct store_when w;
-	uint64_t now = ev_now();
+	uint64_t now = c->env.clock != NULL ? c->env.clock() : ev_now();
 	size_t i;
 
 	c->line[c->llen] = '\0';
@@ -590,19 +663,38 @@ console_out(void *arg, const uint8_t *p, size_t n)
 			console_ts(ts, sizeof(ts));
 			pl = (size_t)snprintf(pre, sizeof(pre), "%s | ", ts);
 		}
+		if (c->stalled && c->inflight + c->blen + 1 + pl +
+		    CONSOLE_MARK_ROOM <= CONSOLE_BUF_MAX) {
+			c->stalled = 0;
+			console_mark(c, "held: the BMC was kept waiting %.1f s "
+			    "with console output (the log's buffer was full: "
+			    "%s); what it could not keep meanwhile is missing "
+			    "here", (ev_now() - c->stall_since) / 1000.0,
+			    c->stall_why);
+		}
 		for (i = 0; i < n; i++) {
 			size_t need = 1 + (c->bol ? pl : 0);
 
 			/* room kept for the markers that may follow */
-			if (c->blen + need + CONSOLE_MARK_ROOM > CONSOLE_BUF_MAX)
+			if (c->inflight + c->blen + need + CONSOLE_MARK_ROOM >
+			    CONSOLE_BUF_MAX)
 				break;
 			if (c->bol && pl > 0)
 				console_put(c, pre, pl);
 			c->buf[c->blen++] = p[i];
 			c->bol = p[i] == '\n';
 		}
+		if (i < n && !c->stalled) {
+			c->stalled = 1;
+			c->stall_since = ev_now();
+			(void)snprintf(c->stall_why, sizeof(c->stall_why),
+			    "%s", c->disk_bad ? c->lost_why : "the disk is "
+			    "behind");
+		}
 		n = i;	/* the rest is left unacknowledged: sent again */
 		console_flush_maybe(c, 0);
+		if (c->env.st != NULL)
+			c->env.st->console.log_waiting = c->blen + c->inflight;
 	}
 	if (n == 0)
 		return 0;
@@ -631,7 +723,7 @@ console_on_active(struct console *c)
 		(void)snprintf(took, sizeof(took), ", taken over from another "
 		    "session");
 	if (c->down_wall_ms != 0)
-		console_mark(c, "gap: %.1f s without the console (what the "
+		console_gap(c, "gap: %.1f s without the console (what the "
 		    "server wrote meanwhile is lost)", (ev_now() -
 		    c->down_mono_ms) / 1000.0);
 	console_mark(c, "connected: SOL payload instance 1, BMC session "
@@ -657,7 +749,7 @@ console_on_event(void *arg, enum solsess_ev e)
 		ev_timer_set(c->env.ev, c->reap, 0);
 		break;
 	case SOLSESS_EV_OVERRUN:
-		console_mark(c, "gap: the BMC lost console characters "
+		console_gap(c, "gap: the BMC lost console characters "
 		    "(transmit overrun)");
 		console_note(c, "the BMC lost console characters (transmit "
 		    "overrun)");

@@ -28,9 +28,16 @@
  * " [newline added]").  Written and fsynced by jobs on the "io" worker,
  * one at a time, every CONSOLE_FLUSH_MS or once CONSOLE_FLUSH_BYTES
  * wait; the file is opened there too (and console/ made), reopened after
- * console_reopen (SIGHUP, logrotate).  Bytes waiting are bounded by
- * CONSOLE_BUF_MAX: past it the BMC's characters are left unacknowledged
- * (it sends them again), never dropped by us.
+ * console_reopen (SIGHUP, logrotate).  Bytes waiting (buffered and in
+ * the write in flight) are bounded by CONSOLE_BUF_MAX: past it the BMC's
+ * characters are left unacknowledged (it keeps them and sends them
+ * again), never dropped by us.  A write the disk refuses (full, read
+ * only, gone) is cut back to where the file was and held: tried again
+ * every CONSOLE_FLUSH_MS, the failure logged once per episode and shown
+ * in the store, and once the disk takes it a marker says how long it
+ * was held and whether the BMC was kept waiting meanwhile:
+ *	TIME # bmcwatch: held: ...
+ * Only a write that cannot be cut back is lost, said by a gap marker.
  *
  * Patterns: each console line (at most CONSOLE_LINE_MAX bytes, control
  * characters as '.') is matched against the sol block's patterns; a
@@ -75,6 +82,9 @@ struct console_env {
 	const char	*name;		/* the target's, copied */
 	const char	*archive_dir;	/* copied */
 	unsigned	 backoff_max_s;
+	/* the clock of the event rate limit: NULL is ev_now (a unit
+	 * test sets its own to cross the minute without waiting it) */
+	uint64_t	(*clock)(void);
 };
 
 struct console;

@@ -600,7 +600,7 @@ ctl_text_tail(FILE *f, const struct store_target *t,
 
 /* the console (sol block) of a target in `targets' (bmcwConsoleTable) */
 static void
-ctl_console_json(struct jsonw *j, const struct store_target *t)
+ctl_console_json(struct jsonw *j, const struct store_target *t, uint64_t now)
 {
 	const struct store_console *c = &t->console;
 	char tm[40];
@@ -629,11 +629,22 @@ ctl_console_json(struct jsonw *j, const struct store_target *t)
 		jsonw_str(j, "last_event", tm);
 		jsonw_str(j, "last_event_rule", c->event_rule);
 		jsonw_str(j, "last_event_text", c->event_text);
+		/* for check_bmc_console: how long ago */
+		jsonw_num(j, "last_event_age_s", store_age_ms(&c->event_t,
+		    now) / 1000.0, 1);
 	} else {
 		jsonw_null(j, "last_event");
+		jsonw_null(j, "last_event_age_s");
 		jsonw_null(j, "last_event_rule");
 		jsonw_null(j, "last_event_text");
 	}
+	jsonw_int(j, "gaps", (long long)c->gaps);
+	jsonw_int(j, "log_waiting", (long long)c->log_waiting);
+	jsonw_bool(j, "log_failing", c->log_failing);
+	if (c->log_error[0] != '\0')
+		jsonw_str(j, "log_error", c->log_error);
+	else
+		jsonw_null(j, "log_error");
 	jsonw_obj_end(j);
 }
 
@@ -706,7 +717,7 @@ ctl_health_json(struct jsonw *j, const struct store_target *t, uint64_t now)
 		jsonw_obj_end(j);
 	} else
 		jsonw_null(j, "heartbeat");
-	ctl_console_json(j, t);
+	ctl_console_json(j, t, now);
 	jsonw_obj_end(j);
 }
 

@@ -128,10 +128,9 @@ fake_payload_send(struct ipmi_tr *tr, uint8_t ptype, const uint8_t *p,
 	if (f->pl == NULL && (f->pl = calloc(FAKE_PAYLOADS,
 	    sizeof(*f->pl))) == NULL)
 		return IPMI_E_IO;
-	if (f->npl < FAKE_PAYLOADS) {
-		memcpy(f->pl[f->npl].p, p, len);
-		f->pl[f->npl].len = len;
-	}
+	/* the newest FAKE_PAYLOADS are kept */
+	memcpy(f->pl[f->npl % FAKE_PAYLOADS].p, p, len);
+	f->pl[f->npl % FAKE_PAYLOADS].len = len;
 	f->npl++;
 	return IPMI_OK;
 }
@@ -216,10 +215,10 @@ fake_payload(const struct ipmi_tr *tr, unsigned n, size_t *len)
 {
 	const struct fake *f = (const struct fake *)tr;
 
-	if (n >= f->npl || n >= FAKE_PAYLOADS || f->pl == NULL)
+	if (n >= f->npl || f->npl - n > FAKE_PAYLOADS || f->pl == NULL)
 		return NULL;
-	*len = f->pl[n].len;
-	return f->pl[n].p;
+	*len = f->pl[n % FAKE_PAYLOADS].len;
+	return f->pl[n % FAKE_PAYLOADS].p;
 }
 
 int

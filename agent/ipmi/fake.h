@@ -42,14 +42,14 @@ const struct ipmi_req *fake_req(const struct ipmi_tr *, unsigned n);
  * and ipmi_tr_set_payload_cb: the fake then plays an RMCP+ session with
  * the BMC's session id sid (0: none open, sends fail with
  * IPMI_E_SESSION), UDP port port and cipher suite cipher.  Sent
- * payloads are kept (the first FAKE_PAYLOADS) for the test to read;
+ * payloads are kept (the newest FAKE_PAYLOADS) for the test to read;
  * received ones are whatever the test hands in.
  */
 #define FAKE_PAYLOADS	512
 void		 fake_set_session(struct ipmi_tr *, uint32_t sid, uint16_t port,
 		    int cipher);
 unsigned	 fake_payloads(const struct ipmi_tr *);
-/* the n-th payload sent, NULL past the end */
+/* the n-th payload sent, NULL past the end or no longer kept */
 const uint8_t	*fake_payload(const struct ipmi_tr *, unsigned n, size_t *len);
 /* deliver one as if received: 0, or -1 if nobody listens for ptype */
 int		 fake_payload_in(struct ipmi_tr *, uint8_t ptype,

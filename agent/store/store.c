@@ -796,6 +796,19 @@ store_console_read(const struct store_target *t, uint64_t off, uint8_t *out,
 }
 
 void
+store_console_log(struct store_target *t, uint64_t waiting,
+    const char *error)
+{
+	struct store_console *c = &t->console;
+
+	c->log_waiting = waiting;
+	c->log_failing = error != NULL;
+	if (error != NULL)
+		(void)snprintf(c->log_error, sizeof(c->log_error), "%s",
+		    error);
+}
+
+void
 store_console_event(struct store *s, struct store_target *t,
     const char *rule, const char *line, const struct store_when *w)
 {

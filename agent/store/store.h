@@ -143,6 +143,11 @@ struct store_console {
 	 * (k < bytes) is at ring[k % STORE_CONSOLE_RING] while
 	 * k >= bytes - STORE_CONSOLE_RING */
 	uint8_t		*ring;
+	/* the log on disk (console.c), store_console_log */
+	uint64_t	 gaps;		/* gap markers: output missing */
+	uint64_t	 log_waiting;	/* bytes not on disk yet */
+	int		 log_failing;	/* the disk refuses the log now */
+	char		 log_error[STORE_TEXT_MAX]; /* the last refusal */
 };
 
 struct store_target {
@@ -361,6 +366,10 @@ void		 store_console_data(struct store_target *, const uint8_t *,
  */
 long		 store_console_read(const struct store_target *, uint64_t off,
 		    uint8_t *out, size_t cap);
+/* the log: bytes not on disk yet, and why the disk refuses it (NULL:
+ * it takes it; the last reason stays in log_error) */
+void		 store_console_log(struct store_target *, uint64_t waiting,
+		    const char *error);
 /* a pattern matched: counted, kept as the last event, emitted
  * (STORE_EV_CONSOLE, critical) with the line as its text */
 void		 store_console_event(struct store *, struct store_target *,

@@ -8,8 +8,8 @@
 # Message Buffer) and hands it to the watcher.  The record must arrive well
 # inside the bound and equal the SEL entry ipmitool reads over RMCP+, and
 # the watcher must have sent no request (so no SEL poll found it).
-# Reuses kernel.sh, mkinitrd.sh and run.sh; prints ok/not ok lines, exit 0,
-# 1 or 77.
+# Reuses kernel.sh, mkinitrd.sh, run.sh and guest.sh; prints ok/not ok
+# lines, exit 0, 1 or 77.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT" || exit 1
@@ -32,21 +32,10 @@ command -v python3 >/dev/null 2>&1 || skip "python3 not found"
 . "$INB/guest.sh"
 inband_require "$OUT" skip notok
 
+# shellcheck disable=SC2034 # read by inband_sim
 SIM_DIR=$ROOT/tests/sim
-. "$SIM_DIR/lib.sh" || skip "cannot source tests/sim/lib.sh"
-SIM_VMPORT=auto
-if ! sim_start; then
-	# shellcheck disable=SC2034 # read by sim_start
-	SIM_VMPORT=auto
-	sim_start || { notok "ipmi_sim started"; exit 1; }
-fi
-RUNPID=
-cleanup() {
-	# run.sh's own timeout ends the guest; wait for it, bounded by -t
-	[ -n "$RUNPID" ] && wait "$RUNPID" 2>/dev/null
-	sim_stop
-}
-trap cleanup EXIT
+inband_sim || { notok "ipmi_sim started"; exit 1; }
+trap inband_cleanup EXIT
 n=$(sim_ipmitool sel info 2>/dev/null | awk -F: '/^Entries/ {print $2+0}')
 [ "$n" = 0 ] && ok "the sim's SEL starts empty" ||
     notok "the sim's SEL starts empty (entries: '$n')"
@@ -61,32 +50,9 @@ sh "$INB/mkinitrd.sh" -k build/inband/kernel -s "$OUT/guest.sh" \
     "$OUT/initrd.gz" "$BW" 2>"$OUT/mkinitrd.err" ||
     { notok "initramfs: $(cat "$OUT/mkinitrd.err")"; exit 1; }
 
-LOG=$OUT/console.log
-: >"$LOG"
-sh "$INB/run.sh" -k build/inband/kernel -t 180 -o "$LOG" \
-    "$OUT/initrd.gz" >"$OUT/guest.out" 2>"$OUT/run.err" &
-RUNPID=$!
-
+inband_boot "$OUT/initrd.gz" 180
 # wait (bounded) for the watcher to have asked the driver for events
-waitfor() {	# waitfor PATTERN TENTHS: 0 once PATTERN is in the console
-	local i=0
-	while [ "$i" -lt "$2" ]; do
-		tr -d '\r' <"$LOG" 2>/dev/null | grep -q "$1" && return 0
-		kill -0 "$RUNPID" 2>/dev/null || return 1
-		i=$((i + 1))
-		sleep 0.1
-	done
-	return 1
-}
-if ! waitfor 'waiting for event messages' 1500; then
-	wait "$RUNPID"
-	rc=$?
-	RUNPID=
-	[ $rc -eq 77 ] && skip "$(cat "$OUT/run.err")"
-	notok "the guest's watcher started (rc $rc): $(cat "$OUT/run.err")"
-	tr -d '\r' <"$LOG" | tail -n 5 | sed 's/^/# /'
-	exit 1
-fi
+inband_first 'waiting for event messages' 1500 "the guest's watcher started"
 ok "the guest's watcher is waiting for event messages"
 
 # CPU1 Temp to raw 90: upper non-critical (raw 85) crossed going high
@@ -94,17 +60,14 @@ ok "the guest's watcher is waiting for event messages"
 t0=$(date +%s%N)
 sim_set_value 0x01 90 >/dev/null ||
     { notok "sensor_set_value on the sim"; exit 1; }
-if waitfor '"record_id"' $((BOUND * 10)); then
+if inband_waitfor '"record_id"' $((BOUND * 10)); then
 	t1=$(date +%s%N)
 	ms=$(((t1 - t0) / 1000000))
 	ok "the event reached the guest ${ms} ms after the crossing (bound ${BOUND} s)"
 else
 	notok "the event reached the guest within ${BOUND} s"
 fi
-wait "$RUNPID"
-rc=$?
-RUNPID=
-[ $rc -eq 0 ] || notok "guest finished (rc $rc): $(cat "$OUT/run.err")"
+inband_end
 [ "$(secrc watch)" = 0 ] && ok "sel watch exits 0" ||
     notok "sel watch exits 0 (rc '$(secrc watch)')"
 section watch | grep '^{' >"$OUT/event.json"

@@ -2,7 +2,7 @@
 # Serial over LAN to a real console: Debian's kernel booted in QEMU with
 # its serial port as a TCP server that ipmi_sim's `sol' line connects to
 # (ipmi_lan(5)), QEMU's chardev logfile recording every byte the guest
-# writes there.  The guest is held (-S) until `bmcwatch sol activate`,
+# writes there (tests/inband/guest.sh).  The guest is held (-S) until `bmcwatch sol activate`,
 # driven through a pseudo-terminal (tests/sol/solpty.py), is active:
 # then the boot messages, the shell prompt of the initramfs (busybox sh
 # on ttyS0), a typed command and its output all come through SOL, and
@@ -10,27 +10,17 @@
 # guest wrote (nothing lost, doubled or reordered), and the terminal is
 # back as it was.
 . "$(dirname "$0")/lib.sh"
+. "$TESTS_DIR/inband/guest.sh"
 
 SOL_DIR=$TESTS_DIR/sol
-KDIR=$TOP/build/inband/kernel
 W=$(mktemp -d "${TMPDIR:-/tmp}/t910.XXXXXX")
-QEMU_PID=
 BG_PIDS=""
 cleanup() {
 	for p in $BG_PIDS; do
 		kill -KILL "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
-	if [ -n "$QEMU_PID" ]; then
-		python3 "$SOL_DIR/qmp.py" "$W/qmp.sock" quit >/dev/null 2>&1
-		_n=0
-		while [ "$_n" -lt 50 ] && kill -0 "$QEMU_PID" 2>/dev/null; do
-			_n=$((_n + 1))
-			sleep 0.1
-		done
-		kill -KILL "$QEMU_PID" 2>/dev/null
-		wait "$QEMU_PID" 2>/dev/null
-	fi
+	solguest_stop
 	sim_stop
 	rm -rf "$W"
 }
@@ -46,35 +36,7 @@ wait_until() {
 	done
 	"$@"
 }
-file_has() {
-	grep -q -- "$2" "$1" 2>/dev/null
-}
-# listening PORT: something listens on 127.0.0.1:PORT (read from
-# /proc/net/tcp, without connecting: QEMU takes one client at a time)
-listening() {
-	python3 - "$1" <<'PY'
-import sys
-want = "0100007F:%04X" % int(sys.argv[1])
-for line in open("/proc/net/tcp").readlines()[1:]:
-    f = line.split()
-    if f[1] == want and f[3] == "0A":
-        sys.exit(0)
-sys.exit(1)
-PY
-}
-# the guest's serial chardev has a client (the sim)
-serial_connected() {
-	python3 "$SOL_DIR/qmp.py" "$W/qmp.sock" query-chardev 2>/dev/null |
-	    python3 -c 'import json, sys
-d = json.load(sys.stdin)
-sys.exit(0 if any(c["label"] == "ser0" and "<->" in c["filename"]
-                  for c in d) else 1)'
-}
 
-command -v qemu-system-x86_64 >/dev/null 2>&1 ||
-    skip_all "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"
-sh "$TOP/tests/inband/kernel.sh" "$KDIR" 2>"$W/kernel.err" ||
-    skip_all "no guest kernel: $(cat "$W/kernel.err")"
 cat >"$W/guest.sh" <<'EOF'
 # runs as /test.sh from the initramfs' /init, on /dev/console = ttyS0
 echo "SOLGUEST-SHELL"
@@ -82,28 +44,18 @@ PS1='guest# '
 export PS1
 exec sh -i
 EOF
-sh "$TOP/tests/inband/mkinitrd.sh" -k "$KDIR" -n -s "$W/guest.sh" \
-    "$W/initrd.gz" >"$W/mkinitrd.log" 2>&1
+solguest_start "$W" "$W/guest.sh" 2>"$W/start.err"
 case $? in
 0)	;;
-77)	skip_all "$(cat "$W/mkinitrd.log")" ;;
-*)	not_ok "mkinitrd.sh -n"; show_file "$W/mkinitrd.log"; finish; exit ;;
+77)	skip_all "$(cat "$W/start.err")" ;;
+*)	not_ok "the guest: $(cat "$W/start.err")"
+	show_file "$W/mkinitrd.log"; finish; exit ;;
 esac
-
-SERIAL=$(_sim_freeports tcp)
-qemu-system-x86_64 -machine pc -accel tcg -cpu max -m 256 -smp 1 \
-    -nodefaults -display none -no-reboot -S \
-    -kernel "$KDIR/vmlinuz" -initrd "$W/initrd.gz" \
-    -append "console=ttyS0 panic=-1" \
-    -chardev "socket,id=ser0,host=127.0.0.1,port=$SERIAL,server=on,wait=off,logfile=$W/serial.log" \
-    -serial chardev:ser0 -qmp "unix:$W/qmp.sock,server=on,wait=off" \
-    >"$W/qemu.out" 2>&1 &
-QEMU_PID=$!
-check "QEMU (held) listens on the serial port" wait_until 20 listening "$SERIAL"
-SIM_SOL="tcp:127.0.0.1:$SERIAL"
+check "QEMU (held) listens on the serial port" \
+    wait_until 20 solguest_listening
 sim_start || { not_ok "sim_start with SOL"; finish; exit; }
 check "ipmi_sim is connected to the guest's serial port" \
-    wait_until 30 serial_connected
+    wait_until 30 solguest_connected
 
 TOKEN=SOLTEST-$RANDOM$RANDOM
 python3 "$SOL_DIR/solpty.py" --name guest --timeout 180 --out "$W/out.bin" \
@@ -115,8 +67,8 @@ python3 "$SOL_DIR/solpty.py" --name guest --timeout 180 --out "$W/out.bin" \
 ptypid=$!
 BG_PIDS="$BG_PIDS $ptypid"
 check "bmcwatch sol activate is active" \
-    wait_until 30 file_has "$W/err.txt" "instance active"
-python3 "$SOL_DIR/qmp.py" "$W/qmp.sock" cont >/dev/null
+    wait_until 30 grep -qs "instance active" "$W/err.txt"
+solguest_qmp cont >/dev/null
 check_eq "the guest runs" "$?" 0
 wait "$ptypid"
 check_eq "boot messages, prompt, command and output through SOL; ~. ends it, the terminal restored" \

@@ -6,7 +6,9 @@
 # - the log's console bytes equal what the serial port sent, byte for
 #   byte (binary, long lines, lines without CR), at every step below;
 # - "Kernel panic" and "Oops" lines are console events in the store
-#   (`targets --json`: count, rule, text);
+#   (`targets --json`: count, rule, text), CRITICAL in check_bmc_console
+#   (its pattern and line) until older than --max-age; a burst of them
+#   gives at most 10 events a minute, the rest counted as suppressed;
 # - bmcwatch -S SOCKET sol TARGET: clients attach and detach (SIGTERM,
 #   SIGKILL) while the console is sent: each sees an unbroken run of it,
 #   the log loses and doubles nothing; --replay; keystrokes from root
@@ -15,14 +17,15 @@
 #   ~. detaches and the terminal is restored;
 # - a client that never reads is dropped, the others and the log go on;
 # - SIGHUP after a rename (logrotate): the new file takes the rest;
-# - the sim stopped and started again: disconnected, gap and connected
-#   in the log, the console logged again afterwards;
+# - the sim stopped and started again: disconnected (a WARNING in
+#   check_bmc_console), gap and connected in the log, the console logged
+#   again afterwards;
 # - SIGTERM: "logging stopped", no sanitizer report.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/daemon_lib.sh"
+. "$(dirname "$0")/plugin_lib.sh"
 
 SOL_DIR=$TESTS_DIR/sol
-PEER_PID=
 BG_PIDS=""
 D_SIMS=""
 cleanup() {
@@ -31,77 +34,14 @@ cleanup() {
 		wait "$p" 2>/dev/null
 	done
 	sim_stop
-	if [ -n "$PEER_PID" ]; then
-		kill -TERM "$PEER_PID" 2>/dev/null
-		wait "$PEER_PID" 2>/dev/null
-	fi
+	sol_peer_stop
 	d_cleanup
 }
 trap cleanup EXIT
 d_setup
+. "$(dirname "$0")/sol_lib.sh"
 LOG=$W/archive/console/t1.log
-S=$W/script
-mkdir -p "$S"
 
-# console data of the logs (in order) to FILE; markers on stdout
-conlog() {
-	_cd=$1
-	shift
-	python3 "$SOL_DIR/conlog.py" --data "$_cd" "$@"
-}
-# the logs' console bytes equal everything the serial port sent
-log_is_tx() {
-	conlog "$W/data.bin" "$@" >"$W/marks.txt" || return 1
-	cmp -s "$W/data.bin" "$W/tx.bin"
-}
-# why not, for a failure
-log_vs_tx() {
-	conlog "$W/data.bin" "$@" >"$W/marks.txt"
-	python3 - "$W/data.bin" "$W/tx.bin" <<'PY'
-import sys
-a = open(sys.argv[1], "rb").read()
-b = open(sys.argv[2], "rb").read()
-n = min(len(a), len(b))
-i = next((k for k in range(n) if a[k] != b[k]), n)
-print("# log %d console bytes, serial port sent %d; same for the first %d;"
-      " log %r, sent %r" % (len(a), len(b), i, a[i:i + 30], b[i:i + 30]))
-PY
-}
-# send N FILE: the serial port sends FILE (paced); wait until sent
-NSEND=0
-send_file() {
-	NSEND=$((NSEND + 1))
-	cp "$1" "$S/tmp"
-	mv "$S/tmp" "$S/send.$NSEND"
-	wait_for 120 test -e "$S/sent.$NSEND"
-}
-# mkpayload FILE SEED KB: console-like lines plus binary and long ones
-mkpayload() {
-	python3 - "$1" "$2" "$3" <<'PY'
-import random, sys
-r = random.Random(int(sys.argv[2]))
-out = bytearray()
-while len(out) < int(sys.argv[3]) * 1024:
-    k = r.randrange(10)
-    if k == 0:
-        out += bytes(r.randrange(1, 255) for _ in range(r.randrange(1, 80)))
-    elif k == 1:
-        out += b"x" * r.randrange(600, 2000) + b"\r\n"
-    elif k == 2:
-        out += b"no carriage return %d\n" % r.randrange(10**6)
-    else:
-        out += b"[%8.3f] line %d\tof the console\r\n" % (
-            r.random() * 100, r.randrange(10**6))
-open(sys.argv[1], "wb").write(out)
-PY
-}
-# connections the sim made to the serial port (at start, at activation)
-accepts() {
-	cat "$S/accepts" 2>/dev/null || echo 0
-}
-accepts_ge() {
-	[ "$(accepts)" -ge "$1" ]
-}
 marks() {
 	conlog "$W/data.bin" "$@" >"$W/marks.txt" 2>/dev/null
 	cut -d' ' -f2- "$W/marks.txt"
@@ -113,14 +53,7 @@ ttarget() {
 	d_health t1 "$1"
 }
 
-python3 "$SOL_DIR/serial_peer.py" --port-file "$W/peer.port" --echo \
-    --rx "$W/rx.bin" --tx "$W/tx.bin" --script "$S" --rate 60000 \
-    --for 900 &
-PEER_PID=$!
-wait_for 5 test -s "$W/peer.port" || { not_ok "serial peer up"; exit 1; }
-: >"$W/rx.bin"
-: >"$W/tx.bin"
-SIM_SOL="tcp:127.0.0.1:$(cat "$W/peer.port")"
+sol_peer_start || { not_ok "serial peer up"; exit 1; }
 SIM_RUNDIR=$W/sim
 mkdir -p "$SIM_RUNDIR"
 sim_start || { not_ok "sim_start with SOL"; exit 1; }
@@ -164,6 +97,29 @@ check "both logged with their pattern" grep -q \
     "$W/d.log"
 check_eq "bytes counted in the store" "$(ttarget console.bytes)" \
     "$(stat -c %s "$W/tx.bin")"
+p_state "check_bmc_console: the Oops is a recent console event" 2 \
+    '^BMC CONSOLE CRITICAL - 1 console, 1 with a recent event: t1: console event [0-9]+ s ago, pattern "\^Oops: ": Oops: 0002 \[#1\]' \
+    check_bmc_console
+p_state "check_bmc_console --max-age 1: OK once it is older" 0 \
+    '^BMC CONSOLE OK - 1 console, 0 with a recent event' \
+    check_bmc_console --max-age 1
+check "perfdata: the events and gaps counters" \
+    grep -q "| 't1 events'=2c;;;0; 't1 gaps'=0c;;;0;" "$W/p.out"
+
+# ---- the event rate: 10 a minute, the rest counted ----
+python3 -c 'import sys
+for i in range(15):
+    sys.stdout.write("Oops: burst %d\r\n" % i)' >"$W/burst"
+send_file "$W/burst" || not_ok "serial port sent the burst"
+check "the burst logged byte for byte" wait_for 30 log_is_tx "$LOG"
+ev=$(ttarget console.events)
+sup=$(ttarget console.events_suppressed)
+# 2 events came before within the minute, unless a slow machine took
+# longer than that since the first: then the window started again
+check_eq "15 matching lines: events + suppressed = 2 + 15, at least 5 suppressed" \
+    "$((ev + sup)) $([ "$sup" -ge 5 ] && echo 5+)" "17 5+"
+check_eq "one log line per event, none for the suppressed" \
+    "$(grep -c 'pattern "^Oops: ": Oops: burst' "$W/d.log")" "$((ev - 2))"
 
 # ---- clients attach and detach while the console is logged ----
 # (exec: started with &, $! is the client itself)
@@ -318,11 +274,12 @@ check "the BMC gone: 'disconnected' in the log" \
     wait_for 60 grep -q '# bmcwatch: disconnected' "$LOG"
 check_eq "targets: console not connected" "$(ttarget console.connected)" \
     False
-(cd "$SIM_RUNDIR" && exec ipmi_sim -c lan.conf -f sim.emu -p -n \
-    </dev/null >sim2.log 2>&1) &
-SIM_PID=$!
-check "the sim answers again on its port" \
-    wait_for 30 sim_ipmitool -N 1 -R 1 raw 6 1
+p_state "check_bmc_console: a console not connected is a WARNING" 1 \
+    '^BMC CONSOLE WARNING - 1 console, 0 with a recent event: t1: console not connected: ' \
+    check_bmc_console --max-age 1
+p_state "check_bmc_console --disconnected-ok: OK" 0 '^BMC CONSOLE OK' \
+    check_bmc_console --max-age 1 --disconnected-ok
+check "the sim answers again on its port" sim_again
 check "reconnected: a gap, then 'connected' again" \
     wait_for 60 bash -c "[ \"\$(grep -c '# bmcwatch: connected' '$LOG')\" -ge 1 ]"
 check "the gap is said with its length" \

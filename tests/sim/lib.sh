@@ -16,6 +16,9 @@
 #   sim_start [EMU]       start ipmi_sim on EMU (default $SIM_DIR/bmc.emu;
 #                         EMU's SDR source is ${EMU%.emu}.sdrs if it exists)
 #   sim_stop              SIGTERM the sim, SIGKILL after ~3 s, remove run dir
+#   sim_again             after sim_stop, with a caller's SIM_RUNDIR (kept):
+#                         the sim started again there, on the same ports;
+#                         0 once it answers (bounded by SIM_START_TIMEOUT)
 #   sim_cmd "CMD"         one ipmi_sim_cmd(5) console command; prints its
 #                         output; non-zero if the sim answered with "**..."
 #   sim_set_value NUM RAW [GEN_EVENT]      sensor_set_value on MC 0x20 LUN 0
@@ -338,6 +341,22 @@ sim_stop() {
 		_sim_own_rundir=
 	fi
 	return 0
+}
+
+sim_again() {
+	(cd "$SIM_RUNDIR" && exec ipmi_sim -c lan.conf -f sim.emu -p -n \
+		</dev/null >>sim.log 2>&1) &
+	SIM_PID=$!
+	echo "$SIM_PID" >"$SIM_RUNDIR/sim.pid"
+	export SIM_PID
+	_sim_n=0
+	while [ "$_sim_n" -lt $((${SIM_START_TIMEOUT:-30} * 10)) ]; do
+		kill -0 "$SIM_PID" 2>/dev/null || return 1
+		sim_ipmitool -N 1 -R 1 raw 6 1 >/dev/null 2>&1 && return 0
+		_sim_n=$((_sim_n + 1))
+		sleep 0.1
+	done
+	return 1
 }
 
 sim_cmd() {
