@@ -114,9 +114,13 @@ $(BUILD)/bmcwatchd: $(BUILD)/obj/$(DAEMON_MAIN:.c=.o) $(BUILD)/libbmcwatch.a
 
 # a plugin starts for every check: --as-needed keeps libcrypto (which
 # no plugin object uses) from being loaded each time
-$(BUILD)/check_bmc_%: $(BUILD)/obj/plugins/check_bmc_%.o $(BUILD)/libbmcwatch.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libbmcwatch.a -Wl,--as-needed \
-	    $(LDLIBS)
+# remote mode (-H): plugins/psrc_snmp.c and the SNMP client
+# agent/snmp/snmpget.c, with net-snmp's client library only
+PLUGIN_SNMP_OBJS = $(BUILD)/obj/plugins/psrc_snmp.o \
+	   $(BUILD)/obj/agent/snmp/snmpget.o
+$(BUILD)/check_bmc_%: $(BUILD)/obj/plugins/check_bmc_%.o $(PLUGIN_SNMP_OBJS) $(BUILD)/libbmcwatch.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(PLUGIN_SNMP_OBJS) \
+	    $(BUILD)/libbmcwatch.a -Wl,--as-needed -lnetsnmp $(LDLIBS)
 $(BUILD)/bmcwatch-snmp: $(BUILD)/obj/$(SNMP_MAIN:.c=.o) $(BUILD)/libbmcwatch.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/obj/$(SNMP_MAIN:.c=.o) \
 	    $(BUILD)/libbmcwatch.a $(SNMP_LIBS) $(LDLIBS)

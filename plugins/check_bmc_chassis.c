@@ -137,6 +137,9 @@ main(int argc, char **argv)
 		(void)snprintf(faults + off, sizeof(faults) - off, "%s%s",
 		    nfault++ ? ", " : "", flags[i].words);
 	}
+	/* the front panel lockout is no fault: said, never alarmed */
+	if (pjson_bool(doc, "front_panel_lockout", 0))
+		fprintf(out.lng, "OK: front panel lockout active\n");
 	np_out_summary(&out, "system power %s%s%s%s%s", power,
 	    strcmp(expect, "any") != 0 && strcmp(power, expect) != 0 ?
 	    " (expected " : "", strcmp(expect, "any") != 0 &&

@@ -2,8 +2,9 @@
  * check_bmc_watchdog: the BMC watchdog timer and bmcwatchd's heartbeat.
  * OK when the timer is armed as the daemon's watchdog block says (or,
  * without one, as --expect says), the last reset is younger than twice
- * its interval, no expiration flag is set, and no health check holds the
- * resets back.
+ * its interval, the timer has not expired since the daemon started (the
+ * daemon counts each expiry it sees: a new expiration flag, or the timer
+ * stopped at zero), and no health check holds the resets back.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -22,7 +23,8 @@ static const char usage[] =
 "\n"
 "CRITICAL: the heartbeat stopped (no reset for twice its interval), a\n"
 "health check holds the resets back (the BMC will act), the timer has\n"
-"expired (an expiration flag is set), or it runs while --expect stopped\n"
+"expired since the daemon started (a restart of the daemon, after\n"
+"`bmcwatch watchdog clear', makes it OK), or it runs while --expect stopped\n"
 "or is stopped while the daemon's watchdog block (or --expect armed)\n"
 "wants it armed.  WARNING: the daemon refused to take over a watchdog\n"
 "owned by something else.\n"
@@ -59,7 +61,7 @@ main(int argc, char **argv)
 	char words[600] = "";
 	size_t i, off;
 	int ch, running;
-	double age = -1, interval = 0, zero = 0;
+	double age = -1, interval = 0, zero = 0, nexp;
 
 	psrc_opts_init(&o, LABEL);
 	while ((ch = getopt_long(argc, argv, PSRC_SHORTOPTS, longopts,
@@ -91,20 +93,30 @@ main(int argc, char **argv)
 	(void)snprintf(words, sizeof(words), "timer %s (%s, action %s)",
 	    running ? "running" : "stopped", pjson_str(wdt, "timer_use_text",
 	    "?"), pjson_str(wdt, "action_text", "?"));
+	/* an expiry since the daemon started (it counts each one it
+	 * sees); flags left from before are only reported */
 	flags = pjson_get(wdt, "expiration_flags");
-	if (pjson_len(flags) > 0) {
+	nexp = pjson_num(wdt, "expiries", 0);
+	if (nexp > 0) {
 		out.state = NP_CRITICAL;
-		fprintf(out.lng, "CRITICAL: expired: ");
+		fprintf(out.lng, "CRITICAL: the timer expired %.0f time%s "
+		    "since the daemon started, last at %s (expiration "
+		    "flags: ", nexp, nexp == 1 ? "" : "s",
+		    pjson_str(wdt, "last_expiry", "?"));
+		off = strlen(words);
+		(void)snprintf(words + off, sizeof(words) - off,
+		    "; expired since the daemon started");
+	} else if (pjson_len(flags) > 0)
+		fprintf(out.lng, "OK: no expiry since the daemon started "
+		    "(expiration flags from before: ");
+	if (nexp > 0 || pjson_len(flags) > 0) {
 		for (i = 0; i < pjson_len(flags); i++) {
 			const struct pjson *f = pjson_at(flags, i);
 
 			fprintf(out.lng, "%s%s", i ? ", " : "",
 			    f->type == PJSON_STR ? f->str : "?");
 		}
-		fprintf(out.lng, " (the expiration flags are set)\n");
-		off = strlen(words);
-		(void)snprintf(words + off, sizeof(words) - off,
-		    "; expired");
+		fprintf(out.lng, "%s)\n", pjson_len(flags) ? "" : "none");
 	}
 	if (hb != NULL) {
 		hbstate = pjson_str(hb, "state", "");

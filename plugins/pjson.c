@@ -47,6 +47,15 @@ pjson_new_num(double x)
 }
 
 struct pjson *
+pjson_new_bool(int b)
+{
+	struct pjson *v = pjson_new(PJSON_BOOL);
+
+	v->num = b != 0;
+	return v;
+}
+
+struct pjson *
 pjson_new_str(const char *s)
 {
 	struct pjson *v = pjson_new(PJSON_STR);

@@ -58,6 +58,7 @@ int		 pjson_bool(const struct pjson *, const char *key, int def);
  * added); pjson_add takes kid (key copied; NULL inside arrays) */
 struct pjson	*pjson_new(enum pjson_type);
 struct pjson	*pjson_new_num(double);
+struct pjson	*pjson_new_bool(int);
 struct pjson	*pjson_new_str(const char *);
 struct pjson	*pjson_add(struct pjson *parent, const char *key,
 		    struct pjson *kid);

@@ -2,6 +2,7 @@
  * Sources and common options of the plugins (psrc.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "ctl.h"
 #include "ctl_client.h"
+#include "fileio.h"
 #include "psrc.h"
 
 const char psrc_common_help[] =
@@ -227,6 +229,7 @@ void
 psrc_open(struct psrc *s, const struct psrc_opts *o)
 {
 	struct sigaction sa;
+	char err[600];
 
 	memset(s, 0, sizeof(*s));
 	s->o = *o;
@@ -243,14 +246,21 @@ psrc_open(struct psrc *s, const struct psrc_opts *o)
 		s->ops = &psrc_sock_ops;
 		return;
 	}
-	if (&psrc_snmp_ops == NULL)
+	if (&psrc_snmp_ops == NULL || psrc_snmp_init == NULL)
 		psrc_die(o, "-H %s: remote mode (SNMP) is not built into this "
-		    "plugin (needs agent/snmp/plugin_snmp.c and net-snmp)",
+		    "plugin (needs plugins/psrc_snmp.c and net-snmp)",
 		    o->host);
 	if (o->community_file == NULL && o->v3_file == NULL)
 		psrc_die(o, "-H %s: give -C COMMUNITY-FILE (v2c) or --v3-file "
 		    "FILE (v3)", o->host);
+	if (o->community_file != NULL && o->v3_file != NULL)
+		psrc_die(o, "-H %s: -C and --v3-file: give one of them",
+		    o->host);
 	s->ops = &psrc_snmp_ops;
+	if (psrc_snmp_init(s, err, sizeof(err)) != 0) {
+		psrc_close(s);
+		psrc_die(o, "-H %s: %s", o->host, err);
+	}
 }
 
 void
@@ -285,4 +295,188 @@ psrc_fetch(struct psrc *s, enum psrc_item it, struct np_out *out,
 	    s->o.stale_critical ? NP_CRITICAL : NP_UNKNOWN;
 	np_out_summary(out, "%s", err);
 	return -1;
+}
+
+/* ---- SNMP credentials ------------------------------------------------- */
+
+static int
+psrc_cred_set(char *dst, size_t dstlen, const char *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n >= dstlen)
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			return -1;
+	memcpy(dst, v, n);
+	dst[n] = '\0';
+	return 0;
+}
+
+int
+psrc_cred_parse(const char *buf, size_t len, int v3, const char *file,
+    struct psrc_cred *c, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		int auth;
+		int val;
+	} alg[] = {
+		{ "MD5", 1, SNMPGET_AUTH_MD5 },
+		{ "SHA", 1, SNMPGET_AUTH_SHA },
+		{ "SHA1", 1, SNMPGET_AUTH_SHA },
+		{ "SHA-256", 1, SNMPGET_AUTH_SHA256 },
+		{ "SHA-512", 1, SNMPGET_AUTH_SHA512 },
+		{ "DES", 0, SNMPGET_PRIV_DES },
+		{ "AES", 0, SNMPGET_PRIV_AES },
+		{ "AES128", 0, SNMPGET_PRIV_AES },
+	};
+	size_t pos = 0, line = 0, n, k, i;
+	int have_auth = 0, have_priv = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->version = v3 ? 3 : 2;
+	while (pos < len) {
+		const char *l = buf + pos, *eq;
+		const char *nl = memchr(l, '\n', len - pos);
+
+		n = nl != NULL ? (size_t)(nl - l) : len - pos;
+		pos += n + (nl != NULL);
+		line++;
+		if (n > 0 && l[n - 1] == '\r')
+			n--;
+		if (memchr(l, '\0', n) != NULL) {
+			(void)snprintf(err, errlen, "%s:%zu: a NUL byte", file,
+			    line);
+			goto fail;
+		}
+		if (!v3) {
+			if (psrc_cred_set(c->community, sizeof(c->community),
+			    l, n) != 0) {
+				(void)snprintf(err, errlen, "%s:%zu: the "
+				    "community must be 1 to %zu printable "
+				    "characters", file, line,
+				    sizeof(c->community) - 1);
+				goto fail;
+			}
+			return 0;
+		}
+		while (n > 0 && (l[0] == ' ' || l[0] == '\t')) {
+			l++;
+			n--;
+		}
+		if (n == 0 || l[0] == '#')
+			continue;
+		eq = memchr(l, '=', n);
+		if (eq == NULL) {
+			(void)snprintf(err, errlen, "%s:%zu: expected "
+			    "key=value", file, line);
+			goto fail;
+		}
+		k = (size_t)(eq - l);
+		eq++;
+		n -= k + 1;
+#define KEY(s)	(k == sizeof(s) - 1 && memcmp(l, s, k) == 0)
+		if (KEY("user")) {
+			if (psrc_cred_set(c->user, sizeof(c->user), eq, n)) {
+				(void)snprintf(err, errlen, "%s:%zu: user: 1 "
+				    "to %zu printable characters", file, line,
+				    sizeof(c->user) - 1);
+				goto fail;
+			}
+		} else if (KEY("authpass") || KEY("privpass")) {
+			char *d = KEY("authpass") ? c->authpass : c->privpass;
+
+			if (n < 8 || psrc_cred_set(d, sizeof(c->authpass), eq,
+			    n)) {
+				(void)snprintf(err, errlen, "%s:%zu: %.*s: 8 "
+				    "to %zu printable characters", file, line,
+				    (int)k, l, sizeof(c->authpass) - 1);
+				goto fail;
+			}
+		} else if (KEY("auth") || KEY("priv")) {
+			int isauth = KEY("auth");
+
+			for (i = 0; i < sizeof(alg) / sizeof(alg[0]); i++)
+				if (alg[i].auth == isauth &&
+				    strlen(alg[i].name) == n &&
+				    strncasecmp(alg[i].name, eq, n) == 0)
+					break;
+			if (i == sizeof(alg) / sizeof(alg[0])) {
+				(void)snprintf(err, errlen, "%s:%zu: %s: '%.*s'"
+				    " is not %s", file, line, isauth ? "auth" :
+				    "priv", (int)(n > 32 ? 32 : n), eq, isauth ?
+				    "MD5, SHA, SHA-256 or SHA-512" :
+				    "DES or AES");
+				goto fail;
+			}
+			if (isauth) {
+				c->auth = (enum snmpget_auth)alg[i].val;
+				have_auth = 1;
+			} else {
+				c->priv = (enum snmpget_priv)alg[i].val;
+				have_priv = 1;
+			}
+		} else {
+			(void)snprintf(err, errlen, "%s:%zu: unknown key "
+			    "'%.*s' (user, auth, authpass, priv, privpass)",
+			    file, line, (int)(k > 32 ? 32 : k), l);
+			goto fail;
+		}
+#undef KEY
+	}
+	if (!v3) {
+		(void)snprintf(err, errlen, "%s: empty: the first line is the "
+		    "community", file);
+		goto fail;
+	}
+	if (c->user[0] == '\0') {
+		(void)snprintf(err, errlen, "%s: no user= line", file);
+		goto fail;
+	}
+	if (have_auth != (c->authpass[0] != '\0')) {
+		(void)snprintf(err, errlen, "%s: auth= and authpass= go "
+		    "together", file);
+		goto fail;
+	}
+	if (have_priv != (c->privpass[0] != '\0') || (have_priv &&
+	    !have_auth)) {
+		(void)snprintf(err, errlen, "%s: priv= needs privpass= and "
+		    "auth=", file);
+		goto fail;
+	}
+	return 0;
+fail:
+	explicit_bzero(c, sizeof(*c));
+	return -1;
+}
+
+int
+psrc_cred_read(const char *path, int v3, struct psrc_cred *c, char *err,
+    size_t errlen)
+{
+	char buf[PSRC_CRED_FILE_MAX + 1];
+	ssize_t n;
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = fileio_read_all(fd, buf, sizeof(buf));
+	(void)close(fd);
+	if (n < 0) {
+		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((size_t)n > PSRC_CRED_FILE_MAX) {
+		explicit_bzero(buf, sizeof(buf));
+		(void)snprintf(err, errlen, "%s: longer than %d bytes", path,
+		    PSRC_CRED_FILE_MAX);
+		return -1;
+	}
+	rc = psrc_cred_parse(buf, (size_t)n, v3, path, c, err, errlen);
+	explicit_bzero(buf, sizeof(buf));
+	return rc;
 }

@@ -7,9 +7,10 @@
  *
  *	socket	(default) bmcwatchd's control socket, -S PATH: no root, no
  *		BMC session; the answers come from the daemon's memory.
- *	snmp	-H HOST: BMCWATCH-MIB over SNMP, read by the client in
- *		agent/snmp/plugin_snmp.c (the only net-snmp code a plugin
- *		links); a plugin built without it says so (UNKNOWN).
+ *	snmp	-H HOST: BMCWATCH-MIB over SNMP (plugins/psrc_snmp.c),
+ *		read by the client in agent/snmp/snmpget.c (the only
+ *		net-snmp code a plugin links); a plugin built without
+ *		them says so (UNKNOWN).
  *
  * Also the options every plugin shares, and the failure rules of the
  * guidelines: no daemon, an unreachable BMC or stale data are UNKNOWN
@@ -22,6 +23,7 @@
 
 #include "np.h"
 #include "pjson.h"
+#include "snmp/snmpget.h"
 
 #ifndef BMCWATCH_VERSION
 #define BMCWATCH_VERSION	"0.1"
@@ -75,8 +77,40 @@ struct psrc {
 	void		*priv;
 };
 
-/* the SNMP source, when linked in (agent/snmp/plugin_snmp.c) */
+/* the SNMP source, when linked in (plugins/psrc_snmp.c): its ops, and
+ * its set-up (the credentials read): 0, or -1 with the reason */
 extern const struct psrc_ops psrc_snmp_ops __attribute__((weak));
+int		 psrc_snmp_init(struct psrc *, char *err, size_t errlen)
+		    __attribute__((weak));
+
+/*
+ * SNMP credentials, from a file (never from argv):
+ *	-C FILE		v2c: the community is the first line
+ *	--v3-file FILE	v3: "key=value" lines, '#' comments, blank lines:
+ *			user=NAME (required), auth=MD5|SHA|SHA-256|SHA-512,
+ *			authpass=..., priv=DES|AES, privpass=...
+ *			(auth needs authpass, priv needs auth and privpass;
+ *			passphrases at least 8 characters)
+ */
+#define PSRC_CRED_FILE_MAX	4096
+struct psrc_cred {
+	int		 version;	/* 2 or 3 */
+	char		 community[256];
+	char		 user[64];
+	enum snmpget_auth auth;
+	char		 authpass[256];
+	enum snmpget_priv priv;
+	char		 privpass[256];
+};
+
+/* buf (len bytes, the contents of file) into c: 0, or -1 with
+ * "FILE:LINE: reason" in err (never a secret) */
+int		 psrc_cred_parse(const char *buf, size_t len, int v3,
+		    const char *file, struct psrc_cred *c, char *err,
+		    size_t errlen);
+/* the same from the file (at most PSRC_CRED_FILE_MAX bytes) */
+int		 psrc_cred_read(const char *path, int v3, struct psrc_cred *,
+		    char *err, size_t errlen);
 
 /*
  * Common options for getopt_long: the short ones are PSRC_SHORTOPTS,

@@ -967,6 +967,18 @@ ctl_answer(struct store *s, const struct ctl_req *r, uint64_t now,
 		if (r->json) {
 			jsonw_obj_begin(&o.j, NULL);
 			shape_wdt_json(&o.j, &t->wdt);
+			/* expiries the daemon saw (store_set_wdt), for
+			 * check_bmc_watchdog's "none since it started" */
+			json_int(&o.j, "expiries",
+			    (long long)t->ev_count[STORE_EV_WATCHDOG]);
+			if (t->ev_count[STORE_EV_WATCHDOG] > 0) {
+				char tm[40];
+
+				ctl_iso(t->ev_wall_ms[STORE_EV_WATCHDOG], tm,
+				    sizeof(tm));
+				json_str(&o.j, "last_expiry", tm);
+			} else
+				json_null(&o.j, "last_expiry");
 			ctl_tail(&o.j, t, &t->wdt_t, t->chassis_interval_s,
 			    now);
 			jsonw_obj_end(&o.j);

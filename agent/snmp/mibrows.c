@@ -744,7 +744,8 @@ mr_wdt_row(FILE *f, const struct store_target *t)
 	mr_u(f, BMCW_WATCHDOG_LAST_EXPIRY, WIRE_UNSIGNED,
 	    mr_secs(t->ev_wall_ms[STORE_EV_WATCHDOG]));
 	mr_int(f, BMCW_WATCHDOG_HEARTBEAT, mr_hb_state(&t->hb));
-	mr_u(f, BMCW_WATCHDOG_HB_INTERVAL, WIRE_UNSIGNED, 0);
+	mr_u(f, BMCW_WATCHDOG_HB_INTERVAL, WIRE_UNSIGNED, t->hb.enabled ?
+	    t->hb.interval_ms : 0);
 	mr_u(f, BMCW_WATCHDOG_LAST_RESET, WIRE_UNSIGNED,
 	    t->hb.kicks > 0 ? mr_secs(t->hb.stamp.when.wall_ms) : 0);
 	mr_u(f, BMCW_WATCHDOG_RESETS, WIRE_COUNTER, t->hb.kicks);

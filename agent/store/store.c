@@ -642,10 +642,18 @@ store_set_wdt(struct store *s, struct store_target *t,
 	    tm->expired || t->wdt.initial != tm->initial;
 	char text[128];
 
+	/* an expiry since the last poll: a new expiration flag, or (its
+	 * flag still set from an earlier one) the timer that ran is now
+	 * stopped at a zero countdown.  Flags already set at the first
+	 * poll are from before the daemon started: not counted. */
+	int again = had && t->wdt.running && !tm->running &&
+	    tm->has_present && tm->present == 0 && tm->use <= 7 &&
+	    (tm->expired & (1u << tm->use)) != 0;
+
 	t->wdt = *tm;
 	t->have_wdt = 1;
 	store_stamp_set(&t->wdt_t, w, changed);
-	if (had && (tm->expired & ~was) != 0) {
+	if (had && ((tm->expired & ~was) != 0 || again)) {
 		(void)snprintf(text, sizeof(text), "watchdog expired (%s, "
 		    "action %s)", wdt_use_name(tm->use),
 		    wdt_action_name(tm->action));

@@ -3,9 +3,12 @@
  * daemon's answers, and the range parser (plugins/np.c) on the same
  * bytes.  What parses must hold together: every container's children
  * are there, strings are NUL-terminated, members have names, and the
- * depth bound holds.  A refusal must say where.  Seeds: the daemon's
- * answers (sensors, sel, chassis, watchdog, targets) and broken ones
- * (tests/fuzz/corpus/pjson/).
+ * depth bound holds.  A refusal must say where.  The same bytes as an
+ * SNMP credentials file (psrc_cred_parse, -C and --v3-file): accepted,
+ * every field is a bounded string and v3 has a user; refused, a
+ * message and nothing left behind.  Seeds: the daemon's answers
+ * (sensors, sel, chassis, watchdog, targets), broken ones and
+ * credentials files (tests/fuzz/corpus/pjson/).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 #include "fuzz.h"
 #include "np.h"
 #include "pjson.h"
+#include "psrc.h"
 
 static void
 must(int cond)
@@ -48,6 +52,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	char err[160], s[64];
 	struct pjson *v;
 	struct np_range r;
+	struct psrc_cred c;
+	int v3;
 
 	err[0] = '\0';
 	v = pjson_parse((const char *)data, len, err, sizeof(err));
@@ -56,6 +62,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	else
 		must(strstr(err, "at byte") != NULL);
 	pjson_free(v);
+	for (v3 = 0; v3 < 2; v3++) {
+		err[0] = '\0';
+		if (psrc_cred_parse((const char *)data, len, v3, "f", &c, err,
+		    sizeof(err)) == 0) {
+			must(strlen(c.community) < sizeof(c.community));
+			must(strlen(c.user) < sizeof(c.user));
+			must(strlen(c.authpass) < sizeof(c.authpass));
+			must(strlen(c.privpass) < sizeof(c.privpass));
+			must(v3 ? c.user[0] != '\0' : c.community[0] != '\0');
+		} else
+			must(strncmp(err, "f:", 2) == 0 && c.user[0] == '\0');
+	}
 	if (len < sizeof(s)) {
 		memcpy(s, data, len);
 		s[len] = '\0';

@@ -53,6 +53,10 @@ with one datagram "ok ..." or "err ..."):
     rakp4bad        RAKP 4's integrity check value wrong
     downgrade       Open Session answered with algorithms "none"
   seladd N          add N SEL entries (system event records)
+  chassis XX XX XX [XX]   Get Chassis Status answers these bytes from now
+                    on (IPMI v2.0 section 28.2: current power state,
+                    last power event, misc. chassis state, front panel);
+                    default 01 00 00 00
   stats             answer with the counters as JSON
 
 Standard library plus python3-cryptography (AES).  Test code: bounded
@@ -138,6 +142,7 @@ class BMC:
         self.mode = "good"
         self.arg = None
         self.turn = 0
+        self.chassis = bytes([0x01, 0x00, 0x00, 0x00])
         self.sessions = {}
         self.next_sid = 0x7a000001
         self.later = []			# (time, n, packet, addr)
@@ -505,7 +510,7 @@ class BMC:
                 return 0, bytes([0x04, 0x00, 0x00, 0x00, 0x64, 0x00,
                                  0x64, 0x00])
         elif netfn == 0x00 and cmd == 0x01:
-            return 0, bytes([0x01, 0x00, 0x00, 0x00])
+            return 0, self.chassis
         elif netfn == 0x04 and cmd == 0x2d:
             self.c["sensor_reads"] += 1
             return 0, bytes([0x40, 0xc0, 0x00, 0x80])
@@ -712,6 +717,12 @@ class BMC:
         elif w[0] == "seladd" and len(w) == 2:
             self.add_sel(int(w[1]))
             rsp = "ok %d" % len(self.sel)
+        elif w[0] == "chassis" and len(w) in (4, 5):
+            try:
+                self.chassis = bytes(int(x, 16) & 0xff for x in w[1:])
+                rsp = "ok chassis %s" % self.chassis.hex()
+            except ValueError:
+                rsp = "err chassis: hex bytes"
         elif w[0] == "stats":
             c = dict(self.c)
             c["mode"] = self.mode

@@ -5,8 +5,10 @@
 #   chassis: power on OK; powered off: CRITICAL (WARNING with
 #     --power-mismatch warning, OK with --power off); on again: OK;
 #   watchdog: no watchdog block: a stopped timer OK, CRITICAL with
-#     --expect armed; a timer set to expire: CRITICAL once the expiration
-#     flag is read; cleared: OK; another owner's heartbeat: the daemon
+#     --expect armed; a timer set to expire: CRITICAL (expired since the
+#     daemon started), still after a clear; a fresh daemon: OK; a flag
+#     left from before the start: OK (named); the timer expiring again
+#     with that flag still set: CRITICAL; another owner's heartbeat: the daemon
 #     refuses it, WARNING; the daemon's own heartbeat armed: OK with the
 #     heartbeat's age in perfdata; its health check failing (resets
 #     withheld): CRITICAL naming it; passing again: OK;
@@ -71,10 +73,51 @@ p_state "--expect armed" 2 '^BMC WATCHDOG CRITICAL - timer stopped' \
 bw watchdog set --timeout 1 --action none >/dev/null 2>&1 &&
     bw watchdog reset >/dev/null 2>&1 || not_ok "set the timer to expire"
 p_state "the timer expired: CRITICAL" 2 \
-    '^BMC WATCHDOG CRITICAL - timer stopped \(.*\); expired' check_bmc_watchdog $T
-check "the long output names the flag" grep -q '^CRITICAL: expired: ' "$W/p.out"
+    '^BMC WATCHDOG CRITICAL - timer stopped \(.*\); expired since the daemon started' \
+    check_bmc_watchdog $T
+# lo_has REGEX ARGS...: check_bmc_watchdog's output has a line matching
+lo_has() {
+	_lre=$1
+	shift
+	plug check_bmc_watchdog "$@"
+	grep -Eq "$_lre" "$W/p.out"
+}
+check "the long output: one expiry, when, the flag" wait_for 20 lo_has \
+    '^CRITICAL: the timer expired 1 time since the daemon started, last at [0-9T:-]+Z \(expiration flags: sms-os\)$' \
+    $T
 bw watchdog clear >/dev/null 2>&1
-p_state "flags cleared: OK" 0 '^BMC WATCHDOG OK - timer stopped' check_bmc_watchdog $T
+p_state "flags cleared: still CRITICAL (it expired since the start)" 2 \
+    '^BMC WATCHDOG CRITICAL - timer stopped \(.*\); expired since' \
+    check_bmc_watchdog $T
+d_stop
+d_start "$W/d.conf" || exit 1
+p_state "a fresh daemon after the clear: OK" 0 \
+    '^BMC WATCHDOG OK - timer stopped \(.*\) \|' check_bmc_watchdog $T
+check "no expiration line" sh -c "! grep -q expir '$W/p.out'"
+# expired, then a fresh daemon: the flag is from before it, OK
+bw watchdog set --timeout 1 --action none >/dev/null 2>&1 &&
+    bw watchdog reset >/dev/null 2>&1 || not_ok "set the timer to expire"
+p_state "expired again" 2 '^BMC WATCHDOG CRITICAL - .*; expired since' \
+    check_bmc_watchdog $T
+d_stop
+d_start "$W/d.conf" || exit 1
+p_state "a fresh daemon, the flag left set: OK" 0 \
+    '^BMC WATCHDOG OK - timer stopped' check_bmc_watchdog $T
+check "the long output calls the flag old" wait_for 20 lo_has \
+    '^OK: no expiry since the daemon started \(expiration flags from before: sms-os\)$' \
+    $T
+# the flag still set, the timer expires once more: no new flag, but
+# the timer that ran stopped at zero: counted (only that rule can count
+# it: no new flag appears)
+bw watchdog set --timeout 6 --action none --no-clear >/dev/null 2>&1 &&
+    bw watchdog reset >/dev/null 2>&1 || not_ok "set the timer, flags kept"
+p_state "expired with its flag already set: CRITICAL" 2 \
+    '^BMC WATCHDOG CRITICAL - timer stopped \(.*\); expired since the daemon started' \
+    check_bmc_watchdog $T
+bw watchdog clear >/dev/null 2>&1
+d_stop
+d_start "$W/d.conf" || exit 1
+check "A up again" wait_for 20 d_state a up
 
 # --- agent -------------------------------------------------------------------
 p_state "agent: a up" 0 '^BMC AGENT OK - bmcwatchd: 1 of 1 target up \| ' \

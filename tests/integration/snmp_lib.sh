@@ -4,9 +4,9 @@
 #   snmp_setup          $S (a short directory for the AgentX socket),
 #                       SNMP_PORT, TRAP_PORT (free UDP ports), client
 #                       environment that reads no system file
-#   snmpd_start         the test snmpd (tests/snmp/snmpd.conf.in), ready
-#                       when its AgentX socket exists and a GET answers;
-#                       SNMPD_PID
+#   snmpd_start         the test snmpd (tests/snmp/snmpd.conf.in, plus the
+#                       lines in $SNMPD_EXTRA if set), ready when its
+#                       AgentX socket exists and a GET answers; SNMPD_PID
 #   snmpd_stop          SIGTERM, bounded wait, SIGKILL
 #   snmptrapd_start     snmptrapd logging to $S/traps.log; TRAPD_PID
 #   snmptrapd_stop
@@ -33,6 +33,7 @@ snmpd_start() {
 	sed -e "s|@DIR@|$S|g" -e "s|@PORT@|$SNMP_PORT|g" \
 	    -e "s|@TPORT@|$TRAP_PORT|g" "$TESTS_DIR/snmp/snmpd.conf.in" \
 	    >"$S/snmpd.conf"
+	[ -n "${SNMPD_EXTRA:-}" ] && printf '%s\n' "$SNMPD_EXTRA" >>"$S/snmpd.conf"
 	SNMP_PERSISTENT_DIR=$S/persist /usr/sbin/snmpd -f -Lf "$S/snmpd.log" \
 	    -C -c "$S/snmpd.conf" -p "$S/snmpd.pid" -I -smux \
 	    >>"$S/snmpd.out" 2>&1 &

@@ -4,7 +4,9 @@
  * and what is refused), alerts on both sides of each edge, perfdata
  * items (label quoting and escaping, numbers, empty fields), the state
  * order, the JSON reader (plugins/pjson.c) on the daemon's shapes and
- * on broken input, and the socket source's requests.
+ * on broken input, the socket source's requests, and the SNMP
+ * credentials files (-C, --v3-file): every key, and each refusal naming
+ * FILE:LINE without echoing a secret.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,6 +270,87 @@ test_request(void)
 	CHECK_EQ(psrc_request(PSRC_CHASSIS, "x", req, 10), -1);
 }
 
+/* psrc_cred_parse of a C string; the error in err */
+static int
+cred(const char *s, int v3, struct psrc_cred *c, char *err, size_t len)
+{
+	return psrc_cred_parse(s, strlen(s), v3, "F", c, err, len);
+}
+
+static void
+test_cred(void)
+{
+	struct psrc_cred c;
+	char err[200];
+	size_t i;
+	static const struct {
+		const char *text, *why;
+	} bad[] = {
+		{ "", "F: no user= line" },
+		{ "user=u\nauth=SHA\n", "F: auth= and authpass= go together" },
+		{ "user=u\nauthpass=12345678\n",
+		    "F: auth= and authpass= go together" },
+		{ "user=u\npriv=AES\nprivpass=12345678\n",
+		    "F: priv= needs privpass= and auth=" },
+		{ "user=u\nauth=SHA\nauthpass=12345678\npriv=AES\n",
+		    "F: priv= needs privpass= and auth=" },
+		{ "user=u\nauth=SHA3\n",
+		    "F:2: auth: 'SHA3' is not MD5, SHA, SHA-256 or SHA-512" },
+		{ "user=u\npriv=3DES\n", "F:2: priv: '3DES' is not DES or AES" },
+		{ "# c\n\nuser=u\nauthpass=short77\n",
+		    "F:4: authpass: 8 to 255 printable characters" },
+		{ "user=u\ncommunity=public\n",
+		    "F:2: unknown key 'community' (user, auth, authpass, priv, "
+		    "privpass)" },
+		{ "user\n", "F:1: expected key=value" },
+		{ "user=\n", "F:1: user: 1 to 63 printable characters" },
+		{ "user=a\tb\n", "F:1: user: 1 to 63 printable characters" },
+	};
+
+	/* v2c: the first line, CR LF or not, nothing else looked at */
+	CHECK_EQ(cred("public\r\nsecond\n", 0, &c, err, sizeof(err)), 0);
+	CHECK_EQ(c.version, 2);
+	CHECK_STR(c.community, "public");
+	CHECK_EQ(cred("s3cr=t", 0, &c, err, sizeof(err)), 0);
+	CHECK_STR(c.community, "s3cr=t");
+	CHECK_EQ(cred("", 0, &c, err, sizeof(err)), -1);
+	CHECK_STR(err, "F: empty: the first line is the community");
+	CHECK_EQ(cred("\nx\n", 0, &c, err, sizeof(err)), -1);
+	CHECK_STR(err, "F:1: the community must be 1 to 255 printable "
+	    "characters");
+	CHECK_EQ(psrc_cred_parse("a\0b", 3, 0, "F", &c, err, sizeof(err)),
+	    -1);
+	CHECK_STR(err, "F:1: a NUL byte");
+
+	/* v3: every key, comments, blanks, blanks before a key */
+	CHECK_EQ(cred("# monitoring\n\n  user=nagios\nauth=sha-256\n"
+	    "authpass=auth pass 1\npriv=AES\nprivpass=priv pass 1\n", 1, &c,
+	    err, sizeof(err)), 0);
+	CHECK_EQ(c.version, 3);
+	CHECK_STR(c.user, "nagios");
+	CHECK_EQ(c.auth, SNMPGET_AUTH_SHA256);
+	CHECK_STR(c.authpass, "auth pass 1");
+	CHECK_EQ(c.priv, SNMPGET_PRIV_AES);
+	CHECK_STR(c.privpass, "priv pass 1");
+	CHECK_EQ(cred("user=u\nauth=MD5\nauthpass=12345678", 1, &c, err,
+	    sizeof(err)), 0);
+	CHECK_EQ(c.auth, SNMPGET_AUTH_MD5);
+	CHECK_EQ(c.priv, SNMPGET_PRIV_NONE);
+	CHECK_EQ(cred("user=u\n", 1, &c, err, sizeof(err)), 0);
+	CHECK_EQ(c.auth, SNMPGET_AUTH_NONE);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		CHECK_EQ(cred(bad[i].text, 1, &c, err, sizeof(err)), -1);
+		CHECK_STR(err, bad[i].why);
+		/* refused: nothing half-filled is left */
+		CHECK(c.user[0] == '\0' && c.authpass[0] == '\0');
+	}
+	/* the secret is never in the message */
+	CHECK_EQ(cred("user=u\nauth=SHA\nauthpass=hunter2\n", 1, &c, err,
+	    sizeof(err)), -1);
+	CHECK(strstr(err, "hunter2") == NULL);
+}
+
 int
 main(void)
 {
@@ -284,5 +367,6 @@ main(void)
 	RUN(test_pjson);
 	RUN(test_pjson_refused);
 	RUN(test_request);
+	RUN(test_cred);
 	return harness_end();
 }

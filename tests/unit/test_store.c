@@ -343,6 +343,27 @@ test_chassis_wdt(void)
 	CHECK_EQ(l.levels[1], 2);
 	store_set_wdt(s, t, &wt, &w);	/* the same flag: once */
 	CHECK_EQ(l.n, 2);
+	/* the flag left set, the timer runs and expires again: it stopped
+	 * at zero with its use's flag set, so counted although no flag is
+	 * new; stopped by hand (countdown left) it is not */
+	wt.use = WDT_USE_SMS_OS;
+	wt.has_present = 1;
+	wt.running = 1;
+	wt.present = 50;
+	store_set_wdt(s, t, &wt, &w);
+	wt.running = 0;
+	wt.present = 0;
+	store_set_wdt(s, t, &wt, &w);
+	CHECK_EQ(l.n, 3);
+	CHECK_EQ(l.kinds[2], STORE_EV_WATCHDOG);
+	CHECK_EQ(t->ev_count[STORE_EV_WATCHDOG], 2);
+	wt.running = 1;
+	wt.present = 50;
+	store_set_wdt(s, t, &wt, &w);
+	wt.running = 0;
+	wt.present = 30;
+	store_set_wdt(s, t, &wt, &w);
+	CHECK_EQ(l.n, 3);
 	store_free(s);
 }
 
