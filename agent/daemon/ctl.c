@@ -969,16 +969,16 @@ ctl_answer(struct store *s, const struct ctl_req *r, uint64_t now,
 			shape_wdt_json(&o.j, &t->wdt);
 			/* expiries the daemon saw (store_set_wdt), for
 			 * check_bmc_watchdog's "none since it started" */
-			json_int(&o.j, "expiries",
+			jsonw_int(&o.j, "expiries",
 			    (long long)t->ev_count[STORE_EV_WATCHDOG]);
 			if (t->ev_count[STORE_EV_WATCHDOG] > 0) {
 				char tm[40];
 
 				ctl_iso(t->ev_wall_ms[STORE_EV_WATCHDOG], tm,
 				    sizeof(tm));
-				json_str(&o.j, "last_expiry", tm);
+				jsonw_str(&o.j, "last_expiry", tm);
 			} else
-				json_null(&o.j, "last_expiry");
+				jsonw_null(&o.j, "last_expiry");
 			ctl_tail(&o.j, t, &t->wdt_t, t->chassis_interval_s,
 			    now);
 			jsonw_obj_end(&o.j);
