@@ -74,11 +74,6 @@ PLUGINDIR ?= $(PREFIX)/lib/nagios/plugins
 ifeq ($(NO_CURL),1)
 LIB_SRCS := $(filter-out agent/http/http.c,$(LIB_SRCS))
 CURL_LIBS =
-# agent/util/json.c and jansson both export json_null, json_int ...:
-# harmless when jansson is a shared library (it binds its own), a clash
-# when it is an archive.  Without HTTP jansson's code never runs, so
-# the first definition (ours) may stand.  (To do: rename json.c's API.)
-JANSSON_LIBS += -Wl,--allow-multiple-definition
 else
 LIB_SRCS := $(filter-out agent/http/http_none.c,$(LIB_SRCS))
 endif

@@ -37,6 +37,13 @@ if grep -rlnE '#[[:space:]]*include[[:space:]]*[<"]jansson' agent plugins tests/
 	echo "lint: jansson included outside agent/http/rfjson.c (above)"
 	rc=1
 fi
+# json_ is jansson's namespace (its archive exports json_null,
+# json_string ...): our JSON writer is jsonw_ (agent/util/jsonw.c)
+if grep -rnE '^json_[a-z_]*[[:space:]]*\(' agent plugins tests/redfish; then
+	echo "lint: a json_ function defined (above): that prefix is" \
+	    "jansson's; the writer is jsonw_"
+	rc=1
+fi
 # libcurl runs on the ev loop only: no blocking transfer, no loop of its own
 if grep -rnE '\bcurl_(easy_perform|multi_perform|multi_wait|multi_poll)[[:space:]]*\(' \
     agent; then

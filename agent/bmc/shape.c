@@ -63,100 +63,100 @@ shape_sensor_text(FILE *f, const struct sensors_item *it, int verbose)
 }
 
 void
-shape_sensor_json(struct json *j, const struct sensors_item *it, int verbose)
+shape_sensor_json(struct jsonw *j, const struct sensors_item *it, int verbose)
 {
 	const char *words[SHAPE_WORDS_MAX];
 	char tmp[SHAPE_WORDS_MAX][16], unit[64], ent[16], note[160];
 	size_t n, k;
 
-	json_obj_begin(j, NULL);
-	json_str(j, "name", it->name);
+	jsonw_obj_begin(j, NULL);
+	jsonw_str(j, "name", it->name);
 	/* what the backend cannot tell (a Redfish sensor has no SDR) is
 	 * null, never a made-up 0 */
 	if (it->missing & SENSORS_NA_NUMBER)
-		json_null(j, "number");
+		jsonw_null(j, "number");
 	else
-		json_int(j, "number", it->number);
+		jsonw_int(j, "number", it->number);
 	if (it->missing & SENSORS_NA_OWNER) {
-		json_null(j, "owner");
-		json_null(j, "lun");
-		json_null(j, "record_id");
+		jsonw_null(j, "owner");
+		jsonw_null(j, "lun");
+		jsonw_null(j, "record_id");
 	} else {
-		json_int(j, "owner", it->owner);
-		json_int(j, "lun", it->lun);
-		json_int(j, "record_id", it->record_id);
+		jsonw_int(j, "owner", it->owner);
+		jsonw_int(j, "lun", it->lun);
+		jsonw_int(j, "record_id", it->record_id);
 	}
-	json_str(j, "type", evtext_sensor_type(it->sensor_type));
+	jsonw_str(j, "type", evtext_sensor_type(it->sensor_type));
 	if (it->missing & SENSORS_NA_ENTITY)
-		json_null(j, "entity");
+		jsonw_null(j, "entity");
 	else {
 		(void)snprintf(ent, sizeof(ent), "%u.%u",
 		    (unsigned)it->entity_id,
 		    (unsigned)(it->entity_instance & 0x7f));
-		json_str(j, "entity", ent);
+		jsonw_str(j, "entity", ent);
 	}
 	if (it->have_value)
-		json_num(j, "reading", it->value, it->decimals);
+		jsonw_num(j, "reading", it->value, it->decimals);
 	else
-		json_null(j, "reading");
+		jsonw_null(j, "reading");
 	sensors_unit(it, unit, sizeof(unit));
 	if (it->threshold && it->analog)
-		json_str(j, "unit", unit);
+		jsonw_str(j, "unit", unit);
 	else
-		json_null(j, "unit");
+		jsonw_null(j, "unit");
 	/* how state and events read: comparison status or discrete
 	 * offsets (event/reading type 01h or not) */
-	json_str(j, "reading_type", it->threshold ? "threshold" :
+	jsonw_str(j, "reading_type", it->threshold ? "threshold" :
 	    "discrete");
-	json_str(j, "state", sensor_sev_name(it->sev));
+	jsonw_str(j, "state", sensor_sev_name(it->sev));
 	/* the BMC's state bits (offsets 0-14; threshold sensors:
 	 * comparison status), null without a reading */
 	if (it->note == SENSORS_NOTE_NONE && it->nstates > 0)
-		json_int(j, "state_bits", it->states);
+		jsonw_int(j, "state_bits", it->states);
 	else
-		json_null(j, "state_bits");
-	json_arr_begin(j, "events");
+		jsonw_null(j, "state_bits");
+	jsonw_arr_begin(j, "events");
 	n = sensors_events(it, words, tmp, SHAPE_WORDS_MAX);
 	for (k = 0; k < n; k++)
-		json_str(j, NULL, words[k]);
-	json_arr_end(j);
-	json_obj_begin(j, "thresholds");
+		jsonw_str(j, NULL, words[k]);
+	jsonw_arr_end(j);
+	jsonw_obj_begin(j, "thresholds");
 	for (k = 0; k < SDR_THR_N; k++)
 		if (it->threshold && it->analog && (it->thr_mask & (1u << k)))
-			json_num(j, shape_thr_keys[k], it->thr[k],
+			jsonw_num(j, shape_thr_keys[k], it->thr[k],
 			    it->decimals);
-	json_obj_end(j);
+	jsonw_obj_end(j);
 	if (it->note != SENSORS_NOTE_NONE) {
 		sensors_note_text(it, note, sizeof(note));
-		json_str(j, "note", note);
+		jsonw_str(j, "note", note);
 	} else if (it->events_disabled)
-		json_str(j, "note", "event messages disabled");
+		jsonw_str(j, "note", "event messages disabled");
 	else
-		json_null(j, "note");
+		jsonw_null(j, "note");
 	if (verbose && it->threshold && it->analog) {
 		/* from the SDR: a sensor without one (rec NULL) has it
 		 * flagged missing, and rec is never looked at */
 		if ((it->missing & SENSORS_NA_SETTABLE) || it->rec == NULL)
-			json_null(j, "thresholds_settable");
+			jsonw_null(j, "thresholds_settable");
 		else {
-			json_arr_begin(j, "thresholds_settable");
+			jsonw_arr_begin(j, "thresholds_settable");
 			for (k = 0; k < SDR_THR_N; k++)
 				if (SDR_THR_ACCESS(it->rec) ==
 				    SDR_THRACC_SETTABLE &&
 				    (SDR_THR_SETTABLE(it->rec) & (1u << k)))
-					json_str(j, NULL, shape_thr_keys[k]);
-			json_arr_end(j);
+					jsonw_str(j, NULL, shape_thr_keys[k]);
+			jsonw_arr_end(j);
 		}
 		if (it->missing & SENSORS_NA_HYST) {
-			json_null(j, "hysteresis_positive");
-			json_null(j, "hysteresis_negative");
+			jsonw_null(j, "hysteresis_positive");
+			jsonw_null(j, "hysteresis_negative");
 		} else {
-			json_int(j, "hysteresis_positive", it->hyst_pos);
-			json_int(j, "hysteresis_negative", it->hyst_neg);
+			jsonw_int(j, "hysteresis_positive", it->hyst_pos);
+			jsonw_int(j, "hysteresis_negative", it->hyst_neg);
 		}
-		json_bool(j, "state_mismatch", it->mismatch);
+		jsonw_bool(j, "state_mismatch", it->mismatch);
 	}
-	json_obj_end(j);
+	jsonw_obj_end(j);
 }
 
 /* ---- chassis status --------------------------------------------------- */
@@ -187,13 +187,13 @@ shape_act_na(int v, uint32_t missing, uint32_t bit)
 }
 
 static void
-shape_bool_na(struct json *j, const char *key, int v, uint32_t missing,
+shape_bool_na(struct jsonw *j, const char *key, int v, uint32_t missing,
     uint32_t bit)
 {
 	if (missing & bit)
-		json_null(j, key);
+		jsonw_null(j, key);
 	else
-		json_bool(j, key, v);
+		jsonw_bool(j, key, v);
 }
 
 void
@@ -263,10 +263,10 @@ shape_chassis_text(FILE *f, const struct chassis_status *s, uint32_t na,
 }
 
 void
-shape_chassis_json(struct json *j, const struct chassis_status *s,
+shape_chassis_json(struct jsonw *j, const struct chassis_status *s,
     uint32_t na, int health)
 {
-	json_str(j, "system_power", s->power_on ? "on" : "off");
+	jsonw_str(j, "system_power", s->power_on ? "on" : "off");
 	shape_bool_na(j, "power_overload", s->overload, na,
 	    CHASSIS_NA_OVERLOAD);
 	shape_bool_na(j, "power_interlock", s->interlock, na,
@@ -276,25 +276,25 @@ shape_chassis_json(struct json *j, const struct chassis_status *s,
 	shape_bool_na(j, "power_control_fault", s->control_fault, na,
 	    CHASSIS_NA_CONTROL_FAULT);
 	if (na & CHASSIS_NA_RESTORE)
-		json_null(j, "power_restore_policy");
+		jsonw_null(j, "power_restore_policy");
 	else
-		json_str(j, "power_restore_policy",
+		jsonw_str(j, "power_restore_policy",
 		    chassis_restore_name(s->restore_policy));
 	if (na & CHASSIS_NA_LAST_EVENT)
-		json_null(j, "last_power_event");
+		jsonw_null(j, "last_power_event");
 	else {
-		json_arr_begin(j, "last_power_event");
+		jsonw_arr_begin(j, "last_power_event");
 		if (s->last_ac_failed)
-			json_str(j, NULL, "ac-failed");
+			jsonw_str(j, NULL, "ac-failed");
 		if (s->last_overload)
-			json_str(j, NULL, "overload");
+			jsonw_str(j, NULL, "overload");
 		if (s->last_interlock)
-			json_str(j, NULL, "interlock");
+			jsonw_str(j, NULL, "interlock");
 		if (s->last_fault)
-			json_str(j, NULL, "fault");
+			jsonw_str(j, NULL, "fault");
 		if (s->last_command)
-			json_str(j, NULL, "command");
-		json_arr_end(j);
+			jsonw_str(j, NULL, "command");
+		jsonw_arr_end(j);
 	}
 	shape_bool_na(j, "chassis_intrusion", s->intrusion, na,
 	    CHASSIS_NA_INTRUSION);
@@ -307,35 +307,36 @@ shape_chassis_json(struct json *j, const struct chassis_status *s,
 	shape_bool_na(j, "identify_supported", s->identify_supported, na,
 	    CHASSIS_NA_IDENTIFY);
 	if (s->identify_supported && !(na & CHASSIS_NA_IDENTIFY))
-		json_str(j, "identify_state",
+		jsonw_str(j, "identify_state",
 		    chassis_identify_name(s->identify_state));
 	else
-		json_null(j, "identify_state");
+		jsonw_null(j, "identify_state");
 	if (s->has_buttons) {
-		json_obj_begin(j, "front_panel");
-		json_bool(j, "sleep_button_disable_allowed",
+		jsonw_obj_begin(j, "front_panel");
+		jsonw_bool(j, "sleep_button_disable_allowed",
 		    s->sleep_disable_allowed);
-		json_bool(j, "diag_button_disable_allowed",
+		jsonw_bool(j, "diag_button_disable_allowed",
 		    s->diag_disable_allowed);
-		json_bool(j, "reset_button_disable_allowed",
+		jsonw_bool(j, "reset_button_disable_allowed",
 		    s->reset_disable_allowed);
-		json_bool(j, "power_button_disable_allowed",
+		jsonw_bool(j, "power_button_disable_allowed",
 		    s->power_disable_allowed);
-		json_bool(j, "sleep_button_disabled", s->sleep_disabled);
-		json_bool(j, "diag_button_disabled", s->diag_disabled);
-		json_bool(j, "reset_button_disabled", s->reset_disabled);
-		json_bool(j, "power_button_disabled", s->power_disabled);
-		json_obj_end(j);
+		jsonw_bool(j, "sleep_button_disabled", s->sleep_disabled);
+		jsonw_bool(j, "diag_button_disabled", s->diag_disabled);
+		jsonw_bool(j, "reset_button_disabled", s->reset_disabled);
+		jsonw_bool(j, "power_button_disabled", s->power_disabled);
+		jsonw_obj_end(j);
 	} else
-		json_null(j, "front_panel");
+		jsonw_null(j, "front_panel");
 	if (health >= 0)
-		json_str(j, "health", sensor_sev_name((enum sensor_sev)health));
+		jsonw_str(j, "health",
+		    sensor_sev_name((enum sensor_sev)health));
 	else
-		json_null(j, "health");
+		jsonw_null(j, "health");
 	if (na & CHASSIS_NA_RAW)
-		json_null(j, "raw");
+		jsonw_null(j, "raw");
 	else
-		json_hex(j, "raw", s->raw, s->raw_len);
+		jsonw_hex(j, "raw", s->raw, s->raw_len);
 }
 
 /* ---- watchdog get ----------------------------------------------------- */
@@ -397,59 +398,59 @@ shape_wdt_text(FILE *f, const struct wdt_timer *t)
 }
 
 void
-shape_wdt_json(struct json *j, const struct wdt_timer *t)
+shape_wdt_json(struct jsonw *j, const struct wdt_timer *t)
 {
 	const uint32_t na = t->missing;
 	unsigned i;
 
 	if (na & WDT_NA_USE) {
-		json_null(j, "timer_use");
-		json_null(j, "timer_use_text");
+		jsonw_null(j, "timer_use");
+		jsonw_null(j, "timer_use_text");
 	} else {
-		json_str(j, "timer_use", wdt_use_key(t->use));
-		json_str(j, "timer_use_text", wdt_use_name(t->use));
+		jsonw_str(j, "timer_use", wdt_use_key(t->use));
+		jsonw_str(j, "timer_use_text", wdt_use_name(t->use));
 	}
-	json_bool(j, "running", t->running);
+	jsonw_bool(j, "running", t->running);
 	if (na & WDT_NA_LOGGING)
-		json_null(j, "logging");
+		jsonw_null(j, "logging");
 	else
-		json_bool(j, "logging", !t->dont_log);
-	json_str(j, "action", wdt_action_key(t->action));
-	json_str(j, "action_text", wdt_action_name(t->action));
-	json_str(j, "pretimeout_interrupt", wdt_pre_key(t->pre_int));
+		jsonw_bool(j, "logging", !t->dont_log);
+	jsonw_str(j, "action", wdt_action_key(t->action));
+	jsonw_str(j, "action_text", wdt_action_name(t->action));
+	jsonw_str(j, "pretimeout_interrupt", wdt_pre_key(t->pre_int));
 	if (na & WDT_NA_PRETIMEOUT)
-		json_null(j, "pretimeout_interval_s");
+		jsonw_null(j, "pretimeout_interval_s");
 	else
-		json_int(j, "pretimeout_interval_s", t->pretimeout);
+		jsonw_int(j, "pretimeout_interval_s", t->pretimeout);
 	if (na & WDT_NA_EXPIRED) {
-		json_null(j, "expiration_flags");
-		json_null(j, "expiration_flags_raw");
+		jsonw_null(j, "expiration_flags");
+		jsonw_null(j, "expiration_flags_raw");
 	} else {
-		json_arr_begin(j, "expiration_flags");
+		jsonw_arr_begin(j, "expiration_flags");
 		for (i = 1; i < 6; i++)
 			if (t->expired & (1u << i))
-				json_str(j, NULL, wdt_use_key((uint8_t)i));
-		json_arr_end(j);
-		json_int(j, "expiration_flags_raw", t->expired);
+				jsonw_str(j, NULL, wdt_use_key((uint8_t)i));
+		jsonw_arr_end(j);
+		jsonw_int(j, "expiration_flags_raw", t->expired);
 	}
 	if (na & WDT_NA_COUNTDOWN)
-		json_null(j, "initial_countdown_s");
+		jsonw_null(j, "initial_countdown_s");
 	else
-		json_num(j, "initial_countdown_s", t->initial / 10.0, 1);
+		jsonw_num(j, "initial_countdown_s", t->initial / 10.0, 1);
 	if (t->has_present)
-		json_num(j, "present_countdown_s", t->present / 10.0, 1);
+		jsonw_num(j, "present_countdown_s", t->present / 10.0, 1);
 	else
-		json_null(j, "present_countdown_s");
-	json_arr_begin(j, "quirks");
+		jsonw_null(j, "present_countdown_s");
+	jsonw_arr_begin(j, "quirks");
 	if (t->quirks & WDT_QUIRK_SHORT_GET)
-		json_str(j, NULL, "short-get");
+		jsonw_str(j, NULL, "short-get");
 	if (t->quirks & WDT_QUIRK_LONG_GET)
-		json_str(j, NULL, "long-get");
-	json_arr_end(j);
+		jsonw_str(j, NULL, "long-get");
+	jsonw_arr_end(j);
 	if (na & WDT_NA_RAW)
-		json_null(j, "raw");
+		jsonw_null(j, "raw");
 	else
-		json_hex(j, "raw", t->raw, t->raw_len);
+		jsonw_hex(j, "raw", t->raw, t->raw_len);
 }
 
 /* ---- info ------------------------------------------------------------- */
@@ -517,16 +518,16 @@ shape_info_text(FILE *f, const struct shape_info *in)
 
 /* "" is null */
 static void
-shape_str_or_null(struct json *j, const char *key, const char *v)
+shape_str_or_null(struct jsonw *j, const char *key, const char *v)
 {
 	if (v[0] == '\0')
-		json_null(j, key);
+		jsonw_null(j, key);
 	else
-		json_str(j, key, v);
+		jsonw_str(j, key, v);
 }
 
 static void
-shape_info_rf_json(struct json *j, const struct shape_info *in)
+shape_info_rf_json(struct jsonw *j, const struct shape_info *in)
 {
 	static const char *const na[] = { "device_id", "device_revision" };
 	static const char *const na2[] = { "ipmi_version", "manufacturer_id" };
@@ -536,28 +537,28 @@ shape_info_rf_json(struct json *j, const struct shape_info *in)
 	size_t i;
 
 	for (i = 0; i < sizeof(na) / sizeof(na[0]); i++)
-		json_null(j, na[i]);
+		jsonw_null(j, na[i]);
 	shape_str_or_null(j, "firmware_revision", in->rf_firmware);
 	for (i = 0; i < sizeof(na2) / sizeof(na2[0]); i++)
-		json_null(j, na2[i]);
+		jsonw_null(j, na2[i]);
 	shape_str_or_null(j, "manufacturer_name", in->rf_manufacturer);
 	for (i = 0; i < sizeof(na3) / sizeof(na3[0]); i++)
-		json_null(j, na3[i]);
-	json_str(j, "device_guid", in->have_devguid ? in->devguid : NULL);
-	json_str(j, "system_guid", in->have_sysguid ? in->sysguid : NULL);
-	json_null(j, "device_id_raw");
-	json_obj_begin(j, "redfish");
+		jsonw_null(j, na3[i]);
+	jsonw_str(j, "device_guid", in->have_devguid ? in->devguid : NULL);
+	jsonw_str(j, "system_guid", in->have_sysguid ? in->sysguid : NULL);
+	jsonw_null(j, "device_id_raw");
+	jsonw_obj_begin(j, "redfish");
 	shape_str_or_null(j, "version", in->rf_version);
 	shape_str_or_null(j, "service_uuid", in->rf_service_uuid);
 	shape_str_or_null(j, "manager_model", in->rf_manager_model);
 	shape_str_or_null(j, "system_model", in->rf_model);
 	shape_str_or_null(j, "system_serial", in->rf_serial);
 	shape_str_or_null(j, "bios_version", in->rf_bios);
-	json_obj_end(j);
+	jsonw_obj_end(j);
 }
 
 void
-shape_info_json(struct json *j, const struct shape_info *in)
+shape_info_json(struct jsonw *j, const struct shape_info *in)
 {
 	const struct app_devid *d = &in->d;
 	char buf[16];
@@ -567,29 +568,29 @@ shape_info_json(struct json *j, const struct shape_info *in)
 		shape_info_rf_json(j, in);
 		return;
 	}
-	json_int(j, "device_id", d->device_id);
-	json_int(j, "device_revision", d->device_rev);
+	jsonw_int(j, "device_id", d->device_id);
+	jsonw_int(j, "device_revision", d->device_rev);
 	(void)snprintf(buf, sizeof(buf), "%u.%02x", d->fw_major, d->fw_minor);
-	json_str(j, "firmware_revision", buf);
+	jsonw_str(j, "firmware_revision", buf);
 	(void)snprintf(buf, sizeof(buf), "%x.%x", d->ipmi_version & 0x0f,
 	    d->ipmi_version >> 4);
-	json_str(j, "ipmi_version", buf);
-	json_int(j, "manufacturer_id", d->manufacturer);
-	json_str(j, "manufacturer_name", ipmi_iana_name(d->manufacturer));
-	json_int(j, "product_id", d->product);
-	json_bool(j, "device_available", !d->available);
-	json_bool(j, "provides_device_sdrs", d->provides_sdrs);
-	json_arr_begin(j, "additional_device_support");
+	jsonw_str(j, "ipmi_version", buf);
+	jsonw_int(j, "manufacturer_id", d->manufacturer);
+	jsonw_str(j, "manufacturer_name", ipmi_iana_name(d->manufacturer));
+	jsonw_int(j, "product_id", d->product);
+	jsonw_bool(j, "device_available", !d->available);
+	jsonw_bool(j, "provides_device_sdrs", d->provides_sdrs);
+	jsonw_arr_begin(j, "additional_device_support");
 	for (i = 0; i < 8; i++)
 		if (d->support & (1u << i))
-			json_str(j, NULL, app_devid_support_name(i));
-	json_arr_end(j);
+			jsonw_str(j, NULL, app_devid_support_name(i));
+	jsonw_arr_end(j);
 	if (d->has_aux)
-		json_hex(j, "aux_firmware_rev", d->aux, 4);
+		jsonw_hex(j, "aux_firmware_rev", d->aux, 4);
 	else
-		json_null(j, "aux_firmware_rev");
-	json_str(j, "device_guid", in->have_devguid ? in->devguid : NULL);
-	json_str(j, "system_guid", in->have_sysguid ? in->sysguid : NULL);
-	json_hex(j, "device_id_raw", in->raw, in->rawlen);
-	json_null(j, "redfish");
+		jsonw_null(j, "aux_firmware_rev");
+	jsonw_str(j, "device_guid", in->have_devguid ? in->devguid : NULL);
+	jsonw_str(j, "system_guid", in->have_sysguid ? in->sysguid : NULL);
+	jsonw_hex(j, "device_id_raw", in->raw, in->rawlen);
+	jsonw_null(j, "redfish");
 }

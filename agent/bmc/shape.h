@@ -23,12 +23,12 @@
 #include "cmd_app.h"
 #include "cmd_chassis.h"
 #include "cmd_wdt.h"
-#include "json.h"
+#include "jsonw.h"
 #include "sensors.h"
 
 /* sensors: one element of the "sensors" array; verbose adds the
  * settable thresholds, hysteresis and the state mismatch flag */
-void	shape_sensor_json(struct json *, const struct sensors_item *,
+void	shape_sensor_json(struct jsonw *, const struct sensors_item *,
 	    int verbose);
 /* one line "name | reading | unit | state | events [| thresholds]" */
 void	shape_sensor_text(FILE *, const struct sensors_item *, int verbose);
@@ -39,13 +39,13 @@ void	shape_sensor_text(FILE *, const struct sensors_item *, int verbose);
  * null in JSON, "unknown" in text; health an enum sensor_sev (Redfish's
  * Status.HealthRollup), or -1 when there is none (IPMI): null.
  */
-void	shape_chassis_json(struct json *, const struct chassis_status *,
+void	shape_chassis_json(struct jsonw *, const struct chassis_status *,
 	    uint32_t na, int health);
 void	shape_chassis_text(FILE *, const struct chassis_status *,
 	    uint32_t na, int health);
 
 /* watchdog get (Get Watchdog Timer) */
-void	shape_wdt_json(struct json *, const struct wdt_timer *);
+void	shape_wdt_json(struct jsonw *, const struct wdt_timer *);
 void	shape_wdt_text(FILE *, const struct wdt_timer *);
 
 /* info: Get Device ID (decoded and its raw answer) and the GUIDs */
@@ -73,7 +73,7 @@ struct shape_info {
 	char		 rf_serial[64];
 	char		 rf_bios[64];
 };
-void	shape_info_json(struct json *, const struct shape_info *);
+void	shape_info_json(struct jsonw *, const struct shape_info *);
 void	shape_info_text(FILE *, const struct shape_info *);
 
 #endif

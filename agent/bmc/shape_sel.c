@@ -78,7 +78,7 @@ shape_sel_info_words(const struct sel_info *i, const struct sel_alloc *a,
 }
 
 void
-shape_sel_info(struct json *j, const struct sel_info *i,
+shape_sel_info(struct jsonw *j, const struct sel_info *i,
     const struct sel_alloc *a, int64_t sel_time)
 {
 	struct shape_sel_info_words w;
@@ -87,34 +87,34 @@ shape_sel_info(struct json *j, const struct sel_info *i,
 	shape_sel_info_words(i, a, sel_time, &w);
 	(void)snprintf(ver, sizeof(ver), "%x.%x", i->version & 0x0f,
 	    i->version >> 4);
-	json_str(j, "version", ver);
-	json_int(j, "entries", i->entries);
-	json_int(j, "free_bytes", i->free_bytes);
+	jsonw_str(j, "version", ver);
+	jsonw_int(j, "entries", i->entries);
+	jsonw_int(j, "free_bytes", i->free_bytes);
 	if (w.pct >= 0)
-		json_int(j, "percent_used", w.pct);
+		jsonw_int(j, "percent_used", w.pct);
 	else
-		json_null(j, "percent_used");
-	json_str(j, "last_add", i->last_add == SEL_TS_UNSPECIFIED ? NULL :
+		jsonw_null(j, "percent_used");
+	jsonw_str(j, "last_add", i->last_add == SEL_TS_UNSPECIFIED ? NULL :
 	    w.add);
-	json_str(j, "last_erase", w.erase);
-	json_bool(j, "overflow", (i->ops & SEL_OP_OVERFLOW) != 0);
-	json_bool(j, "supports_delete", (i->ops & SEL_OP_DELETE) != 0);
-	json_bool(j, "supports_partial_add",
+	jsonw_str(j, "last_erase", w.erase);
+	jsonw_bool(j, "overflow", (i->ops & SEL_OP_OVERFLOW) != 0);
+	jsonw_bool(j, "supports_delete", (i->ops & SEL_OP_DELETE) != 0);
+	jsonw_bool(j, "supports_partial_add",
 	    (i->ops & SEL_OP_PARTIAL_ADD) != 0);
-	json_bool(j, "supports_reserve", (i->ops & SEL_OP_RESERVE) != 0);
-	json_bool(j, "supports_allocation_info",
+	jsonw_bool(j, "supports_reserve", (i->ops & SEL_OP_RESERVE) != 0);
+	jsonw_bool(j, "supports_allocation_info",
 	    (i->ops & SEL_OP_ALLOC_INFO) != 0);
 	if (a != NULL) {
-		json_obj_begin(j, "allocation");
-		json_int(j, "units", a->units);
-		json_int(j, "unit_size", a->unit_size);
-		json_int(j, "free_units", a->free_units);
-		json_int(j, "largest_free", a->largest_free);
-		json_int(j, "max_record_units", a->max_record_units);
-		json_obj_end(j);
+		jsonw_obj_begin(j, "allocation");
+		jsonw_int(j, "units", a->units);
+		jsonw_int(j, "unit_size", a->unit_size);
+		jsonw_int(j, "free_units", a->free_units);
+		jsonw_int(j, "largest_free", a->largest_free);
+		jsonw_int(j, "max_record_units", a->max_record_units);
+		jsonw_obj_end(j);
 	}
-	json_str(j, "sel_time", sel_time >= 0 ? w.now : NULL);
-	json_str(j, "warnings", w.sane[0] ? w.sane : NULL);
+	jsonw_str(j, "sel_time", sel_time >= 0 ? w.now : NULL);
+	jsonw_str(j, "warnings", w.sane[0] ? w.sane : NULL);
 }
 
 void
@@ -152,56 +152,153 @@ shape_sel_info_text(FILE *f, const struct sel_info *i,
 		fprintf(f, "Warnings           : %s\n", w.sane);
 }
 
+unsigned long
+shape_rf_sel_entries(const struct shape_rf_sel *r)
+{
+	unsigned long n = 0;
+	size_t i;
+
+	for (i = 0; i < r->nsvcs && i < SHAPE_RF_LOG_SERVICES; i++)
+		n += r->svc[i].entries;
+	return n;
+}
+
+int
+shape_rf_sel_pct(const struct shape_rf_sel *r)
+{
+	unsigned long max = 0;
+	size_t i;
+
+	for (i = 0; i < r->nsvcs && i < SHAPE_RF_LOG_SERVICES; i++) {
+		if (r->svc[i].max_records <= 0)
+			return -1;
+		max += (unsigned long)r->svc[i].max_records;
+	}
+	return max > 0 ? (int)(shape_rf_sel_entries(r) * 100 / max) : -1;
+}
+
+static void
+shape_rf_last_add(const struct shape_rf_sel *r, char *out, size_t len)
+{
+	struct sel_rec rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.has_ts = 1;
+	rec.ts = r->last_add;
+	sel_time_format(&rec, out, len);
+}
+
 void
-shape_sel_entry(struct json *j, const struct sel_rec *r,
+shape_rf_sel_info(struct jsonw *j, const struct shape_rf_sel *r)
+{
+	char ts[40];
+	size_t i;
+	int pct = shape_rf_sel_pct(r);
+
+	shape_rf_last_add(r, ts, sizeof(ts));
+	jsonw_null(j, "version");
+	jsonw_int(j, "entries", (long long)shape_rf_sel_entries(r));
+	jsonw_null(j, "free_bytes");
+	if (pct >= 0)
+		jsonw_int(j, "percent_used", pct);
+	else
+		jsonw_null(j, "percent_used");
+	jsonw_str(j, "last_add", r->has_last_add ? ts : NULL);
+	jsonw_null(j, "last_erase");
+	jsonw_null(j, "overflow");
+	jsonw_null(j, "supports_delete");
+	jsonw_null(j, "supports_partial_add");
+	jsonw_null(j, "supports_reserve");
+	jsonw_null(j, "supports_allocation_info");
+	jsonw_null(j, "sel_time");
+	jsonw_str(j, "warnings", NULL);
+	jsonw_arr_begin(j, "log_services");
+	for (i = 0; i < r->nsvcs && i < SHAPE_RF_LOG_SERVICES; i++) {
+		const struct shape_rf_log_svc *s = &r->svc[i];
+
+		jsonw_obj_begin(j, NULL);
+		jsonw_str(j, "path", s->path);
+		jsonw_str(j, "owner", s->manager ? "manager" : "system");
+		jsonw_int(j, "entries", s->entries);
+		if (s->max_records >= 0)
+			jsonw_int(j, "max_records", s->max_records);
+		else
+			jsonw_null(j, "max_records");
+		jsonw_str(j, "overwrite_policy", s->overwrite[0] ?
+		    s->overwrite : NULL);
+		jsonw_bool(j, "clear_supported", s->clear_supported);
+		jsonw_bool(j, "truncated", s->truncated);
+		jsonw_obj_end(j);
+	}
+	jsonw_arr_end(j);
+}
+
+void
+shape_rf_sel_info_text(FILE *f, const struct shape_rf_sel *r)
+{
+	size_t i;
+
+	fprintf(f, "Entries          : %lu\n", shape_rf_sel_entries(r));
+	for (i = 0; i < r->nsvcs && i < SHAPE_RF_LOG_SERVICES; i++) {
+		const struct shape_rf_log_svc *s = &r->svc[i];
+
+		fprintf(f, "Log Service      : %s (%s, %u entries, %s%s)\n",
+		    s->path, s->manager ? "manager" : "system", s->entries,
+		    s->overwrite[0] ? s->overwrite : "overwrite policy not "
+		    "said", s->clear_supported ? ", ClearLog" : "");
+	}
+}
+
+void
+shape_sel_entry(struct jsonw *j, const struct sel_rec *r,
     const struct sel_desc *d, int open, int acked)
 {
 	char tm[40];
 
-	json_int(j, "record_id", r->id);
+	jsonw_int(j, "record_id", r->id);
 	sel_time_format(r, tm, sizeof(tm));
 	if (r->has_ts && !r->preinit && r->ts != SEL_TS_UNSPECIFIED)
-		json_str(j, "timestamp", tm);
+		jsonw_str(j, "timestamp", tm);
 	else
-		json_null(j, "timestamp");
+		jsonw_null(j, "timestamp");
 	if (r->has_ts && r->preinit)
-		json_int(j, "preinit_seconds", r->ts);
-	json_str(j, "type", sel_kind_name(r->kind));
-	json_int(j, "record_type", r->type);
-	json_str(j, "sensor", d->sensor[0] ? d->sensor : NULL);
+		jsonw_int(j, "preinit_seconds", r->ts);
+	jsonw_str(j, "type", sel_kind_name(r->kind));
+	jsonw_int(j, "record_type", r->type);
+	jsonw_str(j, "sensor", d->sensor[0] ? d->sensor : NULL);
 	if (r->kind == SEL_KIND_SYSTEM) {
-		json_int(j, "generator_id", r->gen_id);
-		json_int(j, "sensor_type", r->sensor_type);
-		json_str(j, "sensor_type_name", d->type_name);
-		json_int(j, "sensor_number", r->sensor_num);
-		json_int(j, "event_type", r->event_type);
-		json_int(j, "offset", r->offset);
-		json_str(j, "direction", d->direction);
-		json_hex(j, "event_data", r->ed, 3);
+		jsonw_int(j, "generator_id", r->gen_id);
+		jsonw_int(j, "sensor_type", r->sensor_type);
+		jsonw_str(j, "sensor_type_name", d->type_name);
+		jsonw_int(j, "sensor_number", r->sensor_num);
+		jsonw_int(j, "event_type", r->event_type);
+		jsonw_int(j, "offset", r->offset);
+		jsonw_str(j, "direction", d->direction);
+		jsonw_hex(j, "event_data", r->ed, 3);
 	} else {
-		json_null(j, "generator_id");
-		json_null(j, "sensor_type");
-		json_null(j, "sensor_type_name");
-		json_null(j, "sensor_number");
-		json_null(j, "event_type");
-		json_null(j, "offset");
-		json_null(j, "direction");
-		json_null(j, "event_data");
+		jsonw_null(j, "generator_id");
+		jsonw_null(j, "sensor_type");
+		jsonw_null(j, "sensor_type_name");
+		jsonw_null(j, "sensor_number");
+		jsonw_null(j, "event_type");
+		jsonw_null(j, "offset");
+		jsonw_null(j, "direction");
+		jsonw_null(j, "event_data");
 		if (r->kind == SEL_KIND_OEM_TS)
-			json_int(j, "manufacturer_id", r->manufacturer);
+			jsonw_int(j, "manufacturer_id", r->manufacturer);
 	}
 	if (d->has_reading)
-		json_num(j, "reading", d->reading, 2);
+		jsonw_num(j, "reading", d->reading, 2);
 	if (d->has_threshold)
-		json_num(j, "threshold", d->threshold, 2);
-	json_str(j, "event", d->event);
-	json_str(j, "severity", sel_sev_name(d->sev));
-	json_bool(j, "kernel_panic", d->panic);
+		jsonw_num(j, "threshold", d->threshold, 2);
+	jsonw_str(j, "event", d->event);
+	jsonw_str(j, "severity", sel_sev_name(d->sev));
+	jsonw_bool(j, "kernel_panic", d->panic);
 	if (open >= 0)
-		json_bool(j, "open", open);
+		jsonw_bool(j, "open", open);
 	if (acked >= 0)
-		json_bool(j, "acknowledged", acked);
-	json_hex(j, "raw", r->raw, SEL_RECORD_LEN);
+		jsonw_bool(j, "acknowledged", acked);
+	jsonw_hex(j, "raw", r->raw, SEL_RECORD_LEN);
 }
 
 /* entry i passes the filter */
@@ -231,22 +328,22 @@ shape_sel_from(const uint8_t *open, const uint8_t *acked, size_t n,
 }
 
 void
-shape_sel_entries(struct json *j, const struct sel_rec *r,
+shape_sel_entries(struct jsonw *j, const struct sel_rec *r,
     const struct sel_desc *d, const uint8_t *open, const uint8_t *acked,
     size_t n, unsigned flags, size_t last)
 {
 	size_t i;
 
-	json_arr_begin(j, "entries");
+	jsonw_arr_begin(j, "entries");
 	for (i = shape_sel_from(open, acked, n, flags, last); i < n; i++) {
 		if (!shape_sel_pick(open, acked, flags, i))
 			continue;
-		json_obj_begin(j, NULL);
+		jsonw_obj_begin(j, NULL);
 		shape_sel_entry(j, &r[i], &d[i], open != NULL && open[i],
 		    acked != NULL && acked[i]);
-		json_obj_end(j);
+		jsonw_obj_end(j);
 	}
-	json_arr_end(j);
+	jsonw_arr_end(j);
 }
 
 void

@@ -4,12 +4,12 @@
  * daemon's control socket and every later publisher print one truth.
  *
  * JSON: the functions write MEMBERS into an object the caller opened
- * (json_obj_begin(j, NULL)) and closes; a caller may add members of its
+ * (jsonw_obj_begin(j, NULL)) and closes; a caller may add members of its
  * own before closing it (the daemon: "target", "age_s", "stale"; `sel
  * watch': "received_ms").  The CLI's document is exactly
  *
- *	json_obj_begin(j, NULL); shape_sel_X(j, ...); json_obj_end(j);
- *	json_end(j);
+ *	jsonw_obj_begin(j, NULL); shape_sel_X(j, ...); jsonw_obj_end(j);
+ *	jsonw_end(j);
  *
  * Text: the lines the CLI prints, to f.  Errors on f are the caller's
  * to find (ferror).  Pure otherwise: no request, no clock, no log.
@@ -21,7 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "json.h"
+#include "jsonw.h"
 #include "sel.h"
 
 /*
@@ -34,10 +34,46 @@
  * supports_reserve supports_allocation_info [allocation {units unit_size
  * free_units largest_free max_record_units}] sel_time warnings.
  */
-void	shape_sel_info(struct json *, const struct sel_info *,
+void	shape_sel_info(struct jsonw *, const struct sel_info *,
 	    const struct sel_alloc *, int64_t sel_time);
 void	shape_sel_info_text(FILE *, const struct sel_info *,
 	    const struct sel_alloc *, int64_t sel_time);
+
+/*
+ * sel info of a Redfish service (bmcwatch -I redfish, and the daemon's
+ * socket for an `interface redfish' target): its log services in the
+ * place of Get SEL Info.  JSON members: version entries free_bytes
+ * percent_used last_add last_erase overflow supports_delete
+ * supports_partial_add supports_reserve supports_allocation_info
+ * sel_time warnings (what IPMI has and Redfish lacks: null) and
+ * log_services [{path owner entries max_records overwrite_policy
+ * clear_supported truncated}].  entries is the sum of the services';
+ * percent_used that sum of the sum of their MaxNumberOfRecords (null if
+ * one does not say); last_add the newest Created seen.
+ */
+#define SHAPE_RF_LOG_SERVICES	16
+#define SHAPE_RF_PATH_MAX	256
+struct shape_rf_log_svc {
+	char		 path[SHAPE_RF_PATH_MAX];
+	int		 manager;	/* a manager's, else the system's */
+	unsigned	 entries;
+	long		 max_records;	/* -1: not said */
+	char		 overwrite[24];	/* OverWritePolicy, "" not said */
+	int		 clear_supported; /* ClearLog, and not wrapping */
+	int		 truncated;	/* more than could be read */
+};
+struct shape_rf_sel {
+	size_t			 nsvcs;
+	struct shape_rf_log_svc	 svc[SHAPE_RF_LOG_SERVICES];
+	int			 has_last_add;
+	uint32_t		 last_add;	/* seconds since 1970 */
+};
+/* the sum of the services' entries */
+unsigned long	 shape_rf_sel_entries(const struct shape_rf_sel *);
+/* percent used as percent_used says it, -1 when unknown */
+int		 shape_rf_sel_pct(const struct shape_rf_sel *);
+void	shape_rf_sel_info(struct jsonw *, const struct shape_rf_sel *);
+void	shape_rf_sel_info_text(FILE *, const struct shape_rf_sel *);
 
 /* shape_sel_entries flags */
 #define SHAPE_SEL_OPEN_ONLY	0x01	/* unacknowledged open problems
@@ -52,7 +88,7 @@ void	shape_sel_info_text(FILE *, const struct sel_info *,
  * shape_sel_entry writes them with their open and acked flags.  Text:
  * one line per entry.
  */
-void	shape_sel_entries(struct json *, const struct sel_rec *,
+void	shape_sel_entries(struct jsonw *, const struct sel_rec *,
 	    const struct sel_desc *, const uint8_t *open,
 	    const uint8_t *acked, size_t n, unsigned flags, size_t last);
 void	shape_sel_entries_text(FILE *, const struct sel_rec *,
@@ -68,7 +104,7 @@ void	shape_sel_entries_text(FILE *, const struct sel_rec *,
  * 1, or -1 when not known (`sel watch' sees one event, not the SEL):
  * the key is then left out.
  */
-void	shape_sel_entry(struct json *, const struct sel_rec *,
+void	shape_sel_entry(struct jsonw *, const struct sel_rec *,
 	    const struct sel_desc *, int open, int acked);
 
 /*

@@ -781,7 +781,7 @@ main(int argc, char **argv)
 		}
 		argc = o;
 		argv[argc] = NULL;
-		json_init(&c.js, stdout);
+		jsonw_init(&c.js, stdout);
 		c.ev = ev_new();
 		rc = cli_redfish(&c, argc - optind, argv + optind);
 		ev_free(c.ev);
@@ -813,7 +813,7 @@ main(int argc, char **argv)
 		argc = o;
 		argv[argc] = NULL;
 	}
-	json_init(&c.js, stdout);
+	jsonw_init(&c.js, stdout);
 	c.ev = ev_new();
 	rc = cmd->fn(&c, argc - optind, argv + optind);
 	if (c.conn != NULL) {

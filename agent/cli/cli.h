@@ -9,7 +9,7 @@
 
 #include "conn.h"
 #include "ev.h"
-#include "json.h"
+#include "jsonw.h"
 #include "transport.h"
 
 /* exit codes, the CLI contract */
@@ -28,7 +28,7 @@ struct cli {
 	uint8_t		 target_addr;
 	struct ev	*ev;
 	struct conn	*conn;		/* opened on first use */
-	struct json	 js;
+	struct jsonw	 js;
 	/* -S: ask bmcwatchd through its control socket instead */
 	const char	*sock;
 	const char	*target;	/* --target NAME */

@@ -41,10 +41,10 @@ chassis_status(struct cli *c, int argc, char **argv)
 	if ((r = get_status(c, &s)) != CLI_OK)
 		return r;
 	if (c->json) {
-		json_obj_begin(&c->js, NULL);
+		jsonw_obj_begin(&c->js, NULL);
 		shape_chassis_json(&c->js, &s, 0, -1);
-		json_obj_end(&c->js);
-		json_end(&c->js);
+		jsonw_obj_end(&c->js);
+		jsonw_end(&c->js);
 	} else
 		shape_chassis_text(stdout, &s, 0, -1);
 	return CLI_OK;
@@ -108,11 +108,11 @@ chassis_power(struct cli *c, int argc, char **argv)
 		if ((r = get_status(c, &s)) != CLI_OK)
 			return r;
 		if (c->json) {
-			json_obj_begin(&c->js, NULL);
-			json_str(&c->js, "system_power", s.power_on ? "on" :
+			jsonw_obj_begin(&c->js, NULL);
+			jsonw_str(&c->js, "system_power", s.power_on ? "on" :
 			    "off");
-			json_obj_end(&c->js);
-			json_end(&c->js);
+			jsonw_obj_end(&c->js);
+			jsonw_end(&c->js);
 		} else
 			printf("Chassis Power is %s\n", s.power_on ? "on" :
 			    "off");
@@ -129,10 +129,10 @@ chassis_power(struct cli *c, int argc, char **argv)
 	if ((r = control_call(c, &req, &rsp, "Chassis Control")) != CLI_OK)
 		return r;
 	if (c->json) {
-		json_obj_begin(&c->js, NULL);
-		json_str(&c->js, "chassis_power_control", argv[1]);
-		json_obj_end(&c->js);
-		json_end(&c->js);
+		jsonw_obj_begin(&c->js, NULL);
+		jsonw_str(&c->js, "chassis_power_control", argv[1]);
+		jsonw_obj_end(&c->js);
+		jsonw_end(&c->js);
 	} else
 		printf("Chassis Power Control: %s\n",
 		    chassis_control_name((uint8_t)ctl));
@@ -182,15 +182,15 @@ chassis_identify(struct cli *c, int argc, char **argv)
 		return r;
 	}
 	if (c->json) {
-		json_obj_begin(&c->js, NULL);
+		jsonw_obj_begin(&c->js, NULL);
 		if (force)
-			json_str(&c->js, "identify", "indefinite");
+			jsonw_str(&c->js, "identify", "indefinite");
 		else if (interval < 0)
-			json_int(&c->js, "identify_seconds", 15);
+			jsonw_int(&c->js, "identify_seconds", 15);
 		else
-			json_int(&c->js, "identify_seconds", interval);
-		json_obj_end(&c->js);
-		json_end(&c->js);
+			jsonw_int(&c->js, "identify_seconds", interval);
+		jsonw_obj_end(&c->js);
+		jsonw_end(&c->js);
 		return CLI_OK;
 	}
 	printf("Chassis identify interval: ");
@@ -233,10 +233,10 @@ static void
 unsupported(struct cli *c, const char *label)
 {
 	if (c->json) {
-		json_obj_begin(&c->js, NULL);
-		json_bool(&c->js, "supported", 0);
-		json_obj_end(&c->js);
-		json_end(&c->js);
+		jsonw_obj_begin(&c->js, NULL);
+		jsonw_bool(&c->js, "supported", 0);
+		jsonw_obj_end(&c->js);
+		jsonw_end(&c->js);
 	} else
 		printf("%s: not supported\n", label);
 }
@@ -266,17 +266,17 @@ chassis_restart(struct cli *c, int argc, char **argv)
 		return cli_short_error(c, "Get System Restart Cause", rsp.len,
 		    1);
 	if (c->json) {
-		json_obj_begin(&c->js, NULL);
-		json_bool(&c->js, "supported", 1);
-		json_int(&c->js, "restart_cause_code", rc.cause);
-		json_str(&c->js, "restart_cause",
+		jsonw_obj_begin(&c->js, NULL);
+		jsonw_bool(&c->js, "supported", 1);
+		jsonw_int(&c->js, "restart_cause_code", rc.cause);
+		jsonw_str(&c->js, "restart_cause",
 		    chassis_restart_name(rc.cause));
 		if (rc.has_channel)
-			json_int(&c->js, "channel", rc.channel);
+			jsonw_int(&c->js, "channel", rc.channel);
 		else
-			json_null(&c->js, "channel");
-		json_obj_end(&c->js);
-		json_end(&c->js);
+			jsonw_null(&c->js, "channel");
+		jsonw_obj_end(&c->js);
+		jsonw_end(&c->js);
 	} else
 		printf("System restart cause: %s\n",
 		    chassis_restart_name(rc.cause));
@@ -311,13 +311,13 @@ chassis_poh(struct cli *c, int argc, char **argv)
 	days = m / 1440;
 	hours = (m % 1440) / 60;
 	if (c->json) {
-		json_obj_begin(&c->js, NULL);
-		json_bool(&c->js, "supported", 1);
-		json_int(&c->js, "minutes_per_count", h.minutes_per_count);
-		json_int(&c->js, "count", h.count);
-		json_int(&c->js, "power_on_minutes", (long long)m);
-		json_obj_end(&c->js);
-		json_end(&c->js);
+		jsonw_obj_begin(&c->js, NULL);
+		jsonw_bool(&c->js, "supported", 1);
+		jsonw_int(&c->js, "minutes_per_count", h.minutes_per_count);
+		jsonw_int(&c->js, "count", h.count);
+		jsonw_int(&c->js, "power_on_minutes", (long long)m);
+		jsonw_obj_end(&c->js);
+		jsonw_end(&c->js);
 	} else if (h.minutes_per_count < 60)
 		printf("POH Counter  : %llu days, %llu hours, %llu minutes\n",
 		    (unsigned long long)days, (unsigned long long)hours,
@@ -366,19 +366,19 @@ chassis_bootdev(struct cli *c, int argc, char **argv)
 		return cli_short_error(c, "Get System Boot Options", rsp.len,
 		    5);
 	if (c->json) {
-		json_obj_begin(&c->js, NULL);
-		json_bool(&c->js, "supported", 1);
-		json_bool(&c->js, "valid", f.valid);
-		json_bool(&c->js, "persistent", f.persistent);
-		json_str(&c->js, "boot_type", f.efi ? "efi" : "legacy");
-		json_str(&c->js, "boot_device", chassis_bootdev_key(f.device));
-		json_str(&c->js, "boot_device_text",
+		jsonw_obj_begin(&c->js, NULL);
+		jsonw_bool(&c->js, "supported", 1);
+		jsonw_bool(&c->js, "valid", f.valid);
+		jsonw_bool(&c->js, "persistent", f.persistent);
+		jsonw_str(&c->js, "boot_type", f.efi ? "efi" : "legacy");
+		jsonw_str(&c->js, "boot_device", chassis_bootdev_key(f.device));
+		jsonw_str(&c->js, "boot_device_text",
 		    chassis_bootdev_name(f.device));
-		json_int(&c->js, "boot_device_selector", f.device);
-		json_int(&c->js, "instance", f.instance);
-		json_hex(&c->js, "raw", bo.data, bo.len);
-		json_obj_end(&c->js);
-		json_end(&c->js);
+		jsonw_int(&c->js, "boot_device_selector", f.device);
+		jsonw_int(&c->js, "instance", f.instance);
+		jsonw_hex(&c->js, "raw", bo.data, bo.len);
+		jsonw_obj_end(&c->js);
+		jsonw_end(&c->js);
 		return CLI_OK;
 	}
 	printf("Boot Flags Valid     : %s\n", f.valid ? "yes" : "no");

@@ -57,10 +57,10 @@ cli_info(struct cli *c, int argc, char **argv)
 	in.rawlen = rsp.len < sizeof(in.raw) ? rsp.len : sizeof(in.raw);
 	memcpy(in.raw, rsp.data, in.rawlen);
 	if (c->json) {
-		json_obj_begin(&c->js, NULL);
+		jsonw_obj_begin(&c->js, NULL);
 		shape_info_json(&c->js, &in);
-		json_obj_end(&c->js);
-		json_end(&c->js);
+		jsonw_obj_end(&c->js);
+		jsonw_end(&c->js);
 	} else
 		shape_info_text(stdout, &in);
 	return CLI_OK;

@@ -59,15 +59,15 @@ cli_raw(struct cli *c, int argc, char **argv)
 			return -r;
 	}
 	if (c->json) {
-		json_obj_begin(&c->js, NULL);
-		json_int(&c->js, "netfn", netfn);
-		json_int(&c->js, "cmd", cmd);
-		json_int(&c->js, "ccode", rsp.ccode);
-		json_str(&c->js, "ccode_name",
+		jsonw_obj_begin(&c->js, NULL);
+		jsonw_int(&c->js, "netfn", netfn);
+		jsonw_int(&c->js, "cmd", cmd);
+		jsonw_int(&c->js, "ccode", rsp.ccode);
+		jsonw_str(&c->js, "ccode_name",
 		    ipmi_ccode_name(rsp.netfn, rsp.cmd, rsp.ccode));
-		json_hex(&c->js, "data", rsp.data, rsp.len);
-		json_obj_end(&c->js);
-		json_end(&c->js);
+		jsonw_hex(&c->js, "data", rsp.data, rsp.len);
+		jsonw_obj_end(&c->js);
+		jsonw_end(&c->js);
 	} else if (rsp.ccode == IPMI_CC_OK) {
 		for (i = 0; i < rsp.len; i++)
 			printf("%s%02x", i % 16 == 0 ? (i ? "\n " : " ") : " ",

@@ -102,7 +102,7 @@ rf_fail(struct rf_cli *r, const char *which, enum redfish_err e)
 static int
 rf_sensors(struct rf_cli *r, int argc, char **argv)
 {
-	struct json *j = &r->c->js;
+	struct jsonw *j = &r->c->js;
 	const char *name = NULL;
 	enum redfish_err e;
 	int verbose = r->c->verbose, type = -1, i;
@@ -135,8 +135,8 @@ rf_sensors(struct rf_cli *r, int argc, char **argv)
 	if ((e = RF_RUN(r, redfish_sensors(r->rf, rf_done, r))) != REDFISH_OK)
 		return rf_fail(r, "sensors", e);
 	if (r->c->json) {
-		json_obj_begin(j, NULL);
-		json_arr_begin(j, "sensors");
+		jsonw_obj_begin(j, NULL);
+		jsonw_arr_begin(j, "sensors");
 	}
 	for (k = 0; k < redfish_sensors_count(r->rf); k++) {
 		const struct sensors_item *it = redfish_sensor(r->rf, k);
@@ -151,9 +151,9 @@ rf_sensors(struct rf_cli *r, int argc, char **argv)
 			shape_sensor_text(stdout, it, verbose);
 	}
 	if (r->c->json) {
-		json_arr_end(j);
-		json_obj_end(j);
-		json_end(j);
+		jsonw_arr_end(j);
+		jsonw_obj_end(j);
+		jsonw_end(j);
 	}
 	/* a sensor resource skipped or malformed: said, not fatal */
 	if (redfish_detail(r->rf, "sensors")[0] != '\0')
@@ -164,21 +164,61 @@ rf_sensors(struct rf_cli *r, int argc, char **argv)
 
 /* ---- chassis ------------------------------------------------------- */
 
+/*
+ * chassis identify over Redfish: the system's LocationIndicatorActive
+ * or IndicatorLED switched (redfish_identify); Redfish has no interval,
+ * so only force (on) and off (or 0), in the IPMI side's shapes.
+ */
+static int
+rf_identify(struct rf_cli *r, int argc, char **argv)
+{
+	struct jsonw *j = &r->c->js;
+	enum redfish_err e;
+	int on;
+
+	if (argc != 3 || (strcmp(argv[2], "force") != 0 &&
+	    strcmp(argv[2], "off") != 0 && strcmp(argv[2], "0") != 0)) {
+		cli_usage_error("chassis identify", "over redfish: force or "
+		    "off (a timed identify has no Redfish equivalent: "
+		    "LocationIndicatorActive and IndicatorLED are on or off)");
+		return CLI_EUSAGE;
+	}
+	on = strcmp(argv[2], "force") == 0;
+	if ((e = RF_RUN(r, redfish_identify(r->rf, on, rf_done, r))) !=
+	    REDFISH_OK)
+		return rf_fail(r, "action", e);
+	if (r->c->json) {
+		jsonw_obj_begin(j, NULL);
+		if (on)
+			jsonw_str(j, "identify", "indefinite");
+		else
+			jsonw_int(j, "identify_seconds", 0);
+		jsonw_obj_end(j);
+		jsonw_end(j);
+	} else
+		printf("Chassis identify interval: %s\n", on ? "indefinite" :
+		    "off");
+	return CLI_OK;
+}
+
 static int
 rf_chassis(struct rf_cli *r, int argc, char **argv)
 {
 	const struct chassis_snapshot *s;
-	struct json *j = &r->c->js;
+	struct jsonw *j = &r->c->js;
 	enum redfish_err e;
 	const char *type;
 	int ctl;
 
+	if (argc >= 2 && strcmp(argv[1], "identify") == 0)
+		return rf_identify(r, argc, argv);
 	if (argc < 2 || (strcmp(argv[1], "status") == 0 && argc != 2) ||
 	    (strcmp(argv[1], "power") == 0 && argc != 3) ||
 	    (strcmp(argv[1], "status") != 0 &&
 	    strcmp(argv[1], "power") != 0)) {
-		cli_usage_error("chassis", "over redfish: status, or power "
-		    "on|off|soft|cycle|reset|diag|status");
+		cli_usage_error("chassis", "over redfish: status, power "
+		    "on|off|soft|cycle|reset|diag|status, or identify "
+		    "force|off");
 		return CLI_EUSAGE;
 	}
 	if (strcmp(argv[1], "power") == 0 && strcmp(argv[2], "status") != 0) {
@@ -193,11 +233,11 @@ rf_chassis(struct rf_cli *r, int argc, char **argv)
 		    REDFISH_OK)
 			return rf_fail(r, "action", e);
 		if (r->c->json) {
-			json_obj_begin(j, NULL);
-			json_str(j, "chassis_power_control", argv[2]);
-			json_str(j, "reset_type", type);
-			json_obj_end(j);
-			json_end(j);
+			jsonw_obj_begin(j, NULL);
+			jsonw_str(j, "chassis_power_control", argv[2]);
+			jsonw_str(j, "reset_type", type);
+			jsonw_obj_end(j);
+			jsonw_end(j);
 		} else
 			printf("Chassis Power Control: %s (ResetType %s)\n",
 			    chassis_control_name((uint8_t)ctl), type);
@@ -208,22 +248,22 @@ rf_chassis(struct rf_cli *r, int argc, char **argv)
 	s = redfish_chassis_snapshot(r->rf);
 	if (strcmp(argv[1], "power") == 0) {
 		if (r->c->json) {
-			json_obj_begin(j, NULL);
-			json_str(j, "system_power", s->status.power_on ? "on" :
+			jsonw_obj_begin(j, NULL);
+			jsonw_str(j, "system_power", s->status.power_on ? "on" :
 			    "off");
-			json_obj_end(j);
-			json_end(j);
+			jsonw_obj_end(j);
+			jsonw_end(j);
 		} else
 			printf("Chassis Power is %s\n", s->status.power_on ?
 			    "on" : "off");
 		return CLI_OK;
 	}
 	if (r->c->json) {
-		json_obj_begin(j, NULL);
+		jsonw_obj_begin(j, NULL);
 		shape_chassis_json(j, &s->status, s->missing, s->has_health ?
 		    s->health : -1);
-		json_obj_end(j);
-		json_end(j);
+		jsonw_obj_end(j);
+		jsonw_end(j);
 	} else
 		shape_chassis_text(stdout, &s->status, s->missing,
 		    s->has_health ? s->health : -1);
@@ -235,7 +275,7 @@ rf_chassis(struct rf_cli *r, int argc, char **argv)
 static int
 rf_watchdog(struct rf_cli *r, int argc, char **argv)
 {
-	struct json *j = &r->c->js;
+	struct jsonw *j = &r->c->js;
 	enum redfish_err e;
 
 	if (argc != 2 || strcmp(argv[1], "get") != 0) {
@@ -247,10 +287,10 @@ rf_watchdog(struct rf_cli *r, int argc, char **argv)
 	    REDFISH_OK)
 		return rf_fail(r, "watchdog", e);
 	if (r->c->json) {
-		json_obj_begin(j, NULL);
+		jsonw_obj_begin(j, NULL);
 		shape_wdt_json(j, redfish_watchdog_timer(r->rf));
-		json_obj_end(j);
-		json_end(j);
+		jsonw_obj_end(j);
+		jsonw_end(j);
 	} else
 		shape_wdt_text(stdout, redfish_watchdog_timer(r->rf));
 	return CLI_OK;
@@ -262,7 +302,7 @@ static int
 rf_info(struct rf_cli *r, int argc, char **argv)
 {
 	struct shape_info si;
-	struct json *j = &r->c->js;
+	struct jsonw *j = &r->c->js;
 	enum redfish_err e;
 
 	(void)argv;
@@ -274,10 +314,10 @@ rf_info(struct rf_cli *r, int argc, char **argv)
 		return rf_fail(r, "info", e);
 	redfish_info_shape(redfish_info_get(r->rf), &si);
 	if (r->c->json) {
-		json_obj_begin(j, NULL);
+		jsonw_obj_begin(j, NULL);
 		shape_info_json(j, &si);
-		json_obj_end(j);
-		json_end(j);
+		jsonw_obj_end(j);
+		jsonw_end(j);
 	} else
 		shape_info_text(stdout, &si);
 	return CLI_OK;
@@ -286,102 +326,34 @@ rf_info(struct rf_cli *r, int argc, char **argv)
 /* ---- sel ----------------------------------------------------------- */
 
 /*
- * sel info over Redfish: the members of `sel info' that a log service
- * can fill (entries, percent_used from MaxNumberOfRecords, last_add
- * from the newest Created), the IPMI-only ones null, and the log
- * services read.
- */
-static void
-rf_sel_info_json(struct json *j, struct redfish *rf)
-{
-	size_t i, n = redfish_log_count(rf), ns = redfish_log_service_count(rf);
-	long max = 0;
-	int64_t newest = -1;
-	char ts[40];
-
-	for (i = 0; i < n; i++) {
-		const struct redfish_log_entry *e = redfish_log_entry(rf, i);
-
-		if (e->has_created && e->created_s > newest) {
-			newest = e->created_s;
-			sel_time_format(&e->rec, ts, sizeof(ts));
-		}
-	}
-	for (i = 0; i < ns; i++) {
-		const struct redfish_log_service *s = redfish_log_service(rf, i);
-
-		if (s->max_records <= 0) {
-			max = -1;
-			break;
-		}
-		max += s->max_records;
-	}
-	json_null(j, "version");
-	json_int(j, "entries", (long long)n);
-	json_null(j, "free_bytes");
-	if (max > 0)
-		json_int(j, "percent_used", (long long)(n * 100 /
-		    (size_t)max));
-	else
-		json_null(j, "percent_used");
-	json_str(j, "last_add", newest >= 0 ? ts : NULL);
-	json_null(j, "last_erase");
-	json_null(j, "overflow");
-	json_null(j, "supports_delete");
-	json_null(j, "supports_partial_add");
-	json_null(j, "supports_reserve");
-	json_null(j, "supports_allocation_info");
-	json_null(j, "sel_time");
-	json_str(j, "warnings", NULL);
-	json_arr_begin(j, "log_services");
-	for (i = 0; i < ns; i++) {
-		const struct redfish_log_service *s = redfish_log_service(rf, i);
-
-		json_obj_begin(j, NULL);
-		json_str(j, "path", s->path);
-		json_str(j, "owner", s->owner == REDFISH_LOG_SYSTEM ?
-		    "system" : "manager");
-		json_int(j, "entries", s->entries_read);
-		if (s->max_records >= 0)
-			json_int(j, "max_records", s->max_records);
-		else
-			json_null(j, "max_records");
-		json_str(j, "overwrite_policy", s->overwrite[0] ?
-		    s->overwrite : NULL);
-		json_bool(j, "clear_supported", s->clear_target[0] != '\0' &&
-		    !s->wraps);
-		json_bool(j, "truncated", s->truncated);
-		json_obj_end(j);
-	}
-	json_arr_end(j);
-}
-
-static void
-rf_sel_info_text(struct redfish *rf)
-{
-	size_t i, ns = redfish_log_service_count(rf);
-
-	printf("Entries          : %zu\n", redfish_log_count(rf));
-	for (i = 0; i < ns; i++) {
-		const struct redfish_log_service *s = redfish_log_service(rf, i);
-
-		printf("Log Service      : %s (%s, %u entries, %s%s)\n",
-		    s->path, s->owner == REDFISH_LOG_SYSTEM ? "system" :
-		    "manager", s->entries_read, s->overwrite[0] ?
-		    s->overwrite : "overwrite policy not said",
-		    s->clear_target[0] && !s->wraps ? ", ClearLog" : "");
-	}
-}
-
-/*
  * sel archive over Redfish: the entries after the cursor (--state,
  * default $BMCWATCH_STATE_DIR/redfish-BMC.cursor) appended to the
- * archive and fsynced, then the cursor saved (tmp + fsync + rename),
- * then with --clear-at PCT each log service at least PCT % full (of its
- * MaxNumberOfRecords) cleared with LogService.ClearLog: never one whose
- * OverWritePolicy is WrapsWhenFull (it never fills; clearing it only
- * loses entries), never before its entries are on the disk.
+ * archive and fsynced, then the cursor saved (tmp + fsync + rename).
+ * With --clear-at PCT or --clear-free N the daemon's policy
+ * (redfish_clear_due): listed again until a listing finds nothing new
+ * (at most RF_CLEAR_ROUNDS), then each log service due cleared with
+ * LogService.ClearLog and dropped from the cursor (its Ids may start
+ * over): never one whose OverWritePolicy is WrapsWhenFull, never before
+ * its entries are on the disk.
  */
+#define RF_CLEAR_ROUNDS	5
+
+/* the cursor to the file; 0, or -1 said */
+static int
+rf_cursor_save(const char *state, const struct redfish_cursor *cur)
+{
+	char tmp[1100], err[512];
+
+	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", state);
+	if (fileio_replace(state, tmp, cur, sizeof(*cur), 0600, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "bmcwatch: sel archive: %s (archived, nothing "
+		    "cleared)\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 rf_sel_archive(struct rf_cli *r, int argc, char **argv)
 {
@@ -389,15 +361,16 @@ rf_sel_archive(struct rf_cli *r, int argc, char **argv)
 	struct archive *arch;
 	struct archive_entry *ae = NULL;
 	struct redfish_cursor cur, next;
-	struct json *j = &r->c->js;
+	struct jsonw *j = &r->c->js;
 	const char *bmc = r->c->rf_host, *state = NULL, *dir;
-	char spath[1024], tmp[1100], err[512];
-	unsigned long clear_at = 0;
+	char spath[1024], err[512];
+	unsigned long clear_at = 0, clear_free = 0, v;
 	enum redfish_err e;
-	size_t i, n, k;
+	size_t i, n, k, total = 0;
 	ssize_t got;
 	char *end;
-	int fd, have = 0, rc = CLI_OK, cleared = 0;
+	unsigned round;
+	int fd, have = 0, rc = CLI_OK, cleared = 0, settled = 0;
 
 	memset(&acfg, 0, sizeof(acfg));
 	acfg.path = "/var/log/bmcwatch/sel.log";
@@ -413,17 +386,26 @@ rf_sel_archive(struct rf_cli *r, int argc, char **argv)
 			state = argv[++i];
 		else if (strcmp(argv[i], "--bmc") == 0)
 			bmc = argv[++i];
-		else if (strcmp(argv[i], "--clear-at") == 0) {
-			clear_at = strtoul(argv[++i], &end, 10);
-			if (*argv[i] == '\0' || *end != '\0' || clear_at > 100) {
-				cli_usage_error("sel archive", "bad --clear-at "
-				    "'%s' (0-100 %%, 0 = off)", argv[i]);
+		else if (strcmp(argv[i], "--clear-at") == 0 ||
+		    strcmp(argv[i], "--clear-free") == 0) {
+			int at = argv[i][8] == 'a';
+
+			v = strtoul(argv[++i], &end, 10);
+			if (*argv[i] == '\0' || *end != '\0' ||
+			    (at && v > 100) || v > 65535) {
+				cli_usage_error("sel archive", "bad %s '%s' "
+				    "(%s)", argv[i - 1], argv[i], at ? "0-100 "
+				    "%, 0 = off" : "records, 0 = off");
 				return CLI_EUSAGE;
 			}
+			if (at)
+				clear_at = v;
+			else
+				clear_free = v;
 		} else {
 			cli_usage_error("sel archive", "unknown option '%s' "
 			    "(over redfish: --archive, --state, --bmc, "
-			    "--clear-at)", argv[i]);
+			    "--clear-at, --clear-free)", argv[i]);
 			return CLI_EUSAGE;
 		}
 	}
@@ -456,65 +438,96 @@ rf_sel_archive(struct rf_cli *r, int argc, char **argv)
 		    strerror(errno));
 		return CLI_EUSAGE;
 	}
-	if ((e = RF_RUN(r, redfish_logs(r->rf, have ? &cur : NULL, rf_done,
-	    r))) != REDFISH_OK)
-		return rf_fail(r, "logs", e);
-	n = redfish_log_count(r->rf);
 	/* a file size limit must fail the write, not kill us in it */
 	(void)signal(SIGXFSZ, SIG_IGN);
 	arch = archive_new(&acfg);
-	ae = xcalloc(n + 1, sizeof(*ae));
-	for (i = 0; i < n; i++) {
-		ae[i].bmc = bmc;
-		ae[i].rec = &redfish_log_entry(r->rf, i)->rec;
-		ae[i].desc = &redfish_log_entry(r->rf, i)->desc;
-	}
-	if (n > 0 && archive_append(arch, ae, n, err, sizeof(err)) != 0) {
-		fprintf(stderr, "bmcwatch: sel archive: %s (nothing cleared, "
-		    "the cursor not moved)\n", err);
-		rc = CLI_ECCODE;
-		goto done;
-	}
-	redfish_logs_cursor(r->rf, have ? &cur : NULL, &next);
-	next.version = REDFISH_CURSOR_VERSION;
-	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", state);
-	if (fileio_replace(state, tmp, &next, sizeof(next), 0600, err,
-	    sizeof(err)) != 0) {
-		fprintf(stderr, "bmcwatch: sel archive: %s (archived, nothing "
-		    "cleared)\n", err);
-		rc = CLI_ECCODE;
-		goto done;
+	for (round = 1; ; round++) {
+		const char *why;
+
+		if ((e = RF_RUN(r, redfish_logs(r->rf, have ? &cur : NULL,
+		    rf_done, r))) != REDFISH_OK) {
+			rc = rf_fail(r, "logs", e);
+			goto done;
+		}
+		n = redfish_log_count(r->rf);
+		free(ae);
+		ae = xcalloc(n + 1, sizeof(*ae));
+		for (i = 0; i < n; i++) {
+			ae[i].bmc = bmc;
+			ae[i].rec = &redfish_log_entry(r->rf, i)->rec;
+			ae[i].desc = &redfish_log_entry(r->rf, i)->desc;
+		}
+		if (n > 0 && archive_append(arch, ae, n, err, sizeof(err)) !=
+		    0) {
+			fprintf(stderr, "bmcwatch: sel archive: %s (nothing "
+			    "cleared, the cursor not moved)\n", err);
+			rc = CLI_ECCODE;
+			goto done;
+		}
+		total += n;
+		redfish_logs_cursor(r->rf, have ? &cur : NULL, &next);
+		next.version = REDFISH_CURSOR_VERSION;
+		if (rf_cursor_save(state, &next) != 0) {
+			rc = CLI_ECCODE;
+			goto done;
+		}
+		cur = next;
+		have = 1;
+		if (n == 0) {
+			settled = 1;	/* nothing new: what is there is
+					 * archived */
+			break;
+		}
+		if (clear_at == 0 && clear_free == 0)
+			break;
+		for (i = k = 0; i < redfish_log_service_count(r->rf); i++)
+			k += (size_t)redfish_clear_due(redfish_log_service(
+			    r->rf, i), 0, (unsigned)clear_at,
+			    (unsigned)clear_free, &why);
+		if (k == 0 || round >= RF_CLEAR_ROUNDS)
+			break;
 	}
 	if (r->c->json) {
-		json_obj_begin(j, NULL);
-		json_int(j, "archived", (long long)n);
-		json_str(j, "archive", acfg.path);
-		json_arr_begin(j, "log_services");
+		jsonw_obj_begin(j, NULL);
+		jsonw_int(j, "archived", (long long)total);
+		jsonw_str(j, "archive", acfg.path);
+		jsonw_arr_begin(j, "log_services");
 	} else
-		printf("archived %zu entries to %s\n", n, acfg.path);
+		printf("archived %zu entries to %s\n", total, acfg.path);
 	for (i = 0; i < redfish_log_service_count(r->rf); i++) {
 		const struct redfish_log_service *sv =
 		    redfish_log_service(r->rf, i);
 		char path[REDFISH_PATH_MAX];
-		const char *what;
+		const char *what, *why;
+		uint32_t c;
 		int pct = sv->max_records > 0 ? (int)((uint64_t)sv->entries_read
 		    * 100 / (uint64_t)sv->max_records) : -1;
 
 		(void)snprintf(path, sizeof(path), "%s", sv->path);
-		if (clear_at == 0)
-			what = "kept (no --clear-at)";
-		else if (sv->wraps)
-			what = "kept (WrapsWhenFull: never cleared)";
-		else if (sv->clear_target[0] == '\0')
-			what = "kept (no ClearLog action)";
-		else if (pct < 0)
-			what = "kept (MaxNumberOfRecords not said)";
-		else if (pct < (int)clear_at)
-			what = "kept (below --clear-at)";
+		if (clear_at == 0 && clear_free == 0)
+			what = "kept (no --clear-at or --clear-free)";
+		else if (!redfish_clear_due(sv, 0, (unsigned)clear_at,
+		    (unsigned)clear_free, &why))
+			what = why != NULL ? why : pct < 0 ? "kept "
+			    "(MaxNumberOfRecords not said)" : "kept (below the "
+			    "threshold)";
+		else if (!settled)
+			what = "kept (entries kept arriving: listed "
+			    "5 times)";
 		else if ((e = RF_RUN(r, redfish_clear_log(r->rf, path,
 		    rf_done, r))) == REDFISH_OK) {
 			what = "cleared";
 			cleared++;
+			for (c = 0; c < cur.n; c++)
+				if (strcmp(cur.svc[c].path, path) == 0) {
+					memmove(&cur.svc[c], &cur.svc[c + 1],
+					    (cur.n - c - 1) *
+					    sizeof(cur.svc[0]));
+					cur.n--;
+					break;
+				}
+			if (rf_cursor_save(state, &cur) != 0)
+				rc = CLI_ECCODE;
 		} else {
 			fprintf(stderr, "bmcwatch: sel archive: %s\n",
 			    redfish_detail(r->rf, "action"));
@@ -522,24 +535,24 @@ rf_sel_archive(struct rf_cli *r, int argc, char **argv)
 			rc = rf_exit(e);
 		}
 		if (r->c->json) {
-			json_obj_begin(j, NULL);
-			json_str(j, "path", path);
-			json_int(j, "entries", sv->entries_read);
+			jsonw_obj_begin(j, NULL);
+			jsonw_str(j, "path", path);
+			jsonw_int(j, "entries", sv->entries_read);
 			if (pct >= 0)
-				json_int(j, "percent_used", pct);
+				jsonw_int(j, "percent_used", pct);
 			else
-				json_null(j, "percent_used");
-			json_str(j, "result", what);
-			json_obj_end(j);
+				jsonw_null(j, "percent_used");
+			jsonw_str(j, "result", what);
+			jsonw_obj_end(j);
 		} else
 			printf("%s: %u entries: %s\n", path, sv->entries_read,
 			    what);
 	}
 	if (r->c->json) {
-		json_arr_end(j);
-		json_int(j, "cleared", cleared);
-		json_obj_end(j);
-		json_end(j);
+		jsonw_arr_end(j);
+		jsonw_int(j, "cleared", cleared);
+		jsonw_obj_end(j);
+		jsonw_end(j);
 	}
 done:
 	free(ae);
@@ -553,7 +566,8 @@ rf_sel(struct rf_cli *r, int argc, char **argv)
 	struct sel_rec *rec = NULL;
 	struct sel_desc *desc = NULL;
 	uint8_t *open = NULL;
-	struct json *j = &r->c->js;
+	struct jsonw *j = &r->c->js;
+	struct shape_rf_sel shp;
 	enum redfish_err e;
 	unsigned long last = 0;
 	size_t i, n;
@@ -589,12 +603,15 @@ rf_sel(struct rf_cli *r, int argc, char **argv)
 		return rf_fail(r, "logs", e);
 	if (!list) {
 		if (r->c->json) {
-			json_obj_begin(j, NULL);
-			rf_sel_info_json(j, r->rf);
-			json_obj_end(j);
-			json_end(j);
-		} else
-			rf_sel_info_text(r->rf);
+			redfish_sel_shape(r->rf, &shp);
+			jsonw_obj_begin(j, NULL);
+			shape_rf_sel_info(j, &shp);
+			jsonw_obj_end(j);
+			jsonw_end(j);
+		} else {
+			redfish_sel_shape(r->rf, &shp);
+			shape_rf_sel_info_text(stdout, &shp);
+		}
 		return CLI_OK;
 	}
 	n = redfish_log_count(r->rf);
@@ -607,10 +624,10 @@ rf_sel(struct rf_cli *r, int argc, char **argv)
 	}
 	(void)selmon_open_problems(rec, desc, n, open);
 	if (r->c->json) {
-		json_obj_begin(j, NULL);
+		jsonw_obj_begin(j, NULL);
 		shape_sel_entries(j, rec, desc, open, NULL, n, 0, last);
-		json_obj_end(j);
-		json_end(j);
+		jsonw_obj_end(j);
+		jsonw_end(j);
 	} else
 		shape_sel_entries_text(stdout, rec, desc, open, NULL, n, 0,
 		    last);

@@ -183,20 +183,20 @@ sdr_info(struct cli *c)
 	sdr_ts(i.add_ts, a, sizeof(a));
 	sdr_ts(i.erase_ts, e, sizeof(e));
 	if (c->json) {
-		struct json *j = &c->js;
+		struct jsonw *j = &c->js;
 
-		json_obj_begin(j, NULL);
-		json_int(j, "version", i.version);
-		json_int(j, "records", i.count);
-		json_int(j, "free_bytes", i.free);
-		json_int(j, "last_addition", i.add_ts);
-		json_int(j, "last_erase", i.erase_ts);
-		json_int(j, "operations", i.ops);
-		json_bool(j, "overflow", (i.ops & SDR_OPS_OVERFLOW) != 0);
-		json_bool(j, "reserve_supported",
+		jsonw_obj_begin(j, NULL);
+		jsonw_int(j, "version", i.version);
+		jsonw_int(j, "records", i.count);
+		jsonw_int(j, "free_bytes", i.free);
+		jsonw_int(j, "last_addition", i.add_ts);
+		jsonw_int(j, "last_erase", i.erase_ts);
+		jsonw_int(j, "operations", i.ops);
+		jsonw_bool(j, "overflow", (i.ops & SDR_OPS_OVERFLOW) != 0);
+		jsonw_bool(j, "reserve_supported",
 		    (i.ops & SDR_OPS_RESERVE) != 0);
-		json_obj_end(j);
-		json_end(j);
+		jsonw_obj_end(j);
+		jsonw_end(j);
 		return CLI_OK;
 	}
 	printf("SDR Version         : %x.%x\n", i.version & 0x0f,
@@ -237,37 +237,37 @@ sdr_list(struct cli *c, const struct sdr_image *im)
 	size_t i;
 
 	if (c->json) {
-		struct json *j = &c->js;
+		struct jsonw *j = &c->js;
 		char ent[16];
 
-		json_obj_begin(j, NULL);
-		json_arr_begin(j, "records");
+		jsonw_obj_begin(j, NULL);
+		jsonw_arr_begin(j, "records");
 		for (i = 0; i < im->n; i++) {
 			const struct sdr_rec *r = &im->recs[i];
 
-			json_obj_begin(j, NULL);
-			json_int(j, "record_id", r->id);
-			json_int(j, "record_type", r->type);
-			json_str(j, "kind", sdr_type_name(r->type));
-			json_str(j, "name", r->name);
+			jsonw_obj_begin(j, NULL);
+			jsonw_int(j, "record_id", r->id);
+			jsonw_int(j, "record_type", r->type);
+			jsonw_str(j, "kind", sdr_type_name(r->type));
+			jsonw_str(j, "name", r->name);
 			if (sdr_is_sensor(r)) {
-				json_int(j, "number", r->number);
-				json_int(j, "owner", r->owner_id);
-				json_int(j, "lun", r->owner_lun);
-				json_str(j, "type",
+				jsonw_int(j, "number", r->number);
+				jsonw_int(j, "owner", r->owner_id);
+				jsonw_int(j, "lun", r->owner_lun);
+				jsonw_str(j, "type",
 				    evtext_sensor_type(r->sensor_type));
-				json_int(j, "event_type", r->event_type);
-				json_int(j, "share_count", r->share_count);
+				jsonw_int(j, "event_type", r->event_type);
+				jsonw_int(j, "share_count", r->share_count);
 			}
 			(void)snprintf(ent, sizeof(ent), "%u.%u",
 			    (unsigned)r->entity_id,
 			    (unsigned)(r->entity_instance & 0x7f));
-			json_str(j, "entity", ent);
-			json_obj_end(j);
+			jsonw_str(j, "entity", ent);
+			jsonw_obj_end(j);
 		}
-		json_arr_end(j);
-		json_obj_end(j);
-		json_end(j);
+		jsonw_arr_end(j);
+		jsonw_obj_end(j);
+		jsonw_end(j);
 		return;
 	}
 	for (i = 0; i < im->n; i++) {

@@ -127,11 +127,11 @@ sel_cmd_info(struct cli *c, int argc, char **argv)
 	have_time = rsp.ccode == IPMI_CC_OK &&
 	    sel_time_get_decode(rsp.data, rsp.len, &t) == IPMI_OK;
 	if (c->json) {
-		json_obj_begin(&c->js, NULL);
+		jsonw_obj_begin(&c->js, NULL);
 		shape_sel_info(&c->js, &i, have_alloc ? &a : NULL,
 		    have_time ? (int64_t)t : -1);
-		json_obj_end(&c->js);
-		json_end(&c->js);
+		jsonw_obj_end(&c->js);
+		jsonw_end(&c->js);
 	} else
 		shape_sel_info_text(stdout, &i, have_alloc ? &a : NULL,
 		    have_time ? (int64_t)t : -1);
@@ -389,11 +389,11 @@ sel_cmd_list(struct cli *c, int argc, char **argv)
 		goto done;
 	}
 	if (c->json) {
-		json_obj_begin(&c->js, NULL);
+		jsonw_obj_begin(&c->js, NULL);
 		shape_sel_entries(&c->js, l.rec, l.desc, l.open, l.acked, l.n,
 		    flags, last);
-		json_obj_end(&c->js);
-		json_end(&c->js);
+		jsonw_obj_end(&c->js);
+		jsonw_end(&c->js);
 	} else
 		shape_sel_entries_text(stdout, l.rec, l.desc, l.open, l.acked,
 		    l.n, flags, last);
@@ -549,29 +549,29 @@ sel_report(struct cli *c, const char *what, const struct selmon_result *r)
 		return;
 	}
 	if (c->json) {
-		struct json *j = &c->js;
+		struct jsonw *j = &c->js;
 
-		json_obj_begin(j, NULL);
-		json_int(j, "new_entries", r->new_entries);
-		json_int(j, "skipped", r->skipped);
-		json_bool(j, "cleared", r->cleared);
-		json_int(j, "cleared_entries", r->cleared_entries);
-		json_int(j, "entries", r->info.entries);
+		jsonw_obj_begin(j, NULL);
+		jsonw_int(j, "new_entries", r->new_entries);
+		jsonw_int(j, "skipped", r->skipped);
+		jsonw_bool(j, "cleared", r->cleared);
+		jsonw_int(j, "cleared_entries", r->cleared_entries);
+		jsonw_int(j, "entries", r->info.entries);
 		if (r->used_pct >= 0)
-			json_int(j, "percent_used", r->used_pct);
+			jsonw_int(j, "percent_used", r->used_pct);
 		else
-			json_null(j, "percent_used");
-		json_bool(j, "overflow", r->overflow);
-		json_bool(j, "out_of_band_clear", r->oob_clear);
-		json_bool(j, "new_bmc", r->new_bmc);
-		json_bool(j, "new_generation", r->new_generation);
-		json_bool(j, "archive_only", r->archive_only);
-		json_bool(j, "maybe_lost", r->maybe_lost);
-		json_int(j, "requests", r->requests);
-		json_str(j, "message", r->msg[0] ? r->msg : NULL);
-		json_str(j, "note", r->note[0] ? r->note : NULL);
-		json_obj_end(j);
-		json_end(j);
+			jsonw_null(j, "percent_used");
+		jsonw_bool(j, "overflow", r->overflow);
+		jsonw_bool(j, "out_of_band_clear", r->oob_clear);
+		jsonw_bool(j, "new_bmc", r->new_bmc);
+		jsonw_bool(j, "new_generation", r->new_generation);
+		jsonw_bool(j, "archive_only", r->archive_only);
+		jsonw_bool(j, "maybe_lost", r->maybe_lost);
+		jsonw_int(j, "requests", r->requests);
+		jsonw_str(j, "message", r->msg[0] ? r->msg : NULL);
+		jsonw_str(j, "note", r->note[0] ? r->note : NULL);
+		jsonw_obj_end(j);
+		jsonw_end(j);
 		return;
 	}
 	if (r->oob_clear)

@@ -36,14 +36,14 @@ static void
 watch_print_json(const struct sel_rec *r, const struct sel_desc *d,
     uint64_t ms)
 {
-	struct json j;
+	struct jsonw j;
 
-	json_init(&j, stdout);
-	json_obj_begin(&j, NULL);
+	jsonw_init(&j, stdout);
+	jsonw_obj_begin(&j, NULL);
 	shape_sel_entry(&j, r, d, -1, -1);
-	json_int(&j, "received_ms", (long long)ms);
-	json_obj_end(&j);
-	json_end(&j);
+	jsonw_int(&j, "received_ms", (long long)ms);
+	jsonw_obj_end(&j);
+	jsonw_end(&j);
 }
 
 static void

@@ -68,20 +68,20 @@ static void
 print_json(struct cli *c, const struct sensors_opts *o,
     const struct sensors *s)
 {
-	struct json *j = &c->js;
+	struct jsonw *j = &c->js;
 	size_t i;
 
-	json_obj_begin(j, NULL);
-	json_arr_begin(j, "sensors");
+	jsonw_obj_begin(j, NULL);
+	jsonw_arr_begin(j, "sensors");
 	for (i = 0; i < sensors_count(s); i++) {
 		const struct sensors_item *it = sensors_get(s, i);
 
 		if (sensors_selected(o, it))
 			shape_sensor_json(j, it, o->verbose);
 	}
-	json_arr_end(j);
-	json_obj_end(j);
-	json_end(j);
+	jsonw_arr_end(j);
+	jsonw_obj_end(j);
+	jsonw_end(j);
 }
 
 static void

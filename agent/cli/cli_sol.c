@@ -634,11 +634,11 @@ sol_deactivate(struct cli *c, int argc, char **argv)
 	if ((r = cli_call_ok(c, &req, &rsp, "Deactivate Payload")) != 0)
 		return -r;
 	if (c->json) {
-		json_obj_begin(&c->js, NULL);
-		json_int(&c->js, "instance", instance);
-		json_bool(&c->js, "deactivated", 1);
-		json_obj_end(&c->js);
-		json_end(&c->js);
+		jsonw_obj_begin(&c->js, NULL);
+		jsonw_int(&c->js, "instance", instance);
+		jsonw_bool(&c->js, "deactivated", 1);
+		jsonw_obj_end(&c->js);
+		jsonw_end(&c->js);
 	} else
 		printf("SOL payload instance %u deactivated\n", instance);
 	return CLI_OK;
@@ -733,75 +733,75 @@ static void
 solinfo_json(struct cli *c, const struct solinfo *in)
 {
 	const struct sol_config *k = &in->cfg;
-	struct json *j = &c->js;
+	struct jsonw *j = &c->js;
 	unsigned i;
 
-	json_obj_begin(j, NULL);
+	jsonw_obj_begin(j, NULL);
 	if (solinfo_have(in, SOL_PARAM_SET_IN_PROGRESS))
-		json_str(j, "set_in_progress",
+		jsonw_str(j, "set_in_progress",
 		    sol_set_state_name(k->set_state));
 	else
-		json_null(j, "set_in_progress");
+		jsonw_null(j, "set_in_progress");
 	if (solinfo_have(in, SOL_PARAM_ENABLE))
-		json_bool(j, "enabled", k->enabled);
+		jsonw_bool(j, "enabled", k->enabled);
 	else
-		json_null(j, "enabled");
+		jsonw_null(j, "enabled");
 	if (solinfo_have(in, SOL_PARAM_AUTH)) {
-		json_bool(j, "force_encryption", k->force_encrypt);
-		json_bool(j, "force_authentication", k->force_auth);
-		json_str(j, "privilege", ipmi_priv_name(k->priv));
+		jsonw_bool(j, "force_encryption", k->force_encrypt);
+		jsonw_bool(j, "force_authentication", k->force_auth);
+		jsonw_str(j, "privilege", ipmi_priv_name(k->priv));
 	} else {
-		json_null(j, "force_encryption");
-		json_null(j, "force_authentication");
-		json_null(j, "privilege");
+		jsonw_null(j, "force_encryption");
+		jsonw_null(j, "force_authentication");
+		jsonw_null(j, "privilege");
 	}
 	if (solinfo_have(in, SOL_PARAM_ACCUMULATE)) {
-		json_int(j, "accumulate_ms", k->accum_ms);
-		json_int(j, "send_threshold", k->send_threshold);
+		jsonw_int(j, "accumulate_ms", k->accum_ms);
+		jsonw_int(j, "send_threshold", k->send_threshold);
 	} else {
-		json_null(j, "accumulate_ms");
-		json_null(j, "send_threshold");
+		jsonw_null(j, "accumulate_ms");
+		jsonw_null(j, "send_threshold");
 	}
 	if (solinfo_have(in, SOL_PARAM_RETRY)) {
-		json_int(j, "retry_count", k->retry_count);
-		json_int(j, "retry_interval_ms", k->retry_ms);
+		jsonw_int(j, "retry_count", k->retry_count);
+		jsonw_int(j, "retry_interval_ms", k->retry_ms);
 	} else {
-		json_null(j, "retry_count");
-		json_null(j, "retry_interval_ms");
+		jsonw_null(j, "retry_count");
+		jsonw_null(j, "retry_interval_ms");
 	}
-	json_str(j, "bit_rate", solinfo_have(in, SOL_PARAM_BAUD) ?
+	jsonw_str(j, "bit_rate", solinfo_have(in, SOL_PARAM_BAUD) ?
 	    sol_baud_name(k->baud) : NULL);
-	json_str(j, "bit_rate_nonvolatile", solinfo_have(in,
+	jsonw_str(j, "bit_rate_nonvolatile", solinfo_have(in,
 	    SOL_PARAM_BAUD_NV) ? sol_baud_name(k->baud_nv) : NULL);
 	if (solinfo_have(in, SOL_PARAM_CHANNEL))
-		json_int(j, "payload_channel", k->channel);
+		jsonw_int(j, "payload_channel", k->channel);
 	else
-		json_null(j, "payload_channel");
+		jsonw_null(j, "payload_channel");
 	if (solinfo_have(in, SOL_PARAM_PORT))
-		json_int(j, "payload_port", k->port);
+		jsonw_int(j, "payload_port", k->port);
 	else
-		json_null(j, "payload_port");
+		jsonw_null(j, "payload_port");
 	if (in->have_status) {
-		json_int(j, "instances", in->st.capacity);
-		json_arr_begin(j, "active");
+		jsonw_int(j, "instances", in->st.capacity);
+		jsonw_arr_begin(j, "active");
 		for (i = 1; i <= SOL_INSTANCE_MAX; i++) {
 			if (!(in->st.active & (1u << (i - 1))))
 				continue;
-			json_obj_begin(j, NULL);
-			json_int(j, "instance", i);
+			jsonw_obj_begin(j, NULL);
+			jsonw_int(j, "instance", i);
 			if (in->holder[i] != 0)
-				json_int(j, "session_id", in->holder[i]);
+				jsonw_int(j, "session_id", in->holder[i]);
 			else
-				json_null(j, "session_id");
-			json_obj_end(j);
+				jsonw_null(j, "session_id");
+			jsonw_obj_end(j);
 		}
-		json_arr_end(j);
+		jsonw_arr_end(j);
 	} else {
-		json_null(j, "instances");
-		json_null(j, "active");
+		jsonw_null(j, "instances");
+		jsonw_null(j, "active");
 	}
-	json_obj_end(j);
-	json_end(j);
+	jsonw_obj_end(j);
+	jsonw_end(j);
 }
 
 static int

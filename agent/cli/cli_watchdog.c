@@ -47,10 +47,10 @@ parse_secs(const char *s, unsigned min_ms, unsigned max_ms, unsigned *ms)
 static void
 timer_json(struct cli *c, const struct wdt_timer *t)
 {
-	json_obj_begin(&c->js, NULL);
+	jsonw_obj_begin(&c->js, NULL);
 	shape_wdt_json(&c->js, t);
-	json_obj_end(&c->js);
-	json_end(&c->js);
+	jsonw_obj_end(&c->js);
+	jsonw_end(&c->js);
 }
 
 /* one Get through cli_call (which also opens the connection) */
@@ -359,11 +359,11 @@ done:
 		printf("Watchdog Timer reset%s\n", reinit ? " (it was not "
 		    "initialised: set first, then reset)" : "");
 	else {
-		json_obj_begin(&c->js, NULL);
-		json_bool(&c->js, "reset", 1);
-		json_bool(&c->js, "set_first", reinit);
-		json_obj_end(&c->js);
-		json_end(&c->js);
+		jsonw_obj_begin(&c->js, NULL);
+		jsonw_bool(&c->js, "reset", 1);
+		jsonw_bool(&c->js, "set_first", reinit);
+		jsonw_obj_end(&c->js);
+		jsonw_end(&c->js);
 	}
 	return CLI_OK;
 }
@@ -398,10 +398,10 @@ wd_clear(struct cli *c, int argc, char **argv)
 		(void)wdt_set_decode(rsp.data, rsp.len, &quirks);
 	}
 	if (c->json) {
-		json_obj_begin(&c->js, NULL);
-		json_int(&c->js, "cleared_flags_raw", was);
-		json_obj_end(&c->js);
-		json_end(&c->js);
+		jsonw_obj_begin(&c->js, NULL);
+		jsonw_int(&c->js, "cleared_flags_raw", was);
+		jsonw_obj_end(&c->js);
+		jsonw_end(&c->js);
 	} else
 		printf("Timer Expiration Flags cleared (were 0x%02x)\n", was);
 	return CLI_OK;
@@ -426,10 +426,10 @@ wd_off(struct cli *c, int argc, char **argv)
 	if ((r = run_op(c, &op, "watchdog off")) != CLI_OK)
 		return r;
 	if (c->json) {
-		json_obj_begin(&c->js, NULL);
-		json_bool(&c->js, "stopped", 1);
-		json_obj_end(&c->js);
-		json_end(&c->js);
+		jsonw_obj_begin(&c->js, NULL);
+		jsonw_bool(&c->js, "stopped", 1);
+		jsonw_obj_end(&c->js);
+		jsonw_end(&c->js);
 	} else
 		printf("Watchdog Timer stopped\n");
 	return CLI_OK;
@@ -555,12 +555,12 @@ wd_heartbeat(struct cli *c, int argc, char **argv)
 	ev_timer_del(c->ev, end_t);
 	r = s.fatal ? s.rc : CLI_OK;
 	if (c->json) {
-		json_obj_begin(&c->js, NULL);
-		json_int(&c->js, "kicks", (long long)hb.kicks);
-		json_int(&c->js, "failures", (long long)hb.failures);
-		json_bool(&c->js, "stopped", s.stopped);
-		json_obj_end(&c->js);
-		json_end(&c->js);
+		jsonw_obj_begin(&c->js, NULL);
+		jsonw_int(&c->js, "kicks", (long long)hb.kicks);
+		jsonw_int(&c->js, "failures", (long long)hb.failures);
+		jsonw_bool(&c->js, "stopped", s.stopped);
+		jsonw_obj_end(&c->js);
+		jsonw_end(&c->js);
 	} else
 		printf("Watchdog heartbeat: %llu resets, %llu failures%s\n",
 		    (unsigned long long)hb.kicks,

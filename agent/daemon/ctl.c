@@ -19,7 +19,7 @@
 #include "cmd_chassis.h"
 #include "conf.h"
 #include "ctl.h"
-#include "json.h"
+#include "jsonw.h"
 #include "log.h"
 #include "shape.h"
 #include "shape_sel.h"
@@ -465,7 +465,7 @@ struct ctl_out {
 	FILE		*f;
 	char		*buf;
 	size_t		 len;
-	struct json	 j;
+	struct jsonw	 j;
 };
 
 static void
@@ -475,7 +475,7 @@ ctl_out_open(struct ctl_out *o)
 	o->len = 0;
 	if ((o->f = open_memstream(&o->buf, &o->len)) == NULL)
 		fatal("ctl", "open_memstream");
-	json_init(&o->j, o->f);
+	jsonw_init(&o->j, o->f);
 }
 
 static void
@@ -578,12 +578,12 @@ ctl_not_read(const struct store_target *t, const char *what, char **out,
 
 /* the members every item answer ends with */
 static void
-ctl_tail(struct json *j, const struct store_target *t,
+ctl_tail(struct jsonw *j, const struct store_target *t,
     const struct store_stamp *st, unsigned interval_s, uint64_t now)
 {
-	json_str(j, "target", t->name);
-	json_num(j, "age_s", store_age_ms(st, now) / 1000.0, 1);
-	json_bool(j, "stale", store_stale(st, interval_s, now));
+	jsonw_str(j, "target", t->name);
+	jsonw_num(j, "age_s", store_age_ms(st, now) / 1000.0, 1);
+	jsonw_bool(j, "stale", store_stale(st, interval_s, now));
 }
 
 static void
@@ -600,154 +600,154 @@ ctl_text_tail(FILE *f, const struct store_target *t,
 
 /* the console (sol block) of a target in `targets' (bmcwConsoleTable) */
 static void
-ctl_console_json(struct json *j, const struct store_target *t, uint64_t now)
+ctl_console_json(struct jsonw *j, const struct store_target *t, uint64_t now)
 {
 	const struct store_console *c = &t->console;
 	char tm[40];
 
 	if (!c->enabled) {
-		json_null(j, "console");
+		jsonw_null(j, "console");
 		return;
 	}
-	json_obj_begin(j, "console");
-	json_bool(j, "logging", c->logging);
-	json_bool(j, "input", c->input);
-	json_bool(j, "connected", c->connected);
-	json_str(j, "state", c->state);
+	jsonw_obj_begin(j, "console");
+	jsonw_bool(j, "logging", c->logging);
+	jsonw_bool(j, "input", c->input);
+	jsonw_bool(j, "connected", c->connected);
+	jsonw_str(j, "state", c->state);
 	if (c->conn_t.when.mono_ms != 0) {
 		ctl_iso(c->conn_t.when.wall_ms, tm, sizeof(tm));
-		json_str(j, "last_change", tm);
+		jsonw_str(j, "last_change", tm);
 	} else
-		json_null(j, "last_change");
-	json_int(j, "connects", (long long)c->connects);
-	json_int(j, "bytes", (long long)c->bytes);
-	json_int(j, "clients", (long long)c->clients);
-	json_int(j, "events", (long long)c->events);
-	json_int(j, "events_suppressed", (long long)c->events_suppressed);
+		jsonw_null(j, "last_change");
+	jsonw_int(j, "connects", (long long)c->connects);
+	jsonw_int(j, "bytes", (long long)c->bytes);
+	jsonw_int(j, "clients", (long long)c->clients);
+	jsonw_int(j, "events", (long long)c->events);
+	jsonw_int(j, "events_suppressed", (long long)c->events_suppressed);
 	if (c->event_t.when.mono_ms != 0) {
 		ctl_iso(c->event_t.when.wall_ms, tm, sizeof(tm));
-		json_str(j, "last_event", tm);
-		json_str(j, "last_event_rule", c->event_rule);
-		json_str(j, "last_event_text", c->event_text);
+		jsonw_str(j, "last_event", tm);
+		jsonw_str(j, "last_event_rule", c->event_rule);
+		jsonw_str(j, "last_event_text", c->event_text);
 		/* for check_bmc_console: how long ago */
-		json_num(j, "last_event_age_s", store_age_ms(&c->event_t,
+		jsonw_num(j, "last_event_age_s", store_age_ms(&c->event_t,
 		    now) / 1000.0, 1);
 	} else {
-		json_null(j, "last_event");
-		json_null(j, "last_event_age_s");
-		json_null(j, "last_event_rule");
-		json_null(j, "last_event_text");
+		jsonw_null(j, "last_event");
+		jsonw_null(j, "last_event_age_s");
+		jsonw_null(j, "last_event_rule");
+		jsonw_null(j, "last_event_text");
 	}
-	json_int(j, "gaps", (long long)c->gaps);
-	json_int(j, "log_waiting", (long long)c->log_waiting);
-	json_bool(j, "log_failing", c->log_failing);
+	jsonw_int(j, "gaps", (long long)c->gaps);
+	jsonw_int(j, "log_waiting", (long long)c->log_waiting);
+	jsonw_bool(j, "log_failing", c->log_failing);
 	if (c->log_error[0] != '\0')
-		json_str(j, "log_error", c->log_error);
+		jsonw_str(j, "log_error", c->log_error);
 	else
-		json_null(j, "log_error");
-	json_obj_end(j);
+		jsonw_null(j, "log_error");
+	jsonw_obj_end(j);
 }
 
 static void
-ctl_health_json(struct json *j, const struct store_target *t, uint64_t now)
+ctl_health_json(struct jsonw *j, const struct store_target *t, uint64_t now)
 {
 	const struct store_health *h = &t->health;
 	char tm[40];
 
-	json_obj_begin(j, NULL);
-	json_str(j, "name", t->name);
-	json_str(j, "interface", t->iface);
-	json_str(j, "peer", h->peer[0] ? h->peer : NULL);
-	json_str(j, "state", store_state_name(h->state));
-	json_bool(j, "reachable", h->state == STORE_T_UP);
+	jsonw_obj_begin(j, NULL);
+	jsonw_str(j, "name", t->name);
+	jsonw_str(j, "interface", t->iface);
+	jsonw_str(j, "peer", h->peer[0] ? h->peer : NULL);
+	jsonw_str(j, "state", store_state_name(h->state));
+	jsonw_bool(j, "reachable", h->state == STORE_T_UP);
 	if (h->last_success.when.mono_ms != 0) {
 		ctl_iso(h->last_success.when.wall_ms, tm, sizeof(tm));
-		json_str(j, "last_success", tm);
-		json_num(j, "last_success_age_s",
+		jsonw_str(j, "last_success", tm);
+		jsonw_num(j, "last_success_age_s",
 		    store_age_ms(&h->last_success, now) / 1000.0, 1);
 	} else {
-		json_null(j, "last_success");
-		json_null(j, "last_success_age_s");
+		jsonw_null(j, "last_success");
+		jsonw_null(j, "last_success_age_s");
 	}
-	json_int(j, "consecutive_errors", h->consecutive_errors);
-	json_str(j, "last_error", h->last_error[0] ? h->last_error : NULL);
+	jsonw_int(j, "consecutive_errors", h->consecutive_errors);
+	jsonw_str(j, "last_error", h->last_error[0] ? h->last_error : NULL);
 	if (h->unreachable_since_mono != 0 && now >= h->unreachable_since_mono)
-		json_num(j, "unreachable_for_s",
+		jsonw_num(j, "unreachable_for_s",
 		    (now - h->unreachable_since_mono) / 1000.0, 1);
 	else
-		json_null(j, "unreachable_for_s");
-	json_int(j, "sweep_ms", (long long)h->sweep_ms);
-	json_int(j, "sweeps", (long long)h->sweeps);
-	json_int(j, "sel_passes", (long long)h->sel_passes);
-	json_int(j, "chassis_polls", (long long)h->chassis_polls);
-	json_int(j, "skipped", (long long)h->skipped);
-	json_int(j, "probes", (long long)h->probes);
-	json_bool(j, "stuck", h->stuck);
-	json_obj_begin(j, "counters");
-	json_int(j, "requests", (long long)h->tr.requests);
-	json_int(j, "packets_out", (long long)h->tr.packets_out);
-	json_int(j, "packets_in", (long long)h->tr.packets_in);
-	json_int(j, "retransmits", (long long)h->tr.retransmits);
-	json_int(j, "sessions", (long long)h->tr.sessions);
-	json_int(j, "dropped", (long long)h->tr.dropped);
-	json_int(j, "events", (long long)h->tr.events);
-	json_int(j, "inflight_max", (long long)h->tr.inflight_max);
-	json_int(j, "reordered", (long long)h->tr.reordered);
-	json_int(j, "window_fallbacks", (long long)h->tr.window_fallbacks);
-	json_int(j, "window_restores", (long long)h->tr.window_restores);
-	json_obj_end(j);
-	json_int(j, "sensors", (long long)t->nsensors);
-	json_int(j, "sel_open", (long long)t->nopen);
-	json_int(j, "sel_archived", (long long)t->sel_archived);
-	json_int(j, "sel_clears", (long long)t->sel_clears);
-	json_int(j, "sel_clear_failures", (long long)t->sel_clear_failures);
+		jsonw_null(j, "unreachable_for_s");
+	jsonw_int(j, "sweep_ms", (long long)h->sweep_ms);
+	jsonw_int(j, "sweeps", (long long)h->sweeps);
+	jsonw_int(j, "sel_passes", (long long)h->sel_passes);
+	jsonw_int(j, "chassis_polls", (long long)h->chassis_polls);
+	jsonw_int(j, "skipped", (long long)h->skipped);
+	jsonw_int(j, "probes", (long long)h->probes);
+	jsonw_bool(j, "stuck", h->stuck);
+	jsonw_obj_begin(j, "counters");
+	jsonw_int(j, "requests", (long long)h->tr.requests);
+	jsonw_int(j, "packets_out", (long long)h->tr.packets_out);
+	jsonw_int(j, "packets_in", (long long)h->tr.packets_in);
+	jsonw_int(j, "retransmits", (long long)h->tr.retransmits);
+	jsonw_int(j, "sessions", (long long)h->tr.sessions);
+	jsonw_int(j, "dropped", (long long)h->tr.dropped);
+	jsonw_int(j, "events", (long long)h->tr.events);
+	jsonw_int(j, "inflight_max", (long long)h->tr.inflight_max);
+	jsonw_int(j, "reordered", (long long)h->tr.reordered);
+	jsonw_int(j, "window_fallbacks", (long long)h->tr.window_fallbacks);
+	jsonw_int(j, "window_restores", (long long)h->tr.window_restores);
+	jsonw_obj_end(j);
+	jsonw_int(j, "sensors", (long long)t->nsensors);
+	jsonw_int(j, "sel_open", (long long)t->nopen);
+	jsonw_int(j, "sel_archived", (long long)t->sel_archived);
+	jsonw_int(j, "sel_clears", (long long)t->sel_clears);
+	jsonw_int(j, "sel_clear_failures", (long long)t->sel_clear_failures);
 	if (t->hb.enabled) {
-		json_obj_begin(j, "heartbeat");
-		json_bool(j, "armed", t->hb.armed);
-		json_bool(j, "refused", t->hb.refused);
-		json_int(j, "kicks", (long long)t->hb.kicks);
-		json_int(j, "failures", (long long)t->hb.failures);
-		json_int(j, "withheld", (long long)t->hb.withheld);
-		json_str(j, "state", t->hb.state);
+		jsonw_obj_begin(j, "heartbeat");
+		jsonw_bool(j, "armed", t->hb.armed);
+		jsonw_bool(j, "refused", t->hb.refused);
+		jsonw_int(j, "kicks", (long long)t->hb.kicks);
+		jsonw_int(j, "failures", (long long)t->hb.failures);
+		jsonw_int(j, "withheld", (long long)t->hb.withheld);
+		jsonw_str(j, "state", t->hb.state);
 		if (t->hb.failing[0] != '\0')
-			json_str(j, "failing_check", t->hb.failing);
+			jsonw_str(j, "failing_check", t->hb.failing);
 		else
-			json_null(j, "failing_check");
+			jsonw_null(j, "failing_check");
 		/* for check_bmc_watchdog: the last arm/reset (or its
 		 * failure) against the interval */
-		json_num(j, "interval_s", t->hb.interval_ms / 1000.0, 1);
-		json_num(j, "age_s", store_age_ms(&t->hb.stamp, now) / 1000.0,
+		jsonw_num(j, "interval_s", t->hb.interval_ms / 1000.0, 1);
+		jsonw_num(j, "age_s", store_age_ms(&t->hb.stamp, now) / 1000.0,
 		    1);
-		json_obj_end(j);
+		jsonw_obj_end(j);
 	} else
-		json_null(j, "heartbeat");
+		jsonw_null(j, "heartbeat");
 	ctl_console_json(j, t, now);
-	json_obj_end(j);
+	jsonw_obj_end(j);
 }
 
 /* the webhook endpoints' queues (agent/daemon/webhook.c) */
 static void
-ctl_webhooks_json(struct json *j, const struct store *s)
+ctl_webhooks_json(struct jsonw *j, const struct store *s)
 {
 	size_t i;
 
-	json_arr_begin(j, "webhooks");
+	jsonw_arr_begin(j, "webhooks");
 	for (i = 0; i < store_nwebhooks(s); i++) {
 		const struct store_webhook *w = store_webhook_at(s, i);
 
-		json_obj_begin(j, NULL);
-		json_str(j, "name", w->name);
-		json_int(j, "queued", (long long)w->queued);
-		json_int(j, "queue_max", (long long)w->queue_max);
-		json_int(j, "delivered", (long long)w->delivered);
-		json_int(j, "failures", (long long)w->failures);
-		json_int(j, "dropped", (long long)w->dropped);
-		json_int(j, "attempt", w->attempt);
-		json_str(j, "last_error", w->last_error[0] ? w->last_error :
+		jsonw_obj_begin(j, NULL);
+		jsonw_str(j, "name", w->name);
+		jsonw_int(j, "queued", (long long)w->queued);
+		jsonw_int(j, "queue_max", (long long)w->queue_max);
+		jsonw_int(j, "delivered", (long long)w->delivered);
+		jsonw_int(j, "failures", (long long)w->failures);
+		jsonw_int(j, "dropped", (long long)w->dropped);
+		jsonw_int(j, "attempt", w->attempt);
+		jsonw_str(j, "last_error", w->last_error[0] ? w->last_error :
 		    NULL);
-		json_obj_end(j);
+		jsonw_obj_end(j);
 	}
-	json_arr_end(j);
+	jsonw_arr_end(j);
 }
 
 static int
@@ -759,8 +759,8 @@ ctl_targets(struct store *s, const struct ctl_req *r, uint64_t now,
 
 	ctl_out_open(&o);
 	if (r->json) {
-		json_obj_begin(&o.j, NULL);
-		json_arr_begin(&o.j, "targets");
+		jsonw_obj_begin(&o.j, NULL);
+		jsonw_arr_begin(&o.j, "targets");
 		for (i = 0; i < store_ntargets(s); i++) {
 			const struct store_target *t = store_target_at(s, i);
 
@@ -768,10 +768,10 @@ ctl_targets(struct store *s, const struct ctl_req *r, uint64_t now,
 				continue;
 			ctl_health_json(&o.j, t, now);
 		}
-		json_arr_end(&o.j);
+		jsonw_arr_end(&o.j);
 		ctl_webhooks_json(&o.j, s);
-		json_obj_end(&o.j);
-		json_end(&o.j);
+		jsonw_obj_end(&o.j);
+		jsonw_end(&o.j);
 	} else {
 		for (i = 0; i < store_ntargets(s); i++) {
 			const struct store_target *t = store_target_at(s, i);
@@ -817,8 +817,9 @@ ctl_targets(struct store *s, const struct ctl_req *r, uint64_t now,
 /*
  * The SEL answers: the shapes of `bmcwatch sel info|list` (shape_sel.c)
  * over what the store keeps: the last Get SEL Info (no allocation, no
- * SEL clock: not polled), the newest STORE_SEL_RECENT entries with their
- * open and acknowledged flags, and, with open=1, every open problem the
+ * SEL clock: not polled) or a Redfish target's log services, the
+ * newest STORE_SEL_RECENT entries with their open and acknowledged
+ * flags, and, with open=1, every open problem the
  * store holds (older ones than the ring included).
  */
 static int
@@ -855,17 +856,21 @@ ctl_sel(const struct store_target *t, const struct ctl_req *r, uint64_t now,
 	}
 	ctl_out_open(&o);
 	if (r->json) {
-		json_obj_begin(&o.j, NULL);
-		if (r->verb == CTL_SEL_INFO)
+		jsonw_obj_begin(&o.j, NULL);
+		if (r->verb == CTL_SEL_INFO && t->have_rf_sel)
+			shape_rf_sel_info(&o.j, &t->rf_sel);
+		else if (r->verb == CTL_SEL_INFO)
 			shape_sel_info(&o.j, &t->sel_info, NULL, -1);
 		else
 			shape_sel_entries(&o.j, rec, desc, open, acked, n,
 			    r->open_only ? SHAPE_SEL_OPEN_ONLY : 0, r->last);
 		ctl_tail(&o.j, t, &t->sel_t, t->sel_interval_s, now);
-		json_obj_end(&o.j);
-		json_end(&o.j);
+		jsonw_obj_end(&o.j);
+		jsonw_end(&o.j);
 	} else {
-		if (r->verb == CTL_SEL_INFO)
+		if (r->verb == CTL_SEL_INFO && t->have_rf_sel)
+			shape_rf_sel_info_text(o.f, &t->rf_sel);
+		else if (r->verb == CTL_SEL_INFO)
 			shape_sel_info_text(o.f, &t->sel_info, NULL, -1);
 		else
 			shape_sel_entries_text(o.f, rec, desc, open, acked, n,
@@ -901,16 +906,16 @@ ctl_answer(struct store *s, const struct ctl_req *r, uint64_t now,
 			return ctl_not_read(t, "sensors", out, len);
 		ctl_out_open(&o);
 		if (r->json) {
-			json_obj_begin(&o.j, NULL);
-			json_arr_begin(&o.j, "sensors");
+			jsonw_obj_begin(&o.j, NULL);
+			jsonw_arr_begin(&o.j, "sensors");
 			for (i = 0; i < t->nsensors; i++)
 				shape_sensor_json(&o.j, &t->sensors[i].it,
 				    r->verbose);
-			json_arr_end(&o.j);
+			jsonw_arr_end(&o.j);
 			ctl_tail(&o.j, t, &t->sensors_t, t->sensor_interval_s,
 			    now);
-			json_obj_end(&o.j);
-			json_end(&o.j);
+			jsonw_obj_end(&o.j);
+			jsonw_end(&o.j);
 		} else {
 			for (i = 0; i < t->nsensors; i++)
 				shape_sensor_text(o.f, &t->sensors[i].it,
@@ -925,16 +930,16 @@ ctl_answer(struct store *s, const struct ctl_req *r, uint64_t now,
 			return ctl_not_read(t, "identity", out, len);
 		ctl_out_open(&o);
 		if (r->json) {
-			json_obj_begin(&o.j, NULL);
+			jsonw_obj_begin(&o.j, NULL);
 			shape_info_json(&o.j, &t->ident);
 			/* read at start and after each recovery */
-			json_str(&o.j, "target", t->name);
-			json_num(&o.j, "age_s", store_age_ms(&t->ident_t,
+			jsonw_str(&o.j, "target", t->name);
+			jsonw_num(&o.j, "age_s", store_age_ms(&t->ident_t,
 			    now) / 1000.0, 1);
-			json_bool(&o.j, "stale", t->health.state !=
+			jsonw_bool(&o.j, "stale", t->health.state !=
 			    STORE_T_UP);
-			json_obj_end(&o.j);
-			json_end(&o.j);
+			jsonw_obj_end(&o.j);
+			jsonw_end(&o.j);
 		} else
 			shape_info_text(o.f, &t->ident);
 		ctl_out_close(&o, out, len);
@@ -944,13 +949,13 @@ ctl_answer(struct store *s, const struct ctl_req *r, uint64_t now,
 			return ctl_not_read(t, "chassis status", out, len);
 		ctl_out_open(&o);
 		if (r->json) {
-			json_obj_begin(&o.j, NULL);
+			jsonw_obj_begin(&o.j, NULL);
 			shape_chassis_json(&o.j, &t->chassis, t->chassis_na,
 			    t->chassis_health);
 			ctl_tail(&o.j, t, &t->chassis_t,
 			    t->chassis_interval_s, now);
-			json_obj_end(&o.j);
-			json_end(&o.j);
+			jsonw_obj_end(&o.j);
+			jsonw_end(&o.j);
 		} else {
 			shape_chassis_text(o.f, &t->chassis, t->chassis_na,
 			    t->chassis_health);
@@ -964,24 +969,24 @@ ctl_answer(struct store *s, const struct ctl_req *r, uint64_t now,
 			return ctl_not_read(t, "watchdog", out, len);
 		ctl_out_open(&o);
 		if (r->json) {
-			json_obj_begin(&o.j, NULL);
+			jsonw_obj_begin(&o.j, NULL);
 			shape_wdt_json(&o.j, &t->wdt);
 			/* expiries the daemon saw (store_set_wdt), for
 			 * check_bmc_watchdog's "none since it started" */
-			json_int(&o.j, "expiries",
+			jsonw_int(&o.j, "expiries",
 			    (long long)t->ev_count[STORE_EV_WATCHDOG]);
 			if (t->ev_count[STORE_EV_WATCHDOG] > 0) {
 				char tm[40];
 
 				ctl_iso(t->ev_wall_ms[STORE_EV_WATCHDOG], tm,
 				    sizeof(tm));
-				json_str(&o.j, "last_expiry", tm);
+				jsonw_str(&o.j, "last_expiry", tm);
 			} else
-				json_null(&o.j, "last_expiry");
+				jsonw_null(&o.j, "last_expiry");
 			ctl_tail(&o.j, t, &t->wdt_t, t->chassis_interval_s,
 			    now);
-			json_obj_end(&o.j);
-			json_end(&o.j);
+			jsonw_obj_end(&o.j);
+			jsonw_end(&o.j);
 		} else {
 			shape_wdt_text(o.f, &t->wdt);
 			ctl_text_tail(o.f, t, &t->wdt_t, t->chassis_interval_s,

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "lan_crypto.h"
 #include "lan_udp.h"
 #include "health.h"
+#include "jsonw.h"
 #include "log.h"
 #include "priv.h"
 #include "redfish.h"
@@ -198,6 +200,23 @@ struct target {
 	int		 rf_no_wdt;	/* no HostWatchdogTimer: not asked */
 	int		 rf_closed;	/* the session is deleted */
 	uint64_t	 rf_prog;
+	/* the log pass (RUN_SEL) over Redfish: list, archive, list
+	 * again until nothing is new, then ClearLog where the policy
+	 * says (see "the log pass" below) */
+	int		 rf_sel_mode;	/* SELMON_READ, _CLEAR, _CLEAR_NOW */
+	unsigned	 rf_round;	/* listings of this pass */
+	size_t		 rf_clear_i;	/* next service to look at */
+	char		 rf_clear_path[REDFISH_PATH_MAX]; /* the ClearLog
+					 * in flight */
+	unsigned	 rf_clear_n;	/* ... its entries */
+	unsigned	 rf_new;	/* entries archived this pass */
+	unsigned	 rf_cleared;	/* services cleared this pass */
+	unsigned	 rf_cleared_entries;
+	int		 rf_sel_failed;	/* archive or ClearLog failed */
+	char		 rf_sel_msg[600];	/* why not cleared / what
+					 * failed, for the answer */
+	uint32_t	 rf_noted;	/* services whose "never cleared"
+					 * was logged, by index */
 
 	/* stop */
 	void		(*stop_done)(struct target *, void *);
@@ -1808,8 +1827,10 @@ static void	target_rf_save(struct target *);
 
 /*
  * The entries of a log pass appended to the target's SEL archive (and
- * fsynced) on the io worker; the cursor is saved only once they are
- * there, so a crash in between reads them again (at least once).
+ * fsynced) on the io worker.  Only once they are there do they reach
+ * the store (events, webhooks) and does the cursor move (saved next):
+ * a crash or a failed write in between reads them again (at least
+ * once), and nothing is cleared that is not on the disk.
  */
 struct target_rfarch {
 	struct target	*t;	/* NULL: the target went away */
@@ -1818,6 +1839,7 @@ struct target_rfarch {
 	struct sel_rec	*rec;
 	struct sel_desc	*desc;
 	size_t		 n;
+	struct redfish_cursor next;	/* past these entries */
 	int		 rc;
 	char		 err[300];
 };
@@ -1826,9 +1848,14 @@ static void
 target_rf_arch_run(void *arg)
 {
 	struct target_rfarch *a = arg;
-	struct archive_entry *e = xcalloc(a->n, sizeof(*e));
+	struct archive_entry *e;
 	size_t i;
 
+	if (a->n == 0 || a->arch == NULL) {
+		a->rc = 0;
+		return;
+	}
+	e = xcalloc(a->n, sizeof(*e));
 	for (i = 0; i < a->n; i++) {
 		e[i].bmc = a->bmc;
 		e[i].rec = &a->rec[i];
@@ -1838,20 +1865,32 @@ target_rf_arch_run(void *arg)
 	free(e);
 }
 
+static void	target_rf_sel_archived(struct target *, int ok,
+		    const char *err);
+
 static void
 target_rf_arch_done(void *arg)
 {
 	struct target_rfarch *a = arg;
 	struct target *t = a->t;
+	struct store_when w;
+	size_t i;
 
 	if (t != NULL) {
 		t->rf_arch = NULL;
+		t->rf_prog++;
 		if (a->rc != 0)
 			log_target(LOG_ERR, t->name, "sel", "archive: %s (the "
-			    "log cursor is not saved: read again after a "
-			    "restart)", a->err);
-		else
+			    "log cursor is not moved: read again next pass)",
+			    a->err);
+		else {
+			t->rf_cur = a->next;
+			target_now(&w);
+			for (i = 0; i < a->n; i++)
+				target_sel_entry(t, &a->rec[i], &a->desc[i]);
 			target_rf_save(t);
+		}
+		target_rf_sel_archived(t, a->rc == 0, a->err);
 	}
 	archive_free(a->arch);
 	free(a->bmc);
@@ -1860,36 +1899,35 @@ target_rf_arch_done(void *arg)
 	free(a);
 }
 
-static void
-target_rf_archive(struct target *t)
+/* the entries listed appended to the archive; -1 if it cannot start */
+static int
+target_rf_archive(struct target *t, const struct redfish_cursor *next)
 {
 	struct target_rfarch *a;
 	size_t i, n = redfish_log_count(t->rf);
 
-	if (n == 0 || t->arch == NULL) {
-		target_rf_save(t);
-		return;
-	}
 	a = xcalloc(1, sizeof(*a));
 	a->t = t;
-	a->arch = archive_hold(t->arch);
+	a->arch = t->arch != NULL ? archive_hold(t->arch) : NULL;
 	a->bmc = xstrdup(t->name);
 	a->n = n;
-	a->rec = xcalloc(n, sizeof(*a->rec));
-	a->desc = xcalloc(n, sizeof(*a->desc));
-	for (i = 0; i < n; i++) {
+	a->next = *next;
+	a->rec = xcalloc(n + 1, sizeof(*a->rec));
+	a->desc = xcalloc(n + 1, sizeof(*a->desc));
+	for (i = 0; i < a->n; i++) {
 		a->rec[i] = redfish_log_entry(t->rf, i)->rec;
 		a->desc[i] = redfish_log_entry(t->rf, i)->desc;
 	}
 	if (work_submit(t->env->io, target_rf_arch_run, target_rf_arch_done,
 	    a) != 0) {
 		log_target(LOG_ERR, t->name, "sel", "io queue full: %zu log "
-		    "entries not archived (read again after a restart)", n);
+		    "entries not archived (read again next pass)", n);
 		a->t = NULL;
 		target_rf_arch_done(a);
-		return;
+		return -1;
 	}
 	t->rf_arch = a;
+	return 0;
 }
 
 static void
@@ -2037,6 +2075,283 @@ target_rf_outcome(enum redfish_err e)
 	    OUT_REFUSED;
 }
 
+/*
+ * The log pass.  A listing after the cursor; what it found is archived
+ * (target_rf_archive), and when the policy may clear, listed again:
+ * ClearLog is posted only right after a listing that found nothing new,
+ * and only on a service whose every entry is then in the archive (read
+ * whole: not truncated), that has the action and does not wrap
+ * (WrapsWhenFull never fills: clearing it only loses entries).  The
+ * policy is the IPMI side's: sel-clear-at PCT of MaxNumberOfRecords
+ * used, or fewer than sel-clear-free records left; `sel clear' on the
+ * socket clears every such service that has entries.  Redfish has no
+ * reservation: an entry written between that last listing and the
+ * ClearLog (one GET of the service apart) is lost with it.  After a
+ * clear the service leaves the cursor: what it logs next is new even if
+ * its Ids start over.
+ */
+#define TARGET_RF_ROUNDS	5	/* listings before giving up on a
+					 * clear (entries keep arriving) */
+
+static void
+target_rf_sel_why(struct target *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+target_rf_sel_why(struct target *t, const char *fmt, ...)
+{
+	size_t n = strlen(t->rf_sel_msg);
+	va_list ap;
+
+	if (n > 0 && n + 2 < sizeof(t->rf_sel_msg)) {
+		memcpy(t->rf_sel_msg + n, "; ", 3);
+		n += 2;
+	}
+	va_start(ap, fmt);
+	(void)vsnprintf(t->rf_sel_msg + n, sizeof(t->rf_sel_msg) - n, fmt,
+	    ap);
+	va_end(ap);
+}
+
+/*
+ * Whether service i is to be cleared now: 1 yes, 0 no.  Unless look,
+ * why not, when it would otherwise be (past the threshold, or asked),
+ * goes to rf_sel_msg, and to the log once per service.
+ */
+static int
+target_rf_due(struct target *t, size_t i, int look)
+{
+	const struct redfish_log_service *s = redfish_log_service(t->rf, i);
+	const char *no = NULL;
+	int due;
+
+	if (s == NULL || t->rf_sel_mode == SELMON_READ)
+		return 0;
+	due = redfish_clear_due(s, t->rf_sel_mode == SELMON_CLEAR_NOW,
+	    t->ct->sel_clear_at, t->ct->sel_clear_free, &no);
+	if (due && t->arch == NULL)
+		no = "no archive: not cleared";
+	else if (no == NULL)
+		return due;
+	if (look)
+		return 0;
+	target_rf_sel_why(t, "%s: %s", s->path, no);
+	if (i < 32 && !(t->rf_noted & (1u << i))) {
+		t->rf_noted |= 1u << i;
+		log_target(LOG_NOTICE, t->name, "sel", "%s (%u of %ld "
+		    "records): %s", s->path, s->entries_read, s->max_records,
+		    no);
+	}
+	return 0;
+}
+
+static int
+target_rf_any_due(struct target *t)
+{
+	size_t i, n = redfish_log_service_count(t->rf);
+	int any = 0;
+
+	/* a look only: why not is said when it is decided */
+	for (i = 0; i < n; i++)
+		any |= target_rf_due(t, i, 1);
+	return any;
+}
+
+/* the end of a log pass: the socket's `sel clear' answered, the run's
+ * result */
+static void
+target_rf_sel_finish(struct target *t, enum target_outcome o,
+    const char *err)
+{
+	struct ctl_action *a = t->act;
+	char msg[1024];
+	int code = 0;
+
+	if (t->st != NULL)
+		t->st->health.sel_passes++;
+	if (a != NULL && t->act_sel && t->rf_sel_mode == SELMON_CLEAR_NOW) {
+		t->act = NULL;
+		t->act_sel = 0;
+		if (o == OUT_NOANSWER) {
+			code = CTL_EUNAVAIL;
+			(void)snprintf(msg, sizeof(msg), "%s: sel clear: %s",
+			    t->peer, err);
+		} else if (t->rf_sel_failed || (t->rf_cleared == 0 &&
+		    t->rf_sel_msg[0] != '\0')) {
+			code = CTL_EREFUSED;
+			(void)snprintf(msg, sizeof(msg), "%s: sel clear: %s%s",
+			    t->peer, t->rf_cleared > 0 ? "partly cleared: " :
+			    "not cleared: ", err != NULL && err[0] != '\0' ?
+			    err : t->rf_sel_msg);
+		} else if (ctl_action_req(a)->json) {
+			struct jsonw j;
+			char *buf = NULL;
+			size_t blen = 0;
+			FILE *f = open_memstream(&buf, &blen);
+
+			if (f == NULL)
+				fatal("target", "open_memstream");
+			jsonw_init(&j, f);
+			jsonw_obj_begin(&j, NULL);
+			jsonw_bool(&j, "cleared", t->rf_cleared > 0);
+			jsonw_int(&j, "cleared_entries", t->rf_cleared_entries);
+			jsonw_int(&j, "new_entries", t->rf_new);
+			jsonw_int(&j, "log_services_cleared", t->rf_cleared);
+			jsonw_str(&j, "kept", t->rf_sel_msg[0] ?
+			    t->rf_sel_msg : NULL);
+			jsonw_obj_end(&j);
+			jsonw_end(&j);
+			(void)fclose(f);
+			(void)snprintf(msg, sizeof(msg), "%s", buf);
+			free(buf);
+		} else if (t->rf_cleared > 0)
+			(void)snprintf(msg, sizeof(msg), "sel clear: cleared "
+			    "%u entries (%u log service%s)%s%s\n",
+			    t->rf_cleared_entries, t->rf_cleared,
+			    t->rf_cleared == 1 ? "" : "s", t->rf_sel_msg[0] ?
+			    "; kept: " : "", t->rf_sel_msg);
+		else
+			(void)snprintf(msg, sizeof(msg), "sel clear: the SEL "
+			    "is empty\n");
+		ctl_action_done(a, code, msg);
+	}
+	target_result(t, RUN_SEL, o, o == OUT_OK ? NULL : err);
+}
+
+static void	target_rf_clear_next(struct target *);
+static void	target_rf_done(void *, enum redfish_err);
+
+static void
+target_rf_clear_done(void *arg, enum redfish_err e)
+{
+	struct target *t = arg;
+	struct store_when w;
+	struct redfish_cursor *c = &t->rf_cur;
+	uint32_t i;
+
+	if (t->running != RUN_SEL)
+		return;
+	target_now(&w);
+	if (e == REDFISH_OK) {
+		t->rf_cleared++;
+		t->rf_cleared_entries += t->rf_clear_n;
+		for (i = 0; i < c->n && i < REDFISH_CURSOR_SERVICES; i++)
+			if (strcmp(c->svc[i].path, t->rf_clear_path) == 0) {
+				memmove(&c->svc[i], &c->svc[i + 1],
+				    (c->n - i - 1) * sizeof(c->svc[0]));
+				c->n--;
+				break;
+			}
+		target_rf_save(t);
+		log_target(LOG_NOTICE, t->name, "sel", "%s: %u entries "
+		    "archived, then cleared (LogService.ClearLog)",
+		    t->rf_clear_path, t->rf_clear_n);
+		if (t->st != NULL)
+			store_sel_cleared(t->env->store, t->st, t->rf_clear_n,
+			    &w);
+	} else {
+		t->rf_sel_failed = 1;
+		target_rf_sel_why(t, "%s", redfish_detail(t->rf, "action"));
+		log_target(LOG_WARNING, t->name, "sel", "ClearLog: %s",
+		    redfish_detail(t->rf, "action"));
+		if (t->st != NULL)
+			store_sel_clear_failed(t->env->store, t->st,
+			    redfish_detail(t->rf, "action"), &w);
+	}
+	target_rf_clear_next(t);
+}
+
+/* ClearLog on the next service due, or the end of the pass */
+static void
+target_rf_clear_next(struct target *t)
+{
+	size_t n = redfish_log_service_count(t->rf);
+
+	while (t->rf_clear_i < n) {
+		size_t i = t->rf_clear_i++;
+		const struct redfish_log_service *s;
+
+		if (!target_rf_due(t, i, 0))
+			continue;
+		s = redfish_log_service(t->rf, i);
+		(void)snprintf(t->rf_clear_path, sizeof(t->rf_clear_path),
+		    "%s", s->path);
+		t->rf_clear_n = s->entries_read;
+		if (redfish_clear_log(t->rf, t->rf_clear_path,
+		    target_rf_clear_done, t) == 0)
+			return;
+		/* the action slot is a Reset's: next pass */
+		target_rf_sel_why(t, "%s: busy (a chassis power action in "
+		    "flight): next pass", s->path);
+	}
+	target_rf_sel_finish(t, OUT_OK, t->rf_sel_failed ? t->rf_sel_msg :
+	    NULL);
+}
+
+/* a listing of the pass came back */
+static void
+target_rf_sel_listed(struct target *t)
+{
+	struct redfish_cursor next;
+	struct shape_rf_sel shp;
+	struct store_when w;
+	size_t n = redfish_log_count(t->rf);
+
+	target_now(&w);
+	redfish_sel_shape(t->rf, &shp);
+	store_set_rf_sel(t->env->store, t->st, &shp, &w);
+	if (redfish_detail(t->rf, "logs")[0] != '\0')
+		(void)log_fail(&t->run_lim[RUN_SEL], ev_now(), LOG_NOTICE,
+		    t->name, "sel", "%s", redfish_detail(t->rf, "logs"));
+	redfish_logs_cursor(t->rf, &t->rf_cur, &next);
+	next.version = REDFISH_CURSOR_VERSION;
+	if (n > 0 || memcmp(&next, &t->rf_cur, sizeof(next)) != 0) {
+		t->rf_new += (unsigned)n;
+		if (target_rf_archive(t, &next) != 0)
+			target_rf_sel_archived(t, 0, "io queue full");
+		return;
+	}
+	/* nothing new since the last listing: clear what is due */
+	target_rf_clear_next(t);
+}
+
+/* the archive write of a listing is over */
+static void
+target_rf_sel_archived(struct target *t, int ok, const char *err)
+{
+	char msg[400];
+
+	if (t->running != RUN_SEL || t->rf == NULL)
+		return;
+	if (!ok) {
+		(void)snprintf(msg, sizeof(msg), "archive: %s (nothing "
+		    "cleared)", err);
+		t->rf_sel_failed = 1;
+		target_rf_sel_finish(t, OUT_REFUSED, msg);
+		return;
+	}
+	if (!target_rf_any_due(t)) {
+		size_t i, ns = redfish_log_service_count(t->rf);
+
+		/* why not, for the answer and the log */
+		for (i = 0; i < ns; i++)
+			(void)target_rf_due(t, i, 0);
+		target_rf_sel_finish(t, OUT_OK, NULL);
+		return;
+	}
+	if (t->rf_round >= TARGET_RF_ROUNDS) {
+		target_rf_sel_why(t, "entries kept arriving over %u listings: "
+		    "not cleared this pass", t->rf_round);
+		log_target(LOG_WARNING, t->name, "sel", "%s", t->rf_sel_msg);
+		target_rf_sel_finish(t, OUT_OK, NULL);
+		return;
+	}
+	/* list again: clear only once a listing finds nothing new */
+	t->rf_round++;
+	if (redfish_logs(t->rf, &t->rf_cur, target_rf_done, t) != 0)
+		target_rf_sel_finish(t, OUT_OK, NULL);
+}
+
 static void
 target_rf_done(void *arg, enum redfish_err e)
 {
@@ -2046,11 +2361,9 @@ target_rf_done(void *arg, enum redfish_err e)
 		[RUN_SENSORS] = "sensors", [RUN_CHASSIS] = "chassis",
 		[RUN_WDT] = "watchdog"
 	};
-	struct redfish_cursor next;
 	struct store_when w;
 	enum target_run r;
 	char msg[REDFISH_ERR_MAX + 32];
-	size_t i, n;
 
 	if (t->running < 0)
 		return;
@@ -2069,7 +2382,11 @@ target_rf_done(void *arg, enum redfish_err e)
 		}
 		(void)snprintf(msg, sizeof(msg), "%s: %s", redfish_strerror(e),
 		    redfish_detail(t->rf, which[r]));
-		target_result(t, r, target_rf_outcome(e), msg);
+		if (r == RUN_SEL) {
+			t->rf_sel_failed = 1;
+			target_rf_sel_finish(t, target_rf_outcome(e), msg);
+		} else
+			target_result(t, r, target_rf_outcome(e), msg);
 		return;
 	}
 	if (t->st == NULL) {
@@ -2098,21 +2415,8 @@ target_rf_done(void *arg, enum redfish_err e)
 		    redfish_watchdog_timer(t->rf), &w);
 		break;
 	case RUN_SEL:
-		n = redfish_log_count(t->rf);
-		for (i = 0; i < n; i++) {
-			const struct redfish_log_entry *le =
-			    redfish_log_entry(t->rf, i);
-
-			target_sel_entry(t, &le->rec, &le->desc);
-		}
-		t->st->health.sel_passes++;
-		redfish_logs_cursor(t->rf, &t->rf_cur, &next);
-		next.version = REDFISH_CURSOR_VERSION;
-		if (n > 0 || memcmp(&next, &t->rf_cur, sizeof(next)) != 0) {
-			t->rf_cur = next;
-			target_rf_archive(t);
-		}
-		break;
+		target_rf_sel_listed(t);
+		return;
 	default:
 		break;
 	}
@@ -2132,6 +2436,15 @@ target_rf_start(struct target *t, enum target_run r)
 		/* the cursor's load runs it; one archive write at a time */
 		if (t->rf_cur_state == 0 || t->rf_arch != NULL)
 			return -1;
+		t->rf_sel_mode = t->sel_mode_next >= 0 ? t->sel_mode_next :
+		    (t->ct->sel_clear_at > 0 || t->ct->sel_clear_free > 0) ?
+		    SELMON_CLEAR : SELMON_READ;
+		t->sel_mode_next = -1;
+		t->rf_round = 1;
+		t->rf_clear_i = 0;
+		t->rf_new = t->rf_cleared = t->rf_cleared_entries = 0;
+		t->rf_sel_failed = 0;
+		t->rf_sel_msg[0] = '\0';
 		return redfish_logs(t->rf, &t->rf_cur, target_rf_done, t);
 	case RUN_SENSORS:
 		return redfish_sensors(t->rf, target_rf_done, t);
@@ -2157,10 +2470,26 @@ target_rf_act_done(void *arg, enum redfish_err e)
 	t->act = NULL;
 	r = ctl_action_req(a);
 	if (e != REDFISH_OK) {
-		(void)snprintf(msg, sizeof(msg), "%s: chassis power: %s",
-		    t->peer, redfish_detail(t->rf, "action"));
+		(void)snprintf(msg, sizeof(msg), "%s: %s: %s", t->peer,
+		    ctl_verb_name(r->verb), redfish_detail(t->rf, "action"));
 		ctl_action_done(a, e == REDFISH_E_HTTP ? CTL_EUNAVAIL :
 		    CTL_EREFUSED, msg);
+		return;
+	}
+	if (r->verb == CTL_CHASSIS_IDENTIFY) {
+		log_target(LOG_NOTICE, t->name, "chassis", "identify %s "
+		    "(control socket)", r->identify_force ? "on" : "off");
+		/* the IPMI side's shapes */
+		if (r->json)
+			(void)snprintf(msg, sizeof(msg), "%s\n",
+			    r->identify_force ?
+			    "{\"identify\":\"indefinite\"}" :
+			    "{\"identify_seconds\":0}");
+		else
+			(void)snprintf(msg, sizeof(msg), "Chassis identify "
+			    "interval: %s\n", r->identify_force ? "indefinite" :
+			    "off");
+		ctl_action_done(a, 0, msg);
 		return;
 	}
 	log_target(LOG_NOTICE, t->name, "chassis", "power %s (control socket, "
@@ -2184,10 +2513,41 @@ target_rf_action(struct target *t, struct ctl_action *a, char *err,
 	const struct ctl_req *r = ctl_action_req(a);
 	const char *type;
 
-	if (r->verb != CTL_CHASSIS_POWER) {
-		(void)snprintf(err, errlen, "%s: %s: not over Redfish in this "
-		    "build", t->name, ctl_verb_name(r->verb));
-		return CTL_EREFUSED;
+	switch (r->verb) {
+	case CTL_CHASSIS_POWER:
+		break;
+	case CTL_SEL_CLEAR:
+		/* the next log pass clears (see "the log pass") */
+		t->act = a;
+		t->act_sel = 1;
+		t->sel_mode_next = SELMON_CLEAR_NOW;
+		t->pending |= RUN_BIT(RUN_SEL);
+		target_dispatch(t);
+		return 0;
+	case CTL_SEL_ACK:
+		return target_act_ack(t, a, err, errlen);
+	case CTL_CHASSIS_IDENTIFY:
+		/* a switch in Redfish: on (force) or off, no interval */
+		if (!r->identify_force && r->identify_s != 0) {
+			(void)snprintf(err, errlen, "%s: chassis identify: a "
+			    "timed identify (%d s) has no Redfish equivalent "
+			    "(LocationIndicatorActive and IndicatorLED are on "
+			    "or off): use force (on) or off", t->name,
+			    r->identify_s < 0 ? 15 : r->identify_s);
+			return CTL_EUSAGE;
+		}
+		if (redfish_identify(t->rf, r->identify_force,
+		    target_rf_act_done, t) != 0) {
+			(void)snprintf(err, errlen, "%s: chassis identify: "
+			    "busy", t->name);
+			return CTL_EREFUSED;
+		}
+		t->act = a;
+		return 0;
+	default:
+		(void)snprintf(err, errlen, "%s: %s: not an action",
+		    t->name, ctl_verb_name(r->verb));
+		return CTL_EUSAGE;
 	}
 	if ((type = redfish_reset_type(r->power)) == NULL) {
 		(void)snprintf(err, errlen, "%s: chassis power: no ResetType "

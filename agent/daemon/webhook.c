@@ -14,7 +14,7 @@
 #include "buf.h"
 #include "fileio.h"
 #include "http.h"
-#include "json.h"
+#include "jsonw.h"
 #include "lan_crypto.h"
 #include "log.h"
 #include "store/store.h"
@@ -270,21 +270,35 @@ wh_job_run(void *arg)
 {
 	struct wh_job *j = arg;
 	char tmp[WH_PATH_MAX], line[32];
+	struct stat sb;
 	int fd, n;
 
 	j->rc = 0;
+	memset(&sb, 0, sizeof(sb));
 	switch (j->kind) {
 	case WH_LOAD:
 		wh_load_run(j);
 		break;
 	case WH_APPEND:
+		/* a line cut by a failed write (ENOSPC, EFBIG) is cut off
+		 * again: glued to the next one it would read back as a
+		 * well-formed line holding a broken document */
 		if ((fd = open(j->qpath, O_WRONLY | O_APPEND | O_CREAT |
-		    O_CLOEXEC, 0600)) < 0 ||
+		    O_CLOEXEC, 0600)) < 0 || fstat(fd, &sb) != 0 ||
 		    fileio_write_all(fd, j->data, j->len) != 0 ||
 		    fsync(fd) != 0) {
-			(void)snprintf(j->err, sizeof(j->err), "%s: %s",
-			    j->qpath, strerror(errno));
+			(void)snprintf(j->err, sizeof(j->err), "%s: %s (the "
+			    "event is sent all the same, but would not be "
+			    "again after a restart)", j->qpath,
+			    strerror(errno));
 			j->rc = -1;
+			if (fd >= 0 && S_ISREG(sb.st_mode) &&
+			    ftruncate(fd, sb.st_size) != 0) {
+				size_t k = strlen(j->err);
+
+				(void)snprintf(j->err + k, sizeof(j->err) - k,
+				    "; not cut back: %s", strerror(errno));
+			}
 		}
 		if (fd >= 0)
 			(void)close(fd);
@@ -744,7 +758,7 @@ wh_level(int level)
 static char *
 wh_doc(struct webhook_set *ws, const struct store_event *e, size_t *len)
 {
-	struct json j;
+	struct jsonw j;
 	struct timespec ts;
 	struct tm tm;
 	char *buf = NULL, key[64], tstr[80];
@@ -760,38 +774,38 @@ wh_doc(struct webhook_set *ws, const struct store_event *e, size_t *len)
 	    tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
 	(void)snprintf(key, sizeof(key), "bmcwatch-%s-%llu", ws->instance,
 	    (unsigned long long)++ws->nevents);
-	json_init(&j, f);
-	json_obj_begin(&j, NULL);
-	json_str(&j, "idempotency_key", key);
-	json_str(&j, "target", e->t != NULL ? e->t->name : NULL);
-	json_str(&j, "time", tstr);
-	json_str(&j, "kind", store_ev_name(e->kind));
-	json_str(&j, "severity", wh_level(e->level));
-	json_str(&j, "text", e->text);
-	json_obj_begin(&j, "details");
+	jsonw_init(&j, f);
+	jsonw_obj_begin(&j, NULL);
+	jsonw_str(&j, "idempotency_key", key);
+	jsonw_str(&j, "target", e->t != NULL ? e->t->name : NULL);
+	jsonw_str(&j, "time", tstr);
+	jsonw_str(&j, "kind", store_ev_name(e->kind));
+	jsonw_str(&j, "severity", wh_level(e->level));
+	jsonw_str(&j, "text", e->text);
+	jsonw_obj_begin(&j, "details");
 	if (e->sensor != NULL) {
 		const struct sensors_item *it = &e->sensor->it;
 
-		json_str(&j, "sensor", it->name);
-		json_str(&j, "state", sensor_sev_name(it->sev));
-		json_str(&j, "was", sensor_sev_name(e->was));
+		jsonw_str(&j, "sensor", it->name);
+		jsonw_str(&j, "state", sensor_sev_name(it->sev));
+		jsonw_str(&j, "was", sensor_sev_name(e->was));
 		if (it->have_value)
-			json_num(&j, "reading", it->value, it->decimals);
+			jsonw_num(&j, "reading", it->value, it->decimals);
 		else
-			json_null(&j, "reading");
+			jsonw_null(&j, "reading");
 	}
 	if (e->sel != NULL) {
-		json_int(&j, "record_id", e->sel->rec.id);
-		json_str(&j, "sensor", e->sel->desc.sensor[0] ?
+		jsonw_int(&j, "record_id", e->sel->rec.id);
+		jsonw_str(&j, "sensor", e->sel->desc.sensor[0] ?
 		    e->sel->desc.sensor : NULL);
-		json_str(&j, "sensor_type", e->sel->desc.type_name);
-		json_str(&j, "event", e->sel->desc.event);
-		json_str(&j, "direction", e->sel->desc.direction);
-		json_str(&j, "sel_severity", sel_sev_name(e->sel->desc.sev));
-		json_hex(&j, "raw", e->sel->rec.raw, SEL_RECORD_LEN);
+		jsonw_str(&j, "sensor_type", e->sel->desc.type_name);
+		jsonw_str(&j, "event", e->sel->desc.event);
+		jsonw_str(&j, "direction", e->sel->desc.direction);
+		jsonw_str(&j, "sel_severity", sel_sev_name(e->sel->desc.sev));
+		jsonw_hex(&j, "raw", e->sel->rec.raw, SEL_RECORD_LEN);
 	}
-	json_obj_end(&j);
-	json_obj_end(&j);
+	jsonw_obj_end(&j);
+	jsonw_obj_end(&j);
 	if (fclose(f) != 0)
 		fatal("webhook", "document");
 	*len = blen;

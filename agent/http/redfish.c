@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "http.h"
-#include "json.h"
+#include "jsonw.h"
 #include "redfish.h"
 #include "rfjson.h"
 #include "rfmap.h"
@@ -87,7 +87,8 @@ struct rf_call {
 
 enum rf_action {
 	RF_ACT_CLEAR,
-	RF_ACT_RESET
+	RF_ACT_RESET,
+	RF_ACT_IDENTIFY
 };
 
 struct rf_op {
@@ -105,6 +106,7 @@ struct rf_op {
 	enum rf_action	 action;
 	char		 path[REDFISH_PATH_MAX];
 	char		 type[32];
+	int		 identify_on;
 	int		 has_since;
 	struct redfish_cursor since;
 	/* progress */
@@ -850,7 +852,7 @@ rf_discover(struct redfish *rf)
 static int
 rf_login_body(const struct redfish *rf, char *buf, size_t cap, size_t *len)
 {
-	struct json j;
+	struct jsonw j;
 	FILE *f;
 	long n;
 	int bad;
@@ -858,11 +860,11 @@ rf_login_body(const struct redfish *rf, char *buf, size_t cap, size_t *len)
 	if ((f = fmemopen(buf, cap, "w")) == NULL)
 		return -1;
 	(void)setvbuf(f, NULL, _IONBF, 0);
-	json_init(&j, f);
-	json_obj_begin(&j, NULL);
-	json_str(&j, "UserName", rf->user);
-	json_str(&j, "Password", rf->password);
-	json_obj_end(&j);
+	jsonw_init(&j, f);
+	jsonw_obj_begin(&j, NULL);
+	jsonw_str(&j, "UserName", rf->user);
+	jsonw_str(&j, "Password", rf->password);
+	jsonw_obj_end(&j);
 	n = ftell(f);
 	bad = ferror(f) || n < 0 || (size_t)n + 1 >= cap;
 	(void)fclose(f);
@@ -1420,6 +1422,12 @@ rf_l_entry_doc(struct redfish *rf, struct rf_op *op, size_t svc,
 	e->service = (unsigned)svc;
 	rf->nentries++;
 	rf->svcs[svc].entries_read++;
+	if (e->has_created && (!rf->svcs[svc].has_newest ||
+	    e->created_s > rf->svcs[svc].newest_s)) {
+		rf->svcs[svc].has_newest = 1;
+		rf->svcs[svc].newest_s = e->created_s;
+		rf->svcs[svc].newest_ts = e->rec.ts;
+	}
 }
 
 static void
@@ -1694,10 +1702,10 @@ rf_a_posted(struct redfish *rf, struct rf_call *c, const struct rf_res *res)
 }
 
 static void
-rf_a_post(struct redfish *rf, struct rf_op *op, const char *target,
-    const char *body)
+rf_a_send(struct redfish *rf, struct rf_op *op, const char *method,
+    const char *target, const char *body)
 {
-	struct rf_call *c = rf_call_new(rf, op, "POST", target, rf_a_posted);
+	struct rf_call *c = rf_call_new(rf, op, method, target, rf_a_posted);
 
 	c->json = 0;
 	c->body_len = strlen(body);
@@ -1728,7 +1736,7 @@ rf_a_service(struct redfish *rf, struct rf_call *c, const struct rf_res *res)
 		    "LogService.ClearLog action", rf->base, c->path);
 		rf_op_fail(op, REDFISH_E_UNSUPPORTED, text);
 	} else
-		rf_a_post(rf, op, s.clear_target, "{}");
+		rf_a_send(rf, op, "POST", s.clear_target, "{}");
 }
 
 static void
@@ -1760,8 +1768,40 @@ rf_a_system(struct redfish *rf, struct rf_call *c, const struct rf_res *res)
 		/* op->type is letters only (redfish_reset) */
 		(void)snprintf(body, sizeof(body), "{\"ResetType\": \"%s\"}",
 		    op->type);
-		rf_a_post(rf, op, target, body);
+		rf_a_send(rf, op, "POST", target, body);
 	}
+}
+
+/*
+ * The identify LED of the system: LocationIndicatorActive (Redfish
+ * 2020.3 on) when the system has it, else IndicatorLED (Lit or Off),
+ * PATCHed on the system.
+ */
+static void
+rf_a_identify(struct redfish *rf, struct rf_call *c, const struct rf_res *res)
+{
+	struct rf_op *op = c->op;
+	char text[REDFISH_ERR_MAX];
+	const char *body;
+	int b;
+
+	if (rf_res_bad(op, res))
+		return;
+	if (rfjson_bool(rfjson_get(res->doc, "LocationIndicatorActive"), &b)
+	    == 0)
+		body = op->identify_on ? "{\"LocationIndicatorActive\": true}" :
+		    "{\"LocationIndicatorActive\": false}";
+	else if (rfjson_str(rfjson_get(res->doc, "IndicatorLED")) != NULL)
+		body = op->identify_on ? "{\"IndicatorLED\": \"Lit\"}" :
+		    "{\"IndicatorLED\": \"Off\"}";
+	else {
+		(void)snprintf(text, sizeof(text), "%s%s: neither "
+		    "LocationIndicatorActive nor IndicatorLED", rf->base,
+		    c->path);
+		rf_op_fail(op, REDFISH_E_UNSUPPORTED, text);
+		return;
+	}
+	rf_a_send(rf, op, "PATCH", c->path, body);
 }
 
 static void
@@ -1802,7 +1842,9 @@ rf_op_go(struct redfish *rf, struct rf_op *op)
 		if (op->action == RF_ACT_CLEAR)
 			rf_get(rf, op, op->path, rf_a_service, 0, 0);
 		else if (rf_system_path(rf) != NULL)
-			rf_get(rf, op, rf_system_path(rf), rf_a_system, 0, 0);
+			rf_get(rf, op, rf_system_path(rf),
+			    op->action == RF_ACT_IDENTIFY ? rf_a_identify :
+			    rf_a_system, 0, 0);
 		else
 			rf_op_fail(op, REDFISH_E_UNSUPPORTED,
 			    "no Systems members");
@@ -2161,6 +2203,70 @@ redfish_logs_cursor(const struct redfish *rf,
 	*out = cur;
 }
 
+_Static_assert(SHAPE_RF_LOG_SERVICES == REDFISH_LOG_SERVICES &&
+    SHAPE_RF_PATH_MAX == REDFISH_PATH_MAX, "shape_rf_sel");
+
+void
+redfish_sel_shape(const struct redfish *rf, struct shape_rf_sel *out)
+{
+	size_t i, n = redfish_log_service_count(rf);
+	int64_t newest = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n && i < SHAPE_RF_LOG_SERVICES; i++) {
+		const struct redfish_log_service *s = &rf->svcs[i];
+		struct shape_rf_log_svc *o = &out->svc[i];
+
+		(void)snprintf(o->path, sizeof(o->path), "%s", s->path);
+		o->manager = s->owner == REDFISH_LOG_MANAGER;
+		o->entries = s->entries_read;
+		o->max_records = s->max_records;
+		(void)snprintf(o->overwrite, sizeof(o->overwrite), "%s",
+		    s->overwrite);
+		o->clear_supported = s->clear_target[0] != '\0' && !s->wraps;
+		o->truncated = s->truncated;
+		if (s->has_newest && (!out->has_last_add ||
+		    s->newest_s > newest)) {
+			out->has_last_add = 1;
+			newest = s->newest_s;
+			out->last_add = s->newest_ts;
+		}
+		out->nsvcs++;
+	}
+}
+
+int
+redfish_clear_due(const struct redfish_log_service *s, int now,
+    unsigned clear_at, unsigned clear_free, const char **why)
+{
+	int due, pct;
+
+	*why = NULL;
+	if (s->entries_read == 0)
+		return 0;
+	pct = s->max_records > 0 ? (int)((uint64_t)s->entries_read * 100 /
+	    (uint64_t)s->max_records) : -1;
+	if (now)
+		due = 1;
+	else if (s->max_records <= 0)
+		due = 0;
+	else
+		due = (clear_at > 0 && pct >= (int)clear_at) ||
+		    (clear_free > 0 && (uint64_t)s->max_records -
+		    s->entries_read < clear_free);
+	if (!due)
+		return 0;
+	if (s->wraps)
+		*why = "OverWritePolicy WrapsWhenFull (it never fills; "
+		    "clearing it would only lose entries): never cleared";
+	else if (s->clear_target[0] == '\0')
+		*why = "no LogService.ClearLog action: archived only";
+	else if (s->truncated)
+		*why = "more entries than one listing reads: not cleared "
+		    "(some are not archived)";
+	return *why == NULL;
+}
+
 int
 redfish_clear_log(struct redfish *rf, const char *path,
     redfish_done_fn *done, void *arg)
@@ -2189,6 +2295,19 @@ redfish_reset(struct redfish *rf, const char *type, redfish_done_fn *done,
 			return -1;
 	(void)snprintf(op->type, sizeof(op->type), "%s", type);
 	op->action = RF_ACT_RESET;
+	return rf_op_start(rf, RF_ACTION, done, arg);
+}
+
+int
+redfish_identify(struct redfish *rf, int on, redfish_done_fn *done,
+    void *arg)
+{
+	struct rf_op *op = &rf->op[RF_ACTION];
+
+	if (op->active || rf->closing)
+		return -1;
+	op->identify_on = on != 0;
+	op->action = RF_ACT_IDENTIFY;
 	return rf_op_start(rf, RF_ACTION, done, arg);
 }
 

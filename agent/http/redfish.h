@@ -52,6 +52,7 @@
 #include "sel.h"
 #include "sensors.h"
 #include "shape.h"
+#include "shape_sel.h"
 
 #define REDFISH_PATH_MAX	256	/* an @odata.id we follow */
 #define REDFISH_ID_MAX		64
@@ -146,6 +147,9 @@ struct redfish_log_service {
 	unsigned	 entries_read;	/* all of them, before the cursor */
 	int		 truncated;	/* more than REDFISH_LOG_MAX, or pages
 					 * past REDFISH_PAGES_MAX */
+	int		 has_newest;	/* an entry with Created was read */
+	int64_t		 newest_s;	/* the newest Created */
+	uint32_t	 newest_ts;	/* ... as its entry's rec.ts */
 };
 
 /*
@@ -258,6 +262,29 @@ void		 redfish_logs_cursor(const struct redfish *,
 		    const struct redfish_cursor *since, struct redfish_cursor *);
 
 /*
+ * The log services of the last listing as `sel info' shows them
+ * (shape_sel.h), whatever the cursor left out of the entries.
+ */
+void		 redfish_sel_shape(const struct redfish *,
+		    struct shape_rf_sel *);
+
+/*
+ * The archive-then-clear policy for one log service of the last
+ * listing (the SEL's sel-clear-at / sel-clear-free, over
+ * MaxNumberOfRecords): 1 when it is to be cleared now.  0 otherwise,
+ * with *why NULL when it is simply not due, or saying why not when it
+ * would be: its OverWritePolicy is WrapsWhenFull (it never fills;
+ * clearing only loses entries), it has no ClearLog action, or it holds
+ * more entries than a listing reads (some are not archived).  now: asked
+ * to clear (sel clear): due with any entry.  Without now a service that
+ * does not say its MaxNumberOfRecords is never due.  The caller clears
+ * only right after a listing that found nothing not yet archived.
+ */
+int		 redfish_clear_due(const struct redfish_log_service *,
+		    int now, unsigned clear_at, unsigned clear_free,
+		    const char **why);
+
+/*
  * LogService.ClearLog on the service at path (an @odata.id as listed).
  * Re-reads the service first: REDFISH_E_REFUSED when its OverWritePolicy
  * is WrapsWhenFull (it never fills: clearing only loses entries),
@@ -272,6 +299,14 @@ int		 redfish_clear_log(struct redfish *, const char *path,
  * type is not one.  Shares its slot with redfish_clear_log.
  */
 int		 redfish_reset(struct redfish *, const char *type,
+		    redfish_done_fn *, void *);
+/*
+ * The system's identify LED on (on 1) or off: LocationIndicatorActive
+ * PATCHed when the system has it, else IndicatorLED Lit or Off;
+ * REDFISH_E_UNSUPPORTED with neither.  Redfish has no timed identify
+ * (IPMI's interval).  Shares its slot with redfish_clear_log.
+ */
+int		 redfish_identify(struct redfish *, int on,
 		    redfish_done_fn *, void *);
 /* the ResetType for an IPMI Chassis Control (CHASSIS_CTL_*), NULL if
  * none: on On, off ForceOff, soft GracefulShutdown, reset ForceRestart,

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
-#include "json.h"
+#include "jsonw.h"
 #include "log.h"
 #include "store/archive.h"
 #include "xmem.h"
@@ -236,36 +236,36 @@ archive_format(const struct archive_entry *e, char *buf, size_t len)
 static char *
 archive_json(const struct archive_entry *e, size_t *len)
 {
-	struct json j;
+	struct jsonw j;
 	char tm[40], *buf = NULL;
 	size_t sz = 0;
 	FILE *f;
 
 	if ((f = open_memstream(&buf, &sz)) == NULL)
 		return NULL;
-	json_init(&j, f);
-	json_obj_begin(&j, NULL);
+	jsonw_init(&j, f);
+	jsonw_obj_begin(&j, NULL);
 	sel_time_format(e->rec, tm, sizeof(tm));
 	if (e->rec->has_ts && !e->rec->preinit &&
 	    e->rec->ts != SEL_TS_UNSPECIFIED)
-		json_str(&j, "timestamp", tm);
+		jsonw_str(&j, "timestamp", tm);
 	else
-		json_null(&j, "timestamp");
-	json_str(&j, "bmc", e->bmc);
-	json_int(&j, "record_id", e->rec->id);
-	json_str(&j, "type", sel_kind_name(e->rec->kind));
-	json_str(&j, "sensor", e->desc->sensor[0] ? e->desc->sensor : NULL);
-	json_str(&j, "event", e->desc->event);
-	json_str(&j, "severity", sel_sev_name(e->desc->sev));
-	json_hex(&j, "raw", e->rec->raw, SEL_RECORD_LEN);
+		jsonw_null(&j, "timestamp");
+	jsonw_str(&j, "bmc", e->bmc);
+	jsonw_int(&j, "record_id", e->rec->id);
+	jsonw_str(&j, "type", sel_kind_name(e->rec->kind));
+	jsonw_str(&j, "sensor", e->desc->sensor[0] ? e->desc->sensor : NULL);
+	jsonw_str(&j, "event", e->desc->event);
+	jsonw_str(&j, "severity", sel_sev_name(e->desc->sev));
+	jsonw_hex(&j, "raw", e->rec->raw, SEL_RECORD_LEN);
 	if (e->gen != 0) {
 		char g[9];
 
 		(void)snprintf(g, sizeof(g), "%08lx", (unsigned long)e->gen);
-		json_str(&j, "generation", g);
+		jsonw_str(&j, "generation", g);
 	}
-	json_obj_end(&j);
-	json_end(&j);
+	jsonw_obj_end(&j);
+	jsonw_end(&j);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

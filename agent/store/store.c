@@ -470,6 +470,27 @@ store_set_sel_info(struct store *s, struct store_target *t,
 	}
 }
 
+void
+store_set_rf_sel(struct store *s, struct store_target *t,
+    const struct shape_rf_sel *r, const struct store_when *w)
+{
+	struct sel_info in;
+	unsigned long n = shape_rf_sel_entries(r);
+	int changed = !t->have_rf_sel || memcmp(&t->rf_sel, r,
+	    sizeof(*r)) != 0;
+
+	memset(&in, 0, sizeof(in));
+	in.entries = n > 0xffff ? 0xffff : (uint16_t)n;
+	in.last_add = r->has_last_add ? r->last_add : SEL_TS_UNSPECIFIED;
+	in.last_erase = SEL_TS_UNSPECIFIED;
+	t->rf_sel = *r;
+	t->have_rf_sel = 1;
+	if (changed)
+		store_set_sel_info(s, t, &in, shape_rf_sel_pct(r), w);
+	else
+		store_stamp_set(&t->sel_t, w, 0);
+}
+
 const struct store_sel_entry *
 store_sel_recent(const struct store_target *t, size_t i)
 {

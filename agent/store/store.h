@@ -33,6 +33,7 @@
 #include "sel.h"
 #include "sensors.h"
 #include "shape.h"
+#include "shape_sel.h"
 #include "transport.h"
 
 #define STORE_NAME_MAX		64	/* as a config target name */
@@ -231,6 +232,12 @@ struct store_target {
 	int64_t		 chassis_poh_min;	/* -1 unsupported */
 	char		 chassis_bootdev[32];	/* "" unsupported */
 	struct store_stamp chassis_x_t;
+
+	/* a Redfish target's log services (store_set_rf_sel): `sel info'
+	 * shows these instead of sel_info, which holds what they can
+	 * tell (entries, last_add; the rest 0) */
+	int		 have_rf_sel;
+	struct shape_rf_sel rf_sel;
 };
 
 enum store_ev_kind {
@@ -300,6 +307,10 @@ void		 store_set_sensor_items(struct store *, struct store_target *,
 void		 store_set_sel_info(struct store *, struct store_target *,
 		    const struct sel_info *, int used_pct,
 		    const struct store_when *);
+/* a Redfish target's log services as its last log pass read them;
+ * sets have_sel, sel_info (entries, last_add) and sel_used_pct too */
+void		 store_set_rf_sel(struct store *, struct store_target *,
+		    const struct shape_rf_sel *, const struct store_when *);
 /* a new entry, archived: kept in the recent ring, paired into the open
  * problems (selmon_open_problems' rule) */
 void		 store_sel_add(struct store *, struct store_target *,

@@ -31,7 +31,7 @@
 
 #include "evtext.h"
 #include "fileio.h"
-#include "json.h"
+#include "jsonw.h"
 #include "log.h"
 #include "redfish.h"
 #include "xmem.h"
@@ -43,7 +43,7 @@ struct drive {
 	int		 pending;	/* together: operations left */
 	struct ev_fd	*in;		/* abandon: standard input */
 	enum redfish_err err;
-	struct json	 js;
+	struct jsonw	 js;
 };
 
 static void
@@ -89,221 +89,222 @@ static const char *const thr_keys[SDR_THR_N] = {
 static void
 print_sensors(struct drive *d)
 {
-	struct json *j = &d->js;
+	struct jsonw *j = &d->js;
 	char unit[64];
 	size_t i, k;
 
-	json_obj_begin(j, NULL);
-	json_arr_begin(j, "sensors");
+	jsonw_obj_begin(j, NULL);
+	jsonw_arr_begin(j, "sensors");
 	for (i = 0; i < redfish_sensors_count(d->rf); i++) {
 		const struct sensors_item *it = redfish_sensor(d->rf, i);
 
-		json_obj_begin(j, NULL);
-		json_str(j, "name", it->name);
+		jsonw_obj_begin(j, NULL);
+		jsonw_str(j, "name", it->name);
 		if (it->missing & SENSORS_NA_NUMBER)
-			json_null(j, "number");
+			jsonw_null(j, "number");
 		else
-			json_int(j, "number", it->number);
-		json_int(j, "sensor_type", it->sensor_type);
-		json_str(j, "type", evtext_sensor_type(it->sensor_type));
+			jsonw_int(j, "number", it->number);
+		jsonw_int(j, "sensor_type", it->sensor_type);
+		jsonw_str(j, "type", evtext_sensor_type(it->sensor_type));
 		if (it->missing & SENSORS_NA_ENTITY)
-			json_null(j, "entity");
+			jsonw_null(j, "entity");
 		else
-			json_int(j, "entity", it->entity_id);
+			jsonw_int(j, "entity", it->entity_id);
 		if (it->have_value)
-			json_num(j, "reading", it->value, it->decimals);
+			jsonw_num(j, "reading", it->value, it->decimals);
 		else
-			json_null(j, "reading");
+			jsonw_null(j, "reading");
 		sensors_unit(it, unit, sizeof(unit));
 		if (it->threshold && it->analog)
-			json_str(j, "unit", unit);
+			jsonw_str(j, "unit", unit);
 		else
-			json_null(j, "unit");
-		json_str(j, "state", sensor_sev_name(it->sev));
-		json_obj_begin(j, "thresholds");
+			jsonw_null(j, "unit");
+		jsonw_str(j, "state", sensor_sev_name(it->sev));
+		jsonw_obj_begin(j, "thresholds");
 		for (k = 0; k < SDR_THR_N; k++)
 			if (it->threshold && it->analog &&
 			    (it->thr_mask & (1u << k)))
-				json_num(j, thr_keys[k], it->thr[k],
+				jsonw_num(j, thr_keys[k], it->thr[k],
 				    it->decimals);
-		json_obj_end(j);
+		jsonw_obj_end(j);
 		if (it->note != SENSORS_NOTE_NONE)
-			json_str(j, "note", sensors_note_name(it->note));
+			jsonw_str(j, "note", sensors_note_name(it->note));
 		else
-			json_null(j, "note");
-		json_bool(j, "state_mismatch", it->mismatch);
-		json_obj_end(j);
+			jsonw_null(j, "note");
+		jsonw_bool(j, "state_mismatch", it->mismatch);
+		jsonw_obj_end(j);
 	}
-	json_arr_end(j);
-	json_str(j, "detail", redfish_detail(d->rf, "sensors"));
-	json_obj_end(j);
-	json_end(j);
+	jsonw_arr_end(j);
+	jsonw_str(j, "detail", redfish_detail(d->rf, "sensors"));
+	jsonw_obj_end(j);
+	jsonw_end(j);
 }
 
 static void
 print_chassis(struct drive *d)
 {
 	const struct chassis_snapshot *s = redfish_chassis_snapshot(d->rf);
-	struct json *j = &d->js;
+	struct jsonw *j = &d->js;
 
-	json_obj_begin(j, NULL);
-	json_str(j, "system_power", s->status.power_on ? "on" : "off");
+	jsonw_obj_begin(j, NULL);
+	jsonw_str(j, "system_power", s->status.power_on ? "on" : "off");
 	if (s->has_health)
-		json_str(j, "health", sensor_sev_name(s->health));
+		jsonw_str(j, "health", sensor_sev_name(s->health));
 	else
-		json_null(j, "health");
+		jsonw_null(j, "health");
 	if (s->missing & CHASSIS_NA_INTRUSION)
-		json_null(j, "chassis_intrusion");
+		jsonw_null(j, "chassis_intrusion");
 	else
-		json_bool(j, "chassis_intrusion", s->status.intrusion);
+		jsonw_bool(j, "chassis_intrusion", s->status.intrusion);
 	if (s->missing & CHASSIS_NA_IDENTIFY)
-		json_null(j, "identify_state");
+		jsonw_null(j, "identify_state");
 	else
-		json_str(j, "identify_state",
+		jsonw_str(j, "identify_state",
 		    chassis_identify_name(s->status.identify_state));
 	if (s->missing & CHASSIS_NA_RESTORE)
-		json_null(j, "power_restore_policy");
+		jsonw_null(j, "power_restore_policy");
 	else
-		json_str(j, "power_restore_policy",
+		jsonw_str(j, "power_restore_policy",
 		    chassis_restore_name(s->status.restore_policy));
 	if (s->missing & CHASSIS_NA_MAIN_FAULT)
-		json_null(j, "main_power_fault");
+		jsonw_null(j, "main_power_fault");
 	else
-		json_bool(j, "main_power_fault", s->status.main_fault);
+		jsonw_bool(j, "main_power_fault", s->status.main_fault);
 	if (s->boot_state == CHASSIS_ITEM_OK) {
-		json_obj_begin(j, "boot");
-		json_bool(j, "valid", s->boot.valid);
-		json_bool(j, "persistent", s->boot.persistent);
-		json_str(j, "boot_type", s->boot.efi ? "efi" : "legacy");
-		json_str(j, "boot_device", chassis_bootdev_key(s->boot.device));
-		json_obj_end(j);
+		jsonw_obj_begin(j, "boot");
+		jsonw_bool(j, "valid", s->boot.valid);
+		jsonw_bool(j, "persistent", s->boot.persistent);
+		jsonw_str(j, "boot_type", s->boot.efi ? "efi" : "legacy");
+		jsonw_str(j, "boot_device",
+		    chassis_bootdev_key(s->boot.device));
+		jsonw_obj_end(j);
 	} else
-		json_null(j, "boot");
-	json_int(j, "missing", s->missing);
-	json_obj_end(j);
-	json_end(j);
+		jsonw_null(j, "boot");
+	jsonw_int(j, "missing", s->missing);
+	jsonw_obj_end(j);
+	jsonw_end(j);
 }
 
 static void
 print_watchdog(struct drive *d)
 {
 	const struct wdt_timer *t = redfish_watchdog_timer(d->rf);
-	struct json *j = &d->js;
+	struct jsonw *j = &d->js;
 
-	json_obj_begin(j, NULL);
-	json_bool(j, "running", t->running);
-	json_str(j, "action", wdt_action_key(t->action));
-	json_str(j, "pretimeout_interrupt", wdt_pre_key(t->pre_int));
-	json_int(j, "missing", t->missing);
-	json_obj_end(j);
-	json_end(j);
+	jsonw_obj_begin(j, NULL);
+	jsonw_bool(j, "running", t->running);
+	jsonw_str(j, "action", wdt_action_key(t->action));
+	jsonw_str(j, "pretimeout_interrupt", wdt_pre_key(t->pre_int));
+	jsonw_int(j, "missing", t->missing);
+	jsonw_obj_end(j);
+	jsonw_end(j);
 }
 
 static void
 print_info(struct drive *d)
 {
 	const struct redfish_info *in = redfish_info_get(d->rf);
-	struct json *j = &d->js;
+	struct jsonw *j = &d->js;
 
-	json_obj_begin(j, NULL);
-	json_str(j, "redfish_version", in->redfish_version);
-	json_str(j, "service_uuid", in->service_uuid);
-	json_str(j, "manager_id", in->manager_id);
-	json_str(j, "manager_model", in->manager_model);
-	json_str(j, "manager_firmware", in->manager_firmware);
-	json_str(j, "manager_uuid", in->manager_uuid);
-	json_str(j, "system_id", in->system_id);
-	json_str(j, "system_manufacturer", in->system_manufacturer);
-	json_str(j, "system_model", in->system_model);
-	json_str(j, "system_serial", in->system_serial);
-	json_str(j, "system_uuid", in->system_uuid);
-	json_str(j, "bios_version", in->bios_version);
-	json_obj_end(j);
-	json_end(j);
+	jsonw_obj_begin(j, NULL);
+	jsonw_str(j, "redfish_version", in->redfish_version);
+	jsonw_str(j, "service_uuid", in->service_uuid);
+	jsonw_str(j, "manager_id", in->manager_id);
+	jsonw_str(j, "manager_model", in->manager_model);
+	jsonw_str(j, "manager_firmware", in->manager_firmware);
+	jsonw_str(j, "manager_uuid", in->manager_uuid);
+	jsonw_str(j, "system_id", in->system_id);
+	jsonw_str(j, "system_manufacturer", in->system_manufacturer);
+	jsonw_str(j, "system_model", in->system_model);
+	jsonw_str(j, "system_serial", in->system_serial);
+	jsonw_str(j, "system_uuid", in->system_uuid);
+	jsonw_str(j, "bios_version", in->bios_version);
+	jsonw_obj_end(j);
+	jsonw_end(j);
 }
 
 static void
 print_logs(struct drive *d)
 {
-	struct json *j = &d->js;
+	struct jsonw *j = &d->js;
 	size_t i;
 
-	json_obj_begin(j, NULL);
-	json_arr_begin(j, "services");
+	jsonw_obj_begin(j, NULL);
+	jsonw_arr_begin(j, "services");
 	for (i = 0; i < redfish_log_service_count(d->rf); i++) {
 		const struct redfish_log_service *s =
 		    redfish_log_service(d->rf, i);
 
-		json_obj_begin(j, NULL);
-		json_str(j, "path", s->path);
-		json_str(j, "id", s->id);
-		json_str(j, "owner", s->owner == REDFISH_LOG_SYSTEM ?
+		jsonw_obj_begin(j, NULL);
+		jsonw_str(j, "path", s->path);
+		jsonw_str(j, "id", s->id);
+		jsonw_str(j, "owner", s->owner == REDFISH_LOG_SYSTEM ?
 		    "system" : "manager");
-		json_str(j, "overwrite", s->overwrite);
-		json_bool(j, "wraps", s->wraps);
-		json_int(j, "max_records", s->max_records);
-		json_int(j, "entries_read", s->entries_read);
-		json_bool(j, "clear", s->clear_target[0] != '\0');
-		json_bool(j, "truncated", s->truncated);
-		json_obj_end(j);
+		jsonw_str(j, "overwrite", s->overwrite);
+		jsonw_bool(j, "wraps", s->wraps);
+		jsonw_int(j, "max_records", s->max_records);
+		jsonw_int(j, "entries_read", s->entries_read);
+		jsonw_bool(j, "clear", s->clear_target[0] != '\0');
+		jsonw_bool(j, "truncated", s->truncated);
+		jsonw_obj_end(j);
 	}
-	json_arr_end(j);
-	json_arr_begin(j, "entries");
+	jsonw_arr_end(j);
+	jsonw_arr_begin(j, "entries");
 	for (i = 0; i < redfish_log_count(d->rf); i++) {
 		const struct redfish_log_entry *e = redfish_log_entry(d->rf, i);
 		char ts[40];
 
-		json_obj_begin(j, NULL);
-		json_str(j, "service",
+		jsonw_obj_begin(j, NULL);
+		jsonw_str(j, "service",
 		    redfish_log_service(d->rf, e->service)->path);
-		json_str(j, "id", e->id);
-		json_int(j, "record_id", e->rec.id);
-		json_str(j, "created", e->created);
+		jsonw_str(j, "id", e->id);
+		jsonw_int(j, "record_id", e->rec.id);
+		jsonw_str(j, "created", e->created);
 		if (e->has_created)
-			json_int(j, "created_s", e->created_s);
+			jsonw_int(j, "created_s", e->created_s);
 		else
-			json_null(j, "created_s");
+			jsonw_null(j, "created_s");
 		sel_time_format(&e->rec, ts, sizeof(ts));
-		json_str(j, "time", ts);
-		json_bool(j, "is_sel", e->is_sel);
-		json_str(j, "kind", sel_kind_name(e->rec.kind));
-		json_int(j, "sensor_type", e->rec.sensor_type);
-		json_int(j, "sensor_num", e->rec.sensor_num);
-		json_int(j, "event_type", e->rec.event_type);
-		json_int(j, "offset", e->rec.offset);
-		json_bool(j, "deassert", e->rec.deassert);
-		json_str(j, "type_name", e->desc.type_name);
-		json_str(j, "event", e->desc.event);
-		json_str(j, "severity", sel_sev_name(e->desc.sev));
-		json_str(j, "message", e->message);
-		json_obj_end(j);
+		jsonw_str(j, "time", ts);
+		jsonw_bool(j, "is_sel", e->is_sel);
+		jsonw_str(j, "kind", sel_kind_name(e->rec.kind));
+		jsonw_int(j, "sensor_type", e->rec.sensor_type);
+		jsonw_int(j, "sensor_num", e->rec.sensor_num);
+		jsonw_int(j, "event_type", e->rec.event_type);
+		jsonw_int(j, "offset", e->rec.offset);
+		jsonw_bool(j, "deassert", e->rec.deassert);
+		jsonw_str(j, "type_name", e->desc.type_name);
+		jsonw_str(j, "event", e->desc.event);
+		jsonw_str(j, "severity", sel_sev_name(e->desc.sev));
+		jsonw_str(j, "message", e->message);
+		jsonw_obj_end(j);
 	}
-	json_arr_end(j);
-	json_str(j, "detail", redfish_detail(d->rf, "logs"));
-	json_obj_end(j);
-	json_end(j);
+	jsonw_arr_end(j);
+	jsonw_str(j, "detail", redfish_detail(d->rf, "logs"));
+	jsonw_obj_end(j);
+	jsonw_end(j);
 }
 
 static void
 print_stats(struct drive *d)
 {
 	const struct redfish_stats *s = redfish_stats(d->rf);
-	struct json *j = &d->js;
+	struct jsonw *j = &d->js;
 
-	json_obj_begin(j, NULL);
-	json_int(j, "requests", (long long)s->requests);
-	json_int(j, "gets", (long long)s->gets);
-	json_int(j, "posts", (long long)s->posts);
-	json_int(j, "deletes", (long long)s->deletes);
-	json_int(j, "failed", (long long)s->failed);
-	json_int(j, "sessions", (long long)s->sessions);
-	json_int(j, "sessions_deleted", (long long)s->sessions_deleted);
-	json_int(j, "relogins", (long long)s->relogins);
-	json_int(j, "expanded", (long long)s->expanded);
-	json_int(j, "connects", (long long)s->connects);
-	json_str(j, "auth", redfish_auth_mode(d->rf));
-	json_obj_end(j);
-	json_end(j);
+	jsonw_obj_begin(j, NULL);
+	jsonw_int(j, "requests", (long long)s->requests);
+	jsonw_int(j, "gets", (long long)s->gets);
+	jsonw_int(j, "posts", (long long)s->posts);
+	jsonw_int(j, "deletes", (long long)s->deletes);
+	jsonw_int(j, "failed", (long long)s->failed);
+	jsonw_int(j, "sessions", (long long)s->sessions);
+	jsonw_int(j, "sessions_deleted", (long long)s->sessions_deleted);
+	jsonw_int(j, "relogins", (long long)s->relogins);
+	jsonw_int(j, "expanded", (long long)s->expanded);
+	jsonw_int(j, "connects", (long long)s->connects);
+	jsonw_str(j, "auth", redfish_auth_mode(d->rf));
+	jsonw_obj_end(j);
+	jsonw_end(j);
 }
 
 /* the password file: one line, at most 255 bytes */
@@ -416,7 +417,7 @@ main(int argc, char *argv[])
 	explicit_bzero(pw, sizeof(pw));
 	for (; i < argc && rc == 0; i++) {
 		cmd = argv[i];
-		json_init(&d.js, stdout);	/* one document per command */
+		jsonw_init(&d.js, stdout);	/* one document per command */
 		d.done = 0;
 		d.err = REDFISH_OK;
 		if (strcmp(cmd, "stats") == 0) {
@@ -429,11 +430,11 @@ main(int argc, char *argv[])
 			    &d);
 			/* done comes from the close, not the sweep */
 			run(&d);
-			json_obj_begin(&d.js, NULL);
-			json_bool(&d.js, "closed", d.err == REDFISH_OK);
-			json_str(&d.js, "detail", redfish_detail(d.rf, NULL));
-			json_obj_end(&d.js);
-			json_end(&d.js);
+			jsonw_obj_begin(&d.js, NULL);
+			jsonw_bool(&d.js, "closed", d.err == REDFISH_OK);
+			jsonw_str(&d.js, "detail", redfish_detail(d.rf, NULL));
+			jsonw_obj_end(&d.js);
+			jsonw_end(&d.js);
 			continue;
 		}
 		if (strcmp(cmd, "together") == 0) {
@@ -494,11 +495,11 @@ main(int argc, char *argv[])
 		}
 		if (strcmp(cmd, "together") == 0) {
 			print_sensors(&d);
-			json_init(&d.js, stdout);
+			jsonw_init(&d.js, stdout);
 			print_chassis(&d);
-			json_init(&d.js, stdout);
+			jsonw_init(&d.js, stdout);
 			print_info(&d);
-			json_init(&d.js, stdout);
+			jsonw_init(&d.js, stdout);
 			print_logs(&d);
 		} else if (strcmp(cmd, "sensors") == 0)
 			print_sensors(&d);
@@ -525,10 +526,10 @@ main(int argc, char *argv[])
 				}
 			}
 		} else {
-			json_obj_begin(&d.js, NULL);
-			json_bool(&d.js, "ok", 1);
-			json_obj_end(&d.js);
-			json_end(&d.js);
+			jsonw_obj_begin(&d.js, NULL);
+			jsonw_bool(&d.js, "ok", 1);
+			jsonw_obj_end(&d.js);
+			jsonw_end(&d.js);
 		}
 		(void)fflush(stdout);
 	}

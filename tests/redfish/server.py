@@ -32,6 +32,17 @@
                "/_test/expire": PATH drops
                every session just before PATH is answered, once (the
                client must log in again).
+  PATCH        IndicatorLED (Lit, Blinking, Off) and
+               LocationIndicatorActive (a boolean) of a system or chassis
+               that has them: 204; anything else 400.
+  test hooks   POST /_test/add (no auth) {"entries": [LogEntry, ...],
+               "after_get": [LogEntry, ...]}: the entries are added to
+               the log their @odata.id names now, the after_get ones
+               right after the next GET of that log's Entries is
+               answered (an entry arriving between two listings).
+               --clear-snapshot FILE: a ClearLog's log line carries
+               FILE's content as it was then ("snapshot": the archive
+               the client wrote before clearing).
   log          --log FILE: one JSON line per request (method, path,
                query, auth: token|basic|none, status, body of actions;
                never a password), flushed before the answer is sent.
@@ -65,6 +76,7 @@ class State:
         self.docs = {}
         self.sessions = {}     # token -> session id
         self.next_session = 1
+        self.after_get = {}    # Entries path -> entries to add
         self.load()
 
     def load(self):
@@ -108,6 +120,18 @@ def merge(dst, patch):
             merge(dst[k], v)
         else:
             dst[k] = copy.deepcopy(v)
+
+
+def add_entry(st, e):
+    """e into the Entries collection its @odata.id is in (caller holds
+    LOCK)"""
+    eid = e["@odata.id"].rstrip("/")
+    coll = eid.rsplit("/", 1)[0]
+    st.docs.setdefault(coll, {"@odata.id": coll, "@odata.type":
+                              "#LogEntryCollection.LogEntryCollection",
+                              "Members": []})["Members"].append(
+        copy.deepcopy(e))
+    st.docs[eid] = copy.deepcopy(e)
 
 
 def wrongtype(doc):
@@ -364,12 +388,30 @@ class Handler(BaseHTTPRequestHandler):
                            auth or "none")
             return
         self.send_json(200, doc, auth or "none")
+        with LOCK:
+            late = st.after_get.pop(path, None)
+            for e in late or []:
+                add_entry(st, e)
+
+    def test_add(self, raw):
+        st = self.server.state
+        body = json.loads(raw)
+        with LOCK:
+            for e in body.get("entries", []):
+                add_entry(st, e)
+            for e in body.get("after_get", []):
+                coll = e["@odata.id"].rstrip("/").rsplit("/", 1)[0]
+                st.after_get.setdefault(coll, []).append(e)
+        self.send_empty(204, "none", logbody=body)
 
     def do_POST(self):
         st = self.server.state
         u = urllib.parse.urlsplit(self.path)
         path = u.path.rstrip("/")
         raw = self.read_body()
+        if path == "/_test/add":
+            self.test_add(raw)
+            return
         if path == "/redfish/v1/SessionService/Sessions":
             if st.faults().get(path) == "hold":
                 self.hold()
@@ -393,6 +435,10 @@ class Handler(BaseHTTPRequestHandler):
                 return
             with LOCK:
                 ent["Members"] = []
+            snap = st.args.clear_snapshot
+            if snap:
+                body = dict(body, snapshot=open(snap).read()
+                            if os.path.exists(snap) else None)
             self.send_empty(204, auth, logbody=body)
             return
         if path.endswith("/Actions/ComputerSystem.Reset"):
@@ -412,6 +458,33 @@ class Handler(BaseHTTPRequestHandler):
             self.send_empty(204, auth, logbody=body)
             return
         self.send_json(405, redfish_error("not an action"), auth)
+
+    def do_PATCH(self):
+        st = self.server.state
+        path = urllib.parse.urlsplit(self.path).path.rstrip("/")
+        raw = self.read_body()
+        auth = self.authed()
+        if auth is None:
+            self.send_json(401, redfish_error("authentication required"),
+                           self.auth_kind())
+            return
+        doc = st.docs.get(path)
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            self.send_json(400, redfish_error("malformed JSON"), auth)
+            return
+        good = {"IndicatorLED": lambda v: v in ("Lit", "Blinking", "Off"),
+                "LocationIndicatorActive": lambda v: isinstance(v, bool)}
+        if doc is None or not body or any(
+                k not in good or k not in doc or not good[k](v)
+                for k, v in body.items()):
+            self.send_json(400, redfish_error("property not writable"),
+                           auth, logbody=body)
+            return
+        with LOCK:
+            doc.update(body)
+        self.send_empty(204, auth, logbody=body)
 
     def login(self, raw):
         st = self.server.state
@@ -479,6 +552,7 @@ def main():
     ap.add_argument("--overlay")
     ap.add_argument("--faults")
     ap.add_argument("--page-size", type=int, default=50)
+    ap.add_argument("--clear-snapshot")
     ap.add_argument("--no-sessions", action="store_true")
     ap.add_argument("--no-expand", action="store_true")
     args = ap.parse_args()

@@ -132,6 +132,31 @@ def test_chassis(srv, tls):
          not [x for x in srv.log() if "Reset" in x["path"]],
          "chassis power cycle: PowerCycle not allowed by the system: exit "
          "1, nothing posted", err)
+    srv.reset_log()
+    rc, out, err, _ = bmcwatch(srv, "chassis", "identify", "force",
+                               "--json", extra=tls)
+    rc2, out2, _, _ = bmcwatch(srv, "chassis", "status", "--json",
+                               extra=tls)
+    patches = [(x["path"], x["body"], x["status"]) for x in srv.log()
+               if x["method"] == "PATCH"]
+    T.ok(rc == 0 and jdoc(out) == {"identify": "indefinite"} and
+         patches == [("/redfish/v1/Systems/437XR1138R2",
+                      {"IndicatorLED": "Lit"}, 204)] and
+         (jdoc(out2) or {}).get("identify_state") == "indefinite on",
+         "chassis identify force: the system's IndicatorLED PATCHed to "
+         "Lit, chassis status then says indefinite on",
+         out + err + out2 + json.dumps(patches))
+    rc, out, err, _ = bmcwatch(srv, "chassis", "identify", "off", "--json",
+                               extra=tls)
+    patches = [x["body"] for x in srv.log() if x["method"] == "PATCH"]
+    T.ok(rc == 0 and jdoc(out) == {"identify_seconds": 0} and
+         patches[-1:] == [{"IndicatorLED": "Off"}],
+         "chassis identify off: IndicatorLED Off", out + err)
+    rc, out, err, _ = bmcwatch(srv, "chassis", "identify", "10", extra=tls)
+    T.ok(rc == 2 and "no Redfish equivalent" in err and
+         len([x for x in srv.log() if x["method"] == "PATCH"]) == 2,
+         "chassis identify 10: a usage error (no timed identify in "
+         "Redfish), nothing sent", err)
 
 
 def test_info(srv, tls):
@@ -223,7 +248,8 @@ def test_sel_archive(tmp):
     sysl = "/redfish/v1/Systems/437XR1138R2/LogServices/Log1"
     srv = T.Server(tmp, "cli-archive", overlay={
         mgr: {"OverWritePolicy": "NeverOverWrites", "MaxNumberOfRecords": 2},
-        sysl: {"MaxNumberOfRecords": 2}})
+        sysl: {"MaxNumberOfRecords": 2}},
+        clear_snapshot=os.path.join(tmp, "cli-archive", "sel.log"))
     arch = os.path.join(srv.dir, "sel.log")
     state = os.path.join(srv.dir, "cursor")
     extra = ["--archive", arch, "--state", state, "--bmc", "rf-bmc"]
@@ -256,6 +282,25 @@ def test_sel_archive(tmp):
              "--clear-at 50: the full NeverOverWrites log cleared (one "
              "ClearLog), the WrapsWhenFull one never", out + err +
              json.dumps(posts))
+        # two new entries fill it; a third arrives right after the
+        # first listing: archived before the ClearLog, not lost to it
+        srv.reset_log()
+        T.add_entries(srv, [T.log_entry(mgr, 1, "2016-01-01T00:00:01Z",
+                                        "cli one"),
+                            T.log_entry(mgr, 2, "2016-01-01T00:00:02Z",
+                                        "cli two")],
+                      [T.log_entry(mgr, 3, "2016-01-01T00:00:03Z",
+                                   "cli between")])
+        rc, out, err, _ = bmcwatch(srv, "sel", "archive", "--json",
+                                   "--clear-at", "50", *extra)
+        d = jdoc(out)
+        posts = [x for x in srv.log() if "ClearLog" in x["path"]]
+        snap = posts[0]["body"].get("snapshot") or "" if posts else ""
+        T.ok(rc == 0 and d["archived"] == 3 and len(posts) == 1 and
+             all(m in snap for m in ("cli one", "cli two", "cli between")),
+             "--clear-at: listed again until nothing is new; the ClearLog "
+             "only once all three entries (one arriving between listings) "
+             "are in the archive", out + err + json.dumps(posts))
     finally:
         srv.stop()
 

@@ -81,6 +81,8 @@ class Server:
             args.append("--no-sessions")
         if opts.get("no_expand"):
             args.append("--no-expand")
+        if opts.get("clear_snapshot"):
+            args += ["--clear-snapshot", opts["clear_snapshot"]]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
                                      stderr=open(os.path.join(
                                          self.dir, "server.err"), "w"))
@@ -128,6 +130,26 @@ def rfdrive(srv, *cmds, extra=(), pwfile=None, url=None):
         if line.strip():
             docs.append(json.loads(line))
     return p.returncode, docs, p.stderr, el
+
+
+def log_entry(log, i, created, msg):
+    """a LogEntry (EntryType Event, Warning) for the log service log"""
+    return {"@odata.id": "%s/Entries/%s" % (log, i),
+            "@odata.type": "#LogEntry.v1_14_0.LogEntry", "Id": str(i),
+            "Name": "Log Entry %s" % i, "EntryType": "Event",
+            "Severity": "Warning", "Created": created, "Message": msg}
+
+
+def add_entries(srv, entries=(), after_get=()):
+    """server.py's /_test/add: entries now, after_get ones right after
+    the next GET of their log's Entries is answered"""
+    import urllib.request
+    req = urllib.request.Request(
+        "http://127.0.0.1:%d/_test/add" % srv.port,
+        data=json.dumps({"entries": list(entries),
+                         "after_get": list(after_get)}).encode(),
+        method="POST")
+    urllib.request.urlopen(req, timeout=10).read()
 
 
 # ---- expectations from the mockup ----

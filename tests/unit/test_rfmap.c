@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "redfish.h"
 #include "rfjson.h"
 #include "rfmap.h"
 
@@ -464,6 +465,66 @@ test_url_base(void)
 	CHECK(redfish_reset_type(99) == NULL);
 }
 
+/* the archive-then-clear policy of a log service (redfish_clear_due) */
+static void
+test_clear_due(void)
+{
+	struct redfish_log_service s;
+	const char *why;
+
+	memset(&s, 0, sizeof(s));
+	(void)snprintf(s.clear_target, sizeof(s.clear_target), "/x/Actions/"
+	    "LogService.ClearLog");
+	s.max_records = 4;
+	s.entries_read = 1;
+	/* 25 %: below 50, at 25 */
+	CHECK(redfish_clear_due(&s, 0, 50, 0, &why) == 0 && why == NULL);
+	CHECK(redfish_clear_due(&s, 0, 25, 0, &why) == 1 && why == NULL);
+	/* 3 left: below 4 free, not below 3 */
+	CHECK(redfish_clear_due(&s, 0, 0, 4, &why) == 1);
+	CHECK(redfish_clear_due(&s, 0, 0, 3, &why) == 0 && why == NULL);
+	/* off: never by the policy; asked: yes */
+	CHECK(redfish_clear_due(&s, 0, 0, 0, &why) == 0 && why == NULL);
+	CHECK(redfish_clear_due(&s, 1, 0, 0, &why) == 1);
+	/* empty: nothing to clear, even asked */
+	s.entries_read = 0;
+	CHECK(redfish_clear_due(&s, 1, 50, 0, &why) == 0 && why == NULL);
+	/* no MaxNumberOfRecords: only when asked */
+	s.entries_read = 3;
+	s.max_records = -1;
+	CHECK(redfish_clear_due(&s, 0, 1, 100, &why) == 0 && why == NULL);
+	CHECK(redfish_clear_due(&s, 1, 0, 0, &why) == 1);
+	/* due, but never: wrapping, no action, truncated (said why) */
+	s.max_records = 4;
+	s.wraps = 1;
+	CHECK(redfish_clear_due(&s, 0, 50, 0, &why) == 0 && why != NULL &&
+	    strstr(why, "WrapsWhenFull") != NULL);
+	CHECK(redfish_clear_due(&s, 1, 0, 0, &why) == 0 && why != NULL);
+	s.wraps = 0;
+	s.clear_target[0] = '\0';
+	CHECK(redfish_clear_due(&s, 0, 50, 0, &why) == 0 && why != NULL &&
+	    strstr(why, "ClearLog") != NULL);
+	(void)snprintf(s.clear_target, sizeof(s.clear_target), "/x");
+	s.truncated = 1;
+	CHECK(redfish_clear_due(&s, 0, 50, 0, &why) == 0 && why != NULL &&
+	    strstr(why, "not archived") != NULL);
+	/* the percentage of the shape: the sum over the sum */
+	{
+		struct shape_rf_sel r;
+
+		memset(&r, 0, sizeof(r));
+		r.nsvcs = 2;
+		r.svc[0].entries = 1;
+		r.svc[0].max_records = 4;
+		r.svc[1].entries = 3;
+		r.svc[1].max_records = 4;
+		CHECK(shape_rf_sel_entries(&r) == 4);
+		CHECK(shape_rf_sel_pct(&r) == 50);
+		r.svc[1].max_records = -1;
+		CHECK(shape_rf_sel_pct(&r) == -1);
+	}
+}
+
 int
 main(void)
 {
@@ -478,5 +539,6 @@ main(void)
 	RUN(test_system);
 	RUN(test_paths);
 	RUN(test_url_base);
+	RUN(test_clear_due);
 	return harness_end();
 }

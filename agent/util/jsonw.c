@@ -1,10 +1,10 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "json.h"
+#include "jsonw.h"
 
 void
-json_init(struct json *j, FILE *f)
+jsonw_init(struct jsonw *j, FILE *f)
 {
 	j->f = f;
 	j->depth = 0;
@@ -12,7 +12,7 @@ json_init(struct json *j, FILE *f)
 }
 
 static void
-json_string(FILE *f, const char *s)
+jsonw_string(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
@@ -48,39 +48,39 @@ json_string(FILE *f, const char *s)
 }
 
 static void
-json_key(struct json *j, const char *key)
+jsonw_key(struct jsonw *j, const char *key)
 {
 	if (j->count[j->depth]++ > 0)
 		fputc(',', j->f);
 	if (key != NULL) {
-		json_string(j->f, key);
+		jsonw_string(j->f, key);
 		fputc(':', j->f);
 	}
 }
 
 static void
-json_open(struct json *j, const char *key, int c)
+jsonw_open(struct jsonw *j, const char *key, int c)
 {
-	json_key(j, key);
+	jsonw_key(j, key);
 	fputc(c, j->f);
-	if (j->depth < JSON_MAX_DEPTH - 1)
+	if (j->depth < JSONW_MAX_DEPTH - 1)
 		j->count[++j->depth] = 0;
 }
 
 void
-json_obj_begin(struct json *j, const char *key)
+jsonw_obj_begin(struct jsonw *j, const char *key)
 {
-	json_open(j, key, '{');
+	jsonw_open(j, key, '{');
 }
 
 void
-json_arr_begin(struct json *j, const char *key)
+jsonw_arr_begin(struct jsonw *j, const char *key)
 {
-	json_open(j, key, '[');
+	jsonw_open(j, key, '[');
 }
 
 void
-json_obj_end(struct json *j)
+jsonw_obj_end(struct jsonw *j)
 {
 	fputc('}', j->f);
 	if (j->depth > 0)
@@ -88,7 +88,7 @@ json_obj_end(struct json *j)
 }
 
 void
-json_arr_end(struct json *j)
+jsonw_arr_end(struct jsonw *j)
 {
 	fputc(']', j->f);
 	if (j->depth > 0)
@@ -96,26 +96,26 @@ json_arr_end(struct json *j)
 }
 
 void
-json_str(struct json *j, const char *key, const char *v)
+jsonw_str(struct jsonw *j, const char *key, const char *v)
 {
-	json_key(j, key);
+	jsonw_key(j, key);
 	if (v == NULL)
 		fputs("null", j->f);
 	else
-		json_string(j->f, v);
+		jsonw_string(j->f, v);
 }
 
 void
-json_int(struct json *j, const char *key, long long v)
+jsonw_int(struct jsonw *j, const char *key, long long v)
 {
-	json_key(j, key);
+	jsonw_key(j, key);
 	fprintf(j->f, "%lld", v);
 }
 
 void
-json_num(struct json *j, const char *key, double v, int decimals)
+jsonw_num(struct jsonw *j, const char *key, double v, int decimals)
 {
-	json_key(j, key);
+	jsonw_key(j, key);
 	if (isnan(v) || isinf(v))
 		fputs("null", j->f);
 	else
@@ -123,25 +123,25 @@ json_num(struct json *j, const char *key, double v, int decimals)
 }
 
 void
-json_bool(struct json *j, const char *key, int v)
+jsonw_bool(struct jsonw *j, const char *key, int v)
 {
-	json_key(j, key);
+	jsonw_key(j, key);
 	fputs(v ? "true" : "false", j->f);
 }
 
 void
-json_null(struct json *j, const char *key)
+jsonw_null(struct jsonw *j, const char *key)
 {
-	json_key(j, key);
+	jsonw_key(j, key);
 	fputs("null", j->f);
 }
 
 void
-json_hex(struct json *j, const char *key, const uint8_t *p, size_t n)
+jsonw_hex(struct jsonw *j, const char *key, const uint8_t *p, size_t n)
 {
 	size_t i;
 
-	json_key(j, key);
+	jsonw_key(j, key);
 	fputc('"', j->f);
 	for (i = 0; i < n; i++)
 		fprintf(j->f, "%02x", p[i]);
@@ -149,7 +149,7 @@ json_hex(struct json *j, const char *key, const uint8_t *p, size_t n)
 }
 
 void
-json_end(struct json *j)
+jsonw_end(struct jsonw *j)
 {
 	fputc('\n', j->f);
 }
