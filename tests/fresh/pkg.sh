@@ -30,22 +30,7 @@ set -u
 
 TOP=$(pwd)
 W=/root/pkgtest
-PASS=0 FAIL=0
-export DEBIAN_FRONTEND=noninteractive
-
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-nok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-# check DESCRIPTION CMD...: ok if CMD succeeds
-check() {
-	_d=$1
-	shift
-	if "$@" >"$W/check.out" 2>&1; then
-		ok "$_d"
-	else
-		nok "$_d"
-		sed 's/^/#   /' "$W/check.out" | tail -n 20
-	fi
-}
+. "$TOP/tests/fresh/lib.sh"
 finish() {
 	[ -n "${SIM_PID:-}" ] && sim_stop
 	echo "$PASS passed, $FAIL failed"
@@ -53,7 +38,6 @@ finish() {
 	exit
 }
 die() { nok "$*"; finish; }
-apt_q() { apt-get -y -q -o Dpkg::Use-Pty=0 "$@"; }
 # a bmcwatchd process? (this PID namespace's /proc: the run's own; no
 # procps in a minimal root)
 running_bmcwatchd() {

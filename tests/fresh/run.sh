@@ -48,7 +48,8 @@ PARTS=${FRESH_PARTS:-readme pkg}
 case ${FRESH_PART:-readme} in
 readme)	STEPS=$README_STEPS ;;
 pkg)	STEPS='sh tests/fresh/pkg.sh' ;;
-*)	echo "fresh-check: no part '${FRESH_PART:-}' (readme, pkg)" >&2
+systemd) STEPS='sh tests/fresh/systemd.sh' ;;
+*)	echo "fresh-check: no part '${FRESH_PART:-}' (readme, pkg, systemd)" >&2
 	echo "0 passed, 1 failed"
 	exit 1 ;;
 esac
