@@ -187,6 +187,7 @@ done <<EOF
 /etc/init.d/bmcwatchd 755 root:root
 /etc/logrotate.d/bmcwatch 644 root:root
 /lib/systemd/system/bmcwatchd.service 644 root:root
+/lib/udev/rules.d/60-bmcwatch.rules 644 root:root
 /usr/lib/modules-load.d/bmcwatch.conf 644 root:root
 /usr/share/bmcwatch/bmcwatchd.conf 644 root:root
 /usr/share/bmcwatch/sensors-severity.conf 644 root:root

@@ -20,6 +20,12 @@
 #                with `make check`;
 #        pkg     tests/fresh/pkg.sh: the Debian packages built, linted,
 #                installed, run, upgraded, removed and purged;
+#        systemd tests/fresh/systemd.sh: the packages installed in a QEMU
+#                guest booted with systemd whose /dev/ipmi0 is ipmi_sim:
+#                started by the postinst, the unit's sandbox (exposure
+#                below 2.0) with every feature working, purged;
+#        piuparts tests/fresh/piuparts.sh: piuparts' install-purge and
+#                install-upgrade-purge tests on the packages;
 #      each part's last step prints "N passed, N failed[, N skipped]";
 #      the sum over the parts is the last line printed.
 # It runs in its own mount and PID namespaces (unshare): whatever the
@@ -28,7 +34,8 @@
 # order on ordinary exits.  Exit status 0 only if every step passed.
 #
 # Environment:
-#   FRESH_PARTS   the parts to run, in order (default "readme pkg"):
+#   FRESH_PARTS   the parts to run, in order (default "readme pkg
+#                 systemd piuparts"):
 #                 FRESH_PARTS=pkg make fresh-check runs the packaging alone
 #   FRESH_CACHE   where the base root and the downloaded .debs are kept
 #                 (default /var/cache/bmcwatch-fresh; `rm -rf` it to start
@@ -44,12 +51,14 @@ set -eu
 README_STEPS='apt-get update && apt-get install -y make
 make demo
 make check'
-PARTS=${FRESH_PARTS:-readme pkg}
+PARTS=${FRESH_PARTS:-readme pkg systemd piuparts}
 case ${FRESH_PART:-readme} in
 readme)	STEPS=$README_STEPS ;;
 pkg)	STEPS='sh tests/fresh/pkg.sh' ;;
 systemd) STEPS='sh tests/fresh/systemd.sh' ;;
-*)	echo "fresh-check: no part '${FRESH_PART:-}' (readme, pkg, systemd)" >&2
+piuparts) STEPS='sh tests/fresh/piuparts.sh' ;;
+*)	echo "fresh-check: no part '${FRESH_PART:-}' (readme, pkg, systemd," \
+	    "piuparts)" >&2
 	echo "0 passed, 1 failed"
 	exit 1 ;;
 esac

@@ -68,22 +68,7 @@ rm -rf "$W"
 mkdir -p "$W"
 
 # ---- the packages ----------------------------------------------------------
-apt_q update >"$W/apt-update.log" 2>&1 || die "apt-get update"
-mkdir -p "$W/src"
-cp -a "$TOP" "$W/src/bmcwatch"
-rm -rf "$W/src/bmcwatch/build"
-(cd "$W/src/bmcwatch" && apt_q --no-install-recommends build-dep ./) \
-    >"$W/build-dep.log" 2>&1 || {
-	tail -n 20 "$W/build-dep.log" | sed 's/^/#   /'
-	die "apt-get build-dep ./"
-}
-if (cd "$W/src/bmcwatch" && DEB_BUILD_OPTIONS=parallel=2 \
-    dpkg-buildpackage -us -uc -b) >"$W/build.log" 2>&1; then
-	ok "dpkg-buildpackage -us -uc -b"
-else
-	grep -v '^cc ' "$W/build.log" | tail -n 30 | sed 's/^/#   /'
-	die "dpkg-buildpackage -us -uc -b"
-fi
+fresh_build "$W/src" || finish
 elapsed "packages built"
 
 # ---- the tools of this side --------------------------------------------------
