@@ -149,16 +149,18 @@ deps:
 	@sh tests/deps.sh
 
 # everything, plain and then under ASan+UBSan; one summary line at the end
+# both builds use every CPU; so do the tests (tests/run: JOBS)
+NPROC	:= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 check: deps
-	$(MAKE) tests
-	$(MAKE) SAN=1 tests
-	@sh tests/run
+	$(MAKE) -j$(NPROC) tests
+	$(MAKE) -j$(NPROC) SAN=1 tests
+	@bash tests/run
 
 unit: tests
-	@sh tests/run unit
+	@bash tests/run unit
 
 integration: tests
-	@sh tests/run integration
+	@bash tests/run integration
 
 demo: deps all
 	@sh tests/demo.sh

@@ -22,10 +22,6 @@ wdt_sim_dir "$W/wsim" 2>"$W/plugin.err" ||
     skip_all "cannot build the sim watchdog plugin: $(cat "$W/plugin.err")"
 SIM_DIR=$W/wsim
 sim_as a || { not_ok "sim a with the watchdog plugin"; exit 1; }
-elapsed() {
-	python3 -c 'import sys,time; print("%.1f" % (time.time() - float(sys.argv[1])))' "$1"
-}
-now_s() { python3 -c 'import time; print(time.time())'; }
 
 d_conf "$W/d.conf"
 d_target a "$SIMPORT_a" 'sensor-interval 5  sel-interval 5

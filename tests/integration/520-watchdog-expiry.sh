@@ -29,12 +29,6 @@ SIM_DIR=$T/sim
 sim_start || { echo "not ok - sim_start with the watchdog plugin"; exit 1; }
 trap 'sim_stop; rm -rf "$T"' EXIT
 
-elapsed() {
-	python3 -c 'import sys,time; print("%.2f" % (time.time() - float(sys.argv[1])))' "$1"
-}
-now() {
-	python3 -c 'import time; print(time.time())'
-}
 
 out=$(bw watchdog reset 2>&1)
 check_eq "plugin: reset before set answers 80h (exit 1)" "$?" 1
@@ -95,10 +89,10 @@ check_eq "off: no expiry" "$(wd_sel)" 0
 
 # --- never reset: it fires ------------------------------------------------------
 n0=$( (wc -l <"$SIM_RUNDIR/chassis.log") 2>/dev/null || echo 0)
-t0=$(now)
+t0=$(now_s)
 bw watchdog set --timeout 3 --action power-cycle >/dev/null 2>&1
 check_eq "set 3 s power-cycle: exit 0" "$?" 0
-t1=$(now)
+t1=$(now_s)
 while [ "$(wd_sel)" = 0 ] && within "$(elapsed "$t1")" 0 30; do
 	sleep 0.1
 done
@@ -130,11 +124,11 @@ check_eq "clear kept the settings" \
 bw watchdog off >/dev/null 2>&1
 
 # --- pre-timeout interrupt, then a no-action expiry -------------------------
-t0=$(now)
+t0=$(now_s)
 bw watchdog set --timeout 3 --pretimeout 2 --pre-interrupt msg \
     --action none >/dev/null 2>&1
 check_eq "set 3 s, messaging pre-timeout 2 s, no action: exit 0" "$?" 0
-t1=$(now)
+t1=$(now_s)
 while [ "$(wd_sel)" -lt 3 ] && within "$(elapsed "$t1")" 0 30; do
 	sleep 0.1
 done
@@ -156,7 +150,7 @@ bw watchdog clear >/dev/null 2>&1
     -f "$(sim_pwfile admin)" -C 3 watchdog heartbeat --timeout 20 \
     --interval 0.5 --action none --for 20 >"$T/other.txt" 2>&1 &
 other=$!
-t0=$(now)
+t0=$(now_s)
 while ! grep -q 'watchdog armed' "$T/other.txt" && within "$(elapsed "$t0")" 0 30; do
 	sleep 0.1
 done

@@ -61,9 +61,19 @@ json_get() {
 now_ms() {
 	echo $(($(date +%s%N) / 1000000))
 }
+# now_s: wall clock in seconds, with decimals; elapsed T0: the seconds
+# since now_s said T0 (two decimals)
+now_s() {
+	echo "${EPOCHREALTIME/,/.}"
+}
+elapsed() {
+	awk -v a="$1" -v b="${EPOCHREALTIME/,/.}" \
+	    'BEGIN { printf "%.2f\n", b - a }'
+}
 # within X LO HI: true if LO <= X <= HI (decimals allowed)
 within() {
-	python3 -c 'import sys; x, lo, hi = map(float, sys.argv[1:]); sys.exit(0 if lo <= x <= hi else 1)' "$@"
+	awk -v x="$1" -v lo="$2" -v hi="$3" \
+	    'BEGIN { exit !(lo + 0 <= x + 0 && x + 0 <= hi + 0) }'
 }
 # hexbytes: "ipmitool raw" / "bmcwatch raw" output on stdin -> lower-case
 # hex digits without spaces or newlines
