@@ -65,7 +65,9 @@ snapshot() {
 }
 snapshot >"$W/before.list"
 cp /etc/passwd /etc/group "$W/"
-(cd "$D" && apt_q --no-download install ./bmcwatch_*.deb \
+# (no network here: apt finds the dependencies in its cache, where
+# systemd.sh put them; Recommends such as ca-certificates are not there)
+(cd "$D" && apt_q --no-download --no-install-recommends install ./bmcwatch_*.deb \
     ./bmcwatch-snmp_*.deb ./monitoring-plugins-bmcwatch_*.deb) \
     >"$W/install.log" 2>&1
 rc=$?
