@@ -98,11 +98,12 @@ gmount
 mkdir -p "$G/etc/initramfs-tools/conf.d"
 echo MODULES=list >"$G/etc/initramfs-tools/conf.d/fresh-check.conf"
 # what a small server with a BMC has, and the peers the checks use
-# (ipmitool in-band, ipmi_sim for the SOL target, snmpd and snmpwalk)
+# (ipmitool in-band, ipmi_sim for the SOL target, snmpd and snmpwalk,
+# man-db for systemd-analyze verify's Documentation= check)
 { gchroot apt-get -y -q update &&
   gchroot apt-get -y -q -o Dpkg::Use-Pty=0 --no-install-recommends install \
     systemd-sysv udev kmod linux-image-amd64 initramfs-tools e2fsprogs \
-    ipmitool openipmi snmpd snmp python3 procps; } >"$W/guest-apt.log" 2>&1 || {
+    ipmitool openipmi snmpd snmp python3 procps man-db; } >"$W/guest-apt.log" 2>&1 || {
 	tail -n 20 "$W/guest-apt.log" | sed 's/^/#   /'
 	die "the guest's packages"
 }
