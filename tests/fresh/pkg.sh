@@ -30,22 +30,7 @@ set -u
 
 TOP=$(pwd)
 W=/root/pkgtest
-PASS=0 FAIL=0
-export DEBIAN_FRONTEND=noninteractive
-
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-nok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-# check DESCRIPTION CMD...: ok if CMD succeeds
-check() {
-	_d=$1
-	shift
-	if "$@" >"$W/check.out" 2>&1; then
-		ok "$_d"
-	else
-		nok "$_d"
-		sed 's/^/#   /' "$W/check.out" | tail -n 20
-	fi
-}
+. "$TOP/tests/fresh/lib.sh"
 finish() {
 	[ -n "${SIM_PID:-}" ] && sim_stop
 	echo "$PASS passed, $FAIL failed"
@@ -53,7 +38,6 @@ finish() {
 	exit
 }
 die() { nok "$*"; finish; }
-apt_q() { apt-get -y -q -o Dpkg::Use-Pty=0 "$@"; }
 # a bmcwatchd process? (this PID namespace's /proc: the run's own; no
 # procps in a minimal root)
 running_bmcwatchd() {
@@ -203,6 +187,7 @@ done <<EOF
 /etc/init.d/bmcwatchd 755 root:root
 /etc/logrotate.d/bmcwatch 644 root:root
 /lib/systemd/system/bmcwatchd.service 644 root:root
+/lib/udev/rules.d/60-bmcwatch.rules 644 root:root
 /usr/lib/modules-load.d/bmcwatch.conf 644 root:root
 /usr/share/bmcwatch/bmcwatchd.conf 644 root:root
 /usr/share/bmcwatch/sensors-severity.conf 644 root:root

@@ -5,7 +5,9 @@
 #	tests/fresh/run.sh		(as root; `make fresh-check`)
 #
 # Not part of `make check`: it installs everything from nothing and so
-# takes 10-25 minutes on 2 cores, by load (the .debs are kept).  Run it before resolving any issue that adds a
+# takes 10-25 minutes on 2 cores for "readme pkg" (measured under heavy load
+# by deb2, 2026-12-04: systemd about 45 min, piuparts about 16 min; the
+# .debs are kept).  Run it before resolving any issue that adds a
 # dependency.  What it does:
 #   1. the minimal root is built once with debootstrap (installed when
 #      missing: it is this script's prerequisite, not the project's) and
@@ -20,6 +22,12 @@
 #                with `make check`;
 #        pkg     tests/fresh/pkg.sh: the Debian packages built, linted,
 #                installed, run, upgraded, removed and purged;
+#        systemd tests/fresh/systemd.sh: the packages installed in a QEMU
+#                guest booted with systemd whose /dev/ipmi0 is ipmi_sim:
+#                started by the postinst, the unit's sandbox (exposure
+#                below 2.0) with every feature working, purged;
+#        piuparts tests/fresh/piuparts.sh: piuparts' install-purge test
+#                on the packages (its upgrade test: not yet);
 #      each part's last step prints "N passed, N failed[, N skipped]";
 #      the sum over the parts is the last line printed.
 # It runs in its own mount and PID namespaces (unshare): whatever the
@@ -28,7 +36,8 @@
 # order on ordinary exits.  Exit status 0 only if every step passed.
 #
 # Environment:
-#   FRESH_PARTS   the parts to run, in order (default "readme pkg"):
+#   FRESH_PARTS   the parts to run, in order (default "readme pkg
+#                 systemd piuparts"):
 #                 FRESH_PARTS=pkg make fresh-check runs the packaging alone
 #   FRESH_CACHE   where the base root and the downloaded .debs are kept
 #                 (default /var/cache/bmcwatch-fresh; `rm -rf` it to start
@@ -44,11 +53,14 @@ set -eu
 README_STEPS='apt-get update && apt-get install -y make
 make demo
 make check'
-PARTS=${FRESH_PARTS:-readme pkg}
+PARTS=${FRESH_PARTS:-readme pkg systemd piuparts}
 case ${FRESH_PART:-readme} in
 readme)	STEPS=$README_STEPS ;;
 pkg)	STEPS='sh tests/fresh/pkg.sh' ;;
-*)	echo "fresh-check: no part '${FRESH_PART:-}' (readme, pkg)" >&2
+systemd) STEPS='sh tests/fresh/systemd.sh' ;;
+piuparts) STEPS='sh tests/fresh/piuparts.sh' ;;
+*)	echo "fresh-check: no part '${FRESH_PART:-}' (readme, pkg, systemd," \
+	    "piuparts)" >&2
 	echo "0 passed, 1 failed"
 	exit 1 ;;
 esac

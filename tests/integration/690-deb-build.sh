@@ -49,6 +49,7 @@ done <<'EOF'
 -rwxr-xr-x etc/init.d/bmcwatchd
 -rw-r--r-- etc/logrotate.d/bmcwatch
 -rw-r--r-- lib/systemd/system/bmcwatchd.service
+-rw-r--r-- lib/udev/rules.d/60-bmcwatch.rules
 -rw-r--r-- usr/lib/modules-load.d/bmcwatch.conf
 -rw-r--r-- usr/share/bmcwatch/bmcwatchd.conf
 -rw-r--r-- usr/share/bmcwatch/sensors-severity.conf
@@ -69,6 +70,26 @@ check "the System V script runs /usr/sbin/bmcwatchd" \
 check "no @PLACEHOLDER@ left in the unit or the script" \
     bash -c '! grep -n "@[A-Z]*@" "$1" "$2"' _ \
     "$T/x/lib/systemd/system/bmcwatchd.service" "$T/x/etc/init.d/bmcwatchd"
+# the unit's sandbox as systemd rates it, from the file (the running
+# daemon's rating, and its features in that sandbox, are
+# tests/fresh/systemd.sh's: make fresh-check)
+U=$T/x/lib/systemd/system/bmcwatchd.service
+if command -v systemd-analyze >/dev/null &&
+    systemd-analyze security --offline=true "$U" >"$T/sec.out" 2>&1; then
+	e=$(sed -n 's/.*Overall exposure level for bmcwatchd.service: \([0-9.]*\).*/\1/p' \
+	    "$T/sec.out")
+	if [ -n "$e" ] && awk -v e="$e" 'BEGIN { exit !(e < 2.0) }'; then
+		ok "systemd-analyze security --offline: exposure $e (below 2.0)"
+	else
+		not_ok "systemd-analyze security --offline: exposure '$e'"
+		grep '✗' "$T/sec.out" | sed 's/  */ /g; s/^/#   /'
+	fi
+else
+	echo "# systemd-analyze security --offline not available: not rated"
+fi
+check "the unit runs it as _bmcwatch:bmcwatch, no capability" \
+    sh -c 'grep -qx User=_bmcwatch "$1" && grep -qx Group=bmcwatch "$1" &&
+    grep -qx CapabilityBoundingSet= "$1"' _ "$U"
 dpkg-deb -e "$DEB" "$T/ctl"
 for s in preinst postinst prerm postrm; do
 	[ -f "$T/ctl/$s" ] || continue
