@@ -773,7 +773,7 @@ mr_display(FILE *f, const char *pfx, unsigned col, const char *s,
 	char buf[STORE_TEXT_MAX + 1];
 	size_t i;
 
-	for (i = 0; s[i] != '\0' && i < max && i < sizeof(buf) - 1; i++)
+	for (i = 0; i < max && i < sizeof(buf) - 1 && s[i] != '\0'; i++)
 		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : ' ';
 	buf[i] = '\0';
 	wire_put_str(f, pfx, col, buf);
