@@ -804,6 +804,11 @@ wh_doc(struct webhook_set *ws, const struct store_event *e, size_t *len)
 		jsonw_str(&j, "sel_severity", sel_sev_name(e->sel->desc.sev));
 		jsonw_hex(&j, "raw", e->sel->rec.raw, SEL_RECORD_LEN);
 	}
+	if (e->kind == STORE_EV_CONSOLE) {
+		/* text is the console line; which pattern matched it */
+		jsonw_str(&j, "pattern", e->rule);
+		jsonw_str(&j, "line", e->text);
+	}
 	jsonw_obj_end(&j);
 	jsonw_obj_end(&j);
 	if (fclose(f) != 0)

@@ -6,7 +6,8 @@
 # - the log's console bytes equal what the serial port sent, byte for
 #   byte (binary, long lines, lines without CR), at every step below;
 # - "Kernel panic" and "Oops" lines are console events in the store
-#   (`targets --json`: count, rule, text), CRITICAL in check_bmc_console
+#   (`targets --json`: count, rule, text), webhook documents (pattern
+#   and line), CRITICAL in check_bmc_console
 #   (its pattern and line) until older than --max-age; a burst of them
 #   gives at most 10 events a minute, the rest counted as suppressed;
 # - bmcwatch -S SOCKET sol TARGET: clients attach and detach (SIGTERM,
@@ -58,7 +59,44 @@ SIM_RUNDIR=$W/sim
 mkdir -p "$SIM_RUNDIR"
 sim_start || { not_ok "sim_start with SOL"; exit 1; }
 
-d_conf "$W/d.conf" "socket-mode 0666"
+# a webhook receiver for the console events: each document on a line
+python3 - "$W/rx.port" "$W/rx.jsonl" <<'PY' >"$W/rx.err" 2>&1 &
+import http.server, os, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open(sys.argv[2], "ab") as f:
+            f.write(body.replace(b"\n", b" ") + b"\n")
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+srv = http.server.HTTPServer(("127.0.0.1", 0), H)
+with open(sys.argv[1] + ".new", "w") as f:
+    f.write("%d\n" % srv.server_address[1])
+os.rename(sys.argv[1] + ".new", sys.argv[1])
+srv.serve_forever()
+PY
+BG_PIDS="$BG_PIDS $!"
+wait_for 20 test -s "$W/rx.port" || { not_ok "webhook receiver up"; exit 1; }
+: >>"$W/rx.jsonl"
+# the console events' documents: "pattern | line" of each
+rx_console() {
+	python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    d = json.loads(l)
+    if d["kind"] == "console":
+        print("%s | %s | %s" % (d["target"], d["details"]["pattern"],
+            d["details"]["line"]))' "$W/rx.jsonl"
+}
+rx_has() { [ "$(rx_console | wc -l)" -ge "$1" ]; }
+
+d_conf "$W/d.conf" "socket-mode 0666" "webhook \"rx\" {
+	url \"http://127.0.0.1:$(cat "$W/rx.port")/hook\"  allow-plaintext yes
+	events console  min-severity info  timeout 2
+}"
 d_target t1 "$SIM_PORT" "backoff-max 4
 	sol {
 		log yes  input yes  timestamps yes
@@ -95,6 +133,11 @@ check_eq "the last one: its rule and line" \
 check "both logged with their pattern" grep -q \
     'console: pattern "Kernel panic - not syncing": Kernel panic - not syncing: Fatal exception in interrupt' \
     "$W/d.log"
+check "a webhook document for each console event" wait_for 30 rx_has 2
+check_eq "the webhook documents name the target, pattern and line" \
+    "$(rx_console | head -n 2)" \
+    "t1 | Kernel panic - not syncing | Kernel panic - not syncing: Fatal exception in interrupt
+t1 | ^Oops:  | Oops: 0002 [#1] PREEMPT SMP NOPTI"
 check_eq "bytes counted in the store" "$(ttarget console.bytes)" \
     "$(stat -c %s "$W/tx.bin")"
 p_state "check_bmc_console: the Oops is a recent console event" 2 \
