@@ -4,8 +4,8 @@
 # (ipmi_lan(5)), QEMU's chardev logfile recording every byte the guest
 # writes there (tests/inband/guest.sh).  The guest is held (-S) until `bmcwatch sol activate`,
 # driven through a pseudo-terminal (tests/sol/solpty.py), is active:
-# then the boot messages, the shell prompt of the initramfs (busybox sh
-# on ttyS0), a typed command and its output all come through SOL, and
+# then the boot messages, a login prompt (busybox getty on ttyS0), the
+# user name typed and the shell's prompt, a typed command and its output all come through SOL, and
 # after ~. the bytes bmcwatch wrote are exactly the first bytes the
 # guest wrote (nothing lost, doubled or reordered), and the terminal is
 # back as it was.
@@ -42,7 +42,11 @@ cat >"$W/guest.sh" <<'EOF'
 echo "SOLGUEST-SHELL"
 PS1='guest# '
 export PS1
-exec sh -i
+# a login prompt, as on a server's console: busybox's getty on the
+# serial port, whose login program is a shell
+printf '#!/bin/sh\nexec sh -i\n' >/tmp/login
+chmod 755 /tmp/login
+exec busybox getty -i -l /tmp/login 115200 ttyS0
 EOF
 solguest_start "$W" "$W/guest.sh" 2>"$W/start.err"
 case $? in
@@ -59,7 +63,8 @@ check "ipmi_sim is connected to the guest's serial port" \
 
 TOKEN=SOLTEST-$RANDOM$RANDOM
 python3 "$SOL_DIR/solpty.py" --name guest --timeout 180 --out "$W/out.bin" \
-    --err "$W/err.txt" 'expect:Linux version' raw 'expect:guest# ' \
+    --err "$W/err.txt" 'expect:Linux version' raw 'expect:login: ' \
+    'send:root\r' 'expect:guest# ' \
     "send:echo $TOKEN\\r" "expect:\\n$TOKEN\\r?\\n" 'expect:guest# ' \
     'send:~.' exit:0 -- "$BMCWATCH" -I lanplus -H "$SIM_HOST" \
     -p "$SIM_PORT" -U admin -f "$(sim_pwfile admin)" -C 3 --stats \
