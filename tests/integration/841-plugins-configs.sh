@@ -66,12 +66,23 @@ else
 fi
 
 # --- NRPE and Nagios commands against the daemon ------------------------------
+# a serial port behind the sim's SOL, so that the console the daemon
+# logs is connected (check_bmc_console)
+python3 "$TESTS_DIR/sol/serial_peer.py" --port-file "$W/peer.port" \
+    --echo --for 900 >"$W/peer.log" 2>&1 &
+PEER_PID=$!
+trap 'kill "$PEER_PID" 2>/dev/null; d_cleanup' EXIT
+wait_for 10 test -s "$W/peer.port" || { not_ok "serial peer up"; exit 1; }
+SIM_SOL="tcp:127.0.0.1:$(cat "$W/peer.port")"
 sim_as a || { not_ok "sim a"; exit 1; }
 d_conf "$W/d.conf"
 d_target a "$SIMPORT_a" 'sensor-interval 1  sel-interval 1
-	chassis-interval 1  timeout 1' >>"$W/d.conf"
+	chassis-interval 1  timeout 1
+	sol { log yes }' >>"$W/d.conf"
 d_start "$W/d.conf" || exit 1
 check "A up" wait_for 20 d_state a up
+console_up() { [ "$(d_health a console.connected)" = True ]; }
+check "A's console connected" wait_for 30 console_up
 check "A's watchdog read" wait_for 10 d_fresh a "watchdog get"
 check "A's SEL read" wait_for 10 d_fresh a "sel info"
 # run_line DESC LINE: the command line with the socket given, OK and
@@ -106,7 +117,7 @@ while IFS= read -r line; do
 	run_line "nrpe $name" "$cmd"
 	n=$((n + 1))
 done <"$TOP/etc/nrpe.d/bmcwatch.cfg"
-check_eq "nrpe: one command per plugin" "$n" 5
+check_eq "nrpe: one command per plugin" "$n" 6
 for p in $PLUGINS; do
 	check "nrpe: $p covered" grep -q "^command\[$p\]=/usr/lib/nagios/plugins/$p" \
 	    "$TOP/etc/nrpe.d/bmcwatch.cfg"
@@ -118,7 +129,7 @@ for m in re.finditer(r"define command \{(.*?)\}", t, re.S):
     kv = dict(re.findall(r"^\s*(\w+)\s+(.*?)\s*$", m.group(1), re.M))
     print("%s\t%s" % (kv["command_name"], kv["command_line"]))
 PY
-check_eq "nagios: 8 command definitions" "$(wc -l <"$W/nagios.cmds")" 8
+check_eq "nagios: 9 command definitions" "$(wc -l <"$W/nagios.cmds")" 9
 while IFS='	' read -r name cmd; do
 	cmd=${cmd//\$USER1\$/$PLUGDIR}
 	case $name in
