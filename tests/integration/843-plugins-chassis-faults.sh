@@ -43,11 +43,12 @@ check "evil up" wait_for 20 d_state evil up
 V2="-H 127.0.0.1 -p $SNMP_PORT -C $W/community"
 
 # case DESC BYTES RC REGEX [ARGS]: the BMC answers BYTES; both modes
-# reach exit RC with the first line matching, then agree
+# reach exit RC with the first line matching, then agree (SNMP mode is
+# waited for until it agrees: the subagent's snapshot may lag a poll)
 snmp_rc() {
 	# shellcheck disable=SC2086
 	"$PLUGDIR/check_bmc_chassis" $V2 "$@" >"$W/r.out" 2>&1
-	[ $? = "$_crc" ]
+	[ $? = "$_crc" ] && cmp -s "$W/s.out" "$W/r.out"
 }
 case_() {
 	_cd=$1 _cb=$2 _crc=$3 _cre=$4

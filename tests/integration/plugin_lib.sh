@@ -5,9 +5,11 @@
 #                      exit code in P_RC; its perfdata checked strictly
 #                      (perfdata.py) into P_PERF ("" when it holds)
 #   plug_rc RC NAME ARGS...  plug, true if the exit code is RC
+#   plug_is RC RE NAME ARGS...  plug_rc, and the first line matches RE
 #   p_state DESC RC REGEX NAME ARGS...   wait (bounded, 30 s) for NAME to
-#                      exit RC, then check the first line against REGEX
-#                      (grep -E) and the output against the guidelines
+#                      exit RC with its first line matching REGEX
+#                      (grep -E), then check that and the output against
+#                      the guidelines
 PLUGDIR=$(dirname "$BMCWATCH")
 P_RC=
 P_PERF=
@@ -29,10 +31,20 @@ plug_rc() {
 	[ "$P_RC" = "$_pr" ]
 }
 
+# plug_is RC REGEX ARGS...: the plugin exits RC with its first line
+# matching REGEX (a state reached: the exit code alone may be the last
+# state's, when two in a row share it)
+plug_is() {
+	_pr=$1 _pe=$2
+	shift 2
+	plug "$@"
+	[ "$P_RC" = "$_pr" ] && head -n 1 "$W/p.out" | grep -Eq "$_pe"
+}
+
 p_state() {
 	_pd=$1 _prc=$2 _pre=$3
 	shift 3
-	wait_for 30 plug_rc "$_prc" "$@"
+	wait_for 30 plug_is "$_prc" "$_pre" "$@"
 	plug "$@"
 	if [ "$P_RC" = "$_prc" ] && head -n 1 "$W/p.out" | grep -Eq "$_pre"
 	then
