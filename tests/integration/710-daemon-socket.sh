@@ -44,6 +44,11 @@ extra = {k: d.pop(k, None) for k in ("target", "age_s", "stale")}
 assert extra["target"] == "a", extra
 assert isinstance(extra["age_s"], (int, float)) and extra["age_s"] >= 0
 assert extra["stale"] in (True, False)
+# the watchdog's expiries since the daemon started: the daemon's alone
+if "expiries" in d:
+    assert isinstance(d.pop("expiries"), int)
+    le = d.pop("last_expiry")
+    assert le is None or isinstance(le, str), le
 if cli != d:
     for k in sorted(set(cli) | set(d)):
         if cli.get(k) != d.get(k):

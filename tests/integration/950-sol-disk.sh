@@ -98,9 +98,14 @@ in_ns rm -f "$W/archive/fill" "$W/archive/probe"
 check "space back: the log equals what the serial port sent" \
     wait_for 30 ns_log_is_tx
 ns_log_is_tx || log_vs_tx "$W/log.copy"
-check "a 'held:' marker says how long the disk refused it" grep -Eq \
-    '^[0-9]+ held: the disk refused the log for [0-9.]+ s \(write: No space left on device\); the console output of that time was kept and is above$' \
-    "$W/marks.txt"
+# the marker follows the bytes it speaks of: in a later write, perhaps
+held_marked() {
+	ns_log_is_tx && grep -Eq \
+	    '^[0-9]+ held: the disk refused the log for [0-9.]+ s \(write: No space left on device\); the console output of that time was kept and is above$' \
+	    "$W/marks.txt"
+}
+check "a 'held:' marker says how long the disk refused it" \
+    wait_for 15 held_marked
 check_eq "no gap" "$(grep -c ' gap: ' "$W/marks.txt")" 0
 wait_for 10 nothing_waits
 check_eq "targets: written again, nothing waiting, no gap" \
