@@ -730,8 +730,9 @@ target_sel_entry(void *arg, const struct sel_rec *rec,
 	target_now(&w);
 	if (t->st != NULL) {
 		/* SEL sequence numbers (the MIB's index) go on from the
-		 * count the state file kept: not 1 again after a restart */
-		uint64_t base = selmon_archived(t->sel);
+		 * count the state file kept: not 1 again after a restart
+		 * (a Redfish target has no selmon) */
+		uint64_t base = t->sel != NULL ? selmon_archived(t->sel) : 0;
 
 		if (base <= UINT32_MAX - 1 && t->st->sel_seq < base)
 			t->st->sel_seq = (uint32_t)base;
@@ -870,7 +871,8 @@ target_sel_start(struct target *t)
 	}
 	/* the selmon keeps a copy, made when it was created (before the
 	 * SDR cache knew the BMC) */
-	(void)selmon_set_identity(t->sel, t->selcfg.identity);
+	if (t->sel != NULL)
+		(void)selmon_set_identity(t->sel, t->selcfg.identity);
 	/* names from the SDR as it is now (no refresh runs meanwhile) */
 	selmon_names_init(&t->names, im != NULL && im->n > 0 ? im : NULL,
 	    target_severity(t));
