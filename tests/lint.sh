@@ -84,6 +84,18 @@ if grep -n 'ipmi_ccode_name(' $(find agent -name '*.c' \
 	    "use ipmi_ccode_fmt()"
 	rc=1
 fi
+# secrets and integrity codes are compared in constant time, by
+# lcr_memcmp() (CRYPTO_memcmp, agent/ipmi/lan_crypto.c): no memcmp,
+# strcmp or bcmp on a MAC, ICV, auth code, digest, token or password
+# (a compare with a string literal, an option name, is no secret)
+# shellcheck disable=SC2046
+if grep -niE '\b(memcmp|bcmp|strn?cmp|strcasecmp)[[:space:]]*\(.*(mac|icv|authcode|auth_code|trailer|hmac|digest|token|passw|secret|sik|kuid)' \
+    $(find agent plugins -name '*.c') |
+    grep -vE 'cmp[[:space:]]*\([^,]*,[[:space:]]*"[^"]*"[[:space:]]*\)'; then
+	echo "lint: a secret or integrity code compared with memcmp/strcmp" \
+	    "(above): use lcr_memcmp(), constant-time"
+	rc=1
+fi
 if command -v cppcheck >/dev/null; then
 	# shellcheck disable=SC2086
 	cppcheck -q --error-exitcode=1 --std=c11 --inline-suppr \
