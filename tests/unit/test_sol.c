@@ -482,6 +482,7 @@ fx_next(struct fx *f, struct sol_pkt *k)
 	const uint8_t *p;
 	size_t len;
 
+	memset(k, 0, sizeof(*k));
 	if ((p = fake_payload(f->tr, f->seen, &len)) == NULL)
 		return -1;
 	f->seen++;
@@ -610,7 +611,7 @@ test_sm_activate(void)
 			CHECK_MEM(p, exp, 4);
 	}
 	/* the probe every probe interval, the instance still ours */
-	fx_run(&f, f.now + 3 * SOLSESS_DEF_PROBE_MS + 10);
+	fx_run(&f, f.now + 3 * (uint64_t)SOLSESS_DEF_PROBE_MS + 10);
 	CHECK_EQ(fake_count(f.tr, IPMI_NETFN_APP,
 	    IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO), 4);
 	CHECK_EQ(solsess_state(f.s), SOLSESS_ACTIVE);
