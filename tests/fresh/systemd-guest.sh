@@ -28,6 +28,7 @@ D=/root/fresh/debs
 mkdir -p "$W"
 . /root/fresh/lib.sh
 SOCK=/run/bmcwatch/bmcwatch.sock
+A=/var/log/bmcwatch/sel-local.log
 CONF=/etc/bmcwatch/bmcwatchd.conf
 SOL_PID=
 finish() {
@@ -107,6 +108,44 @@ if [ -f "$W/phase" ]; then
 	    ok "the BMC watchdog armed and kicked again: $(hb)" ||
 	    nok "the BMC watchdog after the reset: '$(hb)'"
 	pid=$(systemctl show -P MainPID bmcwatchd)
+
+	# an upgrade (the same packages repacked as a newer version) with
+	# the service running: restarted (try-restart), the configuration
+	# (the admin's, changed above), the state and the archive kept
+	V2=$(dpkg-deb -f "$D"/v2/bmcwatch_*.deb Version)
+	cp "$CONF" "$W/conf.admin"
+	find /var/lib/bmcwatch /var/log/bmcwatch -printf '%p\n' | sort \
+	    >"$W/state.before"
+	na=$(wc -l <"$A")
+	apt_q --no-install-recommends install "$D"/v2/*.deb \
+	    >"$W/upgrade.log" 2>&1
+	rc=$?
+	[ "$rc" -eq 0 ] &&
+	    [ "$(dpkg-query -W -f='${Version}' bmcwatch)" = "$V2" ] &&
+	    ok "upgrade to $V2 with the service running" ||
+	    { nok "upgrade to $V2 (exit $rc)"
+	      tail -n 15 "$W/upgrade.log" | sed 's/^/#   /'; }
+	restarted() {
+		[ "$(systemctl is-active bmcwatchd)" = active ] &&
+		    _p=$(systemctl show -P MainPID bmcwatchd) &&
+		    [ "$_p" != 0 ] && [ "$_p" != "$pid" ]
+	}
+	wait_for 120 restarted &&
+	    ok "the upgrade restarted bmcwatchd (pid $pid -> $(systemctl show -P MainPID bmcwatchd))" ||
+	    nok "not restarted by the upgrade: '$(systemctl is-active bmcwatchd)', pid $(systemctl show -P MainPID bmcwatchd) (was $pid)"
+	pid=$(systemctl show -P MainPID bmcwatchd)
+	cmp -s "$CONF" "$W/conf.admin" &&
+	    ok "the upgrade keeps the admin's $CONF" ||
+	    nok "the upgrade changed $CONF"
+	find /var/lib/bmcwatch /var/log/bmcwatch -printf '%p\n' | sort \
+	    >"$W/state.after"
+	lost=$(comm -23 "$W/state.before" "$W/state.after" | tr '\n' ' ')
+	[ -z "$lost" ] && [ "$(wc -l <"$A")" -ge "$na" ] &&
+	    ok "the upgrade keeps /var/lib/bmcwatch and /var/log/bmcwatch ($(wc -l <"$W/state.before") paths, $na archived SEL lines)" ||
+	    nok "the upgrade lost: $lost (archive $na -> $(wc -l <"$A") lines)"
+	wait_for 120 kicked &&
+	    ok "the BMC watchdog kicked by the upgraded daemon: $(hb)" ||
+	    nok "the BMC watchdog after the upgrade: '$(hb)'"
 	. /root/fresh/systemd-guest-end.sh
 fi
 if [ -e "$W/started" ]; then
@@ -268,8 +307,7 @@ wait_for 120 bmcwatch -S "$SOCK" --target sol --json sensors &&
     ok "the lanplus target (AF_INET) answers after the reload" ||
     nok "no lanplus target after the reload"
 
-# SEL: an entry added in-band reaches the archive
-A=/var/log/bmcwatch/sel-local.log
+# SEL: an entry added in-band reaches the archive (A)
 n0=$(cat "$A" 2>/dev/null | wc -l)
 ipmitool -I open raw 0x0a 0x44 0x00 0x00 0x02 0x00 0x00 0x00 0x00 0x41 \
     0x00 0x04 0x01 0x30 0x01 0x57 0x00 0x00 >"$W/seladd.out" 2>&1 ||

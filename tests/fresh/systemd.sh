@@ -69,6 +69,7 @@ mkdir -p "$W"
 
 # ---- the packages ----------------------------------------------------------
 fresh_build "$W/src" || finish
+fresh_repack "$W/src" "$V+fresh1" || finish
 elapsed "packages built"
 
 # ---- the tools of this side --------------------------------------------------
@@ -118,6 +119,8 @@ umount "$G/var/cache/apt/archives" &&
 mkdir -p "$G/root/fresh/debs"
 cp "$W"/src/*.deb "$G/root/fresh/debs/"
 rm -f "$G"/root/fresh/debs/*-dbgsym_*
+mkdir -p "$G/root/fresh/debs/v2"
+cp "$W"/src/v2/*.deb "$G/root/fresh/debs/v2/"
 gchroot sh -c 'cd /root/fresh/debs && apt-get -y -q --no-install-recommends \
     install --download-only ./*.deb' >"$W/guest-dl.log" 2>&1 || {
 	tail -n 20 "$W/guest-dl.log" | sed 's/^/#   /'
