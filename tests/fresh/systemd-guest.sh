@@ -116,7 +116,7 @@ if [ -f "$W/phase" ]; then
 	cp "$CONF" "$W/conf.admin"
 	find /var/lib/bmcwatch /var/log/bmcwatch -printf '%p\n' | sort \
 	    >"$W/state.before"
-	na=$(wc -l <"$A")
+	na=$(wc -l <"$A" 2>/dev/null || echo 0)
 	apt_q --no-install-recommends install "$D"/v2/*.deb \
 	    >"$W/upgrade.log" 2>&1
 	rc=$?
