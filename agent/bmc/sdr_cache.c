@@ -35,10 +35,13 @@ static const uint8_t sdr_cache_sizes[] = { 64, 48, 32, 24, 16, 8, 4 };
  * reads it will ask next are sent ahead and their answers kept here
  * until it asks.  Ahead means the rest of the record being read, and the
  * records after it: their IDs from the answers already in, else guessed
- * as the next ID up, which most BMCs number their records by, for no
- * more records than SDR Repository Info counts.  A guess that misses
- * turns guessing off for the rest of the walk; an answer nobody asks for
- * is dropped (stats.prefetch_unused).
+ * as the next ID up once two records in a row were followed by their ID
+ * plus one (most BMCs number their records so), and for no more records
+ * than SDR Repository Info counts.  A guess that misses turns guessing
+ * off for the rest of the walk, so a repository whose IDs run up and
+ * then jump costs at most the window less one Get SDR more than a read
+ * one at a time; an answer nobody asks for is dropped and counted
+ * (stats.prefetch_unused).
  */
 #define SDR_CACHE_PF_MAX	16
 
@@ -122,6 +125,8 @@ struct sdr_cache {
 	unsigned		 pf_inflight;	/* stale ones included */
 	int			 size_ok;	/* a read of size_idx worked */
 	int			 no_guess;	/* a guessed ID missed */
+	int			 seq_seen;	/* records in a row whose next
+						 * was their ID + 1, up to 2 */
 	int			 want_set;	/* the walk waits for want */
 	int			 pumping;
 	uint16_t		 want_off, want_len;
@@ -867,6 +872,7 @@ sdr_cache_walk_start(struct sdr_cache *c)
 	free(c->wraw);
 	c->wraw = xmalloc(c->wcap);
 	c->no_guess = 0;
+	c->seq_seen = 0;
 	if (c->pf == NULL)
 		c->pf = xcalloc(SDR_CACHE_PF_MAX, sizeof(*c->pf));
 	sdr_cache_reserve(c);
@@ -1041,7 +1047,8 @@ sdr_cache_pf_ahead(struct sdr_cache *c)
 				return;
 			if (sdr_pf_ensure(c, id, 0, w) != 0)
 				return;
-			if (c->no_guess || id == SDR_ID_LAST - 1)
+			if (c->no_guess || c->seq_seen < 2 ||
+			    id == SDR_ID_LAST - 1)
 				return;
 			next = (uint16_t)(id + 1);
 		}
@@ -1105,6 +1112,11 @@ sdr_cache_pump(struct sdr_cache *c)
 			c->size_ok = 1;
 			c->cur_next = (uint16_t)(rsp.data[0] |
 			    rsp.data[1] << 8);
+			if (c->cur_next != (uint16_t)(c->cur + 1))
+				c->seq_seen = 0;
+			else if (rsp.len > 2 && c->want_off == 0 &&
+			    c->seq_seen < 2)
+				c->seq_seen++;
 		}
 		sdr_cache_on_get(c, &rsp);
 	}
