@@ -34,8 +34,15 @@ bench_mem_split() {
 		[ -n "$_lc" ] && ldd "$_lc" | awk '$3 ~ /^\// { print $3 }' |
 		    xargs -r -n1 readlink -f
 	} | sort -u >"$T/curl.libs"
-	ldd "/proc/$1/exe" | awk '$3 ~ /^\// && $1 !~ /curl/ { print $3 }' |
-	    xargs -r -n1 readlink -f | sort -u >"$T/own.libs"
+	# what the program's other libraries load (ldd lists them all)
+	ldd "/proc/$1/exe" | awk '$3 ~ /^\// && $1 !~ /curl/ { print $1, $3 }' |
+	while read -r _so _path; do
+		readelf -d "/proc/$1/exe" | grep -q "NEEDED.*\[$_so\]" ||
+		    continue
+		readlink -f "$_path"
+		ldd "$_path" | awk '$3 ~ /^\// { print $3 }' |
+		    xargs -r -n1 readlink -f
+	done | sort -u >"$T/own.libs"
 	# the libraries libcurl needs that the program needs anyway
 	comm -12 "$T/curl.libs" "$T/own.libs" >"$T/shared.libs"
 	awk -v C="$T/curl.libs" -v S="$T/shared.libs" '
