@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.." || exit 1
 SIM_DIR=$PWD/tests/sim
 export SIM_DIR
 . tests/sim/lib.sh
+BENCH_LIB_RELAY=0 . tests/bench-lib.sh
 B=${BMCWATCH:-build/bmcwatch}
 BD=$(dirname "$B")/bmcwatchd
 SWEEPS=${BENCH_SWEEPS:-20}
@@ -29,15 +30,8 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
-python3 tests/sim/mkbig.py "$T/cfg" "${BENCH_EXTRA:-90}" || exit 1
-sim_start "$T/cfg/big.emu" || exit 1
-chmod 755 "$T"
-DUSER=nobody
-[ "$(id -u)" = 0 ] || DUSER=$(id -un)
-[ "$(id -u)" = 0 ] && chown "$DUSER" "$T"
-cp "$(sim_pwfile admin)" "$T/pw"
-chmod 600 "$T/pw"
-[ "$(id -u)" = 0 ] && chown "$DUSER" "$T/pw"
+bench_big_sim "$T" || exit 1
+bench_daemon_dir "$T" "$(sim_pwfile admin)"
 cat >"$T/d.conf" <<EOF
 socket "$T/ctl.sock"
 state-dir "$T/state"
@@ -68,9 +62,9 @@ while [ "$(health sweeps)" = "" ] || [ "$(health sweeps)" -lt 2 ]; do
 done
 nsens=$("$B" -S "$T/ctl.sock" --json sensors |
     python3 -c 'import json,sys; print(len(json.load(sys.stdin)["sensors"]))')
-rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$DPID/status")
+rss=$(bench_rss "$DPID")
 hz=$(getconf CLK_TCK)
-cpu() { awk '{ print $14 + $15 }' "/proc/$DPID/stat"; }
+cpu() { bench_cpu "$DPID"; }
 s0=$(health sweeps)
 c0=$(cpu)
 r0=$(health counters | python3 -c 'import sys,ast; print(ast.literal_eval(sys.stdin.read())["requests"])')
@@ -81,7 +75,11 @@ s1=$(health sweeps)
 c1=$(cpu)
 r1=$(health counters | python3 -c 'import sys,ast; print(ast.literal_eval(sys.stdin.read())["requests"])')
 sweep_ms=$(health sweep_ms)
-rss2=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$DPID/status")
+rss2=$(bench_rss "$DPID")
+# where the resident memory is: anonymous (heap, stacks, library data)
+# or file pages of the program and its libraries, the share of libcurl
+# and what only it pulls in (TLS, Kerberos, LDAP, ...), and PSS
+bench_mem_split "$DPID" >"$T/memsplit"
 
 # answers: one held connection (the plugin's way), then whole processes
 asktime() {
@@ -132,10 +130,10 @@ kill -CONT "$SIM_PID"
 
 python3 - "$nsens" "$rss" "$rss2" "$((c1 - c0))" "$hz" "$((s1 - s0))" \
     "$sweep_ms" "$((r1 - r0))" "$q_med" "$q_max" "$cli_ms" "$it_ms" \
-    "$NI" "$f_med" "$f_max" "$NQ" <<'PY'
+    "$NI" "$f_med" "$f_max" "$NQ" "$T/memsplit" <<'PY'
 import sys
 (nsens, rss, rss2, ticks, hz, sweeps, sweep_ms, reqs, q_med, q_max, cli_ms,
- it_ms, ni, f_med, f_max, nq) = sys.argv[1:]
+ it_ms, ni, f_med, f_max, nq) = sys.argv[1:17]
 nsens, rss, rss2, ticks, hz, sweeps = map(int, (nsens, rss, rss2, ticks, hz,
                                                sweeps))
 cpu_ms = ticks * 1000.0 / hz / max(sweeps, 1)
@@ -143,6 +141,7 @@ print("bmcwatchd, one target of %d sensors (simulated BMC, lanplus suite 3)"
       % nsens)
 print("  resident memory: %.1f MiB after the first sweeps, %.1f MiB after "
       "%d more (goal: under 8 MiB)" % (rss / 1024, rss2 / 1024, sweeps))
+print("  " + open(sys.argv[-1]).read().strip())
 print("  CPU per sweep: %.2f ms (utime+stime %d ticks at %s Hz over %d "
       "sweeps); %d requests per sweep; a sweep took %s ms"
       % (cpu_ms, ticks, hz, sweeps, int(reqs) // max(sweeps, 1), sweep_ms))

@@ -1,9 +1,71 @@
-# Helpers of the sensor and SEL benchmarks (bash), sourced once the sim
-# runs (tests/sim/lib.sh) and with B (bmcwatch), T (a scratch directory)
-# and RUNS set.  Every tool talks to the sim through a UDP relay that
-# counts the datagrams it sends to the BMC, session setup included, so
-# all are counted the same way; RELAY_ARGS are the relay's options
-# (e.g. --delay-ms 10 for a BMC far away).
+# Helpers of the benchmarks (bash), sourced after tests/sim/lib.sh.
+#
+# For every benchmark that starts a simulated BMC or a daemon:
+#   bench_big_sim DIR     a sim of about 120 sensors (tests/sim/mkbig.py,
+#                         BENCH_EXTRA): its configuration in DIR/cfg,
+#                         started by sim_start (SIM_PORT, SIM_PID, ...)
+#   bench_daemon_dir DIR PWFILE   DIR made fit for a bmcwatchd that
+#                         drops to DUSER (set here: nobody as root, else
+#                         the caller), with PWFILE copied to DIR/pw
+#   bench_rss PID / bench_cpu PID  VmRSS in kB / utime+stime in ticks
+bench_big_sim() {
+	python3 tests/sim/mkbig.py "$1/cfg" "${BENCH_EXTRA:-90}" >/dev/null &&
+	    sim_start "$1/cfg/big.emu"
+}
+bench_daemon_dir() {
+	chmod 755 "$1"
+	DUSER=nobody
+	[ "$(id -u)" = 0 ] || DUSER=$(id -un)
+	[ "$(id -u)" = 0 ] && chown "$DUSER" "$1"
+	cp "$2" "$1/pw"
+	chmod 600 "$1/pw"
+	[ "$(id -u)" = 0 ] && chown "$DUSER" "$1/pw"
+	return 0
+}
+bench_rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
+bench_cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+#   bench_mem_split PID   one line: RSS split into anonymous and file
+#                         pages, the file pages of libcurl and the
+#                         libraries only it loads, and PSS
+bench_mem_split() {
+	_lc=$(ldd "/proc/$1/exe" 2>/dev/null | awk '/libcurl/ { print $3 }')
+	{
+		[ -n "$_lc" ] && readlink -f "$_lc"
+		[ -n "$_lc" ] && ldd "$_lc" | awk '$3 ~ /^\// { print $3 }' |
+		    xargs -r -n1 readlink -f
+	} | sort -u >"$T/curl.libs"
+	# what the program's other libraries load (ldd lists them all)
+	ldd "/proc/$1/exe" | awk '$3 ~ /^\// && $1 !~ /curl/ { print $1, $3 }' |
+	while read -r _so _path; do
+		readelf -d "/proc/$1/exe" | grep -q "NEEDED.*\[$_so\]" ||
+		    continue
+		readlink -f "$_path"
+		ldd "$_path" | awk '$3 ~ /^\// { print $3 }' |
+		    xargs -r -n1 readlink -f
+	done | sort -u >"$T/own.libs"
+	# the libraries libcurl needs that the program needs anyway
+	comm -12 "$T/curl.libs" "$T/own.libs" >"$T/shared.libs"
+	awk -v C="$T/curl.libs" -v S="$T/shared.libs" '
+	BEGIN { while ((getline l < C) > 0) c[l] = 1
+		while ((getline l < S) > 0) delete c[l]
+		c[""] = 0 }
+	/^[0-9a-f]+-[0-9a-f]+ / { name = $6 }
+	/^Rss:/ { if (name in c && c[name]) curl += $2 }
+	/^Anonymous:/ { anon += $2 }
+	/^Pss:/ { pss += $2 }
+	/^Rss:/ { rss += $2 }
+	END { printf "split: %.1f MiB anonymous, %.1f MiB file pages, of " \
+	    "which libcurl and the libraries only it loads %.1f MiB; " \
+	    "PSS %.1f MiB\n", anon / 1024, (rss - anon) / 1024,
+	    curl / 1024, pss / 1024 }' "/proc/$1/smaps"
+}
+
+# The rest only for the sensor and SEL benchmarks, sourced once the sim
+# runs (BENCH_LIB_RELAY=0 leaves it out), with B (bmcwatch), T (a scratch
+# directory) and RUNS set.  Every tool talks to the sim through a UDP
+# relay that counts the datagrams it sends to the BMC, session setup
+# included, so all are counted the same way; RELAY_ARGS are the relay's
+# options (e.g. --delay-ms 10 for a BMC far away).
 #   bench_cleanup         stop the relay and the sim, remove T (EXIT trap)
 #   RP, PW, FICONF        the relay's port, the admin password file, and
 #                         a FreeIPMI config file holding the password
@@ -13,6 +75,7 @@
 #   measure NAME SETUP CMD...   eval SETUP, then run CMD, RUNS times;
 #                         appends "NAME|requests of each run|us of each
 #                         run" to $RESULTS
+[ "${BENCH_LIB_RELAY:-1}" = 0 ] && return 0
 bench_cleanup() {
 	relay_stop
 	sim_stop

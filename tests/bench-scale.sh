@@ -10,8 +10,10 @@
 # target's freshness (state up, last success younger than two intervals)
 # and requests per sweep from the daemon's counters, and the control
 # socket's answer time with all targets (`targets`, one target's
-# `sensors`).  The memory per target is (RSS with N targets - RSS with
-# one) / (N - 1), the one-target RSS measured first in the same run.
+# `sensors`, every target's sensors) and of the plugins
+# check_bmc_sensors and check_bmc_agent through it.  The memory per
+# target is (RSS with N targets - RSS with one) / (N - 1), the one-target
+# RSS measured first in the same run.
 # Figures are reported, never asserted.  Needs about 25 MB of memory
 # per sim.
 set -u
@@ -19,6 +21,7 @@ cd "$(dirname "$0")/.." || exit 1
 SIM_DIR=$PWD/tests/sim
 export SIM_DIR
 . tests/sim/lib.sh
+BENCH_LIB_RELAY=0 . tests/bench-lib.sh
 B=${BMCWATCH:-build/bmcwatch}
 BD=$(dirname "$B")/bmcwatchd
 NS=${BENCH_SIMS:-100}
@@ -47,8 +50,6 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
-python3 tests/sim/mkbig.py "$T/cfg" "${BENCH_EXTRA:-90}" >/dev/null || exit 1
-
 # the first sim the full way (tests/sim/lib.sh: its configuration
 # compiled and validated); the others start from its files with their
 # own ports and run directory, 8 at a time, each subshell leaving
@@ -56,7 +57,7 @@ python3 tests/sim/mkbig.py "$T/cfg" "${BENCH_EXTRA:-90}" >/dev/null || exit 1
 start_first() {
 	SIM_RUNDIR=$T/sim000
 	mkdir -p "$SIM_RUNDIR"
-	sim_start "$T/cfg/big.emu" >"$SIM_RUNDIR/start.log" 2>&1 || exit 1
+	bench_big_sim "$T" >"$SIM_RUNDIR/start.log" 2>&1 || exit 1
 	echo "$SIM_PORT $SIM_PID $SIM_CONSOLE" >"$SIM_RUNDIR/info"
 }
 start_one() {
@@ -117,13 +118,7 @@ for f in "$T"/sim*/info; do
 	sim_rss=$((sim_rss + ${r:-0}))
 done
 
-chmod 755 "$T"
-DUSER=nobody
-[ "$(id -u)" = 0 ] || DUSER=$(id -un)
-[ "$(id -u)" = 0 ] && chown "$DUSER" "$T"
-cp "$T/sim000/pw.admin" "$T/pw"
-chmod 600 "$T/pw"
-[ "$(id -u)" = 0 ] && chown "$DUSER" "$T/pw"
+bench_daemon_dir "$T" "$T/sim000/pw.admin"
 
 # conf N: a daemon configuration with the first N sims as targets
 conf() {
@@ -153,8 +148,8 @@ import json, sys
 t = json.load(sys.stdin)['targets']
 print($1)" 2>/dev/null
 }
-rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$DPID/status"; }
-cpu() { awk '{ print $14 + $15 }' "/proc/$DPID/stat"; }
+rss() { bench_rss "$DPID"; }
+cpu() { bench_cpu "$DPID"; }
 # run_daemon N: start it, wait until every target swept twice
 run_daemon() {
 	conf "$1" >"$T/d$1.conf"
@@ -224,6 +219,27 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 	"$B" -S "$SOCK" --target bmc0 --json sensors >/dev/null
 done
 tq2=$(date +%s%N)
+# every target's sensors through the socket (the whole fleet's dump, a
+# process per target since `sensors` answers for one), then the Nagios
+# plugins through the socket: 10 processes each
+: >"$T/dump.json"
+for k in $(seq 0 $((NS - 1))); do
+	"$B" -S "$SOCK" --target "bmc$k" --json sensors >>"$T/dump.json"
+done
+tq3=$(date +%s%N)
+dump_n=$(grep -o '"name"' "$T/dump.json" | wc -l)
+dump_b=$(wc -c <"$T/dump.json")
+P=$(dirname "$B")
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	"$P/check_bmc_sensors" -S "$SOCK" --target bmc0 >"$T/cs.out"
+done
+tq4=$(date +%s%N)
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	"$P/check_bmc_agent" -S "$SOCK" >"$T/ca.out"
+done
+tq5=$(date +%s%N)
+cs_out=$(head -c 60 "$T/cs.out" | head -n 1)
+ca_out=$(head -c 60 "$T/ca.out" | head -n 1)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 python3 - <<PY
@@ -254,5 +270,13 @@ print("  memory per target: %.0f KiB ((RSS %d - RSS 1) / %d)"
 print("  control socket, a bmcwatch process each: targets (all %d) "
       "%.1f ms, one target's sensors %.1f ms"
       % (ns, ($tq1 - $tq0) / 1e7, ($tq2 - $tq1) / 1e7))
+print("  every target's sensors (a bmcwatch process per target): %.1f ms "
+      "for all %d, %d sensors, %d bytes"
+      % (($tq3 - $tq2) / 1e6, ns, $dump_n, $dump_b))
+print("  check_bmc_sensors -S (one target): %.1f ms (%s)"
+      % (($tq4 - $tq3) / 1e7, """$cs_out"""))
+print("  check_bmc_agent -S (all %d targets): %.1f ms (%s)"
+      % (ns, ($tq5 - $tq4) / 1e7, """$ca_out"""))
+print("  (times: mean of 10 processes each, on this machine's load)")
 print("  load average at the end: $load (2 cores, shared)")
 PY

@@ -7,7 +7,11 @@
 # flight, each a new process and session, and per sweep in a held
 # session (the daemon's path: 11 sweeps in one session less one sweep,
 # divided by 10); against `ipmitool sensor list` and `ipmi-sensors` with
-# its SDR cache.  Requests are datagrams to the BMC counted by the relay
+# its SDR cache.  Then the cold read of the SDR repository: `bmcwatch sdr
+# dump` with an empty cache, 1 and 8 Get SDRs in flight, against
+# `ipmitool sdr dump`; and a cold `bmcwatch sensors` (repository,
+# thresholds, readings) against `ipmi-sensors` with an empty SDR cache.
+# Requests are datagrams to the BMC counted by the relay
 # (session setup included).  Wall time: median of BENCH_RUNS (default
 # 5).  Not a test: nothing fails, it prints a table and ratios.
 set -u
@@ -45,10 +49,28 @@ measure "bmcwatch 11 sweeps, 16 in flight" ':' \
     bwr --max-outstanding 16 sensors --sdr-cache "$T/bwc" --sweeps 11
 measure "ipmitool sensor list" ':' itr sensor list
 measure "ipmi-sensors, warm cache" ':' fir "$T/fic"
+# cold: a cache directory emptied before each run
+bwcold() { BMCWATCH_CACHE_DIR=$T/cold bwr "$@"; }
+for w in 1 8; do
+	measure "SDR read: bmcwatch, $w in flight" 'rm -rf "$T/cold"' \
+	    bwcold --max-outstanding "$w" sdr dump "$T/sdr-$w.bin"
+done
+measure "SDR read: ipmitool sdr dump" 'rm -f "$T/sdr-it.bin"' \
+    itr sdr dump "$T/sdr-it.bin"
+measure "cold sensors: bmcwatch, 8 in flight" 'rm -rf "$T/cold"' \
+    bwcold --max-outstanding 8 sensors
+measure "cold sensors: ipmi-sensors" 'rm -rf "$T/ficc"; mkdir -p "$T/ficc"' \
+    fir "$T/ficc"
 bwr --stats sensors --sdr-cache "$T/bwc" --sweeps 2 >/dev/null \
     2>"$T/bw-stats.txt"
+rm -rf "$T/cold"
+bwcold --stats --max-outstanding 8 sdr dump "$T/sdr-8.bin" >/dev/null \
+    2>>"$T/bw-stats.txt"
+cmp -s "$T/sdr-8.bin" "$T/sdr-it.bin" && same=yes || same=NO
+cmp -s "$T/sdr-8.bin" "$T/sdr-1.bin" && same1=yes || same1=NO
+echo "SDR image, 8 in flight, identical to ipmitool's sdr dump: $same; to 1 in flight: $same1" >"$T/same.txt"
 
-python3 - "$RESULTS" "$N" "$DELAY" "$T/bw-stats.txt" <<'PY'
+python3 - "$RESULTS" "$N" "$DELAY" "$T/bw-stats.txt" "$T/same.txt" <<'PY'
 import statistics, sys
 res, n, delay = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 rows = []
@@ -82,6 +104,17 @@ print("goal: warm sweep of ~120 sensors under 500 ms: %.0f ms in a new "
       "session, %.0f ms in a held one (8 in flight)"
       % (d["bmcwatch warm, 8 in flight"][2],
          d["bmcwatch held session, 8 in flight"][2]))
+print("cold reads, ratios (time; requests):")
+for peer, ours in (("SDR read: bmcwatch, 1 in flight",
+                    "SDR read: bmcwatch, 8 in flight"),
+                   ("SDR read: ipmitool sdr dump",
+                    "SDR read: bmcwatch, 8 in flight"),
+                   ("cold sensors: ipmi-sensors",
+                    "cold sensors: bmcwatch, 8 in flight")):
+    print("  %-34s / %-36s %6.1fx; %5.2fx" % (peer, ours,
+          d[peer][2] / max(d[ours][2], 1e-9),
+          d[peer][1] / max(d[ours][1], 1e-9)))
+print(open(sys.argv[5]).read().strip())
 for line in open(sys.argv[4]):
     if "stats:" in line:
         print("bmcwatch --stats: %s" % line.split("bmcwatch: ")[1].strip())

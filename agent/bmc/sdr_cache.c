@@ -29,6 +29,38 @@
  * many BMCs stop at 32 or less (ipmi_sim: 33). */
 static const uint8_t sdr_cache_sizes[] = { 64, 48, 32, 24, 16, 8, 4 };
 
+/*
+ * Get SDR reads in flight at once (the session's window, at most this):
+ * the walk itself stays one answer at a time, in order (below), but the
+ * reads it will ask next are sent ahead and their answers kept here
+ * until it asks.  Ahead means the rest of the record being read, and the
+ * records after it: their IDs from the answers already in, else guessed
+ * as the next ID up once two records in a row were followed by their ID
+ * plus one (most BMCs number their records so), and for no more records
+ * than SDR Repository Info counts.  A guess that misses turns guessing
+ * off for the rest of the walk, so a repository whose IDs run up and
+ * then jump costs at most the window less one Get SDR more than a read
+ * one at a time; an answer nobody asks for is dropped and counted
+ * (stats.prefetch_unused).
+ */
+#define SDR_CACHE_PF_MAX	16
+
+enum sdr_pf_state {
+	PF_FREE,
+	PF_INFLIGHT,
+	PF_DONE
+};
+
+struct sdr_pf {
+	struct sdr_cache	*c;
+	enum sdr_pf_state	 st;
+	int			 stale;		/* its answer is dropped */
+	uint16_t		 res, id;
+	uint8_t			 off, want;
+	enum ipmi_err		 err;
+	struct ipmi_rsp		 rsp;
+};
+
 enum sdr_cache_state {
 	ST_IDLE,
 	ST_DEVID,
@@ -88,6 +120,20 @@ struct sdr_cache {
 	unsigned		 rereserves;
 	unsigned		 retries;
 
+	/* reads sent ahead (SDR_CACHE_PF_MAX slots while a walk runs) */
+	struct sdr_pf		*pf;
+	unsigned		 pf_inflight;	/* stale ones included */
+	int			 size_ok;	/* a read of size_idx worked */
+	int			 no_guess;	/* a guessed ID missed */
+	int			 seq_seen;	/* records in a row whose next
+						 * was their ID + 1, up to 2 */
+	int			 want_set;	/* the walk waits for want */
+	int			 pumping;
+	uint16_t		 want_off, want_len;
+	uint16_t		 cur_next;	/* from cur's last answer */
+	int			 finishing;	/* finish once pf_inflight is 0 */
+	enum sdr_cache_err	 finish_e;
+
 	struct sdr_cache_stats	 stats;
 	char			 detail[256];
 };
@@ -96,6 +142,8 @@ static void	sdr_cache_on_rsp(void *, enum ipmi_err, const struct ipmi_rsp *);
 static void	sdr_cache_info_start(struct sdr_cache *);
 static void	sdr_cache_walk_start(struct sdr_cache *);
 static void	sdr_cache_get_next(struct sdr_cache *);
+static void	sdr_cache_on_get(struct sdr_cache *, const struct ipmi_rsp *);
+static void	sdr_cache_pump(struct sdr_cache *);
 
 /* ---- images ---- */
 
@@ -697,9 +745,40 @@ sdr_cache_setdetail(struct sdr_cache *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* drop every read sent ahead: answers in drop when they come */
+static void
+sdr_cache_pf_flush(struct sdr_cache *c)
+{
+	unsigned i;
+
+	c->want_set = 0;
+	if (c->pf == NULL)
+		return;
+	for (i = 0; i < SDR_CACHE_PF_MAX; i++) {
+		if (c->pf[i].st == PF_INFLIGHT && !c->pf[i].stale) {
+			c->pf[i].stale = 1;
+			c->stats.prefetch_unused++;
+		} else if (c->pf[i].st == PF_DONE) {
+			c->pf[i].st = PF_FREE;
+			c->stats.prefetch_unused++;
+		}
+	}
+}
+
 static void
 sdr_cache_finish(struct sdr_cache *c, enum sdr_cache_err e)
 {
+	sdr_cache_pf_flush(c);
+	if (c->pf_inflight > 0) {
+		/* the reads still out answer into c: wait for them */
+		c->finishing = 1;
+		c->finish_e = e;
+		c->st = ST_IDLE;
+		return;
+	}
+	c->finishing = 0;
+	free(c->pf);
+	c->pf = NULL;
 	/* a cache write failed (full disk, ...): try again now, unless
 	 * one is still on its way */
 	if (e == SDR_CACHE_OK && c->dirty && c->valid && !c->fixed &&
@@ -773,6 +852,7 @@ sdr_cache_reserve(struct sdr_cache *c)
 {
 	struct ipmi_req q;
 
+	sdr_cache_pf_flush(c);
 	sdr_reserve_req(&q, c->device);
 	c->stats.reserve++;
 	sdr_cache_submit(c, &q, ST_RESERVE);
@@ -791,13 +871,16 @@ sdr_cache_walk_start(struct sdr_cache *c)
 	c->wcap = 4096;
 	free(c->wraw);
 	c->wraw = xmalloc(c->wcap);
+	c->no_guess = 0;
+	c->seq_seen = 0;
+	if (c->pf == NULL)
+		c->pf = xcalloc(SDR_CACHE_PF_MAX, sizeof(*c->pf));
 	sdr_cache_reserve(c);
 }
 
 static void
 sdr_cache_get_next(struct sdr_cache *c)
 {
-	struct ipmi_req q;
 	size_t want = sdr_cache_sizes[c->size_idx];
 
 	if (c->got >= SDR_HDR_LEN) {
@@ -806,10 +889,240 @@ sdr_cache_get_next(struct sdr_cache *c)
 		if (total - c->got < want)
 			want = total - c->got;
 	}
-	sdr_get_req(&q, c->device, c->res, c->cur, (uint8_t)c->got,
-	    (uint8_t)want);
+	c->st = ST_GET;
+	c->want_set = 1;
+	c->want_off = (uint16_t)c->got;
+	c->want_len = (uint16_t)want;
+	if (!c->pumping)
+		sdr_cache_pump(c);
+}
+
+static struct sdr_pf *
+sdr_pf_find(struct sdr_cache *c, uint16_t id, size_t off, size_t want)
+{
+	unsigned i;
+
+	for (i = 0; i < SDR_CACHE_PF_MAX; i++) {
+		struct sdr_pf *f = &c->pf[i];
+
+		if (f->st != PF_FREE && !f->stale && f->res == c->res &&
+		    f->id == id && f->off == off && f->want == want)
+			return f;
+	}
+	return NULL;
+}
+
+static void
+sdr_pf_on_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
+{
+	struct sdr_pf *f = arg;
+	struct sdr_cache *c = f->c;
+
+	c->pf_inflight--;
+	if (f->stale) {
+		f->st = PF_FREE;
+		f->stale = 0;
+	} else {
+		f->st = PF_DONE;
+		f->err = err;
+		if (err == IPMI_OK)
+			f->rsp = *rsp;
+	}
+	if (c->finishing) {
+		if (c->pf_inflight == 0)
+			sdr_cache_finish(c, c->finish_e);
+		return;
+	}
+	if (c->st == ST_GET)
+		sdr_cache_pump(c);
+}
+
+/* a read sent ahead and not dropped (done: answered ones only) */
+static int
+sdr_pf_any(const struct sdr_cache *c, int done)
+{
+	unsigned i;
+
+	for (i = 0; i < SDR_CACHE_PF_MAX; i++)
+		if (c->pf[i].st != PF_FREE && !c->pf[i].stale &&
+		    (!done || c->pf[i].st == PF_DONE))
+			return 1;
+	return 0;
+}
+
+/* reads in flight at once: the session's window */
+static unsigned
+sdr_cache_depth(const struct sdr_cache *c)
+{
+	unsigned w = ipmi_tr_window(conn_tr(c->conn));
+
+	return w < 1 ? 1 : w > SDR_CACHE_PF_MAX ? SDR_CACHE_PF_MAX : w;
+}
+
+/* send Get SDR (id, off, want) unless it is out already; 0 sent or
+ * there, -1 no room (window or queue full) */
+static int
+sdr_pf_ensure(struct sdr_cache *c, uint16_t id, size_t off, size_t want)
+{
+	struct ipmi_req q;
+	struct sdr_pf *f = NULL;
+	unsigned i;
+
+	if (sdr_pf_find(c, id, off, want) != NULL)
+		return 0;
+	if (c->pf_inflight >= sdr_cache_depth(c))
+		return -1;
+	for (i = 0; i < SDR_CACHE_PF_MAX && f == NULL; i++)
+		if (c->pf[i].st == PF_FREE)
+			f = &c->pf[i];
+	if (f == NULL)
+		return -1;
+	sdr_get_req(&q, c->device, c->res, id, (uint8_t)off, (uint8_t)want);
+	if (conn_submit(c->conn, &q, sdr_pf_on_rsp, f) != 0)
+		return -1;
 	c->stats.get_sdr++;
-	sdr_cache_submit(c, &q, ST_GET);
+	f->c = c;
+	f->st = PF_INFLIGHT;
+	f->stale = 0;
+	f->res = c->res;
+	f->id = id;
+	f->off = (uint8_t)off;
+	f->want = (uint8_t)want;
+	c->pf_inflight++;
+	return 0;
+}
+
+/* the header of record id, if an answer in hand holds it */
+static const uint8_t *
+sdr_pf_header(struct sdr_cache *c, uint16_t id, size_t w, size_t *have,
+    uint16_t *next)
+{
+	struct sdr_pf *f;
+
+	if (id == c->cur && c->got >= SDR_HDR_LEN)
+		return NULL;	/* the caller reads c->rec */
+	if ((f = sdr_pf_find(c, id, 0, w)) == NULL || f->st != PF_DONE ||
+	    f->err != IPMI_OK || f->rsp.ccode != IPMI_CC_OK ||
+	    f->rsp.len < 2 + SDR_HDR_LEN)
+		return NULL;
+	*next = (uint16_t)(f->rsp.data[0] | f->rsp.data[1] << 8);
+	*have = f->rsp.len - 2u;
+	return f->rsp.data + 2;
+}
+
+/* Send ahead what the walk will ask next, while the window has room. */
+static void
+sdr_cache_pf_ahead(struct sdr_cache *c)
+{
+	size_t w = sdr_cache_sizes[c->size_idx], have, off, total;
+	uint16_t id = c->cur, next;
+	unsigned recs = c->wrecs, steps;
+	const uint8_t *h;
+
+	/* ahead only with a read size known to work, through the
+	 * repository (Device SDR counts are of sensors, not records) */
+	if (!c->size_ok || c->device)
+		return;
+	for (steps = 0; steps < SDR_CACHE_PF_MAX; steps++) {
+		if (recs >= c->info.count)
+			return;
+		if (id == c->cur && c->got >= SDR_HDR_LEN) {
+			h = c->rec;
+			have = c->got;
+			next = c->cur_next;
+			total = SDR_HDR_LEN + h[4];
+			for (off = have; off < total; off += w)
+				if (sdr_pf_ensure(c, id, off, total - off < w ?
+				    total - off : w) != 0)
+					return;
+		} else if ((h = sdr_pf_header(c, id, w, &have, &next)) !=
+		    NULL) {
+			total = SDR_HDR_LEN + h[4];
+			for (off = have; off < total; off += w)
+				if (sdr_pf_ensure(c, id, off, total - off < w ?
+				    total - off : w) != 0)
+					return;
+		} else {
+			if (id == c->cur && c->got > 0)
+				return;
+			if (sdr_pf_ensure(c, id, 0, w) != 0)
+				return;
+			if (c->no_guess || c->seq_seen < 2 ||
+			    id == SDR_ID_LAST - 1)
+				return;
+			next = (uint16_t)(id + 1);
+		}
+		if (next == SDR_ID_LAST || next == id)
+			return;
+		recs++;
+		id = next;
+	}
+}
+
+/*
+ * The walk asks (cur, got, want): hand it the answer when it is in, in
+ * a loop rather than recursion, then send ahead.
+ */
+static void
+sdr_cache_pump(struct sdr_cache *c)
+{
+	struct sdr_pf *f;
+	struct ipmi_rsp rsp;
+	enum ipmi_err err;
+
+	c->pumping = 1;
+	while (c->st == ST_GET && c->want_set && !c->finishing) {
+		f = sdr_pf_find(c, c->cur, c->want_off, c->want_len);
+		if (f == NULL) {
+			/* a record not sent ahead: whatever was is off the
+			 * path, the guess of its ID was wrong */
+			if (c->want_off == 0 && sdr_pf_any(c, 0)) {
+				c->no_guess = 1;
+				sdr_cache_pf_flush(c);
+				c->want_set = 1;
+			}
+			if (sdr_pf_ensure(c, c->cur, c->want_off,
+			    c->want_len) != 0 && sdr_pf_any(c, 1)) {
+				/* no slot: answers kept for later go */
+				sdr_cache_pf_flush(c);
+				c->want_set = 1;
+				(void)sdr_pf_ensure(c, c->cur, c->want_off,
+				    c->want_len);
+			}
+			if (sdr_pf_find(c, c->cur, c->want_off,
+			    c->want_len) != NULL)
+				continue;
+			if (c->pf_inflight > 0)
+				break;	/* room when one is in */
+			sdr_cache_setdetail(c, "request queue full");
+			sdr_cache_finish(c, SDR_CACHE_E_TRANSPORT);
+			break;
+		}
+		if (f->st != PF_DONE)
+			break;
+		err = f->err;
+		rsp = f->rsp;
+		f->st = PF_FREE;
+		c->want_set = 0;
+		if (err != IPMI_OK) {
+			sdr_cache_on_rsp(c, err, NULL);
+			break;
+		}
+		if (rsp.ccode == IPMI_CC_OK && rsp.len >= 2) {
+			c->size_ok = 1;
+			c->cur_next = (uint16_t)(rsp.data[0] |
+			    rsp.data[1] << 8);
+			if (c->cur_next != (uint16_t)(c->cur + 1))
+				c->seq_seen = 0;
+			else if (rsp.len > 2 && c->want_off == 0 &&
+			    c->seq_seen < 2)
+				c->seq_seen++;
+		}
+		sdr_cache_on_get(c, &rsp);
+	}
+	if (c->st == ST_GET && !c->finishing)
+		sdr_cache_pf_ahead(c);
+	c->pumping = 0;
 }
 
 static int
@@ -932,6 +1245,7 @@ sdr_cache_on_get(struct sdr_cache *c, const struct ipmi_rsp *rsp)
 		/* too much at once: shrink for the rest of this BMC's life */
 		if (c->size_idx + 1 < sizeof(sdr_cache_sizes)) {
 			c->size_idx++;
+			c->size_ok = 0;
 			c->stats.shrinks++;
 			sdr_cache_get_next(c);
 			return;
@@ -1175,6 +1489,7 @@ sdr_cache_free(struct sdr_cache *c)
 		j->c = NULL;
 	ev_timer_del(c->ev, c->timer);
 	sdr_image_clear(&c->img);
+	free(c->pf);
 	free(c->wraw);
 	free(c->dir);
 	free(c->peer);

@@ -86,6 +86,7 @@ struct sdr_cache_stats {
 	unsigned	 disk_writes;	/* files written (cache, alias, aux) */
 	unsigned	 disk_write_errors;
 	unsigned	 device_mode;	/* 1: Device SDR commands in use */
+	unsigned	 prefetch_unused; /* Get SDRs sent ahead, not used */
 };
 
 typedef void	sdr_cache_done_fn(void *arg, enum sdr_cache_err);

@@ -347,9 +347,11 @@ done:
 
 		fprintf(stderr, "bmcwatch: sdr stats: get_device_id=%u "
 		    "get_guid=%u sdr_info=%u reserve_sdr=%u get_sdr=%u "
-		    "walks=%u shrinks=%u cache_loads=%u cache_rejects=%u\n",
+		    "walks=%u shrinks=%u cache_loads=%u cache_rejects=%u "
+		    "rereserves=%u sdr_unused=%u\n",
 		    st->devid, st->guid, st->info, st->reserve, st->get_sdr,
-		    st->walks, st->shrinks, st->disk_loads, st->disk_rejects);
+		    st->walks, st->shrinks, st->disk_loads, st->disk_rejects,
+		    st->rereserves, st->prefetch_unused);
 	}
 	sdr_cache_free(sc);
 	return rc;

@@ -93,13 +93,15 @@ print_stats(unsigned sweep, const struct sdr_cache_stats *a,
 	    "get_guid=%u sdr_info=%u reserve_sdr=%u get_sdr=%u "
 	    "get_sensor_reading=%u get_sensor_thresholds=%u "
 	    "get_sensor_hysteresis=%u get_reading_factors=%u "
-	    "cache_loads=%u cache_rejects=%u walks=%u device_sdrs=%u\n", sweep,
+	    "cache_loads=%u cache_rejects=%u walks=%u device_sdrs=%u "
+	    "sdr_unused=%u\n", sweep,
 	    b->devid - a->devid, b->guid - a->guid, b->info - a->info,
 	    b->reserve - a->reserve, b->get_sdr - a->get_sdr,
 	    y->reading - x->reading, y->thresholds - x->thresholds,
 	    y->hysteresis - x->hysteresis, y->factors - x->factors,
 	    b->disk_loads - a->disk_loads, b->disk_rejects - a->disk_rejects,
-	    b->walks - a->walks, b->device_mode);
+	    b->walks - a->walks, b->device_mode,
+	    b->prefetch_unused - a->prefetch_unused);
 }
 
 int
