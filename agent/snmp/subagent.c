@@ -89,7 +89,6 @@ struct sa_ctl {
 
 /* one row: the daemon's cells, filed under a tdata table */
 struct sa_row {
-	struct sa_row	*next;		/* of its target */
 	struct sa_target *tgt;
 	unsigned	 tab;
 	netsnmp_tdata_row *row;
@@ -100,7 +99,11 @@ struct sa_target {
 	struct sa_target *next;
 	char		 name[WIRE_NAME_MAX + 1];
 	unsigned	 tidx;		/* 0: no index left: not served */
-	struct sa_row	*rows;
+	/* its rows, sorted by table and sub (sa_row_cmp), each filed
+	 * under its tdata table once: a snapshot moves the cells of the
+	 * rows it keeps and adds or removes only the others */
+	struct sa_row	**rows;
+	size_t		 nrows;
 	/* selEntryAdded rate limit */
 	time_t		 sel_window;
 	unsigned	 sel_sent;
@@ -363,13 +366,59 @@ sa_row_free(struct sa_row *r)
 static void
 sa_rows_clear(struct sa_target *t)
 {
-	struct sa_row *r, *next;
+	size_t i;
 
-	for (r = t->rows; r != NULL; r = next) {
-		next = r->next;
-		sa_row_free(r);
-	}
+	for (i = 0; i < t->nrows; i++)
+		sa_row_free(t->rows[i]);
+	free(t->rows);
 	t->rows = NULL;
+	t->nrows = 0;
+}
+
+/* the order of a target's rows: table, then sub */
+static int
+sa_key_cmp(unsigned tab1, uint32_t sub1, unsigned tab2, uint32_t sub2)
+{
+	if (tab1 != tab2)
+		return tab1 < tab2 ? -1 : 1;
+	if (sub1 != sub2)
+		return sub1 < sub2 ? -1 : 1;
+	return 0;
+}
+
+/* qsort of a snapshot's rows (pointers into one array): by key, then
+ * in the order the daemon sent them (the first of a duplicate wins) */
+static int
+sa_wrow_cmp(const void *a, const void *b)
+{
+	const struct wire_row *x = *(const struct wire_row *const *)a;
+	const struct wire_row *y = *(const struct wire_row *const *)b;
+	int c = sa_key_cmp(x->tab, x->sub, y->tab, y->sub);
+
+	if (c != 0)
+		return c;
+	return x < y ? -1 : x > y;
+}
+
+/* t's row of tab and sub (binary search), or NULL */
+static struct sa_row *
+sa_row_find(const struct sa_target *t, unsigned tab, uint32_t sub)
+{
+	size_t lo = 0, hi = t->nrows, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = sa_key_cmp(t->rows[mid]->tab, t->rows[mid]->w.sub, tab,
+		    sub);
+		if (c == 0)
+			return t->rows[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 /* ---- webhooks ----------------------------------------------------------- */
@@ -449,62 +498,134 @@ sa_target_gone(const char *name)
 		}
 }
 
+/* a new row of t, its cells moved from w, filed under tb's table; NULL
+ * if the table refuses it */
+static struct sa_row *
+sa_row_new(struct sa_target *t, struct sa_tab *tb, struct wire_row *w)
+{
+	struct sa_row *r;
+	u_long ix, sub;
+	long ent;
+
+	r = xcalloc(1, sizeof(*r));
+	r->tgt = t;
+	r->tab = tb->tab;
+	r->w = *w;			/* the cells move here */
+	w->v = NULL;
+	w->nv = 0;
+	r->row = netsnmp_tdata_create_row();
+	r->row->data = r;
+	if (tb->ent) {
+		ent = BMCW_ENT_INDEX(t->tidx, r->w.sub);
+		netsnmp_tdata_row_add_index(r->row, ASN_INTEGER, &ent,
+		    sizeof(ent));
+	} else {
+		ix = t->tidx;
+		netsnmp_tdata_row_add_index(r->row, ASN_UNSIGNED, &ix,
+		    sizeof(ix));
+		if (tb->two_index) {
+			sub = r->w.sub;
+			netsnmp_tdata_row_add_index(r->row, ASN_UNSIGNED,
+			    &sub, sizeof(sub));
+		}
+	}
+	if (netsnmp_tdata_add_row(tb->td, r->row) != SNMPERR_SUCCESS) {
+		log_debug("snmp", "target %s: %s row %u refused", t->name,
+		    tb->name, (unsigned)r->w.sub);
+		netsnmp_tdata_delete_row(r->row);
+		r->row = NULL;
+		sa_row_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* the cells of w replace r's; r stays where it is filed */
+static void
+sa_row_update(struct sa_row *r, struct wire_row *w)
+{
+	size_t k;
+
+	for (k = 0; k < r->w.nv; k++)
+		free(r->w.v[k].s);
+	free(r->w.v);
+	r->w.v = w->v;
+	r->w.nv = w->nv;
+	w->v = NULL;
+	w->nv = 0;
+}
+
+/*
+ * A target's snapshot replaces what it had.  Both lists sorted by key,
+ * one merge: a row in both keeps its tdata row and takes the new cells
+ * (no container operation), a row only in the old list is removed, one
+ * only in the new list is added (O(log n) each).  A steady target
+ * (every sweep changes readings, not rows) costs the parse, one sort
+ * and moving pointers.
+ */
 static void
 sa_snapshot(struct wire_msg *m)
 {
 	struct sa_target *t = sa_target(m->name, 1);
+	struct wire_row **in;
+	struct sa_row **out, *r;
 	struct sa_tab *tb;
-	struct sa_row *r;
-	size_t i, before = 0, after = 0;
-	u_long ix, sub;
-	long ent;
+	size_t i = 0, j = 0, n = 0, nin = 0, k;
+	int c, ent_changed = 0;
 
-	for (r = t->rows; r != NULL; r = r->next)
-		before += r->tab == WIRE_TAB_ENT;
-	sa_rows_clear(t);
-	if (t->tidx == 0)
+	if (t->tidx == 0) {
+		sa_rows_clear(t);
 		return;
-	for (i = 0; i < m->nrows; i++) {
-		if ((tb = sa_tab(m->rows[i].tab)) == NULL || tb->td == NULL)
-			continue;
-		r = xcalloc(1, sizeof(*r));
-		r->tgt = t;
-		r->tab = tb->tab;
-		r->w = m->rows[i];		/* the cells move here */
-		m->rows[i].v = NULL;
-		m->rows[i].nv = 0;
-		r->row = netsnmp_tdata_create_row();
-		r->row->data = r;
-		if (tb->ent) {
-			ent = BMCW_ENT_INDEX(t->tidx, r->w.sub);
-			netsnmp_tdata_row_add_index(r->row, ASN_INTEGER, &ent,
-			    sizeof(ent));
-			after++;
-		} else {
-			ix = t->tidx;
-			netsnmp_tdata_row_add_index(r->row, ASN_UNSIGNED, &ix,
-			    sizeof(ix));
-			if (tb->two_index) {
-				sub = r->w.sub;
-				netsnmp_tdata_row_add_index(r->row,
-				    ASN_UNSIGNED, &sub, sizeof(sub));
-			}
-		}
-		if (netsnmp_tdata_add_row(tb->td, r->row) != SNMPERR_SUCCESS) {
+	}
+	in = xcalloc(m->nrows + 1, sizeof(*in));
+	for (k = 0; k < m->nrows; k++)
+		if ((tb = sa_tab(m->rows[k].tab)) != NULL && tb->td != NULL)
+			in[nin++] = &m->rows[k];
+	qsort(in, nin, sizeof(*in), sa_wrow_cmp);
+	out = xcalloc(nin + 1, sizeof(*out));
+	while (i < t->nrows || j < nin) {
+		if (j > 0 && j < nin && sa_key_cmp(in[j]->tab, in[j]->sub,
+		    in[j - 1]->tab, in[j - 1]->sub) == 0) {
 			/* a duplicate index (two SDR records with one
 			 * key): the first stays */
-			log_debug("snmp", "target %s: %s row %u twice: "
-			    "dropped", t->name, tb->name, (unsigned)r->w.sub);
-			netsnmp_tdata_delete_row(r->row);
-			r->row = NULL;
+			log_debug("snmp", "target %s: table %u row %u twice: "
+			    "dropped", t->name, in[j]->tab,
+			    (unsigned)in[j]->sub);
+			j++;
+			continue;
 		}
-		r->next = t->rows;
-		t->rows = r;
+		if (i == t->nrows)
+			c = 1;
+		else if (j == nin)
+			c = -1;
+		else
+			c = sa_key_cmp(t->rows[i]->tab, t->rows[i]->w.sub,
+			    in[j]->tab, in[j]->sub);
+		if (c == 0) {
+			sa_row_update(t->rows[i], in[j]);
+			out[n++] = t->rows[i];
+			i++;
+			j++;
+		} else if (c < 0) {
+			ent_changed |= t->rows[i]->tab == WIRE_TAB_ENT;
+			sa_row_free(t->rows[i]);
+			i++;
+		} else {
+			r = sa_row_new(t, sa_tab(in[j]->tab), in[j]);
+			if (r != NULL) {
+				ent_changed |= r->tab == WIRE_TAB_ENT;
+				out[n++] = r;
+			}
+			j++;
+		}
 	}
-	if (after != before)
+	free(in);
+	free(t->rows);
+	t->rows = out;
+	t->nrows = n;
+	if (ent_changed)
 		sa.ent_last_change = netsnmp_get_agent_uptime();
 }
-
 
 /* ---- bmcwControlTable --------------------------------------------------- */
 
@@ -546,12 +667,9 @@ sa_req_col(netsnmp_request_info *req)
 static const struct wire_row *
 sa_target_row(const struct sa_target *t, unsigned tab)
 {
-	const struct sa_row *r;
+	const struct sa_row *r = sa_row_find(t, tab, 0);
 
-	for (r = t->rows; r != NULL; r = r->next)
-		if (r->tab == tab && r->w.sub == 0)
-			return &r->w;
-	return NULL;
+	return r != NULL ? &r->w : NULL;
 }
 
 static int
