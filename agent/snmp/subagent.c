@@ -1288,25 +1288,63 @@ sa_scalar_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 	return SNMP_ERR_NOERROR;
 }
 
+/* the scalars: bmcwGeneral.N (sa_scalar_handler's which = N) and
+ * entLastChangeTime (which 9) */
+#define SA_OID_MAX	16
+static const struct sa_scalar {
+	const char	*name;
+	oid		 o[SA_OID_MAX];	/* the instance, .0 included */
+	int		 which;
+} sa_scalars[] = {
+	{ "bmcwDaemonVersion", { BMCW_DAEMON_VERSION_OID, 0 }, 1 },
+	{ "bmcwDaemonStartTime", { BMCW_DAEMON_START_TIME_OID, 0 }, 2 },
+	{ "bmcwTargetCount", { BMCW_TARGET_COUNT_OID, 0 }, 3 },
+	{ "bmcwSelRecentMax", { BMCW_SEL_RECENT_MAX_OID, 0 }, 4 },
+	{ "bmcwNotifySelEntryBurst", { BMCW_NOTIFY_SEL_ENTRY_BURST_OID, 0 },
+	    5 },
+	{ "bmcwNotifySelEntryWindow", { BMCW_NOTIFY_SEL_ENTRY_WINDOW_OID, 0 },
+	    6 },
+	{ "bmcwNotificationsSent", { BMCW_NOTIFICATIONS_SENT_OID, 0 }, 7 },
+	{ "bmcwNotificationsSuppressed",
+	    { BMCW_NOTIFICATIONS_SUPPRESSED_OID, 0 }, 8 },
+	{ "entLastChangeTime", { 1, 3, 6, 1, 2, 1, 47, 1, 4, 1, 0 }, 9 },
+};
+
+/* the MIB modules in sysORTable */
+static const struct sa_sysor {
+	oid		 o[SA_OID_MAX];
+	const char	*descr;
+} sa_sysors[] = {
+	{ { BMCWATCH_MIB_OID }, "BMCWATCH-MIB: bmcwatchd's BMC health (IPMI)" },
+	{ { 1, 3, 6, 1, 2, 1, 47 }, "ENTITY-MIB: one chassis per BMC target, "
+	    "one sensor row per IPMI sensor" },
+	{ { 1, 3, 6, 1, 2, 1, 99 }, "ENTITY-SENSOR-MIB: the analog IPMI "
+	    "sensors" },
+};
+
+/* the length of an OID written as a zero-terminated array; the .0 of a
+ * scalar instance is its last sub-identifier (scalar: 1) */
+static size_t
+sa_oidlen(const oid *o, size_t max, int scalar)
+{
+	size_t n;
+
+	for (n = 0; n < max && o[n] != 0; n++)
+		;
+	return scalar && n < max ? n + 1 : n;
+}
+
 static void
 sa_register(void)
 {
-	static oid mib[] = { BMCWATCH_MIB_OID };
-	static oid ent[] = { 1, 3, 6, 1, 2, 1, 47 };
-	static oid ents[] = { 1, 3, 6, 1, 2, 1, 99 };
-	static oid gen[] = { BMCW_GENERAL_OID, 0 };
-	static oid lastch[] = { 1, 3, 6, 1, 2, 1, 47, 1, 4, 1 };
 	netsnmp_handler_registration *reg;
 	netsnmp_table_registration_info *ti;
 	struct sa_tab *tb;
 	size_t i;
-	int k;
 
 	for (i = 0; i < SA_NTABS; i++) {
 		tb = &sa_tabs[i];
-		for (tb->baselen = 0; tb->baselen < MAX_OID_LEN &&
-		    tb->base[tb->baselen] != 0; tb->baselen++)
-			;
+		tb->baselen = sa_oidlen(tb->base, MAX_OID_LEN, 0);
 		tb->td = netsnmp_tdata_create_table(tb->name, 0);
 		reg = netsnmp_create_handler_registration(tb->name,
 		    sa_table_handler, tb->base, tb->baselen,
@@ -1326,27 +1364,23 @@ sa_register(void)
 		    MIB_REGISTERED_OK)
 			fatalx("snmp", "%s: cannot register", tb->name);
 	}
-	for (k = 1; k <= 9; k++) {
-		netsnmp_mib_handler *h;
-		oid *o = k <= 8 ? gen : lastch;
-		size_t len = k <= 8 ? OID_LENGTH(gen) : OID_LENGTH(lastch);
+	for (i = 0; i < sizeof(sa_scalars) / sizeof(sa_scalars[0]); i++) {
+		const struct sa_scalar *sc = &sa_scalars[i];
 
-		if (k <= 8)
-			gen[OID_LENGTH(gen) - 1] = (oid)k;
-		reg = netsnmp_create_handler_registration(k <= 8 ?
-		    "bmcwGeneral" : "entLastChangeTime", sa_scalar_handler,
-		    o, len, HANDLER_CAN_RONLY);
-		h = reg->handler;
-		h->myvoid = (void *)(intptr_t)k;
+		reg = netsnmp_create_handler_registration(sc->name,
+		    sa_scalar_handler, sc->o, sa_oidlen(sc->o, SA_OID_MAX, 1),
+		    HANDLER_CAN_RONLY);
+		reg->handler->myvoid = (void *)(intptr_t)sc->which;
 		if (netsnmp_register_read_only_scalar(reg) != MIB_REGISTERED_OK)
-			fatalx("snmp", "scalar %d: cannot register", k);
+			fatalx("snmp", "%s: cannot register", sc->name);
 	}
-	(void)register_sysORTable(mib, OID_LENGTH(mib), "BMCWATCH-MIB: "
-	    "bmcwatchd's BMC health (IPMI)");
-	(void)register_sysORTable(ent, OID_LENGTH(ent), "ENTITY-MIB: one "
-	    "chassis per BMC target, one sensor row per IPMI sensor");
-	(void)register_sysORTable(ents, OID_LENGTH(ents), "ENTITY-SENSOR-MIB: "
-	    "the analog IPMI sensors");
+	for (i = 0; i < sizeof(sa_sysors) / sizeof(sa_sysors[0]); i++) {
+		oid o[SA_OID_MAX];
+
+		memcpy(o, sa_sysors[i].o, sizeof(o));
+		(void)register_sysORTable(o, sa_oidlen(o, SA_OID_MAX, 0),
+		    sa_sysors[i].descr);
+	}
 }
 
 /* ---- notifications ------------------------------------------------------ */
