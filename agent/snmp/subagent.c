@@ -53,6 +53,7 @@
 #define SA_IN_MAX	(WIRE_MSG_MAX + 64)
 #define SA_INDEX_MAX	(64u * 1024)	/* bytes of the index file */
 #define SA_SEL_WINDOW_S	60
+#define SA_LOCK_MAX	2147483647L	/* bmcwControlLock, TestAndIncr */
 
 #ifndef BMCWATCH_VERSION
 #define BMCWATCH_VERSION "0.1"
@@ -179,6 +180,9 @@ static struct {
 	size_t		 inlen;
 	const char	*index_file;
 	char		*hook_index_file;	/* index_file.webhooks */
+	char		*ctl_file;	/* index_file.control */
+	struct wire_msg	 ctl_saved;	/* its rows, when it was ours */
+	int		 ctl_dirty;	/* a control state changed */
 	struct sa_hook	*hooks;
 	const char	*ctl_path;	/* the daemon's control socket, or
 					 * NULL: no actions */
@@ -325,6 +329,179 @@ sa_index_of(const char *file, const char *what, const char *name,
 	return free_i;
 }
 
+/* ---- bmcwControlTable's state across subagent restarts ------------------ */
+
+/*
+ * The lock, the last actions and the counters of bmcwControlTable live
+ * here, but their DESCRIPTIONs count "since bmcwatchd started", not since
+ * this process did: bmcwatchd restarts us (crash, exit) with its own
+ * start time (-T).  So every change is written to index_file.control
+ * (a header "START PPID", then one wire.h payload: a bmcwControlTable
+ * row per target index with the columns kept here), and a subagent of
+ * the same daemon (same start time, same parent pid) takes them back
+ * when the target's first snapshot comes.  Another daemon's file is
+ * ignored (and replaced at the first change).
+ */
+#define SA_CTL_FILE_MAX	(256u * 1024)
+
+static void
+sa_ctl_load(void)
+{
+	char *buf, *end;
+	unsigned long start, ppid;
+	ssize_t n;
+	char err[256];
+	int fd;
+
+	if ((fd = open(sa.ctl_file, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	buf = xmalloc(SA_CTL_FILE_MAX + 1);
+	n = fileio_read_all(fd, buf, SA_CTL_FILE_MAX + 1);
+	(void)close(fd);
+	if (n < 0 || (size_t)n > SA_CTL_FILE_MAX) {
+		log_warnx("snmp", "%s: unreadable or larger than %u bytes: "
+		    "ignored", sa.ctl_file, SA_CTL_FILE_MAX);
+		goto done;
+	}
+	buf[n] = '\0';
+	errno = 0;
+	start = strtoul(buf, &end, 10);
+	if (errno != 0 || end == buf || *end != ' ')
+		goto bad;
+	ppid = strtoul(end + 1, &end, 10);
+	if (errno != 0 || *end != '\n')
+		goto bad;
+	if (start != sa.start_time || ppid != (unsigned long)getppid()) {
+		log_debug("snmp", "%s: another bmcwatchd's: ignored",
+		    sa.ctl_file);
+		goto done;
+	}
+	end++;
+	if (wire_parse(end, (size_t)(buf + n - end), &sa.ctl_saved, err,
+	    sizeof(err)) != 0) {
+		log_warnx("snmp", "%s: %s: ignored", sa.ctl_file, err);
+		goto done;
+	}
+	log_info("snmp", "%s: bmcwControlTable state of %zu targets taken "
+	    "back", sa.ctl_file, sa.ctl_saved.nrows);
+	goto done;
+bad:
+	log_warnx("snmp", "%s: no 'START PPID' header: ignored", sa.ctl_file);
+done:
+	free(buf);
+}
+
+static void
+sa_ctl_restore(struct sa_target *t)
+{
+	struct sa_ctl *c = &t->ctl;
+	const struct wire_row *w = NULL;
+	const struct wire_val *v;
+	size_t i;
+
+	for (i = 0; i < sa.ctl_saved.nrows && t->tidx != 0; i++)
+		if (sa.ctl_saved.rows[i].tab == WIRE_TAB_CONTROL &&
+		    sa.ctl_saved.rows[i].sub == t->tidx)
+			w = &sa.ctl_saved.rows[i];
+	if (w == NULL)
+		return;
+	for (i = 0; i < w->nv; i++) {
+		v = &w->v[i];
+		switch (v->col) {
+		case BMCW_CONTROL_LOCK:
+			if (v->i >= 0 && v->i <= SA_LOCK_MAX)
+				c->lock = (long)v->i;
+			break;
+		case BMCW_CONTROL_POWER:
+			c->power = (long)v->i;
+			break;
+		case BMCW_CONTROL_IDENTIFY:
+			c->identify = (long)v->i;
+			break;
+		case BMCW_CONTROL_LAST_ACTION:
+			(void)snprintf(c->action, sizeof(c->action), "%.*s",
+			    (int)(v->slen < 64 ? v->slen : 64),
+			    v->s != NULL ? (const char *)v->s : "");
+			break;
+		case BMCW_CONTROL_LAST_TIME:
+			c->action_time = (uint32_t)v->u;
+			break;
+		case BMCW_CONTROL_LAST_RESULT:
+			(void)snprintf(c->result, sizeof(c->result), "%.*s",
+			    (int)(v->slen < 255 ? v->slen : 255),
+			    v->s != NULL ? (const char *)v->s : "");
+			break;
+		case BMCW_CONTROL_REQUESTS:
+			c->requests = (uint32_t)v->u;
+			break;
+		case BMCW_CONTROL_REFUSED:
+			c->refused = (uint32_t)v->u;
+			break;
+		case BMCW_CONTROL_FAILURES:
+			c->failures = (uint32_t)v->u;
+			break;
+		default:
+			break;
+		}
+	}
+	/* its answer went to the connection of the subagent that died */
+	if (strcmp(c->result, "in progress") == 0)
+		(void)snprintf(c->result, sizeof(c->result), "unknown: "
+		    "bmcwatch-snmp restarted before the answer");
+	log_target(LOG_INFO, t->name, "snmp", "bmcwControlTable: lock %ld, "
+	    "%u requests, %u refused, %u failures taken back", c->lock,
+	    c->requests, c->refused, c->failures);
+}
+
+static void
+sa_ctl_save(void)
+{
+	const struct sa_target *t;
+	const struct sa_ctl *c;
+	char *buf = NULL, err[512], tmp[PATH_MAX];
+	size_t len = 0;
+	FILE *f;
+
+	sa.ctl_dirty = 0;
+	if ((f = open_memstream(&buf, &len)) == NULL) {
+		log_warn("snmp", "%s", sa.ctl_file);
+		return;
+	}
+	fprintf(f, "%lu %lu\n", (unsigned long)sa.start_time,
+	    (unsigned long)getppid());
+	fprintf(f, "T control\n");
+	for (t = sa.targets; t != NULL; t = t->next) {
+		if (t->tidx == 0)
+			continue;
+		c = &t->ctl;
+		fprintf(f, "R %u %u\n", WIRE_TAB_CONTROL, t->tidx);
+		wire_put_num(f, "c", BMCW_CONTROL_LOCK, WIRE_INT, c->lock);
+		wire_put_num(f, "c", BMCW_CONTROL_POWER, WIRE_INT, c->power);
+		wire_put_num(f, "c", BMCW_CONTROL_IDENTIFY, WIRE_INT,
+		    c->identify);
+		wire_put_str(f, "c", BMCW_CONTROL_LAST_ACTION, c->action);
+		wire_put_u64(f, "c", BMCW_CONTROL_LAST_TIME, WIRE_UNSIGNED,
+		    c->action_time);
+		wire_put_str(f, "c", BMCW_CONTROL_LAST_RESULT, c->result);
+		wire_put_u64(f, "c", BMCW_CONTROL_REQUESTS, WIRE_COUNTER,
+		    c->requests);
+		wire_put_u64(f, "c", BMCW_CONTROL_REFUSED, WIRE_COUNTER,
+		    c->refused);
+		wire_put_u64(f, "c", BMCW_CONTROL_FAILURES, WIRE_COUNTER,
+		    c->failures);
+	}
+	if (fclose(f) != 0) {
+		log_warn("snmp", "%s", sa.ctl_file);
+		free(buf);
+		return;
+	}
+	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", sa.ctl_file);
+	if (fileio_replace(sa.ctl_file, tmp, buf, len, 0600, err,
+	    sizeof(err)) != 0)
+		log_warnx("snmp", "bmcwControlTable state not saved: %s", err);
+	free(buf);
+}
+
 /* ---- rows --------------------------------------------------------------- */
 
 static struct sa_target *
@@ -346,6 +523,7 @@ sa_target(const char *name, int create)
 	    BMCW_TARGET_ID_MAX);
 	t->next = sa.targets;
 	sa.targets = t;
+	sa_ctl_restore(t);
 	return t;
 }
 
@@ -629,8 +807,6 @@ sa_snapshot(struct wire_msg *m)
 
 /* ---- bmcwControlTable --------------------------------------------------- */
 
-#define SA_LOCK_MAX	2147483647L
-
 static struct sa_target *
 sa_target_by_index(unsigned long tidx)
 {
@@ -727,6 +903,7 @@ sa_refuse(netsnmp_agent_request_info *ri, netsnmp_request_info *req,
 
 	if (t != NULL) {
 		t->ctl.refused++;
+		sa.ctl_dirty = 1;
 		log_target(LOG_NOTICE, t->name, "snmp", "SET %s refused "
 		    "(%s): %s", sa_col_name(col), sa_errname(err), why);
 	} else
@@ -930,6 +1107,7 @@ sa_set_commit(struct sa_target *t, netsnmp_request_info *req)
 	size_t n = strlen(c->pend_line);
 	unsigned col = sa_req_col(req);
 
+	sa.ctl_dirty = 1;
 	if (col == BMCW_CONTROL_LOCK) {
 		c->lock = c->lock >= SA_LOCK_MAX ? 0 : c->lock + 1;
 		return;
@@ -1116,6 +1294,7 @@ sa_ctl_input(struct sa_target *t)
 	    c->result);
 	(void)close(c->fd);
 	c->fd = -1;
+	sa.ctl_dirty = 1;
 }
 
 /* ---- handlers ----------------------------------------------------------- */
@@ -1661,6 +1840,9 @@ main(int argc, char **argv)
 		sa.hook_index_file = xmalloc(len);
 		(void)snprintf(sa.hook_index_file, len, "%s.webhooks",
 		    sa.index_file);
+		len = strlen(sa.index_file) + sizeof(".control");
+		sa.ctl_file = xmalloc(len);
+		(void)snprintf(sa.ctl_file, len, "%s.control", sa.index_file);
 	}
 	/* a burst per window, as bmcwNotifySelEntryBurst (0..1000) says */
 	sa.sel_window_s = SA_SEL_WINDOW_S;
@@ -1679,6 +1861,7 @@ main(int argc, char **argv)
 	    fcntl(sa.fd, F_SETFL, O_NONBLOCK) != 0)
 		fatal("snmp", "fd %d", sa.fd);
 	sa.in = xmalloc(SA_IN_MAX);
+	sa_ctl_load();
 
 	/* net-snmp: an AgentX subagent reading no files of its own */
 	(void)setenv("MIBS", "", 1);
@@ -1752,7 +1935,10 @@ main(int argc, char **argv)
 			snmp_timeout();
 		run_alarms();
 		netsnmp_check_outstanding_agent_requests();
+		if (sa.ctl_dirty)
+			sa_ctl_save();
 	}
 	snmp_shutdown(SA_NAME);
+	wire_msg_free(&sa.ctl_saved);
 	return 0;
 }
