@@ -536,7 +536,7 @@ sa_row_free(struct sa_row *r)
 	if (r->row != NULL && tb != NULL && tb->td != NULL)
 		(void)netsnmp_tdata_remove_and_delete_row(tb->td, r->row);
 	for (k = 0; k < r->w.nv; k++)
-		free(r->w.v[k].s);
+		wire_val_free(&r->w.v[k]);
 	free(r->w.v);
 	free(r);
 }
@@ -725,7 +725,7 @@ sa_row_update(struct sa_row *r, struct wire_row *w)
 	size_t k;
 
 	for (k = 0; k < r->w.nv; k++)
-		free(r->w.v[k].s);
+		wire_val_free(&r->w.v[k]);
 	free(r->w.v);
 	r->w.v = w->v;
 	r->w.nv = w->nv;
