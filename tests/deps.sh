@@ -22,13 +22,14 @@
 # needs, in 900-sol), valgrind (callgrind: instructions per sensor per
 # sweep in make bench, tests/bench-profile.sh).
 set -eu
-# dpkg-dev debhelper lintian: 690-deb-build (the Debian packages built
-# and linted)
+# build-essential dpkg-dev debhelper lintian: 690-deb-build (the Debian
+# packages built and linted; dpkg-buildpackage checks for
+# build-essential itself)
 PKGS="gcc binutils make pkg-config libc6-dev libssl-dev libsnmp-dev
 libcurl4-openssl-dev libjansson-dev openssl openipmi libopenipmi-dev
 ipmitool freeipmi-tools
 freeipmi-bmc-watchdog
-dpkg-dev debhelper lintian
+build-essential dpkg-dev debhelper lintian
 snmpd snmp qemu-system-x86 busybox-static cpio kmod clang
 libfuzzer-14-dev libclang-rt-14-dev python3 iproute2 procps snmptrapd
 clang-format cppcheck smitools python3-yaml python3-cryptography

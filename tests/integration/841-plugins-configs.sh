@@ -41,7 +41,10 @@ apply Service "watchdog" { check_command = "bmcwatch-watchdog"; vars.bmcwatch_ta
 apply Service "agent" { check_command = "bmcwatch-agent"; vars.bmcwatch_stale_critical = true; assign where true }
 EOF2
 	}
-	i2conf "$TOP/etc/icinga2/bmcwatch-commands.conf" >"$W/i2/icinga2.conf"
+	# a copy icinga2's user can read wherever the tree is (a clone in
+	# /root is not open to nagios)
+	cp "$TOP/etc/icinga2/bmcwatch-commands.conf" "$W/i2/commands.conf"
+	i2conf "$W/i2/commands.conf" >"$W/i2/icinga2.conf"
 	icinga2 daemon -C -c "$W/i2/icinga2.conf" -DCacheDir="$W/i2" \
 	    >"$W/i2/out" 2>&1
 	check_eq "icinga2 daemon -C: exit 0" "$?" 0

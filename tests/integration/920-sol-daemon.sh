@@ -60,24 +60,7 @@ mkdir -p "$SIM_RUNDIR"
 sim_start || { not_ok "sim_start with SOL"; exit 1; }
 
 # a webhook receiver for the console events: each document on a line
-python3 - "$W/rx.port" "$W/rx.jsonl" <<'PY' >"$W/rx.err" 2>&1 &
-import http.server, os, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        with open(sys.argv[2], "ab") as f:
-            f.write(body.replace(b"\n", b" ") + b"\n")
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-    def log_message(self, *a):
-        pass
-srv = http.server.HTTPServer(("127.0.0.1", 0), H)
-with open(sys.argv[1] + ".new", "w") as f:
-    f.write("%d\n" % srv.server_address[1])
-os.rename(sys.argv[1] + ".new", sys.argv[1])
-srv.serve_forever()
-PY
+python3 "$TESTS_DIR/redfish/whrx.py" "$W/rx.port" "$W/rx.jsonl" >"$W/rx.err" 2>&1 &
 BG_PIDS="$BG_PIDS $!"
 wait_for 20 test -s "$W/rx.port" || { not_ok "webhook receiver up"; exit 1; }
 : >>"$W/rx.jsonl"

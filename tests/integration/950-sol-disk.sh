@@ -29,7 +29,9 @@ trap cleanup EXIT
 d_setup
 . "$(dirname "$0")/sol_lib.sh"
 LOG=$W/archive/console/t1.log
-in_ns() { nsenter -t "$DPID" -m "$@"; }
+# -r: the daemon's root too (entering a mount namespace resets it to
+# the namespace's, which is not ours when the suite runs in a chroot)
+in_ns() { nsenter -t "$DPID" -m -r "$@"; }
 ttarget() { d_health t1 "$1"; }
 # the log (seen only in the daemon's namespace) = what the port sent
 ns_log_is_tx() {

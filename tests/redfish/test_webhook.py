@@ -23,85 +23,14 @@ import signal
 import socket
 import sys
 import tempfile
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_redfish as T  # noqa: E402
 import test_daemon as D  # noqa: E402
+import whrx  # noqa: E402
 
 TOKEN = "wh-token-42"
 SECRET = b"wh-hmac-secret-9"
-
-
-class Receiver:
-    """plans: a list of modes for the next requests ("500", "slow",
-    "garbage"); then 204.  Every request is recorded."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.reqs = []
-        self.plan = []
-        self.port = None
-        self.srv = None
-        self.start()
-
-    def start(self):
-        rx = self
-
-        class H(BaseHTTPRequestHandler):
-            def log_message(self, *a):
-                pass
-
-            def do_POST(self):
-                n = int(self.headers.get("Content-Length", "0"))
-                body = self.rfile.read(n)
-                with rx.lock:
-                    mode = rx.plan.pop(0) if rx.plan else "ok"
-                    rx.reqs.append({"headers": dict(self.headers),
-                                    "body": body, "mode": mode,
-                                    "path": self.path})
-                if mode == "slow":
-                    time.sleep(4)      # over the webhook's 2 s
-                    mode = "ok"
-                if mode == "garbage":
-                    self.wfile.write(b"\x00\xffnot http at all\r\n\r\n")
-                    self.close_connection = True
-                    return
-                self.send_response(500 if mode == "500" else 204)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        srv = ThreadingHTTPServer(("127.0.0.1", self.port or 0), H)
-        srv.daemon_threads = True
-        self.port = srv.server_address[1]
-        self.srv = srv
-        threading.Thread(target=srv.serve_forever, daemon=True).start()
-
-    def down(self):
-        self.srv.shutdown()
-        self.srv.server_close()
-
-    def up(self):
-        end = time.monotonic() + 30
-        while True:
-            try:
-                self.start()
-                return
-            except OSError:
-                if time.monotonic() > end:
-                    raise
-                time.sleep(0.2)
-
-    def ok_docs(self):
-        with self.lock:
-            return [json.loads(r["body"]) for r in self.reqs
-                    if r["mode"] == "ok"]
-
-    def all(self):
-        with self.lock:
-            return list(self.reqs)
 
 
 def conf(w, srv, rx_port, extra=""):
@@ -128,7 +57,7 @@ def test_overflow(tmp, srv, entries):
                      -1)
     if os.getuid() == 0:
         os.chown(w, pwd.getpwnam(D.DUSER).pw_uid, -1)
-    rx = Receiver()
+    rx = whrx.Receiver()
     rx.down()               # its port, nobody listening yet
     d = D.Daemon(w, conf(w, srv, rx.port, "queue-max 2  overflow "
                          "drop-oldest"))
@@ -144,13 +73,13 @@ def test_overflow(tmp, srv, entries):
         T.ok("queue full (2 events): the oldest event dropped" in
              d.logtext(), "the drop is logged")
         rx.up()
-        T.wait_for(lambda: len(rx.ok_docs()) >= 2, 60, "two deliveries")
+        T.wait_for(lambda: len(rx.docs()) >= 2, 60, "two deliveries")
         got = [(x["kind"], str(x["details"]["record_id"]))
-               for x in rx.ok_docs()]
+               for x in rx.docs()]
         T.ok(got == [("sel", e["id"]) for e in entries[-2:]] and
-             rx.ok_docs()[-1]["details"]["event"] == entries[-1]["event"],
+             rx.docs()[-1]["details"]["event"] == entries[-1]["event"],
              "drop-oldest: the two newest events arrive", json.dumps(
-                 rx.ok_docs())[:1000])
+                 rx.docs())[:1000])
     finally:
         d.stop()
         try:
@@ -179,7 +108,7 @@ def main():
     if os.getuid() == 0:
         os.chown(w, pwd.getpwnam(D.DUSER).pw_uid, -1)
     srv = T.Server(tmp, "main")
-    rx = Receiver()
+    rx = whrx.Receiver()
     rx.plan = ["500", "slow", "garbage"]
     entries = T.expected_entries(T.mockup_logs())
     d = None
@@ -187,13 +116,13 @@ def main():
         d = D.Daemon(w, conf(w, srv, rx.port))
         # the log entries: sel events, through 500, slow and garbage
         try:
-            T.wait_for(lambda: len([x for x in rx.ok_docs() if x["kind"]
+            T.wait_for(lambda: len([x for x in rx.docs() if x["kind"]
                                     == "sel"]) >= len(entries), 90,
                        "the sel events delivered")
         except RuntimeError:
             pass
         reqs = rx.all()
-        sel = [x for x in rx.ok_docs() if x["kind"] == "sel"]
+        sel = [x for x in rx.docs() if x["kind"] == "sel"]
         T.ok(len(sel) == len(entries),
              "every log entry of the mockup arrives as a sel event "
              "(%d)" % len(entries), json.dumps(sel)[:1500])
@@ -272,12 +201,12 @@ def main():
                    > 0, 60, "a log pass after the restart")
         rx.up()
         try:
-            T.wait_for(lambda: [x["kind"] for x in rx.ok_docs()][-2:] ==
+            T.wait_for(lambda: [x["kind"] for x in rx.docs()][-2:] ==
                        ["unreachable", "recovered"], 90,
                        "the queued events after the restart")
         except RuntimeError:
             pass
-        got = rx.ok_docs()
+        got = rx.docs()
         late = [x for x in got if x["kind"] in ("unreachable",
                                                 "recovered")]
         T.ok([x["kind"] for x in late] == ["unreachable", "recovered"] and

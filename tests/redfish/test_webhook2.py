@@ -26,84 +26,20 @@ import os
 import pwd
 import shutil
 import signal
-import ssl
 import sys
 import tempfile
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_redfish as T  # noqa: E402
 import test_daemon as D  # noqa: E402
+import whrx  # noqa: E402
 
 MODE = sys.argv[3] if len(sys.argv) > 3 else "tls"
 WHUSER, WHPASS = "hookuser", "wh-basic-pw-31"
+# the only Authorization the receivers accept
+BASIC = "Basic " + base64.b64encode(
+    ("%s:%s" % (WHUSER, WHPASS)).encode()).decode()
 MGRL = "/redfish/v1/Managers/BMC/LogServices/Log"
-
-
-class Receiver:
-    """answers 204 to a request with the right Basic credentials, 401
-    otherwise; records every request.  tls: (cert, key) or None"""
-
-    def __init__(self, tls=None, port=0):
-        self.lock = threading.Lock()
-        self.reqs = []
-        self.tls = tls
-        self.port = port
-        self.srv = None
-        self.start()
-
-    def start(self):
-        rx = self
-
-        class H(BaseHTTPRequestHandler):
-            def log_message(self, *a):
-                pass
-
-            def do_POST(self):
-                n = int(self.headers.get("Content-Length", "0"))
-                body = self.rfile.read(n)
-                good = "Basic " + base64.b64encode(
-                    ("%s:%s" % (WHUSER, WHPASS)).encode()).decode()
-                okay = self.headers.get("Authorization") == good
-                with rx.lock:
-                    rx.reqs.append({"headers": dict(self.headers),
-                                    "body": body, "ok": okay})
-                self.send_response(204 if okay else 401)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        srv = ThreadingHTTPServer(("127.0.0.1", self.port), H)
-        srv.daemon_threads = True
-        if self.tls:
-            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            ctx.load_cert_chain(*self.tls)
-            srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-        self.port = srv.server_address[1]
-        self.srv = srv
-        threading.Thread(target=srv.serve_forever, daemon=True).start()
-
-    def down(self):
-        self.srv.shutdown()
-        self.srv.server_close()
-
-    def up(self):
-        T.wait_for(lambda: self.try_start(), 30, "the receiver's port")
-
-    def try_start(self):
-        try:
-            self.start()
-            return True
-        except OSError:
-            return False
-
-    def docs(self):
-        with self.lock:
-            return [json.loads(r["body"]) for r in self.reqs if r["ok"]]
-
-    def all(self):
-        with self.lock:
-            return list(self.reqs)
 
 
 def entry(i, msg):
@@ -142,9 +78,9 @@ def test_tls(tmp, w, srv, nsel):
     ca, srvcert, othercert = T.make_tls(tmp)
     os.chmod(os.path.dirname(ca), 0o755)
     os.chmod(ca, 0o644)
-    rx = Receiver(srvcert)
-    bad = Receiver(othercert)
-    rx2 = Receiver()
+    rx = whrx.Receiver(srvcert, auth=BASIC)
+    bad = whrx.Receiver(othercert, auth=BASIC)
+    rx2 = whrx.Receiver(auth=BASIC)
     d = None
     try:
         d = D.Daemon(w, conf(w, srv, [
@@ -212,7 +148,7 @@ def test_tls(tmp, w, srv, nsel):
 
 
 def test_queue(tmp, w, srv, nsel, entries):
-    rx = Receiver()
+    rx = whrx.Receiver(auth=BASIC)
     rx.down()           # its port, nobody listening yet
     d = None
     try:

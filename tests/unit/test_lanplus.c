@@ -363,6 +363,22 @@ fb_report(const struct fbmc *b)
 		    b->why);
 }
 
+/*
+ * The end of a session with the fake BMC: closed until idle, no bad
+ * packet seen, the transport freed; closes, when not -1, is the number
+ * of Close Session requests the BMC must have received.
+ */
+static void
+fb_finish(struct ipmi_tr *tr, struct fbmc *b, int closes)
+{
+	close_tr(tr, b);
+	if (closes != -1)
+		CHECK_EQ(b->closes, closes);
+	CHECK_EQ(b->bad, 0);
+	fb_report(b);
+	ipmi_tr_free(tr);
+}
+
 /* ---- full sessions, one per cipher suite ---- */
 
 static void
@@ -519,11 +535,7 @@ test_priv_user(void)
 		CHECK(res_devid_ok(&r));
 		CHECK_EQ(b.rakp1_role, 0x12);
 		CHECK_EQ(b.setprivs, 0);
-		close_tr(tr, &b);
-		CHECK_EQ(b.closes, 1);
-		CHECK_EQ(b.bad, 0);
-		fb_report(&b);
-		ipmi_tr_free(tr);
+		fb_finish(tr, &b, 1);
 	}
 	(void)close(b.fd);
 }
@@ -561,10 +573,7 @@ run_auto(const int *list, size_t n, int answer, uint32_t accept,
 			CHECK(b.t_open - 1000 <= 1000);
 		else
 			CHECK_EQ(b.t_open, 1000);
-		close_tr(tr, &b);
-		CHECK_EQ(b.bad, 0);
-		fb_report(&b);
-		ipmi_tr_free(tr);
+		fb_finish(tr, &b, -1);
 	}
 	(void)close(b.fd);
 }
@@ -685,10 +694,7 @@ test_kg(void)
 	if ((tr = mk_tr(&cfg)) != NULL) {
 		devid(tr, &b, &r);
 		CHECK(res_devid_ok(&r));
-		close_tr(tr, &b);
-		CHECK_EQ(b.bad, 0);
-		fb_report(&b);
-		ipmi_tr_free(tr);
+		fb_finish(tr, &b, -1);
 	}
 	/* no K_g: RAKP2 (password) passes, the SIK differs: RAKP4 fails */
 	base_cfg(&cfg, port, 17);
@@ -874,10 +880,7 @@ test_forged_each(void)
 		CHECK_EQ(b.forged, 7);
 		CHECK_EQ(ipmi_tr_stats(tr)->retransmits, 0);
 		CHECK_EQ(ipmi_tr_stats(tr)->sessions, 1);
-		close_tr(tr, &b);
-		CHECK_EQ(b.bad, 0);
-		fb_report(&b);
-		ipmi_tr_free(tr);
+		fb_finish(tr, &b, -1);
 	}
 	(void)close(b.fd);
 }
@@ -910,10 +913,7 @@ test_retransmit(void)
 		CHECK_EQ(b.devid_seq[2], b.devid_seq[1] + 1);
 		CHECK_EQ(ipmi_tr_stats(tr)->retransmits, 1);
 		CHECK_EQ(ipmi_tr_stats(tr)->sessions, 1);
-		close_tr(tr, &b);
-		CHECK_EQ(b.bad, 0);
-		fb_report(&b);
-		ipmi_tr_free(tr);
+		fb_finish(tr, &b, -1);
 	}
 	(void)close(b.fd);
 }
@@ -951,11 +951,7 @@ test_session_lost(void)
 		CHECK_EQ(b.established, 2);
 		CHECK_EQ(b.authcaps, 2);
 		CHECK_EQ(ipmi_tr_cipher(tr), 17);
-		close_tr(tr, &b);
-		CHECK_EQ(b.closes, 1);
-		CHECK_EQ(b.bad, 0);
-		fb_report(&b);
-		ipmi_tr_free(tr);
+		fb_finish(tr, &b, 1);
 	}
 	(void)close(b.fd);
 }
@@ -992,11 +988,7 @@ test_keepalive(void)
 		devid(tr, &b, &r);
 		CHECK(res_devid_ok(&r));
 		CHECK_EQ(ipmi_tr_stats(tr)->sessions, 2);
-		close_tr(tr, &b);
-		CHECK_EQ(b.closes, 1);
-		CHECK_EQ(b.bad, 0);
-		fb_report(&b);
-		ipmi_tr_free(tr);
+		fb_finish(tr, &b, 1);
 	}
 	(void)close(b.fd);
 }
@@ -1036,11 +1028,7 @@ test_keepalive_busy(void)
 		    b.devid_rqseq[b.ndevid - 2]);
 		CHECK_EQ(ipmi_tr_stats(tr)->retransmits, 1);
 		CHECK_EQ(ipmi_tr_stats(tr)->sessions, 1);
-		close_tr(tr, &b);
-		CHECK_EQ(b.closes, 1);
-		CHECK_EQ(b.bad, 0);
-		fb_report(&b);
-		ipmi_tr_free(tr);
+		fb_finish(tr, &b, 1);
 	}
 	(void)close(b.fd);
 }
@@ -1175,10 +1163,7 @@ test_queue(void)
 		CHECK_EQ(b.forged, 15);
 		CHECK_EQ(ipmi_tr_stats(tr)->sessions, 1);
 		CHECK_EQ(ipmi_tr_stats(tr)->requests, 5);
-		close_tr(tr, &b);
-		CHECK_EQ(b.bad, 0);
-		fb_report(&b);
-		ipmi_tr_free(tr);
+		fb_finish(tr, &b, -1);
 	}
 	(void)close(b.fd);
 }
@@ -1259,10 +1244,7 @@ test_bridge_shapes(void)
 				CHECK(res_devid_ok(&r));
 				CHECK_EQ(ipmi_tr_stats(tr)->sessions, 1);
 				CHECK_EQ(ipmi_tr_stats(tr)->retransmits, 0);
-				close_tr(tr, &b);
-				CHECK_EQ(b.bad, 0);
-				fb_report(&b);
-				ipmi_tr_free(tr);
+				fb_finish(tr, &b, -1);
 			}
 			(void)close(b.fd);
 		}
@@ -1334,10 +1316,7 @@ test_bridge_failures(void)
 		CHECK(res_reading_ok(&r, 0x07, 0));
 		CHECK_EQ(b.sendmsgs, 2);
 		CHECK_EQ(ipmi_tr_stats(tr)->sessions, 1);
-		close_tr(tr, &b);
-		CHECK_EQ(b.bad, 0);
-		fb_report(&b);
-		ipmi_tr_free(tr);
+		fb_finish(tr, &b, -1);
 	}
 	(void)close(b.fd);
 	/* a silent BMC (no acceptance): the session is presumed lost */
@@ -1623,10 +1602,7 @@ test_window_reorder(void)
 		CHECK_EQ(ipmi_tr_stats(tr)->requests, 11);
 		CHECK_EQ(ipmi_tr_stats(tr)->sessions, 1);
 		CHECK_EQ(b.echos, 10);
-		close_tr(tr, &b);
-		CHECK_EQ(b.bad, 0);
-		fb_report(&b);
-		ipmi_tr_free(tr);
+		fb_finish(tr, &b, -1);
 	}
 	(void)close(b.fd);
 }
@@ -1667,10 +1643,7 @@ test_window_inorder_dup(void)
 			CHECK(res_echo_ok(&r[i], i));
 		CHECK_EQ(ipmi_tr_stats(tr)->retransmits, 0);
 		CHECK_EQ(ipmi_tr_stats(tr)->window_fallbacks, 0);
-		close_tr(tr, &b);
-		CHECK_EQ(b.bad, 0);
-		fb_report(&b);
-		ipmi_tr_free(tr);
+		fb_finish(tr, &b, -1);
 	}
 	(void)close(b.fd);
 }
@@ -1719,10 +1692,7 @@ test_window_lost(void)
 		CHECK_EQ(ipmi_tr_window(tr), 4);
 		CHECK_EQ(ipmi_tr_stats(tr)->window_restores, 1);
 		CHECK_EQ(ipmi_tr_stats(tr)->retransmits, 1);
-		close_tr(tr, &b);
-		CHECK_EQ(b.bad, 0);
-		fb_report(&b);
-		ipmi_tr_free(tr);
+		fb_finish(tr, &b, -1);
 	}
 	(void)close(b.fd);
 }
@@ -1761,10 +1731,7 @@ test_window_late(void)
 		CHECK_EQ(ipmi_tr_stats(tr)->retransmits, 2);
 		CHECK_EQ(ipmi_tr_stats(tr)->requests, 3);
 		b.hold = 0;
-		close_tr(tr, &b);
-		CHECK_EQ(b.bad, 0);
-		fb_report(&b);
-		ipmi_tr_free(tr);
+		fb_finish(tr, &b, -1);
 	}
 	(void)close(b.fd);
 }
@@ -1864,10 +1831,7 @@ test_window_bridged(void)
 		CHECK_EQ(b.sendmsgs, 1);
 		CHECK_EQ(ipmi_tr_window(tr), 4);
 		CHECK_EQ(ipmi_tr_stats(tr)->retransmits, 0);
-		close_tr(tr, &b);
-		CHECK_EQ(b.bad, 0);
-		fb_report(&b);
-		ipmi_tr_free(tr);
+		fb_finish(tr, &b, -1);
 	}
 	(void)close(b.fd);
 }
