@@ -138,9 +138,13 @@ wait_for 120 more_sweeps
 kill -STOP "$SIMPID_a"
 $RAW gets "$SNMP_PORT" "${BENCH_CG_GETS:-200}" "$MIB.1.3.1.15.1.$KEY" >/dev/null
 kill -CONT "$SIMPID_a"
-d_stop
+# callgrind writes its file when the subagent ends by a signal it does
+# not catch: SIGTERM it (the daemon's child, by pid) before the daemon
+# stops, which SIGKILLs what is left
+kill -TERM "$(pgrep -P "$DPID" | head -n 1)"
 cgdone() { grep -qs '^totals:' "$CG"/cg.*; }
-wait_for 60 cgdone || { echo "bench: no callgrind output" >&2; exit 1; }
+wait_for 120 cgdone || { echo "bench: no callgrind output" >&2; exit 1; }
+d_stop
 f=$(grep -ls '^totals:' "$CG"/cg.* | head -n 1)
 echo "  instructions (callgrind Ir) in the subagent $SUB, per call:"
 python3 tests/snmp/cgcalls.py "$f" sa_message wire_parse sa_snapshot \
