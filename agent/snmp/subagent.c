@@ -1468,25 +1468,25 @@ sa_scalar_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 }
 
 /* the scalars: bmcwGeneral.N (sa_scalar_handler's which = N) and
- * entLastChangeTime (which 9) */
+ * entLastChangeTime (which 9); the object's OID, the scalar helper adds
+ * the .0 */
 #define SA_OID_MAX	16
 static const struct sa_scalar {
 	const char	*name;
-	oid		 o[SA_OID_MAX];	/* the instance, .0 included */
+	oid		 o[SA_OID_MAX];
 	int		 which;
 } sa_scalars[] = {
-	{ "bmcwDaemonVersion", { BMCW_DAEMON_VERSION_OID, 0 }, 1 },
-	{ "bmcwDaemonStartTime", { BMCW_DAEMON_START_TIME_OID, 0 }, 2 },
-	{ "bmcwTargetCount", { BMCW_TARGET_COUNT_OID, 0 }, 3 },
-	{ "bmcwSelRecentMax", { BMCW_SEL_RECENT_MAX_OID, 0 }, 4 },
-	{ "bmcwNotifySelEntryBurst", { BMCW_NOTIFY_SEL_ENTRY_BURST_OID, 0 },
-	    5 },
-	{ "bmcwNotifySelEntryWindow", { BMCW_NOTIFY_SEL_ENTRY_WINDOW_OID, 0 },
+	{ "bmcwDaemonVersion", { BMCW_DAEMON_VERSION_OID }, 1 },
+	{ "bmcwDaemonStartTime", { BMCW_DAEMON_START_TIME_OID }, 2 },
+	{ "bmcwTargetCount", { BMCW_TARGET_COUNT_OID }, 3 },
+	{ "bmcwSelRecentMax", { BMCW_SEL_RECENT_MAX_OID }, 4 },
+	{ "bmcwNotifySelEntryBurst", { BMCW_NOTIFY_SEL_ENTRY_BURST_OID }, 5 },
+	{ "bmcwNotifySelEntryWindow", { BMCW_NOTIFY_SEL_ENTRY_WINDOW_OID },
 	    6 },
-	{ "bmcwNotificationsSent", { BMCW_NOTIFICATIONS_SENT_OID, 0 }, 7 },
-	{ "bmcwNotificationsSuppressed",
-	    { BMCW_NOTIFICATIONS_SUPPRESSED_OID, 0 }, 8 },
-	{ "entLastChangeTime", { 1, 3, 6, 1, 2, 1, 47, 1, 4, 1, 0 }, 9 },
+	{ "bmcwNotificationsSent", { BMCW_NOTIFICATIONS_SENT_OID }, 7 },
+	{ "bmcwNotificationsSuppressed", { BMCW_NOTIFICATIONS_SUPPRESSED_OID },
+	    8 },
+	{ "entLastChangeTime", { 1, 3, 6, 1, 2, 1, 47, 1, 4, 1 }, 9 },
 };
 
 /* the MIB modules in sysORTable */
@@ -1501,16 +1501,16 @@ static const struct sa_sysor {
 	    "sensors" },
 };
 
-/* the length of an OID written as a zero-terminated array; the .0 of a
- * scalar instance is its last sub-identifier (scalar: 1) */
+/* the length of an OID written as a zero-terminated array (no OID of
+ * ours has a 0 arc) */
 static size_t
-sa_oidlen(const oid *o, size_t max, int scalar)
+sa_oidlen(const oid *o, size_t max)
 {
 	size_t n;
 
 	for (n = 0; n < max && o[n] != 0; n++)
 		;
-	return scalar && n < max ? n + 1 : n;
+	return n;
 }
 
 static void
@@ -1523,7 +1523,7 @@ sa_register(void)
 
 	for (i = 0; i < SA_NTABS; i++) {
 		tb = &sa_tabs[i];
-		tb->baselen = sa_oidlen(tb->base, MAX_OID_LEN, 0);
+		tb->baselen = sa_oidlen(tb->base, MAX_OID_LEN);
 		tb->td = netsnmp_tdata_create_table(tb->name, 0);
 		reg = netsnmp_create_handler_registration(tb->name,
 		    sa_table_handler, tb->base, tb->baselen,
@@ -1547,7 +1547,7 @@ sa_register(void)
 		const struct sa_scalar *sc = &sa_scalars[i];
 
 		reg = netsnmp_create_handler_registration(sc->name,
-		    sa_scalar_handler, sc->o, sa_oidlen(sc->o, SA_OID_MAX, 1),
+		    sa_scalar_handler, sc->o, sa_oidlen(sc->o, SA_OID_MAX),
 		    HANDLER_CAN_RONLY);
 		reg->handler->myvoid = (void *)(intptr_t)sc->which;
 		if (netsnmp_register_read_only_scalar(reg) != MIB_REGISTERED_OK)
@@ -1557,7 +1557,7 @@ sa_register(void)
 		oid o[SA_OID_MAX];
 
 		memcpy(o, sa_sysors[i].o, sizeof(o));
-		(void)register_sysORTable(o, sa_oidlen(o, SA_OID_MAX, 0),
+		(void)register_sysORTable(o, sa_oidlen(o, SA_OID_MAX),
 		    sa_sysors[i].descr);
 	}
 }
