@@ -146,9 +146,12 @@ cgdone() { grep -qs '^totals:' "$CG"/cg.*; }
 wait_for 120 cgdone || { echo "bench: no callgrind output" >&2; exit 1; }
 d_stop
 f=$(grep -ls '^totals:' "$CG"/cg.* | head -n 1)
-echo "  instructions (callgrind Ir) in the subagent $SUB, per call:"
-python3 tests/snmp/cgcalls.py "$f" sa_message wire_parse sa_snapshot \
-    handle_snmp_packet sa_table_handler |
+echo "  instructions (callgrind Ir) in the subagent $SUB, per call;" \
+    "wire_parse: one per snapshot message, the tdata calls: rows added" \
+    "and removed, handle_snmp_packet: one per AgentX request; all in all" \
+    "(start-up included): $(sed -n 's/^totals: //p' "$f")"
+python3 tests/snmp/cgcalls.py "$f" wire_parse netsnmp_tdata_add_row \
+    netsnmp_tdata_remove_and_delete_row handle_snmp_packet sa_table_handler |
     while read -r fn calls ir; do
 	printf '    %-20s %12d (%d calls)\n' "$fn" \
 	    "$((ir / (calls > 0 ? calls : 1)))" "$calls"
