@@ -67,7 +67,10 @@ done
 k1=$(d_health a heartbeat.kicks)
 s1=$(d_health a sweeps)
 echo "# 30 s stalled: $((k1 - k0)) resets, $((s1 - s0)) sweeps, $n socket requests, slowest ${worst} ms"
-check "the control socket answered every request in < 1 s" test "$worst" -lt 1000
+# a stall behind the hung snmpd would last its 30 s; 5 s leaves room for
+# a bmcwatch process started under ASan on a loaded machine (1.05 s and
+# 2.2 s were seen at load average 25-30)
+check "the control socket answered every request in < 5 s" test "$worst" -lt 5000
 check "the heartbeat went on ($((k1 - k0)) resets in 30 s)" test $((k1 - k0)) -ge 10
 check "sensors still polled ($((s1 - s0)) sweeps)" test $((s1 - s0)) -ge 10
 check_eq "no watchdog expiry in the sim's SEL" "$(wd_sel)" 0
