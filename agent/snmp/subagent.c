@@ -53,6 +53,7 @@
 #define SA_IN_MAX	(WIRE_MSG_MAX + 64)
 #define SA_INDEX_MAX	(64u * 1024)	/* bytes of the index file */
 #define SA_SEL_WINDOW_S	60
+#define SA_LOCK_MAX	2147483647L	/* bmcwControlLock, TestAndIncr */
 
 #ifndef BMCWATCH_VERSION
 #define BMCWATCH_VERSION "0.1"
@@ -89,7 +90,6 @@ struct sa_ctl {
 
 /* one row: the daemon's cells, filed under a tdata table */
 struct sa_row {
-	struct sa_row	*next;		/* of its target */
 	struct sa_target *tgt;
 	unsigned	 tab;
 	netsnmp_tdata_row *row;
@@ -100,7 +100,11 @@ struct sa_target {
 	struct sa_target *next;
 	char		 name[WIRE_NAME_MAX + 1];
 	unsigned	 tidx;		/* 0: no index left: not served */
-	struct sa_row	*rows;
+	/* its rows, sorted by table and sub (sa_row_cmp), each filed
+	 * under its tdata table once: a snapshot moves the cells of the
+	 * rows it keeps and adds or removes only the others */
+	struct sa_row	**rows;
+	size_t		 nrows;
 	/* selEntryAdded rate limit */
 	time_t		 sel_window;
 	unsigned	 sel_sent;
@@ -176,6 +180,9 @@ static struct {
 	size_t		 inlen;
 	const char	*index_file;
 	char		*hook_index_file;	/* index_file.webhooks */
+	char		*ctl_file;	/* index_file.control */
+	struct wire_msg	 ctl_saved;	/* its rows, when it was ours */
+	int		 ctl_dirty;	/* a control state changed */
 	struct sa_hook	*hooks;
 	const char	*ctl_path;	/* the daemon's control socket, or
 					 * NULL: no actions */
@@ -322,6 +329,179 @@ sa_index_of(const char *file, const char *what, const char *name,
 	return free_i;
 }
 
+/* ---- bmcwControlTable's state across subagent restarts ------------------ */
+
+/*
+ * The lock, the last actions and the counters of bmcwControlTable live
+ * here, but their DESCRIPTIONs count "since bmcwatchd started", not since
+ * this process did: bmcwatchd restarts us (crash, exit) with its own
+ * start time (-T).  So every change is written to index_file.control
+ * (a header "START PPID", then one wire.h payload: a bmcwControlTable
+ * row per target index with the columns kept here), and a subagent of
+ * the same daemon (same start time, same parent pid) takes them back
+ * when the target's first snapshot comes.  Another daemon's file is
+ * ignored (and replaced at the first change).
+ */
+#define SA_CTL_FILE_MAX	(256u * 1024)
+
+static void
+sa_ctl_load(void)
+{
+	char *buf, *end;
+	unsigned long start, ppid;
+	ssize_t n;
+	char err[256];
+	int fd;
+
+	if ((fd = open(sa.ctl_file, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	buf = xmalloc(SA_CTL_FILE_MAX + 1);
+	n = fileio_read_all(fd, buf, SA_CTL_FILE_MAX + 1);
+	(void)close(fd);
+	if (n < 0 || (size_t)n > SA_CTL_FILE_MAX) {
+		log_warnx("snmp", "%s: unreadable or larger than %u bytes: "
+		    "ignored", sa.ctl_file, SA_CTL_FILE_MAX);
+		goto done;
+	}
+	buf[n] = '\0';
+	errno = 0;
+	start = strtoul(buf, &end, 10);
+	if (errno != 0 || end == buf || *end != ' ')
+		goto bad;
+	ppid = strtoul(end + 1, &end, 10);
+	if (errno != 0 || *end != '\n')
+		goto bad;
+	if (start != sa.start_time || ppid != (unsigned long)getppid()) {
+		log_debug("snmp", "%s: another bmcwatchd's: ignored",
+		    sa.ctl_file);
+		goto done;
+	}
+	end++;
+	if (wire_parse(end, (size_t)(buf + n - end), &sa.ctl_saved, err,
+	    sizeof(err)) != 0) {
+		log_warnx("snmp", "%s: %s: ignored", sa.ctl_file, err);
+		goto done;
+	}
+	log_info("snmp", "%s: bmcwControlTable state of %zu targets taken "
+	    "back", sa.ctl_file, sa.ctl_saved.nrows);
+	goto done;
+bad:
+	log_warnx("snmp", "%s: no 'START PPID' header: ignored", sa.ctl_file);
+done:
+	free(buf);
+}
+
+static void
+sa_ctl_restore(struct sa_target *t)
+{
+	struct sa_ctl *c = &t->ctl;
+	const struct wire_row *w = NULL;
+	const struct wire_val *v;
+	size_t i;
+
+	for (i = 0; i < sa.ctl_saved.nrows && t->tidx != 0; i++)
+		if (sa.ctl_saved.rows[i].tab == WIRE_TAB_CONTROL &&
+		    sa.ctl_saved.rows[i].sub == t->tidx)
+			w = &sa.ctl_saved.rows[i];
+	if (w == NULL)
+		return;
+	for (i = 0; i < w->nv; i++) {
+		v = &w->v[i];
+		switch (v->col) {
+		case BMCW_CONTROL_LOCK:
+			if (v->i >= 0 && v->i <= SA_LOCK_MAX)
+				c->lock = (long)v->i;
+			break;
+		case BMCW_CONTROL_POWER:
+			c->power = (long)v->i;
+			break;
+		case BMCW_CONTROL_IDENTIFY:
+			c->identify = (long)v->i;
+			break;
+		case BMCW_CONTROL_LAST_ACTION:
+			(void)snprintf(c->action, sizeof(c->action), "%.*s",
+			    (int)(v->slen < 64 ? v->slen : 64),
+			    v->s != NULL ? (const char *)v->s : "");
+			break;
+		case BMCW_CONTROL_LAST_TIME:
+			c->action_time = (uint32_t)v->u;
+			break;
+		case BMCW_CONTROL_LAST_RESULT:
+			(void)snprintf(c->result, sizeof(c->result), "%.*s",
+			    (int)(v->slen < 255 ? v->slen : 255),
+			    v->s != NULL ? (const char *)v->s : "");
+			break;
+		case BMCW_CONTROL_REQUESTS:
+			c->requests = (uint32_t)v->u;
+			break;
+		case BMCW_CONTROL_REFUSED:
+			c->refused = (uint32_t)v->u;
+			break;
+		case BMCW_CONTROL_FAILURES:
+			c->failures = (uint32_t)v->u;
+			break;
+		default:
+			break;
+		}
+	}
+	/* its answer went to the connection of the subagent that died */
+	if (strcmp(c->result, "in progress") == 0)
+		(void)snprintf(c->result, sizeof(c->result), "unknown: "
+		    "bmcwatch-snmp restarted before the answer");
+	log_target(LOG_INFO, t->name, "snmp", "bmcwControlTable: lock %ld, "
+	    "%u requests, %u refused, %u failures taken back", c->lock,
+	    c->requests, c->refused, c->failures);
+}
+
+static void
+sa_ctl_save(void)
+{
+	const struct sa_target *t;
+	const struct sa_ctl *c;
+	char *buf = NULL, err[512], tmp[PATH_MAX];
+	size_t len = 0;
+	FILE *f;
+
+	sa.ctl_dirty = 0;
+	if ((f = open_memstream(&buf, &len)) == NULL) {
+		log_warn("snmp", "%s", sa.ctl_file);
+		return;
+	}
+	fprintf(f, "%lu %lu\n", (unsigned long)sa.start_time,
+	    (unsigned long)getppid());
+	fprintf(f, "T control\n");
+	for (t = sa.targets; t != NULL; t = t->next) {
+		if (t->tidx == 0)
+			continue;
+		c = &t->ctl;
+		fprintf(f, "R %u %u\n", WIRE_TAB_CONTROL, t->tidx);
+		wire_put_num(f, "c", BMCW_CONTROL_LOCK, WIRE_INT, c->lock);
+		wire_put_num(f, "c", BMCW_CONTROL_POWER, WIRE_INT, c->power);
+		wire_put_num(f, "c", BMCW_CONTROL_IDENTIFY, WIRE_INT,
+		    c->identify);
+		wire_put_str(f, "c", BMCW_CONTROL_LAST_ACTION, c->action);
+		wire_put_u64(f, "c", BMCW_CONTROL_LAST_TIME, WIRE_UNSIGNED,
+		    c->action_time);
+		wire_put_str(f, "c", BMCW_CONTROL_LAST_RESULT, c->result);
+		wire_put_u64(f, "c", BMCW_CONTROL_REQUESTS, WIRE_COUNTER,
+		    c->requests);
+		wire_put_u64(f, "c", BMCW_CONTROL_REFUSED, WIRE_COUNTER,
+		    c->refused);
+		wire_put_u64(f, "c", BMCW_CONTROL_FAILURES, WIRE_COUNTER,
+		    c->failures);
+	}
+	if (fclose(f) != 0) {
+		log_warn("snmp", "%s", sa.ctl_file);
+		free(buf);
+		return;
+	}
+	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", sa.ctl_file);
+	if (fileio_replace(sa.ctl_file, tmp, buf, len, 0600, err,
+	    sizeof(err)) != 0)
+		log_warnx("snmp", "bmcwControlTable state not saved: %s", err);
+	free(buf);
+}
+
 /* ---- rows --------------------------------------------------------------- */
 
 static struct sa_target *
@@ -343,6 +523,7 @@ sa_target(const char *name, int create)
 	    BMCW_TARGET_ID_MAX);
 	t->next = sa.targets;
 	sa.targets = t;
+	sa_ctl_restore(t);
 	return t;
 }
 
@@ -355,7 +536,7 @@ sa_row_free(struct sa_row *r)
 	if (r->row != NULL && tb != NULL && tb->td != NULL)
 		(void)netsnmp_tdata_remove_and_delete_row(tb->td, r->row);
 	for (k = 0; k < r->w.nv; k++)
-		free(r->w.v[k].s);
+		wire_val_free(&r->w.v[k]);
 	free(r->w.v);
 	free(r);
 }
@@ -363,13 +544,59 @@ sa_row_free(struct sa_row *r)
 static void
 sa_rows_clear(struct sa_target *t)
 {
-	struct sa_row *r, *next;
+	size_t i;
 
-	for (r = t->rows; r != NULL; r = next) {
-		next = r->next;
-		sa_row_free(r);
-	}
+	for (i = 0; i < t->nrows; i++)
+		sa_row_free(t->rows[i]);
+	free(t->rows);
 	t->rows = NULL;
+	t->nrows = 0;
+}
+
+/* the order of a target's rows: table, then sub */
+static int
+sa_key_cmp(unsigned tab1, uint32_t sub1, unsigned tab2, uint32_t sub2)
+{
+	if (tab1 != tab2)
+		return tab1 < tab2 ? -1 : 1;
+	if (sub1 != sub2)
+		return sub1 < sub2 ? -1 : 1;
+	return 0;
+}
+
+/* qsort of a snapshot's rows (pointers into one array): by key, then
+ * in the order the daemon sent them (the first of a duplicate wins) */
+static int
+sa_wrow_cmp(const void *a, const void *b)
+{
+	const struct wire_row *x = *(const struct wire_row *const *)a;
+	const struct wire_row *y = *(const struct wire_row *const *)b;
+	int c = sa_key_cmp(x->tab, x->sub, y->tab, y->sub);
+
+	if (c != 0)
+		return c;
+	return x < y ? -1 : x > y;
+}
+
+/* t's row of tab and sub (binary search), or NULL */
+static struct sa_row *
+sa_row_find(const struct sa_target *t, unsigned tab, uint32_t sub)
+{
+	size_t lo = 0, hi = t->nrows, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = sa_key_cmp(t->rows[mid]->tab, t->rows[mid]->w.sub, tab,
+		    sub);
+		if (c == 0)
+			return t->rows[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 /* ---- webhooks ----------------------------------------------------------- */
@@ -449,66 +676,136 @@ sa_target_gone(const char *name)
 		}
 }
 
+/* a new row of t, its cells moved from w, filed under tb's table; NULL
+ * if the table refuses it */
+static struct sa_row *
+sa_row_new(struct sa_target *t, struct sa_tab *tb, struct wire_row *w)
+{
+	struct sa_row *r;
+	u_long ix, sub;
+	long ent;
+
+	r = xcalloc(1, sizeof(*r));
+	r->tgt = t;
+	r->tab = tb->tab;
+	r->w = *w;			/* the cells move here */
+	w->v = NULL;
+	w->nv = 0;
+	r->row = netsnmp_tdata_create_row();
+	r->row->data = r;
+	if (tb->ent) {
+		ent = BMCW_ENT_INDEX(t->tidx, r->w.sub);
+		netsnmp_tdata_row_add_index(r->row, ASN_INTEGER, &ent,
+		    sizeof(ent));
+	} else {
+		ix = t->tidx;
+		netsnmp_tdata_row_add_index(r->row, ASN_UNSIGNED, &ix,
+		    sizeof(ix));
+		if (tb->two_index) {
+			sub = r->w.sub;
+			netsnmp_tdata_row_add_index(r->row, ASN_UNSIGNED,
+			    &sub, sizeof(sub));
+		}
+	}
+	if (netsnmp_tdata_add_row(tb->td, r->row) != SNMPERR_SUCCESS) {
+		log_debug("snmp", "target %s: %s row %u refused", t->name,
+		    tb->name, (unsigned)r->w.sub);
+		netsnmp_tdata_delete_row(r->row);
+		r->row = NULL;
+		sa_row_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* the cells of w replace r's; r stays where it is filed */
+static void
+sa_row_update(struct sa_row *r, struct wire_row *w)
+{
+	size_t k;
+
+	for (k = 0; k < r->w.nv; k++)
+		wire_val_free(&r->w.v[k]);
+	free(r->w.v);
+	r->w.v = w->v;
+	r->w.nv = w->nv;
+	w->v = NULL;
+	w->nv = 0;
+}
+
+/*
+ * A target's snapshot replaces what it had.  Both lists sorted by key,
+ * one merge: a row in both keeps its tdata row and takes the new cells
+ * (no container operation), a row only in the old list is removed, one
+ * only in the new list is added (O(log n) each).  A steady target
+ * (every sweep changes readings, not rows) costs the parse, one sort
+ * and moving pointers.
+ */
 static void
 sa_snapshot(struct wire_msg *m)
 {
 	struct sa_target *t = sa_target(m->name, 1);
+	struct wire_row **in;
+	struct sa_row **out, *r;
 	struct sa_tab *tb;
-	struct sa_row *r;
-	size_t i, before = 0, after = 0;
-	u_long ix, sub;
-	long ent;
+	size_t i = 0, j = 0, n = 0, nin = 0, k;
+	int c, ent_changed = 0;
 
-	for (r = t->rows; r != NULL; r = r->next)
-		before += r->tab == WIRE_TAB_ENT;
-	sa_rows_clear(t);
-	if (t->tidx == 0)
+	if (t->tidx == 0) {
+		sa_rows_clear(t);
 		return;
-	for (i = 0; i < m->nrows; i++) {
-		if ((tb = sa_tab(m->rows[i].tab)) == NULL || tb->td == NULL)
-			continue;
-		r = xcalloc(1, sizeof(*r));
-		r->tgt = t;
-		r->tab = tb->tab;
-		r->w = m->rows[i];		/* the cells move here */
-		m->rows[i].v = NULL;
-		m->rows[i].nv = 0;
-		r->row = netsnmp_tdata_create_row();
-		r->row->data = r;
-		if (tb->ent) {
-			ent = BMCW_ENT_INDEX(t->tidx, r->w.sub);
-			netsnmp_tdata_row_add_index(r->row, ASN_INTEGER, &ent,
-			    sizeof(ent));
-			after++;
-		} else {
-			ix = t->tidx;
-			netsnmp_tdata_row_add_index(r->row, ASN_UNSIGNED, &ix,
-			    sizeof(ix));
-			if (tb->two_index) {
-				sub = r->w.sub;
-				netsnmp_tdata_row_add_index(r->row,
-				    ASN_UNSIGNED, &sub, sizeof(sub));
-			}
-		}
-		if (netsnmp_tdata_add_row(tb->td, r->row) != SNMPERR_SUCCESS) {
+	}
+	in = xcalloc(m->nrows + 1, sizeof(*in));
+	for (k = 0; k < m->nrows; k++)
+		if ((tb = sa_tab(m->rows[k].tab)) != NULL && tb->td != NULL)
+			in[nin++] = &m->rows[k];
+	qsort(in, nin, sizeof(*in), sa_wrow_cmp);
+	out = xcalloc(nin + 1, sizeof(*out));
+	while (i < t->nrows || j < nin) {
+		if (j > 0 && j < nin && sa_key_cmp(in[j]->tab, in[j]->sub,
+		    in[j - 1]->tab, in[j - 1]->sub) == 0) {
 			/* a duplicate index (two SDR records with one
 			 * key): the first stays */
-			log_debug("snmp", "target %s: %s row %u twice: "
-			    "dropped", t->name, tb->name, (unsigned)r->w.sub);
-			netsnmp_tdata_delete_row(r->row);
-			r->row = NULL;
+			log_debug("snmp", "target %s: table %u row %u twice: "
+			    "dropped", t->name, in[j]->tab,
+			    (unsigned)in[j]->sub);
+			j++;
+			continue;
 		}
-		r->next = t->rows;
-		t->rows = r;
+		if (i == t->nrows)
+			c = 1;
+		else if (j == nin)
+			c = -1;
+		else
+			c = sa_key_cmp(t->rows[i]->tab, t->rows[i]->w.sub,
+			    in[j]->tab, in[j]->sub);
+		if (c == 0) {
+			sa_row_update(t->rows[i], in[j]);
+			out[n++] = t->rows[i];
+			i++;
+			j++;
+		} else if (c < 0) {
+			ent_changed |= t->rows[i]->tab == WIRE_TAB_ENT;
+			sa_row_free(t->rows[i]);
+			i++;
+		} else {
+			r = sa_row_new(t, sa_tab(in[j]->tab), in[j]);
+			if (r != NULL) {
+				ent_changed |= r->tab == WIRE_TAB_ENT;
+				out[n++] = r;
+			}
+			j++;
+		}
 	}
-	if (after != before)
+	free(in);
+	free(t->rows);
+	t->rows = out;
+	t->nrows = n;
+	if (ent_changed)
 		sa.ent_last_change = netsnmp_get_agent_uptime();
 }
 
-
 /* ---- bmcwControlTable --------------------------------------------------- */
-
-#define SA_LOCK_MAX	2147483647L
 
 static struct sa_target *
 sa_target_by_index(unsigned long tidx)
@@ -546,12 +843,9 @@ sa_req_col(netsnmp_request_info *req)
 static const struct wire_row *
 sa_target_row(const struct sa_target *t, unsigned tab)
 {
-	const struct sa_row *r;
+	const struct sa_row *r = sa_row_find(t, tab, 0);
 
-	for (r = t->rows; r != NULL; r = r->next)
-		if (r->tab == tab && r->w.sub == 0)
-			return &r->w;
-	return NULL;
+	return r != NULL ? &r->w : NULL;
 }
 
 static int
@@ -609,6 +903,7 @@ sa_refuse(netsnmp_agent_request_info *ri, netsnmp_request_info *req,
 
 	if (t != NULL) {
 		t->ctl.refused++;
+		sa.ctl_dirty = 1;
 		log_target(LOG_NOTICE, t->name, "snmp", "SET %s refused "
 		    "(%s): %s", sa_col_name(col), sa_errname(err), why);
 	} else
@@ -812,6 +1107,7 @@ sa_set_commit(struct sa_target *t, netsnmp_request_info *req)
 	size_t n = strlen(c->pend_line);
 	unsigned col = sa_req_col(req);
 
+	sa.ctl_dirty = 1;
 	if (col == BMCW_CONTROL_LOCK) {
 		c->lock = c->lock >= SA_LOCK_MAX ? 0 : c->lock + 1;
 		return;
@@ -998,6 +1294,7 @@ sa_ctl_input(struct sa_target *t)
 	    c->result);
 	(void)close(c->fd);
 	c->fd = -1;
+	sa.ctl_dirty = 1;
 }
 
 /* ---- handlers ----------------------------------------------------------- */
@@ -1170,25 +1467,63 @@ sa_scalar_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 	return SNMP_ERR_NOERROR;
 }
 
+/* the scalars: bmcwGeneral.N (sa_scalar_handler's which = N) and
+ * entLastChangeTime (which 9); the object's OID, the scalar helper adds
+ * the .0 */
+#define SA_OID_MAX	16
+static const struct sa_scalar {
+	const char	*name;
+	oid		 o[SA_OID_MAX];
+	int		 which;
+} sa_scalars[] = {
+	{ "bmcwDaemonVersion", { BMCW_DAEMON_VERSION_OID }, 1 },
+	{ "bmcwDaemonStartTime", { BMCW_DAEMON_START_TIME_OID }, 2 },
+	{ "bmcwTargetCount", { BMCW_TARGET_COUNT_OID }, 3 },
+	{ "bmcwSelRecentMax", { BMCW_SEL_RECENT_MAX_OID }, 4 },
+	{ "bmcwNotifySelEntryBurst", { BMCW_NOTIFY_SEL_ENTRY_BURST_OID }, 5 },
+	{ "bmcwNotifySelEntryWindow", { BMCW_NOTIFY_SEL_ENTRY_WINDOW_OID },
+	    6 },
+	{ "bmcwNotificationsSent", { BMCW_NOTIFICATIONS_SENT_OID }, 7 },
+	{ "bmcwNotificationsSuppressed", { BMCW_NOTIFICATIONS_SUPPRESSED_OID },
+	    8 },
+	{ "entLastChangeTime", { 1, 3, 6, 1, 2, 1, 47, 1, 4, 1 }, 9 },
+};
+
+/* the MIB modules in sysORTable */
+static const struct sa_sysor {
+	oid		 o[SA_OID_MAX];
+	const char	*descr;
+} sa_sysors[] = {
+	{ { BMCWATCH_MIB_OID }, "BMCWATCH-MIB: bmcwatchd's BMC health (IPMI)" },
+	{ { 1, 3, 6, 1, 2, 1, 47 }, "ENTITY-MIB: one chassis per BMC target, "
+	    "one sensor row per IPMI sensor" },
+	{ { 1, 3, 6, 1, 2, 1, 99 }, "ENTITY-SENSOR-MIB: the analog IPMI "
+	    "sensors" },
+};
+
+/* the length of an OID written as a zero-terminated array (no OID of
+ * ours has a 0 arc) */
+static size_t
+sa_oidlen(const oid *o, size_t max)
+{
+	size_t n;
+
+	for (n = 0; n < max && o[n] != 0; n++)
+		;
+	return n;
+}
+
 static void
 sa_register(void)
 {
-	static oid mib[] = { BMCWATCH_MIB_OID };
-	static oid ent[] = { 1, 3, 6, 1, 2, 1, 47 };
-	static oid ents[] = { 1, 3, 6, 1, 2, 1, 99 };
-	static oid gen[] = { BMCW_GENERAL_OID, 0 };
-	static oid lastch[] = { 1, 3, 6, 1, 2, 1, 47, 1, 4, 1 };
 	netsnmp_handler_registration *reg;
 	netsnmp_table_registration_info *ti;
 	struct sa_tab *tb;
 	size_t i;
-	int k;
 
 	for (i = 0; i < SA_NTABS; i++) {
 		tb = &sa_tabs[i];
-		for (tb->baselen = 0; tb->baselen < MAX_OID_LEN &&
-		    tb->base[tb->baselen] != 0; tb->baselen++)
-			;
+		tb->baselen = sa_oidlen(tb->base, MAX_OID_LEN);
 		tb->td = netsnmp_tdata_create_table(tb->name, 0);
 		reg = netsnmp_create_handler_registration(tb->name,
 		    sa_table_handler, tb->base, tb->baselen,
@@ -1208,27 +1543,23 @@ sa_register(void)
 		    MIB_REGISTERED_OK)
 			fatalx("snmp", "%s: cannot register", tb->name);
 	}
-	for (k = 1; k <= 9; k++) {
-		netsnmp_mib_handler *h;
-		oid *o = k <= 8 ? gen : lastch;
-		size_t len = k <= 8 ? OID_LENGTH(gen) : OID_LENGTH(lastch);
+	for (i = 0; i < sizeof(sa_scalars) / sizeof(sa_scalars[0]); i++) {
+		const struct sa_scalar *sc = &sa_scalars[i];
 
-		if (k <= 8)
-			gen[OID_LENGTH(gen) - 1] = (oid)k;
-		reg = netsnmp_create_handler_registration(k <= 8 ?
-		    "bmcwGeneral" : "entLastChangeTime", sa_scalar_handler,
-		    o, len, HANDLER_CAN_RONLY);
-		h = reg->handler;
-		h->myvoid = (void *)(intptr_t)k;
+		reg = netsnmp_create_handler_registration(sc->name,
+		    sa_scalar_handler, sc->o, sa_oidlen(sc->o, SA_OID_MAX),
+		    HANDLER_CAN_RONLY);
+		reg->handler->myvoid = (void *)(intptr_t)sc->which;
 		if (netsnmp_register_read_only_scalar(reg) != MIB_REGISTERED_OK)
-			fatalx("snmp", "scalar %d: cannot register", k);
+			fatalx("snmp", "%s: cannot register", sc->name);
 	}
-	(void)register_sysORTable(mib, OID_LENGTH(mib), "BMCWATCH-MIB: "
-	    "bmcwatchd's BMC health (IPMI)");
-	(void)register_sysORTable(ent, OID_LENGTH(ent), "ENTITY-MIB: one "
-	    "chassis per BMC target, one sensor row per IPMI sensor");
-	(void)register_sysORTable(ents, OID_LENGTH(ents), "ENTITY-SENSOR-MIB: "
-	    "the analog IPMI sensors");
+	for (i = 0; i < sizeof(sa_sysors) / sizeof(sa_sysors[0]); i++) {
+		oid o[SA_OID_MAX];
+
+		memcpy(o, sa_sysors[i].o, sizeof(o));
+		(void)register_sysORTable(o, sa_oidlen(o, SA_OID_MAX),
+		    sa_sysors[i].descr);
+	}
 }
 
 /* ---- notifications ------------------------------------------------------ */
@@ -1509,6 +1840,9 @@ main(int argc, char **argv)
 		sa.hook_index_file = xmalloc(len);
 		(void)snprintf(sa.hook_index_file, len, "%s.webhooks",
 		    sa.index_file);
+		len = strlen(sa.index_file) + sizeof(".control");
+		sa.ctl_file = xmalloc(len);
+		(void)snprintf(sa.ctl_file, len, "%s.control", sa.index_file);
 	}
 	/* a burst per window, as bmcwNotifySelEntryBurst (0..1000) says */
 	sa.sel_window_s = SA_SEL_WINDOW_S;
@@ -1527,6 +1861,7 @@ main(int argc, char **argv)
 	    fcntl(sa.fd, F_SETFL, O_NONBLOCK) != 0)
 		fatal("snmp", "fd %d", sa.fd);
 	sa.in = xmalloc(SA_IN_MAX);
+	sa_ctl_load();
 
 	/* net-snmp: an AgentX subagent reading no files of its own */
 	(void)setenv("MIBS", "", 1);
@@ -1600,7 +1935,10 @@ main(int argc, char **argv)
 			snmp_timeout();
 		run_alarms();
 		netsnmp_check_outstanding_agent_requests();
+		if (sa.ctl_dirty)
+			sa_ctl_save();
 	}
 	snmp_shutdown(SA_NAME);
+	wire_msg_free(&sa.ctl_saved);
 	return 0;
 }

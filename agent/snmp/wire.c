@@ -199,9 +199,9 @@ wp_hex(int c)
 	return -1;
 }
 
-/* "COL TYPE VALUE" to the end of the line */
+/* "COL TYPE VALUE" to the end of the line (wp_val) */
 static int
-wp_val(struct wp *w, struct wire_val *v)
+wp_val_in(struct wp *w, struct wire_val *v)
 {
 	const uint8_t *p;
 	size_t len, i;
@@ -267,6 +267,9 @@ wp_val(struct wp *w, struct wire_val *v)
 			if (i == len || p[i] == '.') {
 				if (hi == 0 || v->oidlen >= WIRE_OID_MAX)
 					return wp_fail(w, "oid: bad");
+				if (v->oid == NULL)
+					v->oid = xcalloc(WIRE_OID_MAX,
+					    sizeof(*v->oid));
 				v->oid[v->oidlen++] = (uint32_t)u;
 				u = 0;
 				hi = 0;
@@ -285,18 +288,31 @@ wp_val(struct wp *w, struct wire_val *v)
 		return wp_fail(w, "unknown type '%c'", v->type);
 	}
 	if (rd_left(&w->r) != 0) {
-		free(v->s);
-		v->s = NULL;
+		wire_val_free(v);
 		return wp_fail(w, "junk after the value");
 	}
 	return 0;
 }
 
-static void
+void
 wire_val_free(struct wire_val *v)
 {
 	free(v->s);
 	v->s = NULL;
+	free(v->oid);
+	v->oid = NULL;
+	v->oidlen = 0;
+}
+
+/* a cell; on failure it holds nothing */
+static int
+wp_val(struct wp *w, struct wire_val *v)
+{
+	if (wp_val_in(w, v) != 0) {
+		wire_val_free(v);
+		return -1;
+	}
+	return 0;
 }
 
 void

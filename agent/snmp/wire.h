@@ -87,7 +87,8 @@ struct wire_val {
 	uint64_t	 u;		/* u g n C */
 	uint8_t		*s;		/* s (malloc'ed, may be NULL: empty) */
 	size_t		 slen;
-	uint32_t	 oid[WIRE_OID_MAX];	/* o */
+	uint32_t	*oid;		/* o (malloc'ed; a pointer, not an
+					 * array: most cells are no OID) */
 	size_t		 oidlen;
 };
 
@@ -135,6 +136,8 @@ struct wire_msg {
 int		 wire_parse(const char *p, size_t len, struct wire_msg *m,
 		    char *err, size_t errlen);
 void		 wire_msg_free(struct wire_msg *);
+/* what a parsed cell holds (its string, its OID); the cell stays */
+void		 wire_val_free(struct wire_val *);
 /* the value of column col in row r, or NULL */
 const struct wire_val *wire_row_col(const struct wire_row *, unsigned col);
 

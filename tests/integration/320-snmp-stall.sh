@@ -14,19 +14,10 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/daemon_lib.sh"
 . "$(dirname "$0")/snmp_lib.sh"
-. "$SIM_DIR/wdt_plugin.sh"
 
 MIB=.1.3.6.1.4.1.8072.9999.623
 KEY=$((32 * 1024 + 2))		# CPU2 Temp
-d_setup
-snmp_setup
-D_SIMS="a"
-trap 'd_cleanup; snmp_cleanup' EXIT
-wdt_sim_dir "$W/wsim" 2>"$W/plugin.err" ||
-    skip_all "cannot build the sim watchdog plugin: $(cat "$W/plugin.err")"
-SIM_DIR=$W/wsim
-snmpd_start || { not_ok "snmpd"; exit 1; }
-sim_as a || { not_ok "sim a with the watchdog plugin"; exit 1; }
+snmp_wdt_bed
 d_conf "$W/d.conf" "snmp yes" "agentx-socket \"$S/agentx.sock\""
 d_target a "$SIMPORT_a" "sensor-interval 1  sel-interval 2
 	chassis-interval 2  timeout 0.5  retries 1
@@ -76,7 +67,10 @@ done
 k1=$(d_health a heartbeat.kicks)
 s1=$(d_health a sweeps)
 echo "# 30 s stalled: $((k1 - k0)) resets, $((s1 - s0)) sweeps, $n socket requests, slowest ${worst} ms"
-check "the control socket answered every request in < 1 s" test "$worst" -lt 1000
+# a stall behind the hung snmpd would last its 30 s; 5 s leaves room for
+# a bmcwatch process started under ASan on a loaded machine (1.05 s and
+# 2.2 s were seen at load average 25-30)
+check "the control socket answered every request in < 5 s" test "$worst" -lt 5000
 check "the heartbeat went on ($((k1 - k0)) resets in 30 s)" test $((k1 - k0)) -ge 10
 check "sensors still polled ($((s1 - s0)) sweeps)" test $((s1 - s0)) -ge 10
 check_eq "no watchdog expiry in the sim's SEL" "$(wd_sel)" 0

@@ -24,18 +24,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/daemon_lib.sh"
 . "$(dirname "$0")/snmp_lib.sh"
-. "$SIM_DIR/wdt_plugin.sh"
 
 MIB=.1.3.6.1.4.1.8072.9999.623
-d_setup
-snmp_setup
-D_SIMS="a"
-trap 'd_cleanup; snmp_cleanup' EXIT
-wdt_sim_dir "$W/wsim" 2>"$W/plugin.err" ||
-    skip_all "cannot build the sim watchdog plugin: $(cat "$W/plugin.err")"
-SIM_DIR=$W/wsim
-snmpd_start || { not_ok "snmpd"; exit 1; }
-sim_as a || { not_ok "sim a"; exit 1; }
+snmp_wdt_bed
 sim_ipmitool chassis bootdev pxe >/dev/null
 sim_ipmitool chassis bootparam get 5 >"$W/boot.txt" 2>&1
 check "ipmitool: boot flags say Force PXE" grep -q "Force PXE" "$W/boot.txt"

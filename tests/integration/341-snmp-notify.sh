@@ -19,19 +19,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/daemon_lib.sh"
 . "$(dirname "$0")/snmp_lib.sh"
-. "$SIM_DIR/wdt_plugin.sh"
 
 MIB=.1.3.6.1.4.1.8072.9999.623
-d_setup
-snmp_setup
-D_SIMS="a"
-trap 'd_cleanup; snmp_cleanup' EXIT
-wdt_sim_dir "$W/wsim" 2>"$W/plugin.err" ||
-    skip_all "cannot build the sim watchdog plugin: $(cat "$W/plugin.err")"
-SIM_DIR=$W/wsim
-snmptrapd_start || { not_ok "snmptrapd"; exit 1; }
-snmpd_start || { not_ok "snmpd"; exit 1; }
-sim_as a || { not_ok "sim a"; exit 1; }
+snmp_wdt_bed traps
 d_relay a "$SIMPORT_a" || { not_ok "relay a"; exit 1; }
 RPORT=$RPORT_a
 d_pw user "$W/pw.user"

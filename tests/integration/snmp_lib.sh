@@ -15,6 +15,10 @@
 #   sset3 OID T V ...   snmpset as the SNMPv3 user testrw at authPriv
 #                       (the only one snmpd lets write)
 #   snmp_cleanup        stop both (for the EXIT trap, with d_cleanup)
+#   snmp_wdt_bed [traps]  the bed of 320, 340, 341: d_setup, snmp_setup,
+#                       the EXIT trap, the sim's watchdog plugin (SIM_DIR
+#                       in $W; skip_all without it), snmptrapd if asked,
+#                       snmpd, and sim "a" (D_SIMS)
 # The config templates are tests/snmp/*.conf.in.
 SNMPD_PID=
 TRAPD_PID=
@@ -115,4 +119,20 @@ snmp_cleanup() {
 	snmpd_stop
 	snmptrapd_stop
 	[ -n "${S:-}" ] && [ "${KEEP:-0}" != 1 ] && rm -rf "$S"
+}
+
+snmp_wdt_bed() {
+	. "$SIM_DIR/wdt_plugin.sh"
+	d_setup
+	snmp_setup
+	D_SIMS="a"
+	trap 'd_cleanup; snmp_cleanup' EXIT
+	wdt_sim_dir "$W/wsim" 2>"$W/plugin.err" ||
+	    skip_all "cannot build the sim watchdog plugin: $(cat "$W/plugin.err")"
+	SIM_DIR=$W/wsim
+	if [ "${1:-}" = traps ]; then
+		snmptrapd_start || { not_ok "snmptrapd"; exit 1; }
+	fi
+	snmpd_start || { not_ok "snmpd"; exit 1; }
+	sim_as a || { not_ok "sim a with the watchdog plugin"; exit 1; }
 }
