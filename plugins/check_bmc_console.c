@@ -95,11 +95,6 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		psrc_die(&o, "unexpected argument '%s'", argv[optind]);
-	/* BMCWATCH-MIB has the console table, but the SNMP source does not
-	 * read it yet: say so, not "no console" */
-	if (o.host != NULL)
-		psrc_die(&o, "-H: the console is not read over SNMP yet (use "
-		    "the daemon's socket, -S)");
 	psrc_open(&src, &o);
 	np_out_init(&out);
 	if (psrc_fetch(&src, PSRC_TARGETS, &out, &doc) != 0)
