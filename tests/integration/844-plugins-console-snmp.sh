@@ -1,0 +1,115 @@
+#!/bin/bash
+# check_bmc_console in remote mode (-H, bmcwConsoleTable through a real
+# snmpd fed by bmcwatch-snmp) against socket mode: the same exit code,
+# text and perfdata, v2c and v3, in each state the console is driven
+# through:
+#   - target a: the sim's SOL goes to a serial peer of the test (tests/
+#     sol/serial_peer.py): connected, OK; a "Kernel panic" line sent by
+#     the peer: CRITICAL naming the pattern and the line; --max-age 1
+#     once that event is older: OK again;
+#   - target b: a sim without SOL: its console never connects, WARNING
+#     saying the state in words (--disconnected-ok: OK);
+#   - both targets at once, -v; a target without a sol block (c):
+#     UNKNOWN "no console logged";
+#   - the daemon stopped: UNKNOWN in both modes, each with its reason.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/daemon_lib.sh"
+. "$(dirname "$0")/plugin_lib.sh"
+. "$(dirname "$0")/snmp_lib.sh"
+
+MIB=.1.3.6.1.4.1.8072.9999.623
+PEER_PID=
+d_setup
+snmp_setup
+D_SIMS="a b c"
+cleanup() {
+	if [ -n "$PEER_PID" ]; then
+		kill -TERM "$PEER_PID" 2>/dev/null
+		wait "$PEER_PID" 2>/dev/null
+	fi
+	d_cleanup
+	snmp_cleanup
+}
+trap cleanup EXIT
+p_snmp_creds
+snmpd_start || { not_ok "snmpd"; exit 1; }
+P=$W/peer
+mkdir -p "$P"
+python3 "$TESTS_DIR/sol/serial_peer.py" --port-file "$W/peer.port" \
+    --script "$P" --for 300 >"$W/peer.log" 2>&1 &
+PEER_PID=$!
+wait_for 10 test -s "$W/peer.port" || { not_ok "serial peer up"; exit 1; }
+SIM_SOL="tcp:127.0.0.1:$(cat "$W/peer.port")"
+sim_as a || { not_ok "sim a (SOL to the peer)"; exit 1; }
+SIM_SOL=
+sim_as b || { not_ok "sim b (no SOL)"; exit 1; }
+sim_as c || { not_ok "sim c"; exit 1; }
+
+d_conf "$W/d.conf" "snmp yes" "agentx-socket \"$S/agentx.sock\""
+d_target a "$SIMPORT_a" 'sensor-interval 2  chassis-interval 1
+	timeout 1  retries 1
+	sol { log yes  pattern "Kernel panic - not syncing" }' >>"$W/d.conf"
+d_target b "$SIMPORT_b" 'sensor-interval 2  chassis-interval 1
+	timeout 1  retries 1
+	sol { log yes }' >>"$W/d.conf"
+d_target c "$SIMPORT_c" 'sensor-interval 2  chassis-interval 1
+	timeout 1  retries 1' >>"$W/d.conf"
+d_start "$W/d.conf" || exit 1
+for t in a b c; do
+	check "target $t up" wait_for 20 d_state $t up
+done
+console_up() { [ "$(d_health a console.connected)" = True ]; }
+check "a's console connected" wait_for 30 console_up
+# b's console tried and gave up for now: its state in words
+b_tried() {
+	_s=$(d_health b console.state)
+	[ -n "$_s" ] && [ "$_s" != None ] && [ "$_s" != starting ] &&
+	    [ "$_s" != activating ]
+}
+check "b's console not connected, a reason given" wait_for 30 b_tried
+rows() { [ "$(swalk "$MIB.1.10.1.2" 2>/dev/null | grep -c .)" = 2 ]; }
+check "bmcwConsoleTable: a row for a and b (not c)" wait_for 30 rows
+
+p_same "a: connected" 0 check_bmc_console --target a
+p_same "a: connected, -v" 0 check_bmc_console --target a -v
+p_same "b: not connected" 1 check_bmc_console --target b
+p_same "b: --disconnected-ok" 0 check_bmc_console --target b \
+    --disconnected-ok
+p_same "c: no sol block: UNKNOWN" 3 check_bmc_console --target c
+p_same "all consoles: b not connected, -v" 1 check_bmc_console -v
+p_state "socket: b not connected, in words" 1 \
+    '^BMC CONSOLE WARNING - 2 consoles, 0 with a recent event: b: console not connected: [a-z]' \
+    check_bmc_console
+
+# a panic line from the peer: CRITICAL with the pattern and the line
+printf 'booting\r\nKernel panic - not syncing: VFS: test 844\r\nafter\r\n' \
+    >"$P/tmp"
+mv "$P/tmp" "$P/send.1"
+check "the peer sent the panic" wait_for 30 test -e "$P/sent.1"
+p_state "socket: a's console event" 2 \
+    '^BMC CONSOLE CRITICAL - 1 console, 1 with a recent event: a: console event [0-9]+ s ago, pattern "Kernel panic - not syncing": Kernel panic - not syncing: VFS: test 844 \|' \
+    check_bmc_console --target a
+p_same "a: console event" 2 check_bmc_console --target a
+p_same "all: a's event, b not connected, -v" 2 check_bmc_console -v
+# --max-age 1: the event stops counting once older (whole seconds in
+# the MIB: both modes agree once it is at least 2 s old)
+old() { [ "$(d_health a console.last_event_age_s | cut -d. -f1)" -ge 2 ]; }
+check "a's event at least 2 s old" wait_for 30 old
+p_same "a: --max-age 1, the event older" 0 check_bmc_console --target a \
+    --max-age 1
+p_same "a: --max-age 3600, the event younger" 2 check_bmc_console \
+    --target a --max-age 3600
+
+# the daemon gone: UNKNOWN in both modes, each naming what is missing
+d_stop
+plug check_bmc_console
+check_eq "socket, no daemon: UNKNOWN" "$P_RC" 3
+check "  naming the socket" grep -q "^BMC CONSOLE UNKNOWN - .*$W/ctl.sock" \
+    "$W/p.out"
+# shellcheck disable=SC2086
+"$PLUGDIR/check_bmc_console" -t 4 $P_V2 >"$W/r.out" 2>&1
+check_eq "-H, no daemon behind snmpd: UNKNOWN" "$?" 3
+check "  saying no target is in the MIB" \
+    grep -q '^BMC CONSOLE UNKNOWN - 127.0.0.1: no bmcwatch target in BMCWATCH-MIB' \
+    "$W/r.out"
+finish
