@@ -11,6 +11,9 @@
 #     saying the state in words (--disconnected-ok: OK);
 #   - both targets at once, -v; a target without a sol block (c):
 #     UNKNOWN "no console logged";
+#   - every SNMP command line shipped in etc/nagios (v2c and v3) and
+#     etc/nrpe.d (v3), macros substituted, run against this agent: OK,
+#     output per the guidelines, no passphrase in any output;
 #   - the daemon stopped: UNKNOWN in both modes, each with its reason.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/daemon_lib.sh"
@@ -80,6 +83,42 @@ p_same "all consoles: b not connected, -v" 1 check_bmc_console -v
 p_state "socket: b not connected, in words" 1 \
     '^BMC CONSOLE WARNING - 2 consoles, 0 with a recent event: b: console not connected: [a-z]' \
     check_bmc_console
+
+# every SNMP command line of etc/nagios and etc/nrpe.d (v2c and v3)
+# against this agent, before any console event: OK, per the guidelines.
+# Substituted: the plugin directory, $HOSTADDRESS$ (and the NRPE lines'
+# host) by 127.0.0.1 with the test's port and --target a (three
+# targets here), $ARG1$ and the NRPE lines' v3 file by the test's files
+check "a's watchdog read" wait_for 10 d_fresh a "watchdog get"
+check "a's SEL read" wait_for 10 d_fresh a "sel info"
+p_cfg_lines >"$W/cmds"
+n2=0 n3=0
+while IFS='	' read -r file name cmd; do
+	case $cmd in
+	*" -H "*) ;;
+	*) continue ;;
+	esac
+	cmd=${cmd//\/usr\/lib\/nagios\/plugins/$PLUGDIR}
+	cmd=${cmd//\$USER1\$/$PLUGDIR}
+	here="127.0.0.1 -p $SNMP_PORT --target a"
+	cmd=${cmd//\$HOSTADDRESS\$/$here}
+	cmd=${cmd//db7.mgmt.example/$here}
+	cmd=${cmd//\/etc\/nagios\/bmcwatch-snmpv3.conf/$W/v3}
+	case $name in
+	*_snmpv3) cmd=${cmd//\$ARG1\$/$W/v3} ;;
+	*)	cmd=${cmd//\$ARG1\$/$W/community} ;;
+	esac
+	cmd=${cmd//\$ARG2\$/}
+	case $cmd in
+	*--v3-file*) n3=$((n3 + 1)) ;;
+	*) n2=$((n2 + 1)) ;;
+	esac
+	p_run_line "$file $name" 0 "$cmd"
+done <"$W/cmds"
+check_eq "the SNMP command lines: 6 v2c (nagios)" "$n2" 6
+check_eq "the SNMP command lines: 12 v3 (nagios, nrpe)" "$n3" 12
+check "no passphrase in any output" \
+    sh -c "! grep -rq 'v3authpass1\\|v3privpass1' $W/*.out $W/*.err"
 
 # a panic line from the peer: CRITICAL with the pattern and the line
 printf 'booting\r\nKernel panic - not syncing: VFS: test 844\r\nafter\r\n' \

@@ -130,3 +130,41 @@ p_same() {
 		[ -z "$_pp" ] || not_ok "$_d ($_mode): perfdata: $_pp"
 	done
 }
+
+# --- the shipped command lines (841 runs the local ones, 844 the SNMP ones) ----
+# p_cfg_lines: "FILE<TAB>NAME<TAB>COMMAND LINE" for every NRPE command of
+# etc/nrpe.d/bmcwatch.cfg (FILE nrpe) and every command definition of
+# etc/nagios/bmcwatch.cfg (FILE nagios), as written there
+p_cfg_lines() {
+	python3 - "$TOP/etc/nrpe.d/bmcwatch.cfg" "$TOP/etc/nagios/bmcwatch.cfg" <<'PY'
+import re, sys
+for line in open(sys.argv[1]):
+    m = re.match(r"command\[([^]]+)\]=(.*)$", line.rstrip("\n"))
+    if m:
+        print("nrpe\t%s\t%s" % m.groups())
+t = open(sys.argv[2]).read()
+for m in re.finditer(r"define command \{(.*?)\}", t, re.S):
+    kv = dict(re.findall(r"^\s*(\w+)\s+(.*?)\s*$", m.group(1), re.M))
+    print("nagios\t%s\t%s" % (kv["command_name"], kv["command_line"]))
+PY
+}
+
+# p_run_line DESC RC LINE: the command line (split on blanks, as NRPE
+# and Nagios do for these) exits RC with output per the guidelines
+p_run_line() {
+	_rd=$1 _rr=$2
+	# shellcheck disable=SC2086
+	set -- $3
+	"$@" >"$W/p.out" 2>"$W/p.err"
+	P_RC=$?
+	P_PERF=$(python3 "$TESTS_DIR/integration/perfdata.py" "$P_RC" \
+	    "$W/p.out" $P_EXT 2>&1)
+	if [ "$P_RC" = "$_rr" ] && [ -z "$P_PERF" ] && [ ! -s "$W/p.err" ]; then
+		ok "$_rd: exit $_rr, per the guidelines: $(head -n 1 "$W/p.out" |
+		    cut -c1-70)"
+	else
+		not_ok "$_rd: exit $P_RC (expected $_rr) $P_PERF"
+		show_file "$W/p.out"
+		show_file "$W/p.err"
+	fi
+}
