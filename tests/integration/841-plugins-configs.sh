@@ -1,12 +1,13 @@
 #!/bin/bash
 # The shipped monitoring configuration:
 #   - etc/icinga2/bmcwatch-commands.conf passes `icinga2 daemon -C`
-#     (Debian's icinga2) with the ITL and one service per CheckCommand,
+#     (Debian's icinga2) with the ITL and one service per CheckCommand
+#     (and one over SNMP v3; 844 has icinga2 run them all),
 #     and a copy with a syntax error does not (the check can fail);
-#   - every NRPE command of etc/nrpe.d/bmcwatch.cfg and every local
-#     Nagios command of etc/nagios/bmcwatch.cfg, run against bmcwatchd
-#     on the sim (socket path substituted), gives guideline-conforming
-#     output, OK; their SNMP commands name plugins that exist;
+#   - every local NRPE command of etc/nrpe.d/bmcwatch.cfg and every
+#     local Nagios command of etc/nagios/bmcwatch.cfg, run against
+#     bmcwatchd on the sim (socket path added), gives guideline-conforming
+#     output, OK (844 runs the SNMP ones);
 #   - every plugin is covered by each file.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/daemon_lib.sh"
@@ -39,6 +40,9 @@ apply Service "sel" { check_command = "bmcwatch-sel"; vars.bmcwatch_sel_max_age 
 apply Service "chassis" { check_command = "bmcwatch-chassis"; vars.bmcwatch_power = "on"; assign where true }
 apply Service "watchdog" { check_command = "bmcwatch-watchdog"; vars.bmcwatch_target = "db7"; assign where true }
 apply Service "agent" { check_command = "bmcwatch-agent"; vars.bmcwatch_stale_critical = true; assign where true }
+apply Service "console" { check_command = "bmcwatch-console"; vars.bmcwatch_console_max_age = 600; assign where true }
+apply Service "sensors-v3" { check_command = "bmcwatch-sensors"; vars.bmcwatch_address = host.address
+	vars.bmcwatch_v3_file = "/etc/icinga2/bmcwatch-snmpv3.conf"; assign where true }
 EOF2
 	}
 	# a copy icinga2's user can read wherever the tree is (a clone in
@@ -48,10 +52,10 @@ EOF2
 	icinga2 daemon -C -c "$W/i2/icinga2.conf" -DCacheDir="$W/i2" \
 	    >"$W/i2/out" 2>&1
 	check_eq "icinga2 daemon -C: exit 0" "$?" 0
-	check "5 services on the 5 CheckCommands" \
-	    grep -q 'Instantiated 5 Services' "$W/i2/out"
+	check "7 services on the 6 CheckCommands (one over SNMP v3)" \
+	    grep -q 'Instantiated 7 Services' "$W/i2/out"
 	grep -q 'Finished validating' "$W/i2/out" || show_file "$W/i2/out"
-	for c in sensors sel chassis watchdog agent; do
+	for c in sensors sel chassis watchdog agent console; do
 		check "CheckCommand bmcwatch-$c defined" \
 		    grep -q "^object CheckCommand \"bmcwatch-$c\"" \
 		    "$TOP/etc/icinga2/bmcwatch-commands.conf"

@@ -14,6 +14,9 @@
 #   - every SNMP command line shipped in etc/nagios (v2c and v3) and
 #     etc/nrpe.d (v3), macros substituted, run against this agent: OK,
 #     output per the guidelines, no passphrase in any output;
+#   - Icinga 2 running etc/icinga2's CheckCommands (SNMP v3 for each,
+#     v2c and the socket for sensors): each command line it built, run
+#     again, OK per the guidelines;
 #   - the daemon stopped: UNKNOWN in both modes, each with its reason.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/daemon_lib.sh"
@@ -22,10 +25,15 @@
 
 MIB=.1.3.6.1.4.1.8072.9999.623
 PEER_PID=
+I2_PID=
 d_setup
 snmp_setup
 D_SIMS="a b c"
 cleanup() {
+	if [ -n "$I2_PID" ]; then
+		kill -TERM "$I2_PID" 2>/dev/null
+		wait "$I2_PID" 2>/dev/null
+	fi
 	if [ -n "$PEER_PID" ]; then
 		kill -TERM "$PEER_PID" 2>/dev/null
 		wait "$PEER_PID" 2>/dev/null
@@ -119,6 +127,71 @@ check_eq "the SNMP command lines: 6 v2c (nagios)" "$n2" 6
 check_eq "the SNMP command lines: 12 v3 (nagios, nrpe)" "$n3" 12
 check "no passphrase in any output" \
     sh -c "! grep -rq 'v3authpass1\\|v3privpass1' $W/*.out $W/*.err"
+
+# --- Icinga 2 runs the shipped CheckCommands --------------------------------
+# icinga2 itself (as this user, its state in $W/i2) with PluginDir a
+# directory of wrappers that log their argv and run the real plugin: one
+# service per CheckCommand over SNMP v3, sensors over v2c and from the
+# socket.  Each command line icinga2 built is then run again here: OK,
+# per the guidelines.
+if command -v icinga2 >/dev/null 2>&1; then
+	I2=$W/i2
+	mkdir -p "$I2/plug" "$I2/run/icinga2" "$I2/state" "$I2/cache" \
+	    "$I2/spool" "$I2/log"
+	for c in sensors sel chassis watchdog agent console; do
+		printf '#!/bin/sh\nprintf "%%s\\n" "$0 $*" >>"%s/argv.%s"\nexec "%s/check_bmc_%s" "$@"\n' \
+		    "$I2" "$c" "$PLUGDIR" "$c" >"$I2/plug/check_bmc_$c"
+		chmod 755 "$I2/plug/check_bmc_$c"
+	done
+	{
+		printf 'const PluginDir = "%s"\ninclude <itl>\n' "$I2/plug"
+		printf 'include "%s"\n' "$TOP/etc/icinga2/bmcwatch-commands.conf"
+		printf 'object CheckerComponent "checker" { }\n'
+		printf 'object Host "h" { check_command = "dummy"; address = "127.0.0.1"; enable_active_checks = false }\n'
+		printf 'template Service "t" { host_name = "h"; check_interval = 1s; retry_interval = 1s; vars.bmcwatch_target = "a" }\n'
+		for c in sensors sel chassis watchdog agent console; do
+			printf 'object Service "%s-v3" { import "t"; check_command = "bmcwatch-%s"\n' "$c" "$c"
+			printf '\tvars.bmcwatch_address = "127.0.0.1"; vars.bmcwatch_snmp_port = %s\n' "$SNMP_PORT"
+			printf '\tvars.bmcwatch_v3_file = "%s" }\n' "$W/v3"
+		done
+		printf 'object Service "sensors-v2c" { import "t"; check_command = "bmcwatch-sensors"\n'
+		printf '\tvars.bmcwatch_address = "127.0.0.1"; vars.bmcwatch_snmp_port = %s\n' "$SNMP_PORT"
+		printf '\tvars.bmcwatch_community_file = "%s" }\n' "$W/community"
+		printf 'object Service "sensors-socket" { import "t"; check_command = "bmcwatch-sensors"\n'
+		printf '\tvars.bmcwatch_socket = "%s" }\n' "$W/ctl.sock"
+	} >"$I2/icinga2.conf"
+	icinga2 daemon -c "$I2/icinga2.conf" -x notice \
+	    -DRunAsUser="$(id -un)" -DRunAsGroup="$(id -gn)" \
+	    -DStateDir="$I2/state" -DCacheDir="$I2/cache" \
+	    -DSpoolDir="$I2/spool" -DLogDir="$I2/log" \
+	    -DInitRunDir="$I2/run" -DDataDir="$I2/state" \
+	    >"$I2/out" 2>&1 &
+	I2_PID=$!
+	# every service checked at least once: 3 sensors lines, 1 of others
+	i2_ran() {
+		[ "$(sort -u "$I2/argv.sensors" 2>/dev/null | wc -l)" = 3 ] &&
+		    for c in sel chassis watchdog agent console; do
+			[ -s "$I2/argv.$c" ] || return 1
+		    done
+	}
+	check "icinga2 ran all 8 services" wait_for 60 i2_ran ||
+	    show_file "$I2/out"
+	kill -TERM "$I2_PID" 2>/dev/null
+	wait "$I2_PID" 2>/dev/null
+	I2_PID=
+	for c in sensors sel chassis watchdog agent console; do
+		sort -u "$I2/argv.$c" 2>/dev/null
+	done >"$I2/argv"
+	# the sensors command has --extended-units on by default
+	P_EXT=--ext
+	while IFS= read -r line; do
+		_l=${line//$W\//}
+		p_run_line "icinga2: ${_l#i2/plug/}" 0 "$line"
+	done <"$I2/argv"
+	P_EXT=
+else
+	ok "icinga2 runs the CheckCommands # SKIP icinga2 not installed (Debian: icinga2-bin)"
+fi
 
 # a panic line from the peer: CRITICAL with the pattern and the line
 printf 'booting\r\nKernel panic - not syncing: VFS: test 844\r\nafter\r\n' \
