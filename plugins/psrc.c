@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -124,6 +125,22 @@ psrc_opt(struct psrc_opts *o, int c, const char *arg, const char *prog,
 	default:
 		return 0;
 	}
+}
+
+int
+psrc_getopt(struct psrc_opts *o, int argc, char **argv, const char *own,
+    const struct option *longopts, const char *prog, const char *usage)
+{
+	char sopts[64];
+	int c;
+
+	(void)snprintf(sopts, sizeof(sopts), "%s%s", PSRC_SHORTOPTS, own);
+	while ((c = getopt_long(argc, argv, sopts, longopts, NULL)) != -1)
+		if (!psrc_opt(o, c, optarg, prog, usage))
+			return c;
+	if (optind != argc)
+		psrc_die(o, "unexpected argument '%s'", argv[optind]);
+	return -1;
 }
 
 /* SIGALRM: the whole check ran out of time */
