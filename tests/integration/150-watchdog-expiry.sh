@@ -99,6 +99,14 @@ wait_exit() {
 delta() {
 	python3 -c 'import sys; print("%.2f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$1" "$2"
 }
+# read_span LOG: the guest's seconds from "@@ armed" (before its two
+# reads of the timer) to "@@ readend" (after them); empty if either is
+# missing
+read_span() {
+	_ra=$(tr -d '\r' <"$1" | sed -n 's/^@@ armed //p')
+	_rb=$(tr -d '\r' <"$1" | sed -n 's/^@@ readend //p')
+	[ -n "$_ra" ] && [ -n "$_rb" ] && delta "$_ra" "$_rb"
+}
 
 # mk_initrd NAME SCRIPT: the initramfs, with bmc-watchdog when installed
 mk_initrd() {
@@ -130,6 +138,7 @@ echo "@@ rc $?"
 echo "@@ fget"
 bmc-watchdog -g -D OPENIPMI
 echo "@@ rc $?"
+echo "@@ readend $(cut -d' ' -f1 /proc/uptime)"
 EOF
 	guest_ticks 40
 }
@@ -271,9 +280,9 @@ if boot inband "$OUT/inband.sh"; then
 	check_eq "no other owner: set accepted, exit 0" "$(secrc free "$L")" 0
 	section bwget "$L" >"$OUT/inband-bwget.json"
 	section fget "$L" >"$OUT/inband-fget.txt"
-	compare_fbw "in-band, sim, armed" "$OUT/inband-bwget.json" \
-	    "$OUT/inband-fget.txt"
 	armed=$(tr -d '\r' <"$L" | sed -n 's/^@@ armed //p')
+	compare_fbw "in-band, sim, armed" "$OUT/inband-bwget.json" \
+	    "$OUT/inband-fget.txt" "$(read_span "$L")"
 	u1=$(last_tick inband)
 	if [ -n "$armed" ] && [ -n "$u1" ]; then
 		d=$(delta "$armed" "$u1")
@@ -355,9 +364,9 @@ PY
 		sed 's/^/# /' "$OUT/qbmc-get2.json"
 	fi
 	section fget "$L" >"$OUT/qbmc-fget.txt"
-	compare_fbw "in-band, QEMU BMC, armed" "$OUT/qbmc-get2.json" \
-	    "$OUT/qbmc-fget.txt"
 	armed=$(tr -d '\r' <"$L" | sed -n 's/^@@ armed //p')
+	compare_fbw "in-band, QEMU BMC, armed" "$OUT/qbmc-get2.json" \
+	    "$OUT/qbmc-fget.txt" "$(read_span "$L")"
 	u1=$(last_tick qbmc)
 	if [ -n "$armed" ] && [ -n "$u1" ]; then
 		d=$(delta "$armed" "$u1")

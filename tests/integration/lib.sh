@@ -147,14 +147,15 @@ check_mc_info() {
 $_cm_rows
 EOF2
 }
-# compare_fbw LABEL JSON FBWTEXT: `bmcwatch watchdog get --json` (file
-# JSON) against `bmc-watchdog -g` (file FBWTEXT), one check
+# compare_fbw LABEL JSON FBWTEXT [SPAN]: `bmcwatch watchdog get --json`
+# (file JSON) against `bmc-watchdog -g` (file FBWTEXT), one check; SPAN:
+# the seconds the two reads took together, when measured (wdt_compare.py)
 compare_fbw() {
 	if [ -z "$FBW" ]; then
 		ok "$1: bmc-watchdog -g comparison # SKIP bmc-watchdog not installed"
 		return
 	fi
-	if _cf=$(python3 "$TESTS_DIR/integration/wdt_compare.py" "$2" "$3" 2>&1)
+	if _cf=$(python3 "$TESTS_DIR/integration/wdt_compare.py" "$2" "$3" ${4:+"$4"} 2>&1)
 	then
 		ok "$1: every field equals bmc-watchdog -g ($_cf)"
 	else
