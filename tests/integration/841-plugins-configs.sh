@@ -8,7 +8,9 @@
 #     local Nagios command of etc/nagios/bmcwatch.cfg, run against
 #     bmcwatchd on the sim (socket path added), gives guideline-conforming
 #     output, OK (844 runs the SNMP ones);
-#   - every plugin is covered by each file.
+#   - every plugin is covered by each file;
+#   - each plugin's -h and -V, its long options all in check_bmc.8, a
+#     bad option and an operand UNKNOWN.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/daemon_lib.sh"
 . "$(dirname "$0")/plugin_lib.sh"
@@ -119,6 +121,40 @@ for p in $PLUGINS check_bmc_console; do
 		check "nagios: $p$s covered" grep -q "command_name	$p$s$" \
 		    "$TOP/etc/nagios/bmcwatch.cfg"
 	done
+done
+
+# --- -h, -V, bad usage, and the man page ------------------------------------
+# each plugin: -h and -V exit 0 naming it and the version; its help has
+# the common options; every long option it lists is in check_bmc.8; a
+# bad option or an operand is UNKNOWN (3) with one status line
+for p in $PLUGINS check_bmc_console; do
+	"$PLUGDIR/$p" -h >"$W/h.out" 2>&1
+	check_eq "$p -h: exit 0" "$?" 0
+	check "$p -h: names it and the version" \
+	    grep -q "^$p (bmcwatch [0-9][0-9.]*)$" "$W/h.out"
+	for o in --socket --hostname --community-file --v3-file --target \
+	    --timeout --stale-critical --verbose --version; do
+		grep -q -- "$o" "$W/h.out" || not_ok "$p -h: lists $o"
+	done
+	# the man page gives an option by its short form where it has one
+	# ("  -w, --warning"), else by its long one ("      --max-age")
+	miss=
+	for o in $(sed -nE -e 's/^  -([A-Za-z]), --.*/\1/p' \
+	    -e 's/^      (--[a-z0-9-]+).*/\1/p' "$W/h.out" | sort -u); do
+		grep -qE -- "Fl ${o#-}([^a-z0-9-]|$)" \
+		    "$TOP/plugins/check_bmc.8" || miss="$miss $o"
+	done
+	check_eq "$p -h: every option in check_bmc.8" "$miss" ""
+	"$PLUGDIR/$p" -V >"$W/h.out" 2>&1
+	check_eq "$p -V: exit 0, one line" "$?:$(wc -l <"$W/h.out")" 0:1
+	"$PLUGDIR/$p" --no-such-option >"$W/h.out" 2>/dev/null
+	check_eq "$p --no-such-option: UNKNOWN" "$?" 3
+	check "  one status line: bad usage" grep -q \
+	    "^BMC [A-Z]* UNKNOWN - bad usage; see $p --help$" "$W/h.out"
+	"$PLUGDIR/$p" -S "$W/ctl.sock" stray >"$W/h.out" 2>&1
+	check_eq "$p with an operand: UNKNOWN" "$?" 3
+	check "  naming it" grep -q "^BMC [A-Z]* UNKNOWN - unexpected argument 'stray'$" \
+	    "$W/h.out"
 done
 d_stop
 check "no sanitizer report" d_san_clean
