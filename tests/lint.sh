@@ -84,12 +84,33 @@ if grep -n 'ipmi_ccode_name(' $(find agent -name '*.c' \
 	    "use ipmi_ccode_fmt()"
 	rc=1
 fi
+# secrets and integrity codes are compared in constant time, by
+# lcr_memcmp() (CRYPTO_memcmp, agent/ipmi/lan_crypto.c): no memcmp,
+# strcmp or bcmp on a MAC, ICV, auth code, digest, token or password
+# (a compare with a string literal, an option name, is no secret)
+# shellcheck disable=SC2046
+if grep -niE '\b(memcmp|bcmp|strn?cmp|strcasecmp)[[:space:]]*\(.*(mac|icv|authcode|auth_code|trailer|hmac|digest|token|passw|secret|sik|kuid)' \
+    $(find agent plugins -name '*.c') |
+    grep -vE 'cmp[[:space:]]*\([^,]*,[[:space:]]*"[^"]*"[[:space:]]*\)'; then
+	echo "lint: a secret or integrity code compared with memcmp/strcmp" \
+	    "(above): use lcr_memcmp(), constant-time"
+	rc=1
+fi
 if command -v cppcheck >/dev/null; then
 	# shellcheck disable=SC2086
 	cppcheck -q --error-exitcode=1 --std=c11 --inline-suppr \
 	    --enable=warning,portability --suppress=missingIncludeSystem --suppress=funcArgOrderDifferent \
 	    -Iagent -Iagent/util -Iagent/ipmi -Iagent/bmc -Iagent/http \
 	    $(find agent -name '*.c') || rc=1
+fi
+# clang-tidy (.clang-tidy) on the directories kept at zero findings
+# (tests/tidy.sh's TIDY_ZERO); LINT_TIDY=0 skips it (minutes on 2 cores)
+if command -v clang-tidy >/dev/null && [ "${LINT_TIDY:-1}" = 1 ]; then
+	# shellcheck disable=SC2046
+	sh tests/tidy.sh $(sh tests/tidy.sh --zero-files) >"${TMPDIR:-/tmp}/lint-tidy.$$" 2>&1 ||
+	    { cat "${TMPDIR:-/tmp}/lint-tidy.$$"; rc=1; }
+	grep '^tidy: [0-9]* findings' "${TMPDIR:-/tmp}/lint-tidy.$$"
+	rm -f "${TMPDIR:-/tmp}/lint-tidy.$$"
 fi
 if command -v clang-format >/dev/null && [ "${LINT_FORMAT:-1}" = 1 ]; then
 	n=0

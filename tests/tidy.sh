@@ -3,12 +3,20 @@
 # C files given, or over agent/, plugins/, tests/unit/ and tests/fuzz/;
 # TIDY_JOBS files at a time (default 2).  Prints every finding, then the
 # count per directory.  Exit 1 if a directory of TIDY_ZERO (default
-# agent/ipmi agent/util: kept at zero; tests/unit next) has a finding, or
-# clang-tidy is missing; TIDY_ZERO=all: any finding fails.
+# agent/ipmi agent/util tests/unit: kept at zero) has a finding, or
+# clang-tidy is missing; TIDY_ZERO=all: any finding fails.  make lint
+# runs it on those directories (--zero-files lists their files).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 TIDY=${CLANG_TIDY:-clang-tidy}
-ZERO=${TIDY_ZERO:-agent/ipmi agent/util}
+ZERO=${TIDY_ZERO:-agent/ipmi agent/util tests/unit}
+# --zero-files: the C files of the ZERO directories (what make lint runs)
+if [ "${1:-}" = --zero-files ]; then
+	for d in $ZERO; do
+		[ "$d" = all ] || find "$d" -maxdepth 1 -name '*.c'
+	done | sort
+	exit 0
+fi
 command -v "$TIDY" >/dev/null 2>&1 || {
 	echo "tidy: $TIDY not found (apt-get install clang-tidy)" >&2
 	exit 2

@@ -1,4 +1,5 @@
 /* The scripted transport (see fake.h). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +20,14 @@ struct fake {
 	size_t			 n;
 	enum ipmi_err		 pending;
 	int			 have;
-	uint16_t		 log[FAKE_LOG];	/* netfn << 8 | cmd */
 	unsigned		 nlog;
 	unsigned		 total;
-	struct ipmi_req		 reqs[FAKE_REQS];
-	struct fake_pl		*pl;		/* FAKE_PAYLOADS, when used */
+	struct fake_pl		*pl;		/* grown to FAKE_PAYLOADS */
 	unsigned		 npl;
+	unsigned		 plcap;		/* entries pl holds */
+	/* from here on read only below nlog and total: not zeroed */
+	uint16_t		 log[FAKE_LOG];	/* netfn << 8 | cmd */
+	struct ipmi_req		 reqs[FAKE_REQS];
 };
 
 static const struct fake_rule *
@@ -125,9 +128,24 @@ fake_payload_send(struct ipmi_tr *tr, uint8_t ptype, const uint8_t *p,
 	if (tr->sid == 0)
 		return IPMI_E_SESSION;
 	tr->stats.packets_out++;
-	if (f->pl == NULL && (f->pl = calloc(FAKE_PAYLOADS,
-	    sizeof(*f->pl))) == NULL)
-		return IPMI_E_IO;
+	/*
+	 * grown as payloads come (a fuzz input sends a few: 150 kB
+	 * zeroed up front cost most of its time); until it is full,
+	 * entry npl is at index npl, so growing moves nothing
+	 */
+	if (f->npl >= f->plcap && f->plcap < FAKE_PAYLOADS) {
+		unsigned cap = f->plcap ? f->plcap * 2 : 8;
+		struct fake_pl *np;
+
+		if (cap > FAKE_PAYLOADS)
+			cap = FAKE_PAYLOADS;
+		if ((np = realloc(f->pl, cap * sizeof(*np))) == NULL)
+			return IPMI_E_IO;
+		f->pl = np;
+		f->plcap = cap;
+	}
+	if (len > sizeof(f->pl[0].p))
+		return IPMI_E_LENGTH;
 	/* the newest FAKE_PAYLOADS are kept */
 	memcpy(f->pl[f->npl % FAKE_PAYLOADS].p, p, len);
 	f->pl[f->npl % FAKE_PAYLOADS].len = len;
@@ -162,8 +180,10 @@ fake_new(struct fake_rule *rules, size_t n)
 	struct ipmi_tr_cfg cfg;
 	struct fake *f;
 
-	if ((f = calloc(1, sizeof(*f))) == NULL)
+	/* 20 kB of log a fuzz input mostly does not use: not zeroed */
+	if ((f = malloc(sizeof(*f))) == NULL)
 		return NULL;
+	memset(f, 0, offsetof(struct fake, log));
 	ipmi_tr_cfg_init(&cfg);
 	cfg.iface = IPMI_IFACE_OPEN;
 	(void)snprintf(cfg.device, sizeof(cfg.device), "fake");

@@ -343,8 +343,13 @@ wp_cell(struct wp *w, struct wire_row *r, struct wire_val *v)
 		;
 	if (i > 0 && r->v[i - 1].col == v->col)
 		return wp_fail(w, "column %u twice", v->col);
-	if (r->v == NULL)
-		r->v = xreallocarray(NULL, WIRE_COLS_MAX, sizeof(*r->v));
+	/*
+	 * grown 8, 16, 32, WIRE_COLS_MAX as cells come (a row of 48
+	 * 170-byte cells up front was most of a snapshot's parse)
+	 */
+	if (r->nv == 0 || r->nv == 8 || r->nv == 16 || r->nv == 32)
+		r->v = xreallocarray(r->v, r->nv == 0 ? 8 : r->nv == 32 ?
+		    WIRE_COLS_MAX : r->nv * 2, sizeof(*r->v));
 	memmove(&r->v[i + 1], &r->v[i], (r->nv - i) * sizeof(*r->v));
 	r->v[i] = *v;
 	r->nv++;

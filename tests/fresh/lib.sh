@@ -59,3 +59,25 @@ fresh_build() {
 	ARCH=$(dpkg --print-architecture)
 	ok "apt-get build-dep ./, dpkg-buildpackage -us -uc -b: $V"
 }
+# fresh_repack DIR V2: the built packages (DIR/*.deb, not the debug
+# ones) repacked as version V2 (the = dependencies with it) into
+# DIR/v2/: an upgrade of the same tree.  Needs V and ARCH
+# (fresh_build's).  Non-zero on failure, said in a "not ok" line.
+fresh_repack() {
+	mkdir -p "$1/v2"
+	for _f in "$1"/*.deb; do
+		case $_f in *-dbgsym_*) continue ;; esac
+		_d=$1/v2/x
+		rm -rf "$_d"
+		dpkg-deb -R "$_f" "$_d" || { nok "dpkg-deb -R ${_f##*/}"; return 1; }
+		sed -i "s/^Version: $V\$/Version: $2/; s/(= $V)/(= $2)/g" \
+		    "$_d/DEBIAN/control"
+		_n=$(basename "$_f" | sed "s/_${V}_/_${2}_/")
+		dpkg-deb -b "$_d" "$1/v2/$_n" >/dev/null ||
+		    { nok "dpkg-deb -b $_n"; return 1; }
+		rm -rf "$_d"
+	done
+	[ "$(dpkg-deb -f "$1/v2/bmcwatch_${2}_$ARCH.deb" Version)" = "$2" ] ||
+	    { nok "repacking as $2"; return 1; }
+	ok "the packages repacked as $2 (the upgrade)"
+}

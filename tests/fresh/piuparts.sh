@@ -7,16 +7,18 @@
 #
 # piuparts (Debian's own installation tester) debootstraps a bookworm
 # chroot of its own inside this root and, on the three packages
-# together:
+# together (their dependencies from the Debian archive):
 #   - install and purge: maintainer scripts succeed, nothing is left
 #     behind (files, users' files, running processes), logrotate files;
-#   - (not yet: install, upgrade, purge.  The repository of the built
-#     version and its copy repacked as $V+fresh1 are made below, but the
-#     piuparts call that uses them is not found yet: see the note at the
-#     call.  pkg.sh's scripted cycle tests the upgrade.)
-# The dependencies come from the Debian archive in both.  The upgrade
-# with a changed conffile and the no-BMC line are pkg.sh's checks; the
-# service under systemd is systemd.sh's.
+#   - install, upgrade, purge: an older version, built here from an
+#     earlier commit of this repository (run.sh unpacks it in
+#     /root/bmcwatch-old: FRESH_UPGRADE_FROM, by default the last one
+#     before the sandboxed unit and the udev rule), installed by apt from
+#     a local repository, then the tested .debs over it, then purged:
+#     nothing left behind.
+# What an upgrade keeps and restarts under systemd (configuration,
+# state, the service) is systemd-guest.sh's; the upgrade with a changed
+# conffile and the no-BMC line are pkg.sh's.
 set -u
 
 TOP=$(pwd)
@@ -35,8 +37,8 @@ mkdir -p "$W"
 fresh_build "$W/src" || finish
 elapsed "packages built"
 
-# V1 in a local repository, for apt in piuparts' chroot
-mkdir -p "$W/repo" "$W/v2"
+# the tested packages, and piuparts
+mkdir -p "$W/repo"
 for f in "$W"/src/*.deb; do
 	case $f in *-dbgsym_*) continue ;; esac
 	cp "$f" "$W/repo/"
@@ -47,45 +49,68 @@ apt_q --no-install-recommends install piuparts dpkg-dev \
 	nok "apt-get install piuparts"
 	finish
 }
-(cd "$W/repo" && dpkg-scanpackages . >Packages 2>"$W/scan.log") ||
-    { nok "dpkg-scanpackages"; finish; }
 
-# V2: the same packages, version V+fresh1 (and the = dependency with it)
-V2=$V+fresh1
-for f in "$W"/repo/*.deb; do
-	d=$W/v2/x
-	rm -rf "$d"
-	dpkg-deb -R "$f" "$d" || { nok "dpkg-deb -R ${f##*/}"; finish; }
-	sed -i "s/^Version: $V\$/Version: $V2/; s/(= $V)/(= $V2)/g" \
-	    "$d/DEBIAN/control"
-	n=$(basename "$f" | sed "s/_${V}_/_${V2}_/")
-	dpkg-deb -b "$d" "$W/v2/$n" >/dev/null ||
-	    { nok "dpkg-deb -b $n"; finish; }
-	rm -rf "$d"
-done
-[ "$(dpkg-deb -f "$W/v2/bmcwatch_${V2}_$ARCH.deb" Version)" = "$V2" ] &&
-    ok "repacked as $V2 for the upgrade" || { nok "repacking as $V2"; finish; }
+# the older version: the earlier commit's tree as version V~fresh.old
+# (lower than V), built here, in a repository piuparts' chroot reads
+OLD=/root/bmcwatch-old
+set -- --no-upgrade-test
+if [ -f "$OLD/debian/changelog" ]; then
+	VO=$V~fresh.old
+	mkdir -p "$W/old" "$W/oldrepo"
+	cp -a "$OLD" "$W/old/bmcwatch"
+	{
+		printf 'bmcwatch (%s) unstable; urgency=medium\n\n' "$VO"
+		printf '  * The older version of tests/fresh/piuparts.sh (%s).\n\n' \
+		    "$(cat "$OLD/.fresh-commit" 2>/dev/null)"
+		printf ' -- bmcwatch developers <dev@bmcwatch.invalid>  %s\n\n' \
+		    "$(date -R)"
+		cat "$OLD/debian/changelog"
+	} >"$W/old/bmcwatch/debian/changelog"
+	if (cd "$W/old/bmcwatch" && DEB_BUILD_OPTIONS=parallel=2 \
+	    dpkg-buildpackage -us -uc -b) >"$W/build-old.log" 2>&1; then
+		for f in "$W"/old/*.deb; do
+			case $f in *-dbgsym_*) continue ;; esac
+			cp "$f" "$W/oldrepo/"
+		done
+		(cd "$W/oldrepo" && dpkg-scanpackages . >Packages \
+		    2>"$W/scan.log") || { nok "dpkg-scanpackages"; finish; }
+		ok "the older version $VO built from $(cat "$OLD/.fresh-commit" 2>/dev/null): $(cd "$W/oldrepo" && ls *.deb | tr '\n' ' ')"
+		set -- "--bindmount=$W/oldrepo" \
+		    "--extra-repo=deb [trusted=yes] file://$W/oldrepo ./"
+	else
+		grep -v '^cc ' "$W/build-old.log" | tail -n 20 | sed 's/^/#   /'
+		nok "dpkg-buildpackage of the older version"
+		finish
+	fi
+else
+	nok "no older tree in $OLD (run.sh: FRESH_UPGRADE_FROM not in this clone?)"
+fi
+elapsed "older version built"
 
 MIRROR=$(sed -n 's,^deb \(http[^ ]*\) bookworm main.*,\1,p' \
     /etc/apt/sources.list | head -n 1)
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
-# bounded: piuparts debootstraps, installs from the archive twice
-# (a first run with --testdebs-repo holding $V and the $V2 files on the
-# command line failed: piuparts installs the files' own versions from
-# that repository, and skipped the upgrade test since "apt-cache does
-# not know about any of the requested packages"; the repository must
-# hold the tested version, the older one come from elsewhere: not done)
-timeout 2400 piuparts -d bookworm -m "$MIRROR" --no-upgrade-test \
+# bounded: piuparts debootstraps, installs from the archive three times
+timeout 3000 piuparts -d bookworm -m "$MIRROR" "$@" \
     -l "$W/piuparts.log" "$W"/repo/*.deb >/dev/null 2>&1
 rc=$?
 grep -E '^[0-9:]+ (FAIL|ERROR|WARN|PASS):|DEBUG: Command failed' \
     "$W/piuparts.log" | sed 's/^/#   /' | tail -n 40
 if [ "$rc" -eq 0 ] && grep -q 'PASS: All tests' "$W/piuparts.log"; then
-	ok "piuparts: PASS: All tests (install-purge of $V)"
+	ok "piuparts: PASS: All tests"
 else
 	nok "piuparts (exit $rc; log $W/piuparts.log)"
 	grep -B2 -A12 -E ' (FAIL|ERROR):' "$W/piuparts.log" | head -n 60 |
 	    sed 's/^/#   /'
+fi
+grep -q 'PASS: Installation and purging test' "$W/piuparts.log" &&
+    ok "piuparts: PASS: Installation and purging test ($V)" ||
+    nok "piuparts: no install-purge PASS"
+if [ -n "${VO:-}" ]; then
+	grep -q 'PASS: Installation, upgrade and purging tests' \
+	    "$W/piuparts.log" &&
+	    ok "piuparts: PASS: Installation, upgrade and purging tests ($VO to $V)" ||
+	    nok "piuparts: no install-upgrade-purge PASS"
 fi
 elapsed "piuparts done"
 finish

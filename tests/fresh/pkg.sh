@@ -24,8 +24,10 @@
 #     user; purge (and autoremove of the dependencies apt brought)
 #     leaves nothing: the file system (outside apt's and dpkg's own
 #     records) is as it was before the installation.
-# piuparts is not used: it builds chroots of its own (debootstrap inside
-# this root); the cycle above is its install/upgrade/remove/purge test.
+# piuparts, Debian's own tester, is the part "piuparts"
+# (tests/fresh/piuparts.sh: install-purge, and install-upgrade-purge
+# from an earlier commit's packages); the upgrade with the service
+# running under systemd is the part "systemd".
 set -u
 
 TOP=$(pwd)

@@ -27,7 +27,8 @@
 #                started by the postinst, the unit's sandbox (exposure
 #                below 2.0) with every feature working, purged;
 #        piuparts tests/fresh/piuparts.sh: piuparts' install-purge test
-#                on the packages (its upgrade test: not yet);
+#                on the packages, and its install-upgrade-purge test
+#                from an earlier commit's packages;
 #      each part's last step prints "N passed, N failed[, N skipped]";
 #      the sum over the parts is the last line printed.
 # It runs in its own mount and PID namespaces (unshare): whatever the
@@ -45,6 +46,8 @@
 #   FRESH_MIRROR  the Debian mirror (default: the first one this
 #                 machine's apt sources name, else deb.debian.org)
 #   FRESH_RUNDIR  parent of the per-run directory (default /var/tmp)
+#   FRESH_UPGRADE_FROM  the commit whose packages piuparts upgrades from
+#                 (default 42a6894: the unit before its sandbox)
 #   FRESH_KEEP=1  keep the per-run root afterwards (for a post-mortem;
 #                 the test logs are in ROOT/root/bmcwatch/build/test-logs)
 set -eu
@@ -54,6 +57,9 @@ README_STEPS='apt-get update && apt-get install -y make
 make demo
 make check'
 PARTS=${FRESH_PARTS:-readme pkg systemd piuparts}
+# the older version of piuparts' upgrade test: the last commit before
+# the sandboxed unit and the udev rule that has all three packages
+UPGRADE_FROM=${FRESH_UPGRADE_FROM:-42a6894}
 case ${FRESH_PART:-readme} in
 readme)	STEPS=$README_STEPS ;;
 pkg)	STEPS='sh tests/fresh/pkg.sh' ;;
@@ -244,6 +250,20 @@ cp -L /etc/resolv.conf "$R/etc/resolv.conf" 2>/dev/null || true
 mkdir -p "$R/root/bmcwatch"
 git archive --format=tar HEAD | tar -x -C "$R/root/bmcwatch" ||
     die "git archive HEAD | tar failed"
+# piuparts' upgrade test: an earlier commit's tree in /root/bmcwatch-old
+if [ "$FRESH_PART" = piuparts ]; then
+	if git rev-parse --verify -q "$UPGRADE_FROM^{commit}" >/dev/null; then
+		mkdir -p "$R/root/bmcwatch-old"
+		git archive --format=tar "$UPGRADE_FROM" |
+		    tar -x -C "$R/root/bmcwatch-old" ||
+		    die "git archive $UPGRADE_FROM | tar failed"
+		git log -1 --format='%h (%ad)' --date=short "$UPGRADE_FROM" \
+		    >"$R/root/bmcwatch-old/.fresh-commit"
+		say "older version: $(cat "$R/root/bmcwatch-old/.fresh-commit")"
+	else
+		say "no commit $UPGRADE_FROM in this clone: no upgrade test"
+	fi
+fi
 say "root: $R$([ $overlay = 1 ] && echo ' (overlay)')"
 
 # the steps, as root in the chroot with what a root login has

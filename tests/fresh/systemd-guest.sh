@@ -28,6 +28,7 @@ D=/root/fresh/debs
 mkdir -p "$W"
 . /root/fresh/lib.sh
 SOCK=/run/bmcwatch/bmcwatch.sock
+A=/var/log/bmcwatch/sel-local.log
 CONF=/etc/bmcwatch/bmcwatchd.conf
 SOL_PID=
 finish() {
@@ -63,6 +64,97 @@ snapshot() {
 	    -o -path /var/log/dpkg.log -o -path /var/log/alternatives.log \
 	    \) -prune -o -print 2>/dev/null | sort
 }
+
+# the daemon's heartbeat of the local target: armed kicks failures refused
+hb() {
+	bmcwatch -S "$SOCK" --target local --json targets 2>/dev/null |
+	    python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for t in d["targets"]:
+    if t["name"] == "local":
+        h = t["heartbeat"] or {}
+        print(h.get("armed"), h.get("kicks"), h.get("failures"), h.get("refused"))'
+}
+kicked() {
+	set -- $(hb)
+	[ "${1:-}" = True ] && [ "${2:-0}" -ge 2 ] && [ "${3:-}" = 0 ] &&
+	    [ "${4:-}" = False ]
+}
+
+# the boot after the BMC watchdog's reset (the state file written before
+# the daemon was stopped): its checks, then the end; any other second
+# boot is a failure
+if [ -f "$W/phase" ]; then
+	. "$W/phase"
+	rm -f "$W/phase"
+	echo "# the boot after the reset"
+	[ "$(cat /proc/sys/kernel/random/boot_id)" != "$BOOT1" ] &&
+	    ok "bmcwatchd hung: the BMC reset the guest (a new boot)" ||
+	    nok "the same boot id after the reset"
+	ipmitool -I open sel elist >"$W/sel.out" 2>&1
+	# none there before the stop (WD0, checked while healthy)
+	e=$(grep 'Watchdog' "$W/sel.out" | grep -i 'hard reset' | tail -n 1)
+	if [ "$WD0" = 0 ] && [ -n "$e" ]; then
+		ok "SEL: '$(echo "$e" | sed 's/  */ /g')' (none before the stop)"
+	else
+		nok "no Watchdog hard reset in the SEL after the stop ($WD0 before):"
+		sed 's/^/#   /' "$W/sel.out" | tail -n 5
+	fi
+	wait_for 120 systemctl is-active -q bmcwatchd &&
+	    ok "enabled: bmcwatchd started again at the boot" ||
+	    nok "bmcwatchd is '$(systemctl is-active bmcwatchd)' after the reset"
+	wait_for 120 kicked &&
+	    ok "the BMC watchdog armed and kicked again: $(hb)" ||
+	    nok "the BMC watchdog after the reset: '$(hb)'"
+	pid=$(systemctl show -P MainPID bmcwatchd)
+
+	# an upgrade (the same packages repacked as a newer version) with
+	# the service running: restarted (try-restart), the configuration
+	# (the admin's, changed above), the state and the archive kept
+	V2=$(dpkg-deb -f "$D"/v2/bmcwatch_*.deb Version)
+	cp "$CONF" "$W/conf.admin"
+	find /var/lib/bmcwatch /var/log/bmcwatch -printf '%p\n' | sort \
+	    >"$W/state.before"
+	na=$(wc -l <"$A" 2>/dev/null || echo 0)
+	apt_q --no-install-recommends install "$D"/v2/*.deb \
+	    >"$W/upgrade.log" 2>&1
+	rc=$?
+	[ "$rc" -eq 0 ] &&
+	    [ "$(dpkg-query -W -f='${Version}' bmcwatch)" = "$V2" ] &&
+	    ok "upgrade to $V2 with the service running" ||
+	    { nok "upgrade to $V2 (exit $rc)"
+	      tail -n 15 "$W/upgrade.log" | sed 's/^/#   /'; }
+	restarted() {
+		[ "$(systemctl is-active bmcwatchd)" = active ] &&
+		    _p=$(systemctl show -P MainPID bmcwatchd) &&
+		    [ "$_p" != 0 ] && [ "$_p" != "$pid" ]
+	}
+	wait_for 120 restarted &&
+	    ok "the upgrade restarted bmcwatchd (pid $pid -> $(systemctl show -P MainPID bmcwatchd))" ||
+	    nok "not restarted by the upgrade: '$(systemctl is-active bmcwatchd)', pid $(systemctl show -P MainPID bmcwatchd) (was $pid)"
+	pid=$(systemctl show -P MainPID bmcwatchd)
+	cmp -s "$CONF" "$W/conf.admin" &&
+	    ok "the upgrade keeps the admin's $CONF" ||
+	    nok "the upgrade changed $CONF"
+	find /var/lib/bmcwatch /var/log/bmcwatch -printf '%p\n' | sort \
+	    >"$W/state.after"
+	lost=$(comm -23 "$W/state.before" "$W/state.after" | tr '\n' ' ')
+	[ -z "$lost" ] && [ "$(wc -l <"$A")" -ge "$na" ] &&
+	    ok "the upgrade keeps /var/lib/bmcwatch and /var/log/bmcwatch ($(wc -l <"$W/state.before") paths, $na archived SEL lines)" ||
+	    nok "the upgrade lost: $lost (archive $na -> $(wc -l <"$A") lines)"
+	wait_for 120 kicked &&
+	    ok "the BMC watchdog kicked by the upgraded daemon: $(hb)" ||
+	    nok "the BMC watchdog after the upgrade: '$(hb)'"
+	. /root/fresh/systemd-guest-end.sh
+fi
+if [ -e "$W/started" ]; then
+	nok "the guest booted again, not after the watchdog's reset"
+	tail -n 30 /root/fresh/work/install.log 2>/dev/null | sed 's/^/#   /'
+	finish
+fi
+: >"$W/started"
+sync
 snapshot >"$W/before.list"
 cp /etc/passwd /etc/group "$W/"
 # (no network here: apt finds the dependencies in its cache, where
@@ -182,8 +274,8 @@ s = open(p).read()
 s = s.replace("sensor-interval 30", "sensor-interval 5")
 s = s.replace("sel-interval 60", "sel-interval 5")
 s = re.sub(r"\t#watchdog \{\n\t#\ttimeout 60  interval 10  action hard-reset\n\t#\}",
-    "\twatchdog {\n\t\ttimeout 120  interval 10  action none\n\t}", s)
-assert "timeout 120" in s
+    "\twatchdog {\n\t\ttimeout 20  interval 5  action hard-reset\n\t}", s)
+assert "timeout 20 " in s
 s = s.replace('log-facility daemon', 'log-facility daemon\nsnmp yes')
 s += '''
 target "sol" {
@@ -215,8 +307,7 @@ wait_for 120 bmcwatch -S "$SOCK" --target sol --json sensors &&
     ok "the lanplus target (AF_INET) answers after the reload" ||
     nok "no lanplus target after the reload"
 
-# SEL: an entry added in-band reaches the archive
-A=/var/log/bmcwatch/sel-local.log
+# SEL: an entry added in-band reaches the archive (A)
 n0=$(cat "$A" 2>/dev/null | wc -l)
 ipmitool -I open raw 0x0a 0x44 0x00 0x00 0x02 0x00 0x00 0x00 0x00 0x41 \
     0x00 0x04 0x01 0x30 0x01 0x57 0x00 0x00 >"$W/seladd.out" 2>&1 ||
@@ -226,29 +317,20 @@ wait_for 120 arch_has &&
     ok "the SEL entry is archived in $A ($(stat -c '%a %U' "$A"))" ||
     nok "no SEL entry in $A: $(ls -l /var/log/bmcwatch 2>&1 | tr '\n' ' ')"
 
-# the BMC watchdog, armed and kicked through /dev/ipmi0 ("action none":
-# with "hard-reset" this guest was reset about 2 minutes after the
-# daemon armed the timer, though it reported its kicks without failure:
-# the stock ipmi_sim's timer (tests/sim/README) or the daemon, not yet
-# told apart; the sandbox question, /dev/ipmi0 usable, is the same)
-hb() {
-	bmcwatch -S "$SOCK" --target local --json targets 2>/dev/null |
-	    python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-for t in d["targets"]:
-    if t["name"] == "local":
-        h = t["heartbeat"] or {}
-        print(h.get("armed"), h.get("kicks"), h.get("failures"), h.get("refused"))'
-}
-kicked() {
-	set -- $(hb)
-	[ "${1:-}" = True ] && [ "${2:-0}" -ge 2 ] && [ "${3:-}" = 0 ] &&
-	    [ "${4:-}" = False ]
-}
+# the BMC watchdog, armed (hard-reset, 20 s) and kicked every 5 s
+# through /dev/ipmi0 from inside the sandbox.  The host's ipmi_sim runs
+# tests/sim/wdt_plugin.c, a spec-conforming timer: the stock 2.0.33 one
+# never restarts a pending countdown on Reset Watchdog Timer, so it
+# resets the machine one timeout after the first arming however often
+# it is kicked (with timeout 120 that was this guest's reset "2 minutes
+# after arming" of an earlier run).  Here a Reset that does not reach
+# the BMC lets it fire: no reset over twice the timeout proves the
+# heartbeat arrives.
 if wait_for 120 kicked; then
-	ok "BMC watchdog armed and kicked through /dev/ipmi0: $(hb)"
+	ta=$(date +%s)
+	ok "BMC watchdog armed (hard-reset, 20 s) and kicked through /dev/ipmi0: $(hb)"
 else
+	ta=
 	nok "BMC watchdog (armed kicks failures refused): '$(hb)'"
 fi
 
@@ -297,46 +379,51 @@ grep -q 'not started as root' "$W/journal.out" &&
     ok "never restarted (NRestarts=0)" || nok "restarted"
 elapsed "features checked"
 
-cp "$W/conf.orig" "$CONF"
-rm -f /etc/bmcwatch/sol.pw
-sim_stop
-kill "$SOL_PID" 2>/dev/null
-SOL_PID=
-
-# ---- remove, purge -------------------------------------------------------------
-apt_q remove bmcwatch-snmp monitoring-plugins-bmcwatch bmcwatch \
-    >"$W/remove.log" 2>&1 || nok "apt-get remove"
-[ "$(dpkg-query -W -f='${db:Status-Abbrev}' bmcwatch)" = "rc " ] &&
-    ok "removed (rc)" || nok "bmcwatch not rc after remove"
-[ "$(systemctl is-active bmcwatchd 2>&1)" != active ] &&
-    ! kill -0 "$pid" 2>/dev/null &&
-    ok "remove stopped bmcwatchd" || nok "bmcwatchd still runs after remove"
-[ ! -e /etc/systemd/system/multi-user.target.wants/bmcwatchd.service ] &&
-    ok "remove disabled it" || nok "still enabled after remove"
-s=$(stat -c '%U' /dev/ipmi0 2>/dev/null)
-[ "$s" = root ] && ok "remove gives /dev/ipmi0 back to root" ||
-    nok "/dev/ipmi0 owned by '$s' after remove"
-[ -f "$CONF" ] && ok "remove keeps $CONF" || nok "remove lost $CONF"
-apt_q purge bmcwatch >"$W/purge.log" 2>&1 || nok "apt-get purge"
-apt_q autoremove --purge >"$W/autoremove.log" 2>&1 ||
-    nok "apt-get autoremove --purge"
-dpkg-query -W bmcwatch >/dev/null 2>&1 && nok "dpkg knows bmcwatch after purge" ||
-    ok "purged"
-systemctl daemon-reload
-systemctl cat bmcwatchd >/dev/null 2>&1 &&
-    nok "systemd still knows bmcwatchd.service" ||
-    ok "systemd knows no bmcwatchd.service"
-snapshot >"$W/after.list"
-if cmp -s "$W/before.list" "$W/after.list"; then
-	ok "purge leaves the file system as before the installation"
-else
-	nok "purge leaves these behind (or took these away):"
-	diff "$W/before.list" "$W/after.list" | grep '^[<>]' |
-	    sed 's/^/#   /' | head -n 30
+# ---- the BMC watchdog while the daemon is healthy, and when it hangs ----------
+# healthy: no reset for 45 s after the arming (the timeout is 20 s), the
+# kicks go on, no Watchdog event in the SEL, the timer runs
+wd_events() { ipmitool -I open sel elist 2>/dev/null | grep -c 'Watchdog'; }
+if [ -n "$ta" ]; then
+	k0=$(hb | cut -d' ' -f2)
+	# an observation period, not a synchronisation: nothing may happen
+	while [ $(($(date +%s) - ta)) -lt 45 ]; do
+		sleep 1
+	done
+	set -- $(hb)
+	n=$(wd_events)
+	ipmitool -I open mc watchdog get >"$W/wdget.out" 2>&1
+	if [ "$n" = 0 ] && [ "${2:-0}" -gt "$k0" ] && [ "${3:-}" = 0 ] &&
+	    grep -q 'Watchdog Timer Is: *Started/Running' "$W/wdget.out"; then
+		ok "healthy: no reset $(($(date +%s) - ta)) s after arming a 20 s hard-reset timer (kicks $k0 -> $2, failures 0, no Watchdog SEL event, timer running)"
+	else
+		nok "healthy watchdog: $n Watchdog SEL events, kicks $k0 -> '${2:-}', failures '${3:-}'"
+		sed 's/^/#   /' "$W/wdget.out"
+	fi
 fi
-for f in passwd group; do
-	cmp -s "$W/$f" "/etc/$f" && ok "/etc/$f as before" ||
-	    { nok "/etc/$f differs"; diff "$W/$f" "/etc/$f" | sed 's/^/#   /'; }
-done
-elapsed "purged"
-finish
+# hung: SIGSTOP to the unit's processes (the kicks and systemd's
+# WATCHDOG=1 stop; systemd's own watchdog, 30 s, would then abort it and
+# kill it 60 s later): the BMC resets the machine 20 s after the last
+# kick.  The guest boots again (QEMU runs without -no-reboot), systemd
+# runs this script again, and the state file sends it to the checks
+# after the reset (above), then to the end.
+if [ -n "$ta" ]; then
+	{
+		echo "PASS=$PASS FAIL=$FAIL WD0=$n"
+		echo "BOOT1=$(cat /proc/sys/kernel/random/boot_id)"
+		echo "TSTOP=$(date +%s)"
+	} >"$W/phase"
+	sync
+	echo "# SIGSTOP to bmcwatchd (pid $pid) at $(date -u +%T): the BMC should reset this guest within 20 s"
+	systemctl kill --signal=SIGSTOP bmcwatchd
+	# bounded: 120 s is six timeouts
+	i=0
+	while [ "$i" -lt 120 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	rm -f "$W/phase"
+	nok "bmcwatchd stopped (SIGSTOP) for 120 s, and no reset"
+	systemctl kill --signal=SIGCONT bmcwatchd
+fi
+. /root/fresh/systemd-guest-end.sh
+

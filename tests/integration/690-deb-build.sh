@@ -62,6 +62,10 @@ mkdir -p "$T/x"
 dpkg-deb -x "$DEB" "$T/x"
 check "the conffile is etc/bmcwatchd-local.conf" \
     cmp -s "$T/x/etc/bmcwatch/bmcwatchd.conf" "$TOP/etc/bmcwatchd-local.conf"
+check "the conffile: one target, local, interface open; the watchdog off (only commented)" \
+    sh -c 'C=$1/etc/bmcwatch/bmcwatchd.conf
+    [ "$(grep -c "^target " "$C")" = 1 ] && grep -qx "target \"local\" {" "$C" &&
+    grep -qx "	interface open" "$C" && ! grep -q "^[^#]*watchdog *{" "$C"' _ "$T/x"
 check "the unit runs /usr/sbin/bmcwatchd on /etc/bmcwatch/bmcwatchd.conf" \
     grep -qx 'ExecStart=/usr/sbin/bmcwatchd -f /etc/bmcwatch/bmcwatchd.conf' \
     "$T/x/lib/systemd/system/bmcwatchd.service"
@@ -95,6 +99,10 @@ for s in preinst postinst prerm postrm; do
 	[ -f "$T/ctl/$s" ] || continue
 	check "maintainer script $s parses (sh -n)" sh -n "$T/ctl/$s"
 done
+# an upgrade restarts a running daemon under systemd (debhelper's
+# try-restart: dh_installsystemd --no-start alone leaves it out)
+check "postinst: an upgrade try-restarts bmcwatchd.service" \
+    grep -q "deb-systemd-invoke try-restart 'bmcwatchd.service'" "$T/ctl/postinst"
 cf=$(tr '\n' ' ' <"$T/ctl/conffiles")
 check_eq "conffiles" "$cf" \
     "/etc/bmcwatch/bmcwatchd.conf /etc/init.d/bmcwatchd /etc/logrotate.d/bmcwatch "

@@ -683,7 +683,7 @@ fb_open_session(struct fbmc *b, const uint8_t *p, size_t n)
 		return;
 	}
 	for (i = 0; i < 3; i++) {
-		const uint8_t *a = p + 8 + 8 * i;
+		const uint8_t *a = p + 8 + 8 * (size_t)i;
 
 		if (a[0] != i || a[1] != 0 || a[2] != 0 || a[3] != 8 ||
 		    a[5] != 0 || a[6] != 0 || a[7] != 0) {

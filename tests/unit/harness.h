@@ -9,8 +9,13 @@
 #ifndef HARNESS_H
 #define HARNESS_H
 
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int harness_failed, harness_passed, harness_cur_failed;
 static const char *harness_cur;
@@ -108,6 +113,49 @@ harness_hex(const char *s, unsigned char *buf, size_t cap)
 		}
 	}
 	return hi < 0 ? (int)n : -1;
+}
+
+static inline int
+harness_rm1(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (flag == FTW_DP ? rmdir(path) : unlink(path)) != 0;
+}
+
+/* rm -rf PATH (no shell: a path with a quote is a path) */
+static inline void
+harness_rmtree(const char *path)
+{
+	if (path != NULL && path[0] != '\0')
+		(void)nftw(path, harness_rm1, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* cp FROM TO for a small file (at most 64 kB); 0 or -1 */
+static inline int
+harness_copy(const char *from, const char *to)
+{
+	static char buf[65536];
+	ssize_t n;
+	size_t len = 0;
+	int fd, rc = -1;
+
+	if ((fd = open(from, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	while (len < sizeof(buf) &&
+	    (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
+		len += (size_t)n;
+	(void)close(fd);
+	if (len == sizeof(buf) ||
+	    (fd = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) < 0)
+		return -1;
+	if (write(fd, buf, len) == (ssize_t)len)
+		rc = 0;
+	if (close(fd) != 0)
+		rc = -1;
+	return rc;
 }
 
 #endif

@@ -474,13 +474,15 @@ reader_pump(struct bmc *b, struct reader *r)
 		r->rlen += (size_t)n;
 	for (;;) {
 		if (!r->answered) {
-			char *nl = memchr(r->raw, '\n', r->rlen);
-			unsigned long len;
+			size_t len;
 
-			if (nl == NULL || sscanf(r->raw, "ok %lu", &len) != 1 ||
-			    r->rlen < (size_t)(nl - r->raw) + 1 + len)
+			/* the answer's frame: "ok LEN\n", then LEN bytes */
+			k = ctl_frame_header(r->raw, r->rlen, &code, &len,
+			    &hlen);
+			CHECK(k >= 0);
+			if (k <= 0 || r->rlen < hlen + len)
 				return;
-			hlen = (size_t)(nl - r->raw) + 1;
+			CHECK_EQ(code, 0);
 			(void)snprintf(r->answer, sizeof(r->answer), "%.*s",
 			    (int)len, r->raw + hlen);
 			plen = len;

@@ -36,7 +36,7 @@ slurp(const char *path, char *buf, size_t len)
 static void
 test_write_all(void)
 {
-	char path[PATH_MAX], got[64];
+	char path[PATH_MAX], got[64] = "";
 	int fd;
 
 	mkpath(path, sizeof(path), "wa");
@@ -100,7 +100,7 @@ test_sync_dir(void)
 static void
 test_replace(void)
 {
-	char path[PATH_MAX], tmp[PATH_MAX], got[64], err[256];
+	char path[PATH_MAX], tmp[PATH_MAX], got[64] = "", err[256];
 	struct stat st;
 
 	mkpath(path, sizeof(path), "state");
@@ -123,7 +123,7 @@ test_replace(void)
 static void
 test_replace_fail(void)
 {
-	char path[PATH_MAX], tmp[PATH_MAX], got[64], err[256];
+	char path[PATH_MAX], tmp[PATH_MAX], got[64] = "", err[256];
 
 	/* tmp in a missing directory: open fails, path untouched */
 	mkpath(path, sizeof(path), "state");

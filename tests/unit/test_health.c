@@ -441,7 +441,7 @@ test_pid_reused(void)
 	/* a pidfile already older than its process: logged, not failed */
 	(void)snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 	write_file(path, buf);
-	age_file(path, 3600 * 24 * 365);
+	age_file(path, (time_t)3600 * 24 * 365);
 	bed_open(&b);
 	bed_check(&b, CONF_CHECK_PID, path, 0, 0);
 	logcap_begin();
@@ -659,10 +659,7 @@ main(void)
 	RUN(test_blocked_path);
 	RUN(test_free_while_running);
 	if (harness_failed == 0) {
-		char cmd[300];
-
-		(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tdir);
-		(void)system(cmd);
+		harness_rmtree(tdir);
 	}
 	return harness_end();
 }

@@ -240,7 +240,7 @@ test_integ_md5_128(void)
 		uint8_t pw20[20];
 
 		memset(pw20, 0, sizeof(pw20));
-		memcpy(pw20, pw, strlen(pw));
+		(void)snprintf((char *)pw20, sizeof(pw20), "%s", pw);
 		memset(out, 0, sizeof(out));
 		CHECK_EQ(lcr_integ(LCR_INTEG_MD5_128, pw20, sizeof(pw20),
 		    data, (size_t)n, out), 0);
@@ -343,7 +343,7 @@ test_md5_authcode(void)
 	uint8_t pw[16], data[7], exp[16], out[16];
 
 	memset(pw, 0, sizeof(pw));
-	memcpy(pw, "password", 8);
+	(void)snprintf((char *)pw, sizeof(pw), "password");
 	CHECK_EQ(harness_hex("2018c881040199", data, sizeof(data)), 7);
 	/* python3 -c "import hashlib,struct;pw=b'password'.ljust(16,b'\0');
 	 *   print(hashlib.md5(pw+struct.pack('<I',0x12345678)+
@@ -402,7 +402,7 @@ test_sik_kn(void)
 	size_t i, len;
 
 	memset(kg, 0, sizeof(kg));
-	memcpy(kg, "password", 8);
+	(void)snprintf((char *)kg, sizeof(kg), "password");
 	for (i = 0; i < 16; i++) {
 		rm[i] = (uint8_t)i;
 		rc[i] = (uint8_t)(16 + i);

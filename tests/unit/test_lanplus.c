@@ -1489,7 +1489,8 @@ test_payload_keepalive(void)
 	devid(tr, &b, &r);
 	CHECK_EQ(ipmi_tr_deadline(tr), g_now + IPMI_TR_PAYLOAD_KEEPALIVE_MS);
 	b.devids = 0;
-	pump(tr, &b, g_now + 2 * IPMI_TR_PAYLOAD_KEEPALIVE_MS + 100, NULL);
+	pump(tr, &b, g_now + 2 * (uint64_t)IPMI_TR_PAYLOAD_KEEPALIVE_MS + 100,
+	    NULL);
 	CHECK_EQ(b.devids, 2);
 	CHECK_EQ(pr.ended, 0);
 	/* unanswered keepalive: the session is gone, said once */

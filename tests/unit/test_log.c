@@ -42,7 +42,7 @@ test_limit(void)
 		    "no answer");
 	/* 100 s: the first only */
 	CHECK_EQ(logged, 1);
-	now += LOG_LIMIT_MS;
+	now += (uint64_t)LOG_LIMIT_MS;
 	logged += log_fail(&l, now, LOG_WARNING, "db7", "poll", "no answer");
 	CHECK_EQ(logged, 2);
 	log_recover(&l, "db7", "poll", "answering again");

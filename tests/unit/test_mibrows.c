@@ -364,7 +364,7 @@ drain(struct ev *ev, int fd, int *nsnap, int *nnotify, int rounds)
 	static char *acc;
 	static size_t alen;
 	size_t total = 0, plen, hlen;
-	int code, i, h;
+	int code, i;
 	ssize_t n;
 
 	for (i = 0; i < rounds; i++) {
@@ -375,8 +375,8 @@ drain(struct ev *ev, int fd, int *nsnap, int *nnotify, int rounds)
 			alen += (size_t)n;
 			total += (size_t)n;
 		}
-		while (alen > 0 && (h = ctl_frame_header(acc, alen, &code,
-		    &plen, &hlen)) == 1 && alen - hlen >= plen) {
+		while (alen > 0 && ctl_frame_header(acc, alen, &code,
+		    &plen, &hlen) == 1 && alen - hlen >= plen) {
 			if (plen > 0 && acc[hlen] == 'T') {
 				(*nsnap)++;
 				if (want != NULL && memmem(acc + hlen, plen,

@@ -164,7 +164,10 @@ test_drop_root(void)
 		printf("# not root: the real drop is not tested\n");
 		return;
 	}
-	CHECK(pipe(p2c) == 0 && pipe(c2p) == 0);
+	if (pipe(p2c) != 0 || pipe(c2p) != 0) {
+		CHECK(0);
+		return;
+	}
 	if ((pid = fork()) == 0) {
 		char c;
 		int rc = 0;

@@ -76,8 +76,8 @@ contiguous(const char *text)
 			if (strstr(seen, key) != NULL)
 				return 0;
 			if (strlen(seen) + strlen(key) < sizeof(seen))
-				memcpy(seen + strlen(seen), key + 1,
-				    strlen(key));
+				(void)snprintf(seen + strlen(seen),
+				    sizeof(seen) - strlen(seen), "%s", key + 1);
 		} else if (p[0] != '#' && (strncmp(p, fam, strlen(fam)) != 0 ||
 		    p[strlen(fam)] != '{'))
 			return 0;

@@ -57,13 +57,15 @@ test_parse_errors(void)
 	big = malloc(RFJSON_BODY_MAX + 2);
 	memset(big, ' ', RFJSON_BODY_MAX + 1);
 	big[0] = '{';
-	big[RFJSON_BODY_MAX] = '}';
+	big[(size_t)RFJSON_BODY_MAX] = '}';
 	CHECK(rfjson_parse(big, RFJSON_BODY_MAX + 1, &d, err,
 	    sizeof(err)) == -1);
 	CHECK(strstr(err, "over the 4 MiB limit") != NULL);
-	CHECK(rfjson_parse(big, RFJSON_BODY_MAX, &d, err, sizeof(err)) == -1);
+	CHECK(rfjson_parse(big, (size_t)RFJSON_BODY_MAX, &d, err,
+	    sizeof(err)) == -1);
 	big[RFJSON_BODY_MAX - 1] = '}';
-	CHECK(rfjson_parse(big, RFJSON_BODY_MAX, &d, err, sizeof(err)) == 0);
+	CHECK(rfjson_parse(big, (size_t)RFJSON_BODY_MAX, &d, err,
+	    sizeof(err)) == 0);
 	rfjson_free(d);
 	free(big);
 }

@@ -14,6 +14,7 @@ rec(const char *hex, struct sdr_rec *s)
 {
 	int n = harness_hex(hex, buf, sizeof(buf));
 
+	memset(s, 0, sizeof(*s));
 	if (n < 0)
 		return -1;
 	return sdr_decode(buf, (size_t)n, s) == IPMI_OK ? 0 : -1;

@@ -454,12 +454,10 @@ mktmp(void)
 static void
 rmtmp(void)
 {
-	char cmd[400];
-
 	if (tmpdir[0] == '\0')
 		return;
-	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
+	harness_rmtree(tmpdir);
+	if (access(tmpdir, F_OK) == 0)
 		printf("# cannot remove %s\n", tmpdir);
 }
 

@@ -373,7 +373,6 @@ test_forget_kill_watch(void)
 	if ((pid = fork()) == 0)
 		_exit(5);
 	memset(&g2, 0, sizeof(g2));
-	end = ev_now() + BOUND_MS;
 	CHECK_EQ(spawn_watch(sp, pid, on_exit_cb, &g2), 0);
 	CHECK_EQ(spawn_watch(sp, pid, on_exit_cb, &g2), -1);
 	wait_report(ev, &g2);
@@ -418,10 +417,7 @@ main(void)
 	RUN(test_child_environment);
 	RUN(test_forget_kill_watch);
 	if (harness_failed == 0) {
-		char cmd[300];
-
-		(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tdir);
-		(void)system(cmd);
+		harness_rmtree(tdir);
 	}
 	return harness_end();
 }

@@ -486,7 +486,7 @@ test_console(void)
 	CHECK_EQ(store_console_read(t, 11, b, sizeof(b)), -1);
 	CHECK_EQ(store_console_read(t, 11 + 1000, out, sizeof(out)),
 	    STORE_CONSOLE_RING);
-	CHECK_MEM(out, big + 1000, STORE_CONSOLE_RING);
+	CHECK_MEM(out, big + 1000, (size_t)STORE_CONSOLE_RING);
 	/* a read across the wrap point */
 	store_console_data(t, (const uint8_t *)"tail", 4);
 	CHECK_EQ(store_console_read(t, t->console.bytes - 10, b, 10), 10);

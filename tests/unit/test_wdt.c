@@ -292,10 +292,7 @@ lnk(const char *root, const char *rel, const char *target)
 static void
 rmtree(const char *root)
 {
-	char cmd[600];
-
-	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	(void)system(cmd);
+	harness_rmtree(root);
 }
 
 static void
