@@ -44,16 +44,11 @@ main(int argc, char **argv)
 	double zero = 0;
 
 	psrc_opts_init(&o, LABEL);
-	while ((ch = getopt_long(argc, argv, PSRC_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (psrc_opt(&o, ch, optarg, "check_bmc_agent", usage))
-			continue;
-		if (ch != 1000)
-			psrc_die(&o, "bad usage; see check_bmc_agent --help");
+	while ((ch = psrc_getopt(&o, argc, argv, "", longopts,
+	    "check_bmc_agent", usage)) != -1) {
+		/* its one option: --max-age */
 		max_age = psrc_uint(&o, "--max-age", optarg, 1, 86400 * 30);
 	}
-	if (optind != argc)
-		psrc_die(&o, "unexpected argument '%s'", argv[optind]);
 	psrc_open(&src, &o);
 	np_out_init(&out);
 	if (psrc_fetch(&src, PSRC_TARGETS, &out, &doc) != 0) {

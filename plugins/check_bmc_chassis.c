@@ -68,10 +68,8 @@ main(int argc, char **argv)
 	double zero = 0, one = 1;
 
 	psrc_opts_init(&o, LABEL);
-	while ((ch = getopt_long(argc, argv, PSRC_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (psrc_opt(&o, ch, optarg, "check_bmc_chassis", usage))
-			continue;
+	while ((ch = psrc_getopt(&o, argc, argv, "", longopts,
+	    "check_bmc_chassis", usage)) != -1) {
 		switch (ch) {
 		case OPT_POWER:
 			if (strcmp(optarg, "on") != 0 && strcmp(optarg,
@@ -100,12 +98,8 @@ main(int argc, char **argv)
 				psrc_die(&o, "--power-mismatch: '%s': warning "
 				    "or critical", optarg);
 			break;
-		default:
-			psrc_die(&o, "bad usage; see check_bmc_chassis --help");
 		}
 	}
-	if (optind != argc)
-		psrc_die(&o, "unexpected argument '%s'", argv[optind]);
 	psrc_open(&src, &o);
 	np_out_init(&out);
 	if (psrc_fetch(&src, PSRC_CHASSIS, &out, &doc) != 0)

@@ -81,25 +81,14 @@ main(int argc, char **argv)
 	double zero = 0;
 
 	psrc_opts_init(&o, LABEL);
-	while ((ch = getopt_long(argc, argv, PSRC_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (psrc_opt(&o, ch, optarg, "check_bmc_console", usage))
-			continue;
+	while ((ch = psrc_getopt(&o, argc, argv, "", longopts,
+	    "check_bmc_console", usage)) != -1) {
 		if (ch == 1000)
 			max_age = psrc_uint(&o, "--max-age", optarg, 1,
 			    86400 * 365);
-		else if (ch == 1001)
+		else	/* 1001 */
 			disc_ok = 1;
-		else
-			psrc_die(&o, "bad usage; see check_bmc_console --help");
 	}
-	if (optind != argc)
-		psrc_die(&o, "unexpected argument '%s'", argv[optind]);
-	/* BMCWATCH-MIB has the console table, but the SNMP source does not
-	 * read it yet: say so, not "no console" */
-	if (o.host != NULL)
-		psrc_die(&o, "-H: the console is not read over SNMP yet (use "
-		    "the daemon's socket, -S)");
 	psrc_open(&src, &o);
 	np_out_init(&out);
 	if (psrc_fetch(&src, PSRC_TARGETS, &out, &doc) != 0)

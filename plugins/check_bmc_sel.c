@@ -82,10 +82,8 @@ main(int argc, char **argv)
 	long long now = (long long)time(NULL);
 
 	psrc_opts_init(&o, LABEL);
-	while ((ch = getopt_long(argc, argv, PSRC_SHORTOPTS "w:c:", longopts,
-	    NULL)) != -1) {
-		if (psrc_opt(&o, ch, optarg, "check_bmc_sel", usage))
-			continue;
+	while ((ch = psrc_getopt(&o, argc, argv, "w:c:", longopts,
+	    "check_bmc_sel", usage)) != -1) {
 		switch (ch) {
 		case OPT_MAX_AGE:
 			max_age = psrc_uint(&o, "--max-age", optarg, 0,
@@ -106,12 +104,8 @@ main(int argc, char **argv)
 		case OPT_INFO_WARNING:
 			info_warning = 1;
 			break;
-		default:
-			psrc_die(&o, "bad usage; see check_bmc_sel --help");
 		}
 	}
-	if (optind != argc)
-		psrc_die(&o, "unexpected argument '%s'", argv[optind]);
 	psrc_open(&src, &o);
 	np_out_init(&out);
 	if (psrc_fetch(&src, PSRC_SEL_INFO, &out, &info) != 0 ||

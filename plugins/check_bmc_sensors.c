@@ -407,10 +407,8 @@ main(int argc, char **argv)
 	int ch;
 
 	psrc_opts_init(&o, LABEL);
-	while ((ch = getopt_long(argc, argv, PSRC_SHORTOPTS "T:X:n:x:w:c:",
-	    longopts, NULL)) != -1) {
-		if (psrc_opt(&o, ch, optarg, "check_bmc_sensors", usage))
-			continue;
+	while ((ch = psrc_getopt(&o, argc, argv, "T:X:n:x:w:c:", longopts,
+	    "check_bmc_sensors", usage)) != -1) {
 		switch (ch) {
 		case 'T':
 			add_pattern(&o, cfg->types, &cfg->ntypes, "-T", optarg);
@@ -438,12 +436,8 @@ main(int argc, char **argv)
 		case OPT_EXT_UNITS:
 			cfg->ext_units = 1;
 			break;
-		default:
-			psrc_die(&o, "bad usage; see check_bmc_sensors --help");
 		}
 	}
-	if (optind != argc)
-		psrc_die(&o, "unexpected argument '%s'", argv[optind]);
 	psrc_open(&src, &o);
 	np_out_init(&out);
 	if (psrc_fetch(&src, PSRC_SENSORS, &out, &doc) == 0)

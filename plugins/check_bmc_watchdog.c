@@ -64,21 +64,15 @@ main(int argc, char **argv)
 	double age = -1, interval = 0, zero = 0, nexp;
 
 	psrc_opts_init(&o, LABEL);
-	while ((ch = getopt_long(argc, argv, PSRC_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (psrc_opt(&o, ch, optarg, "check_bmc_watchdog", usage))
-			continue;
-		if (ch != 1000)
-			psrc_die(&o, "bad usage; see check_bmc_watchdog "
-			    "--help");
+	while ((ch = psrc_getopt(&o, argc, argv, "", longopts,
+	    "check_bmc_watchdog", usage)) != -1) {
+		/* its one option: --expect */
 		if (strcmp(optarg, "armed") != 0 && strcmp(optarg,
 		    "stopped") != 0 && strcmp(optarg, "any") != 0)
 			psrc_die(&o, "--expect: '%s': armed, stopped or any",
 			    optarg);
 		expect = optarg;
 	}
-	if (optind != argc)
-		psrc_die(&o, "unexpected argument '%s'", argv[optind]);
 	psrc_open(&src, &o);
 	np_out_init(&out);
 	if (psrc_fetch(&src, PSRC_WATCHDOG, &out, &wdt) != 0 ||

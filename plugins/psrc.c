@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,8 +23,9 @@ const char psrc_common_help[] =
 "  -H, --hostname HOST    ask HOST's bmcwatch SNMP agent (BMCWATCH-MIB)\n"
 "  -p, --port PORT        its SNMP port (161)\n"
 "  -C, --community-file F SNMP v2c: the community is the first line of F\n"
-"      --v3-file F        SNMP v3: F holds user=, auth=SHA|MD5,\n"
-"                         authpass=, priv=AES|DES, privpass= lines\n"
+"      --v3-file F        SNMP v3: F holds user=, auth=MD5|SHA|SHA-256|\n"
+"                         SHA-512, authpass=, priv=DES|AES, privpass=\n"
+"                         lines\n"
 "      --target NAME      the BMC of a daemon watching several\n"
 "Common:\n"
 "  -t, --timeout SECONDS  UNKNOWN after this long (default 10)\n"
@@ -124,6 +126,22 @@ psrc_opt(struct psrc_opts *o, int c, const char *arg, const char *prog,
 	default:
 		return 0;
 	}
+}
+
+int
+psrc_getopt(struct psrc_opts *o, int argc, char **argv, const char *own,
+    const struct option *longopts, const char *prog, const char *usage)
+{
+	char sopts[64];
+	int c;
+
+	(void)snprintf(sopts, sizeof(sopts), "%s%s", PSRC_SHORTOPTS, own);
+	while ((c = getopt_long(argc, argv, sopts, longopts, NULL)) != -1)
+		if (!psrc_opt(o, c, optarg, prog, usage))
+			return c;
+	if (optind != argc)
+		psrc_die(o, "unexpected argument '%s'", argv[optind]);
+	return -1;
 }
 
 /* SIGALRM: the whole check ran out of time */

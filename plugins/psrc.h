@@ -135,8 +135,16 @@ int		 psrc_cred_read(const char *path, int v3, struct psrc_cred *,
 	{ "target", required_argument, NULL, PSRC_OPT_TARGET }, \
 	{ "stale-critical", no_argument, NULL, PSRC_OPT_STALE_CRIT }
 
+struct option;
 void		 psrc_opts_init(struct psrc_opts *, const char *label);
 int		 psrc_opt(struct psrc_opts *, int c, const char *arg,
+		    const char *prog, const char *usage);
+/* the option loop of a plugin: the next of its own options (own: its
+ * short ones, after PSRC_SHORTOPTS; longopts: PSRC_LONGOPTS and its
+ * own), its argument in optarg, the common ones taken by psrc_opt on the
+ * way; -1 at the end, psrc_die on a bad option or an operand */
+int		 psrc_getopt(struct psrc_opts *, int argc, char **argv,
+		    const char *own, const struct option *longopts,
 		    const char *prog, const char *usage);
 /* the help text of the common options */
 extern const char psrc_common_help[];

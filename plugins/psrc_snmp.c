@@ -68,6 +68,7 @@ static const uint32_t ps_selinfo_entry[] = { BMCW_SEL_INFO_ENTRY_OID };
 static const uint32_t ps_problem_entry[] = { BMCW_SEL_PROBLEM_ENTRY_OID };
 static const uint32_t ps_chassis_entry[] = { BMCW_CHASSIS_ENTRY_OID };
 static const uint32_t ps_wdt_entry[] = { BMCW_WATCHDOG_ENTRY_OID };
+static const uint32_t ps_console_entry[] = { BMCW_CONSOLE_ENTRY_OID };
 #define PS_N(a)	(sizeof(a) / sizeof((a)[0]))
 
 static int
@@ -249,6 +250,15 @@ ps_session(struct psrc *s, char *err, size_t errlen)
 	return p->g != NULL ? PSRC_OK : PSRC_ENODAEMON;
 }
 
+/* an empty bmcwTargetTable: no daemon behind the agent */
+static enum psrc_err
+ps_no_target(const struct psrc *s, char *err, size_t errlen)
+{
+	(void)snprintf(err, errlen, "%s: no bmcwatch target in BMCWATCH-MIB "
+	    "(is bmcwatch-snmp connected?)", s->o.host);
+	return PSRC_EUNAVAIL;
+}
+
 /* the target: --target by name, or the only one */
 static const unsigned ps_target_cols[] = { BMCW_TARGET_NAME,
     BMCW_TARGET_REACHABLE, BMCW_TARGET_LAST_SUCCESS,
@@ -281,6 +291,10 @@ ps_target(struct psrc *s, enum psrc_item it, char *err, size_t errlen)
 	if (ps_walk(s, &t, ps_target_entry, PS_N(ps_target_entry),
 	    ps_target_cols, PS_N(ps_target_cols), 0, err, errlen) != 0)
 		return PSRC_ENODAEMON;
+	if (t.n == 0) {
+		ps_tab_free(&t);
+		return ps_no_target(s, err, errlen);
+	}
 	for (i = 0; i < t.n; i++) {
 		off = strlen(names);
 		(void)snprintf(names + off, sizeof(names) - off, "%s%s",
@@ -295,15 +309,11 @@ ps_target(struct psrc *s, enum psrc_item it, char *err, size_t errlen)
 		if (s->o.target != NULL)
 			(void)snprintf(err, errlen, "no target '%s' (%s)",
 			    s->o.target, names);
-		else if (t.n == 0)
-			(void)snprintf(err, errlen, "%s: no bmcwatch target "
-			    "in BMCWATCH-MIB (is bmcwatch-snmp connected?)",
-			    s->o.host);
 		else
 			(void)snprintf(err, errlen, "%s: several targets: "
 			    "name one with --target (%s)", ps_verb(it), names);
 		ps_tab_free(&t);
-		return t.n == 0 ? PSRC_EUNAVAIL : PSRC_EUSAGE;
+		return PSRC_EUSAGE;
 	}
 	p->tidx = r->idx[0];
 	(void)snprintf(p->tname, sizeof(p->tname), "%s",
@@ -705,35 +715,103 @@ ps_heartbeat(struct pjson *o, const struct ps_row *r)
 		    (double)(now - reset) : 0));
 }
 
-/* every target (or --target's), with its heartbeat */
+static const unsigned ps_console_cols[] = { BMCW_CONSOLE_LOGGING,
+    BMCW_CONSOLE_CONNECTED, BMCW_CONSOLE_EVENTS,
+    BMCW_CONSOLE_LAST_EVENT_TIME, BMCW_CONSOLE_LAST_EVENT_RULE,
+    BMCW_CONSOLE_LAST_EVENT_TEXT, BMCW_CONSOLE_STATE, BMCW_CONSOLE_GAPS,
+    BMCW_CONSOLE_LOG_FAILING, BMCW_CONSOLE_LOG_ERROR };
+
+/* the console object of a target from its bmcwConsoleTable row, in the
+ * socket's words (ctl.c's ctl_console_json); null without a row (no sol
+ * block).  The event's age is in whole seconds. */
+static void
+ps_console(struct pjson *o, const struct ps_row *r)
+{
+	uint64_t now = (uint64_t)time(NULL), ev;
+	struct pjson *c;
+
+	if (r == NULL) {
+		pjson_add(o, "console", pjson_new(PJSON_NULL));
+		return;
+	}
+	c = pjson_add(o, "console", pjson_new(PJSON_OBJ));
+	pjson_add(c, "logging", pjson_new_bool(ps_int(r,
+	    BMCW_CONSOLE_LOGGING, 2) == 1));
+	pjson_add(c, "connected", pjson_new_bool(ps_int(r,
+	    BMCW_CONSOLE_CONNECTED, 2) == 1));
+	pjson_add(c, "state", pjson_new_str(ps_str(r, BMCW_CONSOLE_STATE)));
+	pjson_add(c, "events", pjson_new_num((double)ps_int(r,
+	    BMCW_CONSOLE_EVENTS, 0)));
+	ev = (uint64_t)ps_int(r, BMCW_CONSOLE_LAST_EVENT_TIME, 0);
+	if (ev != 0) {
+		pjson_add(c, "last_event_age_s", pjson_new_num(now >= ev ?
+		    (double)(now - ev) : 0));
+		pjson_add(c, "last_event_rule", pjson_new_str(ps_str(r,
+		    BMCW_CONSOLE_LAST_EVENT_RULE)));
+		pjson_add(c, "last_event_text", pjson_new_str(ps_str(r,
+		    BMCW_CONSOLE_LAST_EVENT_TEXT)));
+	} else {
+		pjson_add(c, "last_event_age_s", pjson_new(PJSON_NULL));
+		pjson_add(c, "last_event_rule", pjson_new(PJSON_NULL));
+		pjson_add(c, "last_event_text", pjson_new(PJSON_NULL));
+	}
+	pjson_add(c, "gaps", pjson_new_num((double)ps_int(r,
+	    BMCW_CONSOLE_GAPS, 0)));
+	pjson_add(c, "log_failing", pjson_new_bool(ps_int(r,
+	    BMCW_CONSOLE_LOG_FAILING, 2) == 1));
+	pjson_add(c, "log_error", ps_str_or_null(ps_str(r,
+	    BMCW_CONSOLE_LOG_ERROR)));
+}
+
+/* the row of a target's index in a table indexed by the target */
+static const struct ps_row *
+ps_row_at(const struct ps_tab *t, const struct ps_row *target)
+{
+	size_t k;
+
+	for (k = 0; k < t->n; k++)
+		if (t->rows[k].idxlen == 1 && target->idxlen == 1 &&
+		    t->rows[k].idx[0] == target->idx[0])
+			return &t->rows[k];
+	return NULL;
+}
+
+/* every target (or --target's), with its heartbeat and console */
 static enum psrc_err
 ps_targets(struct psrc *s, struct pjson **doc, char *err, size_t errlen)
 {
-	struct ps_tab t, w;
+	struct ps_tab t, w, c;
 	struct pjson *list, *o;
 	uint64_t now = (uint64_t)time(NULL), last;
-	size_t i, k;
+	size_t i;
 
 	if (ps_walk(s, &t, ps_target_entry, PS_N(ps_target_entry),
 	    ps_target_cols, PS_N(ps_target_cols), 0, err, errlen) != 0)
 		return PSRC_ENODAEMON;
+	if (t.n == 0) {
+		/* a daemon has at least one target: none is no daemon */
+		ps_tab_free(&t);
+		return ps_no_target(s, err, errlen);
+	}
 	if (ps_walk(s, &w, ps_wdt_entry, PS_N(ps_wdt_entry), ps_wdt_cols,
 	    PS_N(ps_wdt_cols), 0, err, errlen) != 0) {
 		ps_tab_free(&t);
 		return PSRC_ENODAEMON;
 	}
+	if (ps_walk(s, &c, ps_console_entry, PS_N(ps_console_entry),
+	    ps_console_cols, PS_N(ps_console_cols), 0, err, errlen) != 0) {
+		ps_tab_free(&t);
+		ps_tab_free(&w);
+		return PSRC_ENODAEMON;
+	}
 	*doc = pjson_new(PJSON_OBJ);
 	list = pjson_add(*doc, "targets", pjson_new(PJSON_ARR));
 	for (i = 0; i < t.n; i++) {
-		const struct ps_row *r = &t.rows[i], *wr = NULL;
+		const struct ps_row *r = &t.rows[i];
 		const char *name = ps_str(r, BMCW_TARGET_NAME);
 
 		if (s->o.target != NULL && strcmp(s->o.target, name) != 0)
 			continue;
-		for (k = 0; k < w.n; k++)
-			if (w.rows[k].idxlen == 1 && r->idxlen == 1 &&
-			    w.rows[k].idx[0] == r->idx[0])
-				wr = &w.rows[k];
 		o = pjson_add(list, NULL, pjson_new(PJSON_OBJ));
 		pjson_add(o, "name", pjson_new_str(name));
 		pjson_add(o, "state", pjson_new_str(ps_tstate(r)));
@@ -743,10 +821,12 @@ ps_targets(struct psrc *s, struct pjson **doc, char *err, size_t errlen)
 		    pjson_new(PJSON_NULL));
 		pjson_add(o, "last_error", ps_str_or_null(ps_str(r,
 		    BMCW_TARGET_LAST_ERROR)));
-		ps_heartbeat(o, wr);
+		ps_heartbeat(o, ps_row_at(&w, r));
+		ps_console(o, ps_row_at(&c, r));
 	}
 	ps_tab_free(&t);
 	ps_tab_free(&w);
+	ps_tab_free(&c);
 	return PSRC_OK;
 }
 

@@ -813,6 +813,10 @@ mr_console_row(FILE *f, const struct store_target *t)
 	    mr_secs(c->event_t.when.wall_ms));
 	mr_display(f, "c", BMCW_CONSOLE_LAST_EVENT_RULE, c->event_rule, 64);
 	mr_display(f, "c", BMCW_CONSOLE_LAST_EVENT_TEXT, c->event_text, 255);
+	mr_display(f, "c", BMCW_CONSOLE_STATE, c->state, 255);
+	mr_u(f, BMCW_CONSOLE_GAPS, WIRE_COUNTER, c->gaps);
+	mr_int(f, BMCW_CONSOLE_LOG_FAILING, mr_truth(c->log_failing));
+	mr_display(f, "c", BMCW_CONSOLE_LOG_ERROR, c->log_error, 255);
 }
 
 /* the sensor key of a system event record's generator, -1 for others */
@@ -929,6 +933,7 @@ mibrows_sig(const struct store_target *t)
 		(uint64_t)t->console.enabled, (uint64_t)t->console.logging,
 		(uint64_t)t->console.connected, t->console.conn_t.gen,
 		t->console.events,	/* bytes: with the next sweep */
+		t->console.gaps, (uint64_t)t->console.log_failing,
 		t->health.last_success.gen, t->health.last_failure.gen,
 		(uint64_t)t->health.state, t->health.consecutive_errors,
 		t->health.sweeps, t->nsensors,
@@ -942,6 +947,11 @@ mibrows_sig(const struct store_target *t)
 		}
 	for (i = 0; i < STORE_EV_N; i++)
 		h = (h ^ t->ev_count[i]) * 1099511628211ull;
+	/* the console's words change without a count */
+	for (i = 0; t->console.state[i] != '\0'; i++)
+		h = (h ^ (uint8_t)t->console.state[i]) * 1099511628211ull;
+	for (i = 0; t->console.log_error[i] != '\0'; i++)
+		h = (h ^ (uint8_t)t->console.log_error[i]) * 1099511628211ull;
 	return h;
 }
 

@@ -260,6 +260,85 @@ snmpget_val(const netsnmp_variable_list *v, struct snmpget_val *out)
 	}
 }
 
+/* one GETNEXT for the columns still live (cur, curlen): the answer, or
+ * NULL with the reason in err; os names the first OID asked for */
+static netsnmp_pdu *
+snmpget_getnext(struct snmpget *g, oid cur[][SNMPGET_OID_MAX],
+    const size_t *curlen, const int *live, size_t ncols, char *os,
+    size_t oslen, char *err, size_t errlen)
+{
+	netsnmp_pdu *pdu, *rsp = NULL;
+	size_t i, first = 0;
+	char why[256];
+	int st;
+
+	pdu = snmp_pdu_create(SNMP_MSG_GETNEXT);
+	for (i = 0; i < ncols; i++)
+		if (live[i]) {
+			if (first == 0)
+				first = i + 1;
+			snmp_add_null_var(pdu, cur[i], curlen[i]);
+		}
+	snmpget_oidstr(cur[first - 1], curlen[first - 1], os, oslen);
+	st = snmp_sess_synch_response(g->sess, pdu, &rsp);
+	/* v3 reports a silent peer as an error "Timeout" */
+	if (st == STAT_ERROR && snmpget_timedout(g->sess))
+		st = STAT_TIMEOUT;
+	if (st == STAT_TIMEOUT)
+		(void)snprintf(err, errlen, "%s: no answer to GETNEXT %s (wrong "
+		    "community or credentials, or no SNMP agent there)",
+		    g->peer, os);
+	else if (st != STAT_SUCCESS || rsp == NULL)
+		(void)snprintf(err, errlen, "%s: GETNEXT %s: %s", g->peer, os,
+		    snmpget_sesserr(g->sess, why, sizeof(why)));
+	else if (rsp->errstat != SNMP_ERR_NOERROR)
+		(void)snprintf(err, errlen, "%s: GETNEXT %s: the agent answered "
+		    "%s", g->peer, os, snmp_errstring((int)rsp->errstat));
+	else
+		return rsp;
+	if (rsp != NULL)
+		snmp_free_pdu(rsp);
+	return NULL;
+}
+
+/* one column's step: v, the answer to its GETNEXT from cur (curlen);
+ * the first plen sub-identifiers of cur are the column and the prefix
+ * walked.  1: out of them (the column is done); 0: cur moved to v and
+ * the cell given to fn; -1: an error in err */
+static int
+snmpget_step(const struct snmpget *g, oid *cur, size_t *curlen,
+    size_t plen, const netsnmp_variable_list *v, unsigned col,
+    snmpget_cell_fn fn, void *arg, char *err, size_t errlen)
+{
+	struct snmpget_val val;
+	uint32_t idx[SNMPGET_OID_MAX];
+	char os[SNMPGET_OID_MAX * 11];
+	size_t k;
+
+	if (v->type == SNMP_ENDOFMIBVIEW || v->type == SNMP_NOSUCHOBJECT ||
+	    v->type == SNMP_NOSUCHINSTANCE || v->name_length <= plen ||
+	    v->name_length > SNMPGET_OID_MAX ||
+	    snmp_oidtree_compare(cur, plen, v->name, v->name_length) != 0)
+		return 1;
+	snmpget_oidstr(v->name, v->name_length, os, sizeof(os));
+	if (snmp_oid_compare(v->name, v->name_length, cur, *curlen) <= 0) {
+		(void)snprintf(err, errlen, "%s: GETNEXT answered %s, not "
+		    "after the OID asked for", g->peer, os);
+		return -1;
+	}
+	memcpy(cur, v->name, v->name_length * sizeof(oid));
+	*curlen = v->name_length;
+	for (k = plen; k < *curlen; k++)
+		idx[k - plen] = (uint32_t)cur[k];
+	snmpget_val(v, &val);
+	if (fn(arg, col, idx, *curlen - plen, &val) != 0) {
+		(void)snprintf(err, errlen, "%s: %s: a value out of the MIB's "
+		    "range", g->peer, os);
+		return -1;
+	}
+	return 0;
+}
+
 int
 snmpget_walk(struct snmpget *g, const uint32_t *entry, size_t entrylen,
     const unsigned *cols, size_t ncols, const uint32_t *prefix,
@@ -268,9 +347,8 @@ snmpget_walk(struct snmpget *g, const uint32_t *entry, size_t entrylen,
 {
 	oid cur[SNMPGET_OID_MAX][SNMPGET_OID_MAX];
 	size_t curlen[SNMPGET_OID_MAX], base = entrylen + 1, i, k, rows = 0;
-	int live[SNMPGET_OID_MAX], nlive = (int)ncols, st, rc = -1;
-	uint32_t idx[SNMPGET_OID_MAX];
-	char os[SNMPGET_OID_MAX * 11], why[256];
+	int live[SNMPGET_OID_MAX], nlive = (int)ncols, st;
+	char os[SNMPGET_OID_MAX * 11];
 
 	if (ncols == 0 || ncols > SNMPGET_OID_MAX ||
 	    base + prefixlen > SNMPGET_OID_MAX) {
@@ -287,9 +365,8 @@ snmpget_walk(struct snmpget *g, const uint32_t *entry, size_t entrylen,
 		live[i] = 1;
 	}
 	while (nlive > 0) {
-		netsnmp_pdu *pdu, *rsp = NULL;
+		netsnmp_pdu *rsp;
 		netsnmp_variable_list *v;
-		size_t first = 0;
 
 		if (++rows > SNMPGET_ROWS_MAX) {
 			(void)snprintf(err, errlen, "%s: more than %d rows "
@@ -297,91 +374,34 @@ snmpget_walk(struct snmpget *g, const uint32_t *entry, size_t entrylen,
 			    cols[0]);
 			return -1;
 		}
-		pdu = snmp_pdu_create(SNMP_MSG_GETNEXT);
-		for (i = 0; i < ncols; i++)
-			if (live[i]) {
-				if (first == 0)
-					first = i + 1;
-				snmp_add_null_var(pdu, cur[i], curlen[i]);
-			}
-		snmpget_oidstr(cur[first - 1], curlen[first - 1], os,
-		    sizeof(os));
-		st = snmp_sess_synch_response(g->sess, pdu, &rsp);
-		/* v3 reports a silent peer as an error "Timeout" */
-		if (st == STAT_ERROR && snmpget_timedout(g->sess))
-			st = STAT_TIMEOUT;
-		if (st == STAT_TIMEOUT) {
-			(void)snprintf(err, errlen, "%s: no answer to GETNEXT "
-			    "%s (wrong community or credentials, or no SNMP "
-			    "agent there)", g->peer, os);
-			goto done;
-		}
-		if (st != STAT_SUCCESS || rsp == NULL) {
-			(void)snprintf(err, errlen, "%s: GETNEXT %s: %s",
-			    g->peer, os, snmpget_sesserr(g->sess, why,
-			    sizeof(why)));
-			goto done;
-		}
-		if (rsp->errstat != SNMP_ERR_NOERROR) {
-			(void)snprintf(err, errlen, "%s: GETNEXT %s: the agent "
-			    "answered %s", g->peer, os,
-			    snmp_errstring((int)rsp->errstat));
-			goto done;
-		}
+		rsp = snmpget_getnext(g, cur, curlen, live, ncols, os,
+		    sizeof(os), err, errlen);
+		if (rsp == NULL)
+			return -1;
 		v = rsp->variables;
 		for (i = 0; i < ncols; i++) {
-			struct snmpget_val val;
-
 			if (!live[i])
 				continue;
 			if (v == NULL) {
 				(void)snprintf(err, errlen, "%s: GETNEXT %s: "
 				    "fewer values than asked for", g->peer, os);
-				goto done;
+				snmp_free_pdu(rsp);
+				return -1;
 			}
-			/* out of the column (or the prefix): done with it */
-			if (v->type == SNMP_ENDOFMIBVIEW ||
-			    v->type == SNMP_NOSUCHOBJECT ||
-			    v->type == SNMP_NOSUCHINSTANCE ||
-			    v->name_length <= base + prefixlen ||
-			    v->name_length > SNMPGET_OID_MAX ||
-			    snmp_oidtree_compare(cur[i], base + prefixlen,
-			    v->name, v->name_length) != 0) {
+			st = snmpget_step(g, cur[i], &curlen[i],
+			    base + prefixlen, v, cols[i], fn, arg, err,
+			    errlen);
+			if (st < 0) {
+				snmp_free_pdu(rsp);
+				return -1;
+			}
+			if (st > 0) {
 				live[i] = 0;
 				nlive--;
-				v = v->next_variable;
-				continue;
-			}
-			if (snmp_oid_compare(v->name, v->name_length, cur[i],
-			    curlen[i]) <= 0) {
-				snmpget_oidstr(v->name, v->name_length, os,
-				    sizeof(os));
-				(void)snprintf(err, errlen, "%s: GETNEXT "
-				    "answered %s, not after the OID asked "
-				    "for", g->peer, os);
-				goto done;
-			}
-			memcpy(cur[i], v->name, v->name_length * sizeof(oid));
-			curlen[i] = v->name_length;
-			for (k = base + prefixlen; k < curlen[i]; k++)
-				idx[k - base - prefixlen] = (uint32_t)cur[i][k];
-			snmpget_val(v, &val);
-			if (fn(arg, cols[i], idx, curlen[i] - base - prefixlen,
-			    &val) != 0) {
-				snmpget_oidstr(v->name, v->name_length, os,
-				    sizeof(os));
-				(void)snprintf(err, errlen, "%s: %s: a value "
-				    "out of the MIB's range", g->peer, os);
-				goto done;
 			}
 			v = v->next_variable;
 		}
 		snmp_free_pdu(rsp);
-		continue;
-done:
-		if (rsp != NULL)
-			snmp_free_pdu(rsp);
-		return rc;
 	}
 	return 0;
 }

@@ -1,13 +1,16 @@
 #!/bin/bash
 # The shipped monitoring configuration:
 #   - etc/icinga2/bmcwatch-commands.conf passes `icinga2 daemon -C`
-#     (Debian's icinga2) with the ITL and one service per CheckCommand,
+#     (Debian's icinga2) with the ITL and one service per CheckCommand
+#     (and one over SNMP v3; 844 has icinga2 run them all),
 #     and a copy with a syntax error does not (the check can fail);
-#   - every NRPE command of etc/nrpe.d/bmcwatch.cfg and every local
-#     Nagios command of etc/nagios/bmcwatch.cfg, run against bmcwatchd
-#     on the sim (socket path substituted), gives guideline-conforming
-#     output, OK; their SNMP commands name plugins that exist;
-#   - every plugin is covered by each file.
+#   - every local NRPE command of etc/nrpe.d/bmcwatch.cfg and every
+#     local Nagios command of etc/nagios/bmcwatch.cfg, run against
+#     bmcwatchd on the sim (socket path added), gives guideline-conforming
+#     output, OK (844 runs the SNMP ones);
+#   - every plugin is covered by each file;
+#   - each plugin's -h and -V, its long options all in check_bmc.8, a
+#     bad option and an operand UNKNOWN.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/daemon_lib.sh"
 . "$(dirname "$0")/plugin_lib.sh"
@@ -39,6 +42,9 @@ apply Service "sel" { check_command = "bmcwatch-sel"; vars.bmcwatch_sel_max_age 
 apply Service "chassis" { check_command = "bmcwatch-chassis"; vars.bmcwatch_power = "on"; assign where true }
 apply Service "watchdog" { check_command = "bmcwatch-watchdog"; vars.bmcwatch_target = "db7"; assign where true }
 apply Service "agent" { check_command = "bmcwatch-agent"; vars.bmcwatch_stale_critical = true; assign where true }
+apply Service "console" { check_command = "bmcwatch-console"; vars.bmcwatch_console_max_age = 600; assign where true }
+apply Service "sensors-v3" { check_command = "bmcwatch-sensors"; vars.bmcwatch_address = host.address
+	vars.bmcwatch_v3_file = "/etc/icinga2/bmcwatch-snmpv3.conf"; assign where true }
 EOF2
 	}
 	# a copy icinga2's user can read wherever the tree is (a clone in
@@ -48,10 +54,10 @@ EOF2
 	icinga2 daemon -C -c "$W/i2/icinga2.conf" -DCacheDir="$W/i2" \
 	    >"$W/i2/out" 2>&1
 	check_eq "icinga2 daemon -C: exit 0" "$?" 0
-	check "5 services on the 5 CheckCommands" \
-	    grep -q 'Instantiated 5 Services' "$W/i2/out"
+	check "7 services on the 6 CheckCommands (one over SNMP v3)" \
+	    grep -q 'Instantiated 7 Services' "$W/i2/out"
 	grep -q 'Finished validating' "$W/i2/out" || show_file "$W/i2/out"
-	for c in sensors sel chassis watchdog agent; do
+	for c in sensors sel chassis watchdog agent console; do
 		check "CheckCommand bmcwatch-$c defined" \
 		    grep -q "^object CheckCommand \"bmcwatch-$c\"" \
 		    "$TOP/etc/icinga2/bmcwatch-commands.conf"
@@ -88,65 +94,67 @@ console_up() { [ "$(d_health a console.connected)" = True ]; }
 check "A's console connected" wait_for 30 console_up
 check "A's watchdog read" wait_for 10 d_fresh a "watchdog get"
 check "A's SEL read" wait_for 10 d_fresh a "sel info"
-# run_line DESC LINE: the command line with the socket given, OK and
-# per the guidelines
-run_line() {
-	_rd=$1
-	# shellcheck disable=SC2086
-	set -- $2
-	_p=$1
-	shift
-	"$_p" -S "$W/ctl.sock" "$@" >"$W/p.out" 2>"$W/p.err"
-	P_RC=$?
-	P_PERF=$(python3 "$TESTS_DIR/integration/perfdata.py" "$P_RC" "$W/p.out" 2>&1)
-	if [ "$P_RC" = 0 ] && [ -z "$P_PERF" ]; then
-		ok "$_rd: OK, per the guidelines: $(head -n 1 "$W/p.out" | cut -c1-70)"
-	else
-		not_ok "$_rd: exit $P_RC $P_PERF"
-		show_file "$W/p.out"
-		show_file "$W/p.err"
-	fi
-}
-n=0
-while IFS= read -r line; do
-	case $line in
-	command\[*\]=*) ;;
-	*) continue ;;
+# every local command line, with the test's socket added (-S; the lines
+# use the default one): OK, per the guidelines; the SNMP ones (-H) are
+# run by 844 against snmpd
+p_cfg_lines >"$W/cmds"
+nn=0 ng=0
+while IFS='	' read -r file name cmd; do
+	case $cmd in
+	*" -H "*) continue ;;
 	esac
-	name=${line#command[}
-	name=${name%%]*}
-	cmd=${line#*=}
 	cmd=${cmd//\/usr\/lib\/nagios\/plugins/$PLUGDIR}
-	run_line "nrpe $name" "$cmd"
-	n=$((n + 1))
-done <"$TOP/etc/nrpe.d/bmcwatch.cfg"
-check_eq "nrpe: one command per plugin" "$n" 6
-for p in $PLUGINS; do
+	cmd=${cmd//\$USER1\$/$PLUGDIR}
+	cmd=${cmd//\$ARG1\$/}
+	p=${cmd%% *}
+	p_run_line "$file $name" 0 "$p -S $W/ctl.sock ${cmd#"$p"}"
+	if [ "$file" = nrpe ]; then nn=$((nn + 1)); else ng=$((ng + 1)); fi
+done <"$W/cmds"
+check_eq "nrpe: one local command per plugin" "$nn" 6
+check_eq "nagios: one local command per plugin" "$ng" 6
+check_eq "nagios: 18 command definitions (local, v2c, v3)" \
+    "$(grep -c '^nagios' "$W/cmds")" 18
+for p in $PLUGINS check_bmc_console; do
 	check "nrpe: $p covered" grep -q "^command\[$p\]=/usr/lib/nagios/plugins/$p" \
 	    "$TOP/etc/nrpe.d/bmcwatch.cfg"
+	for s in "" _snmp _snmpv3; do
+		check "nagios: $p$s covered" grep -q "command_name	$p$s$" \
+		    "$TOP/etc/nagios/bmcwatch.cfg"
+	done
 done
-python3 - "$TOP/etc/nagios/bmcwatch.cfg" >"$W/nagios.cmds" <<'PY'
-import re, sys
-t = open(sys.argv[1]).read()
-for m in re.finditer(r"define command \{(.*?)\}", t, re.S):
-    kv = dict(re.findall(r"^\s*(\w+)\s+(.*?)\s*$", m.group(1), re.M))
-    print("%s\t%s" % (kv["command_name"], kv["command_line"]))
-PY
-check_eq "nagios: 9 command definitions" "$(wc -l <"$W/nagios.cmds")" 9
-while IFS='	' read -r name cmd; do
-	cmd=${cmd//\$USER1\$/$PLUGDIR}
-	case $name in
-	*_snmp)
-		p=${cmd%% *}
-		check "nagios $name: $(basename "$p") exists and takes -H" \
-		    test -x "$p" ;;
-	*)	cmd=${cmd//\$ARG1\$/}
-		run_line "nagios $name" "$cmd" ;;
-	esac
-done <"$W/nagios.cmds"
-for p in $PLUGINS; do
-	check "nagios: $p covered" grep -q "command_name	$p$" \
-	    "$TOP/etc/nagios/bmcwatch.cfg"
+
+# --- -h, -V, bad usage, and the man page ------------------------------------
+# each plugin: -h and -V exit 0 naming it and the version; its help has
+# the common options; every long option it lists is in check_bmc.8; a
+# bad option or an operand is UNKNOWN (3) with one status line
+for p in $PLUGINS check_bmc_console; do
+	"$PLUGDIR/$p" -h >"$W/h.out" 2>&1
+	check_eq "$p -h: exit 0" "$?" 0
+	check "$p -h: names it and the version" \
+	    grep -q "^$p (bmcwatch [0-9][0-9.]*)$" "$W/h.out"
+	for o in --socket --hostname --community-file --v3-file --target \
+	    --timeout --stale-critical --verbose --version; do
+		grep -q -- "$o" "$W/h.out" || not_ok "$p -h: lists $o"
+	done
+	# the man page gives an option by its short form where it has one
+	# ("  -w, --warning"), else by its long one ("      --max-age")
+	miss=
+	for o in $(sed -nE -e 's/^  -([A-Za-z]), --.*/\1/p' \
+	    -e 's/^      (--[a-z0-9-]+).*/\1/p' "$W/h.out" | sort -u); do
+		grep -qE -- "Fl ${o#-}([^a-z0-9-]|$)" \
+		    "$TOP/plugins/check_bmc.8" || miss="$miss $o"
+	done
+	check_eq "$p -h: every option in check_bmc.8" "$miss" ""
+	"$PLUGDIR/$p" -V >"$W/h.out" 2>&1
+	check_eq "$p -V: exit 0, one line" "$?:$(wc -l <"$W/h.out")" 0:1
+	"$PLUGDIR/$p" --no-such-option >"$W/h.out" 2>/dev/null
+	check_eq "$p --no-such-option: UNKNOWN" "$?" 3
+	check "  one status line: bad usage" grep -q \
+	    "^BMC [A-Z]* UNKNOWN - bad usage; see $p --help$" "$W/h.out"
+	"$PLUGDIR/$p" -S "$W/ctl.sock" stray >"$W/h.out" 2>&1
+	check_eq "$p with an operand: UNKNOWN" "$?" 3
+	check "  naming it" grep -q "^BMC [A-Z]* UNKNOWN - unexpected argument 'stray'$" \
+	    "$W/h.out"
 done
 d_stop
 check "no sanitizer report" d_san_clean

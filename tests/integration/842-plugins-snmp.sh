@@ -25,8 +25,7 @@ d_setup
 snmp_setup
 D_SIMS="a"
 trap '[ -n "${SIMPID_a:-}" ] && kill -CONT "$SIMPID_a" 2>/dev/null; d_cleanup; snmp_cleanup' EXIT
-SNMPD_EXTRA="createUser bmcv3 SHA-256 v3authpass1 AES v3privpass1
-rouser bmcv3 priv"
+p_snmp_creds
 snmpd_start || { not_ok "snmpd"; exit 1; }
 # the sim with its spec-conforming watchdog (tests/sim/wdt_plugin.c)
 wdt_sim_dir "$W/wsim" 2>"$W/plugin.err" ||
@@ -34,10 +33,7 @@ wdt_sim_dir "$W/wsim" 2>"$W/plugin.err" ||
 SIM_DIR=$W/wsim
 sim_as a || { not_ok "sim a"; exit 1; }
 umask 077
-printf 'public\n' >"$W/community"
 printf 'wrong\n' >"$W/badcommunity"
-printf '# the test user\nuser=bmcv3\nauth=SHA-256\nauthpass=v3authpass1\npriv=AES\nprivpass=v3privpass1\n' \
-    >"$W/v3"
 sed 's/^authpass=.*/authpass=notthepass/' "$W/v3" >"$W/badv3"
 printf 'user=bmcv3\nauth=SHA-256\n' >"$W/halfv3"
 umask 022
@@ -54,94 +50,47 @@ check "the subagent serves all $ns sensors" wait_for 30 nrows
 hbrow() { [ "$(sval "$MIB.1.8.1.12.1" 2>/dev/null)" = 3 ]; }
 check "the heartbeat runs (bmcwWatchdogHeartbeat running)" wait_for 30 hbrow
 
-V2="-H 127.0.0.1 -p $SNMP_PORT -C $W/community"
-V3="-H 127.0.0.1 -p $SNMP_PORT --v3-file $W/v3"
-
-# ages and the countdown masked
-norm() {
-	sed -E -e 's/[0-9]+(\.[0-9]+)? s ago/N s ago/g' \
-	    -e 's/no reset for [0-9.]+ s/no reset for N s/g' \
-	    -e "s/'(heartbeat_age|countdown)'=[0-9.]+s/'\\1'=Ns/g" "$1"
-}
-
-# same_once MODE PLUGIN ARGS...: socket and MODE agree
-same_once() {
-	_m=$1 _p=$2
-	shift 2
-	"$PLUGDIR/$_p" -S "$W/ctl.sock" "$@" >"$W/s.out" 2>"$W/s.err"
-	S_RC=$?
-	# shellcheck disable=SC2086
-	"$PLUGDIR/$_p" $_m "$@" >"$W/r.out" 2>"$W/r.err"
-	R_RC=$?
-	[ "$S_RC" = "$R_RC" ] && [ "$(norm "$W/s.out")" = "$(norm "$W/r.out")" ]
-}
-
-# same DESC RC PLUGIN ARGS...: both modes, the socket's exit code RC
-same() {
-	_d=$1 _rc=$2
-	shift 2
-	for _mode in v2c v3; do
-		if [ $_mode = v2c ]; then _args=$V2; else _args=$V3; fi
-		# the files are the last try's: the agreeing one, or not
-		wait_for 20 same_once "$_args" "$@"
-		if [ "$S_RC" = "$_rc" ] && [ "$R_RC" = "$_rc" ] &&
-		    [ "$(norm "$W/s.out")" = "$(norm "$W/r.out")" ] &&
-		    [ ! -s "$W/r.err" ]; then
-			ok "$_d ($_mode): exit $_rc, $(head -n 1 "$W/r.out" |
-			    cut -c1-90)"
-		else
-			not_ok "$_d ($_mode): socket exit $S_RC, SNMP exit" \
-			    "$R_RC, expected $_rc and the same output"
-			diff "$W/s.out" "$W/r.out" | sed 's/^/#   /' | head -n 20
-			show_file "$W/r.err"
-		fi
-		_pp=$(python3 "$TESTS_DIR/integration/perfdata.py" "$R_RC" \
-		    "$W/r.out" $P_EXT 2>&1)
-		[ -z "$_pp" ] || not_ok "$_d ($_mode): perfdata: $_pp"
-	done
-}
-
 T="--target a"
-same "sensors: all ok" 0 check_bmc_sensors
-same "sensors -v" 0 check_bmc_sensors -v
+p_same "sensors: all ok" 0 check_bmc_sensors
+p_same "sensors -v" 0 check_bmc_sensors -v
 P_EXT=--ext
-same "sensors --extended-units" 0 check_bmc_sensors --extended-units
+p_same "sensors --extended-units" 0 check_bmc_sensors --extended-units
 P_EXT=
-same "sensors -T voltage, --target a" 0 check_bmc_sensors -T voltage $T
-same "sel: no problems, -v" 0 check_bmc_sel -v -w 80 -c 90
-same "chassis: power on, -v" 0 check_bmc_chassis -v
-same "watchdog: our heartbeat, -v" 0 check_bmc_watchdog -v $T
-same "agent -v" 0 check_bmc_agent -v
-same "--target nosuch: UNKNOWN" 3 check_bmc_sensors --target nosuch
+p_same "sensors -T voltage, --target a" 0 check_bmc_sensors -T voltage $T
+p_same "sel: no problems, -v" 0 check_bmc_sel -v -w 80 -c 90
+p_same "chassis: power on, -v" 0 check_bmc_chassis -v
+p_same "watchdog: our heartbeat, -v" 0 check_bmc_watchdog -v $T
+p_same "agent -v" 0 check_bmc_agent -v
+p_same "--target nosuch: UNKNOWN" 3 check_bmc_sensors --target nosuch
 
 sim_set_value 0x0a 9 >/dev/null
 p_state "socket: FAN3 900 RPM" 1 '^BMC SENSORS WARNING - 1 of' check_bmc_sensors
-same "sensors: FAN3 warning" 1 check_bmc_sensors
-same "sensors: -w override" 0 check_bmc_sensors -n 'FAN*' -w 'FAN3=500:'
+p_same "sensors: FAN3 warning" 1 check_bmc_sensors
+p_same "sensors: -w override" 0 check_bmc_sensors -n 'FAN*' -w 'FAN3=500:'
 sim_set_value 0x01 97 1 >/dev/null
 p_state "socket: CPU1 Temp 97" 2 '^BMC SENSORS CRITICAL' check_bmc_sensors -n 'CPU1*'
 p_state "socket: SEL problems" 2 '^BMC SEL CRITICAL - 3 open problems' check_bmc_sel
-same "sensors: CPU1 critical, FAN3 warning" 2 check_bmc_sensors
-same "sel: three open problems, -v" 2 check_bmc_sel -v
-same "sel: --info-warning --max-age 3600" 2 check_bmc_sel --info-warning \
+p_same "sensors: CPU1 critical, FAN3 warning" 2 check_bmc_sensors
+p_same "sel: three open problems, -v" 2 check_bmc_sel -v
+p_same "sel: --info-warning --max-age 3600" 2 check_bmc_sel --info-warning \
     --max-age 3600
 sim_set_value 0x0a 85 >/dev/null
 sim_set_value 0x01 45 1 >/dev/null
 sim_ipmitool chassis power off >/dev/null 2>&1
 p_state "socket: powered off" 2 '^BMC CHASSIS CRITICAL - system power off' \
     check_bmc_chassis
-same "chassis: power off" 2 check_bmc_chassis
-same "chassis: --power off" 0 check_bmc_chassis --power off
+p_same "chassis: power off" 2 check_bmc_chassis
+p_same "chassis: --power off" 0 check_bmc_chassis --power off
 sim_ipmitool chassis power on >/dev/null 2>&1
 p_state "socket: back to OK" 0 '^BMC SENSORS OK' check_bmc_sensors
-same "sensors: OK again" 0 check_bmc_sensors
+p_same "sensors: OK again" 0 check_bmc_sensors
 
 # the BMC frozen: stale data, UNKNOWN (CRITICAL with --stale-critical)
 kill -STOP "$SIMPID_a"
 p_state "socket: frozen BMC, stale" 3 '^BMC SENSORS UNKNOWN - a: data stale' \
     check_bmc_sensors
-same "sensors: stale" 3 check_bmc_sensors
-same "chassis: stale, --stale-critical" 2 check_bmc_chassis --stale-critical
+p_same "sensors: stale" 3 check_bmc_sensors
+p_same "chassis: stale, --stale-critical" 2 check_bmc_chassis --stale-critical
 kill -CONT "$SIMPID_a"
 p_state "socket: thawed" 0 '^BMC SENSORS OK' check_bmc_sensors
 

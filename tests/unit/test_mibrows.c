@@ -498,6 +498,7 @@ test_control_console_webhook(void)
 	const struct wire_val *v;
 	char *buf = NULL, text[400];
 	size_t len = 0;
+	uint64_t sig;
 	FILE *f;
 
 	store_target_config(t, 10, 10, 10, CONF_ALLOW_POWER |
@@ -531,6 +532,37 @@ test_control_console_webhook(void)
 	CHECK(v != NULL && v->slen == 255 && v->s[3] == ' ');
 	v = r != NULL ? wire_row_col(r, BMCW_CONSOLE_BYTES) : NULL;
 	CHECK(v != NULL && v->type == WIRE_COUNTER64 && v->u == 3);
+	CHECK_STR(sval(r, BMCW_CONSOLE_STATE), "connected");
+	CHECK_EQ(ival(r, BMCW_CONSOLE_GAPS), 0);
+	CHECK_EQ(ival(r, BMCW_CONSOLE_LOG_FAILING), 2);
+	CHECK_STR(sval(r, BMCW_CONSOLE_LOG_ERROR), "");
+	wire_msg_free(&m);
+	free(buf);
+	buf = NULL;
+
+	/* the disk refusing the log, a gap, new words: in the row, and
+	 * each changes the signature (the row is sent again) */
+	sig = mibrows_sig(t);
+	store_console_state(t, 0, "waiting: no answer", &w);
+	CHECK(mibrows_sig(t) != sig);
+	sig = mibrows_sig(t);
+	store_console_log(t, 7, "console.log: No space left on device");
+	CHECK(mibrows_sig(t) != sig);
+	sig = mibrows_sig(t);
+	t->console.gaps++;
+	CHECK(mibrows_sig(t) != sig);
+	f = open_memstream(&buf, &len);
+	mibrows_target(f, t);
+	CHECK(fclose(f) == 0);
+	CHECK(parse(buf, len, &m) == 0);
+	r = row(&m, WIRE_TAB_CONSOLE, 0);
+	CHECK(r != NULL);
+	CHECK_EQ(ival(r, BMCW_CONSOLE_CONNECTED), 2);
+	CHECK_STR(sval(r, BMCW_CONSOLE_STATE), "waiting: no answer");
+	CHECK_EQ(ival(r, BMCW_CONSOLE_GAPS), 1);
+	CHECK_EQ(ival(r, BMCW_CONSOLE_LOG_FAILING), 1);
+	CHECK_STR(sval(r, BMCW_CONSOLE_LOG_ERROR),
+	    "console.log: No space left on device");
 	wire_msg_free(&m);
 	free(buf);
 	buf = NULL;
