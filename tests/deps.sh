@@ -15,8 +15,10 @@
 # initramfs), procps (ps, in 040-cli-contract), python3-cryptography
 # (AES for tests/hostile/hostile_bmc.py, 780-daemon-hostile), prometheus
 # (promtool, 840), icinga2-bin (icinga2 daemon -C, 841),
-# monitoring-plugins-contrib (check_ipmi_sensor, the peer of 830 and
-# make bench), openssl (the test CA and certificates of 850-redfish),
+# monitoring-plugins-contrib and libipc-run-perl (check_ipmi_sensor, the
+# peer of 830 and make bench, and the Perl module it loads, which the
+# package only recommends: recommends are not installed here), openssl
+# (the test CA and certificates of 850-redfish),
 # libjansson-dev and libcurl4-openssl-dev (agent/http/, the Redfish
 # client), bsdutils (script(1): the terminal ipmitool sol activate
 # needs, in 900-sol), valgrind (callgrind: instructions per sensor per
@@ -33,7 +35,8 @@ build-essential dpkg-dev debhelper lintian
 snmpd snmp qemu-system-x86 busybox-static cpio kmod clang
 libfuzzer-14-dev libclang-rt-14-dev python3 iproute2 procps snmptrapd
 clang-format cppcheck smitools python3-yaml python3-cryptography
-prometheus icinga2-bin monitoring-plugins-contrib bsdutils valgrind"
+prometheus icinga2-bin monitoring-plugins-contrib libipc-run-perl
+bsdutils valgrind"
 
 missing=""
 for p in $PKGS; do

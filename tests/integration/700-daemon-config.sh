@@ -72,7 +72,7 @@ check "SIGHUP, broken file: FILE:LINE logged, old one kept" wait_for 10 \
 sw0=$(d_health a sweeps)
 sweeps_past() { [ "$(d_health a sweeps)" -gt "$1" ]; }
 check "A still polled" wait_for 10 sweeps_past "$sw0"
-check "A still answered, fresh" d_fresh a sensors
+check "A still answered, fresh" wait_for 20 d_fresh a sensors
 check "no target c" test "$(d_ask --json targets | grep -c '"name":"c"')" = 0
 
 # a target added: started; A keeps its session

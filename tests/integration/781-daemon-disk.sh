@@ -42,7 +42,9 @@ sim_entries() {
 clears() { d_health a sel_clears; }
 clears_ge() { [ "$(clears)" -ge "$1" ]; }
 passes_ge() { [ "$(d_health a sel_passes)" -ge "$1" ]; }
-in_ns() { nsenter -t "$DPID" -m "$@"; }
+# -r: the daemon's root too (entering a mount namespace resets it to
+# the namespace's, which is not ours when the suite runs in a chroot)
+in_ns() { nsenter -t "$DPID" -m -r "$@"; }
 
 d_conf "$W/d.conf"
 # 2 % of the sim's 1000 entries: cleared from 20 entries on
