@@ -96,9 +96,6 @@ wait_exit() {
 	return 0
 }
 # seconds FROM TO (floats)
-delta() {
-	python3 -c 'import sys; print("%.2f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$1" "$2"
-}
 # read_span LOG: the guest's seconds from "@@ armed" (before its two
 # reads of the timer) to "@@ readend" (after them); empty if either is
 # missing

@@ -88,8 +88,7 @@ section fget1 >"$OUT/fget1.txt"
 section get1 >"$OUT/get1.json"
 # the two reads' span by the guest's clock: a loaded guest takes seconds
 compare_fbw "armed" "$OUT/get1.json" "$OUT/fget1.txt" \
-    "$(python3 -c 'import sys; print("%.2f" % (float(sys.argv[2]) - float(sys.argv[1])))' \
-    "$(section up0)" "$(section up0b)")"
+    "$(delta "$(section up0)" "$(section up0b)")"
 check_eq "reset: exit 0" "$(secrc reset)" 0
 # 25 s less the time the reset and the get took, by the guest's clock
 check "reset restarted the countdown (30 s less the pre-timeout, less the time it took)" \

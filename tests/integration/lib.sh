@@ -70,6 +70,10 @@ elapsed() {
 	awk -v a="$1" -v b="${EPOCHREALTIME/,/.}" \
 	    'BEGIN { printf "%.2f\n", b - a }'
 }
+# delta A B: B - A, two decimals (times in seconds, decimals allowed)
+delta() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", b - a }'
+}
 # within X LO HI: true if LO <= X <= HI (decimals allowed)
 within() {
 	awk -v x="$1" -v lo="$2" -v hi="$3" \
