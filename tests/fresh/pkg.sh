@@ -33,6 +33,7 @@ set -u
 TOP=$(pwd)
 W=/root/pkgtest
 . "$TOP/tests/fresh/lib.sh"
+. "$TOP/tests/fresh/pkgcheck.sh"
 finish() {
 	[ -n "${SIM_PID:-}" ] && sim_stop
 	echo "$PASS passed, $FAIL failed"
@@ -131,22 +132,10 @@ apt_q --no-install-recommends install systemd man-db openipmi ipmitool \
 apt_q autoremove --purge >"$W/autoremove0.log" 2>&1 ||
     die "apt-get autoremove --purge (before)"
 
-# the file system as it is, but for apt's and dpkg's records, logs and
-# caches, the kernel's file systems, /run (a tmpfs where tools keep their
-# locks: /run/adduser, /run/systemd; /run/bmcwatch is checked on its
-# own) and this test's own directory
-snapshot() {
-	find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run \
-	    -o -path /tmp -o -path /var/tmp -o -path "$W" \
-	    -o -path /var/lib/apt -o -path /var/lib/dpkg \
-	    -o -path /var/cache/apt -o -path /var/cache/debconf \
-	    -o -path /var/cache/man -o -path /var/log/apt \
-	    -o -path /var/log/dpkg.log -o -path /var/log/alternatives.log \
-	    -o -path /root/bmcwatch \) -prune -o -print 2>/dev/null |
-	    sort
-}
-snapshot >"$W/before.list"
-cp /etc/passwd /etc/group /etc/shadow /etc/gshadow "$W/" 2>/dev/null
+# the file system as it is (tests/fresh/pkgcheck.sh), but for this
+# test's own directory and tree
+PKG_SKIP="$W /root/bmcwatch"
+pkg_before
 
 # ---- install -----------------------------------------------------------------
 apt_q install "$DEB1" >"$W/install.log" 2>&1
@@ -353,45 +342,11 @@ if [ ! -e /dev/ipmi0 ]; then
 	    nok "enabled by the upgrade" || ok "upgrade leaves it disabled"
 fi
 
-apt_q remove bmcwatch >"$W/remove.log" 2>&1 || nok "apt-get remove"
-[ "$(dpkg-query -W -f='${db:Status-Abbrev}' bmcwatch)" = "rc " ] &&
-    ok "removed, configuration kept (rc)" || nok "not rc after remove"
-[ ! -e /usr/sbin/bmcwatchd ] && [ ! -e /usr/bin/bmcwatch ] &&
-    ok "remove: the programs are gone" || nok "remove left the programs"
-[ -f /etc/bmcwatch/bmcwatchd.conf ] &&
-    grep -qx '# changed by the admin' /etc/bmcwatch/bmcwatchd.conf &&
-    ok "remove keeps /etc/bmcwatch/bmcwatchd.conf" ||
-    nok "remove lost /etc/bmcwatch/bmcwatchd.conf"
-[ -d /var/lib/bmcwatch ] && getent passwd _bmcwatch >/dev/null &&
-    ok "remove keeps the state and the user" ||
-    nok "remove dropped state or user"
-
-apt_q purge bmcwatch >"$W/purge.log" 2>&1 || nok "apt-get purge"
-dpkg-query -W bmcwatch >/dev/null 2>&1 &&
-    nok "dpkg still knows bmcwatch after purge" || ok "purged"
-getent passwd _bmcwatch >/dev/null || getent group bmcwatch >/dev/null &&
-    nok "purge left the user or the group" ||
-    ok "purge removes the user _bmcwatch and the group bmcwatch"
-[ ! -e /run/bmcwatch ] && ok "purge removes /run/bmcwatch" ||
-    nok "/run/bmcwatch left after purge"
-# the dependencies apt brought for bmcwatch alone (adduser, procps ...)
-apt_q autoremove --purge >"$W/autoremove.log" 2>&1 ||
-    nok "apt-get autoremove --purge (after)"
-sed -n 's/^Purg \([^ ]*\).*/# autoremoved: \1/p; s/^Removing \([^ ]*\) .*/# autoremoved: \1/p' \
-    "$W/autoremove.log"
-snapshot >"$W/after.list"
-if cmp -s "$W/before.list" "$W/after.list"; then
-	ok "purge leaves the file system as before the installation"
-else
-	nok "purge leaves these behind (or took these away):"
-	diff "$W/before.list" "$W/after.list" | grep '^[<>]' |
-	    sed 's/^/#   /' | head -n 30
-fi
-for f in passwd group shadow gshadow; do
-	[ -f "$W/$f" ] || continue
-	cmp -s "$W/$f" "/etc/$f" && ok "/etc/$f as before" ||
-	    { nok "/etc/$f differs"; diff "$W/$f" "/etc/$f" | sed 's/^/#   /'; }
-done
+# remove keeps the admin's configuration, state and user; purge and
+# autoremove leave nothing (tests/fresh/pkgcheck.sh)
+cp /etc/bmcwatch/bmcwatchd.conf "$W/conf.admin"
+pkg_remove /etc/bmcwatch/bmcwatchd.conf "$W/conf.admin" bmcwatch
+pkg_purge bmcwatch
 
 # ---- the plugins' package, when the tree has the plugins -------------------
 for deb in "$W"/src/monitoring-plugins-bmcwatch_*.deb; do

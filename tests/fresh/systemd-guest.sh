@@ -27,6 +27,7 @@ W=/root/fresh/work
 D=/root/fresh/debs
 mkdir -p "$W"
 . /root/fresh/lib.sh
+. /root/fresh/pkgcheck.sh
 SOCK=/run/bmcwatch/bmcwatch.sock
 A=/var/log/bmcwatch/sel-local.log
 CONF=/etc/bmcwatch/bmcwatchd.conf
@@ -53,17 +54,10 @@ systemctl --failed --no-legend | sed 's/^/# failed unit: /'
 echo "# before the installation: $(ls /dev/ipmi* 2>&1 | tr '\n' ' ')"
 
 # ---- install -------------------------------------------------------------
-snapshot() {
-	find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run \
-	    -o -path /tmp -o -path /var/tmp -o -path /root/fresh \
-	    -o -path /var/lib/apt -o -path /var/lib/dpkg \
-	    -o -path /var/cache/apt -o -path /var/cache/debconf \
-	    -o -path /var/cache/man -o -path /var/log/apt \
-	    -o -path /var/log/journal -o -path /var/lib/systemd/timers \
-	    -o -path /var/lib/systemd/random-seed \
-	    -o -path /var/log/dpkg.log -o -path /var/log/alternatives.log \
-	    \) -prune -o -print 2>/dev/null | sort
-}
+# what the file system snapshots of tests/fresh/pkgcheck.sh leave out
+# here besides: this test's own directory and what systemd writes in
+# every boot (the journal, timer stamps, the random seed)
+PKG_SKIP="/root/fresh /var/log/journal /var/lib/systemd/timers /var/lib/systemd/random-seed"
 
 # the daemon's heartbeat of the local target: armed kicks failures refused
 hb() {
@@ -155,8 +149,7 @@ if [ -e "$W/started" ]; then
 fi
 : >"$W/started"
 sync
-snapshot >"$W/before.list"
-cp /etc/passwd /etc/group "$W/"
+pkg_before
 # (no network here: apt finds the dependencies in its cache, where
 # systemd.sh put them; Recommends such as ca-certificates are not there)
 # (not --no-download: apt 2.6 then fails on local .debs, "Pathname to

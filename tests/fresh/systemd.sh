@@ -142,7 +142,7 @@ for u in serial-getty@ttyS0.service getty@tty1.service apt-daily.timer \
 	ln -sf /dev/null "$G/etc/systemd/system/$u"
 done
 cp "$TOP/tests/fresh/systemd-guest.sh" "$TOP/tests/fresh/systemd-guest-end.sh" \
-    "$TOP/tests/fresh/lib.sh" "$G/root/fresh/"
+    "$TOP/tests/fresh/lib.sh" "$TOP/tests/fresh/pkgcheck.sh" "$G/root/fresh/"
 mkdir -p "$G/root/fresh/tests"
 cp -a "$TOP/tests/sim" "$G/root/fresh/tests/"
 cat >"$G/etc/systemd/system/bmcwatch-fresh.service" <<'EOF'
