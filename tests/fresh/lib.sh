@@ -19,13 +19,18 @@ check() {
 	fi
 }
 apt_q() { apt-get -y -q -o Dpkg::Use-Pty=0 "$@"; }
-# wait_for SECONDS CMD...: CMD until it succeeds, at most SECONDS
+# wait_for SECONDS CMD...: CMD until it succeeds, at most SECONDS by
+# the clock (not SECONDS * 10 tries: in the TCG guest one try of a
+# command can take seconds, and a count of tries made a 120 s bound an
+# hour); one last try after the deadline
 wait_for() {
-	_n=$(($1 * 10))
+	_end=$(($(date +%s) + $1))
 	shift
 	while ! "$@" >/dev/null 2>&1; do
-		_n=$((_n - 1))
-		[ "$_n" -gt 0 ] || return 1
+		if [ "$(date +%s)" -ge "$_end" ]; then
+			"$@" >/dev/null 2>&1
+			return
+		fi
 		sleep 0.1
 	done
 }
