@@ -27,6 +27,10 @@ s=$(stat -c '%U' /dev/ipmi0 2>/dev/null)
 [ "$s" = root ] && ok "remove gives /dev/ipmi0 back to root" ||
     nok "/dev/ipmi0 owned by '$s' after remove"
 pkg_purge bmcwatch-snmp monitoring-plugins-bmcwatch bmcwatch
+s=$(stat -c %a /var/agentx 2>&1)
+[ "$s" = "$(cat "$W/agentx.mode")" ] &&
+    ok "purge gives /var/agentx its mode back ($s)" ||
+    nok "/var/agentx is $s after purge, $(cat "$W/agentx.mode") before"
 systemctl daemon-reload
 systemctl cat bmcwatchd >/dev/null 2>&1 &&
     nok "systemd still knows bmcwatchd.service" ||

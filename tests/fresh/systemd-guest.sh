@@ -150,6 +150,9 @@ fi
 : >"$W/started"
 sync
 pkg_before
+# snmpd (running since the boot: Debian's snmpd.conf says "master
+# agentx") made /var/agentx, 0700: the mode purge must give back
+stat -c %a /var/agentx >"$W/agentx.mode" 2>&1
 # (no network here: apt finds the dependencies in its cache, where
 # systemd.sh put them; Recommends such as ca-certificates are not there)
 # (not --no-download: apt 2.6 then fails on local .debs, "Pathname to
@@ -289,6 +292,11 @@ s=$(stat -c '%a %U:%G' /var/agentx/master 2>/dev/null)
 [ "$s" = "660 Debian-snmp:bmcwatch" ] &&
     ok "snmpd's AgentX socket $s (bmcwatch-snmp's drop-in)" ||
     nok "/var/agentx/master is '$s'"
+s=$(stat -c '%A %U:%G' /var/agentx 2>/dev/null)
+case $s in
+d????????[xt]\ *) ok "/var/agentx $s: others may search it (bmcwatch-snmp's postinst; it was $(cat "$W/agentx.mode"))" ;;
+*)	nok "/var/agentx is '$s': _bmcwatch cannot reach the AgentX socket" ;;
+esac
 t=$(systemctl show -P ExecMainStartTimestampMonotonic bmcwatchd)
 systemctl reload bmcwatchd >"$W/reload.out" 2>&1 &&
     ok "systemctl reload bmcwatchd" ||
