@@ -58,8 +58,8 @@ fi
 # NOTIFY_SOCKET (every target polled once) and has written its SEL
 # state.  (callgrind_control is not used: its vgdb did not get through
 # to an idle daemon here.)
-#   SEL poll: sel-interval 2, sensors and chassis every hour, nothing
-#     added to the SEL; two runs, BENCH_PROF_SEL_S (default 40) seconds
+#   SEL poll: sel-interval 3, sensors and chassis every hour, nothing
+#     added to the SEL; two runs, BENCH_PROF_SEL_S (default 45) seconds
 #     apart in length: the difference of all their instructions (the
 #     loop waking, timers, each poll's request and answer) over the
 #     difference of the polls begun (selmon_start's calls);
@@ -86,7 +86,7 @@ user "$DUSER"
 target "big" {
 	interface lanplus  host "127.0.0.1"  port $SIM_PORT
 	username "admin"  password-file "$T/pw"  privilege admin
-	cipher-suite 3  workaround no-cipher-suites  timeout 2
+	cipher-suite 3  workaround no-cipher-suites  timeout 3
 	sensor-interval 3600  sel-interval $1  chassis-interval 3600
 }
 EOC
@@ -110,9 +110,15 @@ PY
 		_n=$((_n + 1))
 		sleep 0.1
 	done
+	# callgrind creates its file before the daemon drops root, and
+	# writes it after: a file the daemon's user may write, made first
+	rm -f "$T/dcg.out"
+	: >"$T/dcg.out"
+	chmod 666 "$T/dcg.out"
+	[ "$(id -u)" = 0 ] && chown "$DUSER" "$T/dcg.out"
 	NOTIFY_SOCKET=$T/notify valgrind --tool=callgrind --vgdb=no \
 	    --compress-strings=no --compress-pos=no \
-	    --callgrind-out-file="$T/dcg.%p" "$BD" -d -f "$T/d.conf" \
+	    --callgrind-out-file="$T/dcg.out" "$BD" -d -f "$T/d.conf" \
 	    2>"$T/dcg.log" &
 	DPID=$!
 	wait "$_lp"
@@ -132,7 +138,7 @@ PY
 cg_stop() {
 	kill -TERM "$DPID" 2>/dev/null
 	wait "$DPID" 2>/dev/null
-	CGF=$T/dcg.$DPID
+	CGF=$T/dcg.out
 	DPID=
 }
 # cg_count FILE FN...: every instruction of the dump, then for each FN
@@ -188,9 +194,9 @@ print(ok)
 PY
 }
 echo "Instructions (callgrind Ir) in the daemon, one target of $N sensors"
-W=${BENCH_PROF_SEL_S:-40}
+W=${BENCH_PROF_SEL_S:-45}
 sel_run() {
-	cg_start 2 || return 1
+	cg_start 3 || return 1
 	sleep "$1"
 	cg_stop
 	cg_count "$CGF" selmon_start
