@@ -395,6 +395,19 @@ done:
 	free(buf);
 }
 
+/* a saved string cell into dst (size bytes): cut to fit, never past
+ * the cell's own length */
+static void
+sa_str_restore(char *dst, size_t size, const struct wire_val *v)
+{
+	size_t n = v->s != NULL ? v->slen : 0;
+
+	if (n > size - 1)
+		n = size - 1;
+	(void)snprintf(dst, size, "%.*s", (int)n,
+	    v->s != NULL ? (const char *)v->s : "");
+}
+
 static void
 sa_ctl_restore(struct sa_target *t)
 {
@@ -423,17 +436,13 @@ sa_ctl_restore(struct sa_target *t)
 			c->identify = (long)v->i;
 			break;
 		case BMCW_CONTROL_LAST_ACTION:
-			(void)snprintf(c->action, sizeof(c->action), "%.*s",
-			    (int)(v->slen < 64 ? v->slen : 64),
-			    v->s != NULL ? (const char *)v->s : "");
+			sa_str_restore(c->action, sizeof(c->action), v);
 			break;
 		case BMCW_CONTROL_LAST_TIME:
 			c->action_time = (uint32_t)v->u;
 			break;
 		case BMCW_CONTROL_LAST_RESULT:
-			(void)snprintf(c->result, sizeof(c->result), "%.*s",
-			    (int)(v->slen < 255 ? v->slen : 255),
-			    v->s != NULL ? (const char *)v->s : "");
+			sa_str_restore(c->result, sizeof(c->result), v);
 			break;
 		case BMCW_CONTROL_REQUESTS:
 			c->requests = (uint32_t)v->u;
