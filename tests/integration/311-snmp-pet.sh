@@ -4,6 +4,7 @@
 #   - off by default: a new SEL entry gives bmcwSelEntryAdded and no PET
 #     trap;
 #   - with "snmp-pet-traps yes" (SIGHUP), each new system event record
+#     (CPU1 Temp driven past its non-recoverable threshold and back)
 #     gives one SNMPv1 trap from enterprise 1.3.6.1.4.1.3183.1.1 as
 #     snmpd's trapsink sends it (RFC 3584: enterprise, specific trap);
 #     snmptrapd's traphandle runs ipmi-pet on its specific trap number
@@ -66,8 +67,6 @@ decoded() {
 sim_use a
 sim_set_value 0x02 97 1 >/dev/null	# past upper non-critical, critical
 check "bmcwSelEntryAdded arrived (PET traps off)" wait_for 20 at_least sel_added 2
-sim_set_value 0x02 48 1 >/dev/null	# back: two deassertions
-check "  and for the deassertions" wait_for 20 at_least sel_added 4
 n0=$(sel_count)
 check_eq "  one for each entry the daemon read" "$(sel_added)" "$n0"
 check_eq "no PET trap without snmp-pet-traps" "$(pets)" 0
@@ -80,12 +79,13 @@ cat "$W/target.conf" >>"$W/d.conf"
 kill -HUP "$DPID"
 check "the subagent's stream asks for PET traps" \
     wait_for 20 grep -q "watch stream to pid [0-9]* (with PET traps)" "$W/d.log"
-check "the subagent serves again" wait_for 20 state 1
-sim_set_value 0x02 97 1 >/dev/null
+check "the subagent serves again" wait_for 20 state 3
+# CPU1 Temp past upper non-critical, critical and non-recoverable (100)
+sim_set_value 0x01 101 1 >/dev/null
 check "SNMPv1 PET traps (enterprise $PET, generic 6) arrived,
-#   each decoded by ipmi-pet in snmptrapd's traphandle" wait_for 30 decoded 2
-sim_set_value 0x02 48 1 >/dev/null	# deassertions: severity OK
-check "  and for the deassertions" wait_for 30 decoded 4
+#   each decoded by ipmi-pet in snmptrapd's traphandle" wait_for 30 decoded 3
+sim_set_value 0x01 48 1 >/dev/null	# deassertions: severity OK
+check "  and for the deassertions" wait_for 30 decoded 6
 check "  with snmpTrapEnterprise.0 = $PET (RFC 3584)" \
     grep -q "\.1\.3\.6\.1\.6\.3\.1\.1\.4\.3\.0 = OID: $PET| pdu TRAP, SNMP v1" "$S/traps.log"
 
@@ -115,6 +115,7 @@ def want(what, got, exp):
     if got != exp:
         fails.append("%s: %r, expected %r" % (what, got, exp))
 seen = []
+sevs = set()
 sev_words = {"info": "Information", "warning": "Non-critical condition",
              "critical": "Critical condition"}
 state_words = {"info": "Nominal", "warning": "Warning", "critical": "Critical"}
@@ -167,8 +168,13 @@ for p in pets:
           "deasserted": "Deassertion Event"}[e["direction"]])
     want(tag + "ipmitool direction", t[5], e["direction"].capitalize())
     # severity (PET byte 26) and ipmi-pet's own reading of the state
-    want(tag + "ipmi-pet severity", r["Severity"],
-         "Ok" if e["direction"] == "deasserted" else sev_words[e["severity"]])
+    sev = sev_words[e["severity"]]
+    if e["direction"] == "deasserted":
+        sev = "Ok"
+    elif e["event_type"] == 1 and e["offset"] in (4, 5, 10, 11):
+        sev = "Non-recoverable condition"
+    want(tag + "ipmi-pet severity", r["Severity"], sev)
+    sevs.add(sev)
     # ipmi-pet's own reading of the event (freeipmi_interpret_sel.conf):
     # it rates an assertion as bmcwatch does; a deassertion it may rate
     # otherwise (the end of "Upper Critical going high" is Warning there)
@@ -182,6 +188,8 @@ for p in pets:
     print("# record %d: %s,%s %s %s: %s %s %s/%s" % (rid, r["Date"],
           r["Time"], r["Name"], r["Type"], r["Event"], r["Event Direction"],
           r["Severity"], r["State"]))
+want("severities seen", sorted(sevs), sorted(["Non-critical condition",
+     "Critical condition", "Non-recoverable condition", "Ok"]))
 want("PET traps for exactly the new entries", sorted(seen),
      [i for i in sorted(sel) if i > n0])
 for f in fails:
