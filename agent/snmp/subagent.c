@@ -999,6 +999,14 @@ sa_set_allowed(struct sa_target *t, netsnmp_request_info *req,
 	int locked = 0;
 
 	if (col == BMCW_CONTROL_LOCK) {
+		/* TestAndIncr: one step per SET, so the lock once */
+		for (o = reqs; o != NULL; o = o->next)
+			if (o != req && sa_req_tidx(o) == t->tidx &&
+			    sa_req_col(o) == BMCW_CONTROL_LOCK) {
+				(void)snprintf(why, len, "bmcwControlLock "
+				    "twice in one SET");
+				return SNMP_ERR_INCONSISTENTVALUE;
+			}
 		if (sa_req_long(req) != t->ctl.lock) {
 			(void)snprintf(why, len, "lock %ld is not the current "
 			    "%ld", sa_req_long(req), t->ctl.lock);
