@@ -137,6 +137,10 @@ $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libbmc
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c \
 	    $(BUILD)/libbmcwatch.a $(LDLIBS)
 
+# the SNMP SET fuzz target includes the subagent (agent/snmp/subagent.c)
+$(BUILD)/tests/replay_snmpset build/fuzz/fuzz_snmpset: LDLIBS += $(SNMP_LIBS)
+$(BUILD)/tests/replay_snmpset build/fuzz/fuzz_snmpset: $(SNMP_MAIN)
+
 # the Redfish test driver (tests/redfish/): the client on the loop
 $(BUILD)/tests/rfdrive: tests/redfish/rfdrive.c $(BUILD)/libbmcwatch.a
 	@mkdir -p $(@D)
