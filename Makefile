@@ -35,8 +35,10 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) \
 # libcurl and jansson: only agent/http/ is compiled with their flags
 # (tests/lint.sh keeps their headers there: curl in agent/http/, jansson
 # in rfjson.c)
+# libcurl is not linked: agent/http/http.c loads it (dlopen) when the
+# first Redfish target or webhook needs it, so a daemon without either
+# never maps it (issue 15: 4 MiB of its resident memory)
 CURL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
-CURL_LIBS := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 JANSSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
 JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || \
 	  echo -ljansson)
@@ -46,10 +48,9 @@ $(BUILD)/obj/agent/http/%.o: HTTP_CFLAGS = $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 # CPPFLAGS: a package build's (dpkg-buildflags: -D_FORTIFY_SOURCE=2)
 ALL_CFLAGS += $(CPPFLAGS)
 # --as-needed: a program that uses no agent/http/ object (the unit tests
-# of the IPMI side, the plugins ...) does not load libcurl and its 30
-# libraries
+# of the IPMI side, the plugins ...) does not load jansson
 LDLIBS	= $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto) \
-	  -Wl,--as-needed $(CURL_LIBS) $(JANSSON_LIBS) -Wl,--no-as-needed \
+	  -Wl,--as-needed $(JANSSON_LIBS) -Wl,--no-as-needed \
 	  -lm -pthread
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
@@ -73,7 +74,6 @@ PLUGINDIR ?= $(PREFIX)/lib/nagios/plugins
 # libcurl and its dependencies cannot be linked into
 ifeq ($(NO_CURL),1)
 LIB_SRCS := $(filter-out agent/http/http.c,$(LIB_SRCS))
-CURL_LIBS =
 else
 LIB_SRCS := $(filter-out agent/http/http_none.c,$(LIB_SRCS))
 endif
@@ -136,6 +136,10 @@ $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libbmc
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c \
 	    $(BUILD)/libbmcwatch.a $(LDLIBS)
+
+# the SNMP SET fuzz target includes the subagent (agent/snmp/subagent.c)
+$(BUILD)/tests/replay_snmpset build/fuzz/fuzz_snmpset: LDLIBS += $(SNMP_LIBS)
+$(BUILD)/tests/replay_snmpset build/fuzz/fuzz_snmpset: $(SNMP_MAIN)
 
 # the Redfish test driver (tests/redfish/): the client on the loop
 $(BUILD)/tests/rfdrive: tests/redfish/rfdrive.c $(BUILD)/libbmcwatch.a

@@ -26,9 +26,11 @@ bench_rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"
 bench_cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 #   bench_mem_split PID   one line: RSS split into anonymous and file
 #                         pages, the file pages of libcurl and the
-#                         libraries only it loads, and PSS
+#                         libraries only it loads (0 when it has not
+#                         loaded libcurl: agent/http/http.c loads it for
+#                         the first Redfish target or webhook), and PSS
 bench_mem_split() {
-	_lc=$(ldd "/proc/$1/exe" 2>/dev/null | awk '/libcurl/ { print $3 }')
+	_lc=$(awk '$6 ~ /\/libcurl/ { print $6; exit }' "/proc/$1/maps")
 	{
 		[ -n "$_lc" ] && readlink -f "$_lc"
 		[ -n "$_lc" ] && ldd "$_lc" | awk '$3 ~ /^\// { print $3 }' |

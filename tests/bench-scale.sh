@@ -11,17 +11,22 @@
 # and requests per sweep from the daemon's counters, and the control
 # socket's answer time with all targets (`targets`, one target's
 # `sensors`, every target's sensors) and of the plugins
-# check_bmc_sensors and check_bmc_agent through it.  The memory per
+# check_bmc_sensors and check_bmc_agent through it, and the whole
+# BMCWATCH-MIB walked with snmpbulkwalk through a private snmpd
+# (tests/integration/snmp_lib.sh, as the SNMP tests and bench-snmp.sh
+# set it up) to which the daemon's subagent is attached; the subagent's
+# own CPU and memory beside the daemon's.  The memory per
 # target is (RSS with N targets - RSS with one) / (N - 1), the one-target
 # RSS measured first in the same run.
 # Figures are reported, never asserted.  Needs about 25 MB of memory
 # per sim.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-SIM_DIR=$PWD/tests/sim
-export SIM_DIR
-. tests/sim/lib.sh
+. tests/integration/lib.sh
+. tests/integration/daemon_lib.sh
+. tests/integration/snmp_lib.sh
 BENCH_LIB_RELAY=0 . tests/bench-lib.sh
+MIB=.1.3.6.1.4.1.8072.9999.623
 B=${BMCWATCH:-build/bmcwatch}
 BD=$(dirname "$B")/bmcwatchd
 NS=${BENCH_SIMS:-100}
@@ -32,6 +37,7 @@ DPID=
 cleanup() {
 	[ -n "$DPID" ] && kill -TERM "$DPID" 2>/dev/null
 	[ -n "$DPID" ] && wait "$DPID" 2>/dev/null
+	snmp_cleanup
 	for f in "$T"/sim*/info; do
 		[ -f "$f" ] || continue
 		read -r _ pid _ <"$f"
@@ -119,6 +125,8 @@ for f in "$T"/sim*/info; do
 done
 
 bench_daemon_dir "$T" "$T/sim000/pw.admin"
+snmp_setup
+snmpd_start || { echo "bench-scale: snmpd did not start"; exit 1; }
 
 # conf N: a daemon configuration with the first N sims as targets
 conf() {
@@ -126,6 +134,8 @@ conf() {
 	echo "state-dir \"$T/state$1\""
 	echo "archive-dir \"$T/archive$1\""
 	echo "user \"$DUSER\""
+	echo "snmp yes"
+	echo "agentx-socket \"$S/agentx.sock\""
 	k=0
 	for f in "$T"/sim*/info; do
 		[ "$k" -lt "$1" ] || break
@@ -150,6 +160,16 @@ print($1)" 2>/dev/null
 }
 rss() { bench_rss "$DPID"; }
 cpu() { bench_cpu "$DPID"; }
+# the daemon's SNMP subagent (its child bmcwatch-snmp)
+sapid() {
+	for _p in $(cat "/proc/$DPID/task/$DPID/children" 2>/dev/null); do
+		[ "$(cat "/proc/$_p/comm" 2>/dev/null)" = bmcwatch-snmp ] &&
+		    echo "$_p" && return 0
+	done
+	return 1
+}
+sa_cpu() { _sp=$(sapid) && bench_cpu "$_sp" || echo 0; }
+sa_rss() { _sp=$(sapid) && bench_rss "$_sp" || echo 0; }
 # run_daemon N: start it, wait until every target swept twice
 run_daemon() {
 	conf "$1" >"$T/d$1.conf"
@@ -185,6 +205,7 @@ run_daemon "$NS" || exit 1
 hz=$(getconf CLK_TCK)
 r0=$(rss)
 c0=$(cpu)
+sc0=$(sa_cpu)
 q0=$(targets_py 'sum(x["counters"]["requests"] for x in t)')
 s0=$(targets_py 'sum(x["sweeps"] for x in t)')
 w0=$(date +%s%N)
@@ -202,6 +223,8 @@ while [ $(( ($(date +%s%N) - w0) / 1000000000 )) -lt "$WIN" ]; do
 done
 w1=$(date +%s%N)
 c1=$(cpu)
+sc1=$(sa_cpu)
+sr1=$(sa_rss)
 r1=$(rss)
 q1=$(targets_py 'sum(x["counters"]["requests"] for x in t)')
 s1=$(targets_py 'sum(x["sweeps"] for x in t)')
@@ -240,6 +263,24 @@ done
 tq5=$(date +%s%N)
 cs_out=$(head -c 60 "$T/cs.out" | head -n 1)
 ca_out=$(head -c 60 "$T/ca.out" | head -n 1)
+# the whole BMCWATCH-MIB through snmpd, once the subagent has every
+# target's sensors; 3 walks, the median
+sbw() {
+	snmpbulkwalk -v2c -c public -Cr50 -t 10 -r 1 -On -Oe \
+	    "udp:127.0.0.1:$SNMP_PORT" "$@"
+}
+served() { [ "$(sbw "$MIB.1.3.1.3" 2>/dev/null | grep -c .)" -ge "$nsens" ]; }
+wait_for 120 served || echo "bench-scale: the subagent did not serve all $nsens sensors in 120 s"
+walks=""
+for _ in 1 2 3; do
+	tw0=$(date +%s%N)
+	sbw "$MIB" >"$T/walk.txt" 2>"$T/walk.err"
+	tw1=$(date +%s%N)
+	walks="$walks $(( (tw1 - tw0) / 1000000 ))"
+done
+walk_n=$(grep -c . "$T/walk.txt")
+walk_ms=$(printf '%s\n' $walks | sort -n | sed -n 2p)
+walk_err=$(head -c 100 "$T/walk.err" | head -n 1)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 python3 - <<PY
@@ -251,8 +292,9 @@ print("Scale: one bmcwatchd, %d simulated BMCs over lanplus suite 3, "
       "%d sensors in all, sensors every %d s" % (ns, $nsens, iv))
 print("  %d sims started in %d s (together %.0f MiB resident)"
       % (ns, $sims_s, $sim_rss / 1024))
-print("  daemon CPU over %.0f s: %.1f%% of one core (%d ticks at %d Hz)"
-      % (win, cpu, ticks, hz))
+print("  daemon CPU over %.0f s: %.1f%% of one core (%d ticks at %d Hz); "
+      "its SNMP subagent %.1f%% (%d ticks)"
+      % (win, cpu, ticks, hz, ($sc1 - $sc0) / hz / win * 100, $sc1 - $sc0))
 print("  sweeps begun in the window: %d (%.2f per target, %.2f expected); "
       "%.1f requests per target and interval; median sweep %s ms"
       % (sweeps, sweeps / ns, win / iv, reqs / ns / (win / iv),
@@ -265,8 +307,9 @@ print("  retransmissions %d, window fallbacks %d" % ($rt, $fb))
 print("  resident memory: %.1f MiB with 1 target; %.1f MiB with %d at "
       "the window's start, %.1f MiB at its end (growth %+d KiB)"
       % ($rss1 / 1024, $r0 / 1024, ns, $r1 / 1024, $r1 - $r0))
-print("  memory per target: %.0f KiB ((RSS %d - RSS 1) / %d)"
-      % (($r1 - $rss1) / max(ns - 1, 1), ns, ns - 1))
+print("  memory per target: %.0f KiB ((RSS %d - RSS 1) / %d); the SNMP "
+      "subagent %.1f MiB resident with %d targets"
+      % (($r1 - $rss1) / max(ns - 1, 1), ns, ns - 1, $sr1 / 1024, ns))
 print("  control socket, a bmcwatch process each: targets (all %d) "
       "%.1f ms, one target's sensors %.1f ms"
       % (ns, ($tq1 - $tq0) / 1e7, ($tq2 - $tq1) / 1e7))
@@ -278,5 +321,9 @@ print("  check_bmc_sensors -S (one target): %.1f ms (%s)"
 print("  check_bmc_agent -S (all %d targets): %.1f ms (%s)"
       % (ns, ($tq5 - $tq4) / 1e7, """$ca_out"""))
 print("  (times: mean of 10 processes each, on this machine's load)")
+print("  SNMP: snmpbulkwalk of the whole BMCWATCH-MIB through snmpd and the "
+      "subagent: %d values in %d ms (median of 3: %s ms), %.0f us per value%s"
+      % ($walk_n, $walk_ms, "$walks".strip(), $walk_ms * 1000.0 / max($walk_n, 1),
+         "" if not """$walk_err""" else " (" + """$walk_err""" + ")"))
 print("  load average at the end: $load (2 cores, shared)")
 PY

@@ -516,14 +516,6 @@ d_devices(const struct conf *c)
 	}
 }
 
-static void
-d_unsupported(const struct conf *c)
-{
-	if (c->snmp_pet_traps)
-		log_warnx("conf", "snmp-pet-traps yes: PET traps are not sent "
-		    "by this build yet");
-}
-
 /* after the drop: threads, the store, the socket's server, targets */
 static void
 d_run_setup(struct daemon *d, int fd)
@@ -550,7 +542,6 @@ d_run_setup(struct daemon *d, int fd)
 	d->env.progress = d_progress_ok;
 	d->env.arg = d;
 	d->progress_ok = 1;
-	d_unsupported(d->conf);
 	memset(&cc, 0, sizeof(cc));
 	cc.path = d->conf->socket;
 	cc.group = d->conf->socket_gid;

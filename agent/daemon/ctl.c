@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -233,6 +234,10 @@ ctl_verb(const struct ctl_word *w, size_t n, struct ctl_req *r, char *err,
 	}
 	if (ctl_weq(&w[0], "watch")) {
 		r->verb = CTL_WATCH;
+		if (n >= 2 && ctl_weq(&w[1], "pet")) {
+			r->watch_pet = 1;
+			return 2;
+		}
 		return 1;
 	}
 	if (ctl_weq(&w[0], "watchdog")) {
@@ -475,6 +480,8 @@ ctl_out_open(struct ctl_out *o)
 	o->len = 0;
 	if ((o->f = open_memstream(&o->buf, &o->len)) == NULL)
 		fatal("ctl", "open_memstream");
+	/* this thread's own stream: no lock per putc (bench-profile.sh) */
+	(void)__fsetlocking(o->f, FSETLOCKING_BYCALLER);
 	jsonw_init(&o->j, o->f);
 }
 
@@ -1060,7 +1067,7 @@ static int	ctl_client_send(struct ctl_client *, int, const char *,
 		    size_t);
 static void	ctl_client_sync(struct ctl_client *);
 static void	ctl_watch_free(struct ctl_watch *);
-static int	ctl_watch_start(struct ctl_client *);
+static int	ctl_watch_start(struct ctl_client *, int);
 static void	ctl_watch_pump(struct ctl_client *);
 static void	ctl_watch_event(const struct store_event *, void *);
 static struct ctl_client *ctl_client_add(struct ctl *, int, uid_t, gid_t,
@@ -1178,7 +1185,7 @@ ctl_client_request(struct ctl_client *c, const char *line, size_t len)
 	if (ctl_parse(line, len, &r, err, sizeof(err)) != 0)
 		return ctl_client_send(c, CTL_EUSAGE, err, strlen(err));
 	if (r.verb == CTL_WATCH)
-		return ctl_watch_start(c);
+		return ctl_watch_start(c, r.watch_pet);
 	if (r.verb == CTL_SOL)
 		return ctl_stream_request(c, &r);
 	if (!ctl_is_action(&r)) {
@@ -1560,6 +1567,7 @@ struct ctl_watch {
 	size_t		 nsent;
 	struct ctl_wsent *hsent;	/* ... by webhook */
 	size_t		 nhsent;
+	int		 pet;		/* "watch pet" */
 };
 
 static void
@@ -1591,7 +1599,7 @@ ctl_watch_tick(void *arg)
 }
 
 static int
-ctl_watch_start(struct ctl_client *c)
+ctl_watch_start(struct ctl_client *c, int pet)
 {
 	struct ctl *ctl = c->ctl;
 
@@ -1609,7 +1617,9 @@ ctl_watch_start(struct ctl_client *c)
 		ctl->wtick = ev_timer_add(ctl->ev, CTL_WATCH_TICK_MS,
 		    ctl_watch_tick, ctl);
 	c->watch = xcalloc(1, sizeof(*c->watch));
-	log_info("ctl", "watch stream to pid %ld", (long)c->pid);
+	c->watch->pet = pet;
+	log_info("ctl", "watch stream to pid %ld%s", (long)c->pid,
+	    pet ? " (with PET traps)" : "");
 	ctl_watch_pump(c);
 	return 0;
 }
@@ -1759,43 +1769,64 @@ ctl_watch_pump(struct ctl_client *c)
 		ctl_client_sync(c);
 }
 
+/* queue one notification message (buf, owned from now on) */
+static void
+ctl_watch_queue(struct ctl_client *c, char *buf, size_t len)
+{
+	struct ctl *ctl = c->ctl;
+	struct ctl_watch *w = c->watch;
+	size_t i;
+
+	if (w->nev == CTL_WATCH_EVQ) {
+		/* the oldest goes: the reader is far behind */
+		free(w->evq[w->evhead]);
+		w->evhead = (w->evhead + 1) % CTL_WATCH_EVQ;
+		w->nev--;
+		if (ctl->wdropped++ == 0)
+			log_warnx("ctl", "watch stream to pid %ld does not "
+			    "keep up: notifications dropped", (long)c->pid);
+	}
+	i = (w->evhead + w->nev) % CTL_WATCH_EVQ;
+	w->evq[i] = buf;
+	w->evlen[i] = len;
+	w->nev++;
+}
+
 static void
 ctl_watch_event(const struct store_event *e, void *arg)
 {
 	struct ctl *ctl = arg;
 	struct ctl_client *c, *next;
-	struct ctl_watch *w;
 	struct ctl_out o;
 	char *buf;
-	size_t len, i;
-	int have;
+	size_t len;
+	int have, queued;
 
 	for (c = ctl->clients; c != NULL; c = next) {
 		next = c->next;
-		if ((w = c->watch) == NULL)
+		if (c->watch == NULL)
 			continue;
+		queued = 0;
 		ctl_out_open(&o);
 		have = mibrows_event(o.f, e);
 		ctl_out_close(&o, &buf, &len);
-		if (!have) {
+		if (have) {
+			ctl_watch_queue(c, buf, len);
+			queued = 1;
+		} else
 			free(buf);
-			continue;
+		if (c->watch->pet && e->kind == STORE_EV_SEL) {
+			ctl_out_open(&o);
+			have = mibrows_pet(o.f, e);
+			ctl_out_close(&o, &buf, &len);
+			if (have) {
+				ctl_watch_queue(c, buf, len);
+				queued = 1;
+			} else
+				free(buf);
 		}
-		if (w->nev == CTL_WATCH_EVQ) {
-			/* the oldest goes: the reader is far behind */
-			free(w->evq[w->evhead]);
-			w->evhead = (w->evhead + 1) % CTL_WATCH_EVQ;
-			w->nev--;
-			if (ctl->wdropped++ == 0)
-				log_warnx("ctl", "watch stream to pid %ld "
-				    "does not keep up: notifications dropped",
-				    (long)c->pid);
-		}
-		i = (w->evhead + w->nev) % CTL_WATCH_EVQ;
-		w->evq[i] = buf;
-		w->evlen[i] = len;
-		w->nev++;
-		ctl_watch_pump(c);
+		if (queued)
+			ctl_watch_pump(c);
 	}
 }
 

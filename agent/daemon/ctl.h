@@ -83,6 +83,8 @@ struct ctl_req {
 	/* sol: keystrokes asked for, console bytes to replay */
 	int		 sol_input;
 	unsigned	 sol_replay;
+	/* watch pet: IPMI PET traps in the stream too (snmp-pet-traps) */
+	int		 watch_pet;
 };
 
 /*
@@ -252,7 +254,9 @@ void		 ctl_free(struct ctl *);
  * never waits for the reader: a frame is only built when less than
  * CTL_WATCH_SOFT bytes are unread, so a slow reader gets only the newest
  * snapshot of each target (coalesced); notifications queue up to
- * CTL_WATCH_EVQ, the oldest dropped beyond (counted, logged).
+ * CTL_WATCH_EVQ, the oldest dropped beyond (counted, logged).  "watch
+ * pet" adds a PET trap message (wire.h: N 0) after each new SEL entry's
+ * notification.
  */
 #define CTL_WATCH_SOFT		(256u * 1024)
 #define CTL_WATCH_EVQ		256

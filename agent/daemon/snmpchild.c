@@ -34,6 +34,7 @@ struct snmpchild {
 	char		*index_file;
 	char		*socket;	/* the control socket: SETs (-S) */
 	unsigned	 rate;
+	int		 pet;		/* snmp-pet-traps: -P */
 	pid_t		 pid;
 	uint64_t	 started_ms;
 	int64_t		 backoff_ms;
@@ -142,6 +143,8 @@ snmpchild_start(struct snmpchild *s)
 		argv[n++] = errarg;
 		o.keep_fds[o.nkeep++] = s->errfd;
 	}
+	if (s->pet)
+		argv[n++] = (char *)(uintptr_t)"-P";
 	if (log_to_stderr())
 		argv[n++] = (char *)(uintptr_t)"-d";
 	for (v = log_verbosity(); v > 0 && n < 20; v--)
@@ -206,7 +209,8 @@ snmpchild_conf(struct snmpchild *s, const struct conf *c)
 	same = s->enabled == (c->snmp != 0) && s->agentx != NULL &&
 	    strcmp(s->agentx, c->agentx_socket) == 0 &&
 	    strcmp(s->index_file, idx) == 0 && s->rate ==
-	    c->snmp_sel_trap_rate && strcmp(s->socket, c->socket) == 0;
+	    c->snmp_sel_trap_rate && strcmp(s->socket, c->socket) == 0 &&
+	    s->pet == (c->snmp_pet_traps != 0);
 	if (same && (s->pid > 0 || !s->enabled)) {
 		free(idx);
 		return;
@@ -219,6 +223,7 @@ snmpchild_conf(struct snmpchild *s, const struct conf *c)
 	s->agentx = xstrdup(c->agentx_socket);
 	s->index_file = idx;
 	s->rate = c->snmp_sel_trap_rate;
+	s->pet = c->snmp_pet_traps != 0;
 	s->enabled = c->snmp != 0;
 	s->backoff_ms = SNMPCHILD_BACKOFF_MS;
 	ev_timer_set(s->ev, s->restart, -1);

@@ -1124,6 +1124,23 @@ target_unreachable(struct target *t, const char *why)
 	target_probe_arm(t);
 }
 
+/*
+ * The target cannot be opened (no device node, no libcurl for Redfish
+ * ...): the reason in the socket's last_error, and logged once, the
+ * repeats summed up by the limiter (not once per probe).
+ */
+static void
+target_connect_failed(struct target *t, const char *err)
+{
+	struct store_when w;
+
+	target_now(&w);
+	if (t->st != NULL)
+		store_run_failed(t->st, err, &w);
+	(void)log_fail(&t->lim, ev_now(), LOG_ERR, t->name, "target", "%s",
+	    err);
+}
+
 static void
 target_recovered(struct target *t)
 {
@@ -1302,7 +1319,7 @@ target_dns_done(void *arg)
 	t->reconnect = 0;
 	target_disconnect(t);
 	if (target_connect(t, err, sizeof(err)) != 0) {
-		log_target(LOG_ERR, t->name, "target", "%s", err);
+		target_connect_failed(t, err);
 		t->backoff_ms = t->ct->backoff_max_s * 1000ull;
 		target_probe_arm(t);
 		return;
@@ -1365,8 +1382,7 @@ target_on_probe(void *arg)
 	if (t->conn == NULL && t->rf == NULL &&
 	    target_connect(t, err, sizeof(err)) != 0) {
 		t->fails++;
-		(void)log_fail(&t->lim, ev_now(), LOG_ERR, t->name, "target",
-		    "%s", err);
+		target_connect_failed(t, err);
 		t->backoff_ms *= 2;
 		if (t->backoff_ms > t->ct->backoff_max_s * 1000ull)
 			t->backoff_ms = t->ct->backoff_max_s * 1000ull;
@@ -1478,7 +1494,7 @@ target_new(struct target_env *env, const struct conf_target *ct)
 	}
 	if (target_connect(t, err, sizeof(err)) != 0) {
 		/* the node may come (modprobe): as an unreachable BMC */
-		log_target(LOG_ERR, t->name, "target", "%s", err);
+		target_connect_failed(t, err);
 		t->state = TS_POLLING;
 		t->fails = ct->unreachable_after;
 		target_unreachable(t, err);

@@ -101,6 +101,7 @@ struct webhook_set {
 
 static void	wh_kick(struct wh *);
 static void	wh_job_submit(struct wh *, struct wh_job *);
+static int	wh_http(struct wh *, char *, size_t);
 
 /* ---- the disk (io worker) ---------------------------------------------- */
 
@@ -680,6 +681,10 @@ wh_kick(struct wh *w)
 	it = &w->q[0];
 	if (!it->durable)
 		return;		/* its fsync first */
+	if (wh_http(w, err, sizeof(err)) != 0) {
+		wh_failed(w, err);
+		return;
+	}
 	memset(&req, 0, sizeof(req));
 	req.method = "POST";
 	req.url = c->url;
@@ -848,10 +853,33 @@ wh_path(const char *dir, const char *name, const char *suf)
 	return p;
 }
 
+/*
+ * The webhook's HTTP client.  -1 (err set) if it cannot be made, as when
+ * libcurl cannot be loaded (agent/http/http.c loads it for the first
+ * client): then each delivery fails like an unreachable endpoint, its
+ * event kept and retried with backoff, and the rest of the daemon runs.
+ */
+static int
+wh_http(struct wh *w, char *err, size_t errlen)
+{
+	const struct conf_webhook *c = w->c;
+	struct http_cfg hc;
+
+	if (w->http != NULL)
+		return 0;
+	memset(&hc, 0, sizeof(hc));
+	hc.ca_file = c->ca_file;
+	hc.insecure = c->insecure;
+	hc.timeout_ms = c->timeout_ms;
+	hc.body_max = WH_BODY_MAX;
+	hc.max_conns = 1;
+	w->http = http_new(w->set->ev, &hc, err, errlen);
+	return w->http != NULL ? 0 : -1;
+}
+
 static struct wh *
 wh_new(struct webhook_set *ws, const struct conf_webhook *c)
 {
-	struct http_cfg hc;
 	struct wh *w = xcalloc(1, sizeof(*w));
 	char err[HTTP_ERR_MAX];
 
@@ -859,14 +887,15 @@ wh_new(struct webhook_set *ws, const struct conf_webhook *c)
 	w->c = c;
 	(void)snprintf(w->name, sizeof(w->name), "%s", c->name);
 	(void)snprintf(w->st.name, sizeof(w->st.name), "%s", c->name);
-	memset(&hc, 0, sizeof(hc));
-	hc.ca_file = c->ca_file;
-	hc.insecure = c->insecure;
-	hc.timeout_ms = c->timeout_ms;
-	hc.body_max = WH_BODY_MAX;
-	hc.max_conns = 1;
-	if ((w->http = http_new(ws->ev, &hc, err, sizeof(err))) == NULL)
-		fatalx("webhook", "%s: %s", c->name, err);
+	if (wh_http(w, err, sizeof(err)) != 0) {
+		/* once: the same limiter as the deliveries that will fail */
+		(void)log_fail(&w->lim, ev_now(), LOG_ERR, NULL, "webhook",
+		    "%s: %s: its events are queued and their delivery "
+		    "retried", c->name, err);
+		/* the socket shows it before any event comes (cut to fit) */
+		(void)snprintf(w->st.last_error, sizeof(w->st.last_error),
+		    "%.*s", (int)sizeof(w->st.last_error) - 1, err);
+	}
 	if (c->insecure && c->https)
 		log_warnx("webhook", "%s: %s: TLS certificate verification is "
 		    "off (insecure yes)", c->name, c->url);

@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,81 @@ struct http {
 	struct http_stats stats;
 };
 
-static int	http_inited;
+/*
+ * libcurl is loaded when the first client is made (http_new), not linked:
+ * dlopen of its SONAME, the few functions used resolved into the sym_
+ * pointers below (what systemd does for its optional libraries).  A
+ * daemon with no Redfish target and no webhook never maps libcurl and
+ * the 30 libraries it pulls in (TLS, Kerberos, LDAP, SSH, IDN ...):
+ * about 4 MiB of its 11 MiB resident (bench/results.md).  Why not a
+ * child process speaking HTTP for us: the multi handle already lives on
+ * our loop (no second loop, no IPC protocol to write, fuzz and keep in
+ * step with http.h), and a child would still cost those 4 MiB as soon
+ * as one Redfish target or webhook exists.  The types and constants
+ * still come from <curl/curl.h> at build time, and each pointer has the
+ * type of the function it replaces, so a call is checked as before.
+ *
+ * Once loaded it stays loaded (curl_global_cleanup is not called: it is
+ * not safe while another thread may use libcurl, and the daemon can get
+ * a new Redfish target at any reload).  A failed load is tried again by
+ * the next http_new: installing the library and reloading is enough.
+ * The package must depend on the library by name (debian/control), as
+ * dpkg-shlibdeps does not see a dlopen.
+ */
+#define HTTP_CURL_SONAME	"libcurl.so.4"
+#define HTTP_CURL_SYMS(X)						\
+	X(curl_easy_cleanup) X(curl_easy_getinfo) X(curl_easy_init)	\
+	X(curl_easy_setopt) X(curl_easy_strerror) X(curl_global_init)	\
+	X(curl_multi_add_handle) X(curl_multi_assign)			\
+	X(curl_multi_cleanup) X(curl_multi_info_read)			\
+	X(curl_multi_init) X(curl_multi_remove_handle)			\
+	X(curl_multi_setopt) X(curl_multi_socket_action)		\
+	X(curl_slist_append) X(curl_slist_free_all) X(curl_version)	\
+	X(curl_version_info)
+#define HTTP_SYM_DECL(f)	static __typeof__(f) *sym_##f;
+HTTP_CURL_SYMS(HTTP_SYM_DECL)
+#undef HTTP_SYM_DECL
+
+static int	http_inited;	/* loaded and curl_global_init done */
+
+static int
+http_load(char *err, size_t errlen)
+{
+	const char *missing = NULL, *why;
+	void *lib;
+
+	if (http_inited)
+		return 0;
+	if ((lib = dlopen(HTTP_CURL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		why = dlerror();
+		(void)snprintf(err, errlen, "cannot load %s (the HTTP client "
+		    "of Redfish and webhooks; Debian package libcurl4): %s",
+		    HTTP_CURL_SONAME, why != NULL ? why : "dlopen failed");
+		return -1;
+	}
+	/* the cast from dlsym's void *: POSIX guarantees it works */
+#define HTTP_SYM_LOAD(f)						\
+	if (missing == NULL &&						\
+	    (sym_##f = (__typeof__(sym_##f))dlsym(lib, #f)) == NULL)	\
+		missing = #f;
+	HTTP_CURL_SYMS(HTTP_SYM_LOAD)
+#undef HTTP_SYM_LOAD
+	if (missing != NULL) {
+		(void)snprintf(err, errlen, "cannot load %s (the HTTP client "
+		    "of Redfish and webhooks): it has no %s: not libcurl 4, "
+		    "or too old", HTTP_CURL_SONAME, missing);
+		(void)dlclose(lib);
+		return -1;
+	}
+	if (sym_curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		(void)snprintf(err, errlen, "%s: curl_global_init failed",
+		    HTTP_CURL_SONAME);
+		(void)dlclose(lib);
+		return -1;
+	}
+	http_inited = 1;
+	return 0;
+}
 
 const char *
 http_strerror(enum http_err e)
@@ -85,7 +160,9 @@ http_strerror(enum http_err e)
 const char *
 http_version(void)
 {
-	return curl_version();
+	if (!http_inited)
+		return HTTP_CURL_SONAME " (not loaded: no HTTP client yet)";
+	return sym_curl_version();
 }
 
 /* ---- loop glue ---- */
@@ -103,7 +180,7 @@ http_on_fd(int fd, unsigned events, void *arg)
 		flags |= CURL_CSELECT_IN;
 	if (events & EV_WRITE)
 		flags |= CURL_CSELECT_OUT;
-	(void)curl_multi_socket_action(h->multi, fd, flags, &running);
+	(void)sym_curl_multi_socket_action(h->multi, fd, flags, &running);
 	http_check(h);
 }
 
@@ -113,7 +190,7 @@ http_on_timer(void *arg)
 	struct http *h = arg;
 	int running;
 
-	(void)curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0,
+	(void)sym_curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0,
 	    &running);
 	http_check(h);
 	/* curl re-arms through http_curl_timer when it needs to */
@@ -144,7 +221,7 @@ http_curl_socket(CURL *easy, curl_socket_t s, int what, void *userp,
 		hs = xcalloc(1, sizeof(*hs));
 		hs->h = h;
 		hs->w = ev_fd_add(h->ev, s, evs, http_on_fd, hs);
-		if (curl_multi_assign(h->multi, s, hs) != CURLM_OK) {
+		if (sym_curl_multi_assign(h->multi, s, hs) != CURLM_OK) {
 			ev_fd_del(h->ev, hs->w);
 			free(hs);
 			return -1;
@@ -184,8 +261,8 @@ static void
 http_xfer_free(struct http_xfer *x)
 {
 	if (x->easy != NULL)
-		curl_easy_cleanup(x->easy);
-	curl_slist_free_all(x->hdrs);
+		sym_curl_easy_cleanup(x->easy);
+	sym_curl_slist_free_all(x->hdrs);
 	if (x->out != NULL)
 		freezero(x->out, x->out_len + 1);
 	free(x->buf);
@@ -381,7 +458,7 @@ http_outcome(struct http_xfer *x, CURLcode rc, struct http_rsp *rsp)
 		    "received)", x->url, x->h->cfg.timeout_ms, x->len);
 	else if (rsp->err != HTTP_OK) {
 		why = x->errbuf[0] != '\0' ? x->errbuf :
-		    curl_easy_strerror(rc);
+		    sym_curl_easy_strerror(rc);
 		(void)snprintf(x->error, sizeof(x->error), "%s: %s", x->url,
 		    why);
 	}
@@ -395,8 +472,8 @@ http_finish(struct http *h, struct http_xfer *x, CURLcode rc)
 	long status = 0, conns = 0;
 
 	memset(&rsp, 0, sizeof(rsp));
-	(void)curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-	(void)curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &conns);
+	(void)sym_curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	(void)sym_curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &conns);
 	h->stats.completed++;
 	h->stats.connects += conns > 0 ? (uint64_t)conns : 0;
 	h->stats.bytes_in += x->len;
@@ -431,17 +508,17 @@ http_check(struct http *h)
 	char *priv;
 	int left;
 
-	while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
+	while ((m = sym_curl_multi_info_read(h->multi, &left)) != NULL) {
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		rc = m->data.result;
 		priv = NULL;
-		(void)curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+		(void)sym_curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
 		    &priv);
 		x = (struct http_xfer *)(void *)priv;
 		if (x == NULL)
 			continue;
-		(void)curl_multi_remove_handle(h->multi, x->easy);
+		(void)sym_curl_multi_remove_handle(h->multi, x->easy);
 		http_xfer_unlink(h, x);
 		http_finish(h, x, rc);
 	}
@@ -455,15 +532,9 @@ http_new(struct ev *ev, const struct http_cfg *cfg, char *err,
 	struct http *h;
 	long conns;
 
-	if (!http_inited) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			(void)snprintf(err, errlen, "libcurl: global init "
-			    "failed");
-			return NULL;
-		}
-		http_inited = 1;
-	}
-	vi = curl_version_info(CURLVERSION_NOW);
+	if (http_load(err, errlen) != 0)
+		return NULL;
+	vi = sym_curl_version_info(CURLVERSION_NOW);
 	if (vi == NULL || !(vi->features & CURL_VERSION_ASYNCHDNS)) {
 		/* the blocking resolver would stall the loop on every new
 		 * connection to a name */
@@ -494,7 +565,7 @@ http_new(struct ev *ev, const struct http_cfg *cfg, char *err,
 	if (h->cfg.ca_file != NULL)
 		h->ca_file = xstrdup(h->cfg.ca_file);
 	h->cfg.ca_file = h->ca_file;
-	if ((h->multi = curl_multi_init()) == NULL) {
+	if ((h->multi = sym_curl_multi_init()) == NULL) {
 		(void)snprintf(err, errlen, "libcurl: curl_multi_init failed");
 		free(h->ca_file);
 		free(h);
@@ -502,19 +573,19 @@ http_new(struct ev *ev, const struct http_cfg *cfg, char *err,
 	}
 	h->timer = ev_timer_add(ev, -1, http_on_timer, h);
 	conns = (long)h->cfg.max_conns;
-	(void)curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION,
+	(void)sym_curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION,
 	    http_curl_socket);
-	(void)curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
-	(void)curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION,
+	(void)sym_curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	(void)sym_curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION,
 	    http_curl_timer);
-	(void)curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
-	(void)curl_multi_setopt(h->multi, CURLMOPT_PIPELINING,
+	(void)sym_curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+	(void)sym_curl_multi_setopt(h->multi, CURLMOPT_PIPELINING,
 	    (long)CURLPIPE_NOTHING);
-	(void)curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+	(void)sym_curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
 	    conns);
-	(void)curl_multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+	(void)sym_curl_multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
 	    conns);
-	(void)curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, conns);
+	(void)sym_curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, conns);
 	return h;
 }
 
@@ -526,13 +597,13 @@ http_free(struct http *h)
 	if (h == NULL)
 		return;
 	while ((x = h->xfers) != NULL) {
-		(void)curl_multi_remove_handle(h->multi, x->easy);
+		(void)sym_curl_multi_remove_handle(h->multi, x->easy);
 		http_xfer_unlink(h, x);
 		http_xfer_free(x);
 	}
 	/* closes the cached connections, calling http_curl_socket with
 	 * CURL_POLL_REMOVE: h is still whole here */
-	(void)curl_multi_cleanup(h->multi);
+	(void)sym_curl_multi_cleanup(h->multi);
 	ev_timer_del(h->ev, h->timer);
 	free(h->ca_file);
 	free(h);
@@ -546,43 +617,43 @@ http_setup(struct http *h, struct http_xfer *x, const struct http_req *r,
 	char line[HTTP_HEADER_MAX + 32];
 	size_t i;
 
-	(void)curl_easy_setopt(e, CURLOPT_URL, x->url);
-	(void)curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)x);
-	(void)curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	(void)curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
-	(void)curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_on_data);
-	(void)curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
-	(void)curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_on_header);
-	(void)curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
-	(void)curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+	(void)sym_curl_easy_setopt(e, CURLOPT_URL, x->url);
+	(void)sym_curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)x);
+	(void)sym_curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	(void)sym_curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+	(void)sym_curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_on_data);
+	(void)sym_curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	(void)sym_curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_on_header);
+	(void)sym_curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+	(void)sym_curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
 	    (long)h->cfg.timeout_ms);
-	(void)curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+	(void)sym_curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)h->cfg.connect_timeout_ms);
-	(void)curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+	(void)sym_curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)h->cfg.body_max);
 	/* never follow a redirect, never speak anything but http(s) */
-	(void)curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	if (curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") !=
-	    CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") !=
-	    CURLE_OK) {
+	(void)sym_curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	if (sym_curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR,
+	    "http,https") != CURLE_OK ||
+	    sym_curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR,
+	    "http,https") != CURLE_OK) {
 		(void)snprintf(err, errlen, "%s: libcurl cannot restrict "
 		    "protocols (CURLOPT_PROTOCOLS_STR needs 7.85)", x->url);
 		return -1;
 	}
 	/* a BMC on a management network: no proxy from the environment */
-	(void)curl_easy_setopt(e, CURLOPT_PROXY, "");
-	(void)curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+	(void)sym_curl_easy_setopt(e, CURLOPT_PROXY, "");
+	(void)sym_curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
 	    (long)CURL_HTTP_VERSION_1_1);
-	(void)curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER,
+	(void)sym_curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER,
 	    h->cfg.insecure ? 0L : 1L);
-	(void)curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST,
+	(void)sym_curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST,
 	    h->cfg.insecure ? 0L : 2L);
 	if (h->ca_file != NULL)
-		(void)curl_easy_setopt(e, CURLOPT_CAINFO, h->ca_file);
-	x->hdrs = curl_slist_append(x->hdrs, "Accept: application/json");
-	x->hdrs = curl_slist_append(x->hdrs, "OData-Version: 4.0");
-	x->hdrs = curl_slist_append(x->hdrs, "Expect:");
+		(void)sym_curl_easy_setopt(e, CURLOPT_CAINFO, h->ca_file);
+	x->hdrs = sym_curl_slist_append(x->hdrs, "Accept: application/json");
+	x->hdrs = sym_curl_slist_append(x->hdrs, "OData-Version: 4.0");
+	x->hdrs = sym_curl_slist_append(x->hdrs, "Expect:");
 	if (r->auth_token != NULL) {
 		if (snprintf(line, sizeof(line), "X-Auth-Token: %s",
 		    r->auth_token) >= (int)sizeof(line)) {
@@ -590,7 +661,7 @@ http_setup(struct http *h, struct http_xfer *x, const struct http_req *r,
 			    "long", x->url);
 			return -1;
 		}
-		x->hdrs = curl_slist_append(x->hdrs, line);
+		x->hdrs = sym_curl_slist_append(x->hdrs, line);
 		explicit_bzero(line, sizeof(line));
 	}
 	for (i = 0; i < r->nheaders; i++) {
@@ -600,44 +671,47 @@ http_setup(struct http *h, struct http_xfer *x, const struct http_req *r,
 			    "\"Name: value\" line", x->url, i);
 			return -1;
 		}
-		x->hdrs = curl_slist_append(x->hdrs, r->headers[i]);
+		x->hdrs = sym_curl_slist_append(x->hdrs, r->headers[i]);
 	}
 	if (r->user != NULL) {
-		(void)curl_easy_setopt(e, CURLOPT_HTTPAUTH,
+		(void)sym_curl_easy_setopt(e, CURLOPT_HTTPAUTH,
 		    (long)CURLAUTH_BASIC);
-		(void)curl_easy_setopt(e, CURLOPT_USERNAME, r->user);
-		(void)curl_easy_setopt(e, CURLOPT_PASSWORD,
+		(void)sym_curl_easy_setopt(e, CURLOPT_USERNAME, r->user);
+		(void)sym_curl_easy_setopt(e, CURLOPT_PASSWORD,
 		    r->password != NULL ? r->password : "");
 	}
 	if (strcmp(x->method, "GET") == 0)
-		(void)curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+		(void)sym_curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
 	else {
 		if (strcmp(x->method, "POST") == 0)
-			(void)curl_easy_setopt(e, CURLOPT_POST, 1L);
+			(void)sym_curl_easy_setopt(e, CURLOPT_POST, 1L);
 		else
-			(void)curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
+			(void)sym_curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
 			    x->method);
 		if (x->out != NULL) {
 			if (r->content_type != NULL && snprintf(line,
 			    sizeof(line), "Content-Type: %s",
 			    r->content_type) < (int)sizeof(line))
-				x->hdrs = curl_slist_append(x->hdrs, line);
+				x->hdrs = sym_curl_slist_append(x->hdrs, line);
 			else
-				x->hdrs = curl_slist_append(x->hdrs,
+				x->hdrs = sym_curl_slist_append(x->hdrs,
 				    "Content-Type: application/json");
-			(void)curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->out);
-			(void)curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+			(void)sym_curl_easy_setopt(e, CURLOPT_POSTFIELDS,
+			    x->out);
+			(void)sym_curl_easy_setopt(e,
+			    CURLOPT_POSTFIELDSIZE_LARGE,
 			    (curl_off_t)x->out_len);
 		} else if (strcmp(x->method, "POST") == 0) {
-			(void)curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
-			(void)curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, 0L);
+			(void)sym_curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
+			(void)sym_curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE,
+			    0L);
 		}
 	}
 	if (x->hdrs == NULL) {
 		(void)snprintf(err, errlen, "%s: out of memory", x->url);
 		return -1;
 	}
-	(void)curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
+	(void)sym_curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
 	return 0;
 }
 
@@ -676,7 +750,7 @@ http_submit(struct http *h, const struct http_req *r, http_done_fn *done,
 		x->out[r->body_len] = '\0';
 		x->out_len = r->body_len;
 	}
-	if ((x->easy = curl_easy_init()) == NULL) {
+	if ((x->easy = sym_curl_easy_init()) == NULL) {
 		(void)snprintf(err, errlen, "%s: curl_easy_init failed",
 		    x->url);
 		http_xfer_free(x);
@@ -694,7 +768,7 @@ http_submit(struct http *h, const struct http_req *r, http_done_fn *done,
 	h->n++;
 	/* curl asks for its timer from inside: the transfer starts on the
 	 * loop's next turn */
-	if (curl_multi_add_handle(h->multi, x->easy) != CURLM_OK) {
+	if (sym_curl_multi_add_handle(h->multi, x->easy) != CURLM_OK) {
 		http_xfer_unlink(h, x);
 		(void)snprintf(err, errlen, "%s: curl_multi_add_handle failed",
 		    x->url);
@@ -710,7 +784,7 @@ http_cancel(struct http *h, struct http_xfer *x)
 {
 	if (x == NULL)
 		return;
-	(void)curl_multi_remove_handle(h->multi, x->easy);
+	(void)sym_curl_multi_remove_handle(h->multi, x->easy);
 	http_xfer_unlink(h, x);
 	http_xfer_free(x);
 }

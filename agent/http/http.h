@@ -3,7 +3,9 @@
  * by ev (its sockets watched with ev_fd_*, its one timer an ev timer,
  * curl_multi_socket_action called from those callbacks).  No transfer
  * blocks, and there is no second loop.  This file pair is the only
- * libcurl user (tests/lint.sh); callers see none of its types.
+ * libcurl user (tests/lint.sh); callers see none of its types.  libcurl
+ * is loaded at the first http_new, not linked: a program that makes no
+ * client never maps it.
  *
  * One struct http per peer: its multi handle keeps the connection cache,
  * so HTTP/1.1 keep-alive connections are reused by later requests, and
@@ -112,8 +114,10 @@ struct http_stats {
 struct http;
 struct http_xfer;
 
-/* ev is borrowed and must outlive the http.  NULL with a message in err
- * (libcurl without a threaded resolver, init failure). */
+/* ev is borrowed and must outlive the http.  The first call loads
+ * libcurl (libcurl.so.4, dlopen: see http.c); NULL with a message in err
+ * naming the library if it cannot be loaded, and for a libcurl without a
+ * threaded resolver or an init failure. */
 struct http	*http_new(struct ev *, const struct http_cfg *, char *err,
 		    size_t errlen);
 /* Cancel every transfer (no done is called) and close the connections.

@@ -89,6 +89,33 @@ app_guid_format(const uint8_t g[16], char out[37])
 	    g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
 }
 
+int
+app_guid_parse(const char *s, uint8_t g[16])
+{
+	/* the wire position of each text byte, app_guid_format's order */
+	static const uint8_t pos[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10,
+	    11, 12, 13, 14, 15 };
+	size_t k = 0;
+	int hi = -1, d;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '-')
+			continue;
+		d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' &&
+		    *s <= 'f' ? *s - 'a' + 10 : *s >= 'A' && *s <= 'F' ?
+		    *s - 'A' + 10 : -1;
+		if (d < 0 || k == 16)
+			return -1;
+		if (hi < 0)
+			hi = d;
+		else {
+			g[pos[k++]] = (uint8_t)(hi << 4 | d);
+			hi = -1;
+		}
+	}
+	return k == 16 && hi < 0 ? 0 : -1;
+}
+
 void
 app_authcap_req(struct ipmi_req *q, uint8_t priv, int v20)
 {

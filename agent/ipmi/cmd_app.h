@@ -38,6 +38,9 @@ void		 app_guid_req(struct ipmi_req *, int system);
 enum ipmi_err	 app_guid_decode(const uint8_t *, size_t, uint8_t guid[16]);
 /* text as ipmitool and dmidecode print it (SMBIOS byte order) */
 void		 app_guid_format(const uint8_t guid[16], char out[37]);
+/* its inverse: the 16 wire bytes of that text (or of any 32 hex digits
+ * with dashes anywhere); 0, or -1 if it is not such text */
+int		 app_guid_parse(const char *, uint8_t guid[16]);
 
 /* Get Channel Authentication Capabilities, section 22.13 */
 struct app_authcap {

@@ -10,6 +10,8 @@
 
 #include "conf.h"
 #include "evtext.h"
+#include "cmd_app.h"
+#include "pet.h"
 #include "store/store.h"
 #include "snmp/mibrows.h"
 #include "snmp/oids.h"
@@ -1201,5 +1203,53 @@ mibrows_event(FILE *f, const struct store_event *e)
 	default:
 		break;
 	}
+	return 1;
+}
+
+/*
+ * The PET trap of a new SEL entry: its system GUID and Get Device ID's
+ * manufacturer and product from the target, the entity from the SDR of
+ * the sensor that logged it (the generator's owner, LUN and number),
+ * the severity as bmcwSelEntrySeverity has it.
+ */
+int
+mibrows_pet(FILE *f, const struct store_event *e)
+{
+	const struct store_target *t = e->t;
+	const struct sel_rec *r;
+	const struct sensors_item *it;
+	struct pet_source src;
+	uint8_t vb[PET_VARBIND_LEN];
+	char p[32];
+	size_t i;
+
+	if (e->kind != STORE_EV_SEL || e->sel == NULL)
+		return 0;
+	r = &e->sel->rec;
+	memset(&src, 0, sizeof(src));
+	if (t->have_ident) {
+		if (t->ident.have_sysguid &&
+		    app_guid_parse(t->ident.sysguid, src.guid) != 0)
+			memset(src.guid, 0, sizeof(src.guid));
+		src.manufacturer = t->ident.d.manufacturer;
+		src.product = t->ident.d.product;
+	}
+	for (i = 0; i < t->nsensors; i++) {
+		it = &t->sensors[i].it;
+		if (it->owner == (r->gen_id & 0xff) && (it->lun & 3) ==
+		    ((r->gen_id >> 8) & 3) && it->number == r->sensor_num) {
+			src.entity_id = it->entity_id;
+			src.entity_instance = it->entity_instance;
+			break;
+		}
+	}
+	src.sev = e->sel->desc.sev;
+	if (pet_encode(r, &src, vb) != 0)
+		return 0;
+	fprintf(f, "N %u %s\n", WIRE_NOTIFY_PET, t->name);
+	(void)snprintf(p, sizeof(p), "v %u %u", WIRE_TAB_SEL_ENTRY,
+	    (unsigned)e->sel->seq);
+	wire_put_u64(f, p, WIRE_PET_SPECIFIC, WIRE_UNSIGNED, pet_specific(r));
+	wire_put_bytes(f, p, WIRE_PET_VARBIND, vb, sizeof(vb));
 	return 1;
 }

@@ -23,6 +23,9 @@ uint64_t	 mibrows_sig(const struct store_target *);
 /* the notification message of an event; 0 if the MIB has none for it
  * (nothing written) */
 int		 mibrows_event(FILE *, const struct store_event *);
+/* the IPMI PET trap message of a SEL event (wire.h: N 0); 0 if there is
+ * none for it (not a system event record: nothing written) */
+int		 mibrows_pet(FILE *, const struct store_event *);
 /* a webhook's message ("W name" and its bmcwWebhookTable row), and a
  * signature that changes when it would */
 struct store_webhook;

@@ -54,6 +54,8 @@
 #define SA_INDEX_MAX	(64u * 1024)	/* bytes of the index file */
 #define SA_SEL_WINDOW_S	60
 #define SA_LOCK_MAX	2147483647L	/* bmcwControlLock, TestAndIncr */
+/* IPMI PET v1.0's enterprise (agent/ipmi/pet.h): wired for management */
+#define SA_PET_ENTERPRISE_OID	1, 3, 6, 1, 4, 1, 3183, 1, 1
 
 #ifndef BMCWATCH_VERSION
 #define BMCWATCH_VERSION "0.1"
@@ -193,6 +195,8 @@ static struct {
 	uint32_t	 sel_recent_max;
 	uint64_t	 sent, suppressed;
 	u_long		 ent_last_change;	/* our sysUpTime, cs */
+	int		 pet;		/* -P: IPMI PET traps too */
+	uint64_t	 pet_sent;
 } sa;
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -391,6 +395,19 @@ done:
 	free(buf);
 }
 
+/* a saved string cell into dst (size bytes): cut to fit, never past
+ * the cell's own length */
+static void
+sa_str_restore(char *dst, size_t size, const struct wire_val *v)
+{
+	size_t n = v->s != NULL ? v->slen : 0;
+
+	if (n > size - 1)
+		n = size - 1;
+	(void)snprintf(dst, size, "%.*s", (int)n,
+	    v->s != NULL ? (const char *)v->s : "");
+}
+
 static void
 sa_ctl_restore(struct sa_target *t)
 {
@@ -419,17 +436,13 @@ sa_ctl_restore(struct sa_target *t)
 			c->identify = (long)v->i;
 			break;
 		case BMCW_CONTROL_LAST_ACTION:
-			(void)snprintf(c->action, sizeof(c->action), "%.*s",
-			    (int)(v->slen < 64 ? v->slen : 64),
-			    v->s != NULL ? (const char *)v->s : "");
+			sa_str_restore(c->action, sizeof(c->action), v);
 			break;
 		case BMCW_CONTROL_LAST_TIME:
 			c->action_time = (uint32_t)v->u;
 			break;
 		case BMCW_CONTROL_LAST_RESULT:
-			(void)snprintf(c->result, sizeof(c->result), "%.*s",
-			    (int)(v->slen < 255 ? v->slen : 255),
-			    v->s != NULL ? (const char *)v->s : "");
+			sa_str_restore(c->result, sizeof(c->result), v);
 			break;
 		case BMCW_CONTROL_REQUESTS:
 			c->requests = (uint32_t)v->u;
@@ -986,6 +999,14 @@ sa_set_allowed(struct sa_target *t, netsnmp_request_info *req,
 	int locked = 0;
 
 	if (col == BMCW_CONTROL_LOCK) {
+		/* TestAndIncr: one step per SET, so the lock once */
+		for (o = reqs; o != NULL; o = o->next)
+			if (o != req && sa_req_tidx(o) == t->tidx &&
+			    sa_req_col(o) == BMCW_CONTROL_LOCK) {
+				(void)snprintf(why, len, "bmcwControlLock "
+				    "twice in one SET");
+				return SNMP_ERR_INCONSISTENTVALUE;
+			}
 		if (sa_req_long(req) != t->ctl.lock) {
 			(void)snprintf(why, len, "lock %ld is not the current "
 			    "%ld", sa_req_long(req), t->ctl.lock);
@@ -1654,6 +1675,55 @@ sa_notify(const struct wire_msg *m)
 	    m->notify);
 }
 
+/*
+ * An IPMI PET trap (wire.h: N 0): as a BMC sends it, SNMPv1
+ * enterpriseSpecific from enterprise PET (agent/ipmi/pet.h) with the
+ * specific trap number.  A subagent sends SNMPv2 notifications; snmpd
+ * turns this one into that v1 trap for its trapsinks (RFC 3584 section
+ * 3.2: snmpTrapOID.0 = enterprise.0.specific, snmpTrapEnterprise.0 =
+ * enterprise) and sends it as it is to its trap2sinks.  Not rate-limited
+ * (one per system event record, the record ID in its sequence number)
+ * and not counted in bmcwNotificationsSent: not the MIB's.
+ */
+static void
+sa_pet(const struct wire_msg *m)
+{
+	static const oid trap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
+	static const oid ent_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 3, 0 };
+	static const oid pet[] = { SA_PET_ENTERPRISE_OID };
+	static const oid pet_vb[] = { SA_PET_ENTERPRISE_OID, 1 };
+	oid notif[] = { SA_PET_ENTERPRISE_OID, 0, 0 };
+	netsnmp_variable_list *vbl = NULL;
+	const struct wire_val *spec = NULL, *bytes = NULL;
+	size_t i;
+
+	for (i = 0; i < m->nvbs; i++) {
+		if (m->vbs[i].v.col == WIRE_PET_SPECIFIC &&
+		    m->vbs[i].v.type == WIRE_UNSIGNED)
+			spec = &m->vbs[i].v;
+		if (m->vbs[i].v.col == WIRE_PET_VARBIND &&
+		    m->vbs[i].v.type == WIRE_STRING)
+			bytes = &m->vbs[i].v;
+	}
+	if (!sa.pet || spec == NULL || bytes == NULL || bytes->s == NULL) {
+		log_debug("snmp", "target %s: PET trap without its fields: "
+		    "not sent", m->name);
+		return;
+	}
+	notif[OID_LENGTH(notif) - 1] = (oid)spec->u;
+	snmp_varlist_add_variable(&vbl, trap_oid, OID_LENGTH(trap_oid),
+	    ASN_OBJECT_ID, (const u_char *)notif, sizeof(notif));
+	snmp_varlist_add_variable(&vbl, pet_vb, OID_LENGTH(pet_vb),
+	    ASN_OCTET_STR, bytes->s, bytes->slen);
+	snmp_varlist_add_variable(&vbl, ent_oid, OID_LENGTH(ent_oid),
+	    ASN_OBJECT_ID, (const u_char *)pet, sizeof(pet));
+	send_v2trap(vbl);
+	snmp_free_varbind(vbl);
+	sa.pet_sent++;
+	log_debug("snmp", "target %s: PET trap %lu sent", m->name,
+	    (unsigned long)spec->u);
+}
+
 /* ---- the daemon's stream ------------------------------------------------ */
 
 static void
@@ -1678,7 +1748,10 @@ sa_message(const char *p, size_t len)
 		sa_target_gone(m.name);
 		break;
 	case WIRE_NOTIFY:
-		sa_notify(&m);
+		if (m.notify == WIRE_NOTIFY_PET)
+			sa_pet(&m);
+		else
+			sa_notify(&m);
 		break;
 	case WIRE_WEBHOOK:
 		sa_webhook(&m);
@@ -1767,7 +1840,7 @@ static void
 sa_usage(void)
 {
 	fprintf(stderr, "usage: %s -s FD -x AGENTX-SOCKET -i INDEX-FILE "
-	    "[-S CONTROL-SOCKET] [-r SEL-TRAPS-PER-MINUTE] [-T START] "
+	    "[-S CONTROL-SOCKET] [-r SEL-TRAPS-PER-MINUTE] [-T START] [-P] "
 	    "[-e FD] [-d] [-v]\n",
 	    SA_NAME);
 	exit(2);
@@ -1798,8 +1871,11 @@ main(int argc, char **argv)
 
 	sa.fd = -1;
 	sa.sel_recent_max = 256;
-	while ((ch = getopt(argc, argv, "de:i:r:S:s:T:vx:")) != -1) {
+	while ((ch = getopt(argc, argv, "de:i:Pr:S:s:T:vx:")) != -1) {
 		switch (ch) {
+		case 'P':
+			sa.pet = 1;
+			break;
 		case 'd':
 			debug = 1;
 			break;
@@ -1891,9 +1967,9 @@ main(int argc, char **argv)
 	log_info("snmp", "AgentX subagent on %s", agentx);
 
 	{
-		static const char req[] = "watch\n";
+		const char *req = sa.pet ? "watch pet\n" : "watch\n";
 
-		if (fileio_write_all(sa.fd, req, sizeof(req) - 1) != 0)
+		if (fileio_write_all(sa.fd, req, strlen(req)) != 0)
 			fatal("snmp", "watch request");
 	}
 	for (;;) {

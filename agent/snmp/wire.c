@@ -101,14 +101,12 @@ wp_fail(struct wp *w, const char *fmt, ...)
 static const uint8_t *
 wp_field(struct wp *w, size_t *len)
 {
-	struct rbuf probe = w->r;
 	const uint8_t *p;
-	size_t n = 0;
+	size_t n;
 
 	if (rd_left(&w->r) == 0)
 		return NULL;
-	while (rd_left(&probe) > 0 && rd_u8(&probe) != ' ')
-		n++;
+	n = rd_span(&w->r, ' ');
 	p = rd_ptr(&w->r, n);
 	if (rd_peek(&w->r) == ' ')
 		(void)rd_u8(&w->r);
@@ -488,10 +486,10 @@ int
 wire_parse(const char *p, size_t len, struct wire_msg *m, char *err,
     size_t errlen)
 {
-	struct rbuf all, probe;
+	struct rbuf all;
 	struct wp w;
 	size_t caprows = 0, capvbs = 0, capgen = 0, n;
-	int have_kind = 0, c;
+	int have_kind = 0;
 
 	memset(m, 0, sizeof(*m));
 	m->kind = WIRE_GENERAL;
@@ -503,12 +501,8 @@ wire_parse(const char *p, size_t len, struct wire_msg *m, char *err,
 	rb_init(&all, p, len);
 	while (rd_left(&all) > 0) {
 		w.line++;
-		probe = all;
-		n = 0;
-		c = -1;
-		while (rd_left(&probe) > 0 && (c = rd_u8(&probe)) != '\n')
-			n++;
-		if (c != '\n') {
+		n = rd_span(&all, '\n');
+		if (n == rd_left(&all)) {
 			(void)wp_fail(&w, "no newline at the end");
 			goto fail;
 		}

@@ -21,6 +21,10 @@
  *	N NUM NAME		notification NUM (bmcwNotifications.NUM)
  *				about target NAME, varbinds below
  *	v TAB SUB COL TYPE VALUE  a varbind of it: column COL of row SUB
+ *	N 0 NAME		an IPMI PET trap (snmp-pet-traps, asked for
+ *				with "watch pet"): "v 5 SEQ 1 u NUM", its
+ *				specific trap number, and "v 5 SEQ 2 s HEX",
+ *				its variable binding (agent/ipmi/pet.h)
  *	G COL TYPE VALUE	a scalar of bmcwGeneral
  *
  * TYPE: i Integer32, u Unsigned32, g Gauge32, n Counter32, C Counter64
@@ -65,6 +69,10 @@
 					 * message) */
 #define WIRE_TAB_ENT		47u	/* ENTITY-MIB entPhysicalTable */
 #define WIRE_TAB_ENT_SENSOR	99u	/* entPhySensorTable */
+/* the N 0 message: a PET trap of SEL entry SEQ (wire.h's header) */
+#define WIRE_NOTIFY_PET		0u
+#define WIRE_PET_SPECIFIC	1u	/* its columns */
+#define WIRE_PET_VARBIND	2u
 /* 1 if t is one of the above */
 int		 wire_tab_ok(unsigned t);
 

@@ -47,6 +47,18 @@ rd_peek(const struct rbuf *r)
 	return r->err || r->off >= r->len ? -1 : r->p[r->off];
 }
 
+size_t
+rd_span(const struct rbuf *r, uint8_t c)
+{
+	const uint8_t *q;
+	size_t left = rd_left(r);
+
+	if (left == 0)
+		return 0;
+	q = memchr(r->p + r->off, c, left);
+	return q != NULL ? (size_t)(q - (r->p + r->off)) : left;
+}
+
 uint16_t
 rd_le16(struct rbuf *r)
 {

@@ -31,6 +31,9 @@ size_t		 rd_left(const struct rbuf *);
 uint8_t		 rd_u8(struct rbuf *);
 /* next byte without consuming it, -1 at the end */
 int		 rd_peek(const struct rbuf *);
+/* how many bytes come before the next byte c (all that are left if none
+ * is c), without consuming any: a scan at memchr's speed */
+size_t		 rd_span(const struct rbuf *, uint8_t c);
 uint16_t	 rd_le16(struct rbuf *);
 uint32_t	 rd_le24(struct rbuf *);
 uint32_t	 rd_le32(struct rbuf *);

@@ -21,13 +21,7 @@
 . "$(dirname "$0")/snmp_lib.sh"
 
 MIB=.1.3.6.1.4.1.8072.9999.623
-d_setup
-snmp_setup
-D_SIMS="a"
-trap 'd_cleanup; snmp_cleanup' EXIT
-snmpd_start || { not_ok "snmpd"; exit 1; }
-sim_as a || { not_ok "sim a"; exit 1; }
-d_conf "$W/d.conf" "snmp yes" "agentx-socket \"$S/agentx.sock\""
+snmp_bed a
 d_target a "$SIMPORT_a" "sensor-interval 5  timeout 1  retries 1" \
     >>"$W/d.conf"
 d_start "$W/d.conf" || exit 1

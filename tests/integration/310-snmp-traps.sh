@@ -20,14 +20,7 @@
 MIB=.1.3.6.1.4.1.8072.9999.623
 KEY=$((32 * 1024 + 2))		# CPU2 Temp: owner 20h, LUN 0, number 2
 ENT=$((4194304 + KEY))
-d_setup
-snmp_setup
-D_SIMS="a"
-trap 'd_cleanup; snmp_cleanup' EXIT
-snmptrapd_start || { not_ok "snmptrapd"; exit 1; }
-snmpd_start || { not_ok "snmpd"; exit 1; }
-sim_as a || { not_ok "sim a"; exit 1; }
-d_conf "$W/d.conf" "snmp yes" "agentx-socket \"$S/agentx.sock\""
+snmp_bed traps a
 d_target a "$SIMPORT_a" "sensor-interval 1  sel-interval 1
 	chassis-interval 1  timeout 0.5  retries 1" >>"$W/d.conf"
 d_start "$W/d.conf" || exit 1

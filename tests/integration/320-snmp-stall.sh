@@ -18,7 +18,7 @@
 MIB=.1.3.6.1.4.1.8072.9999.623
 KEY=$((32 * 1024 + 2))		# CPU2 Temp
 snmp_wdt_bed
-d_conf "$W/d.conf" "snmp yes" "agentx-socket \"$S/agentx.sock\""
+snmp_dconf
 d_target a "$SIMPORT_a" "sensor-interval 1  sel-interval 2
 	chassis-interval 2  timeout 0.5  retries 1
 	watchdog { timeout 10  interval 2  action power-cycle }" >>"$W/d.conf"

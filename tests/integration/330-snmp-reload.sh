@@ -14,16 +14,10 @@
 
 MIB=.1.3.6.1.4.1.8072.9999.623
 KEY=$((32 * 1024 + 1))		# CPU1 Temp
-d_setup
-snmp_setup
-D_SIMS="a b"
-trap 'd_cleanup; snmp_cleanup' EXIT
-snmpd_start || { not_ok "snmpd"; exit 1; }
-sim_as a || { not_ok "sim a"; exit 1; }
-sim_as b || { not_ok "sim b"; exit 1; }
+snmp_bed a b
 POLL="sensor-interval 2  timeout 1  retries 1"
 conf() {
-	d_conf "$W/d.conf" "snmp yes" "agentx-socket \"$S/agentx.sock\""
+	snmp_dconf
 	for _t in "$@"; do
 		eval "_p=\$SIMPORT_$_t"
 		d_target "$_t" "$_p" "$POLL" >>"$W/d.conf"

@@ -38,7 +38,7 @@ check "ipmitool: Get POH Counter is an invalid command here" \
     grep -q "Invalid command" "$W/poh.txt"
 
 t0=$(date +%s)
-d_conf "$W/d.conf" "snmp yes" "agentx-socket \"$S/agentx.sock\""
+snmp_dconf
 d_target a "$SIMPORT_a" "sensor-interval 1  sel-interval 1
 	chassis-interval 1  timeout 0.5  retries 1
 	sel-clear-at 0  sel-nearly-full 40  allow sel-clear

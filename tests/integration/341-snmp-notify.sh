@@ -25,7 +25,7 @@ snmp_wdt_bed traps
 d_relay a "$SIMPORT_a" || { not_ok "relay a"; exit 1; }
 RPORT=$RPORT_a
 d_pw user "$W/pw.user"
-d_conf "$W/d.conf" "snmp yes" "agentx-socket \"$S/agentx.sock\""
+snmp_dconf
 d_target a "$RPORT" "sensor-interval 2  sel-interval 1
 	chassis-interval 1  timeout 0.5  retries 1  unreachable-after 2
 	backoff-max 2  sel-nearly-full 2  sel-clear-at 5" >>"$W/d.conf"

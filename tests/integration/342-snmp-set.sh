@@ -24,14 +24,8 @@
 
 MIB=.1.3.6.1.4.1.8072.9999.623
 C=$MIB.1.9.1		# bmcwControlEntry
-d_setup
-snmp_setup
-D_SIMS="a"
-trap 'd_cleanup; snmp_cleanup' EXIT
-snmpd_start || { not_ok "snmpd"; exit 1; }
-sim_as a || { not_ok "sim a"; exit 1; }
+snmp_bed a
 d_relay a "$SIMPORT_a" || { not_ok "relay a"; exit 1; }
-d_conf "$W/d.conf" "snmp yes" "agentx-socket \"$S/agentx.sock\""
 # no retransmission: Chassis Control is not idempotent, and at load
 # average 30 a retransmission after 0.5 s reached the sim twice; a
 # request with its retries must end within the intervals (conf check)

@@ -71,7 +71,7 @@ SIM_RUNDIR=$W/sim
 mkdir -p "$SIM_RUNDIR"
 sim_start || { not_ok "sim with SOL"; exit 1; }
 
-d_conf "$W/d.conf" "snmp yes" "agentx-socket \"$S/agentx.sock\""
+snmp_dconf
 cat >>"$W/d.conf" <<EOF
 webhook "rx" {
 	url "http://127.0.0.1:$(cat "$W/rx.port")/hook"  allow-plaintext yes

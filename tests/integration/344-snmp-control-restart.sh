@@ -18,13 +18,7 @@
 
 MIB=.1.3.6.1.4.1.8072.9999.623
 C=$MIB.1.9.1		# bmcwControlEntry
-d_setup
-snmp_setup
-D_SIMS="a"
-trap 'd_cleanup; snmp_cleanup' EXIT
-snmpd_start || { not_ok "snmpd"; exit 1; }
-sim_as a || { not_ok "sim a"; exit 1; }
-d_conf "$W/d.conf" "snmp yes" "agentx-socket \"$S/agentx.sock\""
+snmp_bed a
 d_target a "$SIMPORT_a" "sensor-interval 2  sel-interval 2
 	chassis-interval 1  timeout 0.5  retries 1  allow power" >>"$W/d.conf"
 d_start "$W/d.conf" || exit 1

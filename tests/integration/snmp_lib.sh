@@ -6,9 +6,15 @@
 #                       environment that reads no system file
 #   snmpd_start         the test snmpd (tests/snmp/snmpd.conf.in, plus the
 #                       lines in $SNMPD_EXTRA if set), ready when its
-#                       AgentX socket exists and a GET answers; SNMPD_PID
+#                       AgentX socket exists and a GET answers; SNMPD_PID;
+#                       SNMPD_SINK=trapsink: its sink gets SNMPv1 traps
+#                       (RFC 3584 translation) instead of v2c
 #   snmpd_stop          SIGTERM, bounded wait, SIGKILL
-#   snmptrapd_start     snmptrapd logging to $S/traps.log; TRAPD_PID
+#   snmptrapd_start     snmptrapd logging to $S/traps.log; TRAPD_PID;
+#                       TRAPD_EXTRA: more snmptrapd.conf lines (a
+#                       traphandle; @DIR@ is $S), TRAPD_AUTH: the community's rights
+#                       (default log), TRAPD_OPTS: more options,
+#                       TRAPD_FORMAT: the log's line (-F)
 #   snmptrapd_stop
 #   sget OID / swalk OID   snmpget / snmpwalk -v2c -On -Oe against it
 #   sval OID            the value alone (snmpget -Oqv)
@@ -19,6 +25,12 @@
 #                       the EXIT trap, the sim's watchdog plugin (SIM_DIR
 #                       in $W; skip_all without it), snmptrapd if asked,
 #                       snmpd, and sim "a" (D_SIMS)
+#   snmp_bed [traps] SIM...  the bed of the other 3xx: d_setup, snmp_setup,
+#                       the EXIT trap, snmptrapd if asked, snmpd, the sims
+#                       (D_SIMS; "a" if none named) and $W/d.conf with
+#                       snmp_dconf (targets are the test's to append)
+#   snmp_dconf [LINE...]  $W/d.conf anew: the daemon's config for these
+#                       snmpd (snmp yes, its AgentX socket) and LINEs
 # The config templates are tests/snmp/*.conf.in.
 SNMPD_PID=
 TRAPD_PID=
@@ -40,6 +52,8 @@ snmpd_start() {
 	    -e "s|@TPORT@|$TRAP_PORT|g" "$TESTS_DIR/snmp/snmpd.conf.in" \
 	    >"$S/snmpd.conf"
 	[ -n "${SNMPD_EXTRA:-}" ] && printf '%s\n' "$SNMPD_EXTRA" >>"$S/snmpd.conf"
+	[ "${SNMPD_SINK:-}" = trapsink ] &&
+	    sed -i 's/^trap2sink /trapsink /' "$S/snmpd.conf"
 	SNMP_PERSISTENT_DIR=$S/persist /usr/sbin/snmpd -f -Lf "$S/snmpd.log" \
 	    -C -c "$S/snmpd.conf" -p "$S/snmpd.pid" -I -smux \
 	    >>"$S/snmpd.out" 2>&1 &
@@ -76,12 +90,17 @@ snmpd_stop() {
 }
 
 snmptrapd_start() {
-	sed -e "s|@DIR@|$S|g" "$TESTS_DIR/snmp/snmptrapd.conf.in" \
-	    >"$S/snmptrapd.conf"
+	sed -e "s|@DIR@|$S|g" \
+	    -e "s|^authCommunity log |authCommunity ${TRAPD_AUTH:-log} |" \
+	    "$TESTS_DIR/snmp/snmptrapd.conf.in" >"$S/snmptrapd.conf"
+	[ -n "${TRAPD_EXTRA:-}" ] && printf '%s\n' "$TRAPD_EXTRA" |
+	    sed "s|@DIR@|$S|g" >>"$S/snmptrapd.conf"
 	: >"$S/traps.log"
+	# shellcheck disable=SC2086
 	SNMP_PERSISTENT_DIR=$S/tpersist /usr/sbin/snmptrapd -f -C \
 	    -c "$S/snmptrapd.conf" -Lf "$S/traps.log" -On -p "$S/trapd.pid" \
-	    -F "TRAP %V| %v\n" "udp:127.0.0.1:$TRAP_PORT" \
+	    ${TRAPD_OPTS:-} \
+	    -F "${TRAPD_FORMAT:-TRAP %V| %v\n}" "udp:127.0.0.1:$TRAP_PORT" \
 	    >>"$S/trapd.out" 2>&1 &
 	TRAPD_PID=$!
 	wait_for 10 _trapd_ready
@@ -135,4 +154,29 @@ snmp_wdt_bed() {
 	fi
 	snmpd_start || { not_ok "snmpd"; exit 1; }
 	sim_as a || { not_ok "sim a with the watchdog plugin"; exit 1; }
+}
+
+snmp_dconf() {
+	d_conf "$W/d.conf" "snmp yes" "agentx-socket \"$S/agentx.sock\"" "$@"
+}
+
+snmp_bed() {
+	_sb_traps=
+	if [ "${1:-}" = traps ]; then
+		_sb_traps=1
+		shift
+	fi
+	[ $# -gt 0 ] || set -- a
+	d_setup
+	snmp_setup
+	D_SIMS="$*"
+	trap 'd_cleanup; snmp_cleanup' EXIT
+	if [ -n "$_sb_traps" ]; then
+		snmptrapd_start || { not_ok "snmptrapd"; exit 1; }
+	fi
+	snmpd_start || { not_ok "snmpd"; exit 1; }
+	for _sb in "$@"; do
+		sim_as "$_sb" || { not_ok "sim $_sb"; exit 1; }
+	done
+	snmp_dconf
 }

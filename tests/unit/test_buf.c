@@ -70,6 +70,27 @@ test_exact_end(void)
 }
 
 static void
+test_span(void)
+{
+	static const uint8_t b[] = { 'a', 'b', ' ', 'c', '\n' };
+	struct rbuf r;
+
+	rb_init(&r, b, sizeof(b));
+	CHECK_EQ(rd_span(&r, ' '), 2);
+	CHECK_EQ(rd_span(&r, '\n'), 4);
+	CHECK_EQ(rd_span(&r, 'z'), 5);	/* none: all that is left */
+	CHECK_EQ(rd_left(&r), 5);	/* nothing consumed */
+	rd_skip(&r, 3);
+	CHECK_EQ(rd_span(&r, ' '), 2);
+	CHECK_EQ(rd_span(&r, 'c'), 0);
+	rd_skip(&r, 2);
+	CHECK_EQ(rd_span(&r, ' '), 0);	/* at the end */
+	(void)rd_u8(&r);		/* past it: sticky error */
+	CHECK(r.err);
+	CHECK_EQ(rd_span(&r, ' '), 0);
+}
+
+static void
 test_write(void)
 {
 	uint8_t b[8];
@@ -104,6 +125,7 @@ main(void)
 	RUN(test_read_le_be);
 	RUN(test_sticky_error);
 	RUN(test_exact_end);
+	RUN(test_span);
 	RUN(test_write);
 	return harness_end();
 }
