@@ -70,9 +70,8 @@ main(int argc, char **argv)
 		(void)pjson_has_num(t, "last_success_age_s", &age);
 		if (strcmp(state, "unreachable") == 0)
 			st = NP_CRITICAL;
-		else if (strcmp(state, "up") != 0)
-			st = NP_WARNING;
-		else if (age < 0 || age > (double)max_age)
+		else if (strcmp(state, "up") != 0 || age < 0 ||
+		    age > (double)max_age)
 			st = NP_WARNING;
 		else
 			nup++;

@@ -2558,6 +2558,7 @@ cp_severity(struct cp *cp, struct conf_target *t, const struct conf_loc *loc)
 		    "target \"%s\", %s:%u)", e, t->name, loc->file, loc->line);
 		return -1;
 	}
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) pointers */
 	c->sevs = xreallocarray(c->sevs, c->nsevs + 1, sizeof(*c->sevs));
 	c->sevpaths = xreallocarray(c->sevpaths, c->nsevs + 1,
 	    sizeof(*c->sevpaths));
