@@ -40,12 +40,11 @@ main(int argc, char **argv)
 	unsigned long max_age = 300;
 	size_t i, n = 0, nup = 0, off;
 	char bad[1024] = "";
-	int ch;
 	double zero = 0;
 
 	psrc_opts_init(&o, LABEL);
-	while ((ch = psrc_getopt(&o, argc, argv, "", longopts,
-	    "check_bmc_agent", usage)) != -1) {
+	while (psrc_getopt(&o, argc, argv, "", longopts,
+	    "check_bmc_agent", usage) != -1) {
 		/* its one option: --max-age */
 		max_age = psrc_uint(&o, "--max-age", optarg, 1, 86400 * 30);
 	}

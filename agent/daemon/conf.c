@@ -2264,6 +2264,7 @@ kw_target(struct cp *cp, const struct kw *kw, void *obj,
 	tgt_init(&t);
 	t.name = xstrdup(v.s);
 	memset(&ts, 0, sizeof(ts));
+	memset(&fs, 0, sizeof(fs));	/* tgt_merge fills it */
 	tgt_init(&fin);
 	fin.name = xstrdup(v.s);
 	fin.loc.file = cp->file;

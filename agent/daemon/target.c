@@ -557,7 +557,6 @@ target_connect(struct target *t, char *err, size_t errlen)
 	struct ipmi_tr_cfg cfg;
 	struct ipmi_tr *tr;
 	char peer[300];
-	enum ipmi_err e;
 
 	if (ct->iface == CONF_IFACE_REDFISH)
 		return target_rf_connect(t, err, errlen);
@@ -602,7 +601,7 @@ target_connect(struct target *t, char *err, size_t errlen)
 	t->selcfg.archive = t->arch;
 	t->sel = selmon_new(t->env->ev, t->conn, &t->selcfg);
 	if (ct->iface == CONF_IFACE_OPEN && ct->in_band_events) {
-		if ((e = conn_set_event_cb(t->conn, target_on_event, t)) !=
+		if (conn_set_event_cb(t->conn, target_on_event, t) !=
 		    IPMI_OK)
 			log_target(LOG_WARNING, t->name, "sel", "no in-band "
 			    "events (%s): the SEL is read every %u s only",
