@@ -525,10 +525,10 @@ http_free(struct http *h)
 
 	if (h == NULL)
 		return;
-	/* the list's head has no prev (http_submit), so the unlink
-	 * moves h->xfers on: x is never read again once freed */
-	/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc) */
 	while ((x = h->xfers) != NULL) {
+		/* the list's head has no prev (http_submit), so the unlink
+		 * moves h->xfers on: x is never read again once freed */
+		/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc) */
 		(void)curl_multi_remove_handle(h->multi, x->easy);
 		http_xfer_unlink(h, x);
 		http_xfer_free(x);
