@@ -36,7 +36,7 @@ trap cleanup EXIT
 P=$W/peer
 mkdir -p "$P"
 python3 "$TESTS_DIR/sol/serial_peer.py" --port-file "$W/peer.port" \
-    --tx "$W/tx.bin" --script "$P" --rate 60000 --for 300 &
+    --tx "$W/tx.bin" --script "$P" --rate 60000 --for 3600 &
 PEER_PID=$!
 wait_for 5 test -s "$W/peer.port" || { not_ok "serial peer up"; exit 1; }
 # the webhook receiver: counts the POSTs it answered 200

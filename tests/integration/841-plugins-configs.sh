@@ -78,7 +78,7 @@ fi
 # a serial port behind the sim's SOL, so that the console the daemon
 # logs is connected (check_bmc_console)
 python3 "$TESTS_DIR/sol/serial_peer.py" --port-file "$W/peer.port" \
-    --echo --for 900 >"$W/peer.log" 2>&1 &
+    --echo --for 3600 >"$W/peer.log" 2>&1 &
 PEER_PID=$!
 trap 'kill "$PEER_PID" 2>/dev/null; d_cleanup' EXIT
 wait_for 10 test -s "$W/peer.port" || { not_ok "serial peer up"; exit 1; }
@@ -97,14 +97,9 @@ check "A's SEL read" wait_for 10 d_fresh a "sel info"
 # every local command line, with the test's socket added (-S; the lines
 # use the default one): OK, per the guidelines; the SNMP ones (-H) are
 # run by 844 against snmpd
-p_cfg_lines >"$W/cmds"
+p_cfg_lines local >"$W/cmds"
 nn=0 ng=0
 while IFS='	' read -r file name cmd; do
-	case $cmd in
-	*" -H "*) continue ;;
-	esac
-	cmd=${cmd//\/usr\/lib\/nagios\/plugins/$PLUGDIR}
-	cmd=${cmd//\$USER1\$/$PLUGDIR}
 	cmd=${cmd//\$ARG1\$/}
 	p=${cmd%% *}
 	p_run_line "$file $name" 0 "$p -S $W/ctl.sock ${cmd#"$p"}"
@@ -113,7 +108,7 @@ done <"$W/cmds"
 check_eq "nrpe: one local command per plugin" "$nn" 6
 check_eq "nagios: one local command per plugin" "$ng" 6
 check_eq "nagios: 18 command definitions (local, v2c, v3)" \
-    "$(grep -c '^nagios' "$W/cmds")" 18
+    "$({ p_cfg_lines local; p_cfg_lines snmp; } | grep -c '^nagios')" 18
 for p in $PLUGINS check_bmc_console; do
 	check "nrpe: $p covered" grep -q "^command\[$p\]=/usr/lib/nagios/plugins/$p" \
 	    "$TOP/etc/nrpe.d/bmcwatch.cfg"

@@ -47,7 +47,7 @@ snmpd_start || { not_ok "snmpd"; exit 1; }
 P=$W/peer
 mkdir -p "$P"
 python3 "$TESTS_DIR/sol/serial_peer.py" --port-file "$W/peer.port" \
-    --script "$P" --for 300 >"$W/peer.log" 2>&1 &
+    --script "$P" --for 3600 >"$W/peer.log" 2>&1 &
 PEER_PID=$!
 wait_for 10 test -s "$W/peer.port" || { not_ok "serial peer up"; exit 1; }
 SIM_SOL="tcp:127.0.0.1:$(cat "$W/peer.port")"
@@ -99,15 +99,9 @@ p_state "socket: b not connected, in words" 1 \
 # targets here), $ARG1$ and the NRPE lines' v3 file by the test's files
 check "a's watchdog read" wait_for 10 d_fresh a "watchdog get"
 check "a's SEL read" wait_for 10 d_fresh a "sel info"
-p_cfg_lines >"$W/cmds"
+p_cfg_lines snmp >"$W/cmds"
 n2=0 n3=0
 while IFS='	' read -r file name cmd; do
-	case $cmd in
-	*" -H "*) ;;
-	*) continue ;;
-	esac
-	cmd=${cmd//\/usr\/lib\/nagios\/plugins/$PLUGDIR}
-	cmd=${cmd//\$USER1\$/$PLUGDIR}
 	here="127.0.0.1 -p $SNMP_PORT --target a"
 	cmd=${cmd//\$HOSTADDRESS\$/$here}
 	cmd=${cmd//db7.mgmt.example/$here}
@@ -198,6 +192,9 @@ printf 'booting\r\nKernel panic - not syncing: VFS: test 844\r\nafter\r\n' \
     >"$P/tmp"
 mv "$P/tmp" "$P/send.1"
 check "the peer sent the panic" wait_for 30 test -e "$P/sent.1"
+# the line goes sim, SOL, daemon: wait for the daemon to have it
+seen() { d_health a console.last_event_age_s 2>/dev/null | grep -q '^[0-9]'; }
+check "a's console event in the daemon" wait_for 30 seen
 p_state "socket: a's console event" 2 \
     '^BMC CONSOLE CRITICAL - 1 console, 1 with a recent event: a: console event [0-9]+ s ago, pattern "Kernel panic - not syncing": Kernel panic - not syncing: VFS: test 844 \|' \
     check_bmc_console --target a

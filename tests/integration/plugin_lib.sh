@@ -132,20 +132,29 @@ p_same() {
 }
 
 # --- the shipped command lines (841 runs the local ones, 844 the SNMP ones) ----
-# p_cfg_lines: "FILE<TAB>NAME<TAB>COMMAND LINE" for every NRPE command of
-# etc/nrpe.d/bmcwatch.cfg (FILE nrpe) and every command definition of
-# etc/nagios/bmcwatch.cfg (FILE nagios), as written there
+# p_cfg_lines local|snmp: "FILE<TAB>NAME<TAB>COMMAND LINE" for every NRPE
+# command of etc/nrpe.d/bmcwatch.cfg (FILE nrpe) and every command
+# definition of etc/nagios/bmcwatch.cfg (FILE nagios), the local ones
+# (no -H) or the SNMP ones (-H), with the plugin directory (as written,
+# or $USER1$) made the build's
 p_cfg_lines() {
-	python3 - "$TOP/etc/nrpe.d/bmcwatch.cfg" "$TOP/etc/nagios/bmcwatch.cfg" <<'PY'
+	python3 - "$1" "$PLUGDIR" "$TOP/etc/nrpe.d/bmcwatch.cfg" \
+	    "$TOP/etc/nagios/bmcwatch.cfg" <<'PY'
 import re, sys
-for line in open(sys.argv[1]):
+mode, plugdir = sys.argv[1], sys.argv[2]
+def out(f, name, cmd):
+    if (" -H " in cmd) != (mode == "snmp"):
+        return
+    cmd = cmd.replace("/usr/lib/nagios/plugins", plugdir)
+    print("%s\t%s\t%s" % (f, name, cmd.replace("$USER1$", plugdir)))
+for line in open(sys.argv[3]):
     m = re.match(r"command\[([^]]+)\]=(.*)$", line.rstrip("\n"))
     if m:
-        print("nrpe\t%s\t%s" % m.groups())
-t = open(sys.argv[2]).read()
+        out("nrpe", *m.groups())
+t = open(sys.argv[4]).read()
 for m in re.finditer(r"define command \{(.*?)\}", t, re.S):
     kv = dict(re.findall(r"^\s*(\w+)\s+(.*?)\s*$", m.group(1), re.M))
-    print("nagios\t%s\t%s" % (kv["command_name"], kv["command_line"]))
+    out("nagios", kv["command_name"], kv["command_line"])
 PY
 }
 

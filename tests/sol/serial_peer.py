@@ -12,7 +12,8 @@ ipmi_sim connects to (lan.conf: sol "tcp:127.0.0.1:PORT" 115200).
 --tick-ms N send "tick K\\r\\n" every N ms (K counts from 1)
 --echo      send back what arrives, as a terminal in echo mode would,
             and after a carriage return the line "got <line>\\r\\n"
---for S     exit after S seconds (default 600)
+--for S     exit after S seconds (default 600), or as soon as the
+            process that started it is gone (a test killed hard)
 --script DIR  send files on demand: a file DIR/send.N (N = 1, 2 ...,
             renamed into place whole) is sent, paced at --rate bytes a
             second, while connected; then DIR/sent.N is created
@@ -71,7 +72,8 @@ def main():
         if tx:
             tx.write(data)
 
-    while time.monotonic() < end:
+    parent = os.getppid()
+    while time.monotonic() < end and os.getppid() == parent:
         wait = 0.2
         if a.script:
             wait = 0.02
