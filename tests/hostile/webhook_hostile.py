@@ -246,9 +246,15 @@ def main():
         T.ok(not wh.get("last_error", "x"),
              "recovered: last_error empty again", json.dumps(wh))
         rss1 = rss_kb(d.proc.pid)
-        T.ok(rss1 - rss0 < 20 * 1024,
-             "RSS does not take the bodies offered: %d -> %d kB" %
-             (rss0, rss1))
+        if "/san/" in D.BMCWATCHD:
+            # as 780: ASan's quarantine grows RSS by design; leaks are
+            # checked at exit (the sanitizer report below)
+            print("# ASan build: RSS not bounded here (%d -> %d kB)" %
+                  (rss0, rss1))
+        else:
+            T.ok(rss1 - rss0 < 20 * 1024,
+                 "RSS does not take the bodies offered: %d -> %d kB" %
+                 (rss0, rss1))
         fails = [ln for ln in log.splitlines() if "webhook" in ln and
                  "(event kept, retried with backoff)" in ln]
         T.ok(1 <= len(fails) <= 2,
