@@ -158,13 +158,13 @@ def main():
             os.chown(p, pwd.getpwnam(D.DUSER).pw_uid, -1)
     if os.getuid() == 0:
         os.chown(w, pwd.getpwnam(D.DUSER).pw_uid, -1)
-    srv = T.Server(tmp, "main")
-    tls = T.Server(tmp, "https", tls=srvcert)
-    rx = Hostile()
-    entries = T.expected_entries(T.mockup_logs())
-    nsel = len(entries)
-    d = None
+    srv = tls = rx = d = None
     try:
+        srv = T.Server(tmp, "main")
+        tls = T.Server(tmp, "https", tls=srvcert)
+        rx = Hostile()
+        entries = T.expected_entries(T.mockup_logs())
+        nsel = len(entries)
         hook = """webhook "rx" {
 	url "http://127.0.0.1:%d/hook"  min-severity info  timeout 2
 	allow-plaintext yes  bearer-token-file "%s/token"
@@ -311,8 +311,9 @@ def main():
     finally:
         if d is not None:
             d.stop()
-        rx.down()
-        for s in (srv, tls):
+        if rx is not None:
+            rx.down()
+        for s in (x for x in (srv, tls) if x is not None):
             try:
                 s.proc.send_signal(signal.SIGCONT)
             except ProcessLookupError:
