@@ -204,7 +204,7 @@ ev_run_once(struct ev *ev, int64_t max_ms)
 		ev->pfd = xreallocarray(ev->pfd, (size_t)ev->pcap,
 		    sizeof(*ev->pfd));
 		ev->pmap = xreallocarray(ev->pmap, (size_t)ev->pcap,
-		    sizeof(*ev->pmap));
+		    sizeof(*ev->pmap)); /* NOLINT(bugprone-sizeof-expression) */
 	}
 	n = 0;
 	for (f = ev->fds; f != NULL; f = f->next) {

@@ -40,12 +40,11 @@ main(int argc, char **argv)
 	unsigned long max_age = 300;
 	size_t i, n = 0, nup = 0, off;
 	char bad[1024] = "";
-	int ch;
 	double zero = 0;
 
 	psrc_opts_init(&o, LABEL);
-	while ((ch = psrc_getopt(&o, argc, argv, "", longopts,
-	    "check_bmc_agent", usage)) != -1) {
+	while (psrc_getopt(&o, argc, argv, "", longopts,
+	    "check_bmc_agent", usage) != -1) {
 		/* its one option: --max-age */
 		max_age = psrc_uint(&o, "--max-age", optarg, 1, 86400 * 30);
 	}
@@ -70,9 +69,8 @@ main(int argc, char **argv)
 		(void)pjson_has_num(t, "last_success_age_s", &age);
 		if (strcmp(state, "unreachable") == 0)
 			st = NP_CRITICAL;
-		else if (strcmp(state, "up") != 0)
-			st = NP_WARNING;
-		else if (age < 0 || age > (double)max_age)
+		else if (strcmp(state, "up") != 0 || age < 0 ||
+		    age > (double)max_age)
 			st = NP_WARNING;
 		else
 			nup++;

@@ -60,12 +60,12 @@ main(int argc, char **argv)
 	const char *expect = "any", *hbstate = NULL;
 	char words[600] = "";
 	size_t i, off;
-	int ch, running;
+	int running;
 	double age = -1, interval = 0, zero = 0, nexp;
 
 	psrc_opts_init(&o, LABEL);
-	while ((ch = psrc_getopt(&o, argc, argv, "", longopts,
-	    "check_bmc_watchdog", usage)) != -1) {
+	while (psrc_getopt(&o, argc, argv, "", longopts,
+	    "check_bmc_watchdog", usage) != -1) {
 		/* its one option: --expect */
 		if (strcmp(optarg, "armed") != 0 && strcmp(optarg,
 		    "stopped") != 0 && strcmp(optarg, "any") != 0)

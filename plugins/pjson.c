@@ -69,6 +69,7 @@ pjson_add(struct pjson *p, const char *key, struct pjson *kid)
 {
 	if (p->n == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 8;
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression) pointers */
 		p->kids = xreallocarray(p->kids, p->cap, sizeof(*p->kids));
 	}
 	free(kid->key);

@@ -1295,7 +1295,6 @@ sdr_cache_on_info(struct sdr_cache *c, const struct ipmi_rsp *rsp)
 	char why[IPMI_CCODE_TEXT_MAX];
 	const char *what = c->device ? "Get Device SDR Info" :
 	    "Get SDR Repository Info";
-	int r;
 
 	memset(&info, 0, sizeof(info));
 	if (rsp->ccode != IPMI_CC_OK && !c->have_identity) {
@@ -1335,14 +1334,14 @@ sdr_cache_on_info(struct sdr_cache *c, const struct ipmi_rsp *rsp)
 	if (!c->have_identity) {
 		/* about to trust a file or rebuild: make sure of the key */
 		if (c->valid || c->key[0] == '\0' ||
-		    (r = sdr_cache_load(c, &info)) != 1) {
+		    sdr_cache_load(c, &info) != 1) {
 			sdr_cache_devid_start(c);
 			return;
 		}
 		sdr_cache_finish(c, SDR_CACHE_OK);
 		return;
 	}
-	if ((r = sdr_cache_load(c, &info)) == 1) {
+	if (sdr_cache_load(c, &info) == 1) {
 		sdr_cache_finish(c, SDR_CACHE_OK);
 		return;
 	}

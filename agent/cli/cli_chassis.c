@@ -19,6 +19,7 @@ get_status(struct cli *c, struct chassis_status *s)
 	struct ipmi_rsp rsp;
 	int r;
 
+	memset(s, 0, sizeof(*s));	/* defined on every return */
 	chassis_status_req(&req);
 	if ((r = cli_call_ok(c, &req, &rsp, "Get Chassis Status")) != 0)
 		return -r;

@@ -88,6 +88,7 @@ sel_get_info(struct cli *c, struct sel_info *i)
 	struct ipmi_rsp rsp;
 	int r;
 
+	memset(i, 0, sizeof(*i));	/* defined on every return */
 	sel_info_req(&q);
 	if ((r = cli_call_ok(c, &q, &rsp, "Get SEL Info")) != 0)
 		return -r;

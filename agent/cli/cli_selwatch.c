@@ -112,7 +112,6 @@ cli_sel_watch(struct cli *c, int argc, char **argv)
 	struct watch w;
 	struct ev_timer *t = NULL;
 	unsigned long secs = 0;
-	enum ipmi_err e;
 	int i, rc;
 
 	memset(&w, 0, sizeof(w));
@@ -143,7 +142,7 @@ cli_sel_watch(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_connect(c)) != CLI_OK)
 		return rc;
-	if ((e = conn_set_event_cb(c->conn, watch_on_event, &w)) != IPMI_OK) {
+	if (conn_set_event_cb(c->conn, watch_on_event, &w) != IPMI_OK) {
 		fprintf(stderr, "bmcwatch: %s: %s\n",
 		    ipmi_tr_peer(conn_tr(c->conn)),
 		    ipmi_tr_error(conn_tr(c->conn)));

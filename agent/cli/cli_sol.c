@@ -1119,6 +1119,8 @@ cli_sol_attach(struct cli *c, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 
+		/* argv[i] is not NULL for i < argc (C11 5.1.2.2.1) */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
 		if (strcmp(argv[i], "--read-only") == 0)
 			input = 0;
 		else if (strcmp(argv[i], "--replay") == 0 && val != NULL &&

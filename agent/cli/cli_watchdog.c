@@ -61,6 +61,7 @@ get_timer(struct cli *c, struct wdt_timer *t)
 	struct ipmi_rsp rsp;
 	int r;
 
+	memset(t, 0, sizeof(*t));	/* defined on every return */
 	wdt_get_req(&req);
 	if ((r = cli_call_ok(c, &req, &rsp, "Get Watchdog Timer")) != 0)
 		return -r;

@@ -373,7 +373,7 @@ d_reload(struct daemon *d)
 		stopped++;
 	}
 	d->retired = xreallocarray(d->retired, d->nretired + 1,
-	    sizeof(*d->retired));
+	    sizeof(*d->retired)); /* NOLINT(bugprone-sizeof-expression) */
 	d->retired[d->nretired++] = old;
 	d->conf = nc;
 	d->env.conf = nc;

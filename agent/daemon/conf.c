@@ -2264,6 +2264,7 @@ kw_target(struct cp *cp, const struct kw *kw, void *obj,
 	tgt_init(&t);
 	t.name = xstrdup(v.s);
 	memset(&ts, 0, sizeof(ts));
+	memset(&fs, 0, sizeof(fs));	/* tgt_merge fills it */
 	tgt_init(&fin);
 	fin.name = xstrdup(v.s);
 	fin.loc.file = cp->file;
@@ -2558,6 +2559,7 @@ cp_severity(struct cp *cp, struct conf_target *t, const struct conf_loc *loc)
 		    "target \"%s\", %s:%u)", e, t->name, loc->file, loc->line);
 		return -1;
 	}
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) pointers */
 	c->sevs = xreallocarray(c->sevs, c->nsevs + 1, sizeof(*c->sevs));
 	c->sevpaths = xreallocarray(c->sevpaths, c->nsevs + 1,
 	    sizeof(*c->sevpaths));

@@ -554,21 +554,26 @@ ctl_find(struct store *s, const struct ctl_req *r,
 {
 	char names[512];
 
+	*t = NULL;	/* and never NULL when 0 is returned */
 	ctl_names(s, names, sizeof(names));
 	if (r->target[0] != '\0') {
 		if ((*t = store_target_find(s, r->target)) != NULL)
 			return 0;
-		return ctl_err(out, len, CTL_EUSAGE, "no target '%s' (%s)",
+		(void)ctl_err(out, len, CTL_EUSAGE, "no target '%s' (%s)",
 		    r->target, names);
+		return CTL_EUSAGE;
 	}
-	if (store_ntargets(s) == 1) {
-		*t = store_target_at(s, 0);
+	if (store_ntargets(s) == 1 && (*t = store_target_at(s, 0)) != NULL)
 		return 0;
+	/* the codes returned here, not ctl_err's: clang's analyzer does
+	 * not follow a variadic call, and its callers rely on t */
+	if (store_ntargets(s) == 0) {
+		(void)ctl_err(out, len, CTL_EUNAVAIL, "no targets configured");
+		return CTL_EUNAVAIL;
 	}
-	if (store_ntargets(s) == 0)
-		return ctl_err(out, len, CTL_EUNAVAIL, "no targets configured");
-	return ctl_err(out, len, CTL_EUSAGE, "%s: several targets: name one "
+	(void)ctl_err(out, len, CTL_EUSAGE, "%s: several targets: name one "
 	    "with --target (%s)", ctl_verb_name(r->verb), names);
+	return CTL_EUSAGE;
 }
 
 /* "not read yet": why, from the health */

@@ -557,7 +557,6 @@ target_connect(struct target *t, char *err, size_t errlen)
 	struct ipmi_tr_cfg cfg;
 	struct ipmi_tr *tr;
 	char peer[300];
-	enum ipmi_err e;
 
 	if (ct->iface == CONF_IFACE_REDFISH)
 		return target_rf_connect(t, err, errlen);
@@ -602,7 +601,7 @@ target_connect(struct target *t, char *err, size_t errlen)
 	t->selcfg.archive = t->arch;
 	t->sel = selmon_new(t->env->ev, t->conn, &t->selcfg);
 	if (ct->iface == CONF_IFACE_OPEN && ct->in_band_events) {
-		if ((e = conn_set_event_cb(t->conn, target_on_event, t)) !=
+		if (conn_set_event_cb(t->conn, target_on_event, t) !=
 		    IPMI_OK)
 			log_target(LOG_WARNING, t->name, "sel", "no in-band "
 			    "events (%s): the SEL is read every %u s only",
@@ -2306,6 +2305,28 @@ target_rf_clear_next(struct target *t)
 	    NULL);
 }
 
+/* two log cursors by value (memcmp would compare padding and the bytes
+ * after each string's NUL too) */
+static int
+target_rf_cur_same(const struct redfish_cursor *a,
+    const struct redfish_cursor *b)
+{
+	uint32_t i;
+
+	if (a->version != b->version || a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n && i < REDFISH_CURSOR_SERVICES; i++) {
+		const struct redfish_cursor_svc *x = &a->svc[i], *y = &b->svc[i];
+
+		if (strcmp(x->path, y->path) != 0 ||
+		    x->created_s != y->created_s ||
+		    x->has_created != y->has_created ||
+		    strcmp(x->id, y->id) != 0)
+			return 0;
+	}
+	return 1;
+}
+
 /* a listing of the pass came back */
 static void
 target_rf_sel_listed(struct target *t)
@@ -2323,7 +2344,7 @@ target_rf_sel_listed(struct target *t)
 		    t->name, "sel", "%s", redfish_detail(t->rf, "logs"));
 	redfish_logs_cursor(t->rf, &t->rf_cur, &next);
 	next.version = REDFISH_CURSOR_VERSION;
-	if (n > 0 || memcmp(&next, &t->rf_cur, sizeof(next)) != 0) {
+	if (n > 0 || !target_rf_cur_same(&next, &t->rf_cur)) {
 		t->rf_new += (unsigned)n;
 		if (target_rf_archive(t, &next) != 0)
 			target_rf_sel_archived(t, 0, "io queue full");

@@ -1126,6 +1126,7 @@ rf_s_coll(struct redfish *rf, struct rf_call *c, const struct rf_res *res)
 	if (strstr(c->path, "$expand") != NULL)
 		rf->stats.expanded++;
 	paths = xcalloc(REDFISH_SENSORS_MAX, sizeof(*paths));
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) pointers */
 	mem = xcalloc(REDFISH_SENSORS_MAX, sizeof(*mem));
 	if (rfmap_members(res->doc, paths, mem, REDFISH_SENSORS_MAX, &n,
 	    &total, err, sizeof(err)) != 0) {

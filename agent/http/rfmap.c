@@ -535,9 +535,11 @@ rf_decimals(double v)
 
 	if (fabs(v) > 1e12)
 		return 0;
-	for (d = 0, s = v; d < 3; d++, s *= 10)
+	for (d = 0, s = v; d < 3; d++) {
 		if (fabs(s - nearbyint(s)) < 1e-6 * fmax(1.0, fabs(s)))
 			return d;
+		s *= 10;
+	}
 	return 3;
 }
 
@@ -1349,7 +1351,8 @@ rfmap_time(const char *s, int64_t *out)
 	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
 	    h > 23 || mi > 59 || sec > 60)
 		return -1;
-	*out = rf_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	*out = rf_days(y, mo, d) * 86400 + (int64_t)h * 3600 +
+	    (int64_t)mi * 60 + sec -
 	    sign * (int64_t)(oh * 3600 + om * 60);
 	return 0;
 }

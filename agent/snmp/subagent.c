@@ -768,11 +768,14 @@ sa_snapshot(struct wire_msg *m)
 		sa_rows_clear(t);
 		return;
 	}
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) pointers */
 	in = xcalloc(m->nrows + 1, sizeof(*in));
 	for (k = 0; k < m->nrows; k++)
 		if ((tb = sa_tab(m->rows[k].tab)) != NULL && tb->td != NULL)
 			in[nin++] = &m->rows[k];
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) pointers */
 	qsort(in, nin, sizeof(*in), sa_wrow_cmp);
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) pointers */
 	out = xcalloc(nin + 1, sizeof(*out));
 	while (i < t->nrows || j < nin) {
 		if (j > 0 && j < nin && sa_key_cmp(in[j]->tab, in[j]->sub,

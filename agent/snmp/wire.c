@@ -121,6 +121,7 @@ wp_u64(struct wp *w, const char *what, uint64_t max, uint64_t *out)
 	size_t len, i;
 	uint64_t v = 0;
 
+	*out = 0;	/* defined on failure too */
 	if ((p = wp_field(w, &len)) == NULL || len == 0 || len > 20)
 		return wp_fail(w, "%s: missing or too long", what);
 	for (i = 0; i < len; i++) {

@@ -422,3 +422,16 @@ state_ack_append(const char *path, const uint8_t raw[SEL_RECORD_LEN],
 	(void)close(fd);
 	return 0;
 }
+
+int
+state_sel_same(const struct state_sel *a, const struct state_sel *b)
+{
+	return strcmp(a->identity, b->identity) == 0 && a->gen == b->gen &&
+	    a->pending == b->pending && a->last_add == b->last_add &&
+	    a->last_erase == b->last_erase && a->entries == b->entries &&
+	    a->has_cursor == b->has_cursor && a->cursor_id == b->cursor_id &&
+	    memcmp(a->cursor_raw, b->cursor_raw, sizeof(a->cursor_raw)) == 0 &&
+	    a->seq_ids == b->seq_ids && a->no_clear == b->no_clear &&
+	    a->wraps == b->wraps && a->archived == b->archived &&
+	    a->clears == b->clears;
+}

@@ -51,6 +51,8 @@ struct state_sel {
  * Load.  Returns 0, 1 if the file does not exist (st zeroed), -1 if it
  * cannot be read or is corrupt (st zeroed, reason in err).
  */
+/* two states equal, field by field (a memcmp would read padding) */
+int	state_sel_same(const struct state_sel *, const struct state_sel *);
 int	state_load(const char *path, struct state_sel *, char *err,
 	    size_t errlen);
 /* Pure halves of load and save (tests, fuzzers): parse n bytes (0, or

@@ -261,6 +261,7 @@ store_target_add(struct store *s, const char *name)
 	t->recent = xcalloc(STORE_SEL_RECENT, sizeof(*t->recent));
 	t->health.state = STORE_T_STARTING;
 	t->chassis_health = -1;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) pointers */
 	s->t = xreallocarray(s->t, s->n + 1, sizeof(*s->t));
 	s->t[s->n++] = t;
 	return t;
@@ -273,8 +274,9 @@ store_target_del(struct store *s, struct store_target *t)
 
 	for (i = 0; i < s->n; i++)
 		if (s->t[i] == t) {
-			memmove(&s->t[i], &s->t[i + 1],
-			    (s->n - i - 1) * sizeof(s->t[0]));
+			/* NOLINTNEXTLINE(bugprone-sizeof-expression) pointers */
+			memmove(&s->t[i], &s->t[i + 1], sizeof(s->t[0]) *
+			    (s->n - i - 1));
 			s->n--;
 			store_target_free(t);
 			return;
@@ -304,12 +306,43 @@ store_target_config(struct store_target *t, unsigned sensor_s,
 	(void)snprintf(t->iface, sizeof(t->iface), "%s", iface);
 }
 
+/*
+ * Value compares, not memcmp of the structs: their padding and the bytes
+ * after a string's NUL are not part of the value.  d is decoded from raw
+ * by a pure decoder, so equal raw bytes mean an equal d.
+ */
+static int
+store_ident_same(const struct shape_info *a, const struct shape_info *b)
+{
+	return a->rawlen == b->rawlen && a->rawlen <= sizeof(a->raw) &&
+	    memcmp(a->raw, b->raw, a->rawlen) == 0 &&
+	    a->have_devguid == b->have_devguid &&
+	    a->have_sysguid == b->have_sysguid &&
+	    strcmp(a->devguid, b->devguid) == 0 &&
+	    strcmp(a->sysguid, b->sysguid) == 0 && a->redfish == b->redfish &&
+	    strcmp(a->rf_version, b->rf_version) == 0 &&
+	    strcmp(a->rf_service_uuid, b->rf_service_uuid) == 0 &&
+	    strcmp(a->rf_firmware, b->rf_firmware) == 0 &&
+	    strcmp(a->rf_manager_model, b->rf_manager_model) == 0 &&
+	    strcmp(a->rf_manufacturer, b->rf_manufacturer) == 0 &&
+	    strcmp(a->rf_model, b->rf_model) == 0 &&
+	    strcmp(a->rf_serial, b->rf_serial) == 0 &&
+	    strcmp(a->rf_bios, b->rf_bios) == 0;
+}
+
+static int
+store_sel_info_same(const struct sel_info *a, const struct sel_info *b)
+{
+	return a->version == b->version && a->entries == b->entries &&
+	    a->free_bytes == b->free_bytes && a->last_add == b->last_add &&
+	    a->last_erase == b->last_erase && a->ops == b->ops;
+}
+
 void
 store_set_ident(struct store *s, struct store_target *t,
     const struct shape_info *in, const struct store_when *w)
 {
-	int changed = !t->have_ident || memcmp(&t->ident, in,
-	    sizeof(*in)) != 0;
+	int changed = !t->have_ident || !store_ident_same(&t->ident, in);
 
 	(void)s;
 	t->ident = *in;
@@ -440,8 +473,8 @@ void
 store_set_sel_info(struct store *s, struct store_target *t,
     const struct sel_info *in, int used_pct, const struct store_when *w)
 {
-	int changed = !t->have_sel || memcmp(&t->sel_info, in,
-	    sizeof(*in)) != 0 || t->sel_used_pct != used_pct;
+	int changed = !t->have_sel || !store_sel_info_same(&t->sel_info, in) ||
+	    t->sel_used_pct != used_pct;
 
 	char text[STORE_TEXT_MAX];
 

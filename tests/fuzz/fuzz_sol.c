@@ -247,7 +247,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_in(&f, data + off, len);
 			break;
 		case 1:
-			f.now += 20u * (len > 0 ? data[off] : 1);
+			f.now += (uint64_t)20 * (len > 0 ? data[off] : 1);
 			break;
 		case 2:
 			(void)solsess_write(f.s, data + off, len, f.now);

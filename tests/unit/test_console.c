@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -335,13 +336,16 @@ test_log_exact(void)
 {
 	static uint8_t sent[20000], log[60000], data[60000];
 	static char never[] = "never matches this";
-	char marks[4096], *pats[] = { never };
+	char marks[4096], dir[200], *pats[] = { never };
 	struct conf_sol sol;
+	struct stat sb;
 	struct bmc b;
 	size_t n;
+	mode_t um;
 
 	sol_init(&sol, pats, 1);
 	sol.timestamps = 0;
+	um = umask(022);	/* the modes below are the daemon's own */
 	bmc_new(&b, &sol);
 	CHECK_STR(b.st->console.state, "starting");
 	console_set_conn(b.con, b.conn);
@@ -365,6 +369,13 @@ test_log_exact(void)
 	CHECK(strstr(marks, "\ndisconnected: bmcwatchd stops watching this "
 	    "target [newline added]\nlogging stopped\n") != NULL);
 	CHECK_EQ(b.st->console.gaps, 0);
+	/* a console log is no one else's to read (SECURITY.md, SOL):
+	 * the file 0640, its directory 0750, both the daemon's */
+	CHECK(stat(b.path, &sb) == 0 && (sb.st_mode & 07777) == 0640 &&
+	    sb.st_uid == geteuid());
+	(void)snprintf(dir, sizeof(dir), "%s/console", b.dir);
+	CHECK(stat(dir, &sb) == 0 && (sb.st_mode & 07777) == 0750);
+	(void)umask(um);
 	bmc_free(&b);
 }
 
@@ -835,6 +846,38 @@ test_disk_full(void)
 	bmc_free(&b);
 }
 
+/*
+ * A symbolic link where the log goes (planted by whoever can write the
+ * directory) is not followed: the log is refused by name, nothing is
+ * written through the link (O_NOFOLLOW), the console is still read.
+ */
+static void
+test_log_symlink(void)
+{
+	char dir[200], other[220];
+	struct conf_sol sol;
+	struct stat sb;
+	struct bmc b;
+
+	sol_init(&sol, NULL, 0);
+	bmc_new(&b, &sol);
+	(void)snprintf(dir, sizeof(dir), "%s/console", b.dir);
+	(void)snprintf(other, sizeof(other), "%s/other", b.dir);
+	CHECK_EQ(mkdir(dir, 0750), 0);
+	CHECK_EQ(symlink(other, b.path), 0);
+	console_set_conn(b.con, b.conn);
+	CHECK(spin(&b, is_connected, 3000));
+	CHECK_EQ(bmc_send(&b, "hostile\r\n", 9), 9);
+	CHECK(spin(&b, is_failing, 3000));
+	CHECK(strstr(b.st->console.log_error, "db7.log: open: Too many "
+	    "levels of symbolic links") != NULL);
+	CHECK(lstat(other, &sb) != 0 && errno == ENOENT);
+	CHECK_EQ(b.st->console.bytes, 9);
+	console_stop(b.con);
+	(void)spin(&b, no_jobs, 3000);
+	bmc_free(&b);
+}
+
 int
 main(void)
 {
@@ -846,5 +889,6 @@ main(void)
 	RUN(test_patterns);
 	RUN(test_takeover);
 	RUN(test_disk_full);
+	RUN(test_log_symlink);
 	return harness_end();
 }

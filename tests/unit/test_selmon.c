@@ -942,20 +942,6 @@ test_no_clear_support(void)
 	(void)munmap(m, sizeof(*m));
 }
 
-/* two states equal, field by field (a memcmp would read padding) */
-static int
-state_same(const struct state_sel *a, const struct state_sel *b)
-{
-	return strcmp(a->identity, b->identity) == 0 && a->gen == b->gen &&
-	    a->pending == b->pending && a->last_add == b->last_add &&
-	    a->last_erase == b->last_erase && a->entries == b->entries &&
-	    a->has_cursor == b->has_cursor && a->cursor_id == b->cursor_id &&
-	    memcmp(a->cursor_raw, b->cursor_raw, sizeof(a->cursor_raw)) == 0 &&
-	    a->seq_ids == b->seq_ids && a->no_clear == b->no_clear &&
-	    a->wraps == b->wraps && a->archived == b->archived &&
-	    a->clears == b->clears;
-}
-
 static void
 test_state_file(void)
 {
@@ -977,7 +963,7 @@ test_state_file(void)
 	st.archived = 1234567890123ull;
 	CHECK_EQ(state_save(path, &st, err, sizeof(err)), 0);
 	CHECK_EQ(state_load(path, &st2, err, sizeof(err)), 0);
-	CHECK(state_same(&st, &st2));
+	CHECK(state_sel_same(&st, &st2));
 	/* identity, generation, what is pending */
 	state_identity_copy(st.identity, "dev-01-07ed9-0b57@bmc 1:623\t");
 	CHECK_STR(st.identity, "dev-01-07ed9-0b57@bmc_1:623_");
@@ -985,7 +971,7 @@ test_state_file(void)
 	st.pending = STATE_PENDING_DELETE;
 	CHECK_EQ(state_save(path, &st, err, sizeof(err)), 0);
 	CHECK_EQ(state_load(path, &st2, err, sizeof(err)), 0);
-	CHECK(state_same(&st, &st2));
+	CHECK(state_sel_same(&st, &st2));
 	state_identity_copy(st.identity, NULL);
 	CHECK_EQ(st.identity[0], '\0');
 	CHECK(state_gen_new(0) != 0);
@@ -2307,7 +2293,7 @@ test_read_without_archive_moves_nothing(void)
 	CHECK_EQ(r.err, SELMON_OK);
 	CHECK_EQ(r.new_entries, 0);
 	CHECK_EQ(state_load(b.spath, &st2, err, sizeof(err)), 0);
-	CHECK(state_same(&st2, &st));
+	CHECK(state_sel_same(&st2, &st));
 	/* the archive pass after it finds the 5 */
 	b.cfg.archive = b.arch;
 	b.cfg.archive_path = b.apath;
