@@ -722,7 +722,11 @@ def test_abandon(srv, tls_args):
             r, _, _ = select.select([p.stdout], [], [], RUN_TIMEOUT)
             first = p.stdout.readline() if r else ""
             open(release, "w").close()
-            out, err = p.communicate(timeout=RUN_TIMEOUT)
+            # the rest through the same buffered reader: readline may
+            # have taken the next line too, which communicate() (raw
+            # reads of the descriptor) would never see
+            p.wait(timeout=RUN_TIMEOUT)
+            out, err = p.stdout.read(), p.stderr.read()
         finally:
             if p.poll() is None:
                 p.kill()
