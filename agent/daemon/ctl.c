@@ -1797,39 +1797,41 @@ ctl_watch_queue(struct ctl_client *c, char *buf, size_t len)
 	w->nev++;
 }
 
+/* one message of event e rendered by fn onto c's queue: 1 if fn had one */
+static int
+ctl_watch_render(struct ctl_client *c, const struct store_event *e,
+    int (*fn)(FILE *, const struct store_event *))
+{
+	struct ctl_out o;
+	char *buf;
+	size_t len;
+	int have;
+
+	ctl_out_open(&o);
+	have = fn(o.f, e);
+	ctl_out_close(&o, &buf, &len);
+	if (!have) {
+		free(buf);
+		return 0;
+	}
+	ctl_watch_queue(c, buf, len);
+	return 1;
+}
+
 static void
 ctl_watch_event(const struct store_event *e, void *arg)
 {
 	struct ctl *ctl = arg;
 	struct ctl_client *c, *next;
-	struct ctl_out o;
-	char *buf;
-	size_t len;
-	int have, queued;
+	int queued;
 
 	for (c = ctl->clients; c != NULL; c = next) {
 		next = c->next;
 		if (c->watch == NULL)
 			continue;
-		queued = 0;
-		ctl_out_open(&o);
-		have = mibrows_event(o.f, e);
-		ctl_out_close(&o, &buf, &len);
-		if (have) {
-			ctl_watch_queue(c, buf, len);
-			queued = 1;
-		} else
-			free(buf);
-		if (c->watch->pet && e->kind == STORE_EV_SEL) {
-			ctl_out_open(&o);
-			have = mibrows_pet(o.f, e);
-			ctl_out_close(&o, &buf, &len);
-			if (have) {
-				ctl_watch_queue(c, buf, len);
-				queued = 1;
-			} else
-				free(buf);
-		}
+		queued = ctl_watch_render(c, e, mibrows_event);
+		if (c->watch->pet && e->kind == STORE_EV_SEL)
+			queued |= ctl_watch_render(c, e, mibrows_pet);
 		if (queued)
 			ctl_watch_pump(c);
 	}
