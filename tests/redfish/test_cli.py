@@ -398,13 +398,8 @@ def main():
     except Exception as e:
         T.ok(False, "the test ran to its end", repr(e))
     finally:
-        srv.stop()
-        if T.FAILS == 0:
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print("# kept %s" % tmp)
-    print("# %d failed" % T.FAILS)
-    return 1 if T.FAILS else 0
+        T.stop_servers(srv)
+    return T.finish(tmp)
 
 
 if __name__ == "__main__":

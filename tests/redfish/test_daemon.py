@@ -258,26 +258,15 @@ def main():
              "rc %s made %s deleted %s" % (rc, made, gone))
         log = open(os.path.join(w, "d.log")).read()
         T.ok(T.PASSWORD not in log, "no password in the daemon's log")
-        T.ok(not any(s in log for s in ("ERROR: AddressSanitizer",
-                                        "ERROR: LeakSanitizer",
-                                        "runtime error:")),
+        T.ok(not T.sanitizer_report(log),
              "no sanitizer report in the daemon's log")
     except Exception as e:
         T.ok(False, "the test ran to its end", repr(e))
     finally:
         if d is not None:
             d.stop()
-        try:
-            srv.proc.send_signal(signal.SIGCONT)
-        except ProcessLookupError:
-            pass
-        srv.stop()
-        if T.FAILS == 0:
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print("# kept %s" % tmp)
-    print("# %d failed" % T.FAILS)
-    return 1 if T.FAILS else 0
+        T.stop_servers(srv)
+    return T.finish(tmp)
 
 
 if __name__ == "__main__":

@@ -221,22 +221,15 @@ def main():
         rc = d.stop()
         d = None
         log = open(os.path.join(w, "d.log")).read()
-        T.ok(rc == 0 and not any(s in log for s in (
-            "ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
-            "runtime error:")),
+        T.ok(rc == 0 and not T.sanitizer_report(log),
             "clean stop, no sanitizer report in the daemon's log")
     except Exception as e:
         T.ok(False, "the test ran to its end", repr(e))
     finally:
         if d is not None:
             d.stop()
-        srv.stop()
-        if T.FAILS == 0:
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print("# kept %s" % tmp)
-    print("# %d failed" % T.FAILS)
-    return 1 if T.FAILS else 0
+        T.stop_servers(srv)
+    return T.finish(tmp)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ an earlier run.  Prints "ok - ..." / "not ok - ..." lines for tests/run.
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,39 @@ def ok(cond, name, detail=""):
             print("# " + line)
     sys.stdout.flush()
     return cond
+
+
+SAN_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+             "runtime error:")
+
+
+def sanitizer_report(log):
+    """does a daemon's log hold an ASan, LSan or UBSan report?"""
+    return any(m in log for m in SAN_MARKS)
+
+
+def stop_servers(*servers):
+    """stop each server that was started (None: not), resumed first in
+    case a test left it SIGSTOPped"""
+    for srv in servers:
+        if srv is None:
+            continue
+        try:
+            srv.proc.send_signal(signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+        srv.stop()
+
+
+def finish(tmp):
+    """the run's end: its directory removed, or kept and named when a
+    check failed; the exit status"""
+    if FAILS == 0:
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        print("# kept %s" % tmp)
+    print("# %d failed" % FAILS)
+    return 1 if FAILS else 0
 
 
 def doc(path):

@@ -230,9 +230,7 @@ def main():
         log = open(os.path.join(w, "d.log")).read()
         T.ok(rc == 0 and TOKEN not in log and SECRET.decode() not in log,
              "clean stop; neither the token nor the secret in the log")
-        T.ok(not any(s in log for s in ("ERROR: AddressSanitizer",
-                                        "ERROR: LeakSanitizer",
-                                        "runtime error:")),
+        T.ok(not T.sanitizer_report(log),
              "no sanitizer report in the daemon's log")
         test_overflow(tmp, srv, entries)
     except Exception as e:
@@ -240,21 +238,12 @@ def main():
     finally:
         if d is not None:
             d.stop()
-        try:
-            srv.proc.send_signal(signal.SIGCONT)
-        except ProcessLookupError:
-            pass
-        srv.stop()
+        T.stop_servers(srv)
         try:
             rx.down()
         except Exception:
             pass
-        if T.FAILS == 0:
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print("# kept %s" % tmp)
-    print("# %d failed" % T.FAILS)
-    return 1 if T.FAILS else 0
+    return T.finish(tmp)
 
 
 if __name__ == "__main__":

@@ -24,8 +24,6 @@ import base64
 import json
 import os
 import pwd
-import shutil
-import signal
 import sys
 import tempfile
 
@@ -232,24 +230,13 @@ def main():
         else:
             test_queue(tmp, w, srv, len(entries), entries)
         log = open(os.path.join(w, "d.log")).read()
-        T.ok(not any(s in log for s in ("ERROR: AddressSanitizer",
-                                        "ERROR: LeakSanitizer",
-                                        "runtime error:")),
+        T.ok(not T.sanitizer_report(log),
              "no sanitizer report in the daemon's log")
     except Exception as e:
         T.ok(False, "the test ran to its end", repr(e))
     finally:
-        try:
-            srv.proc.send_signal(signal.SIGCONT)
-        except ProcessLookupError:
-            pass
-        srv.stop()
-        if T.FAILS == 0:
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print("# kept %s" % tmp)
-    print("# %d failed" % T.FAILS)
-    return 1 if T.FAILS else 0
+        T.stop_servers(srv)
+    return T.finish(tmp)
 
 
 if __name__ == "__main__":
