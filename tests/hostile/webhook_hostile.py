@@ -144,18 +144,7 @@ def main():
         f.write(T.PASSWORD + "\n")
     os.chmod(os.path.join(tmp, "pw"), 0o600)
     ca, srvcert, _ = T.make_tls(tmp)
-    w = os.path.join(tmp, "w")
-    os.makedirs(w)
-    os.chmod(w, 0o755)
-    for name, data in (("pw", T.PASSWORD + "\n"), ("token", TOKEN + "\n")):
-        p = os.path.join(w, name)
-        with open(p, "w") as f:
-            f.write(data)
-        os.chmod(p, 0o600)
-        if os.getuid() == 0:
-            os.chown(p, pwd.getpwnam(D.DUSER).pw_uid, -1)
-    if os.getuid() == 0:
-        os.chown(w, pwd.getpwnam(D.DUSER).pw_uid, -1)
+    w = D.daemon_dir(tmp, (("pw", T.PASSWORD + "\n"), ("token", TOKEN + "\n")))
     srv = tls = rx = d = None
     try:
         srv = T.Server(tmp, "main")

@@ -12,7 +12,6 @@ restart; chassis power only when `allow power`; `insecure` is logged.
 import json
 import os
 import pwd
-import shutil
 import signal
 import subprocess
 import sys
@@ -111,6 +110,25 @@ def sessions(srv):
     return made, gone
 
 
+def daemon_dir(tmp, files):
+    """tmp/w, the daemon's directory (0755, its user's when run as root),
+    with each (name, text) of files written there 0600, the user's too"""
+    w = os.path.join(tmp, "w")
+    os.makedirs(w)
+    os.chmod(w, 0o755)
+    uid = pwd.getpwnam(DUSER).pw_uid if os.getuid() == 0 else -1
+    for name, data in files:
+        p = os.path.join(w, name)
+        with open(p, "w") as f:
+            f.write(data)
+        os.chmod(p, 0o600)
+        if uid >= 0:
+            os.chown(p, uid, -1)
+    if uid >= 0:
+        os.chown(w, uid, -1)
+    return w
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="rfd.")
     os.chmod(tmp, 0o755)
@@ -120,14 +138,7 @@ def main():
     ca, srvcert, _ = T.make_tls(tmp)
     os.chmod(os.path.dirname(ca), 0o755)
     os.chmod(ca, 0o644)
-    w = os.path.join(tmp, "w")
-    os.makedirs(w)
-    os.chmod(w, 0o755)
-    shutil.copy(os.path.join(tmp, "pw"), os.path.join(w, "pw"))
-    if os.getuid() == 0:
-        uid = pwd.getpwnam(DUSER).pw_uid
-        os.chown(w, uid, -1)
-        os.chown(os.path.join(w, "pw"), uid, -1)
+    w = daemon_dir(tmp, (("pw", T.PASSWORD + "\n"),))
     srv = T.Server(tmp, "main", tls=srvcert)
     d = None
     try:

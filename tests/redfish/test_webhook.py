@@ -94,19 +94,8 @@ def main():
     with open(os.path.join(tmp, "pw"), "w") as f:
         f.write(T.PASSWORD + "\n")
     os.chmod(os.path.join(tmp, "pw"), 0o600)
-    w = os.path.join(tmp, "w")
-    os.makedirs(w)
-    os.chmod(w, 0o755)
-    for name, data in (("pw", T.PASSWORD + "\n"), ("token", TOKEN + "\n"),
-                       ("secret", SECRET.decode() + "\n")):
-        p = os.path.join(w, name)
-        with open(p, "w") as f:
-            f.write(data)
-        os.chmod(p, 0o600)
-        if os.getuid() == 0:
-            os.chown(p, pwd.getpwnam(D.DUSER).pw_uid, -1)
-    if os.getuid() == 0:
-        os.chown(w, pwd.getpwnam(D.DUSER).pw_uid, -1)
+    w = D.daemon_dir(tmp, (("pw", T.PASSWORD + "\n"), ("token", TOKEN + "\n"),
+                       ("secret", SECRET.decode() + "\n")))
     srv = T.Server(tmp, "main")
     rx = whrx.Receiver()
     rx.plan = ["500", "slow", "garbage"]
