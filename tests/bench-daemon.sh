@@ -32,18 +32,7 @@ cleanup() {
 trap cleanup EXIT
 bench_big_sim "$T" || exit 1
 bench_daemon_dir "$T" "$(sim_pwfile admin)"
-cat >"$T/d.conf" <<EOF
-socket "$T/ctl.sock"
-state-dir "$T/state"
-archive-dir "$T/archive"
-user "$DUSER"
-target "big" {
-	interface lanplus  host "127.0.0.1"  port $SIM_PORT
-	username "admin"  password-file "$T/pw"  privilege admin
-	cipher-suite 3  workaround no-cipher-suites  timeout 1
-	sensor-interval 1  sel-interval 60  chassis-interval 60
-}
-EOF
+bench_dconf "$T" 1 1 60 60 >"$T/d.conf"
 "$BD" -d -f "$T/d.conf" 2>"$T/d.log" &
 DPID=$!
 health() {

@@ -22,6 +22,23 @@ bench_daemon_dir() {
 	[ "$(id -u)" = 0 ] && chown "$DUSER" "$1/pw"
 	return 0
 }
+#   bench_dconf DIR TIMEOUT SENSOR_S SEL_S CHASSIS_S   the daemon's
+#   config (bench_daemon_dir's DIR and user) with one lanplus target
+#   "big", the sim at $SIM_PORT, polled at those intervals
+bench_dconf() {
+	cat <<EOC
+socket "$1/ctl.sock"
+state-dir "$1/state"
+archive-dir "$1/archive"
+user "$DUSER"
+target "big" {
+	interface lanplus  host "127.0.0.1"  port $SIM_PORT
+	username "admin"  password-file "$1/pw"  privilege admin
+	cipher-suite 3  workaround no-cipher-suites  timeout $2
+	sensor-interval $3  sel-interval $4  chassis-interval $5
+}
+EOC
+}
 bench_rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 bench_cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 #   bench_mem_split PID   one line: RSS split into anonymous and file

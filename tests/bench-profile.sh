@@ -77,20 +77,7 @@ bench_daemon_dir "$T" "$PW"
 NQ=${BENCH_PROF_Q:-200}
 DPID=
 trap '[ -n "$DPID" ] && kill -KILL "$DPID" 2>/dev/null; sim_stop; rm -rf "$T"' EXIT
-dconf() {
-	cat <<EOC
-socket "$T/ctl.sock"
-state-dir "$T/state"
-archive-dir "$T/archive"
-user "$DUSER"
-target "big" {
-	interface lanplus  host "127.0.0.1"  port $SIM_PORT
-	username "admin"  password-file "$T/pw"  privilege admin
-	cipher-suite 3  workaround no-cipher-suites  timeout 3
-	sensor-interval 3600  sel-interval $1  chassis-interval 3600
-}
-EOC
-}
+dconf() { bench_dconf "$T" 3 3600 "$1" 3600; }
 # cg_start SEL_INTERVAL: the daemon under callgrind, until it is ready
 cg_start() {
 	dconf "$1" >"$T/d.conf"
