@@ -96,6 +96,21 @@ if grep -niE '\b(memcmp|bcmp|strn?cmp|strcasecmp)[[:space:]]*\(.*(mac|icv|authco
 	    "(above): use lcr_memcmp(), constant-time"
 	rc=1
 fi
+# wait_for retries a command: a $(...) in its arguments is expanded once,
+# before the first try, and the wait then retries a frozen value (062
+# waited 150 s on "test 1 -ge 2").  Put the substitution in a function.
+if find tests -name '*.sh' ! -path tests/lint.sh -exec awk '
+    /\\$/ { sub(/\\$/, ""); buf = buf $0; next }
+    { line = buf $0; buf = ""
+      if (match(line, /wait_for[a-z_]*[ \t]+[^ \t]+[ \t]+/)) {
+	rest = substr(line, RSTART + RLENGTH)
+	if (rest !~ /^(bash|sh|python3) -c/ && rest ~ /\$\([^(]/)
+		print FILENAME ":" FNR ": " line
+      } }' {} + | grep .; then
+	echo "lint: wait_for with a \$(...) in its arguments (above): it is" \
+	    "expanded once; wait on a function that runs it"
+	rc=1
+fi
 if command -v cppcheck >/dev/null; then
 	# shellcheck disable=SC2086
 	cppcheck -q --error-exitcode=1 --std=c11 --inline-suppr \

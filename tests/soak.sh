@@ -161,7 +161,8 @@ print(sum(x["retransmits"] + x["dropped"] for x in c),
 swept() { [ "$(d_health s1 sweeps)" -ge 2 ]; }
 check "first sweeps done" wait_for 60 swept
 subagent() { pgrep -P "$DPID" -f bmcwatch-snmp | head -n 1; }
-check "the SNMP subagent runs" wait_for 20 test -n "$(subagent)"
+subagent_runs() { [ -n "$(subagent)" ]; }
+check "the SNMP subagent runs" wait_for 20 subagent_runs
 SUB=$(subagent)
 sub_line() {
 	echo "$(awk '/^VmRSS:/ { print $2 }' "/proc/$SUB/status") $(ls "/proc/$SUB/fd" | wc -l)"

@@ -80,8 +80,8 @@ check "the Redfish target is unreachable" d_state rf unreachable
 # that quotes it; let a probe or two fail first (a failure right after
 # a name is resolved again sets the backoff to its maximum, 60 s here,
 # so the second may come that late)
-check "the target was probed again" wait_for 150 \
-    test "$(d_health rf consecutive_errors)" -ge 2
+probed_again() { [ "$(d_health rf consecutive_errors)" -ge 2 ]; }
+check "the target was probed again" wait_for 150 probed_again
 n=$(grep -c 'rf: target: cannot load libcurl\.so\.4' "$W/d.log")
 check_eq "one error line names the target and the library" "$n" 1
 grep 'cannot load libcurl' "$W/d.log" | sed 's/^/# log: /'

@@ -55,7 +55,8 @@ sleep 3
 p1=$(pings)
 kill -CONT "$DPID"
 check_eq "frozen: no ping" "$((p1 - p0))" 0
-check "pings again once thawed" wait_for 10 test "$(pings)" -gt "$p1"
+pinged_since() { [ "$(pings)" -gt "$1" ]; }
+check "pings again once thawed" wait_for 10 pinged_since "$p1"
 : >"$W/notify.mark"
 n0=$(wc -l <"$W/notify.txt")
 kill -HUP "$DPID"

@@ -172,8 +172,9 @@ for m in rakp2bad rakp4bad downgrade; do
 		check "$m: $e: last_error says '$pat'" \
 		    wait_for 30 err_has $e "$pat"
 	done
+	_n0=$(hstat misbehaved)
 	check "$m: the next probe fails too" \
-	    wait_for 30 mis_past $(($(hstat misbehaved) + 2))
+	    wait_for 30 mis_past $((_n0 + 2))
 	check_eq "$m: no request in a session the daemon should refuse" \
 	    "$(hstat reqs)" "$q0"
 	for e in $EVILS; do

@@ -70,8 +70,9 @@ check "more entries added than the SEL holds" test "$(added)" -gt 16
 
 # the last start runs to the end: everything archived, SEL cleared
 d_start "$W/d.conf" || { not_ok "final start"; exit 1; }
+n_added=$(added)
 check "every added entry archived in the end" \
-    wait_for 60 lines_ge "$(added)"
+    wait_for 60 lines_ge "$n_added"
 check "the daemon cleared the SEL at least once" \
     test "$(grep -c 'cleared' "$W/d.log")" -ge 1
 d_stop

@@ -53,6 +53,7 @@ nmarks() {
 ttarget() {
 	d_health t1 "$1"
 }
+clients_are() { [ "$(ttarget console.clients)" = "$1" ]; }
 
 sol_peer_start || { not_ok "serial peer up"; exit 1; }
 SIM_RUNDIR=$W/sim
@@ -170,7 +171,8 @@ wait_for 10 grep -q 'input off' "$W/b.err"
 NSEND=$((NSEND + 1))
 cp "$W/p2b" "$S/tmp"
 mv "$S/tmp" "$S/send.$NSEND"
-wait_for 20 test "$(stat -c %s "$W/b.out")" -gt 30000
+b_has() { [ "$(stat -c %s "$W/b.out")" -gt "$1" ]; }
+wait_for 20 b_has 30000
 kill -TERM "$apid"
 wait "$apid"
 check_eq "client A detaches on SIGTERM while the console flows, exit 0" \
@@ -194,7 +196,7 @@ check "C (--replay 100, then SIGKILL) began with the 100 bytes before it" \
     python3 -c 'import sys; t=open(sys.argv[1],"rb").read(); c=open(sys.argv[2],"rb").read(); sys.exit(0 if len(c) >= 100 and t.find(c) >= 0 else 1)' \
     "$W/tx.bin" "$W/c.out"
 check "B is the one client left (C's death seen)" \
-    wait_for 10 test "$(ttarget console.clients)" = 1
+    wait_for 10 clients_are 1
 kill -TERM "$bpid"
 wait "$bpid"
 check "the daemon logged the attaches and detaches" \
