@@ -180,10 +180,14 @@ fake_new(struct fake_rule *rules, size_t n)
 	struct ipmi_tr_cfg cfg;
 	struct fake *f;
 
-	/* 20 kB of log a fuzz input mostly does not use: not zeroed */
+	/*
+	 * 20 kB of log a fuzz input mostly does not use: not zeroed; nor
+	 * is tr (10 kB), which ipmi_tr_base_init zeroes
+	 */
 	if ((f = malloc(sizeof(*f))) == NULL)
 		return NULL;
-	memset(f, 0, offsetof(struct fake, log));
+	memset(&f->rules, 0, offsetof(struct fake, log) -
+	    offsetof(struct fake, rules));
 	ipmi_tr_cfg_init(&cfg);
 	cfg.iface = IPMI_IFACE_OPEN;
 	(void)snprintf(cfg.device, sizeof(cfg.device), "fake");
