@@ -3,12 +3,15 @@
 # NAMEs given) in turn, each for FUZZTIME seconds or FUZZRUNS executions
 # (0: no limit), whichever first, starting from tests/fuzz/corpus/NAME;
 # new inputs go to build/fuzz/corpus/NAME (minimise them into the seed
-# corpus with tests/fuzz/minimise.sh), the log to build/fuzz/log/NAME.
+# corpus with libFuzzer's -merge=1: README.md), the log to
+# build/fuzz/log/NAME.
 # One line per target: executions, edges covered (cov), features (ft),
 # corpus size, seconds, executions per second, peak RSS, result; the
-# lines are appended to build/fuzz/results.txt too.  A crash, leak,
-# timeout (-timeout=10 s per input) or out-of-memory stops here, exit 1,
-# with the input in build/fuzz/artifacts/.
+# lines are appended to build/fuzz/results.txt too.  Each line ends
+# with when the target started (UTC) and the load average then: the
+# executions a second are the machine's as much as the target's.  A
+# crash, leak, timeout (-timeout=10 s per input) or out-of-memory stops
+# here, exit 1, with the input in build/fuzz/artifacts/.
 # A target's own libFuzzer flags, if any, are on a line " * run.sh
 # flags: ..." of its comment (fuzz_wire.c: -max_len).
 # ASan's quarantine is cut from 256 to 16 MB: every input starts from
@@ -35,6 +38,7 @@ for n in "$@"; do
 	[ "$FUZZRUNS" -gt 0 ] && runs=-runs=$FUZZRUNS
 	flags=$(sed -n 's/^ \* run\.sh flags: //p' "tests/fuzz/fuzz_$n.c")
 	t0=$(date +%s)
+	when="(start $(date -u +%H:%M) UTC, load $(cut -d' ' -f1 /proc/loadavg))"
 	# shellcheck disable=SC2086
 	"$b" -max_total_time="$FUZZTIME" $runs $flags -timeout=10 \
 	    -rss_limit_mb=2048 \
@@ -55,7 +59,7 @@ for n in "$@"; do
 	ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 	corp=$(echo "$last" | sed -n 's/.* corp: \([0-9]*\)\/.*/\1/p')
 	line=$(printf "$fmt" "$n" "${execs:-?}" "${cov:-?}" "${ft:-?}" \
-	    "${corp:-?}" $((t1 - t0)) "${eps:-?}" "${rss:-?}" "$res")
+	    "${corp:-?}" $((t1 - t0)) "${eps:-?}" "${rss:-?}" "$res  $when")
 	echo "$line"
 	echo "$(date -u +%Y-%m-%dT%H:%MZ) $line" >>build/fuzz/results.txt
 	if [ "$rc" != 0 ]; then
