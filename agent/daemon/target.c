@@ -1826,6 +1826,7 @@ target_rf_io_run(void *arg)
 {
 	struct target_rfio *io = arg;
 	char tmp[PATH_MAX_TARGET];
+	unsigned char raw[sizeof(io->cur) + 1];	/* a longer file too */
 	ssize_t n;
 	int fd;
 
@@ -1841,10 +1842,9 @@ target_rf_io_run(void *arg)
 		    strerror(errno));
 		return;
 	}
-	n = fileio_read_all(fd, &io->cur, sizeof(io->cur));
+	n = fileio_read_all(fd, raw, sizeof(raw));
 	(void)close(fd);
-	io->rc = n == (ssize_t)sizeof(io->cur) && io->cur.version ==
-	    REDFISH_CURSOR_VERSION && io->cur.n <= REDFISH_CURSOR_SERVICES ?
+	io->rc = n >= 0 && redfish_cursor_load(raw, (size_t)n, &io->cur) == 0 ?
 	    0 : -1;
 	if (io->rc != 0)
 		(void)snprintf(io->err, sizeof(io->err), "%s: not a log "
