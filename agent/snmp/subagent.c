@@ -414,6 +414,7 @@ sa_ctl_restore(struct sa_target *t)
 	struct sa_ctl *c = &t->ctl;
 	const struct wire_row *w = NULL;
 	const struct wire_val *v;
+	struct wire_val cell;
 	size_t i;
 
 	for (i = 0; i < sa.ctl_saved.nrows && t->tidx != 0; i++)
@@ -423,7 +424,7 @@ sa_ctl_restore(struct sa_target *t)
 	if (w == NULL)
 		return;
 	for (i = 0; i < w->nv; i++) {
-		v = &w->v[i];
+		v = wire_row_val(w, i, &cell);
 		switch (v->col) {
 		case BMCW_CONTROL_LOCK:
 			if (v->i >= 0 && v->i <= SA_LOCK_MAX)
@@ -544,13 +545,10 @@ static void
 sa_row_free(struct sa_row *r)
 {
 	struct sa_tab *tb = sa_tab(r->tab);
-	size_t k;
 
 	if (r->row != NULL && tb != NULL && tb->td != NULL)
 		(void)netsnmp_tdata_remove_and_delete_row(tb->td, r->row);
-	for (k = 0; k < r->w.nv; k++)
-		wire_val_free(&r->w.v[k]);
-	free(r->w.v);
+	wire_row_free(&r->w);
 	free(r);
 }
 
@@ -735,11 +733,7 @@ sa_row_new(struct sa_target *t, struct sa_tab *tb, struct wire_row *w)
 static void
 sa_row_update(struct sa_row *r, struct wire_row *w)
 {
-	size_t k;
-
-	for (k = 0; k < r->w.nv; k++)
-		wire_val_free(&r->w.v[k]);
-	free(r->w.v);
+	wire_row_free(&r->w);
 	r->w.v = w->v;
 	r->w.nv = w->nv;
 	w->v = NULL;
@@ -997,6 +991,7 @@ sa_set_allowed(struct sa_target *t, netsnmp_request_info *req,
 	};
 	const struct wire_row *w;
 	const struct wire_val *v;
+	struct wire_val cell;
 	netsnmp_request_info *o;
 	unsigned col = sa_req_col(req), ocol;
 	int locked = 0;
@@ -1018,7 +1013,8 @@ sa_set_allowed(struct sa_target *t, netsnmp_request_info *req,
 		return SNMP_ERR_NOERROR;
 	}
 	w = sa_target_row(t, WIRE_TAB_CONTROL);
-	v = w != NULL ? wire_row_col(w, BMCW_CONTROL_ALLOWED) : NULL;
+	v = w != NULL ? wire_row_col(w, BMCW_CONTROL_ALLOWED, &cell) :
+	    NULL;
 	if (v == NULL || v->slen < 1 || v->s == NULL ||
 	    !(v->s[0] & (0x80u >> bit[col]))) {
 		(void)snprintf(why, len, "not allowed for this target "
@@ -1051,7 +1047,8 @@ sa_set_allowed(struct sa_target *t, netsnmp_request_info *req,
 		return SNMP_ERR_INCONSISTENTVALUE;
 	}
 	w = sa_target_row(t, WIRE_TAB_TARGET);
-	v = w != NULL ? wire_row_col(w, BMCW_TARGET_REACHABLE) : NULL;
+	v = w != NULL ? wire_row_col(w, BMCW_TARGET_REACHABLE, &cell) :
+	    NULL;
 	if (v == NULL || v->i != 1) {
 		(void)snprintf(why, len, "the BMC is unreachable");
 		return SNMP_ERR_RESOURCEUNAVAILABLE;
@@ -1416,7 +1413,7 @@ sa_table_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 			sup.u = r->tgt->sel_suppressed & 0xffffffffu;
 			v = &sup;
 		} else
-			v = wire_row_col(&r->w, ti->colnum);
+			v = wire_row_col(&r->w, ti->colnum, &sup);
 		if (v == NULL) {
 			netsnmp_set_request_error(ri, req, SNMP_NOSUCHINSTANCE);
 			continue;
@@ -1548,7 +1545,10 @@ sa_register(void)
 	for (i = 0; i < SA_NTABS; i++) {
 		tb = &sa_tabs[i];
 		tb->baselen = sa_oidlen(tb->base, MAX_OID_LEN);
-		tb->td = netsnmp_tdata_create_table(tb->name, 0);
+		/* rows keep only their index OID: the index varbinds
+		 * netsnmp_tdata_row_add_index makes are ~1.2 kB each */
+		tb->td = netsnmp_tdata_create_table(tb->name,
+		    TDATA_FLAG_NO_STORE_INDEXES);
 		reg = netsnmp_create_handler_registration(tb->name,
 		    sa_table_handler, tb->base, tb->baselen,
 		    tb->tab == WIRE_TAB_CONTROL ? HANDLER_CAN_RWRITE :

@@ -93,6 +93,9 @@ fixture(struct store_target **tp)
 	return s;
 }
 
+/* what wire_row_col fills (its strings point into the row) */
+static struct wire_val tv;
+
 static const struct wire_row *
 row(const struct wire_msg *m, unsigned tab, uint32_t sub)
 {
@@ -107,7 +110,8 @@ row(const struct wire_msg *m, unsigned tab, uint32_t sub)
 static int64_t
 ival(const struct wire_row *r, unsigned col)
 {
-	const struct wire_val *v = r != NULL ? wire_row_col(r, col) : NULL;
+	const struct wire_val *v = r != NULL ? wire_row_col(r, col, &tv) :
+	    NULL;
 
 	return v == NULL ? -999999 : v->type == WIRE_INT || v->type ==
 	    WIRE_ENT || v->type == WIRE_WALL ? v->i : (int64_t)v->u;
@@ -116,7 +120,8 @@ ival(const struct wire_row *r, unsigned col)
 static const char *
 sval(const struct wire_row *r, unsigned col)
 {
-	const struct wire_val *v = r != NULL ? wire_row_col(r, col) : NULL;
+	const struct wire_val *v = r != NULL ? wire_row_col(r, col, &tv) :
+	    NULL;
 
 	return v == NULL || v->type != WIRE_STRING ? "(none)" :
 	    v->s != NULL ? (const char *)v->s : "";
@@ -180,11 +185,12 @@ test_snapshot(void)
 	CHECK_EQ(ival(r, BMCW_TARGET_SENSOR_COUNT), 2);
 	CHECK_EQ(ival(r, BMCW_TARGET_SWEEP_INTERVAL), 10);
 	CHECK_EQ(ival(r, BMCW_TARGET_ENT_PHYS_INDEX), BMCW_CHASSIS_KEY);
-	CHECK_EQ(wire_row_col(r, BMCW_TARGET_ENT_PHYS_INDEX)->type, WIRE_ENT);
+	CHECK_EQ(wire_row_col(r, BMCW_TARGET_ENT_PHYS_INDEX, &tv)->type,
+	    WIRE_ENT);
 	/* every column of the table, and only those */
 	for (i = BMCW_TARGET_TABLE_MIN_COL; i <= BMCW_TARGET_TABLE_MAX_COL;
 	    i++)
-		CHECK(wire_row_col(r, (unsigned)i) != NULL);
+		CHECK(wire_row_col(r, (unsigned)i, &tv) != NULL);
 	CHECK_EQ(r->nv, BMCW_TARGET_TABLE_MAX_COL - BMCW_TARGET_TABLE_MIN_COL
 	    + 1);
 	/* the analog sensor: 1.512 V is 1512 with precision 3 */
@@ -202,7 +208,7 @@ test_snapshot(void)
 	CHECK_EQ(ival(r, BMCW_SENSOR_THR_UC), 1800);
 	CHECK_EQ(ival(r, BMCW_SENSOR_THR_LNC), 0);
 	/* BITS: upperCritical is bit 4: 0x08 in the first octet */
-	v = r != NULL ? wire_row_col(r, BMCW_SENSOR_THR_VALID) : NULL;
+	v = r != NULL ? wire_row_col(r, BMCW_SENSOR_THR_VALID, &tv) : NULL;
 	CHECK(v != NULL && v->slen == 1 && v->s[0] == 0x08);
 	CHECK_EQ(ival(r, BMCW_SENSOR_ENT_PHYS_INDEX), k1);
 	CHECK_EQ(ival(r, BMCW_SENSOR_LAST_READ), 1700000001);
@@ -212,7 +218,7 @@ test_snapshot(void)
 	CHECK_EQ(ival(r, BMCW_SENSOR_KIND), BMCW_SENSOR_KIND_DISCRETE);
 	CHECK_STR(sval(r, BMCW_SENSOR_VALUE_TEXT), "");
 	CHECK_STR(sval(r, BMCW_SENSOR_UNITS), "");
-	v = r != NULL ? wire_row_col(r, BMCW_SENSOR_STATES) : NULL;
+	v = r != NULL ? wire_row_col(r, BMCW_SENSOR_STATES, &tv) : NULL;
 	CHECK(v != NULL && v->slen == 2 && v->s[0] == 0x80 && v->s[1] == 0);
 	/* ENTITY-MIB: the chassis, the power supply in it, the volts
 	 * sensor in that, the other sensor (no entity) in the chassis */
@@ -229,8 +235,8 @@ test_snapshot(void)
 	CHECK_EQ(ival(r, 5), 8);		/* sensor */
 	CHECK_STR(sval(r, 7), "PS1 Status");
 	CHECK_EQ(ival(r, 4), BMCW_CHASSIS_KEY);
-	CHECK_EQ(r != NULL ? wire_row_col(r, 4)->type : 0, WIRE_ENT);
-	v = r != NULL ? wire_row_col(r, 3) : NULL;
+	CHECK_EQ(r != NULL ? wire_row_col(r, 4, &tv)->type : 0, WIRE_ENT);
+	v = r != NULL ? wire_row_col(r, 3, &tv) : NULL;
 	CHECK(v != NULL && v->type == WIRE_OID && v->oidlen == 2);
 	/* ENTITY-SENSOR-MIB: the analog one only */
 	r = row(&m, WIRE_TAB_ENT_SENSOR, k1);
@@ -518,7 +524,7 @@ test_control_console_webhook(void)
 	CHECK(fclose(f) == 0);
 	CHECK(parse(buf, len, &m) == 0);
 	r = row(&m, WIRE_TAB_CONTROL, 0);
-	v = r != NULL ? wire_row_col(r, BMCW_CONTROL_ALLOWED) : NULL;
+	v = r != NULL ? wire_row_col(r, BMCW_CONTROL_ALLOWED, &tv) : NULL;
 	/* power(0) and selClear(2): 1010 0000 */
 	CHECK(v != NULL && v->slen == 1 && v->s[0] == 0xa0);
 	r = row(&m, WIRE_TAB_CONSOLE, 0);
@@ -528,9 +534,10 @@ test_control_console_webhook(void)
 	CHECK_EQ(ival(r, BMCW_CONSOLE_LAST_CONN_CHANGE), 1700000005);
 	CHECK_EQ(ival(r, BMCW_CONSOLE_EVENTS), 1);
 	CHECK_STR(sval(r, BMCW_CONSOLE_LAST_EVENT_RULE), "panic");
-	v = r != NULL ? wire_row_col(r, BMCW_CONSOLE_LAST_EVENT_TEXT) : NULL;
+	v = r != NULL ? wire_row_col(r, BMCW_CONSOLE_LAST_EVENT_TEXT, &tv) :
+	    NULL;
 	CHECK(v != NULL && v->slen == 255 && v->s[3] == ' ');
-	v = r != NULL ? wire_row_col(r, BMCW_CONSOLE_BYTES) : NULL;
+	v = r != NULL ? wire_row_col(r, BMCW_CONSOLE_BYTES, &tv) : NULL;
 	CHECK(v != NULL && v->type == WIRE_COUNTER64 && v->u == 3);
 	CHECK_STR(sval(r, BMCW_CONSOLE_STATE), "connected");
 	CHECK_EQ(ival(r, BMCW_CONSOLE_GAPS), 0);
