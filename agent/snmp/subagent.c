@@ -90,11 +90,18 @@ struct sa_ctl {
 	long		 pend_power, pend_identify;
 };
 
-/* one row: the daemon's cells, filed under a tdata table */
+/*
+ * One row: the daemon's cells, filed under a tdata table.  The tdata row
+ * and its index OID live here, not in allocations of their own (a
+ * subagent at 100 targets has ~45,000 rows): filed with
+ * netsnmp_tdata_add_row, taken out with netsnmp_tdata_remove_row, never
+ * freed by net-snmp.
+ */
 struct sa_row {
 	struct sa_target *tgt;
 	unsigned	 tab;
-	netsnmp_tdata_row *row;
+	netsnmp_tdata_row row;		/* row.data: this, when filed */
+	oid		 idx[2];	/* row.oid_index */
 	struct wire_row	 w;
 };
 
@@ -546,8 +553,8 @@ sa_row_free(struct sa_row *r)
 {
 	struct sa_tab *tb = sa_tab(r->tab);
 
-	if (r->row != NULL && tb != NULL && tb->td != NULL)
-		(void)netsnmp_tdata_remove_and_delete_row(tb->td, r->row);
+	if (r->row.data != NULL && tb != NULL && tb->td != NULL)
+		(void)netsnmp_tdata_remove_row(tb->td, &r->row);
 	wire_row_free(&r->w);
 	free(r);
 }
@@ -610,6 +617,22 @@ sa_row_find(const struct sa_target *t, unsigned tab, uint32_t sub)
 	return NULL;
 }
 
+/* r filed under tb's table with index idx[0..n); -1 if refused (a
+ * duplicate) */
+static int
+sa_row_file(struct sa_row *r, struct sa_tab *tb, const oid *idx, size_t n)
+{
+	memcpy(r->idx, idx, n * sizeof(*idx));
+	r->row.oid_index.oids = r->idx;
+	r->row.oid_index.len = n;
+	r->row.data = r;
+	if (netsnmp_tdata_add_row(tb->td, &r->row) != SNMPERR_SUCCESS) {
+		r->row.data = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- webhooks ----------------------------------------------------------- */
 
 static void
@@ -618,7 +641,7 @@ sa_webhook(struct wire_msg *m)
 	struct sa_tab *tb = sa_tab(WIRE_TAB_WEBHOOK);
 	struct sa_hook *h;
 	struct sa_row *r;
-	u_long ix;
+	oid ix;
 
 	for (h = sa.hooks; h != NULL; h = h->next)
 		if (strcmp(h->name, m->name) == 0)
@@ -642,14 +665,8 @@ sa_webhook(struct wire_msg *m)
 	r->w = m->rows[0];
 	m->rows[0].v = NULL;
 	m->rows[0].nv = 0;
-	r->row = netsnmp_tdata_create_row();
-	r->row->data = r;
 	ix = h->idx;
-	netsnmp_tdata_row_add_index(r->row, ASN_UNSIGNED, &ix, sizeof(ix));
-	if (netsnmp_tdata_add_row(tb->td, r->row) != SNMPERR_SUCCESS) {
-		netsnmp_tdata_delete_row(r->row);
-		r->row = NULL;
-	}
+	(void)sa_row_file(r, tb, &ix, 1);
 	h->row = r;
 }
 
@@ -693,8 +710,8 @@ static struct sa_row *
 sa_row_new(struct sa_target *t, struct sa_tab *tb, struct wire_row *w)
 {
 	struct sa_row *r;
-	u_long ix, sub;
-	long ent;
+	oid ix[2];
+	size_t n = 0;
 
 	r = xcalloc(1, sizeof(*r));
 	r->tgt = t;
@@ -702,27 +719,18 @@ sa_row_new(struct sa_target *t, struct sa_tab *tb, struct wire_row *w)
 	r->w = *w;			/* the cells move here */
 	w->v = NULL;
 	w->nv = 0;
-	r->row = netsnmp_tdata_create_row();
-	r->row->data = r;
-	if (tb->ent) {
-		ent = BMCW_ENT_INDEX(t->tidx, r->w.sub);
-		netsnmp_tdata_row_add_index(r->row, ASN_INTEGER, &ent,
-		    sizeof(ent));
-	} else {
-		ix = t->tidx;
-		netsnmp_tdata_row_add_index(r->row, ASN_UNSIGNED, &ix,
-		    sizeof(ix));
-		if (tb->two_index) {
-			sub = r->w.sub;
-			netsnmp_tdata_row_add_index(r->row, ASN_UNSIGNED,
-			    &sub, sizeof(sub));
-		}
+	/* the index as the table helper parses it: one sub-identifier
+	 * per INTEGER or Unsigned32 */
+	if (tb->ent)
+		ix[n++] = (oid)BMCW_ENT_INDEX(t->tidx, r->w.sub);
+	else {
+		ix[n++] = t->tidx;
+		if (tb->two_index)
+			ix[n++] = r->w.sub;
 	}
-	if (netsnmp_tdata_add_row(tb->td, r->row) != SNMPERR_SUCCESS) {
+	if (sa_row_file(r, tb, ix, n) != 0) {
 		log_debug("snmp", "target %s: %s row %u refused", t->name,
 		    tb->name, (unsigned)r->w.sub);
-		netsnmp_tdata_delete_row(r->row);
-		r->row = NULL;
 		sa_row_free(r);
 		return NULL;
 	}
@@ -1545,10 +1553,7 @@ sa_register(void)
 	for (i = 0; i < SA_NTABS; i++) {
 		tb = &sa_tabs[i];
 		tb->baselen = sa_oidlen(tb->base, MAX_OID_LEN);
-		/* rows keep only their index OID: the index varbinds
-		 * netsnmp_tdata_row_add_index makes are ~1.2 kB each */
-		tb->td = netsnmp_tdata_create_table(tb->name,
-		    TDATA_FLAG_NO_STORE_INDEXES);
+		tb->td = netsnmp_tdata_create_table(tb->name, 0);
 		reg = netsnmp_create_handler_registration(tb->name,
 		    sa_table_handler, tb->base, tb->baselen,
 		    tb->tab == WIRE_TAB_CONTROL ? HANDLER_CAN_RWRITE :
