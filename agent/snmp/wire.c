@@ -84,8 +84,9 @@ struct wp {
 	 * (wp_row_end), a varbind's or a scalar's until it gets its own
 	 * (wp_own).
 	 */
-	uint8_t		*data;
+	uint8_t		*data;		/* stack, or heap past its size */
 	size_t		 datalen, datacap;
+	uint8_t		 stack[4096];	/* a row's rarely needs more */
 	struct wire_row	*row;		/* the row being read, or NULL */
 	struct wire_val	 cur[WIRE_COLS_MAX];
 	size_t		 ncur;
@@ -218,10 +219,13 @@ wp_data(struct wp *w, size_t n, size_t align)
 	size_t off = (w->datalen + align - 1) & ~(align - 1);
 
 	if (off + n > w->datacap) {
-		w->datacap = w->datacap ? w->datacap : 4096;
 		while (off + n > w->datacap)
 			w->datacap *= 2;
-		w->data = xreallocarray(w->data, w->datacap, 1);
+		if (w->data == w->stack) {
+			w->data = xmalloc(w->datacap);
+			memcpy(w->data, w->stack, w->datalen);
+		} else
+			w->data = xreallocarray(w->data, w->datacap, 1);
 	}
 	w->datalen = off + n;
 	return off;
@@ -690,6 +694,8 @@ wire_parse(const char *p, size_t len, struct wire_msg *m, char *err,
 	memset(&w, 0, sizeof(w));
 	w.err = err;
 	w.errlen = errlen;
+	w.data = w.stack;
+	w.datacap = sizeof(w.stack);
 	if (len > WIRE_MSG_MAX)
 		return wp_fail(&w, "message of %zu bytes", len);
 	rb_init(&all, p, len);
@@ -711,10 +717,12 @@ wire_parse(const char *p, size_t len, struct wire_msg *m, char *err,
 		(void)snprintf(err, errlen, "an empty message");
 		goto fail;
 	}
-	free(w.data);
+	if (w.data != w.stack)
+		free(w.data);
 	return 0;
 fail:
-	free(w.data);
+	if (w.data != w.stack)
+		free(w.data);
 	wire_msg_free(m);
 	return -1;
 }
