@@ -8,7 +8,9 @@
 # 1. Memory: RSS with no target, 1 target, and BENCH_MEM_TARGETS (100),
 #    the latter for BENCH_MEM_ROUNDS (10) snapshots of every target:
 #    the first round against the last (no growth across snapshots), and
-#    (RSS N - RSS 1) / (N - 1) per target.  Snapshot contents, not
+#    (RSS N - RSS 1) / (N - 1) per target.  Then the worst case, every
+#    target's bmcwSelEntryTable full (256 entries; the snapshot has
+#    none).  Snapshot contents, not
 #    timing: the figures do not depend on the machine's load.
 # 2. With valgrind: the heap at its peak with BENCH_MEM_MASSIF (20)
 #    targets (massif: the largest allocation sites), and the
@@ -64,6 +66,16 @@ print("  across snapshots: %.1f MiB after the 1st of every target, "
       kl - kf))
 PY
 echo "  RSS after each round (KiB): $(field_all rss <"$T/mn.out")"
+# the worst case: every target's recent-SEL table full
+feed "$T/ms1" --sel 256 "$SUB" "$SNAP" 1 3 "$T/ms1" >"$T/ms1.out"
+feed "$T/msn" --sel 256 "$SUB" "$SNAP" "$NT" 3 "$T/msn" >"$T/msn.out"
+s1=$(tail -n 1 "$T/ms1.out" | field rss)
+sn=$(tail -n 1 "$T/msn.out" | field rss)
+python3 - <<PY
+print("  with a full bmcwSelEntryTable (256 entries a target, one new a "
+      "round): %.1f MiB with 1 target, %.1f MiB with %d (%.0f KiB a target)"
+      % ($s1 / 1024, $sn / 1024, $NT, ($sn - $s1) / max($NT - 1, 1)))
+PY
 
 if ! command -v valgrind >/dev/null; then
 	echo "  (valgrind not installed: no heap profile, no instruction counts)"

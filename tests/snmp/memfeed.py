@@ -2,8 +2,8 @@
 """Feed bmcwatch-snmp (the SNMP subagent) the watch stream of a fleet,
 without a daemon or sims, and report its memory:
 
-  memfeed.py [--agentx SOCKET] [--then CMD] SUBAGENT SNAPSHOT TARGETS
-             ROUNDS DIR [WRAPPER...]
+  memfeed.py [--agentx SOCKET] [--then CMD] [--sel N] SUBAGENT SNAPSHOT
+             TARGETS ROUNDS DIR [WRAPPER...]
 
 SNAPSHOT is one target's snapshot message (wire.h: "T NAME" and its
 rows), e.g. tests/snmp/snapshot-big.txt, captured from bmcwatchd's
@@ -17,6 +17,9 @@ payload), then waits until the subagent has read and filed all of it
   round R targets N rss KIB hwm KIB anon KIB
 
 VmRSS, VmHWM and the anonymous pages (heap and mappings) from /proc.
+--sel N adds N rows of bmcwSelEntryTable to every snapshot (the
+daemon sends up to 256, bmcwSelRecentMax, once a SEL has that many
+entries), as mibrows.c writes them, a new entry every round.
 The subagent's AgentX socket is SOCKET (a test snmpd's), or DIR/agentx
 where nobody listens: its tables are filled all the same.  CMD (sh -c)
 runs after the last round while the subagent still serves.  WRAPPER
@@ -77,14 +80,37 @@ def idle(s, pid, deadline):
     return False
 
 
+def hexs(t):
+    return t.encode().hex().encode()
+
+
+def sel_row(seq):
+    """a bmcwSelEntryTable row (mibrows.c mr_sel_entries): entry seq,
+    an Upper Critical assertion of CPU1 Temp"""
+    rid = seq & 0xffff
+    raw = bytes([rid & 0xff, rid >> 8, 2]) + \
+        (1700000000 + seq).to_bytes(4, "little") + \
+        bytes([0x20, 0, 4, 1, 1, 0x01, 0x59, 0x5f, 0x55])
+    return (b"R 5 %d\n" % seq +
+            b"c 2 u %d\nc 3 u 2\nc 4 u %d\nc 5 u %d\nc 6 u 32\n"
+            % (rid, 1700000000 + seq, 1700000001 + seq) +
+            b"c 7 u 1\nc 8 u 1\nc 9 i 32769\nc 10 s " + hexs("CPU1 Temp") +
+            b"\nc 11 u 1\nc 12 u 9\nc 13 i 1\nc 14 i 3\nc 15 s " +
+            hexs("Upper Critical going high") +
+            b"\nc 16 i 2\nc 17 s " + raw.hex().encode() + b"\n")
+
+
 def main():
     args = sys.argv[1:]
     agentx = then = None
-    while args and args[0] in ("--agentx", "--then"):
+    nsel = 0
+    while args and args[0] in ("--agentx", "--then", "--sel"):
         if args[0] == "--agentx":
             agentx = args[1]
-        else:
+        elif args[0] == "--then":
             then = args[1]
+        else:
+            nsel = int(args[1])
         args = args[2:]
     sub, snap, n, rounds, d = args[:5]
     wrap = args[5:]
@@ -124,6 +150,7 @@ def main():
             msg = val.sub(lambda x: x.group(1) +
                           str(int(x.group(2)) + (k + r) % 7).encode(),
                           msg)
+            msg += b"".join(sel_row(r + i) for i in range(nsel))
             a.sendall(b"ok %d\n" % len(msg) + msg)
         if not idle(a, pid, time.time() + 120):
             p.kill()
