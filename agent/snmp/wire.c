@@ -12,6 +12,23 @@
 #include "xmem.h"
 #include "snmp/wire.h"
 
+/* the columns and types of a row's cells (wire.h), counted: the rows
+ * of a message with the same share one */
+struct wire_shape {
+	unsigned	 refs;
+	uint8_t		 n;
+	uint8_t		 b[];		/* n columns, then n types */
+};
+
+/* a row's one allocation: a value per cell (the value itself, or the
+ * offset from here of a Counter64, a wall time, an OID as a count and
+ * its sub-identifiers, or a string as a 16-bit length, its bytes and a
+ * NUL; 0: the empty string), then those */
+struct wire_cells {
+	struct wire_shape *shape;
+	uint32_t	 val[];
+};
+
 int
 wire_tab_ok(unsigned t)
 {
@@ -90,6 +107,10 @@ struct wp {
 	struct wire_row	*row;		/* the row being read, or NULL */
 	struct wire_val	 cur[WIRE_COLS_MAX];
 	size_t		 ncur;
+	/* the shapes of this message's rows so far (the rows hold the
+	 * references; past the first 32, a new one is not shared) */
+	struct wire_shape *shapes[32];
+	size_t		 nshapes;
 };
 
 static int
@@ -373,62 +394,94 @@ wp_own(struct wp *w, struct wire_val *v, size_t mark)
 	w->datalen = mark;
 }
 
+/* the shape of the row being read: one of this message's, or a new
+ * one */
+static struct wire_shape *
+wp_shape(struct wp *w)
+{
+	struct wire_shape *sh;
+	uint8_t key[2 * WIRE_COLS_MAX];
+	size_t k, i;
+
+	for (k = 0; k < w->ncur; k++) {
+		key[k] = w->cur[k].col;
+		key[w->ncur + k] = (uint8_t)w->cur[k].type;
+	}
+	for (i = w->nshapes; i > 0; i--) {	/* a table's rows come
+						 * together */
+		sh = w->shapes[i - 1];
+		if (sh->n == w->ncur && memcmp(sh->b, key, 2 * w->ncur) == 0) {
+			sh->refs++;
+			return sh;
+		}
+	}
+	sh = xmalloc(sizeof(*sh) + 2 * w->ncur);
+	sh->refs = 1;
+	sh->n = (uint8_t)w->ncur;
+	memcpy(sh->b, key, 2 * w->ncur);
+	if (w->nshapes < sizeof(w->shapes) / sizeof(w->shapes[0]))
+		w->shapes[w->nshapes++] = sh;
+	return sh;
+}
+
 /*
  * The row being read is complete: its cells (w->cur) and what they
- * point at into one allocation of the size they need: the cells, the
- * 8-byte values, the OIDs, the strings (with their NUL).
+ * point at into one allocation of the size they need (struct
+ * wire_cells): the values, the 8-byte values, the OIDs, the strings.
  */
 static void
 wp_row_end(struct wp *w)
 {
 	struct wire_row *r = w->row;
 	const struct wire_val *v;
-	struct wire_cell *c;
+	struct wire_cells *c;
 	uint8_t *b;
+	uint32_t n32;
+	uint16_t n16;
 	size_t k, size, off;
 
 	if (r == NULL)
 		return;
 	w->row = NULL;
-	size = w->ncur * sizeof(*c);
-	for (k = 0; k < w->ncur; k++) {
+	r->nv = w->ncur;
+	if (r->nv == 0) {
+		w->datalen = 0;
+		return;
+	}
+	size = sizeof(*c) + r->nv * sizeof(c->val[0]);
+	size = (size + 7) & ~(size_t)7;
+	for (k = 0; k < r->nv; k++) {
 		v = &w->cur[k];
 		if (v->type == WIRE_COUNTER64 || v->type == WIRE_WALL)
 			size += 8;
 		else if (v->type == WIRE_OID)
-			size += v->oidlen * sizeof(uint32_t);
+			size += 4 + v->oidlen * sizeof(uint32_t);
 		else if (v->type == WIRE_STRING && v->slen > 0)
-			size += v->slen + 1;
+			size += 2 + v->slen + 1;
 	}
-	r->nv = w->ncur;
-	w->ncur = 0;
-	w->datalen = 0;
-	if (r->nv == 0)
-		return;
 	b = xmalloc(size);
-	r->v = (struct wire_cell *)(void *)b;
-	off = r->nv * sizeof(*c);
+	c = (struct wire_cells *)(void *)b;
+	c->shape = wp_shape(w);
+	r->v = c;
+	off = sizeof(*c) + r->nv * sizeof(c->val[0]);
+	off = (off + 7) & ~(size_t)7;
 	for (k = 0; k < r->nv; k++) {	/* 8-byte values first: aligned */
 		v = &w->cur[k];
-		c = &r->v[k];
-		c->col = v->col;
-		c->type = v->type;
-		c->len = 0;
 		switch (v->type) {
 		case WIRE_INT:
-			c->val = (uint32_t)(int32_t)v->i;
+			c->val[k] = (uint32_t)(int32_t)v->i;
 			break;
 		case WIRE_ENT:
-			c->val = (uint32_t)v->i;
+			c->val[k] = (uint32_t)v->i;
 			break;
 		case WIRE_UNSIGNED:
 		case WIRE_GAUGE:
 		case WIRE_COUNTER:
-			c->val = (uint32_t)v->u;
+			c->val[k] = (uint32_t)v->u;
 			break;
 		case WIRE_COUNTER64:
 		case WIRE_WALL:
-			c->val = (uint32_t)off;
+			c->val[k] = (uint32_t)off;
 			if (v->type == WIRE_WALL)
 				memcpy(b + off, &v->i, 8);
 			else
@@ -436,7 +489,7 @@ wp_row_end(struct wp *w)
 			off += 8;
 			break;
 		default:
-			c->val = 0;
+			c->val[k] = 0;
 			break;
 		}
 	}
@@ -444,25 +497,31 @@ wp_row_end(struct wp *w)
 		v = &w->cur[k];
 		if (v->type != WIRE_OID)
 			continue;
-		r->v[k].val = (uint32_t)off;
-		r->v[k].len = (uint16_t)v->oidlen;
-		memcpy(b + off, w->data + v->u, v->oidlen * sizeof(uint32_t));
-		off += v->oidlen * sizeof(uint32_t);
+		c->val[k] = (uint32_t)off;
+		n32 = (uint32_t)v->oidlen;
+		memcpy(b + off, &n32, 4);
+		memcpy(b + off + 4, w->data + v->u, v->oidlen * sizeof(n32));
+		off += 4 + v->oidlen * sizeof(n32);
 	}
 	for (k = 0; k < r->nv; k++) {	/* then strings */
 		v = &w->cur[k];
 		if (v->type != WIRE_STRING || v->slen == 0)
 			continue;
-		r->v[k].val = (uint32_t)off;
-		r->v[k].len = (uint16_t)v->slen;
-		memcpy(b + off, w->data + v->u, v->slen + 1);
-		off += v->slen + 1;
+		c->val[k] = (uint32_t)off;
+		n16 = (uint16_t)v->slen;
+		memcpy(b + off, &n16, 2);
+		memcpy(b + off + 2, w->data + v->u, v->slen + 1);
+		off += 2 + v->slen + 1;
 	}
+	w->ncur = 0;
+	w->datalen = 0;
 }
 
 void
 wire_row_free(struct wire_row *r)
 {
+	if (r->v != NULL && --r->v->shape->refs == 0)
+		free(r->v->shape);
 	free(r->v);
 	r->v = NULL;
 	r->nv = 0;
@@ -488,42 +547,46 @@ wire_msg_free(struct wire_msg *m)
 const struct wire_val *
 wire_row_val(const struct wire_row *r, size_t k, struct wire_val *out)
 {
-	const struct wire_cell *c = &r->v[k];
-	const uint8_t *b = (const uint8_t *)r->v;
+	const struct wire_cells *c = r->v;
+	const uint8_t *b = (const uint8_t *)c;
+	uint32_t x = c->val[k], n32;
+	uint16_t n16;
 
-	out->col = c->col;
-	out->type = c->type;
+	out->col = c->shape->b[k];
+	out->type = (char)c->shape->b[c->shape->n + k];
 	out->i = 0;
 	out->u = 0;
 	out->s = NULL;
 	out->slen = 0;
 	out->oid = NULL;
 	out->oidlen = 0;
-	switch (c->type) {
+	switch (out->type) {
 	case WIRE_INT:
-		out->i = (int32_t)c->val;
+		out->i = (int32_t)x;
 		break;
 	case WIRE_ENT:
-		out->i = c->val;
+		out->i = x;
 		break;
 	case WIRE_WALL:
-		memcpy(&out->i, b + c->val, 8);
+		memcpy(&out->i, b + x, 8);
 		break;
 	case WIRE_COUNTER64:
-		memcpy(&out->u, b + c->val, 8);
+		memcpy(&out->u, b + x, 8);
 		break;
 	case WIRE_STRING:
-		if (c->len > 0) {
-			out->s = b + c->val;
-			out->slen = c->len;
+		if (x != 0) {
+			memcpy(&n16, b + x, 2);
+			out->s = b + x + 2;
+			out->slen = n16;
 		}
 		break;
 	case WIRE_OID:
-		out->oid = (const uint32_t *)(const void *)(b + c->val);
-		out->oidlen = c->len;
+		memcpy(&n32, b + x, 4);
+		out->oid = (const uint32_t *)(const void *)(b + x + 4);
+		out->oidlen = n32;
 		break;
 	default:
-		out->u = c->val;
+		out->u = x;
 		break;
 	}
 	return out;
@@ -532,13 +595,17 @@ wire_row_val(const struct wire_row *r, size_t k, struct wire_val *out)
 const struct wire_val *
 wire_row_col(const struct wire_row *r, unsigned col, struct wire_val *out)
 {
+	const uint8_t *cols;
 	size_t lo = 0, hi = r->nv, mid;
 
+	if (r->v == NULL)
+		return NULL;
+	cols = r->v->shape->b;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (r->v[mid].col == col)
+		if (cols[mid] == col)
 			return wire_row_val(r, mid, out);
-		if (r->v[mid].col < col)
+		if (cols[mid] < col)
 			lo = mid + 1;
 		else
 			hi = mid;

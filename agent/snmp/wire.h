@@ -102,26 +102,23 @@ struct wire_val {
 };
 
 /*
- * A cell as a row keeps it, 8 bytes: a 32-bit value in the cell, the
- * rest (Counter64, wall-clock times, strings, OIDs) in the row's one
- * allocation after its cells, at offset val.  A subagent at 100 targets
- * keeps ~830,000 cells: the 56-byte struct wire_val each, and a malloc
- * per string and per OID, were most of its 144 MiB.
+ * A row keeps its cells in one allocation (struct wire_cells, wire.c):
+ * the columns and types, shared with the other rows of the message that
+ * have the same (struct wire_shape: a sensor row's 37 columns are
+ * written once a snapshot), then a 32-bit value per cell, then what the
+ * wider values point at (Counter64, wall-clock times, OIDs, strings with
+ * their length and NUL).  A subagent at 100 targets keeps ~830,000
+ * cells: the 56-byte struct wire_val each, and a malloc per string and
+ * per OID, were most of its 144 MiB.
  */
-struct wire_cell {
-	uint8_t		 col;
-	char		 type;		/* enum wire_type */
-	uint16_t	 len;		/* s: bytes; o: sub-identifiers */
-	uint32_t	 val;		/* i (as int32_t) e u g n: the value;
-					 * C w s o: the offset of the value */
-};
+struct wire_cells;
 
 struct wire_row {
 	unsigned	 tab;
 	uint32_t	 sub;
-	/* nv cells sorted by col, no duplicates, then what they point
-	 * at: one allocation, the row's (wire_row_free) */
-	struct wire_cell *v;
+	/* nv cells sorted by column, no duplicates: the row's one
+	 * allocation (wire_row_free), NULL when nv is 0 */
+	struct wire_cells *v;
 	size_t		 nv;
 };
 

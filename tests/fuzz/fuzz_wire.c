@@ -92,10 +92,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (k = 0; k < m.rows[i].nv; k++) {
 			/* a cell reads back the same by index and by
 			 * column (the binary search finds every one) */
+			must(k == 0 || wire_row_val(&m.rows[i], k - 1,
+			    &b)->col < wire_row_val(&m.rows[i], k, &a)->col);
 			v = wire_row_val(&m.rows[i], k, &a);
 			val_ok(v);
-			must(k == 0 || m.rows[i].v[k - 1].col <
-			    m.rows[i].v[k].col);
 			must(wire_row_col(&m.rows[i], v->col, &b) == &b);
 			must(b.type == a.type && b.i == a.i && b.u == a.u &&
 			    b.s == a.s && b.slen == a.slen && b.oid == a.oid &&
@@ -103,7 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			must(a.s == NULL || a.s[a.slen] == '\0');
 		}
 		must(wire_row_col(&m.rows[i], 0, &b) == NULL ||
-		    m.rows[i].v[0].col == 0);
+		    wire_row_val(&m.rows[i], 0, &a)->col == 0);
 	}
 	for (i = 0; i < m.nvbs; i++) {
 		must(wire_tab_ok(m.vbs[i].tab));
