@@ -400,7 +400,7 @@ static struct wire_shape *
 wp_shape(struct wp *w)
 {
 	struct wire_shape *sh;
-	uint8_t key[2 * WIRE_COLS_MAX];
+	uint8_t key[2 * WIRE_COLS_MAX] = { 0 };
 	size_t k, i;
 
 	for (k = 0; k < w->ncur; k++) {
