@@ -12,6 +12,23 @@
 #include "xmem.h"
 #include "snmp/wire.h"
 
+/* the columns and types of a row's cells (wire.h), counted: the rows
+ * of a message with the same share one */
+struct wire_shape {
+	unsigned	 refs;
+	uint8_t		 n;
+	uint8_t		 b[];		/* n columns, then n types */
+};
+
+/* a row's one allocation: a value per cell (the value itself, or the
+ * offset from here of a Counter64, a wall time, an OID as a count and
+ * its sub-identifiers, or a string as a 16-bit length, its bytes and a
+ * NUL; 0: the empty string), then those */
+struct wire_cells {
+	struct wire_shape *shape;
+	uint32_t	 val[];
+};
+
 int
 wire_tab_ok(unsigned t)
 {
@@ -77,6 +94,23 @@ struct wp {
 	unsigned	 line;
 	char		*err;
 	size_t		 errlen;
+	/*
+	 * The strings and OIDs of the values being read, at the offset
+	 * in their u: the cells of the current row (cur, sorted by
+	 * column) until the row ends and they become its one allocation
+	 * (wp_row_end), a varbind's or a scalar's until it gets its own
+	 * (wp_own).
+	 */
+	uint8_t		*data;		/* stack, or heap past its size */
+	size_t		 datalen, datacap;
+	uint8_t		 stack[4096];	/* a row's rarely needs more */
+	struct wire_row	*row;		/* the row being read, or NULL */
+	struct wire_val	 cur[WIRE_COLS_MAX];
+	size_t		 ncur;
+	/* the shapes of this message's rows so far (the rows hold the
+	 * references; past the first 32, a new one is not shared) */
+	struct wire_shape *shapes[32];
+	size_t		 nshapes;
 };
 
 static int
@@ -198,12 +232,35 @@ wp_hex(int c)
 	return -1;
 }
 
-/* "COL TYPE VALUE" to the end of the line (wp_val) */
+/* room for n more bytes of data, at an offset aligned to align (1, 4);
+ * that offset */
+static size_t
+wp_data(struct wp *w, size_t n, size_t align)
+{
+	size_t off = (w->datalen + align - 1) & ~(align - 1);
+
+	if (off + n > w->datacap) {
+		while (off + n > w->datacap)
+			w->datacap *= 2;
+		if (w->data == w->stack) {
+			w->data = xmalloc(w->datacap);
+			memcpy(w->data, w->stack, w->datalen);
+		} else
+			w->data = xreallocarray(w->data, w->datacap, 1);
+	}
+	w->datalen = off + n;
+	return off;
+}
+
+/* "COL TYPE VALUE" to the end of the line (wp_val); a string or an OID
+ * goes to w's data, at the offset in v->u */
 static int
 wp_val_in(struct wp *w, struct wire_val *v)
 {
 	const uint8_t *p;
-	size_t len, i;
+	uint32_t oid[WIRE_OID_MAX];
+	uint8_t *d;
+	size_t len, i, off;
 	uint64_t u;
 	int hi, lo;
 
@@ -244,18 +301,19 @@ wp_val_in(struct wp *w, struct wire_val *v)
 			break;
 		if (len % 2 != 0 || len / 2 > WIRE_STR_MAX)
 			return wp_fail(w, "string: odd length or too long");
-		v->s = xmalloc(len / 2 + 1);
+		off = wp_data(w, len / 2 + 1, 1);
+		d = w->data + off;
 		for (i = 0; i < len / 2; i++) {
 			if ((hi = wp_hex(p[2 * i])) < 0 ||
 			    (lo = wp_hex(p[2 * i + 1])) < 0) {
-				free(v->s);
-				v->s = NULL;
+				w->datalen = off;
 				return wp_fail(w, "string: not hex");
 			}
-			v->s[i] = (uint8_t)(hi << 4 | lo);
+			d[i] = (uint8_t)(hi << 4 | lo);
 		}
-		v->s[len / 2] = '\0';
+		d[len / 2] = '\0';
 		v->slen = len / 2;
+		v->u = off;
 		break;
 	case WIRE_OID:
 		if ((p = wp_field(w, &len)) == NULL || len == 0)
@@ -266,10 +324,7 @@ wp_val_in(struct wp *w, struct wire_val *v)
 			if (i == len || p[i] == '.') {
 				if (hi == 0 || v->oidlen >= WIRE_OID_MAX)
 					return wp_fail(w, "oid: bad");
-				if (v->oid == NULL)
-					v->oid = xcalloc(WIRE_OID_MAX,
-					    sizeof(*v->oid));
-				v->oid[v->oidlen++] = (uint32_t)u;
+				oid[v->oidlen++] = (uint32_t)u;
 				u = 0;
 				hi = 0;
 			} else if (p[i] >= '0' && p[i] <= '9' && hi < 10) {
@@ -282,48 +337,203 @@ wp_val_in(struct wp *w, struct wire_val *v)
 		}
 		if (v->oidlen < 2)
 			return wp_fail(w, "oid: too short");
+		off = wp_data(w, v->oidlen * sizeof(oid[0]), sizeof(oid[0]));
+		memcpy(w->data + off, oid, v->oidlen * sizeof(oid[0]));
+		v->u = off;
 		break;
 	default:
 		return wp_fail(w, "unknown type '%c'", v->type);
 	}
-	if (rd_left(&w->r) != 0) {
-		wire_val_free(v);
+	if (rd_left(&w->r) != 0)
 		return wp_fail(w, "junk after the value");
-	}
 	return 0;
 }
 
 void
 wire_val_free(struct wire_val *v)
 {
-	free(v->s);
+	/* what wp_own allocated */
+	free((void *)(uintptr_t)v->s);
 	v->s = NULL;
-	free(v->oid);
+	free((void *)(uintptr_t)v->oid);
 	v->oid = NULL;
 	v->oidlen = 0;
 }
 
-/* a cell; on failure it holds nothing */
+/* a value; on failure w's data is as it was */
 static int
 wp_val(struct wp *w, struct wire_val *v)
 {
+	size_t mark = w->datalen;
+
 	if (wp_val_in(w, v) != 0) {
-		wire_val_free(v);
+		w->datalen = mark;
 		return -1;
 	}
 	return 0;
 }
 
+/* a varbind or a scalar: its string or OID moved from w's data to an
+ * allocation of its own (wire_val_free) */
+static void
+wp_own(struct wp *w, struct wire_val *v, size_t mark)
+{
+	void *p;
+
+	if (v->type == WIRE_STRING && v->slen > 0) {
+		p = xmalloc(v->slen + 1);
+		memcpy(p, w->data + v->u, v->slen + 1);
+		v->s = p;
+	} else if (v->type == WIRE_OID) {
+		p = xreallocarray(NULL, v->oidlen, sizeof(*v->oid));
+		memcpy(p, w->data + v->u, v->oidlen * sizeof(*v->oid));
+		v->oid = p;
+	}
+	if (v->type == WIRE_STRING || v->type == WIRE_OID)
+		v->u = 0;
+	w->datalen = mark;
+}
+
+/* the shape of the row being read: one of this message's, or a new
+ * one */
+static struct wire_shape *
+wp_shape(struct wp *w)
+{
+	struct wire_shape *sh;
+	uint8_t key[2 * WIRE_COLS_MAX] = { 0 };
+	size_t k, i;
+
+	for (k = 0; k < w->ncur; k++) {
+		key[k] = w->cur[k].col;
+		key[w->ncur + k] = (uint8_t)w->cur[k].type;
+	}
+	for (i = w->nshapes; i > 0; i--) {	/* a table's rows come
+						 * together */
+		sh = w->shapes[i - 1];
+		if (sh->n == w->ncur && memcmp(sh->b, key, 2 * w->ncur) == 0) {
+			sh->refs++;
+			return sh;
+		}
+	}
+	sh = xmalloc(sizeof(*sh) + 2 * w->ncur);
+	sh->refs = 1;
+	sh->n = (uint8_t)w->ncur;
+	memcpy(sh->b, key, 2 * w->ncur);
+	if (w->nshapes < sizeof(w->shapes) / sizeof(w->shapes[0]))
+		w->shapes[w->nshapes++] = sh;
+	return sh;
+}
+
+/*
+ * The row being read is complete: its cells (w->cur) and what they
+ * point at into one allocation of the size they need (struct
+ * wire_cells): the values, the 8-byte values, the OIDs, the strings.
+ */
+static void
+wp_row_end(struct wp *w)
+{
+	struct wire_row *r = w->row;
+	const struct wire_val *v;
+	struct wire_cells *c;
+	uint8_t *b;
+	uint32_t n32;
+	uint16_t n16;
+	size_t k, size, off;
+
+	if (r == NULL)
+		return;
+	w->row = NULL;
+	r->nv = w->ncur;
+	if (r->nv == 0) {
+		w->datalen = 0;
+		return;
+	}
+	size = sizeof(*c) + r->nv * sizeof(c->val[0]);
+	size = (size + 7) & ~(size_t)7;
+	for (k = 0; k < r->nv; k++) {
+		v = &w->cur[k];
+		if (v->type == WIRE_COUNTER64 || v->type == WIRE_WALL)
+			size += 8;
+		else if (v->type == WIRE_OID)
+			size += 4 + v->oidlen * sizeof(uint32_t);
+		else if (v->type == WIRE_STRING && v->slen > 0)
+			size += 2 + v->slen + 1;
+	}
+	b = xmalloc(size);
+	c = (struct wire_cells *)(void *)b;
+	c->shape = wp_shape(w);
+	r->v = c;
+	off = sizeof(*c) + r->nv * sizeof(c->val[0]);
+	off = (off + 7) & ~(size_t)7;
+	for (k = 0; k < r->nv; k++) {	/* 8-byte values first: aligned */
+		v = &w->cur[k];
+		switch (v->type) {
+		case WIRE_INT:
+			c->val[k] = (uint32_t)(int32_t)v->i;
+			break;
+		case WIRE_ENT:
+			c->val[k] = (uint32_t)v->i;
+			break;
+		case WIRE_UNSIGNED:
+		case WIRE_GAUGE:
+		case WIRE_COUNTER:
+			c->val[k] = (uint32_t)v->u;
+			break;
+		case WIRE_COUNTER64:
+		case WIRE_WALL:
+			c->val[k] = (uint32_t)off;
+			if (v->type == WIRE_WALL)
+				memcpy(b + off, &v->i, 8);
+			else
+				memcpy(b + off, &v->u, 8);
+			off += 8;
+			break;
+		default:
+			c->val[k] = 0;
+			break;
+		}
+	}
+	for (k = 0; k < r->nv; k++) {	/* then OIDs: 4-aligned */
+		v = &w->cur[k];
+		if (v->type != WIRE_OID)
+			continue;
+		c->val[k] = (uint32_t)off;
+		n32 = (uint32_t)v->oidlen;
+		memcpy(b + off, &n32, 4);
+		memcpy(b + off + 4, w->data + v->u, v->oidlen * sizeof(n32));
+		off += 4 + v->oidlen * sizeof(n32);
+	}
+	for (k = 0; k < r->nv; k++) {	/* then strings */
+		v = &w->cur[k];
+		if (v->type != WIRE_STRING || v->slen == 0)
+			continue;
+		c->val[k] = (uint32_t)off;
+		n16 = (uint16_t)v->slen;
+		memcpy(b + off, &n16, 2);
+		memcpy(b + off + 2, w->data + v->u, v->slen + 1);
+		off += 2 + v->slen + 1;
+	}
+	w->ncur = 0;
+	w->datalen = 0;
+}
+
+void
+wire_row_free(struct wire_row *r)
+{
+	if (r->v != NULL && --r->v->shape->refs == 0)
+		free(r->v->shape);
+	free(r->v);
+	r->v = NULL;
+	r->nv = 0;
+}
+
 void
 wire_msg_free(struct wire_msg *m)
 {
-	size_t i, k;
+	size_t i;
 
-	for (i = 0; i < m->nrows; i++) {
-		for (k = 0; k < m->rows[i].nv; k++)
-			wire_val_free(&m->rows[i].v[k]);
-		free(m->rows[i].v);
-	}
+	for (i = 0; i < m->nrows; i++)
+		wire_row_free(&m->rows[i]);
 	free(m->rows);
 	for (i = 0; i < m->nvbs; i++)
 		wire_val_free(&m->vbs[i].v);
@@ -335,39 +545,91 @@ wire_msg_free(struct wire_msg *m)
 }
 
 const struct wire_val *
-wire_row_col(const struct wire_row *r, unsigned col)
+wire_row_val(const struct wire_row *r, size_t k, struct wire_val *out)
 {
-	size_t i;
+	const struct wire_cells *c = r->v;
+	const uint8_t *b = (const uint8_t *)c;
+	uint32_t x = c->val[k], n32;
+	uint16_t n16;
 
-	for (i = 0; i < r->nv; i++)
-		if (r->v[i].col == col)
-			return &r->v[i];
+	out->col = c->shape->b[k];
+	out->type = (char)c->shape->b[c->shape->n + k];
+	out->i = 0;
+	out->u = 0;
+	out->s = NULL;
+	out->slen = 0;
+	out->oid = NULL;
+	out->oidlen = 0;
+	switch (out->type) {
+	case WIRE_INT:
+		out->i = (int32_t)x;
+		break;
+	case WIRE_ENT:
+		out->i = x;
+		break;
+	case WIRE_WALL:
+		memcpy(&out->i, b + x, 8);
+		break;
+	case WIRE_COUNTER64:
+		memcpy(&out->u, b + x, 8);
+		break;
+	case WIRE_STRING:
+		if (x != 0) {
+			memcpy(&n16, b + x, 2);
+			out->s = b + x + 2;
+			out->slen = n16;
+		}
+		break;
+	case WIRE_OID:
+		memcpy(&n32, b + x, 4);
+		out->oid = (const uint32_t *)(const void *)(b + x + 4);
+		out->oidlen = n32;
+		break;
+	default:
+		out->u = x;
+		break;
+	}
+	return out;
+}
+
+const struct wire_val *
+wire_row_col(const struct wire_row *r, unsigned col, struct wire_val *out)
+{
+	const uint8_t *cols;
+	size_t lo = 0, hi = r->nv, mid;
+
+	if (r->v == NULL)
+		return NULL;
+	cols = r->v->shape->b;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (cols[mid] == col)
+			return wire_row_val(r, mid, out);
+		if (cols[mid] < col)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
-/* a cell into the row, kept sorted by column, no duplicates */
+/* a cell into the row being read, kept sorted by column, no
+ * duplicates */
 static int
-wp_cell(struct wp *w, struct wire_row *r, struct wire_val *v)
+wp_cell(struct wp *w, struct wire_val *v)
 {
 	size_t i;
 
-	if (r->nv >= WIRE_COLS_MAX)
+	if (w->ncur >= WIRE_COLS_MAX)
 		return wp_fail(w, "more than %d cells in a row",
 		    WIRE_COLS_MAX);
-	for (i = r->nv; i > 0 && r->v[i - 1].col > v->col; i--)
+	for (i = w->ncur; i > 0 && w->cur[i - 1].col > v->col; i--)
 		;
-	if (i > 0 && r->v[i - 1].col == v->col)
+	if (i > 0 && w->cur[i - 1].col == v->col)
 		return wp_fail(w, "column %u twice", v->col);
-	/*
-	 * grown 8, 16, 32, WIRE_COLS_MAX as cells come (a row of 48
-	 * 170-byte cells up front was most of a snapshot's parse)
-	 */
-	if (r->nv == 0 || r->nv == 8 || r->nv == 16 || r->nv == 32)
-		r->v = xreallocarray(r->v, r->nv == 0 ? 8 : r->nv == 32 ?
-		    WIRE_COLS_MAX : r->nv * 2, sizeof(*r->v));
-	memmove(&r->v[i + 1], &r->v[i], (r->nv - i) * sizeof(*r->v));
-	r->v[i] = *v;
-	r->nv++;
+	memmove(&w->cur[i + 1], &w->cur[i], (w->ncur - i) * sizeof(*w->cur));
+	w->cur[i] = *v;
+	w->ncur++;
 	return 0;
 }
 
@@ -377,7 +639,7 @@ wp_line(struct wp *w, struct wire_msg *m, int *have_kind, size_t *caprows,
     size_t *capvbs, size_t *capgen)
 {
 	const uint8_t *p;
-	size_t len;
+	size_t len, mark;
 	uint64_t u;
 	struct wire_val v;
 	char k;
@@ -417,6 +679,7 @@ wp_line(struct wp *w, struct wire_msg *m, int *have_kind, size_t *caprows,
 			return -1;
 		if (!wire_tab_ok((unsigned)u))
 			return wp_fail(w, "unknown table %u", (unsigned)u);
+		wp_row_end(w);
 		if (m->nrows == *caprows) {
 			*caprows = *caprows ? *caprows * 2 : 16;
 			m->rows = xreallocarray(m->rows, *caprows,
@@ -424,6 +687,7 @@ wp_line(struct wp *w, struct wire_msg *m, int *have_kind, size_t *caprows,
 		}
 		memset(&m->rows[m->nrows], 0, sizeof(*m->rows));
 		m->rows[m->nrows].tab = (unsigned)u;
+		w->row = &m->rows[m->nrows];
 		m->nrows++;
 		if (wp_u64(w, "index", UINT32_MAX, &u) != 0)
 			return -1;
@@ -432,15 +696,11 @@ wp_line(struct wp *w, struct wire_msg *m, int *have_kind, size_t *caprows,
 			return wp_fail(w, "junk after the index");
 		return 0;
 	case 'c':
-		if (m->nrows == 0)
+		if (w->row == NULL)
 			return wp_fail(w, "a cell before any row");
 		if (wp_val(w, &v) != 0)
 			return -1;
-		if (wp_cell(w, &m->rows[m->nrows - 1], &v) != 0) {
-			wire_val_free(&v);
-			return -1;
-		}
-		return 0;
+		return wp_cell(w, &v);
 	case 'v':
 		if (m->kind != WIRE_NOTIFY || !*have_kind)
 			return wp_fail(w, "a varbind outside a notification");
@@ -461,16 +721,20 @@ wp_line(struct wp *w, struct wire_msg *m, int *have_kind, size_t *caprows,
 		if (wp_u64(w, "index", UINT32_MAX, &u) != 0)
 			return -1;
 		m->vbs[m->nvbs].sub = (uint32_t)u;
+		mark = w->datalen;
 		if (wp_val(w, &m->vbs[m->nvbs].v) != 0)
 			return -1;
+		wp_own(w, &m->vbs[m->nvbs].v, mark);
 		m->nvbs++;
 		return 0;
 	case 'G':
 		if (m->ngen >= WIRE_COLS_MAX)
 			return wp_fail(w, "more than %d scalars",
 			    WIRE_COLS_MAX);
+		mark = w->datalen;
 		if (wp_val(w, &v) != 0)
 			return -1;
+		wp_own(w, &v, mark);
 		if (m->ngen == *capgen) {
 			*capgen = *capgen ? *capgen * 2 : 8;
 			m->gen = xreallocarray(m->gen, *capgen,
@@ -497,6 +761,8 @@ wire_parse(const char *p, size_t len, struct wire_msg *m, char *err,
 	memset(&w, 0, sizeof(w));
 	w.err = err;
 	w.errlen = errlen;
+	w.data = w.stack;
+	w.datacap = sizeof(w.stack);
 	if (len > WIRE_MSG_MAX)
 		return wp_fail(&w, "message of %zu bytes", len);
 	rb_init(&all, p, len);
@@ -513,12 +779,17 @@ wire_parse(const char *p, size_t len, struct wire_msg *m, char *err,
 		    &capgen) != 0)
 			goto fail;
 	}
+	wp_row_end(&w);
 	if (!have_kind && m->ngen == 0) {
 		(void)snprintf(err, errlen, "an empty message");
 		goto fail;
 	}
+	if (w.data != w.stack)
+		free(w.data);
 	return 0;
 fail:
+	if (w.data != w.stack)
+		free(w.data);
 	wire_msg_free(m);
 	return -1;
 }

@@ -88,24 +88,38 @@ enum wire_type {
 	WIRE_WALL = 'w'
 };
 
+/* a value as the parser hands it out: a varbind, a scalar, or a cell
+ * of a row read with wire_row_col / wire_row_val */
 struct wire_val {
 	uint8_t		 col;
 	char		 type;		/* enum wire_type */
 	int64_t		 i;		/* i e w (e: the key) */
 	uint64_t	 u;		/* u g n C */
-	uint8_t		*s;		/* s (malloc'ed, may be NULL: empty) */
+	const uint8_t	*s;		/* s (NULL: empty; NUL-terminated) */
 	size_t		 slen;
-	uint32_t	*oid;		/* o (malloc'ed; a pointer, not an
-					 * array: most cells are no OID) */
+	const uint32_t	*oid;		/* o */
 	size_t		 oidlen;
 };
+
+/*
+ * A row keeps its cells in one allocation (struct wire_cells, wire.c):
+ * the columns and types, shared with the other rows of the message that
+ * have the same (struct wire_shape: a sensor row's 37 columns are
+ * written once a snapshot), then a 32-bit value per cell, then what the
+ * wider values point at (Counter64, wall-clock times, OIDs, strings with
+ * their length and NUL).  A subagent at 100 targets keeps ~830,000
+ * cells: the 56-byte struct wire_val each, and a malloc per string and
+ * per OID, were most of its 144 MiB.
+ */
+struct wire_cells;
 
 struct wire_row {
 	unsigned	 tab;
 	uint32_t	 sub;
-	struct wire_val	*v;		/* sorted by col, no duplicates */
+	/* nv cells sorted by column, no duplicates: the row's one
+	 * allocation (wire_row_free), NULL when nv is 0 */
+	struct wire_cells *v;
 	size_t		 nv;
-	/* for notifications: the varbind's row (v[k] is in tab/sub) */
 };
 
 enum wire_kind {
@@ -144,10 +158,19 @@ struct wire_msg {
 int		 wire_parse(const char *p, size_t len, struct wire_msg *m,
 		    char *err, size_t errlen);
 void		 wire_msg_free(struct wire_msg *);
-/* what a parsed cell holds (its string, its OID); the cell stays */
+/* what a parsed varbind or scalar holds (its string, its OID); the
+ * value stays */
 void		 wire_val_free(struct wire_val *);
-/* the value of column col in row r, or NULL */
-const struct wire_val *wire_row_col(const struct wire_row *, unsigned col);
+/* what a row holds (its cells); the row stays, empty */
+void		 wire_row_free(struct wire_row *);
+/* the value of column col in row r in *out (pointing into r: valid
+ * while r is), returning out; NULL if r has no such column (binary
+ * search) */
+const struct wire_val *wire_row_col(const struct wire_row *, unsigned col,
+		    struct wire_val *out);
+/* the value of r's cell k (k < r->nv) in *out, as wire_row_col */
+const struct wire_val *wire_row_val(const struct wire_row *, size_t k,
+		    struct wire_val *out);
 
 /*
  * Writers (the daemon side): one line "PFX COL TYPE VALUE", PFX being

@@ -80,27 +80,32 @@ struct fz_vb {
 	netsnmp_data_list		 dl;
 };
 
-/* a one-cell row of t (no tdata row: the SET path reads only cells) */
+/* a one-cell row of t (no tdata row: the SET path reads only cells),
+ * made as the subagent's rows are: parsed */
 static struct sa_row *
 fz_row(struct sa_target *t, unsigned tab, unsigned col, char type,
     uint8_t byte, int64_t i)
 {
 	struct sa_row *r = xcalloc(1, sizeof(*r));
+	struct wire_msg m;
+	char msg[128], err[128];
+	int n;
 
+	if (type == WIRE_STRING)
+		n = snprintf(msg, sizeof(msg), "T a\nR %u 0\nc %u s %02x\n",
+		    tab, col, byte);
+	else
+		n = snprintf(msg, sizeof(msg), "T a\nR %u 0\nc %u %c %lld\n",
+		    tab, col, type, (long long)i);
+	must(n > 0 && (size_t)n < sizeof(msg));
+	must(wire_parse(msg, (size_t)n, &m, err, sizeof(err)) == 0);
+	must(m.nrows == 1);
 	r->tgt = t;
 	r->tab = tab;
-	r->w.tab = tab;
-	r->w.sub = 0;
-	r->w.v = xcalloc(1, sizeof(*r->w.v));
-	r->w.nv = 1;
-	r->w.v[0].col = (uint8_t)col;
-	r->w.v[0].type = type;
-	if (type == WIRE_STRING) {
-		r->w.v[0].s = xmalloc(1);
-		r->w.v[0].s[0] = byte;
-		r->w.v[0].slen = 1;
-	} else
-		r->w.v[0].i = i;
+	r->w = m.rows[0];	/* the cells move */
+	m.rows[0].v = NULL;
+	m.rows[0].nv = 0;
+	wire_msg_free(&m);
 	return r;
 }
 

@@ -60,6 +60,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct wire_msg m;
+	struct wire_val a, b;
+	const struct wire_val *v;
 	char err[256];
 	size_t i, k, n;
 
@@ -88,12 +90,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		must(wire_tab_ok(m.rows[i].tab));
 		must(m.rows[i].nv <= WIRE_COLS_MAX);
 		for (k = 0; k < m.rows[i].nv; k++) {
-			val_ok(&m.rows[i].v[k]);
-			must(k == 0 || m.rows[i].v[k - 1].col <
-			    m.rows[i].v[k].col);
-			must(wire_row_col(&m.rows[i], m.rows[i].v[k].col) ==
-			    &m.rows[i].v[k]);
+			/* a cell reads back the same by index and by
+			 * column (the binary search finds every one) */
+			must(k == 0 || wire_row_val(&m.rows[i], k - 1,
+			    &b)->col < wire_row_val(&m.rows[i], k, &a)->col);
+			v = wire_row_val(&m.rows[i], k, &a);
+			val_ok(v);
+			must(wire_row_col(&m.rows[i], v->col, &b) == &b);
+			must(b.type == a.type && b.i == a.i && b.u == a.u &&
+			    b.s == a.s && b.slen == a.slen && b.oid == a.oid &&
+			    b.oidlen == a.oidlen);
+			must(a.s == NULL || a.s[a.slen] == '\0');
 		}
+		must(wire_row_col(&m.rows[i], 0, &b) == NULL ||
+		    wire_row_val(&m.rows[i], 0, &a)->col == 0);
 	}
 	for (i = 0; i < m.nvbs; i++) {
 		must(wire_tab_ok(m.vbs[i].tab));

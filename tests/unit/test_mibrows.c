@@ -93,6 +93,9 @@ fixture(struct store_target **tp)
 	return s;
 }
 
+/* what wire_row_col fills (its strings point into the row) */
+static struct wire_val tv;
+
 static const struct wire_row *
 row(const struct wire_msg *m, unsigned tab, uint32_t sub)
 {
@@ -107,7 +110,8 @@ row(const struct wire_msg *m, unsigned tab, uint32_t sub)
 static int64_t
 ival(const struct wire_row *r, unsigned col)
 {
-	const struct wire_val *v = r != NULL ? wire_row_col(r, col) : NULL;
+	const struct wire_val *v = r != NULL ? wire_row_col(r, col, &tv) :
+	    NULL;
 
 	return v == NULL ? -999999 : v->type == WIRE_INT || v->type ==
 	    WIRE_ENT || v->type == WIRE_WALL ? v->i : (int64_t)v->u;
@@ -116,7 +120,8 @@ ival(const struct wire_row *r, unsigned col)
 static const char *
 sval(const struct wire_row *r, unsigned col)
 {
-	const struct wire_val *v = r != NULL ? wire_row_col(r, col) : NULL;
+	const struct wire_val *v = r != NULL ? wire_row_col(r, col, &tv) :
+	    NULL;
 
 	return v == NULL || v->type != WIRE_STRING ? "(none)" :
 	    v->s != NULL ? (const char *)v->s : "";
@@ -180,11 +185,12 @@ test_snapshot(void)
 	CHECK_EQ(ival(r, BMCW_TARGET_SENSOR_COUNT), 2);
 	CHECK_EQ(ival(r, BMCW_TARGET_SWEEP_INTERVAL), 10);
 	CHECK_EQ(ival(r, BMCW_TARGET_ENT_PHYS_INDEX), BMCW_CHASSIS_KEY);
-	CHECK_EQ(wire_row_col(r, BMCW_TARGET_ENT_PHYS_INDEX)->type, WIRE_ENT);
+	CHECK_EQ(wire_row_col(r, BMCW_TARGET_ENT_PHYS_INDEX, &tv)->type,
+	    WIRE_ENT);
 	/* every column of the table, and only those */
 	for (i = BMCW_TARGET_TABLE_MIN_COL; i <= BMCW_TARGET_TABLE_MAX_COL;
 	    i++)
-		CHECK(wire_row_col(r, (unsigned)i) != NULL);
+		CHECK(wire_row_col(r, (unsigned)i, &tv) != NULL);
 	CHECK_EQ(r->nv, BMCW_TARGET_TABLE_MAX_COL - BMCW_TARGET_TABLE_MIN_COL
 	    + 1);
 	/* the analog sensor: 1.512 V is 1512 with precision 3 */
@@ -202,7 +208,7 @@ test_snapshot(void)
 	CHECK_EQ(ival(r, BMCW_SENSOR_THR_UC), 1800);
 	CHECK_EQ(ival(r, BMCW_SENSOR_THR_LNC), 0);
 	/* BITS: upperCritical is bit 4: 0x08 in the first octet */
-	v = r != NULL ? wire_row_col(r, BMCW_SENSOR_THR_VALID) : NULL;
+	v = r != NULL ? wire_row_col(r, BMCW_SENSOR_THR_VALID, &tv) : NULL;
 	CHECK(v != NULL && v->slen == 1 && v->s[0] == 0x08);
 	CHECK_EQ(ival(r, BMCW_SENSOR_ENT_PHYS_INDEX), k1);
 	CHECK_EQ(ival(r, BMCW_SENSOR_LAST_READ), 1700000001);
@@ -212,7 +218,7 @@ test_snapshot(void)
 	CHECK_EQ(ival(r, BMCW_SENSOR_KIND), BMCW_SENSOR_KIND_DISCRETE);
 	CHECK_STR(sval(r, BMCW_SENSOR_VALUE_TEXT), "");
 	CHECK_STR(sval(r, BMCW_SENSOR_UNITS), "");
-	v = r != NULL ? wire_row_col(r, BMCW_SENSOR_STATES) : NULL;
+	v = r != NULL ? wire_row_col(r, BMCW_SENSOR_STATES, &tv) : NULL;
 	CHECK(v != NULL && v->slen == 2 && v->s[0] == 0x80 && v->s[1] == 0);
 	/* ENTITY-MIB: the chassis, the power supply in it, the volts
 	 * sensor in that, the other sensor (no entity) in the chassis */
@@ -229,8 +235,8 @@ test_snapshot(void)
 	CHECK_EQ(ival(r, 5), 8);		/* sensor */
 	CHECK_STR(sval(r, 7), "PS1 Status");
 	CHECK_EQ(ival(r, 4), BMCW_CHASSIS_KEY);
-	CHECK_EQ(r != NULL ? wire_row_col(r, 4)->type : 0, WIRE_ENT);
-	v = r != NULL ? wire_row_col(r, 3) : NULL;
+	CHECK_EQ(r != NULL ? wire_row_col(r, 4, &tv)->type : 0, WIRE_ENT);
+	v = r != NULL ? wire_row_col(r, 3, &tv) : NULL;
 	CHECK(v != NULL && v->type == WIRE_OID && v->oidlen == 2);
 	/* ENTITY-SENSOR-MIB: the analog one only */
 	r = row(&m, WIRE_TAB_ENT_SENSOR, k1);
@@ -518,7 +524,7 @@ test_control_console_webhook(void)
 	CHECK(fclose(f) == 0);
 	CHECK(parse(buf, len, &m) == 0);
 	r = row(&m, WIRE_TAB_CONTROL, 0);
-	v = r != NULL ? wire_row_col(r, BMCW_CONTROL_ALLOWED) : NULL;
+	v = r != NULL ? wire_row_col(r, BMCW_CONTROL_ALLOWED, &tv) : NULL;
 	/* power(0) and selClear(2): 1010 0000 */
 	CHECK(v != NULL && v->slen == 1 && v->s[0] == 0xa0);
 	r = row(&m, WIRE_TAB_CONSOLE, 0);
@@ -528,9 +534,10 @@ test_control_console_webhook(void)
 	CHECK_EQ(ival(r, BMCW_CONSOLE_LAST_CONN_CHANGE), 1700000005);
 	CHECK_EQ(ival(r, BMCW_CONSOLE_EVENTS), 1);
 	CHECK_STR(sval(r, BMCW_CONSOLE_LAST_EVENT_RULE), "panic");
-	v = r != NULL ? wire_row_col(r, BMCW_CONSOLE_LAST_EVENT_TEXT) : NULL;
+	v = r != NULL ? wire_row_col(r, BMCW_CONSOLE_LAST_EVENT_TEXT, &tv) :
+	    NULL;
 	CHECK(v != NULL && v->slen == 255 && v->s[3] == ' ');
-	v = r != NULL ? wire_row_col(r, BMCW_CONSOLE_BYTES) : NULL;
+	v = r != NULL ? wire_row_col(r, BMCW_CONSOLE_BYTES, &tv) : NULL;
 	CHECK(v != NULL && v->type == WIRE_COUNTER64 && v->u == 3);
 	CHECK_STR(sval(r, BMCW_CONSOLE_STATE), "connected");
 	CHECK_EQ(ival(r, BMCW_CONSOLE_GAPS), 0);
@@ -593,6 +600,94 @@ test_control_console_webhook(void)
 	store_free(s);
 }
 
+/*
+ * The subagent's rows as wire_parse keeps them (wire.h: 8-byte cells and
+ * what they point at in the row's one allocation): every type reads back
+ * exactly, by column and by index, strings with their NUL; a row whose
+ * strings outgrow the parse's 4 kB stack scratch (here 6 x 1000 bytes)
+ * and a row after it; a cell between G lines; a bad line leaves
+ * nothing.
+ */
+static void
+test_wire_rows(void)
+{
+	static char msg[32768];
+	struct wire_msg m;
+	struct wire_val v;
+	const struct wire_row *r;
+	char err[256], big[1001], *p;
+	size_t len = 0, k, i;
+	int64_t wall = 1700000000123LL;
+
+#define PUT(...)	len += (size_t)snprintf(msg + len, sizeof(msg) - len, \
+			    __VA_ARGS__)
+	PUT("T t1\nR %u 7\n", WIRE_TAB_SENSOR);
+	PUT("c 9 s -\nc 4 i -2147483648\nc 5 u 4294967295\n");
+	PUT("G 4 u 256\n");
+	PUT("c 6 C 18446744073709551615\nc 7 w %lld\n", (long long)wall);
+	PUT("c 8 o 1.3.6.1.4.1.4294967295\nc 3 e 4194303\nc 2 s 6869\n");
+	PUT("R %u 8\n", WIRE_TAB_SENSOR);
+	for (k = 0; k < 6; k++) {
+		PUT("c %zu s ", 10 + k);
+		for (i = 0; i < 1000; i++)
+			PUT("%02x", (unsigned)('a' + (i + k) % 26));
+		PUT("\n");
+	}
+	PUT("c 20 o 0.0\nc 21 n 5\n");
+	PUT("R %u 9\nc 2 g 1\n", WIRE_TAB_SENSOR);
+#undef PUT
+	CHECK(len < sizeof(msg) - 1);
+	CHECK_EQ(wire_parse(msg, len, &m, err, sizeof(err)), 0);
+	CHECK_EQ(m.nrows, 3);
+	CHECK_EQ(m.ngen, 1);
+	r = row(&m, WIRE_TAB_SENSOR, 7);
+	CHECK(r != NULL && r->nv == 8);
+	if (r == NULL || r->nv != 8)
+		goto done;
+	CHECK(wire_row_col(r, 2, &v) != NULL && v.type == WIRE_STRING &&
+	    v.slen == 2 && memcmp(v.s, "hi", 3) == 0);
+	CHECK(wire_row_col(r, 3, &v) != NULL && v.type == WIRE_ENT &&
+	    v.i == 4194303);
+	CHECK(wire_row_col(r, 4, &v) != NULL && v.i == INT32_MIN);
+	CHECK(wire_row_col(r, 5, &v) != NULL && v.u == UINT32_MAX);
+	CHECK(wire_row_col(r, 6, &v) != NULL && v.u == UINT64_MAX);
+	CHECK(wire_row_col(r, 7, &v) != NULL && v.i == wall);
+	CHECK(wire_row_col(r, 8, &v) != NULL && v.oidlen == 7 &&
+	    v.oid[0] == 1 && v.oid[6] == 4294967295u);
+	CHECK(wire_row_col(r, 9, &v) != NULL && v.type == WIRE_STRING &&
+	    v.s == NULL && v.slen == 0);
+	CHECK(wire_row_col(r, 1, &v) == NULL && wire_row_col(r, 10, &v) ==
+	    NULL);
+	for (k = 0; k < r->nv; k++)
+		CHECK_EQ(wire_row_val(r, k, &v)->col, k + 2);
+	r = row(&m, WIRE_TAB_SENSOR, 8);
+	CHECK(r != NULL && r->nv == 8);
+	for (k = 0; r != NULL && k < 6; k++) {
+		for (i = 0; i < 1000; i++)
+			big[i] = (char)('a' + (i + k) % 26);
+		big[1000] = '\0';
+		CHECK(wire_row_col(r, (unsigned)(10 + k), &v) != NULL &&
+		    v.slen == 1000 && memcmp(v.s, big, 1001) == 0);
+	}
+	CHECK(r != NULL && wire_row_col(r, 20, &v) != NULL &&
+	    v.oidlen == 2 && v.oid[0] == 0 && v.oid[1] == 0);
+	CHECK(r != NULL && wire_row_col(r, 21, &v) != NULL && v.u == 5);
+	r = row(&m, WIRE_TAB_SENSOR, 9);
+	CHECK(r != NULL && wire_row_col(r, 2, &v) != NULL && v.u == 1);
+done:
+	wire_msg_free(&m);
+	CHECK(m.rows == NULL && m.nrows == 0);
+	/* a bad string in the big row's last cell (past the stack
+	 * scratch): nothing kept, the line named */
+	p = strstr(msg, "c 15 s ");
+	CHECK(p != NULL);
+	if (p != NULL)
+		p[7 + 1500] = 'z';
+	CHECK_EQ(wire_parse(msg, len, &m, err, sizeof(err)), -1);
+	CHECK(m.nrows == 0 && m.rows == NULL);
+	CHECK_STR(err, "line 18: string: not hex");
+}
+
 int
 main(void)
 {
@@ -601,5 +696,6 @@ main(void)
 	RUN(test_notifications);
 	RUN(test_watch);
 	RUN(test_control_console_webhook);
+	RUN(test_wire_rows);
 	return harness_end();
 }
