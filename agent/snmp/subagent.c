@@ -1849,7 +1849,11 @@ struct sa_axreq {
 	netsnmp_session	*ax;		/* the AgentX session it came on */
 	long		 reqid, transid, sessid;
 	int		 cmd;		/* SA_AX_GET... */
-	netsnmp_variable_list *ovars;	/* GETNEXT: its search ranges */
+	/* GETNEXT: its search ranges, the request's own while the agent
+	 * answers at once, a copy (owned) if it has not answered by the
+	 * time the request is freed */
+	netsnmp_variable_list *ovars;
+	int		 ovars_owned;
 };
 
 static struct {
@@ -1864,7 +1868,7 @@ static const oid sa_null_oid[] = { 0, 0 };	/* an unbounded range */
 static void
 sa_axreq_free(struct sa_axreq *r)
 {
-	if (r->ovars != NULL)
+	if (r->ovars_owned)
 		snmp_free_varbind(r->ovars);
 	free(r);
 }
@@ -1959,7 +1963,6 @@ sa_ax_packet(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu,
     void *magic)
 {
 	struct sa_axreq *r, **pp;
-	netsnmp_pdu *in;
 	int cmd;
 
 	if (op == NETSNMP_CALLBACK_OP_DISCONNECT)
@@ -1984,20 +1987,6 @@ sa_ax_packet(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu,
 	 * due (net-snmp keeps the ping alarm in securityModel) */
 	if (s->securityModel != SNMP_DEFAULT_SECMODEL)
 		(void)snmp_alarm_reset((unsigned)s->securityModel);
-	pdu->version = s->version;
-	pdu->flags |= UCD_MSG_FLAG_ALWAYS_IN_VIEW;
-	in = snmp_clone_pdu(pdu);
-	if (in == NULL)
-		return 1;
-	/* the AgentX context travels as the community */
-	free(in->contextName);
-	in->contextName = (char *)in->community;
-	in->contextNameLen = in->community_len;
-	in->community = NULL;
-	in->community_len = 0;
-	in->command = cmd;
-	in->flags &= ~(UCD_MSG_FLAG_EXPECT_RESPONSE |
-	    UCD_MSG_FLAG_RESPONSE_PDU);
 
 	if (sa_ax.nwait >= SA_AX_WAIT_MAX) {
 		/* the oldest, unanswered all this while: forgotten */
@@ -2017,15 +2006,35 @@ sa_ax_packet(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu,
 	r->sessid = pdu->sessid;
 	r->cmd = pdu->command;
 	if (r->cmd == SA_AX_GETNEXT)
-		r->ovars = snmp_clone_varbind(pdu->variables);
+		r->ovars = pdu->variables;
 	r->next = sa_ax.wait;
 	sa_ax.wait = r;
 	sa_ax.nwait++;
+
+	/* the request as the agent takes it, changed in place (the
+	 * library frees it when this returns; the agent works on copies):
+	 * the AgentX context travels as the community */
+	pdu->version = s->version;
+	pdu->flags |= UCD_MSG_FLAG_ALWAYS_IN_VIEW;
+	pdu->flags &= ~(UCD_MSG_FLAG_EXPECT_RESPONSE |
+	    UCD_MSG_FLAG_RESPONSE_PDU);
+	free(pdu->contextName);
+	pdu->contextName = (char *)pdu->community;
+	pdu->contextNameLen = pdu->community_len;
+	pdu->community = NULL;
+	pdu->community_len = 0;
+	pdu->command = cmd;
 	/* answered (sa_ax_build) before it returns, unless a handler
-	 * delegates: then from netsnmp_check_outstanding_agent_requests */
+	 * delegates: then from netsnmp_check_outstanding_agent_requests,
+	 * and its ranges must outlive the request */
 	(void)handle_snmp_packet(NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE,
-	    sa_ax.direct, in->reqid, in, NULL);
-	snmp_free_pdu(in);
+	    sa_ax.direct, pdu->reqid, pdu, NULL);
+	for (r = sa_ax.wait; r != NULL; r = r->next)
+		if (r->ovars != NULL && r->ovars == pdu->variables &&
+		    !r->ovars_owned) {
+			r->ovars = snmp_clone_varbind(pdu->variables);
+			r->ovars_owned = 1;
+		}
 	return 1;
 }
 
