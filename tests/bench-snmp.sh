@@ -151,6 +151,8 @@ python3 tests/snmp/benchreport.py "$W/walks" "$N_SENS" "$W/gets" \
 echo "  subagent $SUB, strace -c over one walk of ours: ${SYSC:-not measured (no strace, or it cannot attach)}"
 d_stop
 fi
+# BENCH_ONLY=walk: phases 1 and 2 only
+[ "${BENCH_ONLY:-}" = walk ] && exit 0
 
 # 3. instruction counts of the subagent under callgrind
 if ! command -v valgrind >/dev/null; then
