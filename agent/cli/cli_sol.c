@@ -945,6 +945,26 @@ solatt_end(struct solatt *a, int code)
 	a->code = code;
 }
 
+/*
+ * A frame's text (the daemon's answer, error or notice) for our own
+ * messages on the user's terminal: every byte but printable ASCII shown
+ * as '.', so no escape sequence passes (console bytes, in data frames,
+ * pass unchanged, as from any serial console); a trailing newline
+ * dropped, the text cut at len - 1.
+ */
+static const char *
+solatt_text(const char *p, size_t n, char *out, size_t len)
+{
+	size_t i;
+
+	if (n > 0 && p[n - 1] == '\n')
+		n--;
+	for (i = 0; i < n && i + 1 < len; i++)
+		out[i] = p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '.';
+	out[i] = '\0';
+	return out;
+}
+
 /* the daemon's frames; 0 when more bytes are needed */
 static void
 solatt_frames(struct solatt *a)
@@ -953,6 +973,7 @@ solatt_frames(struct solatt *a)
 	enum ctl_sframe type;
 	size_t plen, hl;
 	int code, r;
+	char text[512];
 
 	while (!a->ended && a->inlen > 0) {
 		r = ctl_sframe_header(a->in, a->inlen, &type, &code, &plen,
@@ -971,9 +992,8 @@ solatt_frames(struct solatt *a)
 		switch (type) {
 		case CTL_SF_OK:
 			a->answered = 1;
-			fprintf(stderr, "bmcwatch: %.*s", (int)plen, a->in + hl);
-			if (plen == 0 || a->in[hl + plen - 1] != '\n')
-				fputc('\n', stderr);
+			fprintf(stderr, "bmcwatch: %s\n", solatt_text(a->in + hl,
+			    plen, text, sizeof(text)));
 			if (sc->esc >= 0)
 				fprintf(stderr, "bmcwatch: %c? for help, %c. to "
 				    "detach\n", sc->esc, sc->esc);
@@ -982,12 +1002,11 @@ solatt_frames(struct solatt *a)
 			solcli_raw(sc);
 			break;
 		case CTL_SF_ERR:
+			(void)solatt_text(a->in + hl, plen, text, sizeof(text));
 			if (sc->raw)
-				solcli_note(sc, "%.*s", (int)plen, a->in + hl);
+				solcli_note(sc, "%s", text);
 			else
-				fprintf(stderr, "bmcwatch: %.*s%s", (int)plen,
-				    a->in + hl, plen > 0 && a->in[hl + plen -
-				    1] == '\n' ? "" : "\n");
+				fprintf(stderr, "bmcwatch: %s\n", text);
 			solatt_end(a, code);
 			break;
 		case CTL_SF_DATA:
@@ -998,7 +1017,8 @@ solatt_frames(struct solatt *a)
 			solcli_flush(sc);
 			break;
 		default:	/* NOTE */
-			solcli_note(sc, "%.*s", (int)plen, a->in + hl);
+			solcli_note(sc, "%s", solatt_text(a->in + hl, plen,
+			    text, sizeof(text)));
 			break;
 		}
 		memmove(a->in, a->in + hl + plen, a->inlen - hl - plen);

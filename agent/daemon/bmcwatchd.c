@@ -102,10 +102,17 @@ usage(void)
 
 /* ---- events ------------------------------------------------------------- */
 
+/* sensor changes of one sweep logged one by one, up to this many */
+#define D_SENSOR_LINES	5
+
 /*
  * The store's events in the log.  Unreachable, recovered, heartbeat and
  * SEL clears are logged where they happen (target.c), new SEL entries
- * go to the archive and its syslog copy: the rest is said here.
+ * go to the archive and its syslog copy: the rest is said here.  A sweep
+ * that changes more than D_SENSOR_LINES sensors at once (a BMC refusing
+ * every reading in the middle of a sweep makes them all unavailable, and
+ * all ok again after) gives that many lines and one that counts the
+ * rest: the events themselves all go to the socket, SNMP and webhooks.
  */
 static void
 d_on_event(const struct store_event *e, void *arg)
@@ -113,6 +120,17 @@ d_on_event(const struct store_event *e, void *arg)
 	(void)arg;
 	switch (e->kind) {
 	case STORE_EV_SENSOR:
+		if (e->burst_n > D_SENSOR_LINES &&
+		    e->burst_i >= D_SENSOR_LINES - 1) {
+			if (e->burst_i == D_SENSOR_LINES - 1)
+				log_target(LOG_WARNING, e->t->name, "sensor",
+				    "%zu sensors changed state in one sweep: "
+				    "%zu more not logged (bmcwatch sensors "
+				    "lists them)", e->burst_n,
+				    e->burst_n - (D_SENSOR_LINES - 1));
+			break;
+		}
+		/* FALLTHROUGH */
 	case STORE_EV_POWER:
 	case STORE_EV_WATCHDOG:
 		log_target(e->level >= 2 ? LOG_WARNING : LOG_NOTICE,

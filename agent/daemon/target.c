@@ -1092,6 +1092,22 @@ target_probe_arm(struct target *t)
 	ev_timer_set(t->env->ev, t->probe, (int64_t)t->backoff_ms);
 }
 
+/*
+ * The backoff policy, one for every failed probe (no answer, a name
+ * that does not resolve, a transport that cannot be opened): from
+ * TARGET_BACKOFF_MIN_MS (set when the target becomes unreachable or
+ * answers again), doubled at each failure up to backoff-max.  Returns
+ * the delay to the next probe.
+ */
+static uint64_t
+target_backoff_next(struct target *t)
+{
+	t->backoff_ms *= 2;
+	if (t->backoff_ms > t->ct->backoff_max_s * 1000ull)
+		t->backoff_ms = t->ct->backoff_max_s * 1000ull;
+	return t->backoff_ms;
+}
+
 static void
 target_unreachable(struct target *t, const char *why)
 {
@@ -1180,9 +1196,7 @@ target_result(struct target *t, enum target_run r, enum target_outcome o,
 		    t->fails >= t->ct->unreachable_after)
 			target_unreachable(t, msg ? msg : "no answer");
 		else if (t->state == TS_UNREACHABLE && r == RUN_IDENT) {
-			t->backoff_ms *= 2;
-			if (t->backoff_ms > t->ct->backoff_max_s * 1000ull)
-				t->backoff_ms = t->ct->backoff_max_s * 1000ull;
+			(void)target_backoff_next(t);
 			if (target_is_lan(t))
 				target_resolve(t);
 			target_probe_arm(t);
@@ -1281,9 +1295,7 @@ target_dns_done(void *arg)
 				target_now(&w);
 				store_run_failed(t->st, d->err, &w);
 			}
-			t->backoff_ms *= 2;
-			if (t->backoff_ms > t->ct->backoff_max_s * 1000ull)
-				t->backoff_ms = t->ct->backoff_max_s * 1000ull;
+			(void)target_backoff_next(t);
 			target_probe_arm(t);
 		}
 		free(d);
@@ -1318,8 +1330,10 @@ target_dns_done(void *arg)
 	t->reconnect = 0;
 	target_disconnect(t);
 	if (target_connect(t, err, sizeof(err)) != 0) {
+		/* a failed probe, as in target_on_probe */
+		t->fails++;
 		target_connect_failed(t, err);
-		t->backoff_ms = t->ct->backoff_max_s * 1000ull;
+		(void)target_backoff_next(t);
 		target_probe_arm(t);
 		return;
 	}
@@ -1382,10 +1396,7 @@ target_on_probe(void *arg)
 	    target_connect(t, err, sizeof(err)) != 0) {
 		t->fails++;
 		target_connect_failed(t, err);
-		t->backoff_ms *= 2;
-		if (t->backoff_ms > t->ct->backoff_max_s * 1000ull)
-			t->backoff_ms = t->ct->backoff_max_s * 1000ull;
-		return (int64_t)t->backoff_ms;
+		return (int64_t)target_backoff_next(t);
 	}
 	if (t->st != NULL)
 		t->st->health.probes++;
@@ -1815,6 +1826,7 @@ target_rf_io_run(void *arg)
 {
 	struct target_rfio *io = arg;
 	char tmp[PATH_MAX_TARGET];
+	unsigned char raw[sizeof(io->cur) + 1];	/* a longer file too */
 	ssize_t n;
 	int fd;
 
@@ -1830,10 +1842,9 @@ target_rf_io_run(void *arg)
 		    strerror(errno));
 		return;
 	}
-	n = fileio_read_all(fd, &io->cur, sizeof(io->cur));
+	n = fileio_read_all(fd, raw, sizeof(raw));
 	(void)close(fd);
-	io->rc = n == (ssize_t)sizeof(io->cur) && io->cur.version ==
-	    REDFISH_CURSOR_VERSION && io->cur.n <= REDFISH_CURSOR_SERVICES ?
+	io->rc = n >= 0 && redfish_cursor_load(raw, (size_t)n, &io->cur) == 0 ?
 	    0 : -1;
 	if (io->rc != 0)
 		(void)snprintf(io->err, sizeof(io->err), "%s: not a log "

@@ -63,6 +63,7 @@ struct wh_job {
 	struct wh_item	*items;
 	size_t		 nitems;
 	size_t		 skipped;	/* malformed or cut lines */
+	char		 serr[300];	/* the sent file is unreadable */
 };
 
 struct wh {
@@ -135,6 +136,20 @@ wh_parse_seq(struct rbuf *rb, uint64_t *v)
 	}
 	*v = n;
 	return any ? 0 : -1;
+}
+
+int
+webhook_sent_parse(const void *buf, size_t len, uint64_t *seq)
+{
+	struct rbuf rb;
+	uint64_t v;
+
+	rb_init(&rb, buf, len);
+	if (wh_parse_seq(&rb, &v) != 0 || rd_u8(&rb) != '\n' || rb.err ||
+	    rd_left(&rb) != 0)
+		return -1;
+	*seq = v;
+	return 0;
 }
 
 size_t
@@ -242,18 +257,22 @@ wh_read(const char *path, size_t max, size_t *len, int *rc, char *err,
 static void
 wh_load_run(struct wh_job *j)
 {
-	struct rbuf rb;
 	char *buf;
 	size_t len;
 	int rc;
 
-	buf = wh_read(j->spath, 64, &len, &rc, j->err, sizeof(j->err));
+	buf = wh_read(j->spath, 64, &len, &rc, j->serr, sizeof(j->serr));
+	j->sent = 0;
 	if (buf != NULL) {
-		rb_init(&rb, buf, len);
-		if (wh_parse_seq(&rb, &j->sent) != 0)
+		if (webhook_sent_parse(buf, len, &j->sent) != 0) {
 			j->sent = 0;
+			(void)snprintf(j->serr, sizeof(j->serr), "%s: not a "
+			    "sequence number and a newline", j->spath);
+		} else
+			j->serr[0] = '\0';
 		free(buf);
-	}
+	} else if (rc > 0)
+		j->serr[0] = '\0';	/* none yet */
 	j->maxseq = j->sent;
 	if ((buf = wh_read(j->qpath, WH_FILE_MAX, &len, &rc, j->err,
 	    sizeof(j->err))) == NULL) {
@@ -485,6 +504,9 @@ wh_job_done(void *arg)
 		struct wh_item *old = w->q;
 		size_t nold = w->n;
 
+		if (j->serr[0] != '\0')
+			log_warnx("webhook", "%s: %s: every queued event is "
+			    "sent again", w->name, j->serr);
 		if (j->skipped > 0)
 			log_warnx("webhook", "%s: %s: %zu line(s) cut or "
 			    "malformed: skipped", w->name, w->qpath,

@@ -71,4 +71,11 @@ typedef void	webhook_line_fn(void *arg, uint64_t seq, const char *doc,
 size_t		 webhook_queue_parse(const void *, size_t, uint64_t sent,
 		    uint64_t *maxseq, webhook_line_fn *, void *);
 
+/*
+ * The sent file (STATE_DIR/webhook-NAME.sent, "SEQ\n": the last event
+ * delivered) as read back (pure; the fuzzer's target): 0 and *seq, or
+ * -1 for anything else (then every queued event is sent again).
+ */
+int		 webhook_sent_parse(const void *, size_t, uint64_t *seq);
+
 #endif

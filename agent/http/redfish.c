@@ -2204,6 +2204,30 @@ redfish_logs_cursor(const struct redfish *rf,
 	*out = cur;
 }
 
+int
+redfish_cursor_load(const void *buf, size_t len, struct redfish_cursor *out)
+{
+	struct redfish_cursor c;
+	uint32_t i;
+
+	if (len != sizeof(c))
+		return -1;
+	memcpy(&c, buf, sizeof(c));
+	if (c.version != REDFISH_CURSOR_VERSION ||
+	    c.n > REDFISH_CURSOR_SERVICES)
+		return -1;
+	for (i = 0; i < c.n; i++)
+		if (memchr(c.svc[i].path, '\0', sizeof(c.svc[i].path)) ==
+		    NULL || memchr(c.svc[i].id, '\0', sizeof(c.svc[i].id)) ==
+		    NULL || (c.svc[i].has_created != 0 &&
+		    c.svc[i].has_created != 1))
+			return -1;
+	memset(&c.svc[c.n], 0, (REDFISH_CURSOR_SERVICES - c.n) *
+	    sizeof(c.svc[0]));
+	*out = c;
+	return 0;
+}
+
 _Static_assert(SHAPE_RF_LOG_SERVICES == REDFISH_LOG_SERVICES &&
     SHAPE_RF_PATH_MAX == REDFISH_PATH_MAX, "shape_rf_sel");
 

@@ -260,6 +260,15 @@ const struct redfish_log_service *redfish_log_service(
  * once they are archived */
 void		 redfish_logs_cursor(const struct redfish *,
 		    const struct redfish_cursor *since, struct redfish_cursor *);
+/*
+ * A cursor read back from where it was persisted (the struct's bytes,
+ * STATE_DIR/rf-NAME.cursor): 0 and *out if the len bytes are one of
+ * this version, its count within REDFISH_CURSOR_SERVICES and every
+ * service's path and id ending inside its field (the services past the
+ * count zeroed); -1 otherwise (pure; the fuzzer's target).
+ */
+int		 redfish_cursor_load(const void *, size_t,
+		    struct redfish_cursor *out);
 
 /*
  * The log services of the last listing as `sel info' shows them

@@ -388,7 +388,7 @@ store_set_sensor_items(struct store *s, struct store_target *t,
     const struct sensors_item *items, size_t n, const struct store_when *w)
 {
 	struct store_sensor *old = t->sensors, *nw;
-	size_t nold = t->nsensors, i;
+	size_t nold = t->nsensors, i, burst_n = 0, burst_i = 0;
 	int changed = n != nold;
 	char text[STORE_TEXT_MAX];
 
@@ -432,7 +432,16 @@ store_set_sensor_items(struct store *s, struct store_target *t,
 		    o->it.note != nw[i].it.note;
 	}
 	store_stamp_set(&t->sensors_t, w, changed);
-	/* events once the store holds the new picture */
+	/* events once the store holds the new picture, each knowing how
+	 * many came with it (a BMC refusing every reading turns them all
+	 * unavailable at once: the log says that in a few lines) */
+	for (i = 0; i < n; i++) {
+		const struct store_sensor *o = store_sensor_match(old, nold, i,
+		    &nw[i].it);
+
+		if (o != NULL && o->it.sev != nw[i].it.sev)
+			burst_n++;
+	}
 	for (i = 0; i < n; i++) {
 		const struct store_sensor *o = store_sensor_match(old, nold, i,
 		    &nw[i].it);
@@ -450,6 +459,8 @@ store_set_sensor_items(struct store *s, struct store_target *t,
 		e.text = text;
 		e.sensor = &nw[i];
 		e.was = o->it.sev;
+		e.burst_n = burst_n;
+		e.burst_i = burst_i++;
 		store_emit(s, &e);
 	}
 	free(old);

@@ -267,6 +267,10 @@ struct store_event {
 	enum sensor_sev		 was;	/* SENSOR: the previous state */
 	const struct store_sel_entry *sel;
 	const char		*rule;	/* CONSOLE: the pattern */
+	/* SENSOR: how many sensors changed state in the same update (one
+	 * sweep), and which of them this event is (0 first) */
+	size_t			 burst_n;
+	size_t			 burst_i;
 };
 typedef void	store_event_fn(const struct store_event *, void *arg);
 

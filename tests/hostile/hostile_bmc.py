@@ -32,8 +32,9 @@ with one datagram "ok ..." or "err ..."):
     badicv          the last AuthCode byte flipped
     badpad          integrity pad bytes not FFh / pad length wrong /
                     AES pad bytes wrong (in turn), AuthCode right
-    cc XX           every command (Close Session excepted) answered with
-                    completion code XXh and no data
+    cc XX [CMD]     every command (Close Session excepted), or only the
+                    command CMD (hex: 2d Get Sensor Reading), answered
+                    with completion code XXh and no data
     late SECS       every answer sent SECS seconds later (default 3)
     wrongreq        the answer to another request: rqSeq off by one, or
                     another command byte (in turn), otherwise right
@@ -141,6 +142,7 @@ class BMC:
         self.ctl.setblocking(False)
         self.mode = "good"
         self.arg = None
+        self.only = None
         self.turn = 0
         self.chassis = bytes([0x01, 0x00, 0x00, 0x00])
         self.sessions = {}
@@ -619,7 +621,8 @@ class BMC:
         netfn, rqseqlun, cmd, _ = q
         m = self.mode
         cc, data = self.command(s, q)
-        if m == "cc" and cmd != 0x3c:
+        if m == "cc" and cmd != 0x3c and (self.only is None or
+                                          cmd == self.only):
             cc, data = self.arg, b""
             self.c["misbehaved"] += 1
         seq_off, rcmd = 0, None
@@ -706,8 +709,10 @@ class BMC:
             self.mode = w[1]
             self.turn = 0
             self.arg = None
+            self.only = None
             if w[1] == "cc":
                 self.arg = int(w[2], 16) if len(w) > 2 else 0xc0
+                self.only = int(w[3], 16) if len(w) > 3 else None
             elif w[1] == "late":
                 self.arg = float(w[2]) if len(w) > 2 else 3.0
             if self.log:

@@ -77,9 +77,9 @@ check "the Redfish target's error in targets names libcurl.so.4" \
 d_health rf last_error | sed 's/^/# rf: /'
 check "the Redfish target is unreachable" d_state rf unreachable
 # the error once (then summed up by the limiter), and the state change
-# that quotes it; let a probe or two fail first (a failure right after
-# a name is resolved again sets the backoff to its maximum, 60 s here,
-# so the second may come that late)
+# that quotes it; let a probe or two fail first (the probes back off
+# from 2 s, doubling: the second comes about 4 s after the first; the
+# bound is for a loaded machine)
 probed_again() { [ "$(d_health rf consecutive_errors)" -ge 2 ]; }
 check "the target was probed again" wait_for 150 probed_again
 n=$(grep -c 'rf: target: cannot load libcurl\.so\.4' "$W/d.log")

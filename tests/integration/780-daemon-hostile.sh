@@ -7,7 +7,8 @@
 # misbehaviour -- truncated and oversized packets, another session id,
 # replayed and out-of-window sequence numbers, a wrong AuthCode, wrong
 # integrity and AES pads, completion codes C0h/C3h/D5h/FFh on every
-# command, answers after the timeout, answers to another request, an
+# command (and D5h on every Get Sensor Reading alone), answers after
+# the timeout, answers to another request, an
 # SDR repository that changes while it is read, SEL entries vanishing
 # between reads, silence, a flood, and at session set-up a wrong RAKP 2
 # code, a wrong RAKP 4 check value and a downgrade to no algorithms --
@@ -146,6 +147,11 @@ phase "cc c0" err "completion code C0h"
 phase "cc c3" err "completion code C3h"
 phase "cc d5" err "completion code D5h"
 phase "cc ff" err "completion code FFh"
+# every Get Sensor Reading refused: each sweep turns every sensor
+# unavailable at once (and ok again after): the log says a few of them
+# and counts the rest (70 lines a target before, one per sensor and
+# change; the flake of a "cc d5" phase whose D5 came mid-sweep)
+phase "cc d5 2d" any
 phase "late 3" down
 phase wrongreq down
 phase sdrchange any

@@ -46,6 +46,9 @@
   log          --log FILE: one JSON line per request (method, path,
                query, auth: token|basic|none, status, body of actions;
                never a password), flushed before the answer is sent.
+  tokens       --tokens FILE: every X-Auth-Token issued, one a line,
+               written before the answer is sent (for the tests that
+               check the client never reveals one).
 
 The port is chosen by the kernel (bind to port 0) and written to
 --port-file once the server listens.
@@ -509,6 +512,9 @@ class Handler(BaseHTTPRequestHandler):
             sid = "S%d" % st.next_session
             st.next_session += 1
             st.sessions[tok] = sid
+            if st.args.tokens:
+                with open(st.args.tokens, "a") as f:
+                    f.write(tok + "\n")
         loc = "/redfish/v1/SessionService/Sessions/" + sid
         doc = {"@odata.id": loc, "@odata.type": "#Session.v1_6_0.Session",
                "Id": sid, "Name": "User Session", "UserName": user}
@@ -549,6 +555,7 @@ def main():
     ap.add_argument("--cert")
     ap.add_argument("--key")
     ap.add_argument("--log")
+    ap.add_argument("--tokens")
     ap.add_argument("--overlay")
     ap.add_argument("--faults")
     ap.add_argument("--page-size", type=int, default=50)

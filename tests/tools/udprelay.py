@@ -4,7 +4,7 @@
     udprelay.py --listen 127.0.0.1:0 --target 127.0.0.1:PORT
                 [--delay-ms N] [--drop-first N] [--drop-every N]
                 [--drop-dir both|to_bmc|from_bmc] [--dump DIR]
-                [--port-file FILE] [--stats-file FILE]
+                [--blackhole FILE] [--port-file FILE] [--stats-file FILE]
 
 Clients send to the listen address; each client address gets its own
 socket towards the target, so answers go back to the client that asked
@@ -19,6 +19,10 @@ and several clients can share one relay.
   --dump DIR       write every datagram received as DIR/NNNN-to_bmc.bin or
                    DIR/NNNN-from_bmc.bin (NNNN counts all datagrams from
                    0000, dropped ones included)
+  --blackhole F    while the file F exists, the BMC is gone: every
+                   datagram towards it is dropped (counted in to_bmc and
+                   dropped) and its arrival time (epoch seconds, with
+                   decimals) appended as a line to F.times
   --port-file F    write the bound listen port (decimal, newline) to F once
                    ready
   --stats-file F   write {"to_bmc": N, "from_bmc": N, "dropped": N,
@@ -148,11 +152,19 @@ class Relay:
                 len(data) >= 18 and data[17] == 0:
             self.stats["session_ok"] += 1
 
+    def gone(self, direction):
+        bh = self.args.blackhole
+        if not bh or direction != "to_bmc" or not os.path.exists(bh):
+            return False
+        with open(bh + ".times", "a") as f:
+            f.write("%.3f\n" % time.time())
+        return True
+
     def received(self, direction, sock, data, addr):
         self.stats[direction] += 1
         self.count_session(direction, data)
         self.dump(direction, data)
-        if self.drop(direction):
+        if self.gone(direction) or self.drop(direction):
             self.stats["dropped"] += 1
         elif self.args.delay_ms > 0:
             due = time.monotonic() + self.args.delay_ms / 1000.0
@@ -198,6 +210,7 @@ def main():
     p.add_argument("--drop-dir", choices=("both", "to_bmc", "from_bmc"),
                    default="both")
     p.add_argument("--dump")
+    p.add_argument("--blackhole")
     p.add_argument("--port-file")
     p.add_argument("--stats-file")
     args = p.parse_args()

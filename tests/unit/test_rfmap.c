@@ -527,6 +527,53 @@ test_clear_due(void)
 	}
 }
 
+/* the log cursor read back from its file (redfish_cursor_load) */
+static void
+test_cursor_load(void)
+{
+	struct redfish_cursor c, out;
+	unsigned char raw[sizeof(c) + 1];
+
+	memset(&c, 0, sizeof(c));
+	c.version = REDFISH_CURSOR_VERSION;
+	c.n = 2;
+	(void)snprintf(c.svc[0].path, sizeof(c.svc[0].path), "%s",
+	    "/redfish/v1/Systems/1/LogServices/Log");
+	c.svc[0].has_created = 1;
+	c.svc[0].created_s = 1700000000;
+	(void)snprintf(c.svc[0].id, sizeof(c.svc[0].id), "42");
+	(void)snprintf(c.svc[1].path, sizeof(c.svc[1].path), "%s",
+	    "/redfish/v1/Managers/BMC/LogServices/Log");
+	memset(c.svc[5].id, 'x', 8);	/* past n: zeroed */
+	memcpy(raw, &c, sizeof(c));
+	CHECK_EQ(redfish_cursor_load(raw, sizeof(c), &out), 0);
+	CHECK_EQ(out.n, 2);
+	CHECK_STR(out.svc[0].id, "42");
+	CHECK(out.svc[0].created_s == 1700000000);
+	CHECK_STR(out.svc[1].path, "/redfish/v1/Managers/BMC/LogServices/Log");
+	CHECK_EQ(out.svc[5].id[0], 0);
+	/* cut, or a byte longer */
+	CHECK_EQ(redfish_cursor_load(raw, sizeof(c) - 1, &out), -1);
+	raw[sizeof(c)] = 0;
+	CHECK_EQ(redfish_cursor_load(raw, sizeof(c) + 1, &out), -1);
+	/* an id that does not end inside its field */
+	memcpy(raw, &c, sizeof(c));
+	memset(((struct redfish_cursor *)(void *)raw)->svc[1].id, '9',
+	    sizeof(c.svc[1].id));
+	CHECK_EQ(redfish_cursor_load(raw, sizeof(c), &out), -1);
+	/* a path that does not either */
+	memcpy(raw, &c, sizeof(c));
+	memset(((struct redfish_cursor *)(void *)raw)->svc[0].path, 'A',
+	    sizeof(c.svc[0].path));
+	CHECK_EQ(redfish_cursor_load(raw, sizeof(c), &out), -1);
+	/* more services than there is room for; another version */
+	c.n = REDFISH_CURSOR_SERVICES + 1;
+	CHECK_EQ(redfish_cursor_load(&c, sizeof(c), &out), -1);
+	c.n = 2;
+	c.version = REDFISH_CURSOR_VERSION + 1;
+	CHECK_EQ(redfish_cursor_load(&c, sizeof(c), &out), -1);
+}
+
 int
 main(void)
 {
@@ -542,5 +589,6 @@ main(void)
 	RUN(test_paths);
 	RUN(test_url_base);
 	RUN(test_clear_due);
+	RUN(test_cursor_load);
 	return harness_end();
 }

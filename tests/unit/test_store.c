@@ -17,6 +17,8 @@ struct evlog {
 	enum store_ev_kind kinds[64];
 	int		 levels[64];
 	char		 texts[64][STORE_TEXT_MAX];
+	size_t		 burst_n[64];
+	size_t		 burst_i[64];
 	const struct store_target *t;
 };
 
@@ -30,6 +32,8 @@ on_event(const struct store_event *e, void *arg)
 	l->kinds[l->n] = e->kind;
 	l->levels[l->n] = e->level;
 	(void)snprintf(l->texts[l->n], sizeof(l->texts[0]), "%s", e->text);
+	l->burst_n[l->n] = e->burst_n;
+	l->burst_i[l->n] = e->burst_i;
 	l->t = e->t;
 	l->n++;
 }
@@ -168,6 +172,51 @@ test_sensors(void)
 	store_set_sensor_items(s, t, NULL, 0, &w);
 	CHECK_EQ(t->nsensors, 0);
 	CHECK(t->sensors == NULL);
+	store_unsubscribe(s, on_event, &l);
+	store_free(s);
+}
+
+/* a sweep that changes many sensors at once: each event says how many
+ * came with it and which it is (the daemon logs a few and a count) */
+static void
+test_sensor_burst(void)
+{
+	struct store *s = store_new();
+	struct store_target *t = store_target_add(s, "db7");
+	struct sensors_item it[8];
+	struct sdr_rec r[8];
+	struct evlog l;
+	struct store_when w;
+	char name[16];
+	int i;
+
+	memset(&l, 0, sizeof(l));
+	CHECK_EQ(store_subscribe(s, on_event, &l), 0);
+	for (i = 0; i < 8; i++) {
+		(void)snprintf(name, sizeof(name), "S%d", i);
+		sensor(&it[i], &r[i], name, (uint8_t)(i + 1), SENSOR_SEV_OK);
+	}
+	w = at(1000);
+	store_set_sensor_items(s, t, it, 8, &w);
+	CHECK_EQ(l.n, 0);
+	/* every reading refused: all unavailable in one update */
+	for (i = 0; i < 8; i++)
+		it[i].sev = SENSOR_SEV_UNAVAILABLE;
+	w = at(2000);
+	store_set_sensor_items(s, t, it, 8, &w);
+	CHECK_EQ(l.n, 8);
+	for (i = 0; i < 8; i++) {
+		CHECK_EQ(l.burst_n[i], 8);
+		CHECK_EQ(l.burst_i[i], (size_t)i);
+	}
+	/* one back: a burst of one */
+	it[3].sev = SENSOR_SEV_OK;
+	w = at(3000);
+	store_set_sensor_items(s, t, it, 8, &w);
+	CHECK_EQ(l.n, 9);
+	CHECK_EQ(l.burst_n[8], 1);
+	CHECK_EQ(l.burst_i[8], 0);
+	CHECK_STR(l.texts[8], "sensor S3: ok (was unavailable)");
 	store_unsubscribe(s, on_event, &l);
 	store_free(s);
 }
@@ -596,6 +645,7 @@ main(void)
 	RUN(test_mib_facts);
 	RUN(test_ages);
 	RUN(test_sensors);
+	RUN(test_sensor_burst);
 	RUN(test_sel);
 	RUN(test_open_cap);
 	RUN(test_chassis_wdt);

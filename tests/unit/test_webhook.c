@@ -1,6 +1,7 @@
 /*
  * webhook.c's queue file reader (webhook_queue_parse): the lines a
- * restart sends again, what a crash or a rewrite leaves behind skipped.
+ * restart sends again, what a crash or a rewrite leaves behind skipped;
+ * the sent file's reader (webhook_sent_parse).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -81,10 +82,36 @@ test_crash_and_rewrite(void)
 	CHECK_EQ(max, 12);
 }
 
+/* the sent file: "SEQ\n" as the daemon writes it, nothing else */
+static void
+test_sent_file(void)
+{
+	static const char *const bad[] = { "", "\n", "12", "12 \n",
+	    " 12\n", "+12\n", "-1\n", "12\r\n", "12\n13\n", "1x\n",
+	    "18446744073709551610\n", "18446744073709551616\n" };
+	uint64_t seq = 0;
+	size_t i;
+
+	CHECK_EQ(webhook_sent_parse("41\n", 3, &seq), 0);
+	CHECK_EQ(seq, 41);
+	/* the reader's bound (that of the queue's lines): 2^64 - 7 */
+	CHECK_EQ(webhook_sent_parse("18446744073709551609\n", 21, &seq), 0);
+	CHECK(seq == UINT64_MAX - 6);
+	CHECK_EQ(webhook_sent_parse("0\n", 2, &seq), 0);
+	CHECK_EQ(seq, 0);
+	CHECK_EQ(webhook_sent_parse("5\0\n", 3, &seq), -1);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		seq = 7;
+		CHECK_EQ(webhook_sent_parse(bad[i], strlen(bad[i]), &seq), -1);
+		CHECK_EQ(seq, 7);
+	}
+}
+
 int
 main(void)
 {
 	RUN(test_lines);
 	RUN(test_crash_and_rewrite);
+	RUN(test_sent_file);
 	return harness_end();
 }
