@@ -23,13 +23,21 @@
 #    pid): BENCH_GETS rounds of one GET of a sensor reading (ours) and
 #    one of sysUpTime.0 (snmpd's own) in turn; p50/p99/max, goal p99 of
 #    ours < 5 ms.  Wall-clock figures carry the load average.
+# 2b. With strace: the syscalls the subagent makes over one walk of
+#    ours (strace -c attached to it), per AgentX request (one recv
+#    each): a figure load cannot change.
 # 3. With valgrind: the subagent again, under callgrind (the daemon run
 #    from a copy whose bmcwatch-snmp is a wrapper), sensor-interval 1 so
 #    every sweep streams a snapshot, then GETs with the BMC frozen:
 #    instructions per snapshot message (sa_message: wire_parse, then
 #    sa_snapshot applying it) and per AgentX request answered
-#    (handle_snmp_packet), figures load cannot change.  BENCH_SUBAGENT
-#    names another subagent binary to profile (e.g. an older build).
+#    (handle_snmp_packet), and net-snmp's whole side of the loop per
+#    AgentX request over a GETNEXT walk of entPhySensorTable (the
+#    inclusive cost of snmp_select_info, select, snmp_read, snmp_timeout,
+#    run_alarms and netsnmp_check_outstanding_agent_requests, divided by
+#    the AgentX PDUs parsed: agentx_parse), figures load cannot change.
+# BENCH_SUBAGENT names another subagent binary for all of it (e.g. an
+# older build: the daemon runs from a copy with that one beside it).
 # Not a test: nothing fails, it prints numbers.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -44,6 +52,12 @@ d_setup
 snmp_setup
 D_SIMS="a"
 trap 'd_cleanup; snmp_cleanup' EXIT
+SUB=$(realpath "${BENCH_SUBAGENT:-$(dirname "$BMCWATCHD")/bmcwatch-snmp}")
+if [ -n "${BENCH_SUBAGENT:-}" ]; then
+	mkdir -p "$W/sub" && cp "$BMCWATCHD" "$W/sub/bmcwatchd" &&
+	    cp "$SUB" "$W/sub/bmcwatch-snmp" && chmod 755 "$W/sub" || exit 1
+	BMCWATCHD=$W/sub/bmcwatchd
+fi
 python3 tests/sim/mkbig.py "$W/cfg" "${BENCH_EXTRA:-100}" >/dev/null || exit 1
 sim_as a "$W/cfg/big.emu" || exit 1
 d_relay a "$SIMPORT_a" || { echo "bench: relay" >&2; exit 1; }
@@ -97,6 +111,28 @@ SKIP=.1.3.6.1.2.1.47,.1.3.6.1.2.1.99,.1.3.6.1.4.1.8072.9999 \
 _b=$(sent)
 LOAD1=$(loadavg)
 
+# 2b. syscalls per AgentX request over one more walk of ours
+SYSC=
+if command -v strace >/dev/null; then
+	SUBPID=$(pgrep -P "$DPID" | head -n 1)
+	strace -f -c -o "$W/strace.c" -p "$SUBPID" 2>"$W/strace.err" &
+	STPID=$!
+	attached() { grep -q attached "$W/strace.err"; }
+	if wait_for 10 attached; then
+		$RAW walks "$SNMP_PORT" 1 "ours=$OURS_OIDS" >/dev/null
+		kill -INT "$STPID"
+		wait "$STPID"
+		SYSC=$(awk '$NF == "total" { t = $4 }
+		    $NF == "recvfrom" || $NF == "recv" { r += $4 }
+		    $NF ~ /select|poll/ { w += $4 }
+		    END { if (r > 0) printf "%.2f syscalls (%.2f selects) per AgentX request, %d requests (recv)", t / r, w / r, r }' \
+		    "$W/strace.c")
+		SYSC="$SYSC; $(awk 'NR > 2 && $NF != "total" && $4 ~ /^[0-9]+$/ { printf "%s%s %s", s, $NF, $4; s = ", " }' "$W/strace.c")"
+	else
+		kill "$STPID" 2>/dev/null
+	fi
+fi
+
 d_stop
 
 # GETs while the BMC is frozen, the daemon polling it every second (its
@@ -112,8 +148,11 @@ kill -CONT "$SIMPID_a"
 
 python3 tests/snmp/benchreport.py "$W/walks" "$N_SENS" "$W/gets" \
     "$((_b - _a))" "$LOAD0" "$LOAD1" "$LOAD2" "$LOAD3"
+echo "  subagent $SUB, strace -c over one walk of ours: ${SYSC:-not measured (no strace, or it cannot attach)}"
 d_stop
 fi
+# BENCH_ONLY=walk: phases 1 and 2 only
+[ "${BENCH_ONLY:-}" = walk ] && exit 0
 
 # 3. instruction counts of the subagent under callgrind
 if ! command -v valgrind >/dev/null; then
@@ -125,7 +164,6 @@ chmod 777 "$CG"
 trap 'd_cleanup; snmp_cleanup; rm -rf "$CG"' EXIT
 mkdir "$CG/bin" || exit 1
 cp "$BMCWATCHD" "$CG/bin/bmcwatchd" || exit 1
-SUB=$(realpath "${BENCH_SUBAGENT:-$(dirname "$BMCWATCHD")/bmcwatch-snmp}")
 printf '#!/bin/sh\nexec valgrind --tool=callgrind --callgrind-out-file=%s/cg.%%p %s "$@"\n' \
     "$CG" "$SUB" >"$CG/bin/bmcwatch-snmp"
 chmod 755 "$CG/bin" "$CG/bin/bmcwatch-snmp"
@@ -138,6 +176,7 @@ wait_for 120 more_sweeps
 kill -STOP "$SIMPID_a"
 $RAW gets "$SNMP_PORT" "${BENCH_CG_GETS:-200}" "$MIB.1.3.1.15.1.$KEY" >/dev/null
 kill -CONT "$SIMPID_a"
+$RAW walks "$SNMP_PORT" 1 "ent=.1.3.6.1.2.1.99.1.1" >/dev/null
 # callgrind writes its file when the subagent ends by a signal it does
 # not catch: SIGTERM it (the daemon's child, by pid) before the daemon
 # stops, which SIGKILLs what is left
@@ -156,3 +195,7 @@ python3 tests/snmp/cgcalls.py "$f" wire_parse netsnmp_tdata_add_row \
 	printf '    %-20s %12d (%d calls)\n' "$fn" \
 	    "$((ir / (calls > 0 ? calls : 1)))" "$calls"
     done
+python3 tests/snmp/cgcalls.py "$f" agentx_parse snmp_select_info select \
+    snmp_read snmp_timeout run_alarms netsnmp_check_outstanding_agent_requests |
+    awk '$1 == "agentx_parse" { n = $2; next } { s += $3 }
+	END { printf "    net-snmp side of the loop per AgentX request: %d (%d requests; the GETs and a GETNEXT walk of entPhySensorTable)\n", s / (n > 0 ? n : 1), n }'

@@ -36,7 +36,7 @@ snmpd snmp qemu-system-x86 busybox-static cpio kmod clang
 libfuzzer-14-dev libclang-rt-14-dev python3 iproute2 procps snmptrapd
 clang-format cppcheck smitools python3-yaml python3-cryptography
 prometheus icinga2-bin monitoring-plugins-contrib libipc-run-perl
-bsdutils valgrind"
+bsdutils valgrind strace"
 
 missing=""
 for p in $PKGS; do

@@ -98,6 +98,37 @@ for o in "$MIB" .1.3.6.1.2.1.47 .1.3.6.1.2.1.99; do
 	check "sysORTable has $o" grep -q "OID: $o\$" "$W/sysor"
 done
 
+# syscalls per AgentX request (issue 10's walk speed): a GETNEXT walk
+# of one column costs the subagent its select, the AgentX recv and the
+# send, and no more (net-snmp's own path: 10, with a pipe hop to its
+# callback session, bench/results.md); counted by strace attached to
+# the subagent, so no clock is raced.  ns values and the GETNEXT past
+# the column: ns + 1 requests; the slack is for AgentX pings and a
+# snapshot from the daemon meanwhile
+if command -v strace >/dev/null; then
+	strace -f -c -o "$W/strace.c" -p "$subpid" 2>"$W/strace.err" &
+	stpid=$!
+	attached() { grep -q attached "$W/strace.err"; }
+	if wait_for 10 attached; then
+		swalk "$MIB.1.3.1.3" >"$W/walk.names" 2>&1
+		kill -INT "$stpid"
+		wait "$stpid"
+		nsys=$(awk '$NF == "total" { print $4 }' "$W/strace.c")
+		check_eq "strace: the walk of bmcwSensorName" \
+		    "$(grep -c 'STRING' "$W/walk.names")" "$ns"
+		check "at most 3 syscalls an AgentX request: $nsys for $((ns + 1))" \
+		    test "${nsys:-999999}" -le $((3 * (ns + 1) + 40))
+		check "no pipe hop (read/write) per request" \
+		    test "$(awk '$NF == "write" || $NF == "read" { n += $4 }
+			END { print n + 0 }' "$W/strace.c")" -le 20
+	else
+		kill "$stpid" 2>/dev/null
+		echo "# syscall count skipped: strace cannot attach ($(tail -n 1 "$W/strace.err"))"
+	fi
+else
+	echo "# syscall count skipped: no strace"
+fi
+
 # the index is kept across a restart of the daemon
 check_eq "state-dir/snmp-index" "$(cat "$W/state/snmp-index")" "1 a"
 d_stop

@@ -12,7 +12,9 @@ is timed, only request -> snmpd -> (AgentX subagent) -> answer.
       same number of values.  The routes
       are walked in turn, RUNS rounds (interleaved: a load change hits
       every route of a round alike).  Prints per round and route:
-      "ROUND NAME VALUES MS".
+      "ROUND NAME VALUES MS P10 P50", P10 and P50 the 10th and 50th
+      percentile of one GETNEXT's time in ms (the low ones are the
+      requests no other process delayed).
   rawsnmp.py gets PORT N OID...
       N rounds of one GET of each OID in turn; prints per OID
       "OID answered errors p50 p99 max" (ms).
@@ -120,12 +122,14 @@ def after(tree):
     return ".".join(p)
 
 
-def walk(c, oids, limit, skip):
+def walk(c, oids, limit, skip, lat):
     n = 0
     for k, tree in enumerate(oids):
         cur = tree
         while True:
+            t0 = time.perf_counter()
             err, cur, vt = c.ask(0xA1, cur)
+            lat.append(time.perf_counter() - t0)
             if err or vt in (0x80, 0x81, 0x82):
                 break
             if limit is None or k > 0:
@@ -155,10 +159,14 @@ def walks(port, runs, routes):
         plan.append((name, spec.split(","), limit))
     for rnd in range(runs):
         for name, oids, limit in plan:
+            lat = []
             t0 = time.perf_counter()
-            n = walk(c, oids, limit, skip)
+            n = walk(c, oids, limit, skip, lat)
             ms = (time.perf_counter() - t0) * 1000
-            print("%d %s %d %.3f" % (rnd, name, n, ms), flush=True)
+            lat.sort()
+            print("%d %s %d %.3f %.4f %.4f" % (
+                rnd, name, n, ms, lat[len(lat) // 10] * 1000,
+                lat[len(lat) // 2] * 1000), flush=True)
 
 
 def gets(port, n, oids):
