@@ -8,7 +8,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* a property the target checks: false is a crash libFuzzer reports */
+static inline void
+fuzz_must(int cond)
+{
+	if (!cond)
+		abort();
+}
 
 #endif

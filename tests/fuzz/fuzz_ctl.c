@@ -19,13 +19,6 @@
 #include "store/store.h"
 
 static void
-must(int cond)
-{
-	if (!cond)
-		abort();
-}
-
-static void
 one(const char *p, size_t len)
 {
 	struct ctl_req r;
@@ -34,36 +27,36 @@ one(const char *p, size_t len)
 
 	err[0] = '\0';
 	if (ctl_parse(p, len, &r, err, sizeof(err)) != 0) {
-		must(err[0] != '\0' && strlen(err) < sizeof(err));
+		fuzz_must(err[0] != '\0' && strlen(err) < sizeof(err));
 		return;
 	}
-	must(len <= CTL_LINE_MAX);
-	must(r.verb <= CTL_SOL);
+	fuzz_must(len <= CTL_LINE_MAX);
+	fuzz_must(r.verb <= CTL_SOL);
 	if (r.verb == CTL_SOL)
-		must(r.sol_replay <= STORE_CONSOLE_RING && (r.sol_input == 0 ||
+		fuzz_must(r.sol_replay <= STORE_CONSOLE_RING && (r.sol_input == 0 ||
 		    r.sol_input == 1));
 	else
-		must(r.sol_replay == 0 && r.sol_input == 0);
+		fuzz_must(r.sol_replay == 0 && r.sol_input == 0);
 	tl = strlen(r.target);
-	must(tl <= CTL_NAME_MAX);
+	fuzz_must(tl <= CTL_NAME_MAX);
 	if (tl > 0)
-		must(r.target[0] != '.');
+		fuzz_must(r.target[0] != '.');
 	for (i = 0; i < tl; i++)
-		must(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		fuzz_must(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		    "0123456789._-", r.target[i]) != NULL);
-	must(r.json == 0 || r.json == 1);
-	must(r.verbose == 0 || r.verbose == 1);
-	must(r.last <= 65536);
+	fuzz_must(r.json == 0 || r.json == 1);
+	fuzz_must(r.verbose == 0 || r.verbose == 1);
+	fuzz_must(r.last <= 65536);
 	if (r.last > 0 || r.open_only)
-		must(r.verb == CTL_SEL_LIST);
+		fuzz_must(r.verb == CTL_SEL_LIST);
 	if (r.verb == CTL_SEL_ACK)
-		must(r.sel_id >= 1 && r.sel_id <= 0xfffe);
+		fuzz_must(r.sel_id >= 1 && r.sel_id <= 0xfffe);
 	if (r.verb == CTL_CHASSIS_POWER)
-		must(r.power <= CHASSIS_CTL_MAX);
+		fuzz_must(r.power <= CHASSIS_CTL_MAX);
 	if (r.verb == CTL_CHASSIS_IDENTIFY)
-		must(r.identify_s >= -1 && r.identify_s <= 255);
-	must(ctl_is_action(&r) == (ctl_allow_bit(&r) != 0));
-	must(strcmp(ctl_verb_name(r.verb), "?") != 0);
+		fuzz_must(r.identify_s >= -1 && r.identify_s <= 255);
+	fuzz_must(ctl_is_action(&r) == (ctl_allow_bit(&r) != 0));
+	fuzz_must(strcmp(ctl_verb_name(r.verb), "?") != 0);
 }
 
 int
@@ -80,9 +73,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off = (size_t)(nl - p) + 1;
 	}
 	r = ctl_frame_header(p, size, &code, &plen, &hlen);
-	must(r >= -1 && r <= 1);
+	fuzz_must(r >= -1 && r <= 1);
 	if (r == 1)
-		must(hlen <= size && hlen <= 40 && code >= 0 && code <= 255 &&
+		fuzz_must(hlen <= size && hlen <= 40 && code >= 0 && code <= 255 &&
 		    data[hlen - 1] == '\n');
 	/* stream frames, one after another as a reader takes them */
 	off = 0;
@@ -92,15 +85,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		r = ctl_sframe_header(p + off, size - off, &t, &code, &plen,
 		    &hlen);
-		must(r >= -1 && r <= 1);
+		fuzz_must(r >= -1 && r <= 1);
 		if (r != 1)
 			break;
-		must(hlen <= 40 && hlen <= size - off && p[off + hlen - 1] ==
+		fuzz_must(hlen <= 40 && hlen <= size - off && p[off + hlen - 1] ==
 		    '\n' && plen <= CTL_SFRAME_MAX && t <= CTL_SF_BREAK);
-		must((t == CTL_SF_ERR) == (code != 0) && code <= 255);
-		must(t != CTL_SF_BREAK || plen == 0);
+		fuzz_must((t == CTL_SF_ERR) == (code != 0) && code <= 255);
+		fuzz_must(t != CTL_SF_BREAK || plen == 0);
 		/* what the writer puts there reads back the same */
-		must(ctl_sframe_put(h, sizeof(h), t, code, plen) == hlen &&
+		fuzz_must(ctl_sframe_put(h, sizeof(h), t, code, plen) == hlen &&
 		    memcmp(h, p + off, hlen) == 0);
 		if (plen > size - off - hlen)
 			break;

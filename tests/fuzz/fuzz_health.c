@@ -13,13 +13,6 @@
 #include "fuzz.h"
 #include "health.h"
 
-static void
-must(int cond)
-{
-	if (!cond)
-		abort();
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *p, size_t len)
 {
@@ -28,8 +21,8 @@ LLVMFuzzerTestOneInput(const uint8_t *p, size_t len)
 	uint64_t start = 0;
 
 	if (health_parse_pidfile(p, len, &pid) == 0)
-		must(pid >= 1 && pid <= INT_MAX);
+		fuzz_must(pid >= 1 && pid <= INT_MAX);
 	if (health_parse_stat(p, len, &state, &start) == 0)
-		must(state >= 'A' && state <= 'z');
+		fuzz_must(state >= 'A' && state <= 'z');
 	return 0;
 }

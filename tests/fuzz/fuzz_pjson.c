@@ -19,30 +19,23 @@
 #include "psrc.h"
 
 static void
-must(int cond)
-{
-	if (!cond)
-		abort();
-}
-
-static void
 walk(const struct pjson *v, int depth, int in_obj)
 {
 	size_t i;
 
-	must(depth <= PJSON_DEPTH_MAX + 1);
-	must(!in_obj || v->key != NULL);
+	fuzz_must(depth <= PJSON_DEPTH_MAX + 1);
+	fuzz_must(!in_obj || v->key != NULL);
 	if (v->type == PJSON_STR)
-		must(v->str != NULL && strlen(v->str) < (size_t)1 << 30);
+		fuzz_must(v->str != NULL && strlen(v->str) < (size_t)1 << 30);
 	if (v->type == PJSON_ARR || v->type == PJSON_OBJ) {
-		must(pjson_len(v) == v->n);
+		fuzz_must(pjson_len(v) == v->n);
 		for (i = 0; i < v->n; i++) {
-			must(pjson_at(v, i) == v->kids[i]);
+			fuzz_must(pjson_at(v, i) == v->kids[i]);
 			walk(v->kids[i], depth + 1, v->type == PJSON_OBJ);
 			if (v->type == PJSON_OBJ)
-				must(pjson_get(v, v->kids[i]->key) != NULL);
+				fuzz_must(pjson_get(v, v->kids[i]->key) != NULL);
 		}
-		must(pjson_at(v, v->n) == NULL);
+		fuzz_must(pjson_at(v, v->n) == NULL);
 	}
 }
 
@@ -60,25 +53,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (v != NULL)
 		walk(v, 0, 0);
 	else
-		must(strstr(err, "at byte") != NULL);
+		fuzz_must(strstr(err, "at byte") != NULL);
 	pjson_free(v);
 	for (v3 = 0; v3 < 2; v3++) {
 		err[0] = '\0';
 		if (psrc_cred_parse((const char *)data, len, v3, "f", &c, err,
 		    sizeof(err)) == 0) {
-			must(strlen(c.community) < sizeof(c.community));
-			must(strlen(c.user) < sizeof(c.user));
-			must(strlen(c.authpass) < sizeof(c.authpass));
-			must(strlen(c.privpass) < sizeof(c.privpass));
-			must(v3 ? c.user[0] != '\0' : c.community[0] != '\0');
+			fuzz_must(strlen(c.community) < sizeof(c.community));
+			fuzz_must(strlen(c.user) < sizeof(c.user));
+			fuzz_must(strlen(c.authpass) < sizeof(c.authpass));
+			fuzz_must(strlen(c.privpass) < sizeof(c.privpass));
+			fuzz_must(v3 ? c.user[0] != '\0' : c.community[0] != '\0');
 		} else
-			must(strncmp(err, "f:", 2) == 0 && c.user[0] == '\0');
+			fuzz_must(strncmp(err, "f:", 2) == 0 && c.user[0] == '\0');
 	}
 	if (len < sizeof(s)) {
 		memcpy(s, data, len);
 		s[len] = '\0';
 		if (np_range_parse(s, &r, err, sizeof(err)) == 0) {
-			must(r.start_inf || r.end_inf || r.start <= r.end);
+			fuzz_must(r.start_inf || r.end_inf || r.start <= r.end);
 			(void)np_range_alert(&r, 0);
 		}
 	}

@@ -13,13 +13,6 @@
 #include "fuzz.h"
 #include "sensor.h"
 
-static void
-must(int cond)
-{
-	if (!cond)
-		abort();
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *p, size_t len)
 {
@@ -33,24 +26,24 @@ LLVMFuzzerTestOneInput(const uint8_t *p, size_t len)
 	int i;
 
 	if (sensor_reading_decode(p, len, &r) == IPMI_OK) {
-		must(len >= 2);
-		must(r.nstates == (len >= 4 ? 2 : len == 3 ? 1 : 0));
-		must(r.states < 0x8000);
-		must(sensor_thr_level((uint8_t)r.states) <=
+		fuzz_must(len >= 2);
+		fuzz_must(r.nstates == (len >= 4 ? 2 : len == 3 ? 1 : 0));
+		fuzz_must(r.states < 0x8000);
+		fuzz_must(sensor_thr_level((uint8_t)r.states) <=
 		    SENSOR_SEV_NONRECOVERABLE);
 	} else
-		must(len < 2);
+		fuzz_must(len < 2);
 	if (sensor_thresholds_decode(p, len, &t) == IPMI_OK)
-		must(len >= 7 && t.readable <= 0x3f);
+		fuzz_must(len >= 7 && t.readable <= 0x3f);
 	else
-		must(len < 7 && t.readable == 0);
+		fuzz_must(len < 7 && t.readable == 0);
 	if (sensor_hysteresis_decode(p, len, &h) == IPMI_OK)
-		must(len >= 2);
+		fuzz_must(len >= 2);
 	memset(&s, 0, sizeof(s));
 	s.type = SDR_TYPE_FULL;
 	if (sensor_factors_decode(p, len, &next, &f) == IPMI_OK) {
-		must(len >= 7);
-		must(f.k1 >= -8 && f.k1 <= 7 && f.k2 >= -8 && f.k2 <= 7);
+		fuzz_must(len >= 7);
+		fuzz_must(f.k1 >= -8 && f.k1 <= 7 && f.k2 >= -8 && f.k2 <= 7);
 		s.f = f;
 	}
 	if (len >= 9) {
@@ -59,10 +52,10 @@ LLVMFuzzerTestOneInput(const uint8_t *p, size_t len)
 	}
 	for (i = 0; i < 256; i += 5)
 		if (sensor_convert(&s, NULL, (uint8_t)i, &v) == 0)
-			must(v == v);
+			fuzz_must(v == v);
 	for (i = 0; i < SDR_THR_N; i++)
 		thr[i] = i < (int)len ? p[i] : 0;
 	(void)sensor_thr_compare(len ? p[0] : 0, thr, len > 1 ? p[1] : 0);
-	must(sensor_decimals(&s, NULL) <= 6);
+	fuzz_must(sensor_decimals(&s, NULL) <= 6);
 	return 0;
 }

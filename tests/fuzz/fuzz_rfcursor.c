@@ -20,13 +20,6 @@
 #include "redfish.h"
 #include "rfmap.h"
 
-static void
-must(int cond)
-{
-	if (!cond)
-		abort();
-}
-
 /* every byte of p[0..n) zero (padding included: the struct's bytes are
  * what the daemon writes to its file) */
 static int
@@ -49,18 +42,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (redfish_cursor_load(data, size, &c) != 0)
 		return 0;
-	must(size == sizeof(c) && c.version == REDFISH_CURSOR_VERSION &&
+	fuzz_must(size == sizeof(c) && c.version == REDFISH_CURSOR_VERSION &&
 	    c.n <= REDFISH_CURSOR_SERVICES);
 	for (i = 0; i < REDFISH_CURSOR_SERVICES; i++) {
 		const struct redfish_cursor_svc *s = &c.svc[i];
 
 		if (i >= c.n) {
-			must(all_zero(s, sizeof(*s)));
+			fuzz_must(all_zero(s, sizeof(*s)));
 			continue;
 		}
-		must(strlen(s->path) < sizeof(s->path));
-		must(strlen(s->id) < sizeof(s->id));
-		must(s->has_created == 0 || s->has_created == 1);
+		fuzz_must(strlen(s->path) < sizeof(s->path));
+		fuzz_must(strlen(s->id) < sizeof(s->id));
+		fuzz_must(s->has_created == 0 || s->has_created == 1);
 		for (j = 0; j < c.n; j++) {
 			const struct redfish_cursor_svc *t = &c.svc[j];
 
@@ -68,14 +61,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    s->id, t->has_created, t->created_s, t->id);
 			ba = rfmap_entry_cmp(t->has_created, t->created_s,
 			    t->id, s->has_created, s->created_s, s->id);
-			must((ab < 0) == (ba > 0) && (ab == 0) == (ba == 0));
+			fuzz_must((ab < 0) == (ba > 0) && (ab == 0) == (ba == 0));
 		}
 	}
 	/* what it accepted, written back as the daemon does, reads the same */
-	must(redfish_cursor_load(&c, sizeof(c), &again) == 0 &&
+	fuzz_must(redfish_cursor_load(&c, sizeof(c), &again) == 0 &&
 	    again.version == c.version && again.n == c.n);
 	for (i = 0; i < c.n; i++)
-		must(strcmp(again.svc[i].path, c.svc[i].path) == 0 &&
+		fuzz_must(strcmp(again.svc[i].path, c.svc[i].path) == 0 &&
 		    strcmp(again.svc[i].id, c.svc[i].id) == 0 &&
 		    again.svc[i].created_s == c.svc[i].created_s &&
 		    again.svc[i].has_created == c.svc[i].has_created);

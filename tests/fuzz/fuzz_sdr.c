@@ -16,13 +16,6 @@
 #include "sensor.h"
 
 static void
-must(int cond)
-{
-	if (!cond)
-		abort();
-}
-
-static void
 fz_record(const uint8_t *p, size_t len)
 {
 	struct sdr_rec s;
@@ -32,22 +25,22 @@ fz_record(const uint8_t *p, size_t len)
 
 	if (sdr_decode(p, len, &s) != IPMI_OK)
 		return;
-	must(len >= SDR_HDR_LEN && len >= (size_t)SDR_HDR_LEN + s.len);
-	must(memchr(s.name, '\0', sizeof(s.name)) != NULL);
-	must(s.share_count >= 1 && s.share_count <= 15);
-	must(s.format <= 3 && s.owner_lun <= 3);
-	must(s.f.m >= -512 && s.f.m <= 511 && s.f.b >= -512 && s.f.b <= 511);
-	must(s.f.k1 >= -8 && s.f.k1 <= 7 && s.f.k2 >= -8 && s.f.k2 <= 7);
+	fuzz_must(len >= SDR_HDR_LEN && len >= (size_t)SDR_HDR_LEN + s.len);
+	fuzz_must(memchr(s.name, '\0', sizeof(s.name)) != NULL);
+	fuzz_must(s.share_count >= 1 && s.share_count <= 15);
+	fuzz_must(s.format <= 3 && s.owner_lun <= 3);
+	fuzz_must(s.f.m >= -512 && s.f.m <= 511 && s.f.b >= -512 && s.f.b <= 511);
+	fuzz_must(s.f.k1 >= -8 && s.f.k1 <= 7 && s.f.k2 >= -8 && s.f.k2 <= 7);
 	for (i = 0; i < s.share_count; i++) {
 		sdr_share_name(&s, i, name, sizeof(name));
-		must(memchr(name, '\0', sizeof(name)) != NULL);
+		fuzz_must(memchr(name, '\0', sizeof(name)) != NULL);
 		(void)sdr_share_number(&s, i);
 		(void)sdr_share_instance(&s, i);
 	}
 	/* conversion of every raw value and the thresholds */
 	for (i = 0; i < 256; i += 17)
 		if (sensor_convert(&s, NULL, (uint8_t)i, &v) == 0)
-			must(v == v);	/* not NaN */
+			fuzz_must(v == v);	/* not NaN */
 	(void)sensor_decimals(&s, NULL);
 	(void)sensor_hyst_value(&s, NULL, s.hyst_pos);
 }
@@ -63,17 +56,17 @@ fz_image(const uint8_t *p, size_t len)
 
 	rb_init(&r, p, len);
 	while ((k = sdr_next(&r, &rec, &n)) == 1) {
-		must(n >= SDR_HDR_LEN && rec >= p && rec + n <= p + len);
+		fuzz_must(n >= SDR_HDR_LEN && rec >= p && rec + n <= p + len);
 		cnt++;
 		total += n;
 		fz_record(rec, n);
 	}
 	memset(&im, 0, sizeof(im));
 	if (sdr_image_set(&im, p, len) == 0) {
-		must(k == 0 && im.n == cnt && total == len && im.len == len);
+		fuzz_must(k == 0 && im.n == cnt && total == len && im.len == len);
 		sdr_image_clear(&im);
 	} else
-		must(k < 0 || cnt > SDR_CACHE_MAX_RECORDS);
+		fuzz_must(k < 0 || cnt > SDR_CACHE_MAX_RECORDS);
 }
 
 int
@@ -86,7 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *p, size_t len)
 	fz_image(p, len);
 	if (len > 0) {
 		n = sdr_id_decode(p[0], p + 1, len - 1, out, sizeof(out));
-		must(n < sizeof(out) && out[n] == '\0');
+		fuzz_must(n < sizeof(out) && out[n] == '\0');
 	}
 	return 0;
 }

@@ -15,13 +15,6 @@
 #include "sel.h"
 #include "fuzz.h"
 
-static void
-must(int cond)
-{
-	if (!cond)
-		abort();
-}
-
 static const char *
 fz_type(uint8_t t)
 {
@@ -82,11 +75,11 @@ static const struct sel_names fz_names = {
 static void
 fz_desc(const struct sel_desc *d)
 {
-	must(memchr(d->sensor, '\0', sizeof(d->sensor)) != NULL);
-	must(memchr(d->type_name, '\0', sizeof(d->type_name)) != NULL);
-	must(memchr(d->event, '\0', sizeof(d->event)) != NULL);
-	must(d->sev <= SEL_SEV_CRITICAL);
-	must(sel_sev_name(d->sev) != NULL);
+	fuzz_must(memchr(d->sensor, '\0', sizeof(d->sensor)) != NULL);
+	fuzz_must(memchr(d->type_name, '\0', sizeof(d->type_name)) != NULL);
+	fuzz_must(memchr(d->event, '\0', sizeof(d->event)) != NULL);
+	fuzz_must(d->sev <= SEL_SEV_CRITICAL);
+	fuzz_must(sel_sev_name(d->sev) != NULL);
 }
 
 static void
@@ -96,20 +89,20 @@ fz_record(const uint8_t *p)
 	struct sel_desc d;
 	char tm[40];
 
-	must(sel_rec_decode(p, SEL_RECORD_LEN, &r) == IPMI_OK);
-	must(memcmp(r.raw, p, SEL_RECORD_LEN) == 0);
-	must(r.id == (uint16_t)(p[0] | p[1] << 8) && r.type == p[2]);
-	must(r.oem_len <= sizeof(r.oem));
-	must(r.offset <= 15 && r.ed2_use <= 3 && r.ed3_use <= 3);
-	must(r.event_type <= 0x7f && r.deassert <= 1);
-	must(r.kind == (p[2] >= 0xe0 ? SEL_KIND_OEM : p[2] >= 0xc0 ?
+	fuzz_must(sel_rec_decode(p, SEL_RECORD_LEN, &r) == IPMI_OK);
+	fuzz_must(memcmp(r.raw, p, SEL_RECORD_LEN) == 0);
+	fuzz_must(r.id == (uint16_t)(p[0] | p[1] << 8) && r.type == p[2]);
+	fuzz_must(r.oem_len <= sizeof(r.oem));
+	fuzz_must(r.offset <= 15 && r.ed2_use <= 3 && r.ed3_use <= 3);
+	fuzz_must(r.event_type <= 0x7f && r.deassert <= 1);
+	fuzz_must(r.kind == (p[2] >= 0xe0 ? SEL_KIND_OEM : p[2] >= 0xc0 ?
 	    SEL_KIND_OEM_TS : SEL_KIND_SYSTEM));
-	must(r.has_ts == (r.kind != SEL_KIND_OEM));
-	must(sel_kind_name(r.kind) != NULL);
+	fuzz_must(r.has_ts == (r.kind != SEL_KIND_OEM));
+	fuzz_must(sel_kind_name(r.kind) != NULL);
 	sel_time_format(&r, tm, sizeof(tm));
-	must(memchr(tm, '\0', sizeof(tm)) != NULL);
+	fuzz_must(memchr(tm, '\0', sizeof(tm)) != NULL);
 	sel_time_format(&r, tm, 5);	/* truncation */
-	must(memchr(tm, '\0', 5) != NULL);
+	fuzz_must(memchr(tm, '\0', 5) != NULL);
 	sel_describe(&r, NULL, &d);
 	fz_desc(&d);
 	sel_describe(&r, &fz_names, &d);
@@ -129,27 +122,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int pct;
 
 	if (sel_info_decode(data, size, &i) == IPMI_OK) {
-		must(size >= 14);
+		fuzz_must(size >= 14);
 		(void)sel_info_check(&i, &pct);
-		must(pct >= -1 && pct <= 100);
+		fuzz_must(pct >= -1 && pct <= 100);
 	} else
-		must(size < 14);
+		fuzz_must(size < 14);
 	if (sel_alloc_decode(data, size, &a) != IPMI_OK)
-		must(size < 9);
+		fuzz_must(size < 9);
 	else if (size >= 14 && sel_info_decode(data, size, &i) == IPMI_OK)
-		must((sel_alloc_check(&i, &a) & ~SEL_SANE_ALLOC) == 0);
+		fuzz_must((sel_alloc_check(&i, &a) & ~SEL_SANE_ALLOC) == 0);
 	if (sel_reserve_decode(data, size, &v) != IPMI_OK)
-		must(size < 2);
+		fuzz_must(size < 2);
 	if (sel_get_decode(data, size, &next, rec) == IPMI_OK) {
-		must(size >= 18);
-		must(memcmp(rec, data + 2, SEL_RECORD_LEN) == 0);
+		fuzz_must(size >= 18);
+		fuzz_must(memcmp(rec, data + 2, SEL_RECORD_LEN) == 0);
 	} else
-		must(size < 18);
+		fuzz_must(size < 18);
 	if (sel_clear_decode(data, size, &prog) == IPMI_OK)
-		must(prog <= 15);
+		fuzz_must(prog <= 15);
 	if (sel_time_get_decode(data, size, &t) != IPMI_OK)
-		must(size < 4);
-	must(sel_rec_decode(data, size < SEL_RECORD_LEN ? size : 15, &r) ==
+		fuzz_must(size < 4);
+	fuzz_must(sel_rec_decode(data, size < SEL_RECORD_LEN ? size : 15, &r) ==
 	    IPMI_E_LENGTH);
 	if (size < SEL_RECORD_LEN) {
 		memset(rec, 0, sizeof(rec));

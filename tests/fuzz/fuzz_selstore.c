@@ -15,13 +15,6 @@
 #include "store/state.h"
 #include "fuzz.h"
 
-static void
-must(int cond)
-{
-	if (!cond)
-		abort();
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -36,18 +29,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (state_parse((const char *)data, size, &st, err, sizeof(err)) == 0) {
 		n = state_format(&st, buf, sizeof(buf));
-		must(n < sizeof(buf));
-		must(state_parse(buf, n, &st2, err, sizeof(err)) == 0);
-		must(state_sel_same(&st, &st2));
+		fuzz_must(n < sizeof(buf));
+		fuzz_must(state_parse(buf, n, &st2, err, sizeof(err)) == 0);
+		fuzz_must(state_sel_same(&st, &st2));
 	} else
-		must(memchr(err, '\0', sizeof(err)) != NULL);
+		fuzz_must(memchr(err, '\0', sizeof(err)) != NULL);
 	/* every line, as this BMC's and as another's */
 	for (start = i = 0; i <= size; i++) {
 		if (i < size && data[i] != '\n')
 			continue;
 		if (archive_parse((const char *)data + start, i - start,
 		    "127.0.0.1", raw, &gen) == 0)
-			must(i - start > 2 * SEL_RECORD_LEN);
+			fuzz_must(i - start > 2 * SEL_RECORD_LEN);
 		(void)archive_parse((const char *)data + start, i - start,
 		    "", raw, &gen);
 		start = i + 1;
@@ -55,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* any 16 bytes and tag (the next 4): format, parse back */
 	memset(pad, 0, sizeof(pad));
 	memcpy(pad, data, size < sizeof(pad) ? size : sizeof(pad));
-	must(sel_rec_decode(pad, sizeof(pad), &rec) == IPMI_OK);
+	fuzz_must(sel_rec_decode(pad, sizeof(pad), &rec) == IPMI_OK);
 	sel_describe(&rec, NULL, &d);
 	for (g = 0, i = sizeof(pad); i < sizeof(pad) + 4 && i < size; i++)
 		g = g << 8 | data[i];
@@ -64,8 +57,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	e.desc = &d;
 	e.gen = g;
 	archive_format(&e, line, sizeof(line));
-	must(archive_parse(line, strlen(line), "bmc 1", raw, &gen) == 0);
-	must(memcmp(raw, pad, sizeof(pad)) == 0);
-	must(gen == g);
+	fuzz_must(archive_parse(line, strlen(line), "bmc 1", raw, &gen) == 0);
+	fuzz_must(memcmp(raw, pad, sizeof(pad)) == 0);
+	fuzz_must(gen == g);
 	return 0;
 }

@@ -18,13 +18,6 @@
 #include "fuzz.h"
 #include "webhook.h"
 
-static void
-must(int cond)
-{
-	if (!cond)
-		abort();
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -34,14 +27,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int n;
 
 	if (webhook_sent_parse(data, size, &seq) != 0) {
-		must(seq == 12345);	/* untouched */
+		fuzz_must(seq == 12345);	/* untouched */
 		return 0;
 	}
-	must(size >= 2 && data[size - 1] == '\n');
+	fuzz_must(size >= 2 && data[size - 1] == '\n');
 	while (z + 2 < size && data[z] == '0')
 		z++;		/* leading zeros */
 	n = snprintf(back, sizeof(back), "%" PRIu64 "\n", seq);
-	must(n > 0 && (size_t)n == size - z && memcmp(back, data + z,
+	fuzz_must(n > 0 && (size_t)n == size - z && memcmp(back, data + z,
 	    size - z) == 0);
 	return 0;
 }

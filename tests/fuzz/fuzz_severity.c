@@ -11,13 +11,6 @@
 #include "fuzz.h"
 #include "severity.h"
 
-static void
-must(int cond)
-{
-	if (!cond)
-		abort();
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *p, size_t len)
 {
@@ -35,16 +28,16 @@ LLVMFuzzerTestOneInput(const uint8_t *p, size_t len)
 		line[n] = '\0';
 		err[0] = '\0';
 		if (severity_parse_line(s, line, err, sizeof(err)) != 0)
-			must(err[0] != '\0' && memchr(err, '\0',
+			fuzz_must(err[0] != '\0' && memchr(err, '\0',
 			    sizeof(err)) != NULL);
 	}
 	for (o = 0; o < 15; o++) {
-		must(severity_offset(s, "PS1 Status", 0x33, 0x08, 0x6f,
+		fuzz_must(severity_offset(s, "PS1 Status", 0x33, 0x08, 0x6f,
 		    (uint8_t)o) <= SENSOR_SEV_NONRECOVERABLE);
-		must(severity_offset(s, "x", (uint8_t)o, (uint8_t)o, 0x01,
+		fuzz_must(severity_offset(s, "x", (uint8_t)o, (uint8_t)o, 0x01,
 		    (uint8_t)o) <= SENSOR_SEV_NONRECOVERABLE);
 	}
-	must(severity_threshold(s, "CPU1 Temp", 1, 1, 0x3f) <=
+	fuzz_must(severity_threshold(s, "CPU1 Temp", 1, 1, 0x3f) <=
 	    SENSOR_SEV_NONRECOVERABLE);
 	(void)severity_excluded(s, "FAN1", 8);
 	severity_free(s);

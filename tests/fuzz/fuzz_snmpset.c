@@ -64,13 +64,6 @@ fuzz_log_warnx(const char *sub, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void
-must(int cond)
-{
-	if (!cond)
-		abort();
-}
-
 struct fz_vb {
 	netsnmp_request_info		 req;
 	netsnmp_variable_list		*vb;
@@ -97,9 +90,9 @@ fz_row(struct sa_target *t, unsigned tab, unsigned col, char type,
 	else
 		n = snprintf(msg, sizeof(msg), "T a\nR %u 0\nc %u %c %lld\n",
 		    tab, col, type, (long long)i);
-	must(n > 0 && (size_t)n < sizeof(msg));
-	must(wire_parse(msg, (size_t)n, &m, err, sizeof(err)) == 0);
-	must(m.nrows == 1);
+	fuzz_must(n > 0 && (size_t)n < sizeof(msg));
+	fuzz_must(wire_parse(msg, (size_t)n, &m, err, sizeof(err)) == 0);
+	fuzz_must(m.nrows == 1);
 	r->tgt = t;
 	r->tab = tab;
 	r->w = m.rows[0];	/* the cells move */
@@ -122,7 +115,7 @@ fz_phase(netsnmp_agent_request_info *ri, netsnmp_request_info *reqs,
 	for (q = reqs; q != NULL; q = q->next)
 		if (q->status != SNMP_ERR_NOERROR) {
 			failed = 1;
-			must(fz_msg[0] != '\0');
+			fuzz_must(fz_msg[0] != '\0');
 		}
 	return failed;
 }
@@ -235,29 +228,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; ok && i < n; i++) {
 		if (v[i].vb == NULL)
 			continue;
-		must(v[i].vb->type == ASN_INTEGER);
+		fuzz_must(v[i].vb->type == ASN_INTEGER);
 		val = *v[i].vb->val.integer;
 		switch (v[i].ti.colnum) {
 		case BMCW_CONTROL_LOCK:
-			must(val == lock0);
+			fuzz_must(val == lock0);
 			break;
 		case BMCW_CONTROL_POWER:
-			must(val >= BMCW_POWER_ACTION_POWER_OFF &&
+			fuzz_must(val >= BMCW_POWER_ACTION_POWER_OFF &&
 			    val <= BMCW_POWER_ACTION_SOFT_OFF);
 			break;
 		case BMCW_CONTROL_IDENTIFY:
-			must(val >= -1 && val <= 255);
+			fuzz_must(val >= -1 && val <= 255);
 			break;
 		case BMCW_CONTROL_SEL_CLEAR:
-			must(val == BMCW_CONTROL_SEL_CLEAR_CLEAR);
+			fuzz_must(val == BMCW_CONTROL_SEL_CLEAR_CLEAR);
 			break;
 		default:
 			abort();
 		}
 	}
-	must(t.ctl.lock == lock0 || (ok && t.ctl.lock ==
+	fuzz_must(t.ctl.lock == lock0 || (ok && t.ctl.lock ==
 	    (lock0 >= SA_LOCK_MAX ? 0 : lock0 + 1)));
-	must(t.ctl.pend_fd == -1 && t.ctl.fd == -1);
+	fuzz_must(t.ctl.pend_fd == -1 && t.ctl.fd == -1);
 
 	for (i = 0; i < n; i++)
 		snmp_free_var(v[i].vb);

@@ -34,13 +34,6 @@
 #define FZ_RECS		256
 
 static void
-must(int cond)
-{
-	if (!cond)
-		abort();
-}
-
-static void
 fz_codecs(const uint8_t *p, size_t len)
 {
 	struct sol_pkt k;
@@ -52,36 +45,36 @@ fz_codecs(const uint8_t *p, size_t len)
 	int bogus, n;
 
 	if (sol_pkt_decode(p, len, &k) == IPMI_OK) {
-		must(len >= SOL_HDR_LEN);
-		must(k.seq <= 15 && k.ack_seq <= 15 && k.op <= 0x7f);
-		must(k.len == len - SOL_HDR_LEN);
-		must(k.len == 0 || k.data == p + SOL_HDR_LEN);
+		fuzz_must(len >= SOL_HDR_LEN);
+		fuzz_must(k.seq <= 15 && k.ack_seq <= 15 && k.op <= 0x7f);
+		fuzz_must(k.len == len - SOL_HDR_LEN);
+		fuzz_must(k.len == 0 || k.data == p + SOL_HDR_LEN);
 		if (k.len <= SOL_DATA_MAX) {
 			n = sol_pkt_encode(out, sizeof(out), &k);
-			must(n == (int)len);
-			must(out[2] == p[2] && memcmp(out + 4, p + 4,
+			fuzz_must(n == (int)len);
+			fuzz_must(out[2] == p[2] && memcmp(out + 4, p + 4,
 			    k.len) == 0);
 		}
 	} else
-		must(len < SOL_HDR_LEN);
+		fuzz_must(len < SOL_HDR_LEN);
 	if (sol_activate_decode(p, len, &a) == IPMI_OK) {
-		must(len >= SOL_ACTIVATE_RSP_LEN);
+		fuzz_must(len >= SOL_ACTIVATE_RSP_LEN);
 		n = (int)sol_inbound_chars(a.inbound, &bogus);
-		must(n >= 1 && n <= SOL_DATA_MAX);
-		must(bogus || n == a.inbound - SOL_HDR_LEN);
+		fuzz_must(n >= 1 && n <= SOL_DATA_MAX);
+		fuzz_must(bogus || n == a.inbound - SOL_HDR_LEN);
 	} else
-		must(len < SOL_ACTIVATE_RSP_LEN);
+		fuzz_must(len < SOL_ACTIVATE_RSP_LEN);
 	if (sol_status_decode(p, len, &st) == IPMI_OK)
-		must(st.capacity <= 15 && st.active <= 0x7fff);
+		fuzz_must(st.capacity <= 15 && st.active <= 0x7fff);
 	if (sol_instance_decode(p, len, &in) == IPMI_OK)
-		must(len >= SOL_INSTANCE_RSP_LEN);
+		fuzz_must(len >= SOL_INSTANCE_RSP_LEN);
 	memset(&c, 0, sizeof(c));
 	for (param = 0; param <= SOL_PARAM_COUNT; param++)
 		if (sol_config_decode(param, p, len, &c) == IPMI_OK)
-			must(param < SOL_PARAM_COUNT && len >= 2 &&
+			fuzz_must(param < SOL_PARAM_COUNT && len >= 2 &&
 			    (c.have >> param & 1));
-	must(c.retry_count <= 7 && c.retry_ms <= 2550 && c.accum_ms <= 1275);
-	must(c.set_state <= 3 && c.priv <= 15 && c.baud <= 15);
+	fuzz_must(c.retry_count <= 7 && c.retry_ms <= 2550 && c.accum_ms <= 1275);
+	fuzz_must(c.set_state <= 3 && c.priv <= 15 && c.baud <= 15);
 	(void)sol_baud_name(c.baud);
 	(void)sol_set_state_name(c.set_state);
 }
@@ -134,16 +127,16 @@ fz_check(struct fz *f)
 
 	while ((p = fake_payload(f->tr, f->checked, &len)) != NULL) {
 		f->checked++;
-		must(sol_pkt_decode(p, len, &k) == IPMI_OK);
-		must(k.seq <= 15 && k.ack_seq <= 15);
-		must(k.seq != 0 || k.len == 0);
-		must(k.len <= solsess_chars_in(f->s));
-		must((k.op & ~(SOL_OP_BREAK | SOL_OP_CTS_PAUSE)) == 0);
+		fuzz_must(sol_pkt_decode(p, len, &k) == IPMI_OK);
+		fuzz_must(k.seq <= 15 && k.ack_seq <= 15);
+		fuzz_must(k.seq != 0 || k.len == 0);
+		fuzz_must(k.len <= solsess_chars_in(f->s));
+		fuzz_must((k.op & ~(SOL_OP_BREAK | SOL_OP_CTS_PAUSE)) == 0);
 	}
-	must(f->got <= f->offered);
-	must(solsess_pending(f->s) <= SOLSESS_DEF_INPUT);
+	fuzz_must(f->got <= f->offered);
+	fuzz_must(solsess_pending(f->s) <= SOLSESS_DEF_INPUT);
 	if (solsess_state(f->s) == SOLSESS_ENDED)
-		must(solsess_deadline(f->s) == 0);
+		fuzz_must(solsess_deadline(f->s) == 0);
 }
 
 /* run what is due up to now */

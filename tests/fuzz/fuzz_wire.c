@@ -18,38 +18,31 @@
 #include "snmp/wire.h"
 
 static void
-must(int cond)
-{
-	if (!cond)
-		abort();
-}
-
-static void
 val_ok(const struct wire_val *v)
 {
 	switch (v->type) {
 	case WIRE_INT:
-		must(v->i >= INT32_MIN && v->i <= INT32_MAX);
+		fuzz_must(v->i >= INT32_MIN && v->i <= INT32_MAX);
 		break;
 	case WIRE_ENT:
-		must(v->i >= 0 && v->i <= 4194303);
+		fuzz_must(v->i >= 0 && v->i <= 4194303);
 		break;
 	case WIRE_WALL:
-		must(v->i >= 0);
+		fuzz_must(v->i >= 0);
 		break;
 	case WIRE_UNSIGNED:
 	case WIRE_GAUGE:
 	case WIRE_COUNTER:
-		must(v->u <= UINT32_MAX);
+		fuzz_must(v->u <= UINT32_MAX);
 		break;
 	case WIRE_COUNTER64:
 		break;
 	case WIRE_STRING:
-		must(v->slen <= WIRE_STR_MAX);
-		must((v->s == NULL) == (v->slen == 0) || v->s != NULL);
+		fuzz_must(v->slen <= WIRE_STR_MAX);
+		fuzz_must((v->s == NULL) == (v->slen == 0) || v->s != NULL);
 		break;
 	case WIRE_OID:
-		must(v->oidlen >= 2 && v->oidlen <= WIRE_OID_MAX);
+		fuzz_must(v->oidlen >= 2 && v->oidlen <= WIRE_OID_MAX);
 		break;
 	default:
 		abort();
@@ -67,51 +60,51 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	err[0] = '\0';
 	if (wire_parse((const char *)data, size, &m, err, sizeof(err)) != 0) {
-		must(err[0] != '\0' && strlen(err) < sizeof(err));
-		must(m.nrows == 0 && m.nvbs == 0 && m.ngen == 0);
+		fuzz_must(err[0] != '\0' && strlen(err) < sizeof(err));
+		fuzz_must(m.nrows == 0 && m.nvbs == 0 && m.ngen == 0);
 		return 0;
 	}
-	must(m.kind == WIRE_SNAPSHOT || m.kind == WIRE_GONE ||
+	fuzz_must(m.kind == WIRE_SNAPSHOT || m.kind == WIRE_GONE ||
 	    m.kind == WIRE_NOTIFY || m.kind == WIRE_GENERAL ||
 	    m.kind == WIRE_WEBHOOK || m.kind == WIRE_WEBHOOK_GONE);
 	n = strlen(m.name);
-	must(n <= WIRE_NAME_MAX);
-	must((m.kind == WIRE_GENERAL) == (n == 0));
+	fuzz_must(n <= WIRE_NAME_MAX);
+	fuzz_must((m.kind == WIRE_GENERAL) == (n == 0));
 	for (i = 0; i < n; i++)
-		must(strchr("abcdefghijklmnopqrstuvwxyz"
+		fuzz_must(strchr("abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
 		    m.name[i]) != NULL);
-	must(m.kind == WIRE_SNAPSHOT || m.kind == WIRE_WEBHOOK ||
+	fuzz_must(m.kind == WIRE_SNAPSHOT || m.kind == WIRE_WEBHOOK ||
 	    m.nrows == 0);
-	must(m.kind == WIRE_NOTIFY || m.nvbs == 0);
-	must(m.nrows <= WIRE_ROWS_MAX && m.nvbs <= WIRE_COLS_MAX &&
+	fuzz_must(m.kind == WIRE_NOTIFY || m.nvbs == 0);
+	fuzz_must(m.nrows <= WIRE_ROWS_MAX && m.nvbs <= WIRE_COLS_MAX &&
 	    m.ngen <= WIRE_COLS_MAX);
 	for (i = 0; i < m.nrows; i++) {
-		must(wire_tab_ok(m.rows[i].tab));
-		must(m.rows[i].nv <= WIRE_COLS_MAX);
+		fuzz_must(wire_tab_ok(m.rows[i].tab));
+		fuzz_must(m.rows[i].nv <= WIRE_COLS_MAX);
 		for (k = 0; k < m.rows[i].nv; k++) {
 			/* a cell reads back the same by index and by
 			 * column (the binary search finds every one) */
-			must(k == 0 || wire_row_val(&m.rows[i], k - 1,
+			fuzz_must(k == 0 || wire_row_val(&m.rows[i], k - 1,
 			    &b)->col < wire_row_val(&m.rows[i], k, &a)->col);
 			v = wire_row_val(&m.rows[i], k, &a);
 			val_ok(v);
-			must(wire_row_col(&m.rows[i], v->col, &b) == &b);
-			must(b.type == a.type && b.i == a.i && b.u == a.u &&
+			fuzz_must(wire_row_col(&m.rows[i], v->col, &b) == &b);
+			fuzz_must(b.type == a.type && b.i == a.i && b.u == a.u &&
 			    b.s == a.s && b.slen == a.slen && b.oid == a.oid &&
 			    b.oidlen == a.oidlen);
-			must(a.s == NULL || a.s[a.slen] == '\0');
+			fuzz_must(a.s == NULL || a.s[a.slen] == '\0');
 		}
-		must(wire_row_col(&m.rows[i], 0, &b) == NULL ||
+		fuzz_must(wire_row_col(&m.rows[i], 0, &b) == NULL ||
 		    wire_row_val(&m.rows[i], 0, &a)->col == 0);
 	}
 	for (i = 0; i < m.nvbs; i++) {
-		must(wire_tab_ok(m.vbs[i].tab));
+		fuzz_must(wire_tab_ok(m.vbs[i].tab));
 		val_ok(&m.vbs[i].v);
 	}
 	for (i = 0; i < m.ngen; i++)
 		val_ok(&m.gen[i]);
 	wire_msg_free(&m);
-	must(m.nrows == 0 && m.rows == NULL);
+	fuzz_must(m.nrows == 0 && m.rows == NULL);
 	return 0;
 }

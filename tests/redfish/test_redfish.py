@@ -899,12 +899,8 @@ def main():
     finally:
         main_srv.stop()
         wrong.stop()
-        if FAILS == 0:
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print("# kept %s" % tmp)
-    print("# %d failed" % FAILS)
-    return 1 if FAILS else 0
+        rc = finish(tmp)
+    return rc
 
 
 if __name__ == "__main__":
