@@ -102,7 +102,11 @@ solcli_room(const struct solcli *sc)
 	    solatt_room(sc->att);
 }
 
-/* A notice on stderr: in raw mode lines need their carriage return. */
+/*
+ * A notice on stderr: in raw mode lines need their carriage return.  A
+ * direct session's notices name the BMC, as its other messages do (the
+ * daemon's, with -S, come from one target and say so in its answer).
+ */
 static void
 solcli_note(struct solcli *sc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -113,6 +117,8 @@ solcli_note(struct solcli *sc, const char *fmt, ...)
 	va_list ap;
 
 	fprintf(stderr, "%s[bmcwatch: ", sc->raw ? "\r\n" : "");
+	if (sc->s != NULL)
+		fprintf(stderr, "%s: ", ipmi_tr_peer(conn_tr(sc->c->conn)));
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -481,11 +487,13 @@ solcli_stats(struct solcli *sc)
 {
 	const struct solsess_stats *st = solsess_stats(sc->s);
 
-	fprintf(stderr, "bmcwatch: sol stats: rx_packets=%llu rx_bytes=%llu "
-	    "rx_dups=%llu rx_dup_bytes=%llu rx_bad=%llu tx_packets=%llu "
+	fprintf(stderr, "bmcwatch: %s: sol stats: rx_packets=%llu "
+	    "rx_bytes=%llu rx_dups=%llu rx_dup_bytes=%llu rx_bad=%llu "
+	    "tx_packets=%llu "
 	    "tx_bytes=%llu tx_retransmits=%llu tx_partial=%llu "
 	    "tx_nacks=%llu tx_dropped=%llu probes=%llu chars_in=%zu "
 	    "outbound=%u retries=%u retry_ms=%u\n",
+	    ipmi_tr_peer(conn_tr(sc->c->conn)),
 	    (unsigned long long)st->rx_packets,
 	    (unsigned long long)st->rx_bytes,
 	    (unsigned long long)st->rx_dups,
