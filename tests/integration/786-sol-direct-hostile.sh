@@ -119,14 +119,17 @@ console_exact() {
 has() {
 	tr -d '\r' <"$W/$1.err" | grep -qxF -- "$2"
 }
-# sol_case NAME RC STDIN [OPTION...]: SOL mode NAME's words set, then
-# `bmcwatch sol activate` bounded by 60 s; checks the exit code and
-# stderr
+# sol_case NAME RC STDIN [OPTION...]: `bmcwatch [$GOPT] sol activate
+# [OPTION...]` (the responder's SOL mode set before) bounded by 60 s,
+# stdin from STDIN, stdout and stderr to NAME.out and NAME.err; checks
+# the exit code and stderr
+GOPT=
 sol_case() {
 	_n=$1 _rc=$2 _in=$3
 	shift 3
 	_t0=$(now_s)
-	timeout -k 5 60 "${BW[@]}" "$@" sol activate <"$_in" \
+	# shellcheck disable=SC2086 # GOPT: no option or one word
+	timeout -k 5 60 "${BW[@]}" $GOPT sol activate "$@" <"$_in" \
 	    >"$W/$_n.out" 2>"$W/$_n.err"
 	_got=$?
 	echo "# $_n: exit $_got after $(elapsed "$_t0") s"
@@ -140,7 +143,7 @@ DEACT="bmcwatch: $PEER: the BMC is deactivating SOL payload instance 1"
 
 # ---- the payload flows, the BMC ends it ----
 h sol good
-sol_case good 1 /dev/null --stats
+GOPT=--stats sol_case good 1 /dev/null
 check "good: the console's bytes on stdout, exactly" console_exact good
 check "good: active, said" has good "$ACTIVE"
 check "good: the end said" has good "$DEACT"
@@ -248,6 +251,12 @@ sol_case busy 1 /dev/null
 check "busy: refused, the holder's ID as a number" has busy \
     "bmcwatch: $PEER: SOL payload instance 1 is active on another session (BMC session ID 0x4a325b1b): refused (--takeover deactivates it)"
 check "busy: nothing on stdout" test ! -s "$W/busy.out"
+# --takeover: Deactivate Payload for the holder (80h: already gone), the
+# activation refused again
+sol_case takeover 1 /dev/null --takeover
+check "takeover: refused again, said" has takeover \
+    "bmcwatch: $PEER: SOL payload instance 1 is active on another session (BMC session ID 0x4a325b1b), again after taking it over: refused (--takeover deactivates it)"
+check "takeover: nothing on stdout" test ! -s "$W/takeover.out"
 h sol port
 sol_case port 1 /dev/null
 check "port: refused, both ports said" has port \
