@@ -48,6 +48,11 @@
 #define SOLCLI_PROBE_MS		2000
 #define SOLCLI_FLUSH_MS		1000	/* last output after the end */
 #define SOLCLI_READ_MAX		512
+/* the notices a BMC's status bits cause: at most a burst a window, the
+ * rest counted (a BMC toggling them on every packet would fill the
+ * terminal) */
+#define SOLCLI_NOTE_BURST	10
+#define SOLCLI_NOTE_WINDOW_MS	10000
 
 struct solatt;
 
@@ -78,6 +83,10 @@ struct solcli {
 	int		 quit;		/* ~. or a signal */
 	int		 signals;
 	int		 closing;
+	/* the BMC's notices (SOLCLI_NOTE_BURST a window) */
+	uint64_t	 note_at;	/* the window's start */
+	unsigned	 notes;		/* shown in it */
+	unsigned long long note_hidden;	/* not shown, not yet said */
 };
 
 static void	solcli_sync(struct solcli *);
@@ -338,6 +347,37 @@ solcli_sync(struct solcli *sc)
 
 /* ---- the session's events ---- */
 
+/* Say how many of the BMC's notices were not shown, if any. */
+static void
+solcli_note_hidden(struct solcli *sc)
+{
+	if (sc->note_hidden == 0)
+		return;
+	solcli_note(sc, "%llu more notices from the BMC not shown (at most "
+	    "%d in %d s)", sc->note_hidden, SOLCLI_NOTE_BURST,
+	    SOLCLI_NOTE_WINDOW_MS / 1000);
+	sc->note_hidden = 0;
+}
+
+/* May a notice the BMC caused be shown now?  Else it is counted. */
+static int
+solcli_note_ok(struct solcli *sc)
+{
+	uint64_t now = ev_now();
+
+	if (sc->note_at == 0 || now - sc->note_at >= SOLCLI_NOTE_WINDOW_MS) {
+		solcli_note_hidden(sc);
+		sc->note_at = now;
+		sc->notes = 0;
+	}
+	if (sc->notes >= SOLCLI_NOTE_BURST) {
+		sc->note_hidden++;
+		return 0;
+	}
+	sc->notes++;
+	return 1;
+}
+
 static void
 solcli_on_event(void *arg, enum solsess_ev e)
 {
@@ -362,21 +402,27 @@ solcli_on_event(void *arg, enum solsess_ev e)
 		solcli_raw(sc);
 		break;
 	case SOLSESS_EV_BREAK:
-		solcli_note(sc, "the BMC saw a break from the server");
+		if (solcli_note_ok(sc))
+			solcli_note(sc, "the BMC saw a break from the server");
 		break;
 	case SOLSESS_EV_OVERRUN:
-		solcli_note(sc, "the BMC lost console characters (transmit "
-		    "overrun, %llu so far)", (unsigned long long)st->overruns);
+		if (solcli_note_ok(sc))
+			solcli_note(sc, "the BMC lost console characters "
+			    "(transmit overrun, %llu so far)",
+			    (unsigned long long)st->overruns);
 		break;
 	case SOLSESS_EV_UNAVAILABLE:
-		solcli_note(sc, "character transfer %s",
-		    solsess_unavailable(sc->s) ? "unavailable (the serial "
-		    "port is in use by something else)" : "available again");
+		if (solcli_note_ok(sc))
+			solcli_note(sc, "character transfer %s",
+			    solsess_unavailable(sc->s) ? "unavailable (the "
+			    "serial port is in use by something else)" :
+			    "available again");
 		break;
 	case SOLSESS_EV_INPUT_DROPPED:
-		solcli_note(sc, "keystrokes were not acknowledged by the BMC "
-		    "and are lost (%llu bytes so far)",
-		    (unsigned long long)st->tx_dropped);
+		if (solcli_note_ok(sc))
+			solcli_note(sc, "keystrokes were not acknowledged by "
+			    "the BMC and are lost (%llu bytes so far)",
+			    (unsigned long long)st->tx_dropped);
 		break;
 	case SOLSESS_EV_ENDED:
 		break;
@@ -606,6 +652,7 @@ sol_activate(struct cli *c, int argc, char **argv)
 	}
 	solcli_drain(&sc);
 	solcli_restore(&sc);
+	solcli_note_hidden(&sc);
 	if (c->stats)
 		solcli_stats(&sc);
 	rc = solsess_state(sc.s) == SOLSESS_ENDED ? solcli_result(&sc) :

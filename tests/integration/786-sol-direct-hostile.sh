@@ -25,7 +25,9 @@
 #     them (all 256 byte values, CSI, OSC, C1, DEL, NUL among them), or
 #     nothing when no payload became active;
 #   - the exit code and the one message that says why it ended are the
-#     expected ones, within a bound (timeout(1) would say 124).
+#     expected ones, within a bound (timeout(1) would say 124);
+#   - the notices the BMC's status bits cause are at most 10 (in 10 s),
+#     the rest counted in one line.
 # First the positive control: the checker refuses crafted texts that
 # break each rule, the responder's own hostile bytes among them.
 . "$(dirname "$0")/lib.sh"
@@ -169,6 +171,12 @@ for note in "the BMC saw a break from the server" \
 	    has status "[bmcwatch: $PEER: $note]"
 done
 check "status: the end said" has status "$DEACT"
+# a status bit changing on every packet: 10 notices, the rest counted
+check "status: the notices past 10 counted, not shown" grep -Eqx \
+    "\[bmcwatch: $PEER: [0-9]+ more notices from the BMC not shown \(at most 10 in 10 s\)\]" \
+    "$W/status.err"
+check_eq "status: 13 lines on stderr (active, 10 notices, how many more, the end)" \
+    "$(wc -l <"$W/status.err")" 13
 
 # packets of 256-430 characters, and payloads too large for a datagram
 h sol oversize
