@@ -27,6 +27,19 @@ enum sensors_state {
  * flight (ipmi_tr_window(), 1 unless the session pipelines), each with
  * the item it reads.  Thresholds (once per repository change) go one by
  * one as before.
+ *
+ * A warm sweep (the sensor list built from the image the cache still
+ * holds, no threshold left to ask, a window of 2 or more) does not wait
+ * for the repository check: the first window - 1 readings leave right
+ * behind it (the lead), so the check costs no round trip of its own.
+ * What they answer before the check is held (the answer copied, the
+ * item untouched); once the check says the repository is the same, the
+ * held answers are taken as if they had just come and the window fills
+ * up.  If it changed (or the check failed), the held answers are
+ * dropped, those still out are dropped when they come, and once none
+ * is out the sweep goes on as a cold one would (rebuild, thresholds,
+ * every sensor read): no reading of the old list is ever used, and an
+ * unchanged warm sweep still asks one check plus one reading a sensor.
  */
 #define SENSORS_PIPE_MAX	IPMI_TR_WINDOW_MAX
 
@@ -35,6 +48,12 @@ struct sensors_rq {
 	size_t			 idx;		/* the item */
 	enum sensors_state	 st;		/* SS_READING, SS_FACTORS */
 	int			 used;
+	int			 held;		/* answered before the check */
+	int			 drop;		/* asked ahead of a check that
+						 * did not confirm the list:
+						 * ignore the answer */
+	enum ipmi_err		 err;		/* held: the answer */
+	struct ipmi_rsp		 rsp;
 };
 
 struct sensors {
@@ -59,6 +78,12 @@ struct sensors {
 	unsigned		 inflight;	/* readings asked, not back */
 	int			 aborted;	/* the BMC is gone: ask no
 						 * more this sweep */
+	int			 lead;		/* readings went ahead of the
+						 * repository check */
+	int			 lead_wait;	/* the check is in, not
+						 * confirming: wait for the
+						 * dropped ones */
+	enum sdr_cache_err	 lead_e;	/* that check's result */
 	struct sensors_rq	 rq[SENSORS_PIPE_MAX];
 	int			 thr_dirty;	/* thresholds read: save */
 	int			 thr_idx;	/* SS_THR_FACTORS: threshold */
@@ -823,6 +848,8 @@ sensors_read_next(struct sensors *s)
 	struct ipmi_req q;
 	unsigned depth = sensors_depth(s);
 
+	if (s->lead)
+		depth--;	/* the check holds a place in the window */
 	while (!s->aborted && s->inflight < depth && s->next < s->n) {
 		size_t idx = s->next++;
 		struct sensors_item *it = &s->items[idx];
@@ -842,7 +869,7 @@ sensors_read_next(struct sensors *s)
 		s->stats.reading++;
 		(void)sensors_rq_submit(s, idx, &q, SS_READING);
 	}
-	if (s->inflight == 0 && (s->aborted || s->next >= s->n))
+	if (!s->lead && s->inflight == 0 && (s->aborted || s->next >= s->n))
 		sensors_finish(s, s->aborted ? SENSORS_E_TRANSPORT :
 		    SENSORS_OK);
 }
@@ -947,15 +974,17 @@ sensors_bridge_err(enum ipmi_err err)
 	}
 }
 
-/* A reading (or its factors) came back, in any order. */
+/* A reading (or its factors) is in: free its slot and use it (the
+ * caller fills the window again). */
 static void
-sensors_on_read_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
+sensors_take(struct sensors_rq *rq, enum ipmi_err err,
+    const struct ipmi_rsp *rsp)
 {
-	struct sensors_rq *rq = arg;
 	struct sensors *s = rq->s;
 	struct sensors_item *it = &s->items[rq->idx];
 
 	rq->used = 0;
+	rq->held = 0;
 	s->inflight--;
 	if (err != IPMI_OK) {
 		/* a bridged request may fail alone; a direct one means the
@@ -973,6 +1002,37 @@ sensors_on_read_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 		sensors_on_reading(s, rq->idx, rsp);
 	else
 		sensors_on_factors(s, rq->idx, rsp);
+}
+
+static void	sensors_sdr_ready(struct sensors *, enum sdr_cache_err);
+
+/* A reading (or its factors) came back, in any order. */
+static void
+sensors_on_read_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
+{
+	struct sensors_rq *rq = arg;
+	struct sensors *s = rq->s;
+
+	if (rq->drop) {
+		/* asked ahead of a check that did not confirm the list */
+		rq->drop = 0;
+		rq->used = 0;
+		s->inflight--;
+		if (s->inflight == 0 && s->lead_wait) {
+			s->lead_wait = 0;
+			sensors_sdr_ready(s, s->lead_e);
+		}
+		return;
+	}
+	if (s->lead) {
+		/* before the check: keep the answer, touch nothing */
+		rq->held = 1;
+		rq->err = err;
+		if (err == IPMI_OK)
+			rq->rsp = *rsp;
+		return;
+	}
+	sensors_take(rq, err, rsp);
 	sensors_read_next(s);
 }
 
@@ -1008,10 +1068,11 @@ sensors_on_rsp(void *arg, enum ipmi_err err, const struct ipmi_rsp *rsp)
 	}
 }
 
+/* the repository is checked (and re-read if it changed): go on with
+ * the list it gives */
 static void
-sensors_on_sdr(void *arg, enum sdr_cache_err e)
+sensors_sdr_ready(struct sensors *s, enum sdr_cache_err e)
 {
-	struct sensors *s = arg;
 	uint32_t gen;
 
 	if (e != SDR_CACHE_OK) {
@@ -1029,6 +1090,75 @@ sensors_on_sdr(void *arg, enum sdr_cache_err e)
 	}
 	s->cur = 0;
 	sensors_thresh_next(s);
+}
+
+/*
+ * The sweep may lead with readings when the list it would read is the
+ * one it has (built from the image the cache holds now) and no
+ * threshold is left to ask, so that an unchanged repository sends it
+ * straight to the readings.
+ */
+static int
+sensors_can_lead(const struct sensors *s)
+{
+	size_t i;
+
+	if (!s->have_gen || s->n == 0 || sensors_depth(s) < 2 ||
+	    s->gen != sdr_cache_generation(s->cache))
+		return 0;
+	for (i = 0; i < s->n; i++) {
+		const struct sensors_item *it = &s->items[i];
+
+		if (!it->thr_done && sensors_wants_thresh(it))
+			return 0;
+		if (sensors_analog_thr(it) && sensor_is_nonlinear(it->rec) &&
+		    !(it->owner & 1) &&
+		    (it->thr_readable & ~it->thr_f_asked) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+sensors_on_sdr(void *arg, enum sdr_cache_err e)
+{
+	struct sensors *s = arg;
+	unsigned i;
+
+	if (!s->lead) {
+		sensors_sdr_ready(s, e);
+		return;
+	}
+	s->lead = 0;
+	if (e == SDR_CACHE_OK && sdr_cache_generation(s->cache) == s->gen) {
+		/* the same list: what came meanwhile counts, the window
+		 * fills up */
+		for (i = 0; i < SENSORS_PIPE_MAX; i++)
+			if (s->rq[i].used && s->rq[i].held)
+				sensors_take(&s->rq[i], s->rq[i].err,
+				    &s->rq[i].rsp);
+		sensors_read_next(s);
+		return;
+	}
+	/* changed or failed: nothing read ahead is used */
+	for (i = 0; i < SENSORS_PIPE_MAX; i++) {
+		struct sensors_rq *rq = &s->rq[i];
+
+		if (!rq->used)
+			continue;
+		if (rq->held) {
+			rq->held = 0;
+			rq->used = 0;
+			s->inflight--;
+		} else
+			rq->drop = 1;
+	}
+	if (s->inflight > 0) {
+		s->lead_wait = 1;
+		s->lead_e = e;
+		return;
+	}
+	sensors_sdr_ready(s, e);
 }
 
 /* ---- public ---- */
@@ -1083,6 +1213,14 @@ sensors_sweep(struct sensors *s, sensors_done_fn *done, void *arg)
 	if (sdr_cache_refresh(s->cache, sensors_on_sdr, s) != 0) {
 		sensors_setdetail(s, "SDR refresh already running");
 		sensors_fail_later(s, SENSORS_E_BUSY);
+		return 0;
+	}
+	if (sensors_can_lead(s)) {
+		/* behind the check, the first readings (see above) */
+		s->lead = 1;
+		s->next = 0;
+		s->aborted = 0;
+		sensors_read_next(s);
 	}
 	return 0;
 }

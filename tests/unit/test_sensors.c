@@ -59,6 +59,8 @@ struct repo {
 	struct ipmi_rsp	 wrsp[IPMI_TR_WINDOW_MAX];
 	enum ipmi_err	 werr[IPMI_TR_WINDOW_MAX];
 	unsigned	 nw, max_inflight;
+	int		 info_out;	/* a repository check in the window */
+	unsigned	 ahead;		/* readings taken beside it */
 };
 
 static int
@@ -241,6 +243,14 @@ repo_start(struct ipmi_tr *tr, uint64_t now)
 	repo_answer(r, ipmi_tr_cur(tr));
 	tr->deadline = now ? now : 1;
 	if (r->window > 1) {
+		const struct ipmi_req *q = ipmi_tr_cur(tr);
+
+		if (q->netfn == IPMI_NETFN_STORAGE &&
+		    q->cmd == IPMI_CMD_GET_SDR_REPOSITORY_INFO)
+			r->info_out = 1;
+		else if (q->netfn == IPMI_NETFN_SENSOR_EVENT &&
+		    q->cmd == IPMI_CMD_GET_SENSOR_READING && r->info_out)
+			r->ahead++;
 		r->wrsp[r->nw] = tr->rsp;
 		r->werr[r->nw] = r->perr;
 		ipmi_tr_take(tr, &r->wq[r->nw]);
@@ -281,6 +291,7 @@ repo_window_answer(struct repo *r)
 	memcpy(rsp, r->wrsp, sizeof(rsp));
 	memcpy(e, r->werr, sizeof(e));
 	r->nw = 0;
+	r->info_out = 0;
 	for (i = 0; i < n; i++) {
 		k = r->reverse ? n - 1 - i : i;
 		r->tr.rsp = rsp[k];
@@ -1756,13 +1767,17 @@ test_sweep_window(void)
 	CHECK_EQ(r4->max_inflight, 4);
 	CHECK_EQ(r1->max_inflight, 0);
 
+	/* the warm sweeps sent 3 readings beside the repository check */
+	CHECK_EQ(r4->ahead, 2 * 3);
+	CHECK_EQ(r1->ahead, 0);
+
 	before = r4->count[0][IPMI_CMD_GET_SENSOR_READING];
 	r4->dead_readings = 1;
 	CHECK_EQ(run_sweep(ev, w4), SENSORS_E_TRANSPORT);
-	/* the first 4 (answered last first); the 4th is the satellite's,
-	 * whose failure is its own: one more goes before the 3 direct
-	 * failures end the sweep */
-	CHECK_EQ(r4->count[0][IPMI_CMD_GET_SENSOR_READING] - before, 5);
+	/* the 3 beside the check (answered before it, held, taken when it
+	 * confirms the list): the two direct failures among them end the
+	 * sweep, nothing more is asked */
+	CHECK_EQ(r4->count[0][IPMI_CMD_GET_SENSOR_READING] - before, 3);
 	for (i = 0; i < sensors_count(w4); i++)
 		CHECK(!sensors_get(w4, i)->have_value);
 	CHECK(!sensors_busy(w4));
@@ -1771,6 +1786,110 @@ test_sweep_window(void)
 	CHECK_EQ(run_sweep(ev, w4), SENSORS_OK);
 	a = find(w4, "CPU1 Temp");
 	CHECK(a != NULL && a->have_value);
+
+	sensors_free(w1);
+	sensors_free(w4);
+	sdr_cache_free(s1);
+	sdr_cache_free(s4);
+	severity_free(sev);
+	conn_free(c1);
+	conn_free(c4);
+	ev_free(ev);
+}
+
+/*
+ * The readings that go beside the repository check (a warm sweep, a
+ * window of 4): when the repository changed, what they answered is
+ * dropped, whether it came before the check's answer (held) or after,
+ * and the sweep reads the new list whole, ending as a sweep one at a
+ * time does; a check that fails ends the sweep once they are back.
+ */
+static void
+test_sweep_lead(void)
+{
+	struct ev *ev = ev_new();
+	struct repo *r1 = repo_new(), *r4 = repo_new();
+	struct conn *c1, *c4;
+	struct sdr_cache *s1, *s4;
+	struct severity *sev = severity_new();
+	struct sensors *w1, *w4;
+	const struct sensors_item *a, *b;
+	static const char *const added[] = { REC_CMPT, REC_NOAN };
+	unsigned k, before, b1, n;
+	size_t i;
+
+	fill_window(r1);
+	fill_window(r4);
+	r4->window = 4;
+	c1 = conn_new(ev, &r1->tr);
+	c4 = conn_new(ev, &r4->tr);
+	s1 = sdr_cache_new(ev, c1, NULL, NULL, NULL);
+	s4 = sdr_cache_new(ev, c4, NULL, NULL, NULL);
+	w1 = sensors_new(ev, c1, s1, sev);
+	w4 = sensors_new(ev, c4, s4, sev);
+	CHECK_EQ(run_sweep(ev, w1), SENSORS_OK);
+	CHECK_EQ(run_sweep(ev, w4), SENSORS_OK);
+	CHECK_EQ(r4->ahead, 0);		/* cold: the list comes first */
+	n = (unsigned)sensors_count(w4);
+	for (k = 0; k < 2; k++) {
+		/* k 0: the check answered first; 1: last (held answers) */
+		r4->reverse = (int)k;
+		repo_add(r1, added[k]);
+		repo_add(r4, added[k]);
+		repo_reading(r1, (uint8_t)(0x3c + k), "28 c0 00 00");
+		repo_reading(r4, (uint8_t)(0x3c + k), "28 c0 00 00");
+		r1->add_ts += 0x100;
+		r4->add_ts += 0x100;
+		before = r4->count[0][IPMI_CMD_GET_SENSOR_READING];
+		b1 = r1->count[0][IPMI_CMD_GET_SENSOR_READING];
+		CHECK_EQ(run_sweep(ev, w1), SENSORS_OK);
+		CHECK_EQ(run_sweep(ev, w4), SENSORS_OK);
+		n++;
+		CHECK_EQ(sensors_count(w4), n);
+		CHECK_EQ(sensors_count(w1), n);
+		/* 3 ahead of the check, all dropped, then every sensor */
+		CHECK_EQ(r4->ahead, 3 + 6 * k);
+		CHECK_EQ(r4->count[0][IPMI_CMD_GET_SENSOR_READING] - before,
+		    3 + r1->count[0][IPMI_CMD_GET_SENSOR_READING] - b1);
+		for (i = 0; i < sensors_count(w1); i++) {
+			a = sensors_get(w1, i);
+			b = sensors_get(w4, i);
+			CHECK_STR(a->name, b->name);
+			CHECK_EQ(a->have_value, b->have_value);
+			CHECK(a->value == b->value);
+			CHECK_EQ(a->sev, b->sev);
+			CHECK_EQ(a->note, b->note);
+			CHECK_EQ(a->states, b->states);
+		}
+		/* unchanged again: warm, one reading a sensor */
+		before = r4->count[0][IPMI_CMD_GET_SENSOR_READING];
+		b1 = r1->count[0][IPMI_CMD_GET_SENSOR_READING];
+		CHECK_EQ(run_sweep(ev, w1), SENSORS_OK);
+		CHECK_EQ(run_sweep(ev, w4), SENSORS_OK);
+		CHECK_EQ(r4->count[0][IPMI_CMD_GET_SENSOR_READING] - before,
+		    r1->count[0][IPMI_CMD_GET_SENSOR_READING] - b1);
+		CHECK_EQ(r4->ahead, 6 + 6 * k);
+		CHECK(!sensors_busy(w4));
+		CHECK(conn_idle(c4));
+	}
+	a = find(w4, "Board Temp");
+	CHECK(a != NULL && a->note == SENSORS_NOTE_NONE);
+	a = find(w4, "NoAn Temp");
+	CHECK(a != NULL);
+
+	/* the check fails (the BMC is gone) with readings out: answered
+	 * before it (held) or after it (dropped as they come) */
+	for (k = 0; k < 2; k++) {
+		r4->reverse = (int)k;
+		r4->dead = 1;
+		CHECK_EQ(run_sweep(ev, w4), SENSORS_E_TRANSPORT);
+		CHECK(!sensors_busy(w4));
+		CHECK(conn_idle(c4));
+		r4->dead = 0;
+		CHECK_EQ(run_sweep(ev, w4), SENSORS_OK);
+		a = find(w4, "CPU1 Temp");
+		CHECK(a != NULL && a->have_value);
+	}
 
 	sensors_free(w1);
 	sensors_free(w4);
@@ -1804,5 +1923,6 @@ main(void)
 	RUN(test_exclude);
 	RUN(test_two_bmcs);
 	RUN(test_sweep_window);
+	RUN(test_sweep_lead);
 	return harness_end();
 }
