@@ -13,7 +13,10 @@
 # thresholds, readings) against `ipmi-sensors` with an empty SDR cache.
 # Requests are datagrams to the BMC counted by the relay
 # (session setup included).  Wall time: median of BENCH_RUNS (default
-# 5).  Not a test: nothing fails, it prints a table and ratios.
+# 5).  The relay's own lateness (when it forwarded each datagram, past
+# its arrival plus the delay: its --log-times) is printed too, since on
+# a loaded machine a Python relay adds to every round trip.  Not a
+# test: nothing fails, it prints a table and ratios.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 SIM_DIR=$PWD/tests/sim
@@ -25,7 +28,7 @@ DELAY=${BENCH_DELAY_MS:-10}
 T=$(mktemp -d "${TMPDIR:-/tmp}/bw-bench-slow.XXXXXX")
 python3 tests/sim/mkbig.py "$T/cfg" "${BENCH_EXTRA:-90}" || exit 1
 sim_start "$T/cfg/big.emu" || exit 1
-RELAY_ARGS="--delay-ms $DELAY"
+RELAY_ARGS="--delay-ms $DELAY --log-times $T/relay-times"
 . tests/bench-lib.sh
 
 fir() { ipmi-sensors -D LAN_2_0 -I 3 -W opensesspriv -h "127.0.0.1:$RP" \
@@ -69,8 +72,10 @@ bwcold --stats --max-outstanding 8 sdr dump "$T/sdr-8.bin" >/dev/null \
 cmp -s "$T/sdr-8.bin" "$T/sdr-it.bin" && same=yes || same=NO
 cmp -s "$T/sdr-8.bin" "$T/sdr-1.bin" && same1=yes || same1=NO
 echo "SDR image, 8 in flight, identical to ipmitool's sdr dump: $same; to 1 in flight: $same1" >"$T/same.txt"
+relay_stop	# its timestamps are complete once it stopped
 
-python3 - "$RESULTS" "$N" "$DELAY" "$T/bw-stats.txt" "$T/same.txt" <<'PY'
+python3 - "$RESULTS" "$N" "$DELAY" "$T/bw-stats.txt" "$T/same.txt" \
+    "$T/relay-times" <<'PY'
 import statistics, sys
 res, n, delay = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 rows = []
@@ -115,6 +120,18 @@ for peer, ours in (("SDR read: bmcwatch, 1 in flight",
           d[peer][2] / max(d[ours][2], 1e-9),
           d[peer][1] / max(d[ours][1], 1e-9)))
 print(open(sys.argv[5]).read().strip())
+late = []
+for line in open(sys.argv[6]):
+    f = line.split()
+    if len(f) == 4 and f[2] != "dropped":
+        late.append((float(f[2]) - float(f[1])) * 1000.0 - float(delay))
+if late:
+    late.sort()
+    print("relay's own lateness past the %s ms delay, %d datagrams: "
+          "median %.2f ms, mean %.2f, p90 %.2f, p99 %.2f"
+          % (delay, len(late), statistics.median(late),
+             statistics.mean(late), late[int(len(late) * 0.9)],
+             late[int(len(late) * 0.99)]))
 for line in open(sys.argv[4]):
     if "stats:" in line:
         print("bmcwatch --stats: %s" % line.split("bmcwatch: ")[1].strip())

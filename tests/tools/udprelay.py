@@ -5,13 +5,17 @@
                 [--delay-ms N] [--drop-first N] [--drop-every N]
                 [--drop-dir both|to_bmc|from_bmc] [--dump DIR]
                 [--blackhole FILE] [--port-file FILE] [--stats-file FILE]
+                [--log-times FILE]
 
 Clients send to the listen address; each client address gets its own
 socket towards the target, so answers go back to the client that asked
 and several clients can share one relay.
 
   --delay-ms N     forward every datagram N ms after it arrived; other
-                   traffic keeps flowing meanwhile (timer queue + select)
+                   traffic keeps flowing meanwhile (timer queue + select).
+                   "Arrived" is when the kernel received it (SO_TIMESTAMPNS
+                   where there is one), so the relay's own time to get to
+                   it is not added on top of the delay.
   --drop-first N   drop the first N datagrams
   --drop-every N   drop every Nth datagram (the Nth, 2Nth, ...)
                    Both count the datagrams of the directions --drop-dir
@@ -33,7 +37,14 @@ and several clients can share one relay.
                    Requests sent to the BMC, retransmissions included;
                    session_ok the RAKP Message 4s the BMC answered with
                    status 0, i.e. RMCP+ sessions it established); files
-                   are replaced atomically
+                   are replaced atomically; the file is written once
+                   per batch of datagrams handled together, before the
+                   relay waits again (so a count is there before any
+                   answer it caused can come back)
+  --log-times F    one line per datagram to F: direction, its arrival
+                   (kernel timestamp, epoch seconds), when it was
+                   forwarded (or "dropped"), and its length; to measure
+                   the relay's own latency beside the delay asked for
 
 SIGTERM or SIGINT writes the stats and exits 0.  Standard library only.
 """
@@ -46,6 +57,7 @@ import os
 import select
 import signal
 import socket
+import struct
 import sys
 import time
 
@@ -72,6 +84,35 @@ def resolve(addr):
     return family, sockaddr
 
 
+# SO_TIMESTAMPNS: the kernel's receive time of each datagram (Linux;
+# the socket module does not name it everywhere)
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS",
+                         35 if sys.platform.startswith("linux") else None)
+
+
+def want_timestamps(sock):
+    if SO_TIMESTAMPNS is None:
+        return False
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+    except OSError:
+        return False
+    return True
+
+
+def arrival(ancdata):
+    """The kernel timestamp (epoch seconds) in recvmsg's ancdata, or
+    the time now if there is none."""
+    for level, kind, data in ancdata:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+            if len(data) >= 16:
+                sec, nsec = struct.unpack("qq", data[:16])
+            else:
+                sec, nsec = struct.unpack("ii", data[:8])
+            return sec + nsec / 1e9
+    return time.time()
+
+
 def write_atomic(path, text):
     tmp = "%s.tmp.%d" % (path, os.getpid())
     with open(tmp, "w") as f:
@@ -87,6 +128,10 @@ class Relay:
         self.lsock = socket.socket(lfam, socket.SOCK_DGRAM)
         self.lsock.bind(laddr)
         self.lsock.setblocking(False)
+        self.stamped = want_timestamps(self.lsock)
+        self.cmsg = socket.CMSG_SPACE(16) if self.stamped else 0
+        self.stats_dirty = False
+        self.log = open(args.log_times, "w") if args.log_times else None
         self.up = {}            # client address -> socket towards target
         self.client_of = {}     # that socket -> client address
         self.timers = []        # heap of (due, n, sock, data, addr)
@@ -109,6 +154,8 @@ class Relay:
             s = socket.socket(self.tfam, socket.SOCK_DGRAM)
             s.connect(self.taddr)
             s.setblocking(False)
+            if self.stamped:
+                want_timestamps(s)
             self.up[client] = s
             self.client_of[s] = client
         return s
@@ -129,7 +176,10 @@ class Relay:
                 f.write(data)
         self.dumped += 1
 
-    def send(self, sock, data, addr):
+    def send(self, sock, data, addr, log=None):
+        if log is not None:
+            self.log.write("%s %.6f %.6f %d\n" % (log[0], log[1],
+                                                  time.time(), len(data)))
         try:
             if addr is None:
                 sock.send(data)
@@ -160,19 +210,46 @@ class Relay:
             f.write("%.3f\n" % time.time())
         return True
 
-    def received(self, direction, sock, data, addr):
+    def received(self, direction, sock, data, addr, at):
         self.stats[direction] += 1
+        self.stats_dirty = True
         self.count_session(direction, data)
         self.dump(direction, data)
+        log = (direction, at) if self.log is not None else None
         if self.gone(direction) or self.drop(direction):
             self.stats["dropped"] += 1
+            if log is not None:
+                self.log.write("%s %.6f dropped %d\n" % (direction, at,
+                                                         len(data)))
         elif self.args.delay_ms > 0:
-            due = time.monotonic() + self.args.delay_ms / 1000.0
+            # due delay_ms after the kernel had it, on the monotonic
+            # clock: the time it waited for us is part of the delay
+            due = time.monotonic() - max(0.0, time.time() - at) + \
+                self.args.delay_ms / 1000.0
             heapq.heappush(self.timers, (due, next(self.tick), sock, data,
-                                         addr))
+                                         addr, log))
         else:
-            self.send(sock, data, addr)
-        self.write_stats()
+            self.send(sock, data, addr, log)
+
+    def recv_one(self, s):
+        """One datagram from s: (data, addr, arrival), or None when
+        there is none left (or an ICMP error stood in its place)."""
+        try:
+            if self.stamped:
+                data, anc, _, addr = s.recvmsg(65535, self.cmsg)
+                return data, addr, arrival(anc)
+            data, addr = s.recvfrom(65535)
+            return data, addr, time.time()
+        except (BlockingIOError, InterruptedError):
+            return None
+        except OSError:
+            return False    # ICMP port unreachable and the like
+
+    def forward_due(self):
+        now = time.monotonic()
+        while self.timers and self.timers[0][0] <= now:
+            _, _, sock, data, addr, log = heapq.heappop(self.timers)
+            self.send(sock, data, addr, log)
 
     def run(self):
         while True:
@@ -182,22 +259,26 @@ class Relay:
             socks = [self.lsock] + list(self.client_of)
             readable, _, _ = select.select(socks, [], [], timeout)
             for s in readable:
-                try:
+                # everything queued on it, not one datagram a wakeup
+                for _ in range(256):
+                    got = self.recv_one(s)
+                    if got is None:
+                        break
+                    if got is False:
+                        continue
+                    data, addr, at = got
                     if s is self.lsock:
-                        data, addr = s.recvfrom(65535)
+                        self.received("to_bmc", self.upstream(addr), data,
+                                      None, at)
                     else:
-                        data, addr = s.recv(65535), None
-                except OSError:
-                    continue    # ICMP port unreachable and the like
-                if s is self.lsock:
-                    self.received("to_bmc", self.upstream(addr), data, None)
-                else:
-                    self.received("from_bmc", self.lsock, data,
-                                  self.client_of[s])
-            now = time.monotonic()
-            while self.timers and self.timers[0][0] <= now:
-                _, _, sock, data, addr = heapq.heappop(self.timers)
-                self.send(sock, data, addr)
+                        self.received("from_bmc", self.lsock, data,
+                                      self.client_of[s], at)
+            # the counts first: nothing forwarded from here on can
+            # make a client look at them before they are written
+            if self.stats_dirty:
+                self.write_stats()
+                self.stats_dirty = False
+            self.forward_due()
 
 
 def main():
@@ -213,6 +294,7 @@ def main():
     p.add_argument("--blackhole")
     p.add_argument("--port-file")
     p.add_argument("--stats-file")
+    p.add_argument("--log-times")
     args = p.parse_args()
     if args.delay_ms < 0 or args.drop_first < 0 or args.drop_every < 0:
         p.error("negative counts")
@@ -233,6 +315,8 @@ def main():
     except Stop:
         pass
     relay.write_stats()
+    if relay.log is not None:
+        relay.log.close()
     return 0
 
 
