@@ -131,6 +131,8 @@ class Relay:
         self.stamped = want_timestamps(self.lsock)
         self.cmsg = socket.CMSG_SPACE(16) if self.stamped else 0
         self.stats_dirty = False
+        self.clock_off = time.time() - time.monotonic()
+        self.last_due = {}      # (socket, address) -> its latest due
         self.log = open(args.log_times, "w") if args.log_times else None
         self.up = {}            # client address -> socket towards target
         self.client_of = {}     # that socket -> client address
@@ -223,9 +225,16 @@ class Relay:
                                                          len(data)))
         elif self.args.delay_ms > 0:
             # due delay_ms after the kernel had it, on the monotonic
-            # clock: the time it waited for us is part of the delay
-            due = time.monotonic() - max(0.0, time.time() - at) + \
-                self.args.delay_ms / 1000.0
+            # clock (one fixed offset: timestamps in arrival order give
+            # dues in that order): the time it waited for us is part of
+            # the delay.  Never later than delay_ms from now (a clock
+            # step), never before an earlier datagram of the same flow
+            # (the relay delays, it does not reorder).
+            delay = self.args.delay_ms / 1000.0
+            due = min(at - self.clock_off + delay, time.monotonic() + delay)
+            flow = (sock.fileno(), addr)
+            due = max(due, self.last_due.get(flow, 0.0))
+            self.last_due[flow] = due
             heapq.heappush(self.timers, (due, next(self.tick), sock, data,
                                          addr, log))
         else:
