@@ -124,9 +124,13 @@ fi
 # files it does, at random (tests/tidy.sh --check says why and how);
 # LINT_TIDY=0 skips it
 if command -v clang-tidy >/dev/null && [ "${LINT_TIDY:-1}" = 1 ]; then
-	sh tests/tidy.sh --check >"${TMPDIR:-/tmp}/lint-tidy.$$" 2>&1 ||
-	    { cat "${TMPDIR:-/tmp}/lint-tidy.$$"; rc=1; }
-	grep '^tidy: [0-9]* \(findings\|files\)' "${TMPDIR:-/tmp}/lint-tidy.$$"
+	if sh tests/tidy.sh --check >"${TMPDIR:-/tmp}/lint-tidy.$$" 2>&1; then
+		grep '^tidy: [0-9]* \(findings\|files\)' \
+		    "${TMPDIR:-/tmp}/lint-tidy.$$"
+	else
+		cat "${TMPDIR:-/tmp}/lint-tidy.$$"
+		rc=1
+	fi
 	rm -f "${TMPDIR:-/tmp}/lint-tidy.$$"
 fi
 if command -v clang-format >/dev/null && [ "${LINT_FORMAT:-1}" = 1 ]; then
