@@ -69,6 +69,10 @@ for b in tests/bench-*.sh; do
 done
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 end=$(date -u '+%Y-%m-%d %H:%M UTC')
+# the issues' goals against this run's figures, one table
+GOALS=$(python3 tests/tools/bench_goals.py "$SECTIONS")
+echo
+echo "$GOALS"
 {
 	echo "# bmcwatch benchmark results"
 	echo
@@ -86,6 +90,11 @@ end=$(date -u '+%Y-%m-%d %H:%M UTC')
 	echo "  figure; ratios within a section are measured side by side)"
 	echo "- time: wall clock, median of the runs; requests: counted by a"
 	echo "  relay or by the programs' own counters, never from timing"
+	echo
+	echo "$GOALS"
+	echo
+	echo "Measurements by hand in earlier sessions (before and after a"
+	echo "change, on a quiet machine): [earlier.md](earlier.md)."
 	echo
 	cat "$SECTIONS"
 } >bench/results.md

@@ -48,6 +48,11 @@
 #define SOLCLI_PROBE_MS		2000
 #define SOLCLI_FLUSH_MS		1000	/* last output after the end */
 #define SOLCLI_READ_MAX		512
+/* the notices a BMC's status bits cause: at most a burst a window, the
+ * rest counted (a BMC toggling them on every packet would fill the
+ * terminal) */
+#define SOLCLI_NOTE_BURST	10
+#define SOLCLI_NOTE_WINDOW_MS	10000
 
 struct solatt;
 
@@ -78,6 +83,10 @@ struct solcli {
 	int		 quit;		/* ~. or a signal */
 	int		 signals;
 	int		 closing;
+	/* the BMC's notices (SOLCLI_NOTE_BURST a window) */
+	uint64_t	 note_at;	/* the window's start */
+	unsigned	 notes;		/* shown in it */
+	unsigned long long note_hidden;	/* not shown, not yet said */
 };
 
 static void	solcli_sync(struct solcli *);
@@ -102,7 +111,11 @@ solcli_room(const struct solcli *sc)
 	    solatt_room(sc->att);
 }
 
-/* A notice on stderr: in raw mode lines need their carriage return. */
+/*
+ * A notice on stderr: in raw mode lines need their carriage return.  A
+ * direct session's notices name the BMC, as its other messages do (the
+ * daemon's, with -S, come from one target and say so in its answer).
+ */
 static void
 solcli_note(struct solcli *sc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -113,6 +126,8 @@ solcli_note(struct solcli *sc, const char *fmt, ...)
 	va_list ap;
 
 	fprintf(stderr, "%s[bmcwatch: ", sc->raw ? "\r\n" : "");
+	if (sc->s != NULL)
+		fprintf(stderr, "%s: ", ipmi_tr_peer(conn_tr(sc->c->conn)));
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -332,6 +347,37 @@ solcli_sync(struct solcli *sc)
 
 /* ---- the session's events ---- */
 
+/* Say how many of the BMC's notices were not shown, if any. */
+static void
+solcli_note_hidden(struct solcli *sc)
+{
+	if (sc->note_hidden == 0)
+		return;
+	solcli_note(sc, "%llu more notices from the BMC not shown (at most "
+	    "%d in %d s)", sc->note_hidden, SOLCLI_NOTE_BURST,
+	    SOLCLI_NOTE_WINDOW_MS / 1000);
+	sc->note_hidden = 0;
+}
+
+/* May a notice the BMC caused be shown now?  Else it is counted. */
+static int
+solcli_note_ok(struct solcli *sc)
+{
+	uint64_t now = ev_now();
+
+	if (sc->note_at == 0 || now - sc->note_at >= SOLCLI_NOTE_WINDOW_MS) {
+		solcli_note_hidden(sc);
+		sc->note_at = now;
+		sc->notes = 0;
+	}
+	if (sc->notes >= SOLCLI_NOTE_BURST) {
+		sc->note_hidden++;
+		return 0;
+	}
+	sc->notes++;
+	return 1;
+}
+
 static void
 solcli_on_event(void *arg, enum solsess_ev e)
 {
@@ -356,21 +402,27 @@ solcli_on_event(void *arg, enum solsess_ev e)
 		solcli_raw(sc);
 		break;
 	case SOLSESS_EV_BREAK:
-		solcli_note(sc, "the BMC saw a break from the server");
+		if (solcli_note_ok(sc))
+			solcli_note(sc, "the BMC saw a break from the server");
 		break;
 	case SOLSESS_EV_OVERRUN:
-		solcli_note(sc, "the BMC lost console characters (transmit "
-		    "overrun, %llu so far)", (unsigned long long)st->overruns);
+		if (solcli_note_ok(sc))
+			solcli_note(sc, "the BMC lost console characters "
+			    "(transmit overrun, %llu so far)",
+			    (unsigned long long)st->overruns);
 		break;
 	case SOLSESS_EV_UNAVAILABLE:
-		solcli_note(sc, "character transfer %s",
-		    solsess_unavailable(sc->s) ? "unavailable (the serial "
-		    "port is in use by something else)" : "available again");
+		if (solcli_note_ok(sc))
+			solcli_note(sc, "character transfer %s",
+			    solsess_unavailable(sc->s) ? "unavailable (the "
+			    "serial port is in use by something else)" :
+			    "available again");
 		break;
 	case SOLSESS_EV_INPUT_DROPPED:
-		solcli_note(sc, "keystrokes were not acknowledged by the BMC "
-		    "and are lost (%llu bytes so far)",
-		    (unsigned long long)st->tx_dropped);
+		if (solcli_note_ok(sc))
+			solcli_note(sc, "keystrokes were not acknowledged by "
+			    "the BMC and are lost (%llu bytes so far)",
+			    (unsigned long long)st->tx_dropped);
 		break;
 	case SOLSESS_EV_ENDED:
 		break;
@@ -481,11 +533,13 @@ solcli_stats(struct solcli *sc)
 {
 	const struct solsess_stats *st = solsess_stats(sc->s);
 
-	fprintf(stderr, "bmcwatch: sol stats: rx_packets=%llu rx_bytes=%llu "
-	    "rx_dups=%llu rx_dup_bytes=%llu rx_bad=%llu tx_packets=%llu "
+	fprintf(stderr, "bmcwatch: %s: sol stats: rx_packets=%llu "
+	    "rx_bytes=%llu rx_dups=%llu rx_dup_bytes=%llu rx_bad=%llu "
+	    "tx_packets=%llu "
 	    "tx_bytes=%llu tx_retransmits=%llu tx_partial=%llu "
 	    "tx_nacks=%llu tx_dropped=%llu probes=%llu chars_in=%zu "
 	    "outbound=%u retries=%u retry_ms=%u\n",
+	    ipmi_tr_peer(conn_tr(sc->c->conn)),
 	    (unsigned long long)st->rx_packets,
 	    (unsigned long long)st->rx_bytes,
 	    (unsigned long long)st->rx_dups,
@@ -598,6 +652,7 @@ sol_activate(struct cli *c, int argc, char **argv)
 	}
 	solcli_drain(&sc);
 	solcli_restore(&sc);
+	solcli_note_hidden(&sc);
 	if (c->stats)
 		solcli_stats(&sc);
 	rc = solsess_state(sc.s) == SOLSESS_ENDED ? solcli_result(&sc) :

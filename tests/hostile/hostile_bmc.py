@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A hostile IPMI 2.0 BMC on loopback, for tests of bmcwatchd.
 
-    hostile_bmc.py serve --port-file F --password-file PW --sdr SDR.BIN
+    hostile_bmc.py serve --port-file F --password-file PW [--sdr SDR.BIN]
                    [--user admin] [--sel N] [--log FILE]
     hostile_bmc.py ctl CTLPORT COMMAND [ARG...]
 
@@ -13,7 +13,9 @@ RAKP 1-4 with HMAC-SHA1 or HMAC-SHA256, integrity HMAC-SHA1-96 or
 HMAC-SHA256-128, AES-CBC-128: cipher suites 1, 2, 3, 15, 16 and 17), keeps a
 small BMC behind them (Device ID, GUIDs, an SDR repository loaded from
 SDR.BIN -- raw records as `sdrcomp -r` writes them --, sensor readings,
-a SEL with reservations, clear and delete, chassis status), and
+a SEL with reservations, clear and delete, chassis status; without
+--sdr the repository holds one Management Controller Device Locator
+record), and
 misbehaves on command.  Control commands (one datagram each, answered
 with one datagram "ok ..." or "err ..."):
 
@@ -58,6 +60,54 @@ with one datagram "ok ..." or "err ..."):
                     on (IPMI v2.0 section 28.2: current power state,
                     last power event, misc. chassis state, front panel);
                     default 01 00 00 00
+  sol NAME [XX]     how Serial over LAN goes from the next Activate
+                    Payload on (IPMI v2.0 sections 15, 24; instance 1,
+                    payload on the session's own port, every console
+                    packet acknowledged by the book unless NAME says
+                    otherwise).  The console's bytes (soldata) are sent
+                    in packets of 1-200 characters, each resent every
+                    0.3 s until acknowledged, what a partial acceptance
+                    left under the next sequence number; once all are
+                    acknowledged the BMC sends "SOL deactivating" (the
+                    console ends; its instance is free again):
+    good            as said
+    stay            no end: the instance stays active (SIGTERM ends the
+                    console, whose Deactivate Payload is answered FFh
+                    with text data)
+    status          the data packets carry the status bits in turn:
+                    break, transmit overrun, character transfer
+                    unavailable (and available again)
+    oversize        packets of 256-430 characters (more than an accepted
+                    count can acknowledge), and before every third one
+                    a SOL payload too large for any IPMI LAN datagram
+                    (600-1400 bytes of text)
+    truncate        before every packet, SOL payloads of 0-3 bytes
+                    (shorter than the header) and text under sequence
+                    number 0 (a packet that may carry no characters)
+    nak             every keystroke packet NACKed, nothing accepted, 30
+                    more NACKs for random sequence numbers after each
+                    (a storm); ends once the data is out and 12 NACKs
+                    answered keystrokes
+    taken           once the data is out, Get Payload Instance Info
+                    names another session (ID 4A325B1Bh: the bytes of
+                    ESC [ 2 J) as the instance's holder
+    silence         once the data is out, nothing is answered (as mode
+                    silence)
+    cc XX           Activate Payload answered with completion code XXh
+                    and text as data
+    busy            Activate Payload answered 80h (active on another
+                    session), Get Payload Instance Info naming session
+                    4A325B1Bh, its payload info bytes text
+    port            Activate Payload answered, the payload on another
+                    UDP port (the session's + 1)
+    short           Activate Payload answered with 5 bytes of text
+    cfgcc XX        Get SOL Configuration Parameters answered with
+                    completion code XXh and text; the rest as good
+                  "text" here is HOSTILE below: escape sequences (CSI,
+                  OSC, a terminal reset), C1 controls, DEL, NUL, 0xff and
+                  the word HOSTILE, which a console may never show as
+                  its own.
+  soldata FILE      the console's bytes from now on (at most 1 MB)
   stats             answer with the counters as JSON
 
 Standard library plus python3-cryptography (AES).  Test code: bounded
@@ -94,6 +144,15 @@ DEVID = bytes([0x20, 0x81, 0x02, 0x45, 0x02, 0xbf, 0x57, 0x01, 0x00,
 GUID = bytes(range(0x40, 0x50))
 SEL_MAX = 2000
 SESS_MAX = 64
+SOL_MODES = ("good", "stay", "status", "oversize", "truncate", "nak",
+             "taken", "silence", "cc", "busy", "port", "short", "cfgcc")
+SOL_DATA_MAX = 1 << 20
+# what a hostile BMC writes where a console might show text: escape
+# sequences, C1 controls, DEL, NUL, 0xff and a word to look for
+HOSTILE = (b"\x1b]0;HOSTILE title\x07\x1b[2J\x1b[31mHOSTILE\x9b1m\x9d2;x"
+           b"\x9c\x90q\x7f\x00\x1bc\x08\x0e\xff\r\n")
+# a session ID whose bytes are ESC [ 2 J
+EVIL_SID = 0x4a325b1b
 
 
 def csum(b):
@@ -127,6 +186,206 @@ class Sess:
         self.in_seq = 0
         self.last_pkt = None
         self.peer = None
+
+
+class Sol:
+    """Serial over LAN, the BMC's side (IPMI v2.0 sections 15.9-15.14,
+    24.1-24.5, 26.3): one payload instance, one packet outstanding each
+    way, misbehaving as `mode' says (see `sol' above)."""
+
+    RETRY_S = 0.3
+
+    def __init__(self, bmc):
+        self.bmc = bmc
+        self.mode = "good"
+        self.arg = None
+        self.data = b""
+        self.holder = None		# the Sess whose instance 1 is active
+        self.addr = None
+        self.c = {"activations": 0, "pkts_out": 0, "retransmits": 0,
+                  "acks_in": 0, "partial_in": 0, "keys_in": 0,
+                  "nacks_out": 0, "junk_out": 0, "deactivating_out": 0,
+                  "bad_in": 0}
+        self.reset()
+
+    def reset(self):
+        self.rng = random.Random(14)	# the same packets every run
+        self.pos = 0			# data[:pos] acknowledged
+        self.seq = 0
+        self.out = None			# [seq, bytes, tries, sent at]
+        self.nacks = 0
+        self.turn = 0
+        self.done = False		# all data acknowledged
+
+    def set_mode(self, mode, arg):
+        """From now on; an instance active is forgotten."""
+        self.mode = mode
+        self.arg = arg
+        self.holder = None
+        self.reset()
+
+    def closed(self, s):
+        if self.holder is s:
+            self.holder = None
+
+    # ---- commands --------------------------------------------------
+    def config(self, d):
+        """Get SOL Configuration Parameters (26.3): SOL Retry, 3 times
+        every 100 ms; the rest unsupported (80h)."""
+        if self.mode == "cfgcc":
+            return self.arg if self.arg is not None else 0xd5, HOSTILE
+        if len(d) >= 2 and d[1] & 0x7f == 4:
+            return 0, bytes([0x11, 0x03, 10])
+        return 0x80, b""
+
+    def command(self, s, cmd, d):
+        if len(d) < 2 or d[0] != 0x01:
+            return 0xcc, b""
+        inst = d[1] & 0x0f
+        if cmd == 0x48:			# Activate Payload
+            return self.activate(s, inst)
+        if cmd == 0x49:			# Deactivate Payload
+            if self.mode == "stay" and self.holder is s:
+                self.holder = None
+                return 0xff, HOSTILE
+            if self.holder is None or inst != 1:
+                return 0x80, b""
+            self.holder = None
+            return 0, b""
+        if cmd == 0x4a:			# Get Payload Activation Status
+            on = self.holder is not None
+            return 0, bytes([0x01, 0x01 if on else 0x00, 0x00])
+        # Get Payload Instance Info
+        if self.mode == "busy":
+            return 0, struct.pack("<I", EVIL_SID) + HOSTILE[:8]
+        if self.holder is None or inst != 1:
+            return 0, bytes(12)
+        sid = self.holder.csid
+        if self.mode == "taken" and self.done:
+            sid = EVIL_SID
+        return 0, struct.pack("<I", sid) + bytes([1]) + bytes(7)
+
+    def activate(self, s, inst):
+        if inst != 1:
+            return 0x82, b""
+        if self.mode == "cc":
+            return self.arg if self.arg is not None else 0x81, HOSTILE
+        if self.mode == "busy":
+            return 0x80, HOSTILE
+        if self.mode == "short":
+            return 0, HOSTILE[:5]
+        self.c["activations"] += 1
+        port = self.bmc.sock.getsockname()[1]
+        if self.mode == "port":
+            # given back at once by the console: never active here
+            return 0, struct.pack("<IHHHH", 0, 0x68, 0x104, port + 1,
+                                  0xffff)
+        self.reset()
+        self.holder = s
+        self.addr = s.peer
+        inbound = 0x14 if self.mode == "nak" else 0x68
+        return 0, struct.pack("<IHHHH", 0, inbound, 0x104, port, 0xffff)
+
+    # ---- payloads --------------------------------------------------
+    def send(self, pkt):
+        s = self.holder
+        if s is None or s.csid not in self.bmc.sessions:
+            self.holder = None
+            return
+        self.bmc.send(self.bmc.wrap(s, 0x01, pkt), self.addr)
+
+    def on_payload(self, s, addr, body):
+        """A SOL payload from the console."""
+        if s is not self.holder or len(body) < 4:
+            self.c["bad_in"] += 1
+            return
+        self.addr = addr
+        seq, ack, acc = body[0] & 0x0f, body[1] & 0x0f, body[2]
+        data = body[4:]
+        if ack and self.out is not None and ack == self.out[0]:
+            self.c["acks_in"] += 1
+            n = min(acc, len(self.out[1]))
+            if n < len(self.out[1]):
+                self.c["partial_in"] += 1
+            self.pos += n
+            self.out = None
+            if self.pos >= len(self.data):
+                self.done = True
+        if seq == 0 or not data:
+            return
+        self.c["keys_in"] += len(data)
+        if self.mode == "nak":
+            self.nak(seq)
+            return
+        self.send(bytes([0, seq, len(data) & 0xff, 0]))
+
+    def nak(self, seq):
+        self.nacks += 1
+        self.c["nacks_out"] += 1
+        self.send(bytes([0, seq, 0, 0x40]))
+        for _ in range(30):		# the storm
+            self.c["nacks_out"] += 1
+            self.send(bytes([0, self.rng.randint(1, 15), 0, 0x40]))
+
+    def junk(self):
+        """What may never reach the console's user (truncate, oversize)."""
+        if self.mode == "truncate":
+            for n in range(4):
+                self.c["junk_out"] += 1
+                self.send(bytes([0x1b, 0x9b, 0x10][:n]))
+            self.c["junk_out"] += 1
+            self.send(bytes([0, 0, 0, 0]) + HOSTILE)
+        elif self.mode == "oversize" and self.turn % 3 == 0:
+            self.c["junk_out"] += 1
+            n = self.rng.randint(600, 1400)
+            self.send(bytes([self.seq % 15 + 1, 0, 0, 0]) +
+                      (HOSTILE * 40)[:n])
+
+    def status(self):
+        if self.mode != "status":
+            return 0
+        return (0x04, 0x08, 0x20, 0x00, 0x2c, 0x00)[self.turn % 6]
+
+    def tick(self, now):
+        if self.holder is None:
+            return
+        if self.holder.csid not in self.bmc.sessions:
+            self.holder = None
+            return
+        if self.out is not None:
+            if now - self.out[3] >= self.RETRY_S:
+                self.out[2] += 1
+                self.out[3] = now
+                self.c["retransmits"] += 1
+                self.send(self.out[4])
+            return
+        if self.pos < len(self.data):
+            if self.mode == "oversize":
+                n = self.rng.randint(256, 430)
+            else:
+                n = self.rng.randint(1, 200)
+            self.junk()
+            self.seq = self.seq % 15 + 1
+            chunk = self.data[self.pos:self.pos + n]
+            pkt = bytes([self.seq, 0, 0, self.status()]) + chunk
+            self.turn += 1
+            self.out = [self.seq, chunk, 1, now, pkt]
+            self.c["pkts_out"] += 1
+            self.send(pkt)
+            return
+        self.done = True
+        if self.mode in ("stay", "taken"):
+            return
+        if self.mode == "silence":
+            self.bmc.mode = "silence"
+            self.holder = None
+            return
+        if self.mode == "nak" and self.nacks < 12:
+            return
+        # all out: "SOL deactivating" (the instance is free again)
+        self.c["deactivating_out"] += 1
+        self.send(bytes([0, 0, 0, 0x10]))
+        self.holder = None
 
 
 class BMC:
@@ -167,10 +426,16 @@ class BMC:
         self.add_sel(args.sel)
         self.log = open(args.log, "a") if args.log else None
         self.flood_t = 0.0
+        self.sol = Sol(self)
 
     # ---- model -------------------------------------------------------
     @staticmethod
     def load_sdr(path):
+        if path is None:
+            # one MC Device Locator (section 43.9), ID "hostile"
+            body = bytes([0x20, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                          0x00, 0x00, 0xc7]) + b"hostile"
+            return [bytes([0x01, 0x00, 0x51, 0x12, len(body)]) + body]
         raw = open(path, "rb").read()
         recs, p, rid = [], 0, 1
         while p + 5 <= len(raw):
@@ -488,6 +753,9 @@ class BMC:
                 return
             body = plain[:len(plain) - pad - 1]
         s.in_seq = seq
+        if pkt[5] & 0x3f == 0x01:
+            self.sol.on_payload(s, addr, body)
+            return
         q = self.reqmsg(body)
         if q is None:
             self.c["bad_in"] += 1
@@ -499,6 +767,10 @@ class BMC:
     def command(self, s, q):
         """(cc, data) for request q = (netfn, rqseqlun, cmd, data)."""
         netfn, _, cmd, d = q
+        if netfn == 0x06 and cmd in (0x48, 0x49, 0x4a, 0x4b):
+            return self.sol.command(s, cmd, d)
+        if netfn == 0x0c and cmd == 0x22:
+            return self.sol.config(d)
         if netfn == 0x06:
             if cmd == 0x01:
                 return 0, DEVID
@@ -636,6 +908,7 @@ class BMC:
         msg = self.rspmsg((netfn, rqseqlun, cmd), cc, data, seq_off, rcmd)
         if cmd == 0x3c:
             self.c["closes"] += 1
+            self.sol.closed(s)
             pkt = self.wrap(s, 0, msg)
             self.sessions.pop(s.csid, None)
             self.send(pkt, addr)
@@ -728,8 +1001,24 @@ class BMC:
                 rsp = "ok chassis %s" % self.chassis.hex()
             except ValueError:
                 rsp = "err chassis: hex bytes"
+        elif w[0] == "sol" and len(w) >= 2 and w[1] in SOL_MODES:
+            try:
+                self.sol.set_mode(w[1], int(w[2], 16) & 0xff
+                                  if len(w) > 2 else None)
+                rsp = "ok sol %s" % " ".join(w[1:])
+            except ValueError:
+                rsp = "err sol %s: a hex completion code" % w[1]
+        elif w[0] == "soldata" and len(w) == 2:
+            try:
+                with open(w[1], "rb") as f:
+                    self.sol.data = f.read(SOL_DATA_MAX)
+                rsp = "ok soldata %d" % len(self.sol.data)
+            except OSError as e:
+                rsp = "err soldata: %s" % e
         elif w[0] == "stats":
             c = dict(self.c)
+            c.update(("sol_" + k, v) for k, v in self.sol.c.items())
+            c["sol_mode"] = self.sol.mode
             c["mode"] = self.mode
             c["sel_entries"] = len(self.sel)
             c["live_sessions"] = sum(1 for x in self.sessions.values()
@@ -755,6 +1044,8 @@ class BMC:
                 to = max(0.0, min(to, self.later[0][0] - now))
             if self.mode == "flood":
                 to = min(to, 0.02)
+            if self.sol.holder is not None:
+                to = min(to, 0.05)
             r, _, _ = select.select([self.sock, self.ctl], [], [], to)
             if self.ctl in r:
                 try:
@@ -770,6 +1061,8 @@ class BMC:
                         break
                     self.on_packet(data, addr)
             now = time.monotonic()
+            if self.mode != "silence":
+                self.sol.tick(now)
             while self.later and self.later[0][0] <= now:
                 _, _, pkt, addr = heapq.heappop(self.later)
                 self.c["late_sent"] += 1
@@ -807,7 +1100,7 @@ def main():
     ap.add_argument("cmd", choices=["serve"])
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--password-file", required=True)
-    ap.add_argument("--sdr", required=True)
+    ap.add_argument("--sdr")
     ap.add_argument("--user", default="admin")
     ap.add_argument("--sel", type=int, default=20)
     ap.add_argument("--log")
