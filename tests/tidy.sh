@@ -185,6 +185,7 @@ fi
 NDONE=$(grep -c . "$TODO")
 NM=$(grep -c . "$W/matched")
 NA=$(grep -c . "$W/audit")
+AUDIT=$(tr '\n' ' ' <"$W/audit" | sed 's/ $//')
 analyse <"$TODO"
 # each finding once (a header's finding is reported by every includer)
 cat "$W"/o/* 2>/dev/null | sort -u >"$W/found"
@@ -211,9 +212,8 @@ done <"$TODO"
 [ "$MODE" = files ] && exit $rc
 if [ "${TIDY_FULL:-0}" != 1 ]; then
 	echo "tidy: $NFILES files: $NM vouched for by $SUM (analysed clean" \
-	    "with this same input), $((NDONE - NA)) analysed;" \
-	    "$NA of the vouched-for analysed again (audit):" \
-	    "$(tr '\n' ' ' <"$W/audit" | sed 's/ $//')"
+	    "with this same input), $((NDONE - NA)) analysed${AUDIT:+;}" \
+	    "${AUDIT:+$NA of the vouched-for analysed again (audit): $AUDIT}"
 	while read -r f; do
 		_n=$(num "$f")
 		if [ -s "$W/o/$_n" ] || [ -e "$W/o/$_n.bad" ]; then
