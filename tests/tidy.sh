@@ -12,6 +12,7 @@
 #                               only read; TIDY_AUDIT (default 2) files
 #                               it vouches for are analysed anyway
 #   sh tests/tidy.sh FILE...    only these files (no tests/tidy.sum)
+#   sh tests/tidy.sh --keys     each file's key, as tests/tidy.sum has it
 #
 # Why a manifest (measured 2026-12-04, clang-tidy 14, this machine):
 # the whole tree costs 353 s of CPU (8.5 min at load 2-6 with 2 jobs),
