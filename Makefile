@@ -210,12 +210,18 @@ fuzz: $(FUZZ_BINS)
 	@FUZZTIME=$(FUZZTIME) FUZZRUNS=$(FUZZRUNS) sh tests/fuzz/run.sh \
 	    $(FUZZ)
 
+# tests/lint.sh: banned functions, each library's headers in its place,
+# cppcheck, clang-tidy on the whole tree (tests/tidy.sh --check: what
+# tests/tidy.sum does not vouch for, and two files it does); make check
+# runs it as its test 'lint'
 lint:
 	@sh tests/lint.sh
 
-# clang-tidy with .clang-tidy's checks (tests/tidy.sh): every finding,
-# the count per directory; agent/ipmi, agent/util and tests/unit must
-# have none.  TIDY_FILES=... only those files.
+# clang-tidy with .clang-tidy's checks on every C file (tests/tidy.sh):
+# every finding, the count per directory; the tree is kept at none.
+# Analyses what tests/tidy.sum does not vouch for (a file, a header, a
+# flag or the tools changed) and rewrites it, which make lint reads;
+# TIDY_FULL=1 analyses every file; TIDY_FILES=... only those files.
 tidy:
 	@sh tests/tidy.sh $(TIDY_FILES)
 

@@ -25,14 +25,15 @@
 
 #include "fuzz.h"
 
-/* the subagent's program, its main renamed and its log kept quiet */
+/* the subagent's program, included on purpose (the NOLINT), its main
+ * renamed and its log kept quiet */
 #define main		fuzz_snmpset_prog_main
 #define log_target	fuzz_log_target
 #define log_warnx	fuzz_log_warnx
 int	fuzz_snmpset_prog_main(int, char **);
 void	fuzz_log_target(int, const char *, const char *, const char *, ...);
 void	fuzz_log_warnx(const char *, const char *, ...);
-#include "../../agent/snmp/subagent.c"
+#include "../../agent/snmp/subagent.c" /* NOLINT(bugprone-suspicious-include) */
 #undef main
 
 #define FZ_VBS_MAX	8
@@ -158,6 +159,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	t.ctl.lock = (long)((uint32_t)data[2] | (uint32_t)data[3] << 8 |
 	    (uint32_t)data[4] << 16 | (uint32_t)(data[5] & 0x7f) << 24);
 	lock0 = t.ctl.lock;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) pointers */
 	t.rows = xcalloc(2, sizeof(*t.rows));
 	if (flags & 2)		/* sorted by table: target (2), control (9) */
 		t.rows[t.nrows++] = fz_row(&t, WIRE_TAB_TARGET,
