@@ -112,10 +112,10 @@ g = grab(r"a sensor reading \(ours\)\s+\d+ answered, \d+ errors, p50 [\d.]+ ms, 
 goal("SNMP GET with the BMC frozen, p99", "< 5 ms",
      "%.2f ms" % g[0] if g else "", (g[0] < 5) if g else None)
 
-w = [max(len(r[i]) for r in rows) for i in range(4)]
+head = ("goal", "target", "this run", "result")
+w = [max(len(r[i]) for r in rows + [head]) for i in range(4)]
 print("Goals (issues 10 and 15), each read off this run's figures below:\n")
-print("| %s | %s | %s | %s |" % tuple(h.ljust(w[i]) for i, h in
-      enumerate(("goal", "target", "this run", "result"))))
+print("| %s |" % " | ".join(h.ljust(w[i]) for i, h in enumerate(head)))
 print("|%s|" % "|".join("-" * (x + 2) for x in w))
 for r in rows:
     print("| %s |" % " | ".join(r[i].ljust(w[i]) for i in range(4)))
