@@ -36,11 +36,8 @@ d_start "$W/d.conf" || exit 1
 check "target a up" wait_for 20 d_state a up
 served() { [ "$(sval "$C.1.1" 2>/dev/null)" = 0 ]; }
 check "bmcwControlLock.1 served, 0" wait_for 20 served
-# a SET refuses while the subagent's copy of the target says the BMC is
-# unreachable: its copy comes up on the watch stream a moment after the
-# daemon's own state, so wait for it (bmcwTargetReachable.1 true(1))
-reach() { [ "$(sval "$MIB.1.2.1.12.1" 2>/dev/null)" = 1 ]; }
-check "bmcwTargetReachable.1 served, true" wait_for 20 reach
+# a SET is refused while the subagent's copy says the BMC is unreachable
+check "bmcwTargetReachable.1 served, true" wait_for 20 sa_reachable 1
 check_eq "bmcwControlAllowed: power and selClear (A0h)" \
     "$(snmpget -v2c -c public -Oqvx "udp:127.0.0.1:$SNMP_PORT" "$C.2.1" | tr -d ' "\n')" \
     A0

@@ -25,6 +25,8 @@ d_start "$W/d.conf" || exit 1
 check "target a up" wait_for 20 d_state a up
 lock_is() { [ "$(sval "$C.1.1" 2>/dev/null)" = "$1" ]; }
 check "bmcwControlLock.1 served, 0" wait_for 20 lock_is 0
+# a SET is refused while the subagent's copy says the BMC is unreachable
+check "bmcwTargetReachable.1 served, true" wait_for 20 sa_reachable 1
 
 sset3 "$C.1.1" i 0 "$C.4.1" i 10 >"$W/set.out" 2>&1
 check "identify (not allowed): notWritable" grep -q notWritable "$W/set.out"
@@ -64,6 +66,8 @@ cmp -s "$W/before" "$W/after" ||
 check "  the daemon's log: taken back" \
     grep -q "a: snmp: bmcwControlTable: lock 2, 1 requests, 1 refused" \
     "$W/d.log"
+check "  it serves bmcwTargetReachable.1 true again" \
+    wait_for 20 sa_reachable 1
 sset3 "$C.1.1" i 1 "$C.3.1" i 3 >"$W/set.out" 2>&1
 check "a SET with the old lock (1): inconsistentValue" \
     grep -q inconsistentValue "$W/set.out"

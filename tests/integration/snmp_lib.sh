@@ -20,6 +20,10 @@
 #   sval OID            the value alone (snmpget -Oqv)
 #   sset3 OID T V ...   snmpset as the SNMPv3 user testrw at authPriv
 #                       (the only one snmpd lets write)
+#   sa_reachable IDX    the subagent says target IDX's BMC is reachable
+#                       (bmcwTargetReachable.IDX true): its copy of the
+#                       target comes on the watch stream a moment after
+#                       the daemon's own state, and SETs wait for it
 #   snmp_cleanup        stop both (for the EXIT trap, with d_cleanup)
 #   snmp_wdt_bed [traps]  the bed of 320, 340, 341: d_setup, snmp_setup,
 #                       the EXIT trap, the sim's watchdog plugin (SIM_DIR
@@ -122,6 +126,10 @@ sget() {
 
 sval() {
 	snmpget -v2c -c public -t 2 -r 1 -Oqv -Oe "udp:127.0.0.1:$SNMP_PORT" "$@"
+}
+
+sa_reachable() {
+	[ "$(sval ".1.3.6.1.4.1.8072.9999.623.1.2.1.12.$1" 2>/dev/null)" = 1 ]
 }
 
 sset3() {
