@@ -104,6 +104,7 @@ sim_start "$B/big.emu" || exit 1
 trap 'sim_stop; rm -rf "$B"' EXIT
 W=$SIM_RUNDIR/w
 mkdir -p "$W"
+export BMCWATCH_CACHE_DIR=$W/cache	# the first one went with that sim
 compare big
 check "big config: at least 120 sensors" \
     test "$(json_get "$W/ours.json" 'len(d["sensors"])')" -ge 120

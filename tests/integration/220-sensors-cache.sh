@@ -6,10 +6,12 @@
 # --sdr-file / sdr dump; sweeps on one session need no new session.
 . "$(dirname "$0")/lib.sh"
 sim_start || exit 1
-trap sim_stop EXIT
+# the cache outside the sim's directory: it must outlive the sim's
+# restart at the end, where the file it left is found stale
+C=$(mktemp -d "${TMPDIR:-/tmp}/bw-cache.XXXXXX") || exit 1
+trap 'sim_stop; rm -rf "$C"' EXIT
 W=$SIM_RUNDIR/w
 mkdir -p "$W"
-C=$W/cache
 
 # stat NAME FILE: a counter from the --stats lines (last sweep line)
 sstat() {
@@ -107,10 +109,14 @@ bw sensors --sdr-file "$W/bad.bin" >/dev/null 2>"$W/bad.err"
 check_eq "--sdr-file truncated: usage error" "$?" 2
 
 # sim restart: new timestamps, the GUID-keyed file is found stale
+check "before the restart: the cache file is there" \
+    test -f "$(echo "$C"/sdr-guid-*.cache)"
 sim_stop
 sim_start || exit 1
 W2=$SIM_RUNDIR/w
 mkdir -p "$W2"
 bw --stats sensors --sdr-cache "$C" >"$W2/restart.out" 2>"$W2/restart.err"
 check_eq "sim restarted: rebuilt" "$(sstat walks "$W2/restart.err")" 1
+check_eq "sim restarted: the old file found stale" \
+    "$(sstat cache_rejects "$W2/restart.err")" 1
 finish
