@@ -1685,7 +1685,7 @@ test_two_bmcs(void)
 	ev_free(ev);
 }
 
-/* the fixture of test_sweep_window */
+/* the records of test_sweep_window and test_sweep_lead */
 static void
 fill_window(struct repo *r)
 {
@@ -1705,6 +1705,66 @@ fill_window(struct repo *r)
 	repo_reading(r, 0x72, "00 80 00 00");
 }
 
+/* The same repository read one request at a time (1) and with a window
+ * of 4 (4), side by side: test_sweep_window, test_sweep_lead. */
+struct wpair {
+	struct repo		*r1, *r4;
+	struct conn		*c1, *c4;
+	struct sdr_cache	*s1, *s4;
+	struct severity		*sev;
+	struct sensors		*w1, *w4;
+};
+
+static void
+wpair_init(struct wpair *p, struct ev *ev)
+{
+	p->r1 = repo_new();
+	p->r4 = repo_new();
+	fill_window(p->r1);
+	fill_window(p->r4);
+	p->r4->window = 4;
+	p->sev = severity_new();
+	p->c1 = conn_new(ev, &p->r1->tr);
+	p->c4 = conn_new(ev, &p->r4->tr);
+	p->s1 = sdr_cache_new(ev, p->c1, NULL, NULL, NULL);
+	p->s4 = sdr_cache_new(ev, p->c4, NULL, NULL, NULL);
+	p->w1 = sensors_new(ev, p->c1, p->s1, p->sev);
+	p->w4 = sensors_new(ev, p->c4, p->s4, p->sev);
+}
+
+static void
+wpair_free(struct wpair *p)
+{
+	sensors_free(p->w1);
+	sensors_free(p->w4);
+	sdr_cache_free(p->s1);
+	sdr_cache_free(p->s4);
+	severity_free(p->sev);
+	conn_free(p->c1);
+	conn_free(p->c4);
+}
+
+/* both sides hold the same list with the same readings and states */
+static void
+wpair_same(const struct wpair *p)
+{
+	const struct sensors_item *a, *b;
+	size_t i;
+
+	CHECK_EQ(sensors_count(p->w1), sensors_count(p->w4));
+	for (i = 0; i < sensors_count(p->w1) && i < sensors_count(p->w4);
+	    i++) {
+		a = sensors_get(p->w1, i);
+		b = sensors_get(p->w4, i);
+		CHECK_STR(a->name, b->name);
+		CHECK_EQ(a->have_value, b->have_value);
+		CHECK(a->value == b->value);
+		CHECK_EQ(a->sev, b->sev);
+		CHECK_EQ(a->note, b->note);
+		CHECK_EQ(a->states, b->states);
+	}
+}
+
 /*
  * Readings several at a time (a transport with a window of 4 answering
  * each batch in reverse order): every item ends exactly as in a sweep
@@ -1716,25 +1776,19 @@ static void
 test_sweep_window(void)
 {
 	struct ev *ev = ev_new();
-	struct repo *r1 = repo_new(), *r4 = repo_new();
-	struct conn *c1, *c4;
-	struct sdr_cache *s1, *s4;
-	struct severity *sev = severity_new();
+	struct wpair p;
+	struct repo *r1, *r4;
 	struct sensors *w1, *w4;
-	const struct sensors_item *a, *b;
+	const struct sensors_item *a;
 	unsigned k, before;
 	size_t i;
 
-	fill_window(r1);
-	fill_window(r4);
-	r4->window = 4;
+	wpair_init(&p, ev);
+	r1 = p.r1;
+	r4 = p.r4;
+	w1 = p.w1;
+	w4 = p.w4;
 	r4->reverse = 1;
-	c1 = conn_new(ev, &r1->tr);
-	c4 = conn_new(ev, &r4->tr);
-	s1 = sdr_cache_new(ev, c1, NULL, NULL, NULL);
-	s4 = sdr_cache_new(ev, c4, NULL, NULL, NULL);
-	w1 = sensors_new(ev, c1, s1, sev);
-	w4 = sensors_new(ev, c4, s4, sev);
 	for (k = 0; k < 3; k++) {
 		if (k == 1) {	/* the non-linear one moves: factors again */
 			repo_reading(r1, 0x61, "10 c0");
@@ -1743,17 +1797,7 @@ test_sweep_window(void)
 		CHECK_EQ(run_sweep(ev, w1), SENSORS_OK);
 		CHECK_EQ(run_sweep(ev, w4), SENSORS_OK);
 		CHECK_EQ(sensors_count(w4), 8);
-		CHECK_EQ(sensors_count(w1), sensors_count(w4));
-		for (i = 0; i < sensors_count(w1); i++) {
-			a = sensors_get(w1, i);
-			b = sensors_get(w4, i);
-			CHECK_STR(a->name, b->name);
-			CHECK_EQ(a->have_value, b->have_value);
-			CHECK(a->value == b->value);
-			CHECK_EQ(a->sev, b->sev);
-			CHECK_EQ(a->note, b->note);
-			CHECK_EQ(a->states, b->states);
-		}
+		wpair_same(&p);
 	}
 	a = find(w4, "CPU1 Temp");
 	CHECK(a != NULL && a->have_value && fabs(a->value - 90) < 1e-9);
@@ -1781,19 +1825,13 @@ test_sweep_window(void)
 	for (i = 0; i < sensors_count(w4); i++)
 		CHECK(!sensors_get(w4, i)->have_value);
 	CHECK(!sensors_busy(w4));
-	CHECK(conn_idle(c4));
+	CHECK(conn_idle(p.c4));
 	r4->dead_readings = 0;
 	CHECK_EQ(run_sweep(ev, w4), SENSORS_OK);
 	a = find(w4, "CPU1 Temp");
 	CHECK(a != NULL && a->have_value);
 
-	sensors_free(w1);
-	sensors_free(w4);
-	sdr_cache_free(s1);
-	sdr_cache_free(s4);
-	severity_free(sev);
-	conn_free(c1);
-	conn_free(c4);
+	wpair_free(&p);
 	ev_free(ev);
 }
 
@@ -1808,25 +1846,18 @@ static void
 test_sweep_lead(void)
 {
 	struct ev *ev = ev_new();
-	struct repo *r1 = repo_new(), *r4 = repo_new();
-	struct conn *c1, *c4;
-	struct sdr_cache *s1, *s4;
-	struct severity *sev = severity_new();
+	struct wpair p;
+	struct repo *r1, *r4;
 	struct sensors *w1, *w4;
-	const struct sensors_item *a, *b;
+	const struct sensors_item *a;
 	static const char *const added[] = { REC_CMPT, REC_NOAN };
 	unsigned k, before, b1, n;
-	size_t i;
 
-	fill_window(r1);
-	fill_window(r4);
-	r4->window = 4;
-	c1 = conn_new(ev, &r1->tr);
-	c4 = conn_new(ev, &r4->tr);
-	s1 = sdr_cache_new(ev, c1, NULL, NULL, NULL);
-	s4 = sdr_cache_new(ev, c4, NULL, NULL, NULL);
-	w1 = sensors_new(ev, c1, s1, sev);
-	w4 = sensors_new(ev, c4, s4, sev);
+	wpair_init(&p, ev);
+	r1 = p.r1;
+	r4 = p.r4;
+	w1 = p.w1;
+	w4 = p.w4;
 	CHECK_EQ(run_sweep(ev, w1), SENSORS_OK);
 	CHECK_EQ(run_sweep(ev, w4), SENSORS_OK);
 	CHECK_EQ(r4->ahead, 0);		/* cold: the list comes first */
@@ -1851,16 +1882,7 @@ test_sweep_lead(void)
 		CHECK_EQ(r4->ahead, 3 + 6 * k);
 		CHECK_EQ(r4->count[0][IPMI_CMD_GET_SENSOR_READING] - before,
 		    3 + r1->count[0][IPMI_CMD_GET_SENSOR_READING] - b1);
-		for (i = 0; i < sensors_count(w1); i++) {
-			a = sensors_get(w1, i);
-			b = sensors_get(w4, i);
-			CHECK_STR(a->name, b->name);
-			CHECK_EQ(a->have_value, b->have_value);
-			CHECK(a->value == b->value);
-			CHECK_EQ(a->sev, b->sev);
-			CHECK_EQ(a->note, b->note);
-			CHECK_EQ(a->states, b->states);
-		}
+		wpair_same(&p);
 		/* unchanged again: warm, one reading a sensor */
 		before = r4->count[0][IPMI_CMD_GET_SENSOR_READING];
 		b1 = r1->count[0][IPMI_CMD_GET_SENSOR_READING];
@@ -1870,7 +1892,7 @@ test_sweep_lead(void)
 		    r1->count[0][IPMI_CMD_GET_SENSOR_READING] - b1);
 		CHECK_EQ(r4->ahead, 6 + 6 * k);
 		CHECK(!sensors_busy(w4));
-		CHECK(conn_idle(c4));
+		CHECK(conn_idle(p.c4));
 	}
 	a = find(w4, "Board Temp");
 	CHECK(a != NULL && a->note == SENSORS_NOTE_NONE);
@@ -1884,20 +1906,14 @@ test_sweep_lead(void)
 		r4->dead = 1;
 		CHECK_EQ(run_sweep(ev, w4), SENSORS_E_TRANSPORT);
 		CHECK(!sensors_busy(w4));
-		CHECK(conn_idle(c4));
+		CHECK(conn_idle(p.c4));
 		r4->dead = 0;
 		CHECK_EQ(run_sweep(ev, w4), SENSORS_OK);
 		a = find(w4, "CPU1 Temp");
 		CHECK(a != NULL && a->have_value);
 	}
 
-	sensors_free(w1);
-	sensors_free(w4);
-	sdr_cache_free(s1);
-	sdr_cache_free(s4);
-	severity_free(sev);
-	conn_free(c1);
-	conn_free(c4);
+	wpair_free(&p);
 	ev_free(ev);
 }
 
